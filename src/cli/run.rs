@@ -1,0 +1,255 @@
+//! `ibias run` and the demo.
+
+use super::args::RunArgs;
+use super::{emit, CliResult, Failure};
+use implicit_bias::data::{
+    format_rational, generate::Generator, parse_csv, parse_rational, read_csv, Dataset,
+};
+use implicit_bias::loss::Loss;
+use implicit_bias::objective::Objective;
+use implicit_bias::optim::GradientDescent;
+use implicit_bias::report;
+use implicit_bias::run::{run, RunOptions, MAX_STEPS};
+use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::stepsize::check_step;
+use implicit_bias::Error;
+use rug::{Float, Rational};
+use serde_json::json;
+use std::io::Read;
+use std::path::Path;
+
+/// A fully validated run request.
+pub struct Spec {
+    pub data: Dataset,
+    pub data_name: String,
+    pub loss: Loss,
+    pub lr: Rational,
+    pub steps: u64,
+    pub precision: Precision,
+    pub init: Vec<Rational>,
+    pub base: u64,
+    pub json: bool,
+    pub command: String,
+}
+
+fn load(path: &Path) -> Result<Dataset, Error> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        parse_csv(&buf, "<stdin>")
+    } else {
+        read_csv(path)
+    }
+}
+
+/// Parses a step count such as `1e6` or `1000000`.
+pub fn parse_steps(s: &str) -> Result<u64, Error> {
+    let q = parse_rational(s).map_err(|_| {
+        Error::param("steps", format!("{s:?} is not a number of steps such as 1e6"))
+    })?;
+    if *q.denom() != 1 || q < 0 {
+        return Err(Error::param(
+            "steps",
+            format!("{s:?} is not a non-negative whole number"),
+        ));
+    }
+    match q.numer().to_u64() {
+        Some(v) if v <= MAX_STEPS => Ok(v),
+        _ => Err(Error::param(
+            "steps",
+            format!("{s} is more than the supported maximum 1e15"),
+        )),
+    }
+}
+
+/// Parses and validates a step size: exact, 0 < η ≤ 1e6.
+pub fn parse_lr(s: &str) -> Result<Rational, Error> {
+    let q = parse_rational(s).map_err(|e| Error::param("lr", e.to_string()))?;
+    if q <= 0 {
+        return Err(Error::param("lr", format!("{s} must be > 0")));
+    }
+    if q > 1_000_000 {
+        return Err(Error::param("lr", format!("{s} is absurdly large (> 1e6)")));
+    }
+    Ok(q)
+}
+
+impl Spec {
+    pub fn from_args(a: &RunArgs) -> Result<Spec, Error> {
+        let mut data = load(&a.data)?;
+        if a.bias {
+            data = data.with_bias();
+        }
+        if a.optimizer != "gd" {
+            return Err(Error::param(
+                "optimizer",
+                format!("{:?} is not available; use gd", a.optimizer),
+            ));
+        }
+        let loss = Loss::parse(&a.loss)?;
+        let lr = parse_lr(&a.lr)?;
+        let steps = parse_steps(&a.steps)?;
+        let precision = Precision::parse(&a.precision)?;
+        let init = match &a.init {
+            None => vec![Rational::new(); data.dim()],
+            Some(s) => {
+                let v = s
+                    .split(',')
+                    .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if v.len() != data.dim() {
+                    return Err(Error::param(
+                        "init",
+                        format!(
+                            "{} values given but the data have d = {}{}",
+                            v.len(),
+                            data.dim(),
+                            if a.bias { " (including the bias column)" } else { "" }
+                        ),
+                    ));
+                }
+                v
+            }
+        };
+        if !(2..=1_000_000).contains(&a.base) {
+            return Err(Error::param("base", "checkpoint base must be in 2..=1000000"));
+        }
+        Ok(Spec {
+            data,
+            data_name: a.data.display().to_string(),
+            loss,
+            lr,
+            steps,
+            precision,
+            init,
+            base: a.base,
+            json: a.json,
+            command: format!(
+                "ibias run --data {} --loss {} --lr {} --steps {} --precision {}{}{}",
+                a.data.display(),
+                a.loss,
+                a.lr,
+                a.steps,
+                a.precision,
+                a.init.as_ref().map(|s| format!(" --init {s}")).unwrap_or_default(),
+                if a.bias { " --bias" } else { "" }
+            ),
+        })
+    }
+}
+
+pub fn run_cmd(a: &RunArgs) -> CliResult {
+    let spec = Spec::from_args(a)?;
+    execute(&spec)
+}
+
+pub fn execute(spec: &Spec) -> CliResult {
+    let w0f: Vec<f64> = spec.init.iter().map(Rational::to_f64).collect();
+    if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f) {
+        eprintln!("ibias: warning: {w}");
+    }
+    match spec.precision {
+        Precision::F64 => go::<f64>(spec, ()),
+        Precision::Bits(b) => go::<Float>(spec, b),
+    }
+}
+
+fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
+    let obj = Objective::<S>::new(&spec.data, spec.loss, ctx);
+    let gd = GradientDescent::<S>::new(&spec.lr, ctx);
+    let w0: Vec<S> = spec.init.iter().map(|q| S::from_rational(q, ctx)).collect();
+    let opts = RunOptions {
+        steps: spec.steps,
+        base: spec.base,
+        progress: true,
+        seed: 0,
+    };
+    let traj = run(&obj, &gd, w0, &opts);
+    let rows = report::rows(&obj, &traj);
+    let secs = traj.elapsed.as_secs_f64();
+    let rate = if secs > 0.0 { traj.steps as f64 / secs } else { 0.0 };
+    if spec.json {
+        let (status_at, point) = match traj.status {
+            implicit_bias::run::Status::Completed => (None, None),
+            implicit_bias::run::Status::Underflow { at, point } => (Some(at), Some(point + 1)),
+            implicit_bias::run::Status::NonFinite { at } => (Some(at), None),
+        };
+        let doc = json!({
+            "command": spec.command,
+            "data": {"source": spec.data_name, "n": spec.data.len(), "d": spec.data.dim()},
+            "optimizer": "gd",
+            "loss": spec.loss.name(),
+            "lr": format_rational(&spec.lr),
+            "precision": spec.precision.label(),
+            "bits": spec.precision.bits(),
+            "steps": spec.steps,
+            "init": spec.init.iter().map(format_rational).collect::<Vec<_>>(),
+            "status": traj.status.code(),
+            "status_at": status_at,
+            "status_point": point,
+            "steps_taken": traj.steps,
+            "elapsed_s": (secs * 1000.0).round() / 1000.0,
+            "checkpoints": report::rows_json(&rows),
+        });
+        emit(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()))?;
+    } else {
+        let mut out = String::new();
+        out.push_str(&format!("# {}\n", spec.command));
+        out.push_str(&format!(
+            "# data: {} (N = {}, d = {}), loss {}, GD with step {}, {}, w(0) = ({})\n",
+            spec.data_name,
+            spec.data.len(),
+            spec.data.dim(),
+            spec.loss.name(),
+            format_rational(&spec.lr),
+            spec.precision.label(),
+            spec.init.iter().map(format_rational).collect::<Vec<_>>().join(", ")
+        ));
+        out.push_str(&format!(
+            "# status: {} ({} steps in {:.2} s, {:.0} steps/s)\n",
+            traj.status.describe(),
+            traj.steps,
+            secs,
+            rate
+        ));
+        out.push_str(&report::render_table(&rows, 10));
+        emit(&out)?;
+    }
+    Ok(0)
+}
+
+/// The demo: Soudry et al. Fig. 1 data, exponential loss, GD at 128 bits to 10^6 steps.
+pub fn demo() -> CliResult {
+    let data = Generator::Fig1 { seed: 1 }.generate()?;
+    // The largest power-of-two step satisfying the sufficient descent condition of
+    // theory §8.1 from w(0) = 0 (no warning, provably monotone).
+    let mut lr = Rational::from(1);
+    let zero = vec![0.0; data.dim()];
+    while check_step(&data, Loss::Exponential, &lr, &zero).is_some() {
+        lr /= 2;
+    }
+    let spec = Spec {
+        init: vec![Rational::new(); data.dim()],
+        data,
+        data_name: "fig1 (ibias gen fig1 --seed 1)".into(),
+        loss: Loss::Exponential,
+        lr,
+        steps: 1_000_000,
+        precision: Precision::Bits(128),
+        base: 10,
+        json: false,
+        command: "ibias demo".into(),
+    };
+    if spec.data.is_empty() {
+        return Err(Failure {
+            code: 2,
+            message: "empty demo data".into(),
+        });
+    }
+    execute(&spec)
+}

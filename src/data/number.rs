@@ -1,0 +1,156 @@
+//! Exact parsing and printing of rational numbers.
+//!
+//! Accepted forms: integers (`-3`), decimals (`0.1`, `.5`, `2.`), scientific notation
+//! (`1.5e-3`), and fractions `p/q` whose parts are integers or decimals (`-7/3`, `0.5/3`).
+//! Every form is converted to a `rug::Rational` *exactly*: `0.1` is 1/10, not the double
+//! nearest to it.
+
+use crate::error::{Error, Result};
+use rug::{Integer, Rational};
+
+/// Largest decimal exponent magnitude accepted (`1e300` is fine, `1e999` is refused: such
+/// values overflow the f64 path and are never meaningful data).
+pub const MAX_DECIMAL_EXPONENT: i64 = 300;
+/// Largest number of digits accepted in one number.
+pub const MAX_DIGITS: usize = 2000;
+
+fn num_err(text: &str, message: impl Into<String>) -> Error {
+    Error::Number {
+        text: text.chars().take(60).collect(),
+        message: message.into(),
+    }
+}
+
+/// Parses one exact number (see the module docs for the accepted forms).
+pub fn parse_rational(text: &str) -> Result<Rational> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err(num_err(text, "empty field"));
+    }
+    if s.len() > MAX_DIGITS {
+        return Err(num_err(text, format!("more than {MAX_DIGITS} characters")));
+    }
+    let lower = s.to_ascii_lowercase();
+    let bare = lower.trim_start_matches(['+', '-']);
+    if bare.starts_with("nan") || bare.starts_with("inf") {
+        return Err(num_err(
+            text,
+            "not a finite number (NaN and infinity are not data)",
+        ));
+    }
+    if let Some((p, q)) = s.split_once('/') {
+        let p = parse_decimal(p, text)?;
+        let q = parse_decimal(q, text)?;
+        if q == 0 {
+            return Err(num_err(text, "zero denominator"));
+        }
+        return Ok(p / q);
+    }
+    parse_decimal(s, text)
+}
+
+fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
+    let s = s.trim();
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => {
+            let e = &body[i + 1..];
+            let e: i64 = e
+                .parse()
+                .map_err(|_| num_err(whole, format!("bad exponent {e:?}")))?;
+            (&body[..i], e)
+        }
+        None => (body, 0),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((a, b)) => (a, b),
+        None => (mantissa, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(num_err(
+            whole,
+            "expected a decimal like 0.1 or a fraction like -7/3",
+        ));
+    }
+    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(num_err(
+            whole,
+            "expected a decimal like 0.1 or a fraction like -7/3",
+        ));
+    }
+    let digits = format!("{int_part}{frac_part}");
+    let digits = if digits.is_empty() { "0".to_string() } else { digits };
+    let mut n = Integer::from_str_radix(&digits, 10)
+        .map_err(|_| num_err(whole, "expected a decimal like 0.1 or a fraction like -7/3"))?;
+    let scale = exp - frac_part.len() as i64;
+    // Magnitude guard: the value's decimal exponent, ignoring leading zeros.
+    let sig = digits.trim_start_matches('0').len() as i64;
+    if n != 0 && (sig + scale - 1 > MAX_DECIMAL_EXPONENT || sig + scale - 1 < -MAX_DECIMAL_EXPONENT) {
+        return Err(num_err(
+            whole,
+            format!("magnitude outside 1e-{MAX_DECIMAL_EXPONENT}..1e{MAX_DECIMAL_EXPONENT}"),
+        ));
+    }
+    if neg {
+        n = -n;
+    }
+    let pow10 = |k: u32| Integer::from(Integer::u_pow_u(10, k));
+    let r = if scale >= 0 {
+        Rational::from(n * pow10(scale as u32))
+    } else {
+        Rational::from((n, pow10((-scale) as u32)))
+    };
+    Ok(r)
+}
+
+/// Prints a rational exactly: `p` for integers, `p/q` otherwise (the CSV and JSON form).
+pub fn format_rational(q: &Rational) -> String {
+    if *q.denom() == 1 {
+        q.numer().to_string()
+    } else {
+        format!("{}/{}", q.numer(), q.denom())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(p: i64, q: i64) -> Rational {
+        Rational::from((p, q))
+    }
+
+    #[test]
+    fn decimals_and_fractions_are_exact() {
+        assert_eq!(parse_rational("0.1").unwrap(), r(1, 10));
+        assert_eq!(parse_rational("-7/3").unwrap(), r(-7, 3));
+        assert_eq!(parse_rational(" 1.5e-3 ").unwrap(), r(3, 2000));
+        assert_eq!(parse_rational(".5").unwrap(), r(1, 2));
+        assert_eq!(parse_rational("2.").unwrap(), r(2, 1));
+        assert_eq!(parse_rational("+4/-8").unwrap(), r(-1, 2));
+        assert_eq!(parse_rational("0.5/3").unwrap(), r(1, 6));
+        assert_eq!(parse_rational("12E2").unwrap(), r(1200, 1));
+    }
+
+    #[test]
+    fn junk_is_refused() {
+        for bad in [
+            "", "abc", "nan", "-inf", "Infinity", "1/0", "1e999", "1e-999", "1..2", "--1", "1e",
+            "0x10", "1,5",
+        ] {
+            assert!(parse_rational(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn format_round_trips() {
+        for q in [r(0, 1), r(-7, 3), r(1, 10), r(123456789, 1)] {
+            assert_eq!(parse_rational(&format_rational(&q)).unwrap(), q);
+        }
+    }
+}

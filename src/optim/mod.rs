@@ -1,0 +1,52 @@
+//! Optimizers: immutable configuration ([`Optimizer`]) acting on a [`State`] that holds
+//! everything that changes. Each optimizer is written once, generic over [`Scalar`].
+
+mod gd;
+
+pub use gd::GradientDescent;
+
+use crate::data::generate::SplitMix64;
+use crate::objective::{Event, Objective, Scratch};
+use crate::scalar::Scalar;
+
+/// Everything that changes during a run.
+#[derive(Clone, Debug)]
+pub struct State<S: Scalar> {
+    /// Number of completed steps.
+    pub t: u64,
+    /// The iterate `w(t)`.
+    pub w: Vec<S>,
+    /// `−∇L` at the last evaluation (scratch, length d).
+    pub grad: Vec<S>,
+    /// Optimizer memory (velocity, moments, ...), one vector per slot.
+    pub memory: Vec<Vec<S>>,
+    /// Scratch buffers for the objective.
+    pub scratch: Scratch<S>,
+    /// Seeded random source (stochastic optimizers).
+    pub rng: SplitMix64,
+}
+
+impl<S: Scalar> State<S> {
+    /// A state at `t = 0` with iterate `w0`.
+    pub fn new(obj: &Objective<S>, w0: Vec<S>, seed: u64) -> Self {
+        State {
+            t: 0,
+            grad: vec![S::zero(obj.ctx()); obj.d()],
+            w: w0,
+            memory: Vec::new(),
+            scratch: obj.scratch(),
+            rng: SplitMix64::new(seed),
+        }
+    }
+}
+
+/// One optimization method.
+pub trait Optimizer<S: Scalar>: Send + Sync {
+    /// Name as used on the command line.
+    fn name(&self) -> String;
+    /// Prepares optimizer memory in a fresh state.
+    fn init(&self, _obj: &Objective<S>, _st: &mut State<S>) {}
+    /// One update `w(t) → w(t+1)`; increments `st.t`. An [`Event`] leaves the state at the
+    /// last good iterate.
+    fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event>;
+}

@@ -1,0 +1,232 @@
+//! The runner: owns the loop, the geometric checkpoints and the status.
+
+use crate::objective::{Event, Objective};
+use crate::optim::{Optimizer, State};
+use crate::scalar::Scalar;
+use std::time::{Duration, Instant};
+
+/// Largest number of steps accepted (10^15: f64 GD updates vanish there, theory §8.2).
+pub const MAX_STEPS: u64 = 1_000_000_000_000_000;
+
+/// How a run ended. Numerical events are findings, recorded here, never panics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// All requested steps were taken.
+    Completed,
+    /// At step `at` the weight of point `point` underflowed to 0 (f64 range exhausted);
+    /// the trajectory stops at the last good iterate.
+    Underflow {
+        /// Step at which it happened.
+        at: u64,
+        /// Point index.
+        point: usize,
+    },
+    /// At step `at` a NaN or infinity appeared.
+    NonFinite {
+        /// Step at which it happened.
+        at: u64,
+    },
+}
+
+impl Status {
+    /// Short text: `completed`, `underflow at t=…`, `non-finite at t=…`.
+    pub fn describe(&self) -> String {
+        match self {
+            Status::Completed => "completed".into(),
+            Status::Underflow { at, point } => {
+                format!("underflow at t={at} (weight of point {} is 0 in this precision)", point + 1)
+            }
+            Status::NonFinite { at } => format!("non-finite value at t={at} (step too large?)"),
+        }
+    }
+    /// Machine name for JSON: `completed`, `underflow`, `non_finite`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::Underflow { .. } => "underflow",
+            Status::NonFinite { .. } => "non_finite",
+        }
+    }
+}
+
+/// Checkpoints `t = 0` and `⌊b^k⌋ ≤ steps` (integer base, exact), plus `steps` itself.
+pub fn checkpoints(steps: u64, base: u64) -> Vec<u64> {
+    let base = base.max(2);
+    let mut out = vec![0];
+    let mut p: u64 = 1;
+    while p <= steps {
+        if *out.last().unwrap_or(&0) != p {
+            out.push(p);
+        }
+        match p.checked_mul(base) {
+            Some(q) => p = q,
+            None => break,
+        }
+    }
+    if *out.last().unwrap_or(&0) != steps {
+        out.push(steps);
+    }
+    out
+}
+
+/// One recorded point of a trajectory.
+#[derive(Clone, Debug)]
+pub struct Sample<S: Scalar> {
+    /// Step count.
+    pub t: u64,
+    /// The iterate `w(t)`.
+    pub w: Vec<S>,
+    /// `ln L(w(t))`.
+    pub ln_loss: S,
+}
+
+/// A finished run: samples at the checkpoints, status and timing.
+#[derive(Clone, Debug)]
+pub struct Trajectory<S: Scalar> {
+    /// Samples at the checkpoints reached.
+    pub samples: Vec<Sample<S>>,
+    /// How the run ended.
+    pub status: Status,
+    /// Steps actually taken.
+    pub steps: u64,
+    /// Wall time of the loop.
+    pub elapsed: Duration,
+}
+
+/// Options of the runner.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Steps to take.
+    pub steps: u64,
+    /// Checkpoint base `b` (checkpoints `⌊b^k⌋`).
+    pub base: u64,
+    /// Show a progress bar on stderr for runs longer than about a second.
+    pub progress: bool,
+    /// Seed for stochastic optimizers.
+    pub seed: u64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            steps: 1000,
+            base: 10,
+            progress: false,
+            seed: 0,
+        }
+    }
+}
+
+/// Runs `opt` from `w0` and records samples at the checkpoints.
+pub fn run<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    w0: Vec<S>,
+    opts: &RunOptions,
+) -> Trajectory<S> {
+    let mut st = State::new(obj, w0, opts.seed);
+    opt.init(obj, &mut st);
+    run_from(obj, opt, &mut st, opts)
+}
+
+/// Continues a run from an existing state (for resumable or chained runs).
+pub fn run_from<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    st: &mut State<S>,
+    opts: &RunOptions,
+) -> Trajectory<S> {
+    let start = Instant::now();
+    let cps = checkpoints(opts.steps, opts.base);
+    let mut samples = Vec::with_capacity(cps.len());
+    let mut status = Status::Completed;
+    let bar = Progress::new(opts.progress, opts.steps);
+    'outer: for &cp in &cps {
+        while st.t < cp {
+            if let Err(e) = opt.step(obj, st) {
+                status = match e {
+                    Event::Underflow { point } => Status::Underflow { at: st.t, point },
+                    Event::NonFinite => Status::NonFinite { at: st.t },
+                };
+                break 'outer;
+            }
+            if st.t & 0xfff == 0 {
+                bar.update(st.t, start);
+            }
+        }
+        if !st.w.iter().all(Scalar::is_finite) {
+            status = Status::NonFinite { at: st.t };
+            break;
+        }
+        samples.push(Sample {
+            t: st.t,
+            w: st.w.clone(),
+            ln_loss: obj.ln_loss(&st.w),
+        });
+    }
+    bar.finish();
+    Trajectory {
+        samples,
+        status,
+        steps: st.t,
+        elapsed: start.elapsed(),
+    }
+}
+
+/// A progress bar that appears only after a second and only on a terminal.
+struct Progress {
+    enabled: bool,
+    bar: std::cell::OnceCell<indicatif::ProgressBar>,
+    total: u64,
+}
+
+impl Progress {
+    fn new(enabled: bool, total: u64) -> Self {
+        Progress {
+            enabled,
+            bar: std::cell::OnceCell::new(),
+            total,
+        }
+    }
+    fn update(&self, t: u64, start: Instant) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.get().is_none() && start.elapsed() < Duration::from_millis(1200) {
+            return;
+        }
+        let bar = self.bar.get_or_init(|| {
+            let b = indicatif::ProgressBar::with_draw_target(
+                Some(self.total),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {pos}/{len} steps ({per_sec}, eta {eta})",
+            ) {
+                b.set_style(style.progress_chars("=> "));
+            }
+            b
+        });
+        bar.set_position(t);
+    }
+    fn finish(&self) {
+        if let Some(b) = self.bar.get() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_are_geometric_and_end_at_steps() {
+        assert_eq!(checkpoints(1000, 10), vec![0, 1, 10, 100, 1000]);
+        assert_eq!(checkpoints(1500, 10), vec![0, 1, 10, 100, 1000, 1500]);
+        assert_eq!(checkpoints(0, 10), vec![0]);
+        assert_eq!(checkpoints(8, 2), vec![0, 1, 2, 4, 8]);
+        let c = checkpoints(u64::MAX, 10);
+        assert!(c.windows(2).all(|w| w[0] < w[1]));
+    }
+}

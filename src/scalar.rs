@@ -1,0 +1,448 @@
+//! One scalar layer: every optimizer, loss and metric is written once against [`Scalar`],
+//! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time.
+//!
+//! `rug::Float` is neither `Copy` nor has a static epsilon, so the trait asks for neither:
+//! values are `Clone`, a runtime context ([`Scalar::Ctx`]) carries the precision, and the
+//! operations are in place (`&mut self`) so hot loops allocate nothing.
+
+use rug::float::Round;
+use rug::{Float, Rational};
+use std::cmp::Ordering;
+use std::fmt::Debug;
+
+/// Largest MPFR precision accepted from users, in bits.
+pub const MAX_BITS: u32 = 1 << 16;
+/// Smallest MPFR precision accepted from users, in bits.
+pub const MIN_BITS: u32 = 2;
+
+/// The working precision, chosen once at the edge of the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    /// Hardware double precision.
+    F64,
+    /// MPFR binary floating point with this many mantissa bits.
+    Bits(u32),
+}
+
+impl Precision {
+    /// Parses `f64` or a number of bits (`53`, `128`, ...).
+    pub fn parse(s: &str) -> crate::Result<Self> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("f64") || s.eq_ignore_ascii_case("double") {
+            return Ok(Precision::F64);
+        }
+        let bits: u64 = s.parse().map_err(|_| {
+            crate::Error::param(
+                "precision",
+                format!("{s:?} is neither `f64` nor a number of bits such as 128"),
+            )
+        })?;
+        if bits < u64::from(MIN_BITS) || bits > u64::from(MAX_BITS) {
+            return Err(crate::Error::param(
+                "precision",
+                format!("{bits} bits is outside the supported range {MIN_BITS}..={MAX_BITS}"),
+            ));
+        }
+        Ok(Precision::Bits(bits as u32))
+    }
+
+    /// Mantissa bits (53 for f64).
+    pub fn bits(self) -> u32 {
+        match self {
+            Precision::F64 => 53,
+            Precision::Bits(b) => b,
+        }
+    }
+
+    /// Human label: `f64` or `128 bits`.
+    pub fn label(self) -> String {
+        match self {
+            Precision::F64 => "f64".into(),
+            Precision::Bits(b) => format!("{b} bits"),
+        }
+    }
+}
+
+/// A real number type for optimizer code: f64 or an MPFR float.
+///
+/// All arithmetic is in place and rounds once per operation (to nearest).
+pub trait Scalar: Clone + Debug + Send + Sync + 'static {
+    /// Runtime context: `()` for f64, the precision in bits for MPFR.
+    type Ctx: Copy + Debug + Send + Sync + 'static;
+
+    /// The context of this value.
+    fn ctx(&self) -> Self::Ctx;
+    /// The context for a [`Precision`] (panics never; f64 ignores it).
+    fn ctx_for(p: Precision) -> Self::Ctx;
+    /// Mantissa bits of the context.
+    fn bits(ctx: Self::Ctx) -> u32;
+    /// Zero.
+    fn zero(ctx: Self::Ctx) -> Self;
+    /// Nearest value to an f64 (exact whenever the precision is >= 53 bits).
+    fn from_f64(x: f64, ctx: Self::Ctx) -> Self;
+    /// Nearest value to a rational (one rounding).
+    fn from_rational(q: &Rational, ctx: Self::Ctx) -> Self;
+    /// Nearest f64 (may overflow to ±inf or underflow to 0 for MPFR values).
+    fn to_f64(&self) -> f64;
+    /// Exact rational value; `None` for NaN or ±∞.
+    fn to_rational(&self) -> Option<Rational>;
+    /// Decimal rendering with `digits` significant digits (scientific when needed).
+    fn to_decimal(&self, digits: usize) -> String;
+
+    /// `self = other`.
+    fn set(&mut self, other: &Self);
+    /// `self = x` (rounded).
+    fn set_f64(&mut self, x: f64);
+    /// `self += other`.
+    fn add_assign(&mut self, other: &Self);
+    /// `self -= other`.
+    fn sub_assign(&mut self, other: &Self);
+    /// `self *= other`.
+    fn mul_assign(&mut self, other: &Self);
+    /// `self /= other`.
+    fn div_assign(&mut self, other: &Self);
+    /// `self += a·b` with a single rounding where the type supports it.
+    fn mul_add_assign(&mut self, a: &Self, b: &Self);
+    /// `self *= x` for a small float constant.
+    fn mul_f64(&mut self, x: f64);
+    /// `self = −self`.
+    fn neg_mut(&mut self);
+    /// `self = |self|`.
+    fn abs_mut(&mut self);
+    /// `self = e^self`.
+    fn exp_mut(&mut self);
+    /// `self = ln(self)`.
+    fn ln_mut(&mut self);
+    /// `self = ln(1 + self)`.
+    fn ln_1p_mut(&mut self);
+    /// `self = √self`.
+    fn sqrt_mut(&mut self);
+    /// `self = 1/self`.
+    fn recip_mut(&mut self);
+
+    /// Neither NaN nor infinite.
+    fn is_finite(&self) -> bool;
+    /// Exactly zero.
+    fn is_zero(&self) -> bool;
+    /// Total order on non-NaN values (NaN compares as `None`).
+    fn partial_cmp_s(&self, other: &Self) -> Option<Ordering>;
+
+    // ---- conveniences built on the primitives (allocate; not for hot loops) ----
+
+    /// `e^self`, by value.
+    fn exp(mut self) -> Self {
+        self.exp_mut();
+        self
+    }
+    /// `ln(self)`, by value.
+    fn ln(mut self) -> Self {
+        self.ln_mut();
+        self
+    }
+    /// `√self`, by value.
+    fn sqrt(mut self) -> Self {
+        self.sqrt_mut();
+        self
+    }
+    /// `|self|`, by value.
+    fn abs(mut self) -> Self {
+        self.abs_mut();
+        self
+    }
+    /// `self + o`, by value.
+    fn add(mut self, o: &Self) -> Self {
+        self.add_assign(o);
+        self
+    }
+    /// `self − o`, by value.
+    fn sub(mut self, o: &Self) -> Self {
+        self.sub_assign(o);
+        self
+    }
+    /// `self · o`, by value.
+    fn mul(mut self, o: &Self) -> Self {
+        self.mul_assign(o);
+        self
+    }
+    /// `self / o`, by value.
+    fn div(mut self, o: &Self) -> Self {
+        self.div_assign(o);
+        self
+    }
+    /// Unit roundoff `2^−bits` as a power of two exponent: returns `bits`.
+    fn unit_roundoff_bits(ctx: Self::Ctx) -> u32 {
+        Self::bits(ctx)
+    }
+}
+
+impl Scalar for f64 {
+    type Ctx = ();
+    fn ctx(&self) {}
+    fn ctx_for(_: Precision) {}
+    fn bits(_: ()) -> u32 {
+        53
+    }
+    fn zero(_: ()) -> Self {
+        0.0
+    }
+    fn from_f64(x: f64, _: ()) -> Self {
+        x
+    }
+    fn from_rational(q: &Rational, _: ()) -> Self {
+        q.to_f64()
+    }
+    fn to_f64(&self) -> f64 {
+        *self
+    }
+    fn to_rational(&self) -> Option<Rational> {
+        Rational::from_f64(*self)
+    }
+    fn to_decimal(&self, digits: usize) -> String {
+        format_sig_f64(*self, digits)
+    }
+    fn set(&mut self, other: &Self) {
+        *self = *other;
+    }
+    fn set_f64(&mut self, x: f64) {
+        *self = x;
+    }
+    fn add_assign(&mut self, other: &Self) {
+        *self += *other;
+    }
+    fn sub_assign(&mut self, other: &Self) {
+        *self -= *other;
+    }
+    fn mul_assign(&mut self, other: &Self) {
+        *self *= *other;
+    }
+    fn div_assign(&mut self, other: &Self) {
+        *self /= *other;
+    }
+    fn mul_add_assign(&mut self, a: &Self, b: &Self) {
+        *self = a.mul_add(*b, *self);
+    }
+    fn mul_f64(&mut self, x: f64) {
+        *self *= x;
+    }
+    fn neg_mut(&mut self) {
+        *self = -*self;
+    }
+    fn abs_mut(&mut self) {
+        *self = f64::abs(*self);
+    }
+    fn exp_mut(&mut self) {
+        *self = f64::exp(*self);
+    }
+    fn ln_mut(&mut self) {
+        *self = f64::ln(*self);
+    }
+    fn ln_1p_mut(&mut self) {
+        *self = f64::ln_1p(*self);
+    }
+    fn sqrt_mut(&mut self) {
+        *self = f64::sqrt(*self);
+    }
+    fn recip_mut(&mut self) {
+        *self = 1.0 / *self;
+    }
+    fn is_finite(&self) -> bool {
+        f64::is_finite(*self)
+    }
+    fn is_zero(&self) -> bool {
+        *self == 0.0
+    }
+    fn partial_cmp_s(&self, other: &Self) -> Option<Ordering> {
+        self.partial_cmp(other)
+    }
+}
+
+impl Scalar for Float {
+    type Ctx = u32;
+    fn ctx(&self) -> u32 {
+        self.prec()
+    }
+    fn ctx_for(p: Precision) -> u32 {
+        p.bits()
+    }
+    fn bits(ctx: u32) -> u32 {
+        ctx
+    }
+    fn zero(ctx: u32) -> Self {
+        Float::new(ctx)
+    }
+    fn from_f64(x: f64, ctx: u32) -> Self {
+        Float::with_val(ctx, x)
+    }
+    fn from_rational(q: &Rational, ctx: u32) -> Self {
+        Float::with_val(ctx, q)
+    }
+    fn to_f64(&self) -> f64 {
+        Float::to_f64(self)
+    }
+    fn to_rational(&self) -> Option<Rational> {
+        Float::to_rational(self)
+    }
+    fn to_decimal(&self, digits: usize) -> String {
+        format_sig_float(self, digits)
+    }
+    fn set(&mut self, other: &Self) {
+        rug::Assign::assign(self, other);
+    }
+    fn set_f64(&mut self, x: f64) {
+        rug::Assign::assign(self, x);
+    }
+    fn add_assign(&mut self, other: &Self) {
+        *self += other;
+    }
+    fn sub_assign(&mut self, other: &Self) {
+        *self -= other;
+    }
+    fn mul_assign(&mut self, other: &Self) {
+        *self *= other;
+    }
+    fn div_assign(&mut self, other: &Self) {
+        *self /= other;
+    }
+    fn mul_add_assign(&mut self, a: &Self, b: &Self) {
+        *self += a * b;
+    }
+    fn mul_f64(&mut self, x: f64) {
+        *self *= x;
+    }
+    fn neg_mut(&mut self) {
+        rug::ops::NegAssign::neg_assign(self);
+    }
+    fn abs_mut(&mut self) {
+        Float::abs_mut(self);
+    }
+    fn exp_mut(&mut self) {
+        Float::exp_mut(self);
+    }
+    fn ln_mut(&mut self) {
+        Float::ln_mut(self);
+    }
+    fn ln_1p_mut(&mut self) {
+        Float::ln_1p_mut(self);
+    }
+    fn sqrt_mut(&mut self) {
+        Float::sqrt_mut(self);
+    }
+    fn recip_mut(&mut self) {
+        Float::recip_mut(self);
+    }
+    fn is_finite(&self) -> bool {
+        Float::is_finite(self)
+    }
+    fn is_zero(&self) -> bool {
+        Float::is_zero(self)
+    }
+    fn partial_cmp_s(&self, other: &Self) -> Option<Ordering> {
+        self.partial_cmp(other)
+    }
+}
+
+/// Formats an f64 with `digits` significant digits: fixed notation for moderate magnitudes,
+/// scientific otherwise. Deterministic (Rust's float formatting is exact and platform-free).
+pub fn format_sig_f64(x: f64, digits: usize) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = digits.max(1);
+    let e = x.abs().log10().floor() as i32;
+    if (-4..15).contains(&e) {
+        let decimals = (digits as i32 - 1 - e).max(0) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        format!("{:.*e}", digits - 1, x)
+    }
+}
+
+/// Formats an MPFR float with `digits` significant digits, correctly rounded (MPFR's own
+/// decimal conversion), in the same layout as [`format_sig_f64`].
+pub fn format_sig_float(x: &Float, digits: usize) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x.is_sign_negative() {
+            "-inf".into()
+        } else {
+            "inf".into()
+        };
+    }
+    if x.is_zero() {
+        return "0".into();
+    }
+    let digits = digits.max(1);
+    let (neg, mant, exp) = x.to_sign_string_exp_round(10, Some(digits), Round::Nearest);
+    // value = 0.mant × 10^exp
+    let exp = exp.unwrap_or(0);
+    let mant = mant.trim_end_matches('0');
+    let mant = if mant.is_empty() { "0" } else { mant };
+    let sign = if neg { "-" } else { "" };
+    let e = exp - 1; // decimal exponent of the leading digit
+    if (-4..15).contains(&e) {
+        // fixed notation with exactly `digits` significant digits (pad with zeros)
+        let mut m: String = mant.to_string();
+        while m.len() < digits {
+            m.push('0');
+        }
+        let s = if e >= 0 {
+            let int_len = (e + 1) as usize;
+            if m.len() <= int_len {
+                let mut s = m.clone();
+                while s.len() < int_len {
+                    s.push('0');
+                }
+                s
+            } else {
+                format!("{}.{}", &m[..int_len], &m[int_len..])
+            }
+        } else {
+            format!("0.{}{}", "0".repeat((-e - 1) as usize), m)
+        };
+        format!("{sign}{s}")
+    } else {
+        let mut m: String = mant.to_string();
+        while m.len() < digits {
+            m.push('0');
+        }
+        let frac = &m[1..];
+        if frac.is_empty() {
+            format!("{sign}{}e{e}", &m[..1])
+        } else {
+            format!("{sign}{}.{}e{e}", &m[..1], frac)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_agree_between_f64_and_mpfr() {
+        for &(x, d) in &[
+            (1.0f64, 5usize),
+            (0.125, 3),
+            (-123.456, 6),
+            (6.02e23, 4),
+            (1.5e-7, 3),
+            (0.00123, 2),
+        ] {
+            let f = Float::with_val(200, x);
+            assert_eq!(format_sig_f64(x, d), format_sig_float(&f, d), "x={x} d={d}");
+        }
+    }
+
+    #[test]
+    fn precision_parsing() {
+        assert_eq!(Precision::parse("f64").unwrap(), Precision::F64);
+        assert_eq!(Precision::parse("128").unwrap(), Precision::Bits(128));
+        for bad in ["0", "1", "1000000000", "abc", "-5"] {
+            assert!(Precision::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
