@@ -25,11 +25,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cert;
 pub mod data;
 pub mod error;
 pub mod loss;
 pub mod objective;
 pub mod optim;
+pub mod oracle;
 pub mod report;
 pub mod run;
 pub mod scalar;
