@@ -107,7 +107,12 @@ impl<S: Scalar> Objective<S> {
     }
 
     /// Writes the negative gradient `−∇L(w) = Σ_n (−ℓ′(z_n·w)) z_n` into `out`.
-    pub fn neg_gradient(&self, w: &[S], out: &mut [S], scratch: &mut Scratch<S>) -> Result<(), Event> {
+    pub fn neg_gradient(
+        &self,
+        w: &[S],
+        out: &mut [S],
+        scratch: &mut Scratch<S>,
+    ) -> Result<(), Event> {
         self.weights(w, scratch)?;
         for o in out.iter_mut() {
             o.set_f64(0.0);

@@ -103,7 +103,8 @@ pub fn render_table<S: Scalar>(rows: &[Row<S>], max_digits: usize) -> String {
             .direction
             .as_ref()
             .map(|d| {
-                let shown: Vec<String> = d.iter().take(4).map(|x| x.to_decimal(dg.min(6))).collect();
+                let shown: Vec<String> =
+                    d.iter().take(4).map(|x| x.to_decimal(dg.min(6))).collect();
                 let more = if d.len() > 4 { ", ..." } else { "" };
                 format!("({}{more})", shown.join(", "))
             })

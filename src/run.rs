@@ -34,7 +34,10 @@ impl Status {
         match self {
             Status::Completed => "completed".into(),
             Status::Underflow { at, point } => {
-                format!("underflow at t={at} (weight of point {} is 0 in this precision)", point + 1)
+                format!(
+                    "underflow at t={at} (weight of point {} is 0 in this precision)",
+                    point + 1
+                )
             }
             Status::NonFinite { at } => format!("non-finite value at t={at} (step too large?)"),
         }

@@ -66,3 +66,6 @@ pub struct Witness {
     /// Non-negative weights, one per point, not all zero.
     pub alpha: Vec<Rational>,
 }
+
+mod check;
+pub use check::{check, check_witness, Violation};

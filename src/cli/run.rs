@@ -50,7 +50,10 @@ fn load(path: &Path) -> Result<Dataset, Error> {
 /// Parses a step count such as `1e6` or `1000000`.
 pub fn parse_steps(s: &str) -> Result<u64, Error> {
     let q = parse_rational(s).map_err(|_| {
-        Error::param("steps", format!("{s:?} is not a number of steps such as 1e6"))
+        Error::param(
+            "steps",
+            format!("{s:?} is not a number of steps such as 1e6"),
+        )
     })?;
     if *q.denom() != 1 || q < 0 {
         return Err(Error::param(
@@ -109,7 +112,11 @@ impl Spec {
                             "{} values given but the data have d = {}{}",
                             v.len(),
                             data.dim(),
-                            if a.bias { " (including the bias column)" } else { "" }
+                            if a.bias {
+                                " (including the bias column)"
+                            } else {
+                                ""
+                            }
                         ),
                     ));
                 }
@@ -117,7 +124,10 @@ impl Spec {
             }
         };
         if !(2..=1_000_000).contains(&a.base) {
-            return Err(Error::param("base", "checkpoint base must be in 2..=1000000"));
+            return Err(Error::param(
+                "base",
+                "checkpoint base must be in 2..=1000000",
+            ));
         }
         Ok(Spec {
             data,
@@ -136,7 +146,10 @@ impl Spec {
                 a.lr,
                 a.steps,
                 a.precision,
-                a.init.as_ref().map(|s| format!(" --init {s}")).unwrap_or_default(),
+                a.init
+                    .as_ref()
+                    .map(|s| format!(" --init {s}"))
+                    .unwrap_or_default(),
                 if a.bias { " --bias" } else { "" }
             ),
         })
@@ -172,7 +185,11 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
     let traj = run(&obj, &gd, w0, &opts);
     let rows = report::rows(&obj, &traj);
     let secs = traj.elapsed.as_secs_f64();
-    let rate = if secs > 0.0 { traj.steps as f64 / secs } else { 0.0 };
+    let rate = if secs > 0.0 {
+        traj.steps as f64 / secs
+    } else {
+        0.0
+    };
     if spec.json {
         let (status_at, point) = match traj.status {
             implicit_bias::run::Status::Completed => (None, None),
@@ -196,7 +213,10 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
             "elapsed_s": (secs * 1000.0).round() / 1000.0,
             "checkpoints": report::rows_json(&rows),
         });
-        emit(&format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default()))?;
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        ))?;
     } else {
         let mut out = String::new();
         out.push_str(&format!("# {}\n", spec.command));
@@ -208,7 +228,11 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
             spec.loss.name(),
             format_rational(&spec.lr),
             spec.precision.label(),
-            spec.init.iter().map(format_rational).collect::<Vec<_>>().join(", ")
+            spec.init
+                .iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         out.push_str(&format!(
             "# status: {} ({} steps in {:.2} s, {:.0} steps/s)\n",

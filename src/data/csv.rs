@@ -29,7 +29,11 @@ pub fn parse_csv(bytes: &[u8], source_name: &str) -> Result<Dataset> {
         message,
     };
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         err(line, None, "not valid UTF-8 text".into())
     })?;
     let mut x: Vec<Vec<Rational>> = Vec::new();
@@ -81,10 +85,7 @@ pub fn parse_csv(bytes: &[u8], source_name: &str) -> Result<Dataset> {
                 return Err(err(
                     lineno,
                     None,
-                    format!(
-                        "ragged row: {} fields, but line {at} has {w}",
-                        fields.len()
-                    ),
+                    format!("ragged row: {} fields, but line {at} has {w}", fields.len()),
                 ))
             }
             None => width = Some((fields.len(), lineno)),

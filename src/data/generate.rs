@@ -76,12 +76,7 @@ impl Generator {
     pub fn generate(&self) -> Result<Dataset> {
         match self {
             Generator::Fig1 { seed } => fig1(*seed),
-            Generator::Planted {
-                n,
-                d,
-                margin,
-                seed,
-            } => planted(*n, *d, margin, *seed),
+            Generator::Planted { n, d, margin, seed } => planted(*n, *d, margin, *seed),
             Generator::Post => post(),
             Generator::R1 => Dataset::new(vec![vec![q(1, 1), q(0, 1)]], vec![1]),
             Generator::R2 => Dataset::new(fig1_support_vectors().0, fig1_support_vectors().1),
@@ -125,10 +120,16 @@ fn fig1(seed: u64) -> Result<Dataset> {
 
 fn planted(n: usize, d: usize, margin: &Rational, seed: u64) -> Result<Dataset> {
     if n == 0 || d == 0 {
-        return Err(Error::param("n/d", "need n >= 1 points and d >= 1 dimensions"));
+        return Err(Error::param(
+            "n/d",
+            "need n >= 1 points and d >= 1 dimensions",
+        ));
     }
     if n > 1_000_000 || d > 10_000 {
-        return Err(Error::param("n/d", "at most n = 10^6 points and d = 10^4 dimensions"));
+        return Err(Error::param(
+            "n/d",
+            "at most n = 10^6 points and d = 10^4 dimensions",
+        ));
     }
     if *margin < 0 {
         return Err(Error::param("margin", "must be >= 0"));

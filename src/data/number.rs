@@ -76,7 +76,8 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
             "expected a decimal like 0.1 or a fraction like -7/3",
         ));
     }
-    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
     {
         return Err(num_err(
             whole,
@@ -84,13 +85,18 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
         ));
     }
     let digits = format!("{int_part}{frac_part}");
-    let digits = if digits.is_empty() { "0".to_string() } else { digits };
+    let digits = if digits.is_empty() {
+        "0".to_string()
+    } else {
+        digits
+    };
     let mut n = Integer::from_str_radix(&digits, 10)
         .map_err(|_| num_err(whole, "expected a decimal like 0.1 or a fraction like -7/3"))?;
     let scale = exp - frac_part.len() as i64;
     // Magnitude guard: the value's decimal exponent, ignoring leading zeros.
     let sig = digits.trim_start_matches('0').len() as i64;
-    if n != 0 && (sig + scale - 1 > MAX_DECIMAL_EXPONENT || sig + scale - 1 < -MAX_DECIMAL_EXPONENT) {
+    if n != 0 && (sig + scale - 1 > MAX_DECIMAL_EXPONENT || sig + scale - 1 < -MAX_DECIMAL_EXPONENT)
+    {
         return Err(num_err(
             whole,
             format!("magnitude outside 1e-{MAX_DECIMAL_EXPONENT}..1e{MAX_DECIMAL_EXPONENT}"),
