@@ -1,0 +1,911 @@
+//! Rate fits and verdicts: each claim of theory §2 evaluated on a trajectory with a
+//! tolerance derived from its predicted rate and from the precision (docs/theory/).
+//!
+//! **Rate envelope.** A claim `e(t) = O(g(t))` is checked at the last checkpoint `T`: the
+//! constant is fitted on the earlier checkpoints of the second half of the run in log-time,
+//! `K = max_{√T ≤ t_i < T} e(t_i)/g(t_i)`, and the claim passes when
+//! `e(T) ≤ K·g(T) + noise(T)`. For a polynomial rate `t^{−κ}` the envelope is
+//! `g(t) = t^{−κ} ln t`: §2.7 states the rate "up to log factors" (ties, and the `ln t/t`
+//! discrete correction along `ŵ`), and the one log factor also absorbs lower-order terms
+//! that make `e(t)·t^κ` approach its limit from below. `noise(T)` is the rounding floor of
+//! the trajectory (docs/theory/precision.md). No other constant enters.
+//!
+//! **Identities** (§2.5 tan-identity, §2.6 margin-gap identity, the `P2` invariant) are exact
+//! algebra: their tolerance is the rounding bound alone.
+
+use super::diagnostics::Checkpoint;
+use super::linalg::{self, lt};
+use super::predict::{Predicted, Prediction, Regime};
+use crate::scalar::Scalar;
+
+/// Outcome of one claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The claim holds within its derived tolerance.
+    Pass,
+    /// The claim fails.
+    Fail,
+    /// The claim does not apply to these data or this run (the reason is in `basis`).
+    NotApplicable,
+}
+
+impl Status {
+    /// `PASS`, `FAIL`, `n/a`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::NotApplicable => "n/a",
+        }
+    }
+}
+
+/// One evaluated claim.
+#[derive(Clone, Debug)]
+pub struct Verdict<S: Scalar> {
+    /// Stable identifier (JSON, tests).
+    pub id: &'static str,
+    /// What is claimed.
+    pub claim: &'static str,
+    /// The section of shared/theory.md it checks.
+    pub section: &'static str,
+    /// Checkpoint at which it was evaluated.
+    pub t: u64,
+    /// Measured value.
+    pub measured: Option<S>,
+    /// Predicted value (the limit or the refined prediction at `t`).
+    pub predicted: Option<S>,
+    /// The deviation that is bounded (`|measured − predicted|`, relative where said).
+    pub deviation: Option<S>,
+    /// The derived tolerance for the deviation.
+    pub tolerance: Option<S>,
+    /// Pass, fail or not applicable.
+    pub status: Status,
+    /// How the tolerance was derived, or why the claim does not apply.
+    pub basis: String,
+}
+
+/// A rate fit reported beside the verdicts (issue: rate fits).
+#[derive(Clone, Debug)]
+pub struct Fit<S: Scalar> {
+    /// Stable identifier.
+    pub id: &'static str,
+    /// What is fitted.
+    pub what: &'static str,
+    /// Section.
+    pub section: &'static str,
+    /// Measured (fitted) value.
+    pub measured: Option<S>,
+    /// Predicted value.
+    pub predicted: Option<S>,
+}
+
+/// The verdicts and fits of one run.
+#[derive(Clone, Debug)]
+pub struct Assessment<S: Scalar> {
+    /// One line per claim.
+    pub verdicts: Vec<Verdict<S>>,
+    /// Rate fits.
+    pub fits: Vec<Fit<S>>,
+}
+
+impl<S: Scalar> Assessment<S> {
+    /// No checked claim failed.
+    pub fn all_hold(&self) -> bool {
+        self.verdicts.iter().all(|v| v.status != Status::Fail)
+    }
+    /// The verdict with this id.
+    pub fn get(&self, id: &str) -> Option<&Verdict<S>> {
+        self.verdicts.iter().find(|v| v.id == id)
+    }
+    /// The fit with this id.
+    pub fn fit(&self, id: &str) -> Option<&Fit<S>> {
+        self.fits.iter().find(|v| v.id == id)
+    }
+}
+
+/// The rate a claim is checked against.
+#[derive(Clone, Debug)]
+pub enum Rate<S: Scalar> {
+    /// `e(t) = O(t^{−κ})` with the sub-leading exponent `κ₂` (if known, §2.7).
+    Poly {
+        /// Leading exponent.
+        kappa: S,
+        /// Next exponent of the linearized dynamics.
+        next: Option<S>,
+    },
+    /// `e(t) = O(g(t))` for a slowly varying `g` of `ln t` (degenerate data, §2.11).
+    Slow {
+        /// `g` as a function of `ln t` (`None` where not positive).
+        g: fn(&S) -> Option<S>,
+        /// Its name for reports.
+        name: &'static str,
+    },
+}
+
+impl<S: Scalar> Rate<S> {
+    fn g(&self, l: &S) -> Option<S> {
+        match self {
+            Rate::Poly { kappa, .. } => Some(power(kappa, l)),
+            Rate::Slow { g, .. } => g(l),
+        }
+    }
+    fn name(&self) -> String {
+        match self {
+            Rate::Poly { next: Some(_), .. } => "t^-κ (two terms: t^-κ, t^-κ₂)".into(),
+            Rate::Poly { next: None, .. } => "t^-κ".into(),
+            Rate::Slow { name, .. } => (*name).to_string(),
+        }
+    }
+}
+
+/// `t^{−k}` from `ln t`.
+fn power<S: Scalar>(k: &S, l: &S) -> S {
+    let mut e = k.clone().mul(l);
+    e.neg_mut();
+    e.exp()
+}
+
+/// The result of a rate-envelope check.
+#[derive(Clone, Debug)]
+pub struct Envelope<S: Scalar> {
+    /// First and last checkpoint of the fit window.
+    pub window: (u64, u64),
+    /// `e(T)`.
+    pub value: S,
+    /// The bound on `e(T)` (see [`envelope`]).
+    pub bound: S,
+    /// Least-squares log-log slope of `e` over the window and `T` (if all `e > 0`).
+    pub slope: Option<S>,
+}
+
+/// Rate-envelope check of `e(t) = O(g(t))` at the last sample `T`, from `(t, e(t), noise(t),
+/// ln t)` samples ordered by `t`. The fit window `W` is the samples with
+/// `max(√T, t_start) ≤ t < T`. Two models, each allowed one factor `ln T/ln t_W` (the log
+/// factors §2.7 admits), and the larger bound is used:
+///
+/// * one term: `e(T) ≤ max_{t∈W} e(t)·g(T)/g(t) · ln T/ln t`;
+/// * two terms (polynomial rates with a known sub-leading exponent `κ₂`, `|W| ≥ 2`):
+///   `e(t) = A t^{−κ} + B t^{−κ₂}` fitted exactly at the first and last window points
+///   `t₁ < t₂`, and `e(T) ≤ (|A| T^{−κ} + |B| T^{−κ₂})·ln T/ln t₂`. This lets `e·t^κ`
+///   approach its limit from below at the predicted sub-leading rate.
+///
+/// `noise(T)` is added to both.
+pub fn envelope<S: Scalar>(
+    pts: &[(u64, S, S, S)],
+    rate: &Rate<S>,
+    t_start: u64,
+) -> Result<Envelope<S>, String> {
+    let (t_end, e_end, noise_end, l_end) = pts.last().ok_or("no checkpoints")?.clone();
+    let window: Vec<&(u64, S, S, S)> = pts
+        .iter()
+        .filter(|(t, _, _, l)| {
+            *t < t_end
+                && *t >= t_start
+                && u128::from(*t) * u128::from(*t) >= u128::from(t_end)
+                && rate.g(l).is_some_and(|g| !g.is_zero())
+        })
+        .collect();
+    if window.is_empty() {
+        return Err(if t_start >= t_end {
+            format!(
+                "not yet asymptotic: max_S |z_n·(ρ−w̃)| > 1/2 at T = {t_end} (§2.7 linearization); run longer"
+            )
+        } else {
+            format!("needs a checkpoint t with max(√T, {t_start}) ≤ t < T = {t_end} (run longer)")
+        });
+    }
+    let g_end = rate.g(&l_end).ok_or("rate function undefined at T")?;
+    // one term
+    let mut bound: Option<S> = None;
+    for (_, e, _, l) in &window {
+        let Some(gl) = rate.g(l) else { continue };
+        let b = e.clone().div(&gl).mul(&g_end).mul(&l_end.clone().div(l));
+        bound = Some(match bound {
+            None => b,
+            Some(x) => linalg::max(x, &b),
+        });
+    }
+    let mut bound = bound.ok_or("empty window")?;
+    // two terms
+    if let (
+        Rate::Poly {
+            kappa,
+            next: Some(k2),
+        },
+        true,
+    ) = (rate, window.len() >= 2)
+    {
+        let (p1, p2) = (window[0], window[window.len() - 1]);
+        let (a11, a12) = (power(kappa, &p1.3), power(k2, &p1.3));
+        let (a21, a22) = (power(kappa, &p2.3), power(k2, &p2.3));
+        let det = a11.clone().mul(&a22).sub(&a12.clone().mul(&a21));
+        if !det.is_zero() && det.is_finite() {
+            let a =
+                p1.1.clone()
+                    .mul(&a22)
+                    .sub(&p2.1.clone().mul(&a12))
+                    .div(&det);
+            let b = a11.mul(&p2.1).sub(&a21.mul(&p1.1)).div(&det);
+            let two = a
+                .abs()
+                .mul(&power(kappa, &l_end))
+                .add(&b.abs().mul(&power(k2, &l_end)))
+                .mul(&l_end.clone().div(&p2.3));
+            if two.is_finite() {
+                bound = linalg::max(bound, &two);
+            }
+        }
+    }
+    let bound = bound.add(&noise_end);
+    // log-log slope (least squares) over window ∪ {T}
+    let mut xs: Vec<S> = window.iter().map(|p| p.3.clone()).collect();
+    let mut ys: Vec<S> = window.iter().map(|p| p.1.clone()).collect();
+    xs.push(l_end);
+    ys.push(e_end.clone());
+    let slope = loglog_slope(&xs, &ys);
+    Ok(Envelope {
+        window: (window[0].0, window[window.len() - 1].0),
+        value: e_end,
+        bound,
+        slope,
+    })
+}
+
+/// Least-squares slope of `ln y` against `x` (`x = ln t` gives the log-log slope); `None`
+/// unless at least two points and all `y > 0`.
+pub fn loglog_slope<S: Scalar>(xs: &[S], ys: &[S]) -> Option<S> {
+    if xs.len() < 2 || ys.iter().any(|y| y.is_zero() || !y.is_finite()) {
+        return None;
+    }
+    let ctx = xs[0].ctx();
+    let ly: Vec<S> = ys.iter().map(|y| y.clone().abs().ln()).collect();
+    let nf = S::from_f64(xs.len() as f64, ctx);
+    let mx = xs.iter().fold(S::zero(ctx), |a, x| a.add(x)).div(&nf);
+    let my = ly.iter().fold(S::zero(ctx), |a, y| a.add(y)).div(&nf);
+    let mut sxy = S::zero(ctx);
+    let mut sxx = S::zero(ctx);
+    for (x, y) in xs.iter().zip(&ly) {
+        let dx = x.clone().sub(&mx);
+        sxy.mul_add_assign(&dx, &y.clone().sub(&my));
+        sxx.mul_add_assign(&dx, &dx);
+    }
+    (!sxx.is_zero()).then(|| sxy.div(&sxx))
+}
+
+struct Ctx<'a, S: Scalar> {
+    pred: &'a Prediction<S>,
+    cps: Vec<&'a Checkpoint<S>>,
+    last: &'a Checkpoint<S>,
+    /// Start of the asymptotic regime (§2.7 linearization valid from here on).
+    t_start: u64,
+}
+
+impl<'a, S: Scalar> Ctx<'a, S> {
+    fn series(&self, f: &dyn Fn(&Checkpoint<S>) -> Option<S>) -> Option<Vec<(u64, S, S, S)>> {
+        let mut out = Vec::new();
+        for c in &self.cps {
+            if let (Some(e), Some(l)) = (f(c), c.ln_t.clone()) {
+                out.push((c.t, e, c.noise.clone(), l));
+            }
+        }
+        // the series must include the last checkpoint
+        (out.last().map(|p| p.0) == Some(self.last.t)).then_some(out)
+    }
+}
+
+fn loglog_over_log<S: Scalar>(l: &S) -> Option<S> {
+    // ln ln t / ln t, positive for t > e
+    let one = S::from_f64(1.0, l.ctx());
+    if !lt(&one, l) {
+        return None;
+    }
+    Some(l.clone().ln().div(l))
+}
+
+fn loglog<S: Scalar>(l: &S) -> Option<S> {
+    let one = S::from_f64(1.0, l.ctx());
+    lt(&one, l).then(|| l.clone().ln())
+}
+
+fn na<S: Scalar>(
+    id: &'static str,
+    claim: &'static str,
+    section: &'static str,
+    t: u64,
+    why: impl Into<String>,
+) -> Verdict<S> {
+    Verdict {
+        id,
+        claim,
+        section,
+        t,
+        measured: None,
+        predicted: None,
+        deviation: None,
+        tolerance: None,
+        status: Status::NotApplicable,
+        basis: why.into(),
+    }
+}
+
+fn describe_rate(rate: &str, env_window: (u64, u64)) -> String {
+    format!(
+        "rate envelope {rate} × ln T/ln t, fitted on t in [{}, {}], + noise",
+        env_window.0, env_window.1
+    )
+}
+
+/// A rate-envelope verdict.
+#[allow(clippy::too_many_arguments)]
+fn rate_verdict<S: Scalar>(
+    cx: &Ctx<'_, S>,
+    id: &'static str,
+    claim: &'static str,
+    section: &'static str,
+    measured: &dyn Fn(&Checkpoint<S>) -> Option<S>,
+    predicted: &dyn Fn(&Checkpoint<S>) -> Option<S>,
+    deviation: &dyn Fn(&Checkpoint<S>) -> Option<S>,
+    rate: &Rate<S>,
+) -> Verdict<S> {
+    let t = cx.last.t;
+    let Some(series) = cx.series(deviation) else {
+        return na(id, claim, section, t, "undefined at the last checkpoint");
+    };
+    match envelope(&series, rate, cx.t_start) {
+        Err(why) => na(id, claim, section, t, why),
+        Ok(env) => Verdict {
+            id,
+            claim,
+            section,
+            t,
+            measured: measured(cx.last),
+            predicted: predicted(cx.last),
+            status: if lt(&env.bound, &env.value) || !env.value.is_finite() {
+                Status::Fail
+            } else {
+                Status::Pass
+            },
+            deviation: Some(env.value),
+            tolerance: Some(env.bound),
+            basis: describe_rate(&rate.name(), env.window),
+        },
+    }
+}
+
+/// `(computed directly, from the identity, rounding tolerance)` at a checkpoint.
+type IdentityPair<S> = dyn Fn(&Checkpoint<S>) -> Option<(S, S, S)>;
+
+/// An identity verdict: `|a − b| ≤ tol` at every checkpoint where both are defined; reports
+/// the checkpoint with the largest `|a − b|/tol`.
+fn identity_verdict<S: Scalar>(
+    cx: &Ctx<'_, S>,
+    id: &'static str,
+    claim: &'static str,
+    section: &'static str,
+    pair: &IdentityPair<S>,
+) -> Verdict<S> {
+    let mut worst: Option<(u64, S, S, S, S)> = None; // t, a, b, dev, ratio
+    for c in &cx.cps {
+        if let Some((a, b, tol)) = pair(c) {
+            let dev = a.clone().sub(&b).abs();
+            let ratio = dev.clone().div(&tol);
+            let replace = match &worst {
+                None => true,
+                Some(w) => lt(&w.4, &ratio) || !ratio.is_finite(),
+            };
+            if replace {
+                worst = Some((c.t, a, b, dev, ratio));
+            }
+        }
+    }
+    let Some((t, a, b, dev, _)) = worst else {
+        return na(
+            id,
+            claim,
+            section,
+            cx.last.t,
+            "no checkpoint where it applies",
+        );
+    };
+    let tol = cx
+        .cps
+        .iter()
+        .find(|c| c.t == t)
+        .and_then(|c| pair(c))
+        .map(|p| p.2);
+    let ok = tol.as_ref().is_some_and(|tl| !lt(tl, &dev)) && dev.is_finite();
+    Verdict {
+        id,
+        claim,
+        section,
+        t,
+        measured: Some(a),
+        predicted: Some(b),
+        deviation: Some(dev),
+        tolerance: tol,
+        status: if ok { Status::Pass } else { Status::Fail },
+        basis: "exact identity: rounding bound at working precision (worst checkpoint shown)"
+            .into(),
+    }
+}
+
+/// First checkpoint from which `max_{n∈S}|z_nᵀ(ρ − w̃)| ≤ 1/2` holds at every later
+/// checkpoint: there the quadratic remainder of `e^{−x} − 1 = −x + …` is at most
+/// `(|x|/2)e^{|x|} < 0.42` of the linear term, so the linear dynamics of §2.7 (and its rate)
+/// govern. `0` when the quantity is undefined (degenerate data: no `w̃`).
+fn regime_start<S: Scalar>(cps: &[&Checkpoint<S>]) -> u64 {
+    let half = cps.first().map(|c| S::from_f64(0.5, c.norm_w.ctx()));
+    let Some(half) = half else { return 0 };
+    let mut start = 0;
+    for c in cps {
+        match &c.sv_residual {
+            Some(x) if !lt(&half, x) && x.is_finite() => {}
+            Some(_) => start = c.t.saturating_add(1),
+            None => {}
+        }
+    }
+    start
+}
+
+/// Evaluates every claim of theory §2 that applies to this run.
+pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) -> Assessment<S> {
+    let ctx = pred.ctx;
+    let one = S::from_f64(1.0, ctx);
+    let Some(last) = checkpoints.last() else {
+        return Assessment {
+            verdicts: Vec::new(),
+            fits: Vec::new(),
+        };
+    };
+    let cps: Vec<&Checkpoint<S>> = checkpoints.iter().filter(|c| c.t >= 2).collect();
+    let t_start = regime_start(&cps);
+    let cx = Ctx {
+        pred,
+        cps,
+        last,
+        t_start,
+    };
+    let t_last = last.t;
+    let mut v: Vec<Verdict<S>> = Vec::new();
+    let mut fits: Vec<Fit<S>> = Vec::new();
+    let sub1 = |x: S| x.sub(&one).abs();
+
+    // ---- exact identities and invariants (every regime)
+    v.push(identity_verdict(
+        &cx,
+        "tan_identity",
+        "tan φ(t) = ‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖) with the measured ρ(t)",
+        "§2.5",
+        &|c| {
+            Some((
+                c.tan_direct.clone()?,
+                c.tan_identity.clone()?,
+                c.identity_tol.clone(),
+            ))
+        },
+    ));
+    v.push(identity_verdict(
+        &cx,
+        "gap_identity",
+        "γ*−γ(t) = (1 − (L+m)/√((L+u)²+q²))/‖ŵ‖ with the measured ρ(t)",
+        "§2.6",
+        &|c| {
+            if !c.min_on_support {
+                return None;
+            }
+            Some((
+                c.gap.clone()?,
+                c.gap_identity.clone()?,
+                c.identity_tol.clone(),
+            ))
+        },
+    ));
+    {
+        let (claim, section) = if pred.spans {
+            ("P2 w(t) = P2 w(0) (span condition)", "§1.3")
+        } else {
+            ("P_span(Z)⊥ w(t) = P_span(Z)⊥ w(0)", "§8.2")
+        };
+        let worst = checkpoints
+            .iter()
+            .map(|c| (c.t, c.drift.clone(), c.noise.clone()))
+            .reduce(|a, b| {
+                if lt(&a.1.clone().div(&a.2), &b.1.clone().div(&b.2)) {
+                    b
+                } else {
+                    a
+                }
+            });
+        if let Some((t, drift, noise)) = worst {
+            v.push(Verdict {
+                id: "invariant",
+                claim,
+                section,
+                t,
+                measured: Some(drift.clone()),
+                predicted: Some(S::zero(ctx)),
+                status: if lt(&noise, &drift) || !drift.is_finite() {
+                    Status::Fail
+                } else {
+                    Status::Pass
+                },
+                deviation: Some(drift),
+                tolerance: Some(noise),
+                basis: "exact invariant: rounding floor of the trajectory (worst checkpoint)"
+                    .into(),
+            });
+        }
+    }
+
+    if pred.regime == Regime::Degenerate {
+        degenerate(&cx, &mut v, &mut fits);
+        return Assessment { verdicts: v, fits };
+    }
+
+    let kappa = match &pred.kappa {
+        Predicted::Value(k) => k.clone(),
+        _ => one.clone(),
+    };
+    let g = Rate::Poly {
+        next: pred.next_exponent(&pred.exponents, &kappa),
+        kappa: kappa.clone(),
+    };
+
+    v.push(rate_verdict(
+        &cx,
+        "dual_recovery",
+        "KKT via dual recovery: ηt(−ℓ′(z_nᵀw(t)))/α_n → 1 on S",
+        "§2.3",
+        &|c| {
+            // the worst ratio
+            let mut best: Option<S> = None;
+            for (i, r) in c.dual.iter().enumerate() {
+                if pred.in_support[i] && !pred.alpha[i].is_zero() {
+                    let dev = r.clone().sub(&one).abs();
+                    if best
+                        .as_ref()
+                        .map_or(true, |b| lt(&b.clone().sub(&one).abs(), &dev))
+                    {
+                        best = Some(r.clone());
+                    }
+                }
+            }
+            best
+        },
+        &|_| Some(one.clone()),
+        &|c| c.dual_dev.clone(),
+        &g,
+    ));
+    v.push(rate_verdict(
+        &cx,
+        "loss_constant",
+        "t·L(w(t))/C_L → 1, C_L = ‖ŵ‖²/η",
+        "§2.2",
+        &|c| c.t_loss_ratio.clone(),
+        &|_| Some(one.clone()),
+        &|c| c.t_loss_ratio.clone().map(sub1),
+        &g,
+    ));
+    v.push(rate_verdict(
+        &cx,
+        "gradient_limit",
+        "ηt(−∇L(w(t))) → ŵ (relative error)",
+        "§2.3",
+        &|c| c.grad_dev.clone(),
+        &|_| Some(S::zero(ctx)),
+        &|c| c.grad_dev.clone(),
+        &g,
+    ));
+    let rho_claim = if pred.spans {
+        "ρ(t) = w(t) − ŵ ln t → w̃ at rate t^-κ, κ = min(λ⊥, θ−1, 1)"
+    } else {
+        "P1 ρ(t) → P1 w̃ at rate t^-κ (SVs do not span: P2 part not predicted)"
+    };
+    v.push(rate_verdict(
+        &cx,
+        "residual",
+        rho_claim,
+        "§2.7",
+        &|c| c.rho_err.clone(),
+        &|_| Some(S::zero(ctx)),
+        &|c| c.rho_err.clone(),
+        &g,
+    ));
+
+    // ---- non-support-vector share (§2.8)
+    match (
+        &pred.theta,
+        &pred.share_loss,
+        &pred.share_grad,
+        &pred.kappa_share,
+    ) {
+        (None, ..) => {
+            v.push(na(
+                "sv_domination_loss",
+                "non-SV loss share · t^(θ−1) → C_share",
+                "§2.8",
+                t_last,
+                "every point is a support vector",
+            ));
+        }
+        (Some(_), Predicted::Value(cs), Predicted::Value(cg), Predicted::Value(ks)) => {
+            let gs = Rate::Poly {
+                next: pred.next_exponent(&pred.exponents_share, ks),
+                kappa: ks.clone(),
+            };
+            let cs2 = cs.clone();
+            let cg2 = cg.clone();
+            v.push(rate_verdict(
+                &cx,
+                "sv_domination_loss",
+                "non-SV loss share · t^(θ−1) → C_share (relative)",
+                "§2.8",
+                &|c| c.share_loss_scaled.clone(),
+                &|_| Some(cs.clone()),
+                &|c| {
+                    c.share_loss_scaled
+                        .clone()
+                        .map(|x| x.div(&cs2).sub(&one).abs())
+                },
+                &gs,
+            ));
+            v.push(rate_verdict(
+                &cx,
+                "sv_domination_grad",
+                "non-SV gradient share · t^(θ−1) → C_share_grad (relative)",
+                "§2.8",
+                &|c| c.share_grad_scaled.clone(),
+                &|_| Some(cg.clone()),
+                &|c| {
+                    c.share_grad_scaled
+                        .clone()
+                        .map(|x| x.div(&cg2).sub(&one).abs())
+                },
+                &gs,
+            ));
+        }
+        (Some(th), ..) => {
+            // constant not predicted: the exponent only, share = O(t^{1−θ} ln t)
+            let e: S = S::from_rational(&rug::Rational::from(th - 1u32), ctx);
+            let gs = Rate::Poly {
+                kappa: e,
+                next: None,
+            };
+            v.push(rate_verdict(
+                &cx,
+                "sv_domination_loss",
+                "non-SV loss share = O(t^(1−θ)) (constant not predicted)",
+                "§2.8",
+                &|c| c.share_loss.clone(),
+                &|_| None,
+                &|c| c.share_loss.clone(),
+                &gs,
+            ));
+        }
+    }
+
+    // ---- direction and margin (§2.5, §2.6)
+    if pred.w_tilde.is_some() {
+        v.push(rate_verdict(
+            &cx,
+            "direction_refined",
+            "ln t·dir(t) matches the predicted vector ŵ ln t + w̃",
+            "§2.5",
+            &|c| c.ln_t_dir.clone(),
+            &|c| Some(c.ln_t.clone()?.mul(c.dir_err_pred.as_ref()?)),
+            &|c| {
+                Some(
+                    c.ln_t
+                        .clone()?
+                        .mul(&c.dir_err.clone()?.sub(c.dir_err_pred.as_ref()?).abs()),
+                )
+            },
+            &g,
+        ));
+        // The C_dir limit through the tan-identity bound (no fitted constant).
+        let t = last.t;
+        let claim = "ln t·dir(t) = C_dir·ln t/(ln t + C_norm/‖ŵ‖) + O(1/ln² t + ‖r‖)";
+        match (&last.ln_t_dir, &last.ln_t_dir_pred, &last.dir_bound) {
+            (Some(m), Some(p), Some(b)) => {
+                let dev = m.clone().sub(p).abs();
+                let tol = b.clone().add(&last.noise);
+                v.push(Verdict {
+                    id: "direction_constant",
+                    claim,
+                    section: "§2.5",
+                    t,
+                    measured: Some(m.clone()),
+                    predicted: Some(p.clone()),
+                    status: if lt(&tol, &dev) {
+                        Status::Fail
+                    } else {
+                        Status::Pass
+                    },
+                    deviation: Some(dev),
+                    tolerance: Some(tol),
+                    basis: "tan-identity bound L[(3/8)x³ + ‖r(t)‖(1+x̃)/b] + noise".into(),
+                });
+            }
+            _ => v.push(na("direction_constant", claim, "§2.5", t, "undefined at T")),
+        }
+        v.push(rate_verdict(
+            &cx,
+            "margin_refined",
+            "ln t·(γ*−γ(t)) matches the predicted vector ŵ ln t + w̃",
+            "§2.6",
+            &|c| c.ln_t_gap.clone(),
+            &|c| Some(c.ln_t.clone()?.mul(c.gap_pred.as_ref()?)),
+            &|c| {
+                Some(
+                    c.ln_t
+                        .clone()?
+                        .mul(&c.gap.clone()?.sub(c.gap_pred.as_ref()?).abs()),
+                )
+            },
+            &g,
+        ));
+    } else {
+        for (id, claim, sec) in [
+            (
+                "direction_refined",
+                "ln t·dir(t) matches ŵ ln t + w̃",
+                "§2.5",
+            ),
+            (
+                "margin_refined",
+                "ln t·(γ*−γ(t)) matches ŵ ln t + w̃",
+                "§2.6",
+            ),
+        ] {
+            v.push(na(
+                id,
+                claim,
+                sec,
+                t_last,
+                "w̃ not predicted (the SVs do not span the data, §2.1)",
+            ));
+        }
+    }
+
+    // ---- rate fits (reported, not asserted)
+    if let Some(series) = cx.series(&|c| c.rho_err.clone()) {
+        if let Ok(env) = envelope(&series, &g, cx.t_start) {
+            let mut k = kappa.clone();
+            k.neg_mut();
+            fits.push(Fit {
+                id: "residual_slope",
+                what: "log-log slope of ‖ρ(t) − w̃‖ (predicted −κ)",
+                section: "§2.7",
+                measured: env.slope,
+                predicted: Some(k),
+            });
+        }
+    }
+    if let (Some(m), Some(l), Some(cd)) = (&last.ln_t_dir, &last.ln_t, pred.c_dir.value(ctx)) {
+        fits.push(Fit {
+            id: "direction_1_over_ln_t",
+            what: "(ln t·dir − C_dir)·ln t (predicted a_dir = −C_dir·C_norm/‖ŵ‖)",
+            section: "§2.5",
+            measured: Some(m.clone().sub(&cd).mul(l)),
+            predicted: pred.c_dir_1.value(ctx),
+        });
+    }
+    if let Some(th) = &pred.theta {
+        if let Some(series) = cx.series(&|c| c.share_loss.clone()) {
+            if let Ok(env) = envelope(&series, &g, cx.t_start) {
+                fits.push(Fit {
+                    id: "share_slope",
+                    what: "log-log slope of the non-SV loss share (predicted 1 − θ)",
+                    section: "§2.8",
+                    measured: env.slope,
+                    predicted: Some(S::from_rational(&rug::Rational::from(1u32 - th), ctx)),
+                });
+            }
+        }
+    }
+    Assessment { verdicts: v, fits }
+}
+
+/// Claims for degenerate data (§2.11): slow `1/ln t` limits, `ln ln t` residual growth.
+fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Vec<Fit<S>>) {
+    let ctx = cx.pred.ctx;
+    let one = S::from_f64(1.0, ctx);
+    let g = &Rate::Slow {
+        g: loglog_over_log::<S>,
+        name: "ln ln t/ln t",
+    };
+    v.push(rate_verdict(
+        cx,
+        "loss_constant",
+        "t·L(w(t))/C_L → 1, slowly (degenerate)",
+        "§2.11",
+        &|c| c.t_loss_ratio.clone(),
+        &|_| Some(one.clone()),
+        &|c| c.t_loss_ratio.clone().map(|x| x.sub(&one).abs()),
+        g,
+    ));
+    v.push(rate_verdict(
+        cx,
+        "dual_recovery",
+        "ηt(−ℓ′)/α_n → 1 on the α > 0 support vectors, slowly",
+        "§2.11",
+        &|c| c.dual_dev.clone().map(|d| d.add(&one)),
+        &|_| Some(one.clone()),
+        &|c| c.dual_dev.clone(),
+        g,
+    ));
+    if cx.pred.zero_alpha.is_empty() {
+        v.push(na(
+            "dual_zero",
+            "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
+            "§2.11",
+            cx.last.t,
+            "zero-α margin points not identified (α not unique)",
+        ));
+    } else {
+        v.push(rate_verdict(
+            cx,
+            "dual_zero",
+            "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
+            "§2.11",
+            &|c| c.dual_zero.clone(),
+            &|_| Some(S::zero(ctx)),
+            &|c| c.dual_zero.clone(),
+            g,
+        ));
+    }
+    v.push(rate_verdict(
+        cx,
+        "residual_growth",
+        "‖ρ(t)‖ = O(ln ln t) (no finite w̃)",
+        "§2.11",
+        &|c| c.rho_norm.clone(),
+        &|_| None,
+        &|c| c.rho_norm.clone(),
+        &Rate::Slow {
+            g: loglog::<S>,
+            name: "ln ln t",
+        },
+    ));
+    v.push(rate_verdict(
+        cx,
+        "direction_degenerate",
+        "direction error = O(ln ln t/ln t)",
+        "§2.11",
+        &|c| c.dir_err.clone(),
+        &|_| Some(S::zero(ctx)),
+        &|c| c.dir_err.clone(),
+        g,
+    ));
+    v.push(rate_verdict(
+        cx,
+        "margin_degenerate",
+        "margin gap = O(1/ln t) (all data, JMLR)",
+        "§1.4",
+        &|c| c.gap.clone(),
+        &|_| Some(S::zero(ctx)),
+        &|c| c.gap.clone(),
+        g,
+    ));
+    // ‖ρ‖ against ln ln t: slope of ‖ρ‖ in ln ln t over the second half of the run
+    let pts: Vec<(S, S)> = cx
+        .cps
+        .iter()
+        .filter(|c| u128::from(c.t) * u128::from(c.t) >= u128::from(cx.last.t))
+        .filter_map(|c| Some((loglog(c.ln_t.as_ref()?)?, c.rho_norm.clone()?)))
+        .collect();
+    if pts.len() >= 2 {
+        let (a, b) = (&pts[0], &pts[pts.len() - 1]);
+        let dx = b.0.clone().sub(&a.0);
+        if !dx.is_zero() {
+            fits.push(Fit {
+                id: "residual_loglog",
+                what: "Δ‖ρ‖/Δ ln ln t over the second half (positive: ln ln t growth)",
+                section: "§2.11",
+                measured: Some(b.1.clone().sub(&a.1).div(&dx)),
+                predicted: None,
+            });
+        }
+    }
+}
