@@ -448,7 +448,7 @@ mod tests {
         ];
         assert_eq!(independent_rows(&rows), vec![0, 2]);
         // projecting (1,1,1) onto the x1-x2 plane gives (1,1,0) exactly
-        let p = project_exact(&[rows[0].clone(), rows[2].clone()], &[q(1, 1); 3]).unwrap();
+        let p = project_exact(&[rows[0].clone(), rows[2].clone()], &vec![q(1, 1); 3]).unwrap();
         assert_eq!(p, vec![q(1, 1), q(1, 1), q(0, 1)]);
         let x = solve_exact(
             vec![vec![q(2, 1), q(1, 1)], vec![q(1, 1), q(3, 1)]],
