@@ -204,10 +204,10 @@ fn columns<S: Scalar>() -> Vec<Column<S>> {
     ]
 }
 
-/// Whether checkpoint `t` is a printed row: a power of `base` or the last step (the
+/// Whether checkpoint `t` is a printed row: 0, a power of `base` or the last step (the
 /// analysis itself may use a denser grid, [`crate::run::dense_checkpoints`]).
 pub fn shown(t: u64, base: u64, last: u64) -> bool {
-    if t == last {
+    if t == last || t == 0 {
         return true;
     }
     let mut p = 1u64;
