@@ -213,8 +213,17 @@ fn theory_report<S: Scalar>(
     ctx: S::Ctx,
 ) -> Result<(String, serde_json::Value, bool), Failure> {
     let a = theory::analyze(&spec.data, mm, spec.loss, eta, &spec.init, traj, ctx)?;
+    // the constants again at 32 more bits: print only the digits both agree on
+    let reference = theory::predict::<Float>(
+        &spec.data,
+        mm,
+        spec.loss,
+        eta,
+        &spec.init,
+        S::bits(ctx) + 32,
+    )?;
     Ok((
-        render::render_all(&a, render::Guard::Trusted, spec.base),
+        render::render_all(&a, render::Guard::Trusted, spec.base, Some(&reference)),
         render::analysis_json(&a),
         a.assessment.all_hold(),
     ))

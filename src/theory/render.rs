@@ -7,7 +7,7 @@
 //! digits on which both agree are printed, and a value on which not even the first digit
 //! agrees (rounding noise, e.g. a predicted 0) is shown as `~` and its order of magnitude.
 
-use super::predict::Predicted;
+use super::predict::{Predicted, Prediction};
 use super::verdict::Status;
 use super::{Analysis, Checkpoint};
 use crate::data::format_rational;
@@ -22,7 +22,7 @@ pub const TOL_DIGITS: usize = 3;
 
 /// The longest decimal rendering (≤ `cap` digits) on which `a` and `b` agree; `None` if not
 /// even one digit agrees.
-pub fn agreeing<S: Scalar>(a: &S, b: &S, cap: usize) -> Option<String> {
+pub fn agreeing<S: Scalar, T: Scalar>(a: &S, b: &T, cap: usize) -> Option<String> {
     (1..=cap.max(1)).rev().find_map(|k| {
         let s = a.to_decimal(k);
         (s == b.to_decimal(k)).then_some(s)
@@ -30,7 +30,7 @@ pub fn agreeing<S: Scalar>(a: &S, b: &S, cap: usize) -> Option<String> {
 }
 
 /// Number of leading significant digits on which `a` and `b` agree (0..=cap).
-pub fn agreeing_digits<S: Scalar>(a: &S, b: &S, cap: usize) -> usize {
+pub fn agreeing_digits<S: Scalar, T: Scalar>(a: &S, b: &T, cap: usize) -> usize {
     (1..=cap)
         .rev()
         .find(|&k| a.to_decimal(k) == b.to_decimal(k))
@@ -52,7 +52,7 @@ impl<S: Scalar> Clone for Guard<'_, S> {
 }
 impl<S: Scalar> Copy for Guard<'_, S> {}
 
-fn cell<S: Scalar>(x: Option<&S>, twin: Option<Option<&S>>, digits: usize) -> String {
+fn cell<S: Scalar, T: Scalar>(x: Option<&S>, twin: Option<Option<&T>>, digits: usize) -> String {
     match (x, twin) {
         (None, _) => "-".into(),
         (Some(a), None) => a.to_decimal(digits),
@@ -63,9 +63,9 @@ fn cell<S: Scalar>(x: Option<&S>, twin: Option<Option<&S>>, digits: usize) -> St
     }
 }
 
-fn predicted_text<S: Scalar>(
+fn predicted_text<S: Scalar, T: Scalar>(
     p: &Predicted<S>,
-    twin: Option<&Predicted<S>>,
+    twin: Option<&Predicted<T>>,
     digits: usize,
     ctx: S::Ctx,
 ) -> String {
@@ -92,11 +92,26 @@ fn predicted_text<S: Scalar>(
 
 /// The predicted constants, one per line, each with its section.
 pub fn render_predictions<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
-    let p = &a.prediction;
     let twin = match guard {
         Guard::Twin(t) => Some(&t.prediction),
         Guard::Trusted => None,
     };
+    predictions_text(&a.prediction, twin)
+}
+
+/// The predicted constants, printing only the digits on which they agree with `reference`,
+/// the same predictions at a higher precision (a cheap precision guard: no second run).
+pub fn render_predictions_against<S: Scalar>(
+    a: &Analysis<S>,
+    reference: &Prediction<rug::Float>,
+) -> String {
+    predictions_text(&a.prediction, Some(reference))
+}
+
+fn predictions_text<S: Scalar, T: Scalar>(
+    p: &Prediction<S>,
+    twin: Option<&Prediction<T>>,
+) -> String {
     let digits = trusted_digits(S::bits(p.ctx), 0).min(TABLE_DIGITS);
     let mut out = String::new();
     let sup: Vec<String> = p.support.iter().map(|i| (i + 1).to_string()).collect();
@@ -116,7 +131,7 @@ pub fn render_predictions<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> St
             ", SVs do NOT span the data"
         }
     ));
-    let vec_text = |v: &[S], tw: Option<&Vec<S>>| -> String {
+    let vec_text = |v: &[S], tw: Option<&Vec<T>>| -> String {
         let cells: Vec<String> = v
             .iter()
             .enumerate()
@@ -125,7 +140,7 @@ pub fn render_predictions<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> St
         format!("({})", cells.join(", "))
     };
     let alpha_s: Vec<S> = p.support.iter().map(|&i| p.alpha[i].clone()).collect();
-    let alpha_tw: Option<Vec<S>> =
+    let alpha_tw: Option<Vec<T>> =
         twin.map(|t| t.support.iter().map(|&i| t.alpha[i].clone()).collect());
     out.push_str(&format!(
         "# alpha on S (GD-selected, §2.1) = {}\n",
@@ -323,11 +338,20 @@ pub fn render_fits<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
 }
 
 /// Everything, as printed by `ibias run` after the convergence table (diagnostics rows at
-/// the powers of `base`).
-pub fn render_all<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base: u64) -> String {
+/// the powers of `base`). With `reference` (the predictions at a higher precision) and the
+/// [`Guard::Trusted`] guard, the constants show only the digits both agree on.
+pub fn render_all<S: Scalar>(
+    a: &Analysis<S>,
+    guard: Guard<'_, S>,
+    base: u64,
+    reference: Option<&Prediction<rug::Float>>,
+) -> String {
     let mut out = String::new();
     out.push_str("\n# predicted constants (shared/theory.md §2)\n");
-    out.push_str(&render_predictions(a, guard));
+    match (guard, reference) {
+        (Guard::Trusted, Some(r)) => out.push_str(&render_predictions_against(a, r)),
+        _ => out.push_str(&render_predictions(a, guard)),
+    }
     out.push_str("\n# diagnostics against the oracle and the predictions\n");
     out.push_str(&render_diagnostics(a, guard, base));
     out.push_str("\n# rate fits\n");
