@@ -31,8 +31,12 @@ pub struct Checkpoint<S: Scalar> {
     pub rho_norm: Option<S>,
     /// `‖ρ(t) − w̃‖` (§1.3, §2.7); without the span condition `‖P1 ρ(t) − P1 w̃‖`.
     pub rho_err: Option<S>,
-    /// `max_{n∈S} |z_nᵀ(ρ(t) − w̃)|`: the size of the linearization variable of §2.7
-    /// (`e^{−z_nᵀr} − 1 ≈ −z_nᵀr`); the asymptotic regime needs it small.
+    /// The vector whose norm is `rho_err`.
+    pub rho_diff: Option<Vec<S>>,
+    /// `max_{n∈S} |ln(ηt(−ℓ′(z_nᵀw))/α_n)|`, the linearization variable of §2.7: for the
+    /// exponential loss it is `|z_nᵀ(ρ(t) − w̃)|` (`e^{−z_nᵀr} − 1 ≈ −z_nᵀr`); for the logistic
+    /// loss it also contains the tail correction `ln(1 + e^{−u_n})`. The asymptotic regime
+    /// needs it small.
     pub sv_residual: Option<S>,
     /// Angle between `w(t)` and the predicted vector `ŵ ln t + w̃` (§2.5).
     pub refined_angle: Option<S>,
@@ -51,6 +55,8 @@ pub struct Checkpoint<S: Scalar> {
     pub dual_off: Option<S>,
     /// `‖ηt(−∇L) − ŵ‖/‖ŵ‖` (§2.3).
     pub grad_dev: Option<S>,
+    /// The vector `(ηt(−∇L) − ŵ)/‖ŵ‖`.
+    pub grad_diff: Option<Vec<S>>,
     /// Non-SV share of the loss `Σ_{n∉S} ℓ_n / L` (§2.8).
     pub share_loss: Option<S>,
     /// Non-SV share of the gradient `‖Σ_{n∉S}(−ℓ′_n)z_n‖/‖Σ_n(−ℓ′_n)z_n‖` (§2.8).
@@ -85,8 +91,13 @@ pub struct Checkpoint<S: Scalar> {
     pub drift: S,
     /// Rounding floor for trajectory quantities at this checkpoint (docs/theory/precision.md).
     pub noise: S,
-    /// Rounding tolerance for the exact identities evaluated at this `w` (§2.5, §2.6).
-    pub identity_tol: S,
+    /// Rounding tolerance of the §2.5 tan-identity at this `w`:
+    /// `u·4(d+4)·[(‖w‖ + ‖ŵ‖ ln t)(1 + tan φ)/|b| + tan φ]`, `u = 2^−bits`,
+    /// `b = ŵᵀw/‖ŵ‖` (docs/theory/precision.md).
+    pub tan_tol: S,
+    /// Rounding tolerance of the §2.6 margin-gap identity at this `w`:
+    /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`.
+    pub gap_tol: S,
 }
 
 /// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
@@ -159,22 +170,15 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         linalg::axpy(w, &c, wh)
     });
     let rho_norm = rho.as_ref().map(|r| linalg::norm(r, ctx));
-    let rho_err = match (&rho, &pred.w_tilde, &pred.w_tilde_span) {
-        (Some(r), Some(wt), _) => Some(linalg::norm(&linalg::sub(r, wt), ctx)),
+    let rho_diff: Option<Vec<S>> = match (&rho, &pred.w_tilde, &pred.w_tilde_span) {
+        (Some(r), Some(wt), _) => Some(linalg::sub(r, wt)),
         (Some(r), None, Some(ws)) => {
             let p1 = linalg::project(&pred.span_basis, r, ctx);
-            Some(linalg::norm(&linalg::sub(&p1, ws), ctx))
+            Some(linalg::sub(&p1, ws))
         }
         _ => None,
     };
-    let sv_residual = match (&rho, &pred.w_tilde_span) {
-        (Some(r), Some(ws)) => pred
-            .support
-            .iter()
-            .map(|&i| linalg::dot(&pred.z[i], &linalg::sub(r, ws), ctx).abs())
-            .reduce(|a, b| linalg::max(a, &b)),
-        _ => None,
-    };
+    let rho_err = rho_diff.as_ref().map(|v| linalg::norm(v, ctx));
     let predicted_vec: Option<Vec<S>> = match (&ln_t, &pred.w_tilde) {
         (Some(l), Some(wt)) => Some(linalg::axpy(wt, l, wh)),
         _ => None,
@@ -230,6 +234,15 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
             .filter(|&i| !pred.in_support[i])
             .map(|i| dual[i].clone()),
     );
+    let sv_residual = if t >= 1 && pred.w_tilde_span.is_some() {
+        fold_max(
+            &mut (0..n)
+                .filter(|&i| pred.in_support[i] && !zero_alpha(i))
+                .map(|i| dual[i].clone().ln().abs()),
+        )
+    } else {
+        None
+    };
     let mut g_all = vec![S::zero(ctx); d];
     let mut g_non = vec![S::zero(ctx); d];
     for ((wt, z), &sv) in weights.iter().zip(&pred.z).zip(&pred.in_support) {
@@ -238,10 +251,11 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
             g_non = linalg::axpy(&g_non, wt, z);
         }
     }
-    let grad_dev = (t >= 1).then(|| {
+    let grad_diff: Option<Vec<S>> = (t >= 1).then(|| {
         let v: Vec<S> = g_all.iter().map(|g| g.clone().mul(&eta_t)).collect();
-        linalg::norm(&linalg::sub(&v, wh), ctx).div(nw)
+        linalg::sub(&v, wh).into_iter().map(|x| x.div(nw)).collect()
     });
+    let grad_dev = grad_diff.as_ref().map(|v| linalg::norm(v, ctx));
 
     // non-SV shares (§2.8)
     let non_sv: Vec<S> = (0..n)
@@ -355,19 +369,28 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     noise.mul_assign(&one.clone().add(&pred.r_max));
     noise.mul_assign(&one.clone().add(&norm_w));
     noise.mul_assign(&one.clone().add(&ln_t0.clone().abs()));
-    let mut identity_tol = pow2_neg::<S>(bits, ctx);
-    identity_tol.mul_f64(4.0 * (d as f64 + 4.0));
-    identity_tol.mul_assign(&one.clone().add(&pred.r_max));
-    identity_tol.mul_assign(&one.clone().add(&one.clone().div(nw)));
-    let mut scale = one.clone().add(&norm_w);
-    scale.mul_add_assign(nw, &ln_t0);
-    identity_tol.mul_assign(&scale);
-    if let Some(l) = &ln_t {
-        identity_tol.div_assign(&nw.clone().mul(l));
-    }
-    if let Some(x) = &tan_direct {
-        identity_tol.mul_assign(&one.clone().add(&x.clone().abs()));
-    }
+    let unit = {
+        let mut u = pow2_neg::<S>(bits, ctx);
+        u.mul_f64(4.0 * (d as f64 + 4.0));
+        u
+    };
+    let mut scale = norm_w.clone();
+    scale.mul_add_assign(nw, &ln_t0.clone().abs());
+    let tan_tol = match &tan_direct {
+        Some(x) => {
+            let b = linalg::dot(w, wh, ctx).div(nw).abs();
+            let x1 = one.clone().add(&x.clone().abs());
+            unit.clone()
+                .mul(&scale.clone().mul(&x1).div(&b).add(&x.clone().abs()))
+        }
+        None => S::zero(ctx),
+    };
+    let gap_tol = if norm_w.is_zero() {
+        S::zero(ctx)
+    } else {
+        let a = one.clone().add(&pred.r_max).mul(&scale).div(&norm_w);
+        unit.mul(&a.add(&one.clone().div(nw)))
+    };
 
     Checkpoint {
         t,
@@ -380,6 +403,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         rho,
         rho_norm,
         rho_err,
+        rho_diff,
         sv_residual,
         refined_angle,
         dir_err_pred,
@@ -389,6 +413,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         dual_zero,
         dual_off,
         grad_dev,
+        grad_diff,
         share_loss,
         share_grad,
         share_loss_scaled,
@@ -404,6 +429,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         ln_t_gap,
         drift,
         noise,
-        identity_tol,
+        tan_tol,
+        gap_tol,
     }
 }

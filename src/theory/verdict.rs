@@ -159,97 +159,187 @@ pub struct Envelope<S: Scalar> {
     pub slope: Option<S>,
 }
 
-/// Rate-envelope check of `e(t) = O(g(t))` at the last sample `T`, from `(t, e(t), noise(t),
-/// ln t)` samples ordered by `t`. The fit window `W` is the samples with
-/// `max(√T, t_start) ≤ t < T`. Two models, each allowed one factor `ln T/ln t_W` (the log
-/// factors §2.7 admits), and the larger bound is used:
+/// One sample of a bounded deviation: its signed components (a scalar claim has one; a
+/// vector claim one per coordinate; dual recovery one per support vector).
+#[derive(Clone, Debug)]
+pub struct DevSample<S: Scalar> {
+    /// Step.
+    pub t: u64,
+    /// Signed components.
+    pub comps: Vec<S>,
+    /// Rounding floor at this step.
+    pub noise: S,
+    /// `ln t`.
+    pub ln_t: S,
+}
+
+/// How the components of a deviation combine into its size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Combine {
+    /// Euclidean norm (vectors; `|x|` for scalars).
+    Euclid,
+    /// Largest absolute value (dual recovery over the support vectors).
+    Max,
+}
+
+impl Combine {
+    fn size<S: Scalar>(self, v: &[S], ctx: S::Ctx) -> S {
+        match self {
+            Combine::Euclid => linalg::norm(v, ctx),
+            Combine::Max => v
+                .iter()
+                .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs())),
+        }
+    }
+}
+
+/// Rate-envelope check of `e(t) = O(g(t))` at the last sample `T`, `e(t)` the size of the
+/// signed components of each sample. The fit window `W` is the samples with
+/// `max(√T, t_start) ≤ t < T` (at least two of them for a polynomial rate, else the claim
+/// is not judged: "not yet asymptotic"). Each model is allowed one factor `ln T/ln t_W` (the log
+/// factors §2.7 admits), and the largest bound is used:
 ///
 /// * one term: `e(T) ≤ max_{t∈W} e(t)·g(T)/g(t) · ln T/ln t`;
-/// * two terms (polynomial rates with a known sub-leading exponent `κ₂`, `|W| ≥ 2`):
-///   `e(t) = A t^{−κ} + B t^{−κ₂}` fitted exactly at the first and last window points
-///   `t₁ < t₂`, and `e(T) ≤ (|A| T^{−κ} + |B| T^{−κ₂})·ln T/ln t₂`. This lets `e·t^κ`
-///   approach its limit from below at the predicted sub-leading rate.
+/// * two terms (polynomial rates, `|W| ≥ 2`), per component `j`:
+///   `e_j(t) = A_j f₁(t) + B_j f₂(t)` fitted exactly (signed, so zero crossings are
+///   modelled) at the first and last window points `t₁ < t₂`, bound
+///   `b_j = (|A_j| f₁(T) + |B_j| f₂(T))·ln T/ln t₂`, combined like the components; for the
+///   pairs `(t^{−κ} ln t, t^{−κ})` (resonance: ties, and the `ln t/t` mode along `ŵ`) and
+///   `(t^{−κ}, t^{−κ₂})` with the sub-leading exponent `κ₂` of §2.7. This lets `e·t^κ`
+///   approach its limit from below at a predicted sub-leading rate.
 ///
-/// `noise(T)` is added to both.
+/// `noise(T)` is added to the bound.
 pub fn envelope<S: Scalar>(
-    pts: &[(u64, S, S, S)],
+    pts: &[DevSample<S>],
+    combine: Combine,
     rate: &Rate<S>,
     t_start: u64,
 ) -> Result<Envelope<S>, String> {
-    let (t_end, e_end, noise_end, l_end) = pts.last().ok_or("no checkpoints")?.clone();
-    let window: Vec<&(u64, S, S, S)> = pts
+    let last = pts.last().ok_or("no checkpoints")?;
+    let (t_end, l_end) = (last.t, last.ln_t.clone());
+    let ctx = l_end.ctx();
+    let size = |p: &DevSample<S>| combine.size(&p.comps, ctx);
+    let e_end = size(last);
+    let in_range = |p: &&DevSample<S>| {
+        p.t < t_end
+            && u128::from(p.t) * u128::from(p.t) >= u128::from(t_end)
+            && rate.g(&p.ln_t).is_some_and(|g| !g.is_zero())
+    };
+    let window: Vec<&DevSample<S>> = pts
         .iter()
-        .filter(|(t, _, _, l)| {
-            *t < t_end
-                && *t >= t_start
-                && u128::from(*t) * u128::from(*t) >= u128::from(t_end)
-                && rate.g(l).is_some_and(|g| !g.is_zero())
-        })
+        .filter(in_range)
+        .filter(|p| p.t >= t_start)
         .collect();
-    if window.is_empty() {
-        return Err(if t_start >= t_end {
-            format!(
-                "not yet asymptotic: max_S |z_n·(ρ−w̃)| > 1/2 at T = {t_end} (§2.7 linearization); run longer"
+    // a polynomial rate is judged with the two-term models, which need two window points
+    let need = if matches!(rate, Rate::Poly { .. }) {
+        2
+    } else {
+        1
+    };
+    if window.len() < need {
+        return Err(
+            if pts.iter().filter(in_range).count() >= need || t_start >= t_end {
+                format!(
+                "not yet asymptotic: max_S |ln(dual ratio)| ≤ 1/2 (§2.7 linearization) only from t = {t_start} on, no fit window before T = {t_end}; run longer"
             )
-        } else {
-            format!("needs a checkpoint t with max(√T, {t_start}) ≤ t < T = {t_end} (run longer)")
-        });
+            } else {
+                format!("needs {need} checkpoint(s) t with √T ≤ t < T = {t_end} (run longer)")
+            },
+        );
     }
     let g_end = rate.g(&l_end).ok_or("rate function undefined at T")?;
     // one term
     let mut bound: Option<S> = None;
-    for (_, e, _, l) in &window {
-        let Some(gl) = rate.g(l) else { continue };
-        let b = e.clone().div(&gl).mul(&g_end).mul(&l_end.clone().div(l));
+    for p in &window {
+        let Some(gl) = rate.g(&p.ln_t) else { continue };
+        let b = size(p)
+            .div(&gl)
+            .mul(&g_end)
+            .mul(&l_end.clone().div(&p.ln_t));
         bound = Some(match bound {
             None => b,
             Some(x) => linalg::max(x, &b),
         });
     }
     let mut bound = bound.ok_or("empty window")?;
-    // two terms
-    if let (
-        Rate::Poly {
-            kappa,
-            next: Some(k2),
-        },
-        true,
-    ) = (rate, window.len() >= 2)
-    {
+    // two terms, fitted exactly at the first and last window points, per component
+    if let (Rate::Poly { kappa, next }, true) = (rate, window.len() >= 2) {
         let (p1, p2) = (window[0], window[window.len() - 1]);
-        let (a11, a12) = (power(kappa, &p1.3), power(k2, &p1.3));
-        let (a21, a22) = (power(kappa, &p2.3), power(k2, &p2.3));
-        let det = a11.clone().mul(&a22).sub(&a12.clone().mul(&a21));
-        if !det.is_zero() && det.is_finite() {
-            let a =
-                p1.1.clone()
-                    .mul(&a22)
-                    .sub(&p2.1.clone().mul(&a12))
-                    .div(&det);
-            let b = a11.mul(&p2.1).sub(&a21.mul(&p1.1)).div(&det);
-            let two = a
-                .abs()
-                .mul(&power(kappa, &l_end))
-                .add(&b.abs().mul(&power(k2, &l_end)))
-                .mul(&l_end.clone().div(&p2.3));
-            if two.is_finite() {
-                bound = linalg::max(bound, &two);
+        let log_pw = |l: &S| power(kappa, l).mul(l);
+        let pw1 = |l: &S| power(kappa, l);
+        let mut models: Vec<(BasisFn<'_, S>, BasisFn<'_, S>)> =
+            vec![(Box::new(log_pw), Box::new(pw1))];
+        if let Some(k2) = next {
+            models.push((Box::new(pw1), Box::new(move |l: &S| power(k2, l))));
+        }
+        for (f1, f2) in &models {
+            let comps: Option<Vec<S>> = p1
+                .comps
+                .iter()
+                .zip(&p2.comps)
+                .map(|(e1, e2)| {
+                    two_term_bound(
+                        (e1, &p1.ln_t),
+                        (e2, &p2.ln_t),
+                        &l_end,
+                        f1.as_ref(),
+                        f2.as_ref(),
+                    )
+                })
+                .collect();
+            if let Some(c) = comps {
+                let two = combine.size(&c, ctx);
+                if two.is_finite() {
+                    bound = linalg::max(bound, &two);
+                }
             }
         }
     }
-    let bound = bound.add(&noise_end);
+    let bound = bound.add(&last.noise);
     // log-log slope (least squares) over window ∪ {T}
-    let mut xs: Vec<S> = window.iter().map(|p| p.3.clone()).collect();
-    let mut ys: Vec<S> = window.iter().map(|p| p.1.clone()).collect();
+    let mut xs: Vec<S> = window.iter().map(|p| p.ln_t.clone()).collect();
+    let mut ys: Vec<S> = window.iter().map(|p| size(p)).collect();
     xs.push(l_end);
     ys.push(e_end.clone());
     let slope = loglog_slope(&xs, &ys);
     Ok(Envelope {
-        window: (window[0].0, window[window.len() - 1].0),
+        window: (window[0].t, window[window.len() - 1].t),
         value: e_end,
         bound,
         slope,
     })
+}
+
+/// A basis function of a two-term model, of `ln t`.
+type BasisFn<'a, S> = Box<dyn Fn(&S) -> S + 'a>;
+
+/// `e(t) = A f1(t) + B f2(t)` through the samples `(e₁, ln t₁)`, `(e₂, ln t₂)`; the bound at
+/// `T` is `(|A| f1(T) + |B| f2(T))·ln T/ln t₂`. `None` if the 2×2 system is singular.
+fn two_term_bound<S: Scalar>(
+    p1: (&S, &S),
+    p2: (&S, &S),
+    l_end: &S,
+    f1: &dyn Fn(&S) -> S,
+    f2: &dyn Fn(&S) -> S,
+) -> Option<S> {
+    let (a11, a12) = (f1(p1.1), f2(p1.1));
+    let (a21, a22) = (f1(p2.1), f2(p2.1));
+    let det = a11.clone().mul(&a22).sub(&a12.clone().mul(&a21));
+    if det.is_zero() || !det.is_finite() {
+        return None;
+    }
+    let a =
+        p1.0.clone()
+            .mul(&a22)
+            .sub(&p2.0.clone().mul(&a12))
+            .div(&det);
+    let b = a11.mul(p2.0).sub(&a21.mul(p1.0)).div(&det);
+    let two = a
+        .abs()
+        .mul(&f1(l_end))
+        .add(&b.abs().mul(&f2(l_end)))
+        .mul(&l_end.clone().div(p2.1));
+    two.is_finite().then_some(two)
 }
 
 /// Least-squares slope of `ln y` against `x` (`x = ln t` gives the log-log slope); `None`
@@ -273,6 +363,9 @@ pub fn loglog_slope<S: Scalar>(xs: &[S], ys: &[S]) -> Option<S> {
     (!sxx.is_zero()).then(|| sxy.div(&sxx))
 }
 
+/// The signed components of a deviation at a checkpoint.
+type DevFn<'a, S> = dyn Fn(&Checkpoint<S>) -> Option<Vec<S>> + 'a;
+
 struct Ctx<'a, S: Scalar> {
     pred: &'a Prediction<S>,
     cps: Vec<&'a Checkpoint<S>>,
@@ -282,15 +375,20 @@ struct Ctx<'a, S: Scalar> {
 }
 
 impl<'a, S: Scalar> Ctx<'a, S> {
-    fn series(&self, f: &dyn Fn(&Checkpoint<S>) -> Option<S>) -> Option<Vec<(u64, S, S, S)>> {
+    fn series(&self, f: &DevFn<'_, S>) -> Option<Vec<DevSample<S>>> {
         let mut out = Vec::new();
         for c in &self.cps {
-            if let (Some(e), Some(l)) = (f(c), c.ln_t.clone()) {
-                out.push((c.t, e, c.noise.clone(), l));
+            if let (Some(comps), Some(ln_t)) = (f(c), c.ln_t.clone()) {
+                out.push(DevSample {
+                    t: c.t,
+                    comps,
+                    noise: c.noise.clone(),
+                    ln_t,
+                });
             }
         }
         // the series must include the last checkpoint
-        (out.last().map(|p| p.0) == Some(self.last.t)).then_some(out)
+        (out.last().map(|p| p.t) == Some(self.last.t)).then_some(out)
     }
 }
 
@@ -345,14 +443,15 @@ fn rate_verdict<S: Scalar>(
     section: &'static str,
     measured: &dyn Fn(&Checkpoint<S>) -> Option<S>,
     predicted: &dyn Fn(&Checkpoint<S>) -> Option<S>,
-    deviation: &dyn Fn(&Checkpoint<S>) -> Option<S>,
+    deviation: &DevFn<'_, S>,
+    combine: Combine,
     rate: &Rate<S>,
 ) -> Verdict<S> {
     let t = cx.last.t;
     let Some(series) = cx.series(deviation) else {
         return na(id, claim, section, t, "undefined at the last checkpoint");
     };
-    match envelope(&series, rate, cx.t_start) {
+    match envelope(&series, combine, rate, cx.t_start) {
         Err(why) => na(id, claim, section, t, why),
         Ok(env) => Verdict {
             id,
@@ -460,7 +559,6 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     let t_last = last.t;
     let mut v: Vec<Verdict<S>> = Vec::new();
     let mut fits: Vec<Fit<S>> = Vec::new();
-    let sub1 = |x: S| x.sub(&one).abs();
 
     // ---- exact identities and invariants (every regime)
     v.push(identity_verdict(
@@ -472,7 +570,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             Some((
                 c.tan_direct.clone()?,
                 c.tan_identity.clone()?,
-                c.identity_tol.clone(),
+                c.tan_tol.clone(),
             ))
         },
     ));
@@ -485,11 +583,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             if !c.min_on_support {
                 return None;
             }
-            Some((
-                c.gap.clone()?,
-                c.gap_identity.clone()?,
-                c.identity_tol.clone(),
-            ))
+            Some((c.gap.clone()?, c.gap_identity.clone()?, c.gap_tol.clone()))
         },
     ));
     {
@@ -558,7 +652,16 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             best
         },
         &|_| Some(one.clone()),
-        &|c| c.dual_dev.clone(),
+        &|c| {
+            c.dual_dev.as_ref()?;
+            Some(
+                (0..c.dual.len())
+                    .filter(|&i| pred.in_support[i] && !pred.alpha[i].is_zero())
+                    .map(|i| c.dual[i].clone().sub(&one))
+                    .collect(),
+            )
+        },
+        Combine::Max,
         &g,
     ));
     v.push(rate_verdict(
@@ -568,7 +671,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "§2.2",
         &|c| c.t_loss_ratio.clone(),
         &|_| Some(one.clone()),
-        &|c| c.t_loss_ratio.clone().map(sub1),
+        &|c| c.t_loss_ratio.clone().map(|x| vec![x.sub(&one)]),
+        Combine::Euclid,
         &g,
     ));
     v.push(rate_verdict(
@@ -578,7 +682,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "§2.3",
         &|c| c.grad_dev.clone(),
         &|_| Some(S::zero(ctx)),
-        &|c| c.grad_dev.clone(),
+        &|c| c.grad_diff.clone(),
+        Combine::Euclid,
         &g,
     ));
     let rho_claim = if pred.spans {
@@ -593,7 +698,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "§2.7",
         &|c| c.rho_err.clone(),
         &|_| Some(S::zero(ctx)),
-        &|c| c.rho_err.clone(),
+        &|c| c.rho_diff.clone(),
+        Combine::Euclid,
         &g,
     ));
 
@@ -630,8 +736,9 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 &|c| {
                     c.share_loss_scaled
                         .clone()
-                        .map(|x| x.div(&cs2).sub(&one).abs())
+                        .map(|x| vec![x.div(&cs2).sub(&one)])
                 },
+                Combine::Euclid,
                 &gs,
             ));
             v.push(rate_verdict(
@@ -644,8 +751,9 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 &|c| {
                     c.share_grad_scaled
                         .clone()
-                        .map(|x| x.div(&cg2).sub(&one).abs())
+                        .map(|x| vec![x.div(&cg2).sub(&one)])
                 },
+                Combine::Euclid,
                 &gs,
             ));
         }
@@ -663,7 +771,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 "§2.8",
                 &|c| c.share_loss.clone(),
                 &|_| None,
-                &|c| c.share_loss.clone(),
+                &|c| c.share_loss.clone().map(|x| vec![x]),
+                Combine::Euclid,
                 &gs,
             ));
         }
@@ -679,12 +788,12 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             &|c| c.ln_t_dir.clone(),
             &|c| Some(c.ln_t.clone()?.mul(c.dir_err_pred.as_ref()?)),
             &|c| {
-                Some(
-                    c.ln_t
-                        .clone()?
-                        .mul(&c.dir_err.clone()?.sub(c.dir_err_pred.as_ref()?).abs()),
-                )
+                Some(vec![c
+                    .ln_t
+                    .clone()?
+                    .mul(&c.dir_err.clone()?.sub(c.dir_err_pred.as_ref()?))])
             },
+            Combine::Euclid,
             &g,
         ));
         // The C_dir limit through the tan-identity bound (no fitted constant).
@@ -721,12 +830,12 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             &|c| c.ln_t_gap.clone(),
             &|c| Some(c.ln_t.clone()?.mul(c.gap_pred.as_ref()?)),
             &|c| {
-                Some(
-                    c.ln_t
-                        .clone()?
-                        .mul(&c.gap.clone()?.sub(c.gap_pred.as_ref()?).abs()),
-                )
+                Some(vec![c
+                    .ln_t
+                    .clone()?
+                    .mul(&c.gap.clone()?.sub(c.gap_pred.as_ref()?))])
             },
+            Combine::Euclid,
             &g,
         ));
     } else {
@@ -753,8 +862,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     }
 
     // ---- rate fits (reported, not asserted)
-    if let Some(series) = cx.series(&|c| c.rho_err.clone()) {
-        if let Ok(env) = envelope(&series, &g, cx.t_start) {
+    if let Some(series) = cx.series(&|c| c.rho_diff.clone()) {
+        if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
             let mut k = kappa.clone();
             k.neg_mut();
             fits.push(Fit {
@@ -776,8 +885,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         });
     }
     if let Some(th) = &pred.theta {
-        if let Some(series) = cx.series(&|c| c.share_loss.clone()) {
-            if let Ok(env) = envelope(&series, &g, cx.t_start) {
+        if let Some(series) = cx.series(&|c| c.share_loss.clone().map(|x| vec![x])) {
+            if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
                 fits.push(Fit {
                     id: "share_slope",
                     what: "log-log slope of the non-SV loss share (predicted 1 − θ)",
@@ -806,7 +915,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         "§2.11",
         &|c| c.t_loss_ratio.clone(),
         &|_| Some(one.clone()),
-        &|c| c.t_loss_ratio.clone().map(|x| x.sub(&one).abs()),
+        &|c| c.t_loss_ratio.clone().map(|x| vec![x.sub(&one)]),
+        Combine::Euclid,
         g,
     ));
     v.push(rate_verdict(
@@ -816,7 +926,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         "§2.11",
         &|c| c.dual_dev.clone().map(|d| d.add(&one)),
         &|_| Some(one.clone()),
-        &|c| c.dual_dev.clone(),
+        &|c| c.dual_dev.clone().map(|x| vec![x]),
+        Combine::Euclid,
         g,
     ));
     if cx.pred.zero_alpha.is_empty() {
@@ -835,7 +946,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
             "§2.11",
             &|c| c.dual_zero.clone(),
             &|_| Some(S::zero(ctx)),
-            &|c| c.dual_zero.clone(),
+            &|c| c.dual_zero.clone().map(|x| vec![x]),
+            Combine::Euclid,
             g,
         ));
     }
@@ -846,7 +958,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         "§2.11",
         &|c| c.rho_norm.clone(),
         &|_| None,
-        &|c| c.rho_norm.clone(),
+        &|c| c.rho_norm.clone().map(|x| vec![x]),
+        Combine::Euclid,
         &Rate::Slow {
             g: loglog::<S>,
             name: "ln ln t",
@@ -859,7 +972,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         "§2.11",
         &|c| c.dir_err.clone(),
         &|_| Some(S::zero(ctx)),
-        &|c| c.dir_err.clone(),
+        &|c| c.dir_err.clone().map(|x| vec![x]),
+        Combine::Euclid,
         g,
     ));
     v.push(rate_verdict(
@@ -869,7 +983,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         "§1.4",
         &|c| c.gap.clone(),
         &|_| Some(S::zero(ctx)),
-        &|c| c.gap.clone(),
+        &|c| c.gap.clone().map(|x| vec![x]),
+        Combine::Euclid,
         g,
     ));
     // ‖ρ‖ against ln ln t: slope of ‖ρ‖ in ln ln t over the second half of the run
