@@ -632,3 +632,30 @@ fn two_precisions_agree_on_the_residual() {
     let want = trusted_digits(128, 10_000) - 1;
     assert!(agreeing_digits(&x, &y, 40) >= want);
 }
+
+/// The verdicts can fail: R1 judged against a wrong dual vector (α = 2 instead of 1, so the
+/// predicted `w̃1 = ln(η/α)` is off by ln 2) fails dual recovery (the ratio tends to 1/2) and
+/// the residual claim (`ρ − w̃` tends to `(ln 2, 0)`, a plateau), while the claims that do not
+/// involve α (`t·L/C_L`, the identities) still pass.
+#[test]
+fn a_wrong_prediction_fails() {
+    let (data, mut mm) = r1();
+    mm.cert.alpha = vec![q(2, 1)];
+    let (_, a) = run_case(
+        &data,
+        &mm,
+        Loss::Exponential,
+        &q(1, 2),
+        &[q(0, 1), q(3, 10)],
+        100_000,
+        10,
+        BITS,
+    );
+    for id in ["dual_recovery", "residual"] {
+        assert_eq!(a.assessment.get(id).unwrap().status, Status::Fail, "{id}");
+    }
+    for id in ["loss_constant", "tan_identity", "invariant"] {
+        assert_eq!(a.assessment.get(id).unwrap().status, Status::Pass, "{id}");
+    }
+    assert!(!a.assessment.all_hold());
+}

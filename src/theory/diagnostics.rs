@@ -38,6 +38,9 @@ pub struct Checkpoint<S: Scalar> {
     /// loss it also contains the tail correction `ln(1 + e^{−u_n})`. The asymptotic regime
     /// needs it small.
     pub sv_residual: Option<S>,
+    /// `max |z_nᵀ(ρ(t) − w̃)|` over the non-SV points at the level `θ` (whose weights make the
+    /// non-SV share, §2.8); `None` where `z_nᵀw̃` is not predicted.
+    pub theta_residual: Option<S>,
     /// Angle between `w(t)` and the predicted vector `ŵ ln t + w̃` (§2.5).
     pub refined_angle: Option<S>,
     /// Direction error of the predicted vector `p = ŵ ln t + w̃`.
@@ -179,6 +182,19 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         _ => None,
     };
     let rho_err = rho_diff.as_ref().map(|v| linalg::norm(v, ctx));
+    let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
+        (Some(r), Some(_)) => {
+            let lim = pred.w_tilde.as_ref().or(pred.w_tilde_span.as_ref());
+            lim.and_then(|lim| {
+                let diff = linalg::sub(r, lim);
+                pred.theta_points
+                    .iter()
+                    .map(|&i| linalg::dot(&pred.z[i], &diff, ctx).abs())
+                    .reduce(|a, b| linalg::max(a, &b))
+            })
+        }
+        _ => None,
+    };
     let predicted_vec: Option<Vec<S>> = match (&ln_t, &pred.w_tilde) {
         (Some(l), Some(wt)) => Some(linalg::axpy(wt, l, wh)),
         _ => None,
@@ -405,6 +421,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         rho_err,
         rho_diff,
         sv_residual,
+        theta_residual,
         refined_angle,
         dir_err_pred,
         gap_pred,

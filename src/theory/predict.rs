@@ -48,6 +48,16 @@ impl<S: Scalar> Predicted<S> {
     }
 }
 
+/// The correction to a leading rate `t^{−κ}` (theory §2.7), used by the verdicts' two-term
+/// rate models.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubLeading<S> {
+    /// A tie: the solution has a `t^{−κ} ln t` term.
+    Resonant,
+    /// The next exponent `κ₂ > κ`: a `t^{−κ₂}` term.
+    Next(S),
+}
+
 /// How the dual vector `α` that GD recovers is determined (theory §2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Regime {
@@ -720,13 +730,25 @@ fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> 
 }
 
 impl<S: Scalar> Prediction<S> {
-    /// The smallest exponent in `exps` that exceeds `kappa` by more than the working
-    /// precision can resolve (`κ(1 + 2^{−bits/2})`): the sub-leading rate.
-    pub fn next_exponent(&self, exps: &[S], kappa: &S) -> Option<S> {
+    /// The sub-leading structure of a rate `t^{−κ}` among the exponents `exps` (§2.7):
+    /// [`SubLeading::Resonant`] at a tie (two exponents equal to `κ` to the resolution
+    /// `κ·2^{−bits/2}`, or `κ = 1`, where the `ŵ` mode (eigenvalue 1 of `M`) is forced by the
+    /// `O(t^{−2})` terms: `ln t/t`), else the next exponent above `κ`.
+    pub fn sub_leading(&self, exps: &[S], kappa: &S) -> Option<SubLeading<S>> {
         let mut thr = pow2_neg::<S>(S::bits(self.ctx) / 2, self.ctx);
         thr.mul_assign(&kappa.clone().abs());
-        let thr = kappa.clone().add(&thr);
-        exps.iter().find(|e| lt(&thr, e)).cloned()
+        let hi = kappa.clone().add(&thr);
+        let lo = kappa.clone().sub(&thr);
+        let near = exps.iter().filter(|e| !lt(*e, &lo) && !lt(&hi, *e)).count();
+        let one = S::from_f64(1.0, self.ctx);
+        let is_one = !lt(kappa, &one.clone().sub(&thr)) && !lt(&one.add(&thr), kappa);
+        if near >= 2 || is_one {
+            return Some(SubLeading::Resonant);
+        }
+        exps.iter()
+            .find(|e| lt(&hi, e))
+            .cloned()
+            .map(SubLeading::Next)
     }
 
     /// The predicted constants with their sections, in report order.
