@@ -38,8 +38,8 @@ pub struct Adam<S: Scalar> {
     one_minus_beta1: S,
     one_minus_beta2: S,
     eps: S,
-    /// `−a` of the schedule `η (t+1)^{−a}`; `None` for a constant rate.
-    neg_decay: Option<S>,
+    /// The schedule `η (t+1)^{−a}`.
+    decay: Decay<S>,
     /// Decoupled weight decay `λ` (AdamW).
     weight_decay: Option<S>,
 }
@@ -62,7 +62,15 @@ impl<S: Scalar> Adam<S> {
             one_minus_beta1: S::from_rational(&Rational::from(1 - beta1), ctx),
             one_minus_beta2: S::from_rational(&Rational::from(1 - beta2), ctx),
             eps: S::from_rational(eps, ctx),
-            neg_decay: (*lr_decay != 0).then(|| S::from_rational(&Rational::from(-lr_decay), ctx)),
+            decay: if *lr_decay == 0 {
+                Decay::Constant
+            } else if *lr_decay == Rational::from((1, 2)) {
+                Decay::InvSqrt
+            } else if *lr_decay == 1 {
+                Decay::Inv
+            } else {
+                Decay::Power(S::from_rational(&Rational::from(-lr_decay), ctx))
+            },
             weight_decay: None,
         }
     }
@@ -73,6 +81,19 @@ impl<S: Scalar> Adam<S> {
         self.weight_decay = (*lambda != 0).then(|| S::from_rational(lambda, ctx));
         self
     }
+}
+
+/// The learning-rate schedule `η_t = η (t+1)^{−a}` (the common exponents without `exp`/`ln`).
+#[derive(Clone, Debug)]
+enum Decay<S: Scalar> {
+    /// `a = 0`.
+    Constant,
+    /// `a = 1/2`: `η/√(t+1)`.
+    InvSqrt,
+    /// `a = 1`: `η/(t+1)`.
+    Inv,
+    /// Any other `a`, holding `−a`: `η·exp(−a ln(t+1))`.
+    Power(S),
 }
 
 /// Scalars kept in the last memory slot: `[β1^t, β2^t, η_t, 1 − β1^t, 1 − β2^t, scratch,
@@ -126,12 +147,24 @@ impl<S: Scalar> Optimizer<S> for Adam<S> {
         c2.set_f64(1.0);
         c2.sub_assign(p2);
         lr.set(&self.eta);
-        if let Some(na) = &self.neg_decay {
-            t1.set_f64(step_number as f64);
-            t1.ln_mut();
-            t1.mul_assign(na);
-            t1.exp_mut();
-            lr.mul_assign(t1);
+        match &self.decay {
+            Decay::Constant => {}
+            Decay::InvSqrt => {
+                t1.set_f64(step_number as f64);
+                t1.sqrt_mut();
+                lr.div_assign(t1);
+            }
+            Decay::Inv => {
+                t1.set_f64(step_number as f64);
+                lr.div_assign(t1);
+            }
+            Decay::Power(na) => {
+                t1.set_f64(step_number as f64);
+                t1.ln_mut();
+                t1.mul_assign(na);
+                t1.exp_mut();
+                lr.mul_assign(t1);
+            }
         }
         if let Some(lambda) = &self.weight_decay {
             // w ← (1 − η_t λ) w

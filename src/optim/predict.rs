@@ -12,7 +12,8 @@
 //! where it is. A prediction **holds** when the secant is closer to the predicted direction
 //! than half the angle separating that direction from every other candidate answer (so on
 //! data whose three answers differ, the verdict says which geometry the optimizer picked);
-//! it **fails** otherwise. Predictions that theory §5 does not allow (constant-rate Adam with
+//! it is **pending** when the secant is not there yet but turned towards the target since
+//! the previous decade (`w(T′) − w(T″)`, `T″ ≈ T/100`); it **fails** otherwise. Predictions that theory §5 does not allow (constant-rate Adam with
 //! ε = 0, RMSProp with ε = 0) get no verdict.
 
 use super::spec::{Kind, OptimizerSpec};
@@ -395,7 +396,8 @@ pub enum Verdict {
     Holds,
     /// It does not.
     Fails,
-    /// Not decidable yet at this horizon (e.g. the ε-handover has not happened).
+    /// Not decidable yet at this horizon (the secant is still turning towards the target, or
+    /// the ε-handover has not happened).
     Pending,
     /// The run stopped early (underflow, non-finite value): nothing to judge.
     NotReached,
