@@ -720,3 +720,28 @@ fn adam_eps0_decaying_lr_raises_the_linf_margin() {
         lf.status
     );
 }
+
+#[test]
+fn adam_squared_gradient_underflow_is_reported_in_f64() {
+    // R1 (one point, so the only weight is e^{−u}, u = w1), Adam with β1 = 0, β2 = 1/2,
+    // lr 1/10, ε = 0. Steady state derived by hand: if u grows by r per step, then
+    // v = ½ Σ_k 2^{−k} g_{t−k}² = ½ g²/(1 − ½e^{2r}), so r = lr·g/√v = lr·√(2 − e^{2r}),
+    // r ≈ 0.0896. (1−β2)g² = ½e^{−2u} drops below half the smallest f64 subnormal 2^{−1075}
+    // once u > 1074·ln2/2 = 372.2, i.e. near t ≈ 372.2/0.0896 ≈ 4150 — long before e^{−u}
+    // itself underflows (u > 745). The step must report it (point 0), not divide by a
+    // vanishing √v̂; at 64-bit MPFR the same run completes.
+    let s = spec("adam:lr=1/10:beta=0:beta2=1/2:eps=0");
+    let w0 = [q(0, 1), q(0, 1)];
+    let (st, status) = final_state::<f64>(&r1(), Loss::Exponential, &s, &w0, 10_000, ());
+    match status {
+        Status::Underflow { at, point } => {
+            assert_eq!(point, 0);
+            assert!((4_000..4_300).contains(&at), "{at}");
+            // At the recorded step e^{−u} itself is still an ordinary f64.
+            assert!((-st.w[0]).exp() > 0.0);
+        }
+        other => panic!("expected an underflow, got {other:?}"),
+    }
+    let (_, status) = final_state::<Float>(&r1(), Loss::Exponential, &s, &w0, 10_000, 64);
+    assert_eq!(status, Status::Completed);
+}

@@ -16,7 +16,7 @@
 //! A squared gradient coordinate that underflows (f64, `|g_i| < 1.5e−154`) is reported as
 //! [`Event::Underflow`] for the point with the largest weight.
 
-use super::moments::{accumulate_square, dominant_point, has_shape};
+use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
 use super::{Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
@@ -27,6 +27,8 @@ use rug::Rational;
 pub struct AdaGrad<S: Scalar> {
     eta: S,
     eps: S,
+    /// ε dominates any square lost to underflow (see `moments::eps_floor`).
+    floor: bool,
 }
 
 impl<S: Scalar> AdaGrad<S> {
@@ -35,6 +37,7 @@ impl<S: Scalar> AdaGrad<S> {
         AdaGrad {
             eta: S::from_rational(eta, ctx),
             eps: S::from_rational(eps, ctx),
+            floor: eps_floor(eps, true),
         }
     }
 }
@@ -67,7 +70,7 @@ impl<S: Scalar> Optimizer<S> for AdaGrad<S> {
             if gi.is_zero() {
                 continue;
             }
-            if !accumulate_square(ai, gi, None, None, tmp) {
+            if !accumulate_square(ai, gi, None, None, self.floor, tmp) {
                 return Err(Event::Underflow {
                     point: dominant_point(&scratch.weights),
                 });

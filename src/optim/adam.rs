@@ -23,7 +23,7 @@
 //! vanishing `√v̂`. The step reports that as [`Event::Underflow`] (for the point with the
 //! largest weight) instead of continuing. MPFR's exponent range never meets it.
 
-use super::moments::{accumulate_square, dominant_point, has_shape};
+use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
 use super::{Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
@@ -38,6 +38,8 @@ pub struct Adam<S: Scalar> {
     one_minus_beta1: S,
     one_minus_beta2: S,
     eps: S,
+    /// ε dominates any square lost to underflow (see `moments::eps_floor`).
+    floor: bool,
     /// The schedule `η (t+1)^{−a}`.
     decay: Decay<S>,
     /// Decoupled weight decay `λ` (AdamW).
@@ -62,6 +64,7 @@ impl<S: Scalar> Adam<S> {
             one_minus_beta1: S::from_rational(&Rational::from(1 - beta1), ctx),
             one_minus_beta2: S::from_rational(&Rational::from(1 - beta2), ctx),
             eps: S::from_rational(eps, ctx),
+            floor: eps_floor(eps, false),
             decay: if *lr_decay == 0 {
                 Decay::Constant
             } else if *lr_decay == Rational::from((1, 2)) {
@@ -185,7 +188,14 @@ impl<S: Scalar> Optimizer<S> for Adam<S> {
         {
             mi.mul_assign(&self.beta1);
             mi.mul_add_assign(&self.one_minus_beta1, gi);
-            if !accumulate_square(vi, gi, Some(&self.beta2), Some(&self.one_minus_beta2), t1) {
+            if !accumulate_square(
+                vi,
+                gi,
+                Some(&self.beta2),
+                Some(&self.one_minus_beta2),
+                self.floor,
+                t1,
+            ) {
                 return Err(Event::Underflow {
                     point: dominant_point(&scratch.weights),
                 });

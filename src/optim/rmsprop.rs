@@ -9,7 +9,7 @@
 //! A squared gradient coordinate that underflows (f64) is reported as [`Event::Underflow`]
 //! for the point with the largest weight.
 
-use super::moments::{accumulate_square, dominant_point, has_shape};
+use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
 use super::{Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
@@ -22,6 +22,8 @@ pub struct RmsProp<S: Scalar> {
     rho: S,
     one_minus_rho: S,
     eps: S,
+    /// ε dominates any square lost to underflow (see `moments::eps_floor`).
+    floor: bool,
 }
 
 impl<S: Scalar> RmsProp<S> {
@@ -32,6 +34,7 @@ impl<S: Scalar> RmsProp<S> {
             rho: S::from_rational(rho, ctx),
             one_minus_rho: S::from_rational(&Rational::from(1 - rho), ctx),
             eps: S::from_rational(eps, ctx),
+            floor: eps_floor(eps, false),
         }
     }
 }
@@ -61,7 +64,14 @@ impl<S: Scalar> Optimizer<S> for RmsProp<S> {
         let (v, tmp) = memory.split_at_mut(1);
         let (v, tmp) = (&mut v[0], &mut tmp[0][0]);
         for ((wi, gi), vi) in w.iter_mut().zip(grad.iter()).zip(v.iter_mut()) {
-            if !accumulate_square(vi, gi, Some(&self.rho), Some(&self.one_minus_rho), tmp) {
+            if !accumulate_square(
+                vi,
+                gi,
+                Some(&self.rho),
+                Some(&self.one_minus_rho),
+                self.floor,
+                tmp,
+            ) {
                 return Err(Event::Underflow {
                     point: dominant_point(&scratch.weights),
                 });
