@@ -80,6 +80,11 @@ struct Outcome {
     predicted_prev: Option<Vec<f64>>,
 }
 
+/// Polar angle of a 2-D vector, in degrees.
+fn deg(v: &[f64]) -> f64 {
+    v[1].atan2(v[0]).to_degrees()
+}
+
 fn diff<S: Scalar>(a: &[S], b: &[S]) -> Vec<f64> {
     unit(
         &a.iter()
@@ -170,6 +175,11 @@ fn adagrad_and_adam_do_not_find_the_l2_answer_and_depend_on_start_and_step() {
             "{}: still turning {turn} deg per decade",
             g.label
         );
+        println!(
+            "{:44} secant {:7.3} deg, {e:.3} deg from l2 (turned {turn:.3})",
+            g.label,
+            deg(&g.secant)
+        );
         gd_err.push(e + turn);
     }
 
@@ -196,6 +206,12 @@ fn adagrad_and_adam_do_not_find_the_l2_answer_and_depend_on_start_and_step() {
                 r.label,
                 gd_err[i]
             );
+            println!(
+                "{:44} secant {:7.3} deg, predicted {:7.3} deg ({far:.3} from l2, drift {drift:.1e})",
+                r.label,
+                deg(&r.secant),
+                deg(p)
+            );
             adaptive.push((r, drift));
         }
     }
@@ -209,6 +225,7 @@ fn adagrad_and_adam_do_not_find_the_l2_answer_and_depend_on_start_and_step() {
         }
     }
     assert!(tol < 1e-3, "f64 vs MPFR predictions differ by {tol} deg");
+    println!("run-to-run (f64 vs 64-bit MPFR) tolerance: {tol:.1e} deg");
 
     // (b) Within each method, different starts or step sizes give different directions: every
     // pair differs by more than the sum of their drifts plus the precision tolerance.
