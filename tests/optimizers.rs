@@ -963,3 +963,39 @@ fn compare_json_has_the_documented_fields() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn adagrad_preconditioner_converges_with_a_one_over_t_tail() {
+    // Safe assertion (iii) of theory §5, first half: h_t → h_∞. The gradients decay like 1/t
+    // (GD-like phase, theory §2.3), so G = Σ g² gains ~c²(1/t1 − 1/t2) over [t1, t2]: each
+    // decade adds about a tenth of what the previous decade added. Check the ratio of the
+    // increments of G over [T/100, T/10] and [T/10, T] (T = 10^5) is below 1/5 in every
+    // coordinate, for two step sizes and two starts (f64: nothing can underflow here).
+    let data = three();
+    let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
+    for s in ["adagrad:lr=1/20:eps=0", "adagrad:lr=1:eps=0"] {
+        for w0 in [[0.0, 0.0], [0.5, -0.5]] {
+            let opt = build::<f64>(&spec(s), ());
+            let g_of = |h: &[f64]| h.iter().map(|x| x.powi(-2)).collect::<Vec<_>>();
+            let long = implicit_bias::optim::compare::run_legs(
+                &obj,
+                opt.as_ref(),
+                w0.to_vec(),
+                100_000,
+                0,
+            );
+            let short =
+                implicit_bias::optim::compare::run_legs(&obj, opt.as_ref(), w0.to_vec(), 10_000, 0);
+            let g_t = g_of(&opt.preconditioner(&long.state).unwrap());
+            let g_t1 = g_of(long.precond_prev.as_ref().unwrap());
+            let g_t2 = g_of(short.precond_prev.as_ref().unwrap());
+            for i in 0..2 {
+                let ratio = (g_t[i] - g_t1[i]) / (g_t1[i] - g_t2[i]);
+                assert!(
+                    (0.0..0.2).contains(&ratio),
+                    "{s} from {w0:?}, coord {i}: {ratio}"
+                );
+            }
+        }
+    }
+}

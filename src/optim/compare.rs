@@ -260,7 +260,7 @@ fn run_one<S: Scalar>(
     };
     match &prediction.target {
         Target::None => {
-            row.detail = format!("no prediction ({})", prediction.source);
+            row.detail = "no prediction to check".into();
         }
         Target::MaxMargin(norm) => {
             judge_norm(&mut row, answers, *norm, &legs, obj, &judge_direction)
