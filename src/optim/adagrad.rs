@@ -13,7 +13,8 @@
 //! never iterate equality (the iterate approaches it only like `1/ln t`).
 //! Exact special case (theory §5 [D]): one point and ε = 0 ⇒ `w(t) − w(0) ∥ sign(z)`.
 //!
-//! A squared gradient coordinate that underflows (f64, `|g_i| < 1.5e−154`) is reported as
+//! A squared gradient coordinate that underflows (f64, `|g_i| < 1.5e−154`) while it still
+//! matters (the accumulator is not a normal number and `ε < 2^−1022`) is reported as
 //! [`Event::Underflow`] for the point with the largest weight.
 
 use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};

@@ -21,7 +21,10 @@
 //! f64 underflow: `g²` underflows once `|g| < 1.5e−154` (loss around `1e−154`, reached after
 //! about 10⁴–10⁶ steps on small data, theory §8.2); with ε = 0 Adam then divides by a
 //! vanishing `√v̂`. The step reports that as [`Event::Underflow`] (for the point with the
-//! largest weight) instead of continuing. MPFR's exponent range never meets it.
+//! largest weight) instead of continuing, whenever the lost square matters (`v` is not a
+//! normal number and `ε < 2^−480`). On data with points far off the margin, a loss weight
+//! `e^{−z_n·w}` often leaves the range first; that is reported too. MPFR's exponent range
+//! meets neither.
 
 use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
 use super::{Optimizer, State};

@@ -6,8 +6,9 @@
 //! safe assertion (ii): after the handover the increments align with the L2 geometry).
 //! With ε = 0: no prediction (theory §5 gives none; nothing is asserted).
 //!
-//! A squared gradient coordinate that underflows (f64) is reported as [`Event::Underflow`]
-//! for the point with the largest weight.
+//! A squared gradient coordinate that underflows (f64) while it still matters (`v` is not a
+//! normal number and `ε < 2^−480`) is reported as [`Event::Underflow`] for the point with the
+//! largest weight.
 
 use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
 use super::{Optimizer, State};
