@@ -183,7 +183,7 @@ fn combination(data: &Dataset, alpha: &[Rational], d: usize) -> Vec<Rational> {
     let mut t = vec![Integer::new(); d];
     for (n, l, c) in &rows {
         let a = &alpha[*n];
-        let mut f = Integer::from(a.numer() * Integer::from(&a_den / a.denom()));
+        let mut f = a.numer() * Integer::from(&a_den / a.denom());
         f *= Integer::from(&l_all / l);
         if data.labels()[*n] < 0 {
             f = -f;

@@ -393,7 +393,12 @@ fn solve_dixon(a: &[Vec<Integer>], b: &[Integer]) -> Option<(Vec<Integer>, Integ
     let mut log2h = 0.0f64;
     for (row, bi) in a.iter().zip(b) {
         let mut s = 0.0f64;
-        let top = row.iter().chain([bi]).map(Integer::significant_bits).max().unwrap_or(0);
+        let top = row
+            .iter()
+            .chain([bi])
+            .map(Integer::significant_bits)
+            .max()
+            .unwrap_or(0);
         let shift = i64::from(top);
         for v in row.iter().chain([bi]) {
             let (m, e) = v.to_f64_exp();
@@ -543,17 +548,17 @@ impl LuModP {
         let n = self.lu.len();
         let mut y: Vec<u64> = self.perm.iter().map(|&i| b[i]).collect();
         for i in 0..n {
-            let mut s = y[i];
-            for j in 0..i {
-                s = submod(s, mulmod(self.lu[i][j], y[j]));
-            }
-            y[i] = s;
+            let (done, rest) = y.split_at_mut(i);
+            rest[0] = self.lu[i][..i]
+                .iter()
+                .zip(done.iter())
+                .fold(rest[0], |s, (&l, &yj)| submod(s, mulmod(l, yj)));
         }
         for i in (0..n).rev() {
-            let mut s = y[i];
-            for j in i + 1..n {
-                s = submod(s, mulmod(self.lu[i][j], y[j]));
-            }
+            let s = self.lu[i][i + 1..]
+                .iter()
+                .zip(&y[i + 1..])
+                .fold(y[i], |s, (&u, &yj)| submod(s, mulmod(u, yj)));
             y[i] = mulmod(s, self.inv_diag[i]);
         }
         y
@@ -695,7 +700,7 @@ pub(crate) fn null_space(m: Vec<Vec<Rational>>, cols: usize) -> Vec<Vec<Integer>
         }
         basis.push(
             v.iter()
-                .map(|q| Integer::from(q.numer() * Integer::from(&l / q.denom())))
+                .map(|q| q.numer() * Integer::from(&l / q.denom()))
                 .collect(),
         );
     }
@@ -728,13 +733,20 @@ mod tests {
         // A 6×6 integer matrix with a large determinant; both solvers must give the same x.
         let mut a = Vec::new();
         for i in 0..6i64 {
-            a.push(ints(&(0..6i64).map(|j| (i * 7 + j * 13) % 11 - 5 + if i == j { 40 } else { 0 }).collect::<Vec<_>>()));
+            a.push(ints(
+                &(0..6i64)
+                    .map(|j| (i * 7 + j * 13) % 11 - 5 + if i == j { 40 } else { 0 })
+                    .collect::<Vec<_>>(),
+            ));
         }
         let b = ints(&[1, -2, 3, 1000000007, 5, -6]);
         let (xd, dd) = solve_dixon(&a, &b).unwrap();
         let (xb, db) = solve_bareiss(a.clone(), b.clone()).unwrap();
         for (u, v) in xd.iter().zip(&xb) {
-            assert_eq!(Rational::from((u.clone(), dd.clone())), Rational::from((v.clone(), db.clone())));
+            assert_eq!(
+                Rational::from((u.clone(), dd.clone())),
+                Rational::from((v.clone(), db.clone()))
+            );
         }
         assert!(solve(vec![ints(&[1, 2]), ints(&[2, 4])], ints(&[1, 1])).is_none());
     }
@@ -744,7 +756,11 @@ mod tests {
         let rows = [[1i64, 2, 3], [2, 4, 6], [0, 1, -1]];
         let mut e = ModEchelon::default();
         for r in rows {
-            e.insert(r.iter().map(|&v| v.rem_euclid(PRIME as i64) as u64).collect());
+            e.insert(
+                r.iter()
+                    .map(|&v| v.rem_euclid(PRIME as i64) as u64)
+                    .collect(),
+            );
         }
         assert_eq!(e.rank(), 2);
         let q: Vec<Vec<Rational>> = rows

@@ -201,14 +201,15 @@ mod tests {
         // ŵ = (1, 0); z1 = (1, 0) with α1 = 1, z2 = (1, 1) and z3 = (1, −1) on the margin.
         // α1 z1 + α2 z2 + α3 z3 = ŵ forces α2 = α3 (second coordinate) and
         // α1 + 2α2 = 1: F = all three (α = (0, 1/2, 1/2) works).
-        let pts = vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)], vec![q(1, 1), q(-1, 1)]];
+        let pts = vec![
+            vec![q(1, 1), q(0, 1)],
+            vec![q(1, 1), q(1, 1)],
+            vec![q(1, 1), q(-1, 1)],
+        ];
         let a = vec![q(1, 1), q(0, 1), q(0, 1)];
         assert_eq!(positive_support(&pts, &a).unwrap(), vec![true; 3]);
         // Without z3, z2 can never carry weight (it would need α3 = α2 > 0).
         let a = vec![q(1, 1), q(0, 1)];
-        assert_eq!(
-            positive_support(&pts[..2], &a).unwrap(),
-            vec![true, false]
-        );
+        assert_eq!(positive_support(&pts[..2], &a).unwrap(), vec![true, false]);
     }
 }

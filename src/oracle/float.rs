@@ -80,11 +80,11 @@ impl Chol {
             let c = r / lkk;
             let s = x[a] / lkk;
             self.l[ra][ra] = r;
-            for b in a + 1..m {
+            for (b, xb) in x.iter_mut().enumerate().skip(a + 1) {
                 let rb = i + b;
-                let v = (self.l[rb][ra] + s * x[b]) / c;
+                let v = (self.l[rb][ra] + s * *xb) / c;
                 self.l[rb][ra] = v;
-                x[b] = c * x[b] - s * v;
+                *xb = c * *xb - s * v;
             }
         }
     }
@@ -100,7 +100,7 @@ impl Chol {
             row.push(s / self.l[i][i]);
         }
         let diag2 = m[k] - dot(&row, &row);
-        if !(diag2 > 1e-13 * m[k]) {
+        if diag2.is_nan() || diag2 <= 1e-13 * m[k] {
             return false;
         }
         row.push(diag2.sqrt());
@@ -118,8 +118,8 @@ impl Chol {
         let mut x = vec![0.0; k];
         for i in (0..k).rev() {
             let mut s = y[i];
-            for j in i + 1..k {
-                s -= self.l[j][i] * x[j];
+            for (lj, xj) in self.l[i + 1..].iter().zip(&x[i + 1..]) {
+                s -= lj[i] * xj;
             }
             x[i] = s / self.l[i][i];
         }
@@ -137,7 +137,7 @@ pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
     let row = |i: usize| &z[i * d..(i + 1) * d];
     let norms: Vec<f64> = (0..n).map(|i| dot(row(i), row(i))).collect();
     let maxn2 = norms.iter().cloned().fold(0.0f64, f64::max);
-    if !(maxn2 > 0.0) || !maxn2.is_finite() {
+    if !maxn2.is_finite() || maxn2 <= 0.0 {
         return Proposal::default();
     }
     let j0 = (0..n)
@@ -169,7 +169,7 @@ pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
                     j = i;
                 }
             }
-            if !(xx - best > tol) {
+            if (xx - best).is_nan() || xx - best <= tol {
                 j = usize::MAX;
             }
         }
@@ -276,11 +276,19 @@ mod tests {
     #[test]
     fn cholesky_delete_matches_refactorization() {
         // M = 11ᵀ + G for rows (1,0,0), (1,2,0), (0,1,3), (2,1,1); delete index 1.
-        let pts = [[1.0, 0.0, 0.0], [1.0, 2.0, 0.0], [0.0, 1.0, 3.0], [2.0, 1.0, 1.0]];
+        let pts = [
+            [1.0, 0.0, 0.0],
+            [1.0, 2.0, 0.0],
+            [0.0, 1.0, 3.0],
+            [2.0, 1.0, 1.0],
+        ];
         let build = |idx: &[usize]| {
             let mut c = Chol::new();
             for (a, &i) in idx.iter().enumerate() {
-                let m: Vec<f64> = idx[..=a].iter().map(|&k| 1.0 + dot(&pts[i], &pts[k])).collect();
+                let m: Vec<f64> = idx[..=a]
+                    .iter()
+                    .map(|&k| 1.0 + dot(&pts[i], &pts[k]))
+                    .collect();
                 assert!(c.append(&m));
             }
             c

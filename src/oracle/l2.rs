@@ -149,11 +149,10 @@ struct Margins {
 /// Classifies every point against `ŵ = sP/‖P‖²` (requires `P ≠ 0`).
 fn margins(rows: &IntRows, a: &Affine) -> Margins {
     let (n, d) = (rows.len(), rows.dim());
-    let w: Vec<Rational> = a
-        .p
-        .iter()
-        .map(|pj| Rational::from((Integer::from(pj * &a.s), a.pp.clone())))
-        .collect();
+    let w: Vec<Rational> =
+        a.p.iter()
+            .map(|pj| Rational::from((Integer::from(pj * &a.s), a.pp.clone())))
+            .collect();
     // Float filter with a proven error bound (see `filter_bound`).
     let mut use_filter = rows.filter_ok();
     let mut wf = vec![0.0f64; d];
@@ -197,8 +196,8 @@ fn margins(rows: &IntRows, a: &Affine) -> Margins {
     let mut support = Vec::new();
     let mut violator: Option<(usize, f64)> = None;
     let mut exact_above: Vec<(usize, Integer)> = Vec::new();
-    for i in 0..n {
-        if let Some((m, err)) = est[i] {
+    for (i, e) in est.iter().enumerate() {
+        if let Some((m, err)) = *e {
             if m - err > 1.0 {
                 continue;
             }
@@ -291,7 +290,9 @@ fn wolfe_exact(rows: &IntRows, proposal: Proposal) -> Result<Found> {
         corral.push(0);
         lambda.push(Rational::from(1));
     }
-    if affine(rows, &corral).is_none() {
+    // The first exact solve is reused by the first minor cycle.
+    let mut pending = affine(rows, &corral);
+    if pending.is_none() {
         corral = affinely_independent_subset(rows, &corral);
         lambda = vec![Rational::from(1); corral.len()];
     }
@@ -301,7 +302,7 @@ fn wolfe_exact(rows: &IntRows, proposal: Proposal) -> Result<Found> {
         // Minor cycles: move to the nearest point of the corral's affine hull, dropping
         // points whose weight would turn negative.
         let aff = loop {
-            let Some(mut aff) = affine(rows, &corral) else {
+            let Some(mut aff) = pending.take().or_else(|| affine(rows, &corral)) else {
                 return Err(Error::Numerical(
                     "l2 oracle: exact corral became affinely dependent".into(),
                 ));
@@ -318,7 +319,7 @@ fn wolfe_exact(rows: &IntRows, proposal: Proposal) -> Result<Found> {
             let mut theta: Option<Rational> = None;
             for (l, m) in lambda.iter().zip(&mu) {
                 if *m < 0 {
-                    let t = Rational::from(l / Rational::from(l - m));
+                    let t = l / Rational::from(l - m);
                     if theta.as_ref().map_or(true, |th| t < *th) {
                         theta = Some(t);
                     }
@@ -481,4 +482,60 @@ fn spans_all(rows: &IntRows, support: &[usize], rank_s: usize, ech: &mut ModEche
         rows.dim(),
     );
     (0..n).all(|i| in_s[i] || ns.iter().all(|v| rows.dot(i, v) == 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(rows: &[(&[i64], i8)]) -> Dataset {
+        Dataset::new(
+            rows.iter()
+                .map(|(x, _)| x.iter().map(|&v| Rational::from(v)).collect())
+                .collect(),
+            rows.iter().map(|&(_, y)| y).collect(),
+        )
+        .unwrap()
+    }
+
+    /// The exact phase must repair *any* proposal: every subset of the points as the
+    /// starting corral (affinely dependent ones included), with arbitrary weights, reaches
+    /// the answer derived by hand.
+    #[test]
+    fn exact_phase_repairs_every_proposal() {
+        // (data, expected ŵ or None for non-separable)
+        let cases: Vec<(Dataset, Option<Vec<Rational>>)> = vec![
+            // z = (2,0), (0,2), (3,3), (1,5): ŵ = (1/2, 1/2) (G = 4I on the first two;
+            // z3·ŵ = 3, z4·ŵ = 3).
+            (
+                data(&[(&[2, 0], 1), (&[0, 2], 1), (&[3, 3], 1), (&[-1, -5], -1)]),
+                Some(vec![Rational::from((1, 2)), Rational::from((1, 2))]),
+            ),
+            // Degenerate: (1,0), (1,1), (1,0) duplicate, (2,−1): ŵ = (1, 0).
+            (
+                data(&[(&[1, 0], 1), (&[1, 1], 1), (&[1, 0], 1), (&[2, -1], 1)]),
+                Some(vec![Rational::from(1), Rational::new()]),
+            ),
+            // (1,0), (−1,1), (0,−1), (1,1): the first three sum to zero.
+            (
+                data(&[(&[1, 0], 1), (&[-1, 1], 1), (&[0, -1], 1), (&[1, 1], 1)]),
+                None,
+            ),
+        ];
+        for (d, expect) in cases {
+            let rows = IntRows::new(&d);
+            for mask in 0u32..(1 << d.len()) {
+                let corral: Vec<usize> = (0..d.len()).filter(|&i| mask >> i & 1 == 1).collect();
+                let lambda: Vec<f64> = (0..corral.len()).map(|i| (i + 1) as f64).collect();
+                let got = wolfe_exact(&rows, Proposal { corral, lambda }).unwrap();
+                match (got, &expect) {
+                    (Found::Optimal(_, m), Some(w)) => assert_eq!(&m.w, w, "mask {mask}"),
+                    (Found::Witness(a), None) => {
+                        cert::check_witness(&d, &Witness { alpha: a }).unwrap()
+                    }
+                    _ => panic!("mask {mask}: wrong kind of answer"),
+                }
+            }
+        }
+    }
 }
