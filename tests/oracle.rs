@@ -239,6 +239,16 @@ fn bias_is_regularized() {
     assert_eq!(m.cert.value, q("3"));
 }
 
+/// docs/oracle.md: a constant feature c instead of 1 penalizes (b/c)². With z1 = (1, 3, c),
+/// z2 = −(1, 1, c): G = [[10 + c², −4 − c²], [−4 − c², 2 + c²]], det = 4 + 4c²,
+/// α = ((6 + 2c²), (14 + 2c²))/(4 + 4c²), so w = (α1 − α2, 3α1 − α2) = (−2/(1 + c²), 1) and
+/// the last coordinate v = c(α1 − α2) = −2c/(1 + c²) (b = cv). For c = 10: (−2/101, 1, −20/101).
+#[test]
+fn scaled_bias_feature_approaches_the_textbook_svm() {
+    let m = separable(&data(&[("1,3,10", 1), ("1,1,10", -1)]));
+    assert_eq!(m.cert.w, qs("-2/101,1,-20/101"));
+}
+
 /// z1 = (1, 1), z2 = −(2, 2): 2 z1 + z2 = 0; the dependency is unique up to scale.
 #[test]
 fn non_separable_pair() {
