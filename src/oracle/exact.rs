@@ -48,7 +48,7 @@ pub(crate) struct IntRows {
     /// Row-major integer entries otherwise.
     big: Vec<Integer>,
     /// Row-major `f64` approximations of `z_n · 2^(-shift)`, each with relative error at
-    /// most `4u` (`u = 2^-53`) when [`IntRows::filter_ok`] holds.
+    /// most `6u` (`u = 2^-53`) when [`IntRows::filter_ok`] holds.
     zf: Vec<f64>,
     shift: i64,
     filter_ok: bool,

@@ -7,13 +7,13 @@
 //! witness (`λ ≥ 0`, `Σ λ_n z_n = 0`). Both follow from the optimality condition of the
 //! nearest point, `z_n·p* ≥ ‖p*‖²` for every `n`, which for `p* ≠ 0` reads `z_n·ŵ ≥ 1`.
 //!
-//! 1. **Proposal** ([`super::float`]): Wolfe's minimum-norm-point algorithm in `f64`
-//!    returns a *corral* `C`, an affinely independent set of points.
+//! 1. **Proposal**: Wolfe's minimum-norm-point algorithm in `f64` (with partial pricing and
+//!    O(k²) Cholesky updates) returns a *corral* `C`, an affinely independent set of points.
 //! 2. **Exact solve**: the nearest point of the affine hull of `C` solves
 //!    `(G + 11ᵀ) ν = 1`, `μ = ν/Σν`, `p = Σ μ_i z_i` (`G` the Gram matrix of `C`). With the
 //!    rows' denominators cleared (`z_i = r_i/den_i`) this is the *integer* system
-//!    `(R Rᵀ + b bᵀ) β = b`, `b = (den_i)`, `μ_i = den_i β_i / bᵀβ`, solved by fraction-free
-//!    elimination ([`super::exact::solve_bareiss`]).
+//!    `(R Rᵀ + b bᵀ) β = b`, `b = (den_i)`, `μ_i = den_i β_i / bᵀβ`, solved by Dixon's p-adic
+//!    lifting (fraction-free Bareiss elimination as the fallback).
 //! 3. **Exact optimality**: `μ ≥ 0` and `z_n·p ≥ ‖p‖²` for all `n`. The N inner products are
 //!    screened by a floating-point filter with a proven error bound (a point whose computed
 //!    margin exceeds 1 by more than the bound is certainly off the margin); every other
@@ -24,6 +24,9 @@
 //!
 //! The certificate is then handed to the independent checker [`crate::cert::check`]; a
 //! failure there is reported as [`Error::Numerical`], never as an answer.
+//!
+//! The structure (`unique`, `degenerate`, `spans`, `θ`) is then decided exactly;
+//! docs/oracle.md gives the details and the error bound of the filter.
 //!
 //! Reference: P. Wolfe, "Finding the nearest point in a polytope", Math. Programming 11
 //! (1976) 128–149.
