@@ -26,6 +26,8 @@ pub enum Command {
     /// Run several optimizers from the same start and compare their directions with the
     /// exact l1, l2 and linf max-margin directions.
     Compare(CompareArgs),
+    /// Solve the max-margin problem exactly and print a verified certificate.
+    Oracle(OracleArgs),
 }
 
 #[derive(Args, Debug)]
@@ -146,6 +148,23 @@ pub struct CompareArgs {
     #[arg(long, default_value = "0")]
     pub seed: u64,
     /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OracleArgs {
+    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
+    #[arg(long, default_value = "l2")]
+    pub norm: String,
+    /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
+    /// converges to; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
 }

@@ -5,6 +5,7 @@
 mod args;
 mod compare;
 mod gen;
+mod oracle;
 mod run;
 
 use clap::Parser;
@@ -59,6 +60,7 @@ pub fn main() -> ExitCode {
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
+        Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
