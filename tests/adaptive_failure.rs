@@ -122,7 +122,7 @@ fn adagrad_and_adam_do_not_find_the_l2_answer_and_depend_on_start_and_step() {
     failure(100_000, None);
 }
 
-/// The same at T = 10^6 (about a minute and a half on two cores). The second run of each
+/// The same at T = 10^6 (about three minutes on two cores). The second run of each
 /// configuration is at 96-bit MPFR: in f64, Adam's runs meet the underflow before 10^6.
 #[test]
 #[ignore]
