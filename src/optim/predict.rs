@@ -50,11 +50,11 @@ pub enum Target {
 /// How well founded a prediction is (theory's source tags).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
-    /// A published theorem ([P] or [P-abs] in theory).
+    /// A published theorem (`[P]` or `[P-abs]` in theory).
     Theorem,
-    /// This project's derivation, checked numerically ([D][N]).
+    /// This project's derivation, checked numerically (`[D][N]`).
     Derived,
-    /// Recalled but not confirmed in a text ([M]): reported, never asserted strictly.
+    /// Recalled but not confirmed in a text (`[M]`): reported, never asserted strictly.
     Unconfirmed,
     /// No claim.
     NoClaim,

@@ -137,7 +137,8 @@ impl Kind {
 pub struct OptimizerSpec {
     /// Which optimizer.
     pub kind: Kind,
-    /// Step size; `None` means the default ([`OptimizerSpec::default_lr`]).
+    /// Step size; `None` means the default ([`OptimizerSpec::lr`],
+    /// [`OptimizerSpec::with_default_lr`]).
     pub lr: Option<Rational>,
     /// Momentum coefficient β (momentum, Nesterov) or Adam's β1. Default 9/10.
     pub beta: Rational,
