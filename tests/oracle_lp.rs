@@ -316,14 +316,14 @@ proptest! {
         prop_assert!(min_u > 0);
         for norm in [Norm::L1, Norm::LInf] {
             let m = separable(&d, norm);
-            let upper = Rational::from(primal_norm(&ur, norm) / &min_u);
+            let upper = primal_norm(&ur, norm) / &min_u;
             prop_assert!(m.cert.value <= upper, "value {} > planted bound {}", m.cert.value, upper);
             for zn in &z {
                 let lower = Rational::from(dual_norm(zn, norm).recip_ref());
                 prop_assert!(m.cert.value >= lower);
             }
             let scaled = separable(&d.scaled(&q(c, 2)), norm);
-            prop_assert_eq!(scaled.cert.value, Rational::from(&m.cert.value * q(2, c)));
+            prop_assert_eq!(scaled.cert.value, &m.cert.value * q(2, c));
         }
     }
 

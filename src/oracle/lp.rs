@@ -35,6 +35,7 @@ use rug::{Integer, Rational};
 use simplex::{End, Factor, Lp, Start};
 
 /// One signed point as `z_n = v_n / c_n` with `v_n` integer and `c_n > 0`.
+#[derive(Clone, Debug)]
 struct Row {
     v: Vec<Integer>,
     c: Integer,
@@ -103,6 +104,11 @@ fn solve_from(
     proposal: &Proposal,
 ) -> Result<Outcome> {
     let rows = integerize(z);
+    if let Proposal::Infeasible(a) = proposal {
+        if let Some(alpha) = restricted_witness(&rows, norm, data.dim(), a)? {
+            return witness(data, alpha);
+        }
+    }
     let shape = Shape {
         norm,
         n: rows.len(),
@@ -141,6 +147,45 @@ fn solve_from(
             witness(data, alpha)
         }
         End::Optimal(vertex) => certificate(data, &rows, shape, &vertex),
+    }
+}
+
+/// Looks for a witness among the points the float auxiliary LP uses (`a_n > 0`): the dual
+/// LP restricted to those columns, from the trivial basis. An unbounded ray there is a
+/// witness for the whole data set (zero elsewhere); `None` when the restriction is bounded.
+fn restricted_witness(
+    rows: &[Row],
+    norm: Norm,
+    d: usize,
+    a: &[f64],
+) -> Result<Option<Vec<Rational>>> {
+    let big = a.iter().fold(0.0f64, |m, v| m.max(*v));
+    if a.len() != rows.len() || big <= 0.0 || !big.is_finite() {
+        return Ok(None);
+    }
+    let mut keep: Vec<usize> = (0..rows.len()).filter(|&i| a[i] > 1e-9 * big).collect();
+    keep.sort_by(|&x, &y| a[y].total_cmp(&a[x]));
+    let sub: Vec<Row> = keep.iter().map(|&i| rows[i].clone()).collect();
+    let shape = Shape {
+        norm,
+        n: sub.len(),
+        d,
+    };
+    let lp = shape.lp(&sub);
+    let (cands, at_upper) = shape.cold();
+    let start = Start {
+        factor: Factor::crash(&lp, &cands)?,
+        at_upper,
+    };
+    match simplex::solve(&lp, start, &[])? {
+        End::Unbounded(ray) => {
+            let mut alpha = vec![Rational::new(); rows.len()];
+            for (k, &i) in keep.iter().enumerate() {
+                alpha[i] = Rational::from(&ray[k] * &rows[i].c);
+            }
+            Ok(Some(alpha))
+        }
+        End::Optimal(_) => Ok(None),
     }
 }
 
@@ -614,25 +659,23 @@ mod tests {
         assert!(!decide(&d, &cert(Norm::LInf, [1, 0], &[1], &[0], 1)));
     }
 
-    /// The exact answer does not depend on the float proposal: no proposal (cold start)
-    /// and a deliberately wrong one give the same optimal value as the float-guided solve.
+    /// The exact answer does not depend on the float proposal: no proposal (cold start),
+    /// a wrong primal and a wrong witness support give the same outcome, and the same
+    /// optimal value, as the float-guided solve. Labels are random, so both separable and
+    /// non-separable sets occur (every witness is checked inside `witness`).
     #[test]
     fn any_proposal_gives_the_same_exact_answer() {
         let mut rng = SplitMix64::new(11);
-        for _ in 0..12 {
+        let mut kinds = [0usize; 2];
+        for _ in 0..40 {
             let d = 1 + rng.range(0, 3) as usize;
             let n = 1 + rng.range(0, 9) as usize;
-            let u: Vec<i64> = (0..d).map(|_| rng.range(1, 3)).collect();
-            let mut x = Vec::new();
-            let mut y = Vec::new();
-            while x.len() < n {
-                let p: Vec<i64> = (0..d).map(|_| rng.range(-4, 4)).collect();
-                let s: i64 = p.iter().zip(&u).map(|(a, b)| a * b).sum();
-                if s != 0 {
-                    x.push(p.iter().map(|&v| q(v, 1)).collect());
-                    y.push(if s > 0 { 1 } else { -1 });
-                }
-            }
+            let x: Vec<Vec<Rational>> = (0..n)
+                .map(|_| (0..d).map(|_| q(rng.range(-4, 4), 1)).collect())
+                .collect();
+            let y: Vec<i8> = (0..n)
+                .map(|_| if rng.range(0, 1) == 0 { 1 } else { -1 })
+                .collect();
             let data = Dataset::new(x, y).unwrap();
             let z = data.signed_points_exact();
             let zf: Vec<Vec<f64>> = z
@@ -641,14 +684,20 @@ mod tests {
                 .collect();
             for norm in [Norm::L1, Norm::LInf] {
                 let value = |p: &Proposal| match solve_from(&data, norm, &z, &zf, p).unwrap() {
-                    Outcome::Separable(m) => m.cert.value,
-                    Outcome::NotSeparable(_) => panic!("planted data reported not separable"),
+                    Outcome::Separable(m) => Some(m.cert.value),
+                    Outcome::NotSeparable(_) => None,
                 };
                 let guided = value(&float::propose(&zf, norm));
+                kinds[usize::from(guided.is_some())] += 1;
+                let mut one = vec![0.0; n];
+                one[0] = 1.0;
                 assert_eq!(value(&Proposal::Nothing), guided);
                 assert_eq!(value(&Proposal::Primal(vec![-1.0; d])), guided);
                 assert_eq!(value(&Proposal::Infeasible(vec![1.0; n])), guided);
+                assert_eq!(value(&Proposal::Infeasible(one)), guided);
             }
         }
+        // Both outcomes were exercised.
+        assert!(kinds[0] > 0 && kinds[1] > 0, "{kinds:?}");
     }
 }

@@ -9,8 +9,8 @@ use good_lp::{microlp, variable, variables, Expression, ResolutionError, Solutio
 pub(crate) enum Proposal {
     /// An (approximately) optimal `w` of `min ‖w‖ s.t. z_n·w ≥ 1`.
     Primal(Vec<f64>),
-    /// The primal LP is infeasible: weights `α ≥ 0` of the auxiliary LP
-    /// `max Σα s.t. Σ α_n z_n = 0, 0 ≤ α ≤ 1` (empty when that solve failed too).
+    /// The primal LP is infeasible: a float solution of the auxiliary LP
+    /// `α ≥ 0, Σ α_n = 1, Σ α_n z_n = 0` (empty when that solve failed too).
     Infeasible(Vec<f64>),
     /// The solver failed or gave an unusable answer.
     Nothing,
@@ -90,13 +90,14 @@ fn linf(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
     Ok(w.iter().map(|&wj| sol.value(wj)).collect())
 }
 
-/// The auxiliary LP `max Σα s.t. Σ α_n z_n = 0, 0 ≤ α ≤ 1`: positive on the points a
-/// Gordan witness uses.
+/// The auxiliary feasibility LP `α ≥ 0, Σ α_n = 1, Σ α_n z_n = 0`: a vertex uses at most
+/// `d + 1` points, the support of a small Gordan witness.
 fn witness(z: &[Vec<f64>], d: usize) -> Option<Vec<f64>> {
     let mut vars = variables!();
-    let a = vars.add_vector(variable().clamp(0, 1), z.len());
-    let objective: Expression = a.iter().map(|&v| Expression::from(v)).sum();
-    let mut model = vars.maximise(objective).using(microlp);
+    let a = vars.add_vector(variable().min(0), z.len());
+    let total: Expression = a.iter().map(|&v| Expression::from(v)).sum();
+    let mut model = vars.minimise(total.clone()).using(microlp);
+    model.add_constraint(total.eq(1.0));
     for j in 0..d {
         let mut e = Expression::with_capacity(z.len());
         for (zn, &an) in z.iter().zip(&a) {
