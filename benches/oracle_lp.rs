@@ -2,7 +2,7 @@
 //!
 //! `cargo bench --bench oracle_lp` runs N = 1000, d = 20 and the reference size
 //! N = 10⁴, d = 100 (about ten seconds per sample: several minutes in all); filter with
-//! e.g. `cargo bench --bench oracle_lp -- n1000`. Each sample is one full `lp::solve`:
+//! e.g. `cargo bench --bench oracle_lp -- n1000_`. Each sample is one full `lp::solve`:
 //! float proposal, exact simplex, certificate, exact check, uniqueness.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};

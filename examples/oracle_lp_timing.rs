@@ -1,6 +1,8 @@
 //! One timed run of the exact ℓ1 / ℓ∞ oracle on planted data, with the share of each part.
 //!
-//! `cargo run --release --example oracle_lp_timing -- [N] [d] [seed]` (default 10000 100 1).
+//! `cargo run --release --example oracle_lp_timing -- [N] [d] [seed] [flips]` (default
+//! 10000 100 1 0). With `flips` > 0 the labels of points `7i mod N`, `i < flips`, are flipped,
+//! which (for enough flips) makes the data non-separable: then the witness is timed.
 //! Prints, per norm: the float LP alone (the same microlp model the oracle builds), the full
 //! `oracle::lp::solve` (float proposal + exact simplex + certificate + exact check +
 //! uniqueness), and one more run of the independent checker `cert::check` by itself.
@@ -9,8 +11,8 @@
 
 use good_lp::{microlp, variable, variables, Expression, SolverModel};
 use implicit_bias::{
-    cert::{check, Norm},
-    data::generate::Generator,
+    cert::{check, check_witness, Norm},
+    data::{generate::Generator, Dataset},
     oracle::{lp, Outcome},
 };
 use rug::Rational;
@@ -48,7 +50,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, String) {
     (out, s)
 }
 
-fn float_lp(z: &[Vec<f64>], norm: Norm) {
+/// The primal LP in floating point; whether microlp finds it feasible.
+fn float_lp(z: &[Vec<f64>], norm: Norm) -> bool {
     let d = z[0].len();
     let mut vars = variables!();
     match norm {
@@ -65,7 +68,7 @@ fn float_lp(z: &[Vec<f64>], norm: Norm) {
                 }
                 m.add_constraint(e.geq(1.0));
             }
-            m.solve().expect("float l1 LP");
+            m.solve().is_ok()
         }
         _ => {
             let w = vars.add_vector(variable(), d);
@@ -82,7 +85,7 @@ fn float_lp(z: &[Vec<f64>], norm: Norm) {
                 m.add_constraint((wj - s).leq(0.0));
                 m.add_constraint((wj + s).geq(0.0));
             }
-            m.solve().expect("float linf LP");
+            m.solve().is_ok()
         }
     }
 }
@@ -90,12 +93,13 @@ fn float_lp(z: &[Vec<f64>], norm: Norm) {
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
-        .map(|a| a.parse().expect("arguments: N d seed"))
+        .map(|a| a.parse().expect("arguments: N d seed flips"))
         .collect();
     let n = args.first().copied().unwrap_or(10_000);
     let d = args.get(1).copied().unwrap_or(100);
     let seed = args.get(2).copied().unwrap_or(1) as u64;
-    let data = Generator::Planted {
+    let flips = args.get(3).copied().unwrap_or(0);
+    let planted = Generator::Planted {
         n,
         d,
         margin: Rational::from((1, 10)),
@@ -103,28 +107,44 @@ fn main() {
     }
     .generate()
     .expect("planted data");
+    let mut y = planted.labels().to_vec();
+    for i in 0..flips {
+        y[7 * i % n] = -y[7 * i % n];
+    }
+    let data = Dataset::new(planted.points().to_vec(), y).expect("data");
     let z: Vec<Vec<f64>> = data
         .signed_points_exact()
         .iter()
         .map(|r| r.iter().map(Rational::to_f64).collect())
         .collect();
-    println!("planted N = {n}, d = {d}, margin 1/10, seed {seed}");
+    println!("planted N = {n}, d = {d}, margin 1/10, seed {seed}, {flips} labels flipped");
     for norm in [Norm::L1, Norm::LInf] {
-        let ((), float) = timed(|| float_lp(&z, norm));
+        let (feasible, float) = timed(|| float_lp(&z, norm));
         let (out, total) = timed(|| lp::solve(&data, norm).expect("oracle"));
-        let Outcome::Separable(m) = out else {
-            panic!("planted data reported not separable");
-        };
-        let (res, checker) = timed(|| check(&data, &m.cert));
-        res.expect("certificate");
-        println!(
-            "{:>4}: float LP {float} | lp::solve {total} | cert::check alone {checker}\n      \
-             value ~ {:.6}, {} support points, unique {}, denominator {} bits",
-            norm.name(),
-            m.cert.value.to_f64(),
-            m.cert.support.len(),
-            m.unique,
-            m.cert.value.denom().significant_bits(),
-        );
+        match out {
+            Outcome::Separable(m) => {
+                let (res, checker) = timed(|| check(&data, &m.cert));
+                res.expect("certificate");
+                println!(
+                    "{:>4}: float LP {float} | lp::solve {total} | cert::check alone {checker}\n      \
+                     value ~ {:.6}, {} support points, unique {}, denominator {} bits",
+                    norm.name(),
+                    m.cert.value.to_f64(),
+                    m.cert.support.len(),
+                    m.unique,
+                    m.cert.value.denom().significant_bits(),
+                );
+            }
+            Outcome::NotSeparable(w) => {
+                let (res, checker) = timed(|| check_witness(&data, &w));
+                res.expect("witness");
+                println!(
+                    "{:>4}: float LP {float} (feasible: {feasible}) | lp::solve {total} | \
+                     cert::check_witness alone {checker}\n      witness on {} points",
+                    norm.name(),
+                    w.alpha.iter().filter(|a| **a != 0).count(),
+                );
+            }
+        }
     }
 }

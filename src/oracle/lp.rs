@@ -16,10 +16,12 @@
 //!    basis when that one is not exactly feasible). The optimal basis gives `α` (its values)
 //!    and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
 //!    (`α ≥ 0`, `α ≠ 0`, `Σ α_n z_n = 0`), since the dual is unbounded exactly when no `w`
-//!    has all margins ≥ 1. Correctness never depends on the float solution: it only picks
+//!    has all margins ≥ 1. When the float primal is infeasible, the exact dual is first
+//!    solved on the points a float auxiliary LP puts in a witness (a ray there is a ray of
+//!    the whole problem). Correctness never depends on the float solution: it only picks
 //!    the start.
 //! 3. **Check** with the independent [`crate::cert::check`] / [`crate::cert::check_witness`].
-//! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test, below).
+//! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test; see the docs).
 
 #[path = "lp_float.rs"]
 mod float;
