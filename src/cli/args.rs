@@ -23,6 +23,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Run an optimizer on a data set and print the convergence table.
     Run(RunArgs),
+    /// Solve the max-margin problem exactly and print a verified certificate.
+    Oracle(OracleArgs),
 }
 
 #[derive(Args, Debug)]
@@ -73,6 +75,23 @@ pub struct RunArgs {
     #[arg(long, default_value = "10")]
     pub base: u64,
     /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OracleArgs {
+    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
+    #[arg(long, default_value = "l2")]
+    pub norm: String,
+    /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
+    /// converges to; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
 }

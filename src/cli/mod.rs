@@ -4,6 +4,7 @@
 
 mod args;
 mod gen;
+mod oracle;
 mod run;
 
 use clap::Parser;
@@ -57,6 +58,7 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => run::demo(),
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
+        Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
