@@ -28,6 +28,7 @@ mod float;
 #[path = "lp_simplex.rs"]
 mod simplex;
 
+use super::exact::{self, IntRows};
 use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
@@ -43,18 +44,12 @@ struct Row {
     c: Integer,
 }
 
-fn integerize(z: &[Vec<Rational>]) -> Vec<Row> {
-    z.iter()
-        .map(|zn| {
-            let mut c = Integer::from(1);
-            for q in zn {
-                c.lcm_mut(q.denom());
-            }
-            let v = zn
-                .iter()
-                .map(|q| q.numer() * Integer::from(&c / q.denom()))
-                .collect();
-            Row { v, c }
+/// The rows of [`IntRows`] (whose denominators it cleared) as owned integer vectors.
+fn rows_of(ints: &IntRows) -> Vec<Row> {
+    (0..ints.len())
+        .map(|n| Row {
+            v: (0..ints.dim()).map(|j| ints.entry(n, j)).collect(),
+            c: ints.den(n).clone(),
         })
         .collect()
 }
@@ -81,19 +76,18 @@ pub fn solve(data: &Dataset, norm: Norm) -> Result<Outcome> {
             "the LP oracle solves l1 and linf; l2 is a quadratic program (oracle::l2)",
         ));
     }
-    let z = data.signed_points_exact();
+    let ints = IntRows::new(data);
     // A zero vector z_n = 0 can never reach margin 1: the witness is e_n.
-    if let Some(n) = z.iter().position(|zn| zn.iter().all(|v| *v == 0)) {
-        let mut alpha = vec![Rational::new(); z.len()];
+    if let Some(n) = (0..ints.len()).find(|&n| ints.is_zero_row(n)) {
+        let mut alpha = vec![Rational::new(); ints.len()];
         alpha[n] = Rational::from(1);
         return witness(data, alpha);
     }
-    let zf: Vec<Vec<f64>> = z
-        .iter()
-        .map(|zn| zn.iter().map(Rational::to_f64).collect())
-        .collect();
+    // The float rows are z_n scaled by one power of two: the proposal (tight points, sign
+    // pattern) does not depend on the scale, and the scale keeps them in range.
+    let zf: Vec<Vec<f64>> = (0..ints.len()).map(|n| ints.zf_row(n).to_vec()).collect();
     let proposal = float::propose(&zf, norm);
-    solve_from(data, norm, &z, &zf, &proposal)
+    solve_from(data, norm, &ints, &zf, &proposal)
 }
 
 /// The exact part of [`solve`], given the float proposal (any proposal, even a wrong one,
@@ -101,11 +95,11 @@ pub fn solve(data: &Dataset, norm: Norm) -> Result<Outcome> {
 fn solve_from(
     data: &Dataset,
     norm: Norm,
-    z: &[Vec<Rational>],
+    ints: &IntRows,
     zf: &[Vec<f64>],
     proposal: &Proposal,
 ) -> Result<Outcome> {
-    let rows = integerize(z);
+    let rows = rows_of(ints);
     if let Proposal::Infeasible(a) = proposal {
         if let Some(alpha) = restricted_witness(&rows, norm, data.dim(), a)? {
             return witness(data, alpha);
@@ -148,7 +142,7 @@ fn solve_from(
                 .collect();
             witness(data, alpha)
         }
-        End::Optimal(vertex) => certificate(data, &rows, shape, &vertex),
+        End::Optimal(vertex) => certificate(data, ints, &rows, shape, &vertex),
     }
 }
 
@@ -372,6 +366,7 @@ fn witness(data: &Dataset, alpha: Vec<Rational>) -> Result<Outcome> {
 
 fn certificate(
     data: &Dataset,
+    ints: &IntRows,
     rows: &[Row],
     shape: Shape,
     vertex: &simplex::Vertex,
@@ -395,10 +390,7 @@ fn certificate(
     let mut support = Vec::new();
     let mut theta: Option<Rational> = None;
     for (i, r) in rows.iter().enumerate() {
-        let mut s = Integer::new();
-        for (a, b) in r.v.iter().zip(&wn) {
-            s += a * b;
-        }
+        let s = ints.dot(i, &wn);
         let target = Integer::from(&r.c * &den);
         if s == target {
             support.push(i);
@@ -527,12 +519,12 @@ fn is_unique(rows: &[Row], shape: Shape, cert: &Certificate) -> Result<bool> {
     };
     // rank E = |units| + rank of the point rows without the unit coordinates.
     let keep: Vec<usize> = (0..d).filter(|j| !e_units.contains(j)).collect();
-    let restricted = |rs: &[Vec<Integer>]| -> Vec<Vec<Integer>> {
+    let restricted = |rs: &[Vec<Integer>]| -> Vec<Vec<Rational>> {
         rs.iter()
-            .map(|r| keep.iter().map(|&j| r[j].clone()).collect())
+            .map(|r| keep.iter().map(|&j| Rational::from(&r[j])).collect())
             .collect()
     };
-    if e_units.len() + simplex::rank(restricted(&e_rows), keep.len()) == d {
+    if e_units.len() + exact::rank(restricted(&e_rows)) == d {
         return Ok(true);
     }
     if m_rows.is_empty() && m_units.is_empty() {
@@ -544,7 +536,7 @@ fn is_unique(rows: &[Row], shape: Shape, cert: &Certificate) -> Result<bool> {
     all_e.extend(e_units.iter().map(|&j| unit(j, 1)));
     let mut stacked = restricted(&all_e);
     stacked.extend(restricted(&all_m));
-    let full: usize = e_units.len() + simplex::rank(stacked, keep.len());
+    let full: usize = e_units.len() + exact::rank(stacked);
     if full < d {
         return Ok(false);
     }
@@ -637,7 +629,7 @@ mod tests {
             n: data.len(),
             d: data.dim(),
         };
-        is_unique(&integerize(&data.signed_points_exact()), shape, c).unwrap()
+        is_unique(&rows_of(&IntRows::new(data)), shape, c).unwrap()
     }
 
     /// One hand-made certificate per branch of the cone test.
@@ -679,13 +671,10 @@ mod tests {
                 .map(|_| if rng.range(0, 1) == 0 { 1 } else { -1 })
                 .collect();
             let data = Dataset::new(x, y).unwrap();
-            let z = data.signed_points_exact();
-            let zf: Vec<Vec<f64>> = z
-                .iter()
-                .map(|r| r.iter().map(Rational::to_f64).collect())
-                .collect();
+            let ints = IntRows::new(&data);
+            let zf: Vec<Vec<f64>> = (0..n).map(|i| ints.zf_row(i).to_vec()).collect();
             for norm in [Norm::L1, Norm::LInf] {
-                let value = |p: &Proposal| match solve_from(&data, norm, &z, &zf, p).unwrap() {
+                let value = |p: &Proposal| match solve_from(&data, norm, &ints, &zf, p).unwrap() {
                     Outcome::Separable(m) => Some(m.cert.value),
                     Outcome::NotSeparable(_) => None,
                 };

@@ -418,35 +418,6 @@ impl Run<'_> {
     }
 }
 
-/// The rank of an integer matrix (rows of length `ncols`), by fraction-free elimination.
-pub(crate) fn rank(mut a: Vec<Vec<Integer>>, ncols: usize) -> usize {
-    let mut prev = Integer::from(1);
-    let mut r = 0;
-    for c in 0..ncols {
-        if r == a.len() {
-            break;
-        }
-        let Some(p) = (r..a.len()).find(|&i| !a[i][c].is_zero()) else {
-            continue;
-        };
-        a.swap(r, p);
-        let (top, rest) = a.split_at_mut(r + 1);
-        let pivot_row = &top[r];
-        for row in rest.iter_mut() {
-            let factor = row[c].clone();
-            for j in c + 1..ncols {
-                row[j] *= &pivot_row[c];
-                row[j] -= &factor * &pivot_row[j];
-                row[j].div_exact_mut(&prev);
-            }
-            row[c] = Integer::new();
-        }
-        prev = pivot_row[c].clone();
-        r += 1;
-    }
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,18 +496,5 @@ mod tests {
             panic!("unbounded LP reported optimal");
         };
         assert_eq!(r, vec![q(1, 1), q(1, 1), q(0, 1)]);
-    }
-
-    #[test]
-    fn rank_of_small_matrices() {
-        let m = |rows: &[&[i64]]| -> Vec<Vec<Integer>> {
-            rows.iter()
-                .map(|r| r.iter().map(|&v| int(v)).collect())
-                .collect()
-        };
-        assert_eq!(rank(m(&[&[1, 2], &[2, 4]]), 2), 1);
-        assert_eq!(rank(m(&[&[0, 1, 2], &[0, 2, 5], &[0, 3, 7]]), 3), 2);
-        assert_eq!(rank(m(&[&[2, 0, 0], &[0, 3, 0], &[0, 0, 5]]), 3), 3);
-        assert_eq!(rank(m(&[&[0, 0]]), 2), 0);
     }
 }
