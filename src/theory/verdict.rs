@@ -133,14 +133,10 @@ impl<S: Scalar> Rate<S> {
     fn name(&self) -> String {
         match self {
             Rate::Poly {
-                next: Some(SubLeading::Resonant),
-                ..
-            } => "t^-κ (two terms: t^-κ ln t, t^-κ)".into(),
-            Rate::Poly {
                 next: Some(SubLeading::Next(_)),
                 ..
-            } => "t^-κ (two terms: t^-κ, t^-κ₂)".into(),
-            Rate::Poly { next: None, .. } => "t^-κ".into(),
+            } => "t^-κ with two-term fits (t^-κ ln t, t^-κ), (t^-κ, t^-κ₂)".into(),
+            Rate::Poly { .. } => "t^-κ with two-term fits (t^-κ ln t, t^-κ)".into(),
             Rate::Slow { name, .. } => (*name).to_string(),
         }
     }
