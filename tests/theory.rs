@@ -659,3 +659,90 @@ fn a_wrong_prediction_fails() {
     }
     assert!(!a.assessment.all_hold());
 }
+
+// ====================================================================== command line
+
+fn ibias(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn csv_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// `ibias run` on R2 (theory §9): exit 0, the verdict table cites its sections, and the JSON
+/// carries the exact `C_L = ‖ŵ‖²/η = (1/2)/(1/8) = 4` and every verdict.
+#[test]
+fn cli_run_prints_predictions_and_verdicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = csv_file(
+        &dir,
+        "r2.csv",
+        "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n",
+    );
+    let args = [
+        "run", "--data", &f, "--lr", "1/8", "--init", "1,-1", "--steps", "1e4",
+    ];
+    let o = ibias(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    for needle in [
+        "# predicted constants",
+        "# verdicts",
+        "PASS     §2.3",
+        "§2.7",
+        "C_L ",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let o = ibias(&json_args);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["theory"]["all_hold"], true);
+    assert_eq!(v["theory"]["prediction"]["constants"]["C_L"]["value"], "4");
+    assert_eq!(v["theory"]["prediction"]["regime"], "max_entropy");
+    let ids: Vec<&str> = v["theory"]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "dual_recovery",
+        "loss_constant",
+        "residual",
+        "direction_refined",
+    ] {
+        assert!(ids.contains(&id), "{id}");
+    }
+}
+
+/// Data that are not strictly separable through the origin (the same point with both labels)
+/// are bad input for the theory checks: exit 2 with the Gordan witness on one line.
+#[test]
+fn cli_run_on_non_separable_data_exits_2_with_a_witness() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = csv_file(&dir, "ns.csv", "x1,x2,y\n1,0,1\n1,0,-1\n");
+    let o = ibias(&["run", "--data", &f, "--steps", "10"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("Gordan witness"), "{err}");
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("ibias: error"))
+            .count(),
+        1
+    );
+}
