@@ -25,7 +25,11 @@ pub fn independent_rows(rows: &[Vec<Rational>]) -> Vec<usize> {
     // Echelon basis: (pivot column, reduced row with a 1 at the pivot).
     let mut basis: Vec<(usize, Vec<Rational>)> = Vec::new();
     let mut chosen = Vec::new();
+    let width = rows.first().map_or(0, Vec::len);
     for (i, row) in rows.iter().enumerate() {
+        if chosen.len() == width {
+            break; // full rank: no further row can be independent
+        }
         let mut v = row.clone();
         for (p, b) in &basis {
             if v[*p] != 0 {

@@ -263,7 +263,11 @@ pub fn predict<S: Scalar>(
     let b_local = linalg::independent_rows(&zs_rows);
     let basis_idx: Vec<usize> = b_local.iter().map(|&k| support[k]).collect();
     let basis_rows: Vec<Vec<Rational>> = basis_idx.iter().map(|&i| zq[i].clone()).collect();
-    let all_basis = linalg::independent_rows(&zq);
+    // span condition: the oracle decides it exactly; otherwise compare ranks here
+    let all_basis = match mm.spans {
+        Some(true) => basis_idx.clone(),
+        _ => linalg::independent_rows(&zq),
+    };
     let spans = basis_idx.len() == all_basis.len();
 
     let degenerate_flag =
