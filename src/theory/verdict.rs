@@ -1,14 +1,12 @@
 //! Rate fits and verdicts: each claim of theory §2 evaluated on a trajectory with a
-//! tolerance derived from its predicted rate and from the precision (docs/theory/).
+//! tolerance derived from its predicted rate and from the precision (docs/theory/verdicts.md).
 //!
-//! **Rate envelope.** A claim `e(t) = O(g(t))` is checked at the last checkpoint `T`: the
-//! constant is fitted on the earlier checkpoints of the second half of the run in log-time,
-//! `K = max_{√T ≤ t_i < T} e(t_i)/g(t_i)`, and the claim passes when
-//! `e(T) ≤ K·g(T) + noise(T)`. For a polynomial rate `t^{−κ}` the envelope is
-//! `g(t) = t^{−κ} ln t`: §2.7 states the rate "up to log factors" (ties, and the `ln t/t`
-//! discrete correction along `ŵ`), and the one log factor also absorbs lower-order terms
-//! that make `e(t)·t^κ` approach its limit from below. `noise(T)` is the rounding floor of
-//! the trajectory (docs/theory/precision.md). No other constant enters.
+//! **Rate envelopes** ([`envelope`]). A claim `e(t) = O(t^{−κ})` is checked at the last
+//! checkpoint `T` from the checkpoints of the second half of the run in log-time, after the
+//! start of the linearized regime of §2.7: one-term (`e(t)(t/T)^κ`) and two-term
+//! (`t^{−κ} ln t, t^{−κ}` and `t^{−κ}, t^{−κ₂}`, the exponents of the linearized dynamics)
+//! extrapolations, each allowed one factor `ln T/ln t` (the log factors §2.7 admits), plus the
+//! rounding floor of the trajectory (docs/theory/precision.md). No other constant enters.
 //!
 //! **Identities** (§2.5 tan-identity, §2.6 margin-gap identity, the `P2` invariant) are exact
 //! algebra: their tolerance is the rounding bound alone.
