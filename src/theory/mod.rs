@@ -2,7 +2,7 @@
 //! gradient descent on separable data, each citing the section of shared/theory.md (the
 //! formula contract) it implements.
 //!
-//! * [`predict`]: from the exact max-margin solution, `η` and `w(0)`: the dual vector GD
+//! * [`mod@predict`]: from the exact max-margin solution, `η` and `w(0)`: the dual vector GD
 //!   selects (§2.1), `w̃` (§1.3, §2.1), `C_L` (§2.2), `C_norm` (§2.4), `C_dir` (§2.5), `C_γ`
 //!   (§2.6), `λ⊥` and the residual exponent `κ = min(λ⊥, θ−1, 1)` (§2.7), the non-support
 //!   share constants (§2.8), at the run's working precision;
@@ -38,7 +38,7 @@
 //! ```
 
 pub mod diagnostics;
-pub mod linalg;
+pub(crate) mod linalg;
 pub mod predict;
 pub mod render;
 pub mod verdict;
