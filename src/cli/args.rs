@@ -23,6 +23,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Run an optimizer on a data set and print the convergence table.
     Run(RunArgs),
+    /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
+    Bench(BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -75,4 +77,14 @@ pub struct RunArgs {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Longer measurements (1 s each, best of 5) instead of the quick default.
+    #[arg(long)]
+    pub full: bool,
+    /// Cases as NxD, comma-separated (default 20x2,100x10,1000x20).
+    #[arg(long)]
+    pub cases: Option<String>,
 }

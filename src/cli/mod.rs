@@ -3,6 +3,7 @@
 //! Exit status: 0 all checks hold, 1 a checked claim failed, 2 bad input or usage.
 
 mod args;
+mod bench;
 mod gen;
 mod run;
 
@@ -57,6 +58,7 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => run::demo(),
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
+        Some(Command::Bench(a)) => bench::bench(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
