@@ -9,6 +9,7 @@
 
 use crate::data::generate::Generator;
 use crate::data::Dataset;
+use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::{GradientDescent, Optimizer, State};
@@ -43,6 +44,12 @@ pub enum Path {
     F64,
     /// The generic GD over MPFR floats with this many bits.
     Mpfr(u32),
+    /// GD with incremental exponentials over MPFR floats with this many bits.
+    MpfrIncremental(u32),
+    /// The generic GD over double-doubles ([`Dd`]).
+    Dd,
+    /// GD with incremental exponentials over double-doubles.
+    DdIncremental,
 }
 
 impl Path {
@@ -51,13 +58,26 @@ impl Path {
         match self {
             Path::F64 => "f64".into(),
             Path::Mpfr(b) => format!("mpfr {b}"),
+            Path::MpfrIncremental(b) => format!("mpfr {b} incremental"),
+            Path::Dd => "dd".into(),
+            Path::DdIncremental => "dd incremental".into(),
         }
     }
 }
 
 /// Every path the benchmark knows, in table order.
 pub fn all_paths() -> Vec<Path> {
-    vec![Path::F64, Path::Mpfr(106), Path::Mpfr(128), Path::Mpfr(256)]
+    vec![
+        Path::F64,
+        Path::Mpfr(106),
+        Path::Mpfr(128),
+        Path::Mpfr(256),
+        Path::MpfrIncremental(106),
+        Path::MpfrIncremental(128),
+        Path::MpfrIncremental(256),
+        Path::Dd,
+        Path::DdIncremental,
+    ]
 }
 
 /// How long and how often to measure.
@@ -229,6 +249,21 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
             let obj = Objective::<Float>::new(&setup.data, loss, b);
             let gd = GradientDescent::<Float>::new(&setup.eta, b);
             steps_per_sec(&obj, &gd, setup.w0::<Float>(b), budget)
+        }
+        Path::MpfrIncremental(b) => {
+            let obj = Objective::<Float>::new(&setup.data, loss, b);
+            let gd = GradientDescent::<Float>::incremental(&setup.eta, b);
+            steps_per_sec(&obj, &gd, setup.w0::<Float>(b), budget)
+        }
+        Path::Dd => {
+            let obj = Objective::<Dd>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<Dd>::new(&setup.eta, ());
+            steps_per_sec(&obj, &gd, setup.w0::<Dd>(()), budget)
+        }
+        Path::DdIncremental => {
+            let obj = Objective::<Dd>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<Dd>::incremental(&setup.eta, ());
+            steps_per_sec(&obj, &gd, setup.w0::<Dd>(()), budget)
         }
     }
 }

@@ -105,12 +105,31 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn mul_add_assign(&mut self, a: &Self, b: &Self);
     /// `self *= x` for a small float constant.
     fn mul_f64(&mut self, x: f64);
+    /// `self = Σ a_i·b_i` over the pairs. The default is `mul_add_assign` in order from
+    /// zero; a type may accumulate faster (with a comparable error bound, documented there).
+    fn set_dot<'a, I>(&mut self, pairs: I)
+    where
+        I: IntoIterator<Item = (&'a Self, &'a Self)>,
+        Self: 'a,
+    {
+        self.set_f64(0.0);
+        for (a, b) in pairs {
+            self.mul_add_assign(a, b);
+        }
+    }
     /// `self = −self`.
     fn neg_mut(&mut self);
     /// `self = |self|`.
     fn abs_mut(&mut self);
     /// `self = e^self`.
     fn exp_mut(&mut self);
+    /// `x = e^x` for every element (the default calls `exp_mut` on each; a type may
+    /// evaluate several exponentials at once, with the same accuracy as `exp_mut`).
+    fn exp_each(xs: &mut [Self]) {
+        for x in xs {
+            x.exp_mut();
+        }
+    }
     /// `self = ln(self)`.
     fn ln_mut(&mut self);
     /// `self = ln(1 + self)`.

@@ -3,7 +3,7 @@
 
 mod gd;
 
-pub use gd::GradientDescent;
+pub use gd::{GradientDescent, DEFAULT_RESYNC};
 
 use crate::data::generate::SplitMix64;
 use crate::objective::{Event, Objective, Scratch};
