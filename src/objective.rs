@@ -81,6 +81,10 @@ impl<S: Scalar> Objective<S> {
     pub fn z_norm_bound(&self) -> f64 {
         self.z_norm_bound
     }
+    /// All signed points, row-major (`n × d`).
+    pub fn z_all(&self) -> &[S] {
+        &self.z
+    }
     /// Signed point `z_n` (length d).
     pub fn z(&self, n: usize) -> &[S] {
         &self.z[n * self.d..(n + 1) * self.d]
@@ -96,9 +100,7 @@ impl<S: Scalar> Objective<S> {
 
     /// Writes the margins `u_n = z_n·w` into `out`.
     pub fn margins(&self, w: &[S], out: &mut [S]) {
-        for (u, zn) in out.iter_mut().zip(self.z.chunks_exact(self.d.max(1))) {
-            u.set_dot(zn.iter().zip(w));
-        }
+        S::mat_vec(out, &self.z, w);
     }
 
     /// Writes the weights `−ℓ′(z_n·w)` into `scratch.weights`. Reports an underflow if a
@@ -150,9 +152,7 @@ impl<S: Scalar> Objective<S> {
     /// when `q_n = −ℓ′(z_n·w)`.
     pub fn neg_gradient_from_weights(&self, q: &[S], out: &mut [S]) {
         // Column j: Σ_n q_n z_nj, accumulated over n in order.
-        for (j, o) in out.iter_mut().enumerate() {
-            o.set_dot(q.iter().zip(self.z.iter().skip(j).step_by(self.d.max(1))));
-        }
+        S::mat_t_vec(out, &self.z, q);
     }
 
     /// `ln L(w)`, stable for any magnitude of the risk.

@@ -18,6 +18,109 @@ use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
 
 const P: u32 = 400;
+
+/// Counts heap allocations made by the current thread (other tests run in parallel).
+mod alloc_count {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static RUST: Cell<u64> = const { Cell::new(0) };
+        static GMP: Cell<u64> = const { Cell::new(0) };
+    }
+
+    pub struct Counting;
+
+    // SAFETY: forwards every call unchanged to the system allocator.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            bump();
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            bump();
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            bump();
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    fn bump() {
+        let _ = RUST.try_with(|c| c.set(c.get() + 1));
+    }
+    fn bump_gmp() {
+        let _ = GMP.try_with(|c| c.set(c.get() + 1));
+    }
+
+    /// Allocations made by this thread so far: (Rust's heap, GMP/MPFR's heap once
+    /// [`count_gmp`] ran).
+    pub fn count() -> (u64, u64) {
+        (RUST.with(|c| c.get()), GMP.with(|c| c.get()))
+    }
+
+    mod gmp_hooks {
+        use gmp_mpfr_sys::gmp;
+        use std::ffi::c_void;
+        use std::sync::OnceLock;
+
+        type Fns = (
+            gmp::allocate_function,
+            gmp::reallocate_function,
+            gmp::free_function,
+        );
+        pub static ORIG: OnceLock<Fns> = OnceLock::new();
+
+        pub extern "C" fn alloc(n: usize) -> *mut c_void {
+            super::bump_gmp();
+            match ORIG.get().and_then(|o| o.0) {
+                Some(f) => f(n),
+                None => std::ptr::null_mut(),
+            }
+        }
+        pub unsafe extern "C" fn realloc(p: *mut c_void, old: usize, new: usize) -> *mut c_void {
+            super::bump_gmp();
+            match ORIG.get().and_then(|o| o.1) {
+                // SAFETY: forwarded unchanged to GMP's previous function.
+                Some(f) => unsafe { f(p, old, new) },
+                None => std::ptr::null_mut(),
+            }
+        }
+        pub unsafe extern "C" fn free(p: *mut c_void, n: usize) {
+            if let Some(f) = ORIG.get().and_then(|o| o.2) {
+                // SAFETY: forwarded unchanged to GMP's previous function.
+                unsafe { f(p, n) }
+            }
+        }
+    }
+
+    /// Routes GMP's (and so MPFR's) heap allocations through counting wrappers of its own
+    /// previous functions (so memory allocated before and after is freed alike).
+    pub fn count_gmp() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let (mut a, mut r, mut f) = (None, None, None);
+            // SAFETY: GMP's documented interface; the wrappers forward to the functions read
+            // here, which stay valid for the life of the process.
+            unsafe {
+                gmp_mpfr_sys::gmp::get_memory_functions(&mut a, &mut r, &mut f);
+                let _ = gmp_hooks::ORIG.set((a, r, f));
+                gmp_mpfr_sys::gmp::set_memory_functions(
+                    Some(gmp_hooks::alloc),
+                    Some(gmp_hooks::realloc),
+                    Some(gmp_hooks::free),
+                );
+            }
+        });
+    }
+}
+
+#[global_allocator]
+static ALLOC: alloc_count::Counting = alloc_count::Counting;
 /// u² = 2^−106.
 fn u2() -> f64 {
     2f64.powi(-106)
@@ -433,4 +536,128 @@ fn incremental_weights_follow_the_iterate() {
         worst = worst.max(rel(*q, &want));
     }
     assert!(worst <= 8.0 * u2() * steps as f64, "2^{:.1}", worst.log2());
+}
+
+/// Allocations (Rust heap, GMP heap) made by `steps` GD steps after a warm-up of 200
+/// steps (which sizes the state).
+fn allocations_per_run<S: Scalar>(gd: &GradientDescent<S>, ctx: S::Ctx, steps: u64) -> (u64, u64) {
+    let (data, _) = planted(20, 2);
+    let obj = Objective::<S>::new(&data, Loss::Exponential, ctx);
+    let mut st = State::new(&obj, vec![S::zero(ctx); 2], 0);
+    gd.init(&obj, &mut st);
+    for _ in 0..200 {
+        gd.step(&obj, &mut st).unwrap();
+    }
+    let (r0, g0) = alloc_count::count();
+    for _ in 0..steps {
+        gd.step(&obj, &mut st).unwrap();
+    }
+    let (r1, g1) = alloc_count::count();
+    (r1 - r0, g1 - g0)
+}
+
+#[test]
+fn gd_steps_allocate_nothing() {
+    // The hot loop reuses the state's buffers and rug's in-place operations: no heap
+    // allocation by this crate in any step. Inside MPFR, only mpfr_exp allocates (its own
+    // temporaries); the incremental path, which replaces it by fma/mul between
+    // resynchronisations, allocates nothing at all.
+    alloc_count::count_gmp();
+    let eta = Rational::from((1, 32));
+    let never = u64::MAX;
+    assert_eq!(
+        allocations_per_run(&GradientDescent::<f64>::new(&eta, ()), (), 1000),
+        (0, 0)
+    );
+    assert_eq!(
+        allocations_per_run(&GradientDescent::<Dd>::new(&eta, ()), (), 1000),
+        (0, 0)
+    );
+    let dd_inc = GradientDescent::<Dd>::incremental(&eta, ());
+    assert_eq!(allocations_per_run(&dd_inc, (), 1000), (0, 0));
+    for bits in [106, 128, 256] {
+        let (rust, gmp) =
+            allocations_per_run(&GradientDescent::<Float>::new(&eta, bits), bits, 1000);
+        assert_eq!(rust, 0, "mpfr {bits}");
+        assert!(
+            gmp > 0,
+            "mpfr {bits}: mpfr_exp's temporaries are expected to be counted"
+        );
+        let inc = GradientDescent::<Float>::incremental(&eta, bits).with_resync(never);
+        assert_eq!(
+            allocations_per_run(&inc, bits, 1000),
+            (0, 0),
+            "mpfr {bits} incremental"
+        );
+    }
+    // The counters work: a Rust vector and an MPFR float allocate.
+    let (r0, g0) = alloc_count::count();
+    let v = std::hint::black_box(vec![0u8; 16]);
+    let f = std::hint::black_box(Float::with_val(128, 1.5));
+    let (r1, g1) = alloc_count::count();
+    assert!(r1 > r0 && g1 > g0 && v.len() == 16 && f > 1);
+}
+
+#[test]
+fn dd_matrix_products_equal_the_row_by_row_dots() {
+    // mat_vec/mat_t_vec interleave rows/columns but perform, per output, exactly the
+    // operations of set_dot: results must be identical for every shape (remainders of the
+    // lane count included), and an out-of-range product poisons only its own output.
+    let mut r = SplitMix64::new(15);
+    for (n, d) in [(1, 1), (3, 2), (20, 2), (9, 5), (13, 10), (4, 7)] {
+        let a: Vec<Dd> = (0..n * d).map(|_| rand_dd(&mut r, -2.0, 2.0)).collect();
+        let x: Vec<Dd> = (0..d).map(|_| rand_dd(&mut r, -30.0, 30.0)).collect();
+        let y: Vec<Dd> = (0..n).map(|_| rand_dd(&mut r, 0.0, 1.0)).collect();
+        let mut out = vec![Dd::ZERO; n];
+        Dd::mat_vec(&mut out, &a, &x);
+        for (k, o) in out.iter().enumerate() {
+            let mut e = Dd::ZERO;
+            e.set_dot(a[k * d..(k + 1) * d].iter().zip(&x));
+            assert!(
+                o.hi() == e.hi() && o.lo() == e.lo(),
+                "mat_vec n={n} d={d} row {k}"
+            );
+            let exact: Float = a[k * d..(k + 1) * d]
+                .iter()
+                .zip(&x)
+                .map(|(p, q)| fl(*p) * fl(*q))
+                .fold(Float::new(P), |s, t| s + t);
+            let scale: Float = a[k * d..(k + 1) * d]
+                .iter()
+                .zip(&x)
+                .map(|(p, q)| Float::with_val(P, fl(*p) * fl(*q)).abs())
+                .fold(Float::new(P), |s, t| s + t);
+            // (d + 3)·u²·Σ|a_j x_j| (src/fast/dd.rs, set_dot)
+            let err = Float::with_val(P, fl(*o) - &exact).abs() / scale;
+            assert!(
+                err.to_f64() <= (d as f64 + 3.0) * u2(),
+                "n={n} d={d} row {k}"
+            );
+        }
+        let mut out = vec![Dd::ZERO; d];
+        Dd::mat_t_vec(&mut out, &a, &y);
+        for (j, o) in out.iter().enumerate() {
+            let mut e = Dd::ZERO;
+            e.set_dot(y.iter().zip(a.iter().skip(j).step_by(d)));
+            assert!(
+                o.hi() == e.hi() && o.lo() == e.lo(),
+                "mat_t_vec n={n} d={d} col {j}"
+            );
+        }
+    }
+    let tiny = Dd::from(1e-160);
+    let a = vec![
+        Dd::ONE,
+        Dd::ONE,
+        tiny,
+        Dd::ONE,
+        Dd::ONE,
+        Dd::ONE,
+        Dd::ONE,
+        Dd::ONE,
+    ];
+    let x = vec![tiny, Dd::ZERO];
+    let mut out = vec![Dd::ZERO; 4];
+    Dd::mat_vec(&mut out, &a, &x);
+    assert!(out[0].hi() == 1e-160 && out[1].hi().is_nan() && out[2].hi() == 1e-160);
 }

@@ -672,6 +672,157 @@ fn exp_chunk<const L: usize>(xs: &mut [Dd; L], c: &Consts) {
     }
 }
 
+/// The accumulator of a compensated dot product (see [`Scalar::set_dot`] for `Dd`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Dot2 {
+    sh: f64,
+    sl: f64,
+    /// A product was NaN or a nonzero product fell below [`Dd::MIN_POSITIVE`].
+    bad: bool,
+}
+
+impl Dot2 {
+    /// Adds `a·b`. A leading product below [`Dd::MIN_POSITIVE`] (zero included) marks the
+    /// sum as suspect; [`Dot2::finish`] then decides with the exact rule.
+    #[inline(always)]
+    fn add(&mut self, a: Dd, b: Dd) {
+        let (p, e) = Dd::prod_parts(a, b);
+        self.bad |= p.abs() < Dd::MIN_POSITIVE;
+        let (s, f) = two_sum(self.sh, p);
+        self.sh = s;
+        self.sl += f + e;
+    }
+    /// The normalized sum; if a product was suspect, `pairs` is re-examined: NaN if some
+    /// product of nonzero factors fell below [`Dd::MIN_POSITIVE`] (exact zeros are fine).
+    #[inline(always)]
+    fn finish<'a>(self, pairs: impl FnOnce() -> Option<(&'a [Dd], &'a [Dd], usize)>) -> Dd {
+        if self.bad && Dot2::out_of_range(pairs()) {
+            return Dd::NAN;
+        }
+        let (hi, lo) = fast_two_sum(self.sh, self.sl);
+        if hi.is_finite() {
+            Dd { hi, lo }
+        } else {
+            Dd {
+                hi: self.sh,
+                lo: 0.0,
+            }
+        }
+    }
+}
+
+impl Dot2 {
+    /// Whether a product `a[k·stride]·b[k]` of nonzero factors is below the range (`None`:
+    /// no information, assume it is).
+    #[cold]
+    fn out_of_range(pairs: Option<(&[Dd], &[Dd], usize)>) -> bool {
+        let Some((a, b, stride)) = pairs else {
+            return true;
+        };
+        a.iter().step_by(stride.max(1)).zip(b).any(|(x, y)| {
+            let p = x.hi * y.hi;
+            x.hi != 0.0 && y.hi != 0.0 && (p.is_nan() || p.abs() < Dd::MIN_POSITIVE)
+        })
+    }
+}
+
+/// `L` independent [`Dot2`] accumulators sharing the second factor, stored by component so
+/// that each step is one loop over the lanes (which the compiler vectorizes). Each lane
+/// performs exactly the operations of [`Dot2::add`].
+#[derive(Clone, Copy, Debug)]
+struct Dot2Lanes<const L: usize> {
+    sh: [f64; L],
+    sl: [f64; L],
+    bad: [bool; L],
+}
+
+impl<const L: usize> Default for Dot2Lanes<L> {
+    fn default() -> Self {
+        Dot2Lanes {
+            sh: [0.0; L],
+            sl: [0.0; L],
+            bad: [false; L],
+        }
+    }
+}
+
+impl<const L: usize> Dot2Lanes<L> {
+    #[inline(always)]
+    fn add(&mut self, a: [Dd; L], b: Dd) {
+        let ah: [f64; L] = std::array::from_fn(|i| a[i].hi);
+        let al: [f64; L] = std::array::from_fn(|i| a[i].lo);
+        let mut p = [0.0; L];
+        let mut e = [0.0; L];
+        if cfg!(target_feature = "fma") {
+            for i in 0..L {
+                p[i] = ah[i] * b.hi;
+                e[i] = ah[i].mul_add(b.hi, -p[i]);
+                e[i] = al[i].mul_add(b.hi, ah[i].mul_add(b.lo, e[i]));
+            }
+        } else {
+            // Dekker's product with b's split shared by the lanes (the same operations as
+            // two_prod, so the same results).
+            let (bh, bl) = split(b.hi);
+            let mut xh = [0.0; L];
+            let mut xl = [0.0; L];
+            for i in 0..L {
+                let c = 134_217_729.0 * ah[i];
+                xh[i] = c - (c - ah[i]);
+            }
+            for i in 0..L {
+                xl[i] = ah[i] - xh[i];
+            }
+            for i in 0..L {
+                p[i] = ah[i] * b.hi;
+            }
+            for i in 0..L {
+                e[i] = ((xh[i] * bh - p[i]) + xh[i] * bl + xl[i] * bh) + xl[i] * bl;
+            }
+            for i in 0..L {
+                e[i] += ah[i] * b.lo + al[i] * b.hi;
+            }
+        }
+        for i in 0..L {
+            self.bad[i] |= p[i].abs() < Dd::MIN_POSITIVE;
+        }
+        let mut sum = [0.0; L];
+        for i in 0..L {
+            sum[i] = self.sh[i] + p[i];
+        }
+        for i in 0..L {
+            let bb = sum[i] - self.sh[i];
+            let f = (self.sh[i] - (sum[i] - bb)) + (p[i] - bb);
+            self.sl[i] += f + e[i];
+        }
+        self.sh = sum;
+    }
+    #[inline(always)]
+    fn lane(&self, i: usize) -> Dot2 {
+        Dot2 {
+            sh: self.sh[i],
+            sl: self.sl[i],
+            bad: self.bad[i],
+        }
+    }
+}
+
+/// Columns `j0..j0 + L` of `Σ_n a[n·d + j]·y_n`, `d = out.len()`.
+#[inline(always)]
+fn mat_t_vec_lanes<const L: usize>(out: &mut [Dd], j0: usize, a: &[Dd], y: &[Dd]) {
+    let d = out.len();
+    let mut acc = Dot2Lanes::<L>::default();
+    for (row, yn) in a.chunks_exact(d).zip(y) {
+        if let Ok(cols) = <&[Dd; L]>::try_from(&row[j0..j0 + L]) {
+            acc.add(*cols, *yn);
+        }
+    }
+    for i in 0..L {
+        out[j0 + i] = acc
+            .lane(i)
+            .finish(|| a.get(j0 + i..).map(|col| (col, y, d)));
+    }
+}
+
 impl std::ops::Add for Dd {
     type Output = Dd;
     /// Relative error ≤ 3u² (Joldes–Muller–Popescu Alg. 6).
@@ -802,30 +953,67 @@ impl Scalar for Dd {
     where
         I: IntoIterator<Item = (&'a Self, &'a Self)>,
     {
-        let mut sh = 0.0f64;
-        let mut sl = 0.0f64;
+        let mut acc = Dot2::default();
+        let mut fault = false;
         for (a, b) in pairs {
-            let (p, e) = Dd::prod_parts(*a, *b);
-            if p.is_nan() || p.abs() < Dd::MIN_POSITIVE {
-                if let Some(bad) = Dd::product_range_fault(*a, *b, p) {
-                    *self = bad;
-                    return;
-                }
+            acc.add(*a, *b);
+            if acc.bad && !fault {
+                fault =
+                    Dot2::out_of_range(Some((std::slice::from_ref(a), std::slice::from_ref(b), 1)));
             }
-            let (s, f) = two_sum(sh, p);
-            sh = s;
-            sl += f + e;
         }
-        let (hi, lo) = fast_two_sum(sh, sl);
-        *self = if hi.is_finite() {
-            Dd { hi, lo }
+        *self = if fault {
+            Dd::NAN
         } else {
-            Dd { hi: sh, lo: 0.0 }
+            Dot2 { bad: false, ..acc }.finish(|| None)
         };
     }
     #[inline(always)]
     fn mul_f64(&mut self, x: f64) {
         *self = Dd::mul_f64(*self, x);
+    }
+    /// [`LANES`] rows at a time, each with exactly the operations of `set_dot` (so the
+    /// results are identical).
+    fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
+        let d = x.len();
+        if d == 0 {
+            out.iter_mut().for_each(|o| *o = Dd::ZERO);
+            return;
+        }
+        let mut rows = out.chunks_exact_mut(LANES).zip(a.chunks_exact(LANES * d));
+        for (o, block) in &mut rows {
+            let (r0, rest) = block.split_at(d);
+            let (r1, rest) = rest.split_at(d);
+            let (r2, r3) = rest.split_at(d);
+            let mut acc = Dot2Lanes::<LANES>::default();
+            for ((((xj, a0), a1), a2), a3) in x.iter().zip(r0).zip(r1).zip(r2).zip(r3) {
+                acc.add([*a0, *a1, *a2, *a3], *xj);
+            }
+            for (i, (oi, r)) in o.iter_mut().zip([r0, r1, r2, r3]).enumerate() {
+                *oi = acc.lane(i).finish(|| Some((r, x, 1)));
+            }
+        }
+        let done = out.len() / LANES * LANES;
+        for (o, row) in out[done..].iter_mut().zip(a[done * d..].chunks_exact(d)) {
+            o.set_dot(row.iter().zip(x));
+        }
+    }
+    /// [`LANES`] (then 2, then 1) columns at a time, each summed over the rows in order
+    /// with exactly the operations of `set_dot`.
+    fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
+        let d = out.len();
+        let mut j = 0;
+        while j + LANES <= d {
+            mat_t_vec_lanes::<LANES>(out, j, a, y);
+            j += LANES;
+        }
+        while j + 2 <= d {
+            mat_t_vec_lanes::<2>(out, j, a, y);
+            j += 2;
+        }
+        if j < d {
+            mat_t_vec_lanes::<1>(out, j, a, y);
+        }
     }
     #[inline(always)]
     fn neg_mut(&mut self) {

@@ -99,7 +99,7 @@ impl<S: Scalar> GradientDescent<S> {
         let [q, dw, tmp] = memory.as_mut_slice() else {
             return Err(Event::NonFinite); // unreachable: `prepare` sized the memory
         };
-        let [x, acc, t2] = tmp.as_mut_slice() else {
+        let [_, acc, t2] = tmp.as_mut_slice() else {
             return Err(Event::NonFinite);
         };
         // 1. The weights: the cached ones, unless a resynchronisation is due or one of them
@@ -121,14 +121,16 @@ impl<S: Scalar> GradientDescent<S> {
             dw2 += dj.to_f64().powi(2);
         }
         *t += 1;
-        // 3. The weights at w(t+1): q_n ← q_n·e^{x_n}, x_n = z_n·(−Δw), |x_n| ≤ R‖Δw‖.
+        // 3. The weights at w(t+1): q_n ← q_n·e^{x_n}, x_n = z_n·(−Δw), |x_n| ≤ R‖Δw‖
+        //    (x_n in the scratch weights, free at this point).
         let slack = 1.0 + 1.0 / (1u64 << 40) as f64;
         let bound = obj.z_norm_bound() * dw2.sqrt() * slack;
         match inc.series.plan(bound) {
             Some(plan) => {
-                for (n, qn) in q.iter_mut().enumerate() {
-                    x.set_dot(obj.z(n).iter().zip(dw.iter()));
-                    inc.series.mul_exp(plan, qn, x, acc, t2);
+                let xs = &mut scratch.weights;
+                S::mat_vec(xs, obj.z_all(), dw);
+                for (qn, xn) in q.iter_mut().zip(xs.iter()) {
+                    inc.series.mul_exp(plan, qn, xn, acc, t2);
                 }
             }
             None => {
