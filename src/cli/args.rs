@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// With no arguments, runs the demo: Soudry et al. Fig. 1 data, GD at 128 bits to 10^6
 /// steps, and the convergence table.
 #[derive(Parser, Debug)]
-#[command(name = "ibias", version, about, long_about = None)]
+#[command(name = "ibias", version, about, long_about = None, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -23,6 +23,8 @@ pub enum Command {
     Gen(GenArgs),
     /// Run an optimizer on a data set and print the convergence table.
     Run(RunArgs),
+    /// Solve the max-margin problem exactly and print a verified certificate.
+    Oracle(OracleArgs),
     /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
     Bench(BenchArgs),
 }
@@ -38,7 +40,7 @@ pub struct GenArgs {
     #[arg(long, default_value = "2")]
     pub d: usize,
     /// Minimum distance to the planted hyperplane, exact (planted).
-    #[arg(long, default_value = "1/10")]
+    #[arg(long, default_value = "1/10", allow_hyphen_values = true)]
     pub margin: String,
     /// Seed (fig1, planted).
     #[arg(long, default_value = "1")]
@@ -57,16 +59,16 @@ pub struct RunArgs {
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Step size, exact (e.g. 1/8 or 0.125).
-    #[arg(long, default_value = "1/8")]
+    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
-    #[arg(long, default_value = "1e4")]
+    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
     pub steps: String,
     /// Working precision: f64 or a number of bits (53, 128, 256, 1024, ...).
     #[arg(long, default_value = "128")]
     pub precision: String,
     /// Initial point, comma-separated exact numbers (default: the origin).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
     /// Append a constant-1 feature (GD with a bias term; theory §1.5).
     #[arg(long)]
@@ -75,6 +77,23 @@ pub struct RunArgs {
     #[arg(long, default_value = "10")]
     pub base: u64,
     /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OracleArgs {
+    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
+    #[arg(long, default_value = "l2")]
+    pub norm: String,
+    /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
+    /// converges to; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
 }

@@ -5,6 +5,7 @@
 mod args;
 mod bench;
 mod gen;
+mod oracle;
 mod run;
 
 use clap::Parser;
@@ -58,6 +59,7 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => run::demo(),
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
+        Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
     };
     match result {

@@ -32,7 +32,7 @@ pub struct Spec {
     pub command: String,
 }
 
-fn load(path: &Path) -> Result<Dataset, Error> {
+pub(super) fn load(path: &Path) -> Result<Dataset, Error> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin()

@@ -747,6 +747,8 @@ impl<const L: usize> Default for Dot2Lanes<L> {
 }
 
 impl<const L: usize> Dot2Lanes<L> {
+    // Index loops over the lanes, one operation each, are the point here.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn add(&mut self, a: [Dd; L], b: Dd) {
         let ah: [f64; L] = std::array::from_fn(|i| a[i].hi);
