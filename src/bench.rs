@@ -65,6 +65,17 @@ impl Path {
     }
 }
 
+impl Path {
+    /// Significand bits of the path's arithmetic (53 for f64, 106 for double-double).
+    pub fn bits(self) -> u32 {
+        match self {
+            Path::F64 => 53,
+            Path::Mpfr(b) | Path::MpfrIncremental(b) => b,
+            Path::Dd | Path::DdIncremental => 106,
+        }
+    }
+}
+
 /// Every path the benchmark knows, in table order.
 pub fn all_paths() -> Vec<Path> {
     vec![
@@ -268,10 +279,21 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
     }
 }
 
+/// The whole result: GD rows and, per case, the time of the exact ℓ2 oracle.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// One row per case and path.
+    pub rows: Vec<Row>,
+    /// Per case: wall time of `oracle::solve(data, Norm::L2)` (certificate checked),
+    /// best of the repeats; `None` if the oracle did not certify the data.
+    pub oracle: Vec<(Case, Option<Duration>)>,
+}
+
 /// Runs the benchmark: for each case, `repeats` rounds in which f64 and then every other
-/// path are measured once each; each path keeps its best rate.
-pub fn run_bench(opts: &Options) -> Result<Vec<Row>> {
+/// path are measured once each (each path keeps its best rate), then the exact oracle.
+pub fn run_bench(opts: &Options) -> Result<Report> {
     let mut rows = Vec::new();
+    let mut oracle = Vec::new();
     let mut paths: Vec<Path> = vec![Path::F64];
     paths.extend(opts.paths.iter().copied().filter(|p| *p != Path::F64));
     for &case in &opts.cases {
@@ -292,8 +314,51 @@ pub fn run_bench(opts: &Options) -> Result<Vec<Row>> {
                 ratio: base / best[i],
             });
         }
+        let mut t_oracle: Option<Duration> = None;
+        for _ in 0..opts.repeats.max(1) {
+            let start = Instant::now();
+            let ok = crate::oracle::solve(&setup.data, crate::cert::Norm::L2).is_ok();
+            let el = start.elapsed();
+            if ok {
+                t_oracle = Some(t_oracle.map_or(el, |t| t.min(el)));
+            }
+        }
+        oracle.push((case, t_oracle));
     }
-    Ok(rows)
+    Ok(Report { rows, oracle })
+}
+
+/// Wall time of `steps` GD steps at the best rate measured for `case` among the paths with
+/// at least 106 bits (`None` if none was measured).
+pub fn projected(report: &Report, case: Case, steps: f64) -> Option<(Path, Duration)> {
+    report
+        .rows
+        .iter()
+        .filter(|r| r.case == case && r.path.bits() >= 106)
+        .max_by(|a, b| a.steps_per_sec.total_cmp(&b.steps_per_sec))
+        .map(|r| (r.path, Duration::from_secs_f64(steps / r.steps_per_sec)))
+}
+
+/// Renders the report as plain text: the table, the oracle times, the 10⁹-step projection.
+pub fn render_report(report: &Report) -> String {
+    let mut out = render(&report.rows);
+    out.push_str("\nexact l2 oracle (certificate checked), best of the repeats:\n");
+    for (case, t) in &report.oracle {
+        let t = match t {
+            Some(t) => format!("{:.2} ms", t.as_secs_f64() * 1e3),
+            None => "not certified".into(),
+        };
+        out.push_str(&format!("  N={} d={}: {t}\n", case.n, case.d));
+    }
+    let c = Case { n: 20, d: 2 };
+    if let Some((p, t)) = projected(report, c, 1e9) {
+        out.push_str(&format!(
+            "\n10^9 GD steps at >= 106 bits on N=20 d=2 ({}): {:.0} min at the measured rate\n",
+            p.label(),
+            t.as_secs_f64() / 60.0
+        ));
+    }
+    out
 }
 
 /// Renders the rows as a plain-text table.
@@ -331,6 +396,54 @@ fn fmt_rate(x: f64) -> String {
     } else {
         format!("{x:.0}")
     }
+}
+
+/// A long run at the fastest ≥ 106-bit path (double-double GD) from `w = 0`.
+#[derive(Clone, Debug)]
+pub struct Horizon {
+    /// The case.
+    pub case: Case,
+    /// Steps taken.
+    pub steps: u64,
+    /// How the run ended.
+    pub status: crate::run::Status,
+    /// Wall time of the loop.
+    pub elapsed: Duration,
+    /// `‖w‖₂` and `ln L(w)` at the end (decimal, 12 significant digits).
+    pub norm: String,
+    /// `ln L(w)` at the end.
+    pub ln_loss: String,
+}
+
+/// Runs `steps` steps of double-double GD on `case` from `w = 0` (exponential loss, the
+/// step of [`largest_safe_step`]) and times it.
+pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
+    let setup = Setup::new(case, 0)?;
+    let obj = Objective::<Dd>::new(&setup.data, Loss::Exponential, ());
+    let gd = GradientDescent::<Dd>::new(&setup.eta, ());
+    let traj = run(
+        &obj,
+        &gd,
+        vec![Dd::ZERO; case.d],
+        &RunOptions {
+            steps,
+            base: 10,
+            progress: true,
+            seed: 0,
+        },
+    );
+    let last = traj
+        .samples
+        .last()
+        .ok_or_else(|| Error::Numerical("no sample recorded".into()))?;
+    Ok(Horizon {
+        case,
+        steps: traj.steps,
+        status: traj.status,
+        elapsed: traj.elapsed,
+        norm: crate::objective::norm(&last.w, ()).to_decimal(12),
+        ln_loss: last.ln_loss.to_decimal(12),
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! * [`scalar`]: one [`Scalar`](scalar::Scalar) trait for `f64` and MPFR floats;
 //! * [`loss`], [`objective`], [`optim`], [`run`]: losses, risk, optimizers, the runner;
 //! * [`report`]: the per-checkpoint convergence table;
-//! * [`fast`], [`bench`]: fast high-precision paths and their benchmark (docs/speed.md).
+//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md).
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,

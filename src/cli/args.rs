@@ -106,4 +106,8 @@ pub struct BenchArgs {
     /// Cases as NxD, comma-separated (default 20x2,100x10,1000x20).
     #[arg(long)]
     pub cases: Option<String>,
+    /// Instead of the table: time one double-double GD run of this many steps (e.g. 1e9)
+    /// on the first case (default 20x2), from w = 0.
+    #[arg(long)]
+    pub horizon: Option<String>,
 }

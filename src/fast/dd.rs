@@ -395,7 +395,7 @@ impl Dd {
 
     /// `e^x`: `x = (256k + j)·ln2/256 + r`, `e^x = 2^k·2^{j/256}·(1 + expm1(r))`. Returns 0
     /// below [`Dd::MIN_POSITIVE`] (underflow is reported, never approximated) and +∞ above
-    /// f64's range. Relative error about `3u²` (see [`exp_lanes`]).
+    /// f64's range. Relative error about `3u²` (see [`exp_lanes`](crate::fast::exp_lanes)).
     pub fn exp(self) -> Dd {
         let mut v = [self];
         exp_chunk(&mut v, consts());
@@ -576,9 +576,9 @@ fn expm1_poly(rh: f64, rl: f64, c: &Consts) -> (f64, f64) {
 
 /// `x ← e^x` for every element, [`LANES`] at a time (the batch form of [`Dd::exp`]).
 ///
-/// Per lane: `n = round(256·x/ln2) = 256k + j`, `r = x − n·ln2/256` ([`reduce`]),
+/// Per lane: `n = round(256·x/ln2) = 256k + j`, `r = x − n·ln2/256` (reduced with a 140-bit `ln 2`),
 /// `e^x = 2^k·T_j·(1 + p)` with `T_j = 2^{j/256}` correctly rounded to 106 bits and
-/// `p = expm1(r)` ([`expm1_poly`], `|p| ≤ 0.00136`), formed as `T_j + T_j·p`. The error of
+/// `p = expm1(r)` (degree-9 Taylor polynomial, `|p| ≤ 0.00136`), formed as `T_j + T_j·p`. The error of
 /// `p` is damped by `|p|`, so the result's relative error is that of the final sum and of
 /// `T_j`: about `3u² ≈ 2^−104.4`. Arguments below `−672` (and results below
 /// [`Dd::MIN_POSITIVE`]) give exactly 0, above `709.79` +∞, NaN gives NaN.
@@ -974,7 +974,7 @@ impl Scalar for Dd {
     fn mul_f64(&mut self, x: f64) {
         *self = Dd::mul_f64(*self, x);
     }
-    /// [`LANES`] rows at a time, each with exactly the operations of `set_dot` (so the
+    /// [`LANES`](crate::fast::LANES) rows at a time, each with exactly the operations of `set_dot` (so the
     /// results are identical).
     fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
         let d = x.len();
@@ -1000,7 +1000,7 @@ impl Scalar for Dd {
             o.set_dot(row.iter().zip(x));
         }
     }
-    /// [`LANES`] (then 2, then 1) columns at a time, each summed over the rows in order
+    /// [`LANES`](crate::fast::LANES) (then 2, then 1) columns at a time, each summed over the rows in order
     /// with exactly the operations of `set_dot`.
     fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
         let d = out.len();

@@ -12,5 +12,5 @@
 mod dd;
 mod series;
 
-pub use dd::Dd;
+pub use dd::{exp_lanes, Dd, LANES};
 pub use series::ExpSeries;
