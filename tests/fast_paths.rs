@@ -504,7 +504,7 @@ fn fast_gd_paths_track_mpfr_n100_d10() {
 }
 
 #[test]
-#[ignore = "long: 10^6 steps against MPFR at 320 bits (about a minute)"]
+#[ignore = "long: 10^6 steps against MPFR at 320 bits (a few minutes)"]
 fn fast_gd_paths_track_mpfr_long() {
     check_paths(20, 2, 1_000_000);
 }
