@@ -4,6 +4,7 @@
 
 mod args;
 mod bench;
+mod compare;
 mod gen;
 mod oracle;
 mod run;
@@ -59,6 +60,7 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => run::demo(),
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
+        Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
     };
