@@ -107,7 +107,17 @@ mod tests {
             parse_cases("20x2, 100x10").unwrap(),
             vec![Case { n: 20, d: 2 }, Case { n: 100, d: 10 }]
         );
-        for bad in ["", "20", "20x", "x2", "0x2", "20x0", "20x2x3", "-1x2", "1000000x2"] {
+        for bad in [
+            "",
+            "20",
+            "20x",
+            "x2",
+            "0x2",
+            "20x0",
+            "20x2x3",
+            "-1x2",
+            "1000000x2",
+        ] {
             assert!(parse_cases(bad).is_err(), "{bad:?}");
         }
     }
