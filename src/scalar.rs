@@ -1,5 +1,6 @@
 //! One scalar layer: every optimizer, loss and metric is written once against [`Scalar`],
-//! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time.
+//! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time,
+//! and for the 106-bit double-double [`Dd`](crate::fast::Dd) (docs/speed.md).
 //!
 //! `rug::Float` is neither `Copy` nor has a static epsilon, so the trait asks for neither:
 //! values are `Clone`, a runtime context ([`Scalar::Ctx`]) carries the precision, and the
