@@ -3,7 +3,7 @@
 use super::args::RunArgs;
 use super::{emit, CliResult, Failure};
 use implicit_bias::data::{
-    format_rational, generate::Generator, parse_csv, parse_rational, read_csv, Dataset,
+    format_rational, generate::Generator, parse_csv_reader, parse_rational, read_csv, Dataset,
 };
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
@@ -15,7 +15,6 @@ use implicit_bias::stepsize::check_step;
 use implicit_bias::Error;
 use rug::{Float, Rational};
 use serde_json::json;
-use std::io::Read;
 use std::path::Path;
 
 /// A fully validated run request.
@@ -34,14 +33,7 @@ pub struct Spec {
 
 fn load(path: &Path) -> Result<Dataset, Error> {
     if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        parse_csv(&buf, "<stdin>")
+        parse_csv_reader(std::io::stdin().lock(), "<stdin>")
     } else {
         read_csv(path)
     }
