@@ -16,9 +16,14 @@ pub const MAX_DIGITS: usize = 2000;
 
 fn num_err(text: &str, message: impl Into<String>) -> Error {
     Error::Number {
-        text: text.chars().take(60).collect(),
+        text: clip(text, 40),
         message: message.into(),
     }
+}
+
+/// The first `n` characters of `s` (error messages quote input, never all of it).
+fn clip(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
 }
 
 /// Parses one exact number (see the module docs for the accepted forms).
@@ -61,7 +66,7 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
             let e = &body[i + 1..];
             let e: i64 = e
                 .parse()
-                .map_err(|_| num_err(whole, format!("bad exponent {e:?}")))?;
+                .map_err(|_| num_err(whole, format!("bad exponent {:?}", clip(e, 20))))?;
             (&body[..i], e)
         }
         None => (body, 0),
@@ -92,11 +97,17 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
     };
     let mut n = Integer::from_str_radix(&digits, 10)
         .map_err(|_| num_err(whole, "expected a decimal like 0.1 or a fraction like -7/3"))?;
-    let scale = exp - frac_part.len() as i64;
-    // Magnitude guard: the value's decimal exponent, ignoring leading zeros.
+    if n == 0 {
+        // Zero is zero whatever the exponent (and 10^exp is never computed).
+        return Ok(Rational::new());
+    }
+    // Saturating: exponents near i64::MIN/MAX must fail the guard below, not overflow.
+    let scale = exp.saturating_sub(frac_part.len() as i64);
+    // Magnitude guard: the value's decimal exponent, ignoring leading zeros. After it,
+    // |scale| <= MAX_DECIMAL_EXPONENT + MAX_DIGITS, so the casts below are exact.
     let sig = digits.trim_start_matches('0').len() as i64;
-    if n != 0 && (sig + scale - 1 > MAX_DECIMAL_EXPONENT || sig + scale - 1 < -MAX_DECIMAL_EXPONENT)
-    {
+    let magnitude = sig.saturating_add(scale).saturating_sub(1);
+    if !(-MAX_DECIMAL_EXPONENT..=MAX_DECIMAL_EXPONENT).contains(&magnitude) {
         return Err(num_err(
             whole,
             format!("magnitude outside 1e-{MAX_DECIMAL_EXPONENT}..1e{MAX_DECIMAL_EXPONENT}"),
