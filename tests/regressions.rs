@@ -48,3 +48,47 @@ fn issue_7_zero_with_huge_exponent_is_cheap() {
     }
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
 }
+
+mod step_size {
+    use implicit_bias::data::Dataset;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::stepsize::{check_step, sigma_max_sq};
+    use rug::Rational;
+
+    fn q(p: i64, d: i64) -> Rational {
+        Rational::from((p, d))
+    }
+
+    /// Power iteration started from (1, ..., 1)/√d, which is orthogonal to the only
+    /// eigenvector of ZᵀZ when every point lies on the line through (1, −1): the estimate of
+    /// σ_max² was 0 and `check_step` accepted any logistic step (the fuzzer found η = 1024
+    /// raising ln L from 1.43 to 6.94 in one step).
+    ///
+    /// Hand derivation: z1 = (1, −1), z2 = (−1/2, 1/2); ZᵀZ = (1 + 1/4)·[[1, −1], [−1, 1]],
+    /// whose eigenvalues are 0 and 2·5/4 = 5/2. Lemma 1 (theory §8.1): η < 8/σ_max² = 16/5.
+    #[test]
+    fn issue_7_sigma_max_sees_data_orthogonal_to_ones() {
+        let data = Dataset::new(
+            vec![vec![q(1, 1), q(-1, 1)], vec![q(-1, 2), q(1, 2)]],
+            vec![1, -1],
+        )
+        .unwrap();
+        let s2 = sigma_max_sq(&data);
+        assert!((s2 - 2.5).abs() <= 1e-12, "σ_max² = {s2}, expected 5/2");
+        let zero = [0.0, 0.0];
+        assert!(check_step(&data, Loss::Logistic, &q(1024, 1), &zero).is_some());
+        assert!(check_step(&data, Loss::Logistic, &q(33, 10), &zero).is_some());
+        assert!(check_step(&data, Loss::Logistic, &q(31, 10), &zero).is_none());
+    }
+
+    /// `η R² L(w0)` in f64 was `0 · ∞ = NaN` when R² underflowed and L(w0) overflowed, and
+    /// `NaN > 0.85` is false, so the step was accepted. Here R² = 10⁻⁴⁰⁰ and
+    /// L(w0) = e^{10¹⁰⁰}: the product is astronomically larger than 0.85.
+    #[test]
+    fn issue_7_exp_step_check_refuses_nan_product() {
+        let tiny = implicit_bias::data::parse_rational("1e-200").unwrap();
+        let data = Dataset::new(vec![vec![tiny]], vec![1]).unwrap();
+        let w0 = [-1e300];
+        assert!(check_step(&data, Loss::Exponential, &q(1, 8), &w0).is_some());
+    }
+}
