@@ -36,7 +36,7 @@ pub struct GenArgs {
     #[arg(long, default_value = "2")]
     pub d: usize,
     /// Minimum distance to the planted hyperplane, exact (planted).
-    #[arg(long, default_value = "1/10")]
+    #[arg(long, allow_hyphen_values = true, default_value = "1/10")]
     pub margin: String,
     /// Seed (fig1, planted).
     #[arg(long, default_value = "1")]
@@ -55,16 +55,16 @@ pub struct RunArgs {
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Step size, exact (e.g. 1/8 or 0.125).
-    #[arg(long, default_value = "1/8")]
+    #[arg(long, allow_hyphen_values = true, default_value = "1/8")]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
-    #[arg(long, default_value = "1e4")]
+    #[arg(long, allow_hyphen_values = true, default_value = "1e4")]
     pub steps: String,
     /// Working precision: f64 or a number of bits (53, 128, 256, 1024, ...).
-    #[arg(long, default_value = "128")]
+    #[arg(long, allow_hyphen_values = true, default_value = "128")]
     pub precision: String,
     /// Initial point, comma-separated exact numbers (default: the origin).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
     /// Append a constant-1 feature (GD with a bias term; theory §1.5).
     #[arg(long)]
