@@ -92,3 +92,62 @@ mod step_size {
         assert!(check_step(&data, Loss::Exponential, &q(1, 8), &w0).is_some());
     }
 }
+
+/// Negative values on the command line (`--init -1,2`, `--lr -1`, `--margin -1`) were
+/// taken by clap for unknown flags: a legitimate negative initial point was refused, and a
+/// bad negative value got clap's multi-line usage error instead of the library's one-line
+/// reason. They now reach the library.
+#[test]
+fn issue_7_negative_values_reach_the_library() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let ok = Command::new(bin)
+        .args([
+            "run", "--data", f, "--steps", "3", "--lr", "1/64", "--init", "-1,2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("w(0) = (-1, 2)"));
+    for (args, needle) in [
+        (vec!["run", "--data", f, "--lr", "-1"], "invalid lr"),
+        (vec!["run", "--data", f, "--steps", "-1"], "invalid steps"),
+        (
+            vec!["run", "--data", f, "--precision", "-5"],
+            "invalid precision",
+        ),
+        (vec!["gen", "planted", "--margin", "-1"], "invalid margin"),
+    ] {
+        let out = Command::new(bin).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// `ibias gen planted --n 1000000 --d 10000` passed both per-parameter limits and tried to
+/// build 10^10 exact coordinates: unbounded memory from a one-line command (under a 2 GB
+/// limit GMP aborted the process). The generator now refuses n·d > 10^7 at once.
+#[test]
+fn issue_7_planted_generator_bounds_n_times_d() {
+    use implicit_bias::data::generate::{Generator, MAX_COORDINATES};
+    let g = Generator::Planted {
+        n: 1_000_000,
+        d: 10_000,
+        margin: rug::Rational::from((1, 10)),
+        seed: 1,
+    };
+    let e = g.generate().unwrap_err().to_string();
+    assert!(e.contains("coordinates"), "{e}");
+    assert_eq!(MAX_COORDINATES, 10_000_000);
+}
