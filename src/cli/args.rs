@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// With no arguments, runs the demo: Soudry et al. Fig. 1 data, GD at 128 bits to 10^6
 /// steps, and the convergence table.
 #[derive(Parser, Debug)]
-#[command(name = "ibias", version, about, long_about = None)]
+#[command(name = "ibias", version, about, long_about = None, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -36,7 +36,7 @@ pub struct GenArgs {
     #[arg(long, default_value = "2")]
     pub d: usize,
     /// Minimum distance to the planted hyperplane, exact (planted).
-    #[arg(long, allow_hyphen_values = true, default_value = "1/10")]
+    #[arg(long, default_value = "1/10", allow_hyphen_values = true)]
     pub margin: String,
     /// Seed (fig1, planted).
     #[arg(long, default_value = "1")]
@@ -55,13 +55,13 @@ pub struct RunArgs {
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Step size, exact (e.g. 1/8 or 0.125).
-    #[arg(long, allow_hyphen_values = true, default_value = "1/8")]
+    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
-    #[arg(long, allow_hyphen_values = true, default_value = "1e4")]
+    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
     pub steps: String,
     /// Working precision: f64 or a number of bits (53, 128, 256, 1024, ...).
-    #[arg(long, allow_hyphen_values = true, default_value = "128")]
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
     /// Initial point, comma-separated exact numbers (default: the origin).
     #[arg(long, allow_hyphen_values = true)]

@@ -170,7 +170,7 @@ fn planted(n: usize, d: usize, margin: &Rational, seed: u64) -> Result<Dataset> 
         }
         let k: Vec<i64> = (0..d).map(|_| rng.range(-100, 100)).collect();
         let s: i64 = k.iter().zip(&u).map(|(a, b)| a * b).sum();
-        if s == 0 || Rational::from(Integer::from(s) * s) < need {
+        if s == 0 || Integer::from(s) * s < need {
             continue;
         }
         x.push(k.iter().map(|&v| q(v, 100)).collect());

@@ -1,0 +1,206 @@
+//! Tests that drive the real `ibias` binary: the demo, a `gen | run` round trip, JSON output
+//! checked against hand-computed values, and the bad-input contract (one line on stderr,
+//! exit status 2, never a panic).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ibias(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .output()
+        .expect("run ibias")
+}
+
+fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, contents).unwrap();
+    (dir, p)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn gen_then_run_round_trip() {
+    let g = ibias(&["gen", "planted", "--n", "20", "--d", "2", "--seed", "5"]);
+    assert!(g.status.success(), "{}", stderr(&g));
+    let csv = stdout(&g);
+    assert_eq!(csv.lines().filter(|l| !l.starts_with('#')).count(), 21);
+    let (_d, p) = tmp("p.csv", &csv);
+    let o = ibias(&[
+        "run",
+        "--data",
+        p.to_str().unwrap(),
+        "--lr",
+        "1/8",
+        "--steps",
+        "1e4",
+        "--precision",
+        "128",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "completed");
+    assert_eq!(v["data"]["n"], 20);
+    assert_eq!(v["lr"], "1/8");
+    let cps = v["checkpoints"].as_array().unwrap();
+    let ts: Vec<u64> = cps.iter().map(|c| c["t"].as_u64().unwrap()).collect();
+    assert_eq!(ts, vec![0, 1, 10, 100, 1000, 10000]);
+    // The loss decreases along the run (theory §1.1, Lemma 1).
+    let lnl: Vec<f64> = cps
+        .iter()
+        .map(|c| c["ln_loss"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(lnl.windows(2).all(|w| w[1] < w[0]), "{lnl:?}");
+}
+
+/// R1 (theory §9) with η = 1/2 from w(0) = (0, 3/10): one GD step gives
+/// w(1) = (0 + η·e^0, 3/10) = (1/2, 3/10), so ‖w(1)‖ = √(0.25 + 0.09) = 0.5830951894845300...,
+/// ln L(w(1)) = −1/2, t·L = e^{−1/2} = 0.6065306597126334...
+#[test]
+fn run_json_matches_hand_computed_first_step() {
+    let (_d, p) = tmp("r1.csv", "x1,x2,y\n1,0,1\n");
+    let o = ibias(&[
+        "run",
+        "--data",
+        p.to_str().unwrap(),
+        "--lr",
+        "1/2",
+        "--init",
+        "0,3/10",
+        "--steps",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["checkpoints"][1];
+    assert_eq!(c["t"], 1);
+    let f = |k: &str| c[k].as_str().unwrap().parse::<f64>().unwrap();
+    assert!((f("norm") - 0.583_095_189_484_53).abs() < 1e-15);
+    assert!((f("ln_loss") + 0.5).abs() < 1e-15);
+    assert!((f("t_loss") - 0.606_530_659_712_633).abs() < 1e-15);
+}
+
+#[test]
+fn f64_precision_runs_and_reports_status() {
+    let (_d, p) = tmp("r1.csv", "x1,x2,y\n1,0,1\n");
+    let o = ibias(&[
+        "run",
+        "--data",
+        p.to_str().unwrap(),
+        "--precision",
+        "f64",
+        "--steps",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("# status: completed"));
+}
+
+#[test]
+fn stdin_data_is_accepted() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(["run", "--data", "-", "--steps", "10", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x1,y\n1,1\n-2,-1\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+}
+
+/// Each bad input: exit status 2, exactly one line on stderr, naming what and where.
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let cases: &[(&str, &str, &[&str], &str)] = &[
+        ("empty", "", &[], "no data rows"),
+        ("header-only", "x1,x2,y\n", &[], "header but no data rows"),
+        ("ragged", "x1,x2,y\n1,2,1\n3,-1\n", &[], ":3:"),
+        ("non-numeric", "x1,x2,y\n1,2,1\n3,abc,-1\n", &[], ":3:2:"),
+        ("nan", "x1,x2,y\n1,nan,1\n", &[], ":2:2:"),
+        ("inf", "x1,x2,y\n1,2,1\n-inf,2,-1\n", &[], ":3:1:"),
+        ("huge", "x1,x2,y\n1,1e999,1\n", &[], ":2:2:"),
+        ("label", "x1,x2,y\n1,2,0\n", &[], ":2:3:"),
+        ("label2", "x1,x2,y\n1,2,2\n", &[], "label"),
+        ("zero-cols", "y\n1\n", &[], "header has no feature columns"),
+        ("prec0", "x1,y\n1,1\n", &["--precision", "0"], "precision"),
+        ("prec1", "x1,y\n1,1\n", &["--precision", "1"], "precision"),
+        (
+            "prec-absurd",
+            "x1,y\n1,1\n",
+            &["--precision", "1000000000"],
+            "precision",
+        ),
+        (
+            "prec-junk",
+            "x1,y\n1,1\n",
+            &["--precision", "quad"],
+            "precision",
+        ),
+        ("lr0", "x1,y\n1,1\n", &["--lr", "0"], "lr"),
+        ("lr-neg", "x1,y\n1,1\n", &["--lr", "-1/8"], "lr"),
+        ("lr-huge", "x1,y\n1,1\n", &["--lr", "1e300"], "lr"),
+        ("steps-neg", "x1,y\n1,1\n", &["--steps", "-5"], "steps"),
+        ("steps-huge", "x1,y\n1,1\n", &["--steps", "1e30"], "steps"),
+        ("steps-frac", "x1,y\n1,1\n", &["--steps", "1.5"], "steps"),
+        ("init-len", "x1,y\n1,1\n", &["--init", "1,2"], "init"),
+        ("init-junk", "x1,y\n1,1\n", &["--init", "x"], "init"),
+    ];
+    for (name, contents, extra, needle) in cases {
+        let (_d, p) = tmp(&format!("{name}.csv"), contents);
+        let mut args = vec!["run", "--data", p.to_str().unwrap(), "--steps", "10"];
+        args.extend_from_slice(extra);
+        let o = ibias(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.starts_with("ibias: error: "), "{name}: {err}");
+        assert!(err.contains(needle), "{name}: {err:?} lacks {needle:?}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(stdout(&o).is_empty(), "{name}: partial output");
+    }
+    let o = ibias(&["run", "--data", "/nonexistent/file.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("/nonexistent/file.csv"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    let o = ibias(&["gen", "nosuchset"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// The demo (`ibias` with no arguments): Fig. 1 data, GD at 128 bits to 10^6 steps.
+/// Witnesses (theory §1.6, §2.2): ŵ = (1/2, 1/2), so the direction tends to (1, 1)/√2, the
+/// normalized margin to γ* = √2, and t·L to ‖ŵ‖²/η = 256 for η = 1/512.
+#[test]
+fn demo_prints_the_table() {
+    let o = ibias(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out
+        .lines()
+        .rfind(|l| l.trim_start().starts_with("1000000"))
+        .expect("row t = 10^6");
+    let cells: Vec<&str> = last.split_whitespace().collect();
+    let t_loss: f64 = cells[4].parse().unwrap();
+    assert!((t_loss / 256.0 - 1.0).abs() < 0.02, "t·L = {t_loss}");
+    let margin: f64 = cells.last().unwrap().parse().unwrap();
+    assert!(
+        margin < std::f64::consts::SQRT_2 && margin > 1.40,
+        "margin {margin}"
+    );
+}
