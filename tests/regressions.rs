@@ -151,3 +151,37 @@ fn issue_7_planted_generator_bounds_n_times_d() {
     assert!(e.contains("coordinates"), "{e}");
     assert_eq!(MAX_COORDINATES, 10_000_000);
 }
+
+/// Numbers that were accepted but whose exact form `p/q` could not be read back, so a data
+/// set written by `to_csv` failed to re-read (found by fuzzing `parse_csv`):
+/// * `9000…0.5` (301 integer digits): value < 1e301, accepted; written as
+///   `18000…01/2`, whose numerator alone is over 1e301;
+/// * `1e-300/1e300`: each part in range, the value 1e-600 not;
+/// * a 1500-digit decimal fraction: its `p/q` needs over 2000 characters.
+///
+/// Now the range applies to the value (fractions included), parts of a fraction may be
+/// larger, and a number whose exact form is too long to write is refused when read.
+#[test]
+fn issue_7_every_accepted_number_re_reads() {
+    use implicit_bias::data::{format_rational, to_csv};
+    let big_half = format!("9{}.5", "0".repeat(300));
+    let v = parse_rational(&big_half).unwrap();
+    assert_eq!(parse_rational(&format_rational(&v)).unwrap(), v);
+    let csv = format!("x1,y\n{big_half},1\n");
+    let d = parse_csv(csv.as_bytes(), "a").unwrap();
+    assert_eq!(parse_csv(to_csv(&d).as_bytes(), "b").unwrap(), d);
+
+    for out_of_range in ["1e-300/1e300", "1e300/1e-300", "-1/1e301", "1e301/1"] {
+        let e = parse_rational(out_of_range).unwrap_err().to_string();
+        assert!(e.contains("magnitude"), "{out_of_range}: {e}");
+    }
+    // parts outside the value range are fine when the quotient is in range
+    assert_eq!(
+        parse_rational("1e600/1e300").unwrap(),
+        parse_rational("1e300").unwrap()
+    );
+
+    let long = format!("0.{}", "1".repeat(1500));
+    let e = parse_rational(&long).unwrap_err().to_string();
+    assert!(e.contains("p/q needs more than 2000 characters"), "{e}");
+}
