@@ -185,3 +185,41 @@ fn issue_7_every_accepted_number_re_reads() {
     let e = parse_rational(&long).unwrap_err().to_string();
     assert!(e.contains("p/q needs more than 2000 characters"), "{e}");
 }
+
+/// With stderr on a full device (`2>/dev/full`), `eprintln!` panicked while printing the
+/// error or a warning line, so a bad input exited 101 (a panic) instead of 2, and a good
+/// run with a §8.1 warning exited 101 instead of 0. Diagnostics are now best effort.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_7_full_stderr_does_not_panic() {
+    use std::process::{Command, Stdio};
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let run = |args: &[&str], err: std::fs::File| {
+        Command::new(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(err))
+            .status()
+            .unwrap()
+            .code()
+    };
+    let again = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    assert_eq!(run(&["run", "--data", "/nonexistent/x.csv"], full), Some(2));
+    // lr 1 violates §8.1 on these data (η R² L(0) = 1·5·2 > 0.85): a warning is printed
+    assert_eq!(
+        run(&["run", "--data", f, "--steps", "5", "--lr", "1"], again()),
+        Some(0)
+    );
+}

@@ -156,7 +156,7 @@ pub fn run_cmd(a: &RunArgs) -> CliResult {
 pub fn execute(spec: &Spec) -> CliResult {
     let w0f: Vec<f64> = spec.init.iter().map(Rational::to_f64).collect();
     if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f) {
-        eprintln!("ibias: warning: {w}");
+        super::diagnostic(&format!("ibias: warning: {w}"));
     }
     match spec.precision {
         Precision::F64 => go::<f64>(spec, ()),
