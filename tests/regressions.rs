@@ -223,3 +223,13 @@ fn issue_7_full_stderr_does_not_panic() {
         Some(0)
     );
 }
+
+/// `report::trusted_digits(bits, t)` computed `t + 1` in u64 and overflowed (a panic under
+/// overflow checks) at `t = u64::MAX`. With 2^64 steps even 128 bits keep only
+/// ⌊(128 − 64 − 4)·log10 2⌋ = 18 digits, and 53 bits keep the floor of 1.
+#[test]
+fn issue_7_trusted_digits_at_u64_max() {
+    use implicit_bias::report::trusted_digits;
+    assert_eq!(trusted_digits(128, u64::MAX), 18);
+    assert_eq!(trusted_digits(53, u64::MAX), 1);
+}

@@ -1,7 +1,7 @@
 //! `parse_csv`: any bytes give a typed, one-line error or a data set that writes back with
 //! `to_csv` and re-reads to the same exact rationals.
 
-use implicit_bias::data::{parse_csv, to_csv, MAX_LINE_BYTES};
+use implicit_bias::data::{parse_csv, parse_csv_reader, to_csv, Dataset, MAX_LINE_BYTES};
 use implicit_bias::Error;
 
 /// Longest error message accepted: a CSV error quotes at most 40 characters of the field
@@ -11,7 +11,15 @@ const MAX_MESSAGE: usize = 800;
 
 /// The invariant for one input.
 pub fn check_parse_csv(bytes: &[u8]) {
-    match parse_csv(bytes, "fuzz.csv") {
+    let parsed = parse_csv(bytes, "fuzz.csv");
+    // The streaming reader (files, stdin) must give the same answer, error text included.
+    let streamed = parse_csv_reader(std::io::Cursor::new(bytes), "fuzz.csv");
+    assert_eq!(
+        summary(&parsed),
+        summary(&streamed),
+        "parse_csv and parse_csv_reader disagree"
+    );
+    match parsed {
         Err(e) => {
             assert!(
                 matches!(e, Error::Csv { .. } | Error::Data(_)),
@@ -50,4 +58,8 @@ pub fn check_parse_csv(bytes: &[u8]) {
             assert_eq!(to_csv(&again), text);
         }
     }
+}
+
+fn summary(r: &implicit_bias::Result<Dataset>) -> Result<&Dataset, String> {
+    r.as_ref().map_err(ToString::to_string)
 }
