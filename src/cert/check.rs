@@ -5,7 +5,7 @@
 
 use super::{Certificate, Norm, Witness};
 use crate::data::Dataset;
-use rug::Rational;
+use rug::{Integer, Rational};
 
 /// The first condition a certificate or witness violates.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -81,29 +81,123 @@ pub enum Violation {
     },
 }
 
-fn signed(data: &Dataset) -> Vec<Vec<Rational>> {
-    data.points()
+/// Row `x` with its denominators cleared: `(l, c)` with `l > 0` the least common multiple
+/// of the denominators and `x_j = c_j / l` (all integers).
+fn cleared(x: &[Rational]) -> (Integer, Vec<Integer>) {
+    // Fast path: everything fits in i64 (the usual data), no big-integer allocation per
+    // entry beyond the result.
+    let small = || -> Option<(Integer, Vec<Integer>)> {
+        let mut l: i64 = 1;
+        for v in x {
+            let dv = v.denom().to_i64()?;
+            if l % dv != 0 {
+                l = (l / gcd_i64(l, dv)).checked_mul(dv)?;
+            }
+        }
+        let c = x
+            .iter()
+            .map(|v| {
+                let f = l / v.denom().to_i64()?;
+                Some(Integer::from(v.numer().to_i64()?.checked_mul(f)?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some((Integer::from(l), c))
+    };
+    if let Some(r) = small() {
+        return r;
+    }
+    let mut l = Integer::from(1);
+    for v in x {
+        l.lcm_mut(v.denom());
+    }
+    let c = x
         .iter()
-        .zip(data.labels())
-        .map(|(x, &y)| {
-            x.iter()
-                .map(|v| if y > 0 { v.clone() } else { Rational::from(-v) })
-                .collect()
-        })
-        .collect()
+        .map(|v| Integer::from(&l / v.denom()) * v.numer())
+        .collect();
+    (l, c)
 }
 
-fn combination(z: &[Vec<Rational>], alpha: &[Rational], d: usize) -> Vec<Rational> {
-    let mut s = vec![Rational::new(); d];
-    for (zn, a) in z.iter().zip(alpha) {
-        if *a == 0 {
-            continue;
+fn gcd_i64(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a.abs().max(1)
+}
+
+/// `(l, c·W)` for the row `x = c/l` (see [`cleared`]), without materializing `c` when its
+/// entries fit in i64.
+fn row_dot(x: &[Rational], big_w: &[Integer]) -> (Integer, Integer) {
+    let fast = || -> Option<(Integer, Integer)> {
+        let mut l: i64 = 1;
+        for v in x {
+            let dv = v.denom().to_i64()?;
+            if l % dv != 0 {
+                l = (l / gcd_i64(l, dv)).checked_mul(dv)?;
+            }
         }
-        for (sj, zj) in s.iter_mut().zip(zn) {
-            *sj += Rational::from(a * zj);
+        let mut acc = Integer::new();
+        for (v, wj) in x.iter().zip(big_w) {
+            let c = v.numer().to_i64()?.checked_mul(l / v.denom().to_i64()?)?;
+            if c != 0 {
+                acc += wj * c;
+            }
+        }
+        Some((Integer::from(l), acc))
+    };
+    if let Some(r) = fast() {
+        return r;
+    }
+    let (l, c) = cleared(x);
+    let mut acc = Integer::new();
+    for (cj, wj) in c.iter().zip(big_w) {
+        if *cj != 0 {
+            acc += cj * wj;
         }
     }
-    s
+    (l, acc)
+}
+
+/// `Σ α_n z_n` (`z_n = y_n x_n`), exactly. Accumulated over one common denominator in
+/// integer arithmetic (the rational sum of big fractions would cost a gcd per term).
+fn combination(data: &Dataset, alpha: &[Rational], d: usize) -> Vec<Rational> {
+    let mut a_den = Integer::from(1);
+    for a in alpha.iter().filter(|a| **a != 0) {
+        a_den.lcm_mut(a.denom());
+    }
+    let rows: Vec<(usize, Integer, Vec<Integer>)> = alpha
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| **a != 0)
+        .map(|(n, _)| {
+            let (l, c) = cleared(&data.points()[n]);
+            (n, l, c)
+        })
+        .collect();
+    let mut l_all = Integer::from(1);
+    for (_, l, _) in &rows {
+        l_all.lcm_mut(l);
+    }
+    // Σ α_n y_n c_nj / l_n = T_j / (A L) with T_j = Σ (α_n A) y_n (L / l_n) c_nj.
+    let mut t = vec![Integer::new(); d];
+    for (n, l, c) in &rows {
+        let a = &alpha[*n];
+        let mut f = a.numer() * Integer::from(&a_den / a.denom());
+        f *= Integer::from(&l_all / l);
+        if data.labels()[*n] < 0 {
+            f = -f;
+        }
+        for (tj, cj) in t.iter_mut().zip(c) {
+            if *cj != 0 {
+                *tj += &f * cj;
+            }
+        }
+    }
+    let den = Integer::from(&a_den * &l_all);
+    t.into_iter()
+        .map(|tj| Rational::from((tj, den.clone())))
+        .collect()
 }
 
 /// Checks a max-margin certificate against the data set, exactly.
@@ -133,25 +227,38 @@ pub fn check(data: &Dataset, cert: &Certificate) -> Result<(), Violation> {
             "support index {bad} out of range"
         )));
     }
-    let z = signed(data);
     for (i, a) in cert.alpha.iter().enumerate() {
         if *a < 0 {
             return Err(Violation::NegativeMultiplier { point: i });
         }
     }
+    // Margins over one common denominator: w = W/δ, x_n = c_n/l_n, so
+    // z_n·w = y_n (c_n·W) / (l_n δ), compared with 1 in integers.
+    let mut delta = Integer::from(1);
+    for v in &cert.w {
+        delta.lcm_mut(v.denom());
+    }
+    let big_w: Vec<Integer> = cert
+        .w
+        .iter()
+        .map(|v| Integer::from(&delta / v.denom()) * v.numer())
+        .collect();
     let mut on_margin = vec![false; n];
-    for (i, zn) in z.iter().enumerate() {
-        let mut m = Rational::new();
-        for (a, b) in zn.iter().zip(&cert.w) {
-            m += Rational::from(a * b);
+    for (i, (x, &y)) in data.points().iter().zip(data.labels()).enumerate() {
+        let (l, mut acc) = row_dot(x, &big_w);
+        if y < 0 {
+            acc = -acc;
         }
-        if m < 1 {
-            return Err(Violation::PrimalInfeasible {
-                point: i,
-                margin: m,
-            });
+        let one = Integer::from(&l * &delta);
+        match acc.cmp(&one) {
+            std::cmp::Ordering::Less => {
+                return Err(Violation::PrimalInfeasible {
+                    point: i,
+                    margin: Rational::from((acc, one)),
+                });
+            }
+            ord => on_margin[i] = ord == std::cmp::Ordering::Equal,
         }
-        on_margin[i] = m == 1;
     }
     let mut listed = vec![false; n];
     for &i in &cert.support {
@@ -163,16 +270,17 @@ pub fn check(data: &Dataset, cert: &Certificate) -> Result<(), Violation> {
     if let Some(i) = (0..n).find(|&i| !on_margin[i] && cert.alpha[i] != 0) {
         return Err(Violation::ComplementarySlackness { point: i });
     }
-    let s = combination(&z, &cert.alpha, d);
+    let s = combination(data, &cert.alpha, d);
     match cert.norm {
         Norm::L2 => {
             if let Some(j) = (0..d).find(|&j| s[j] != cert.w[j]) {
                 return Err(Violation::Stationarity { coord: j });
             }
-            let mut nn = Rational::new();
-            for v in &cert.w {
-                nn += Rational::from(v * v);
+            let mut sq = Integer::new();
+            for v in &big_w {
+                sq += v * v;
             }
+            let nn = Rational::from((sq, Integer::from(&delta * &delta)));
             if nn != cert.value {
                 return Err(Violation::Value {
                     stated: cert.value.clone(),
@@ -255,8 +363,7 @@ pub fn check_witness(data: &Dataset, witness: &Witness) -> Result<(), Violation>
     if witness.alpha.iter().all(|a| *a == 0) {
         return Err(Violation::WitnessZero);
     }
-    let z = signed(data);
-    let s = combination(&z, &witness.alpha, data.dim());
+    let s = combination(data, &witness.alpha, data.dim());
     if let Some(j) = s.iter().position(|v| *v != 0) {
         return Err(Violation::WitnessNotZeroSum { coord: j });
     }

@@ -23,6 +23,11 @@ pub enum Command {
     Gen(GenArgs),
     /// Run an optimizer on a data set and print the convergence table.
     Run(RunArgs),
+    /// Run several optimizers from the same start and compare their directions with the
+    /// exact l1, l2 and linf max-margin directions.
+    Compare(CompareArgs),
+    /// Solve the max-margin problem exactly and print a verified certificate.
+    Oracle(OracleArgs),
 }
 
 #[derive(Args, Debug)]
@@ -48,9 +53,12 @@ pub struct RunArgs {
     /// CSV data file (header x1,...,xd,y), or `-` for stdin.
     #[arg(long)]
     pub data: PathBuf,
-    /// Optimizer.
+    /// Optimizer: gd, momentum, nesterov, sgd, normalized, sign, coordinate, adagrad,
+    /// rmsprop, adam, adamw (hyper-parameters also as NAME:key=value, see docs/optimizers.md).
     #[arg(long, default_value = "gd")]
     pub optimizer: String,
+    #[command(flatten)]
+    pub hyper: HyperArgs,
     /// Loss: exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
@@ -73,6 +81,90 @@ pub struct RunArgs {
     #[arg(long, default_value = "10")]
     pub base: u64,
     /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Hyper-parameters of the optimizers (exact numbers); each applies only to the optimizers
+/// that have it, and giving it to another one is an error.
+#[derive(Args, Debug, Clone, Default)]
+pub struct HyperArgs {
+    /// Momentum coefficient (momentum, nesterov) or Adam's beta1 [default 9/10].
+    #[arg(long)]
+    pub beta: Option<String>,
+    /// Adam's beta2 [default 999/1000] or RMSProp's rho [default 99/100].
+    #[arg(long)]
+    pub beta2: Option<String>,
+    /// Epsilon >= 0 (adagrad [default 0], rmsprop, adam, adamw [default 1e-8]).
+    #[arg(long)]
+    pub eps: Option<String>,
+    /// Adam's learning-rate decay exponent a: lr_t = lr (t+1)^(-a) [default 0].
+    #[arg(long)]
+    pub lr_decay: Option<String>,
+    /// AdamW's decoupled weight decay lambda [default 1/100].
+    #[arg(long)]
+    pub weight_decay: Option<String>,
+    /// SGD mini-batch size [default 1].
+    #[arg(long)]
+    pub batch: Option<String>,
+    /// SGD: sample with replacement (default: shuffled epochs without replacement).
+    #[arg(long)]
+    pub replacement: bool,
+    /// Seed of the SGD sampler.
+    #[arg(long, default_value = "0")]
+    pub seed: u64,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Comma-separated optimizers, each NAME or NAME:key=value:... (e.g. adam:eps=0:decay=1/2).
+    #[arg(
+        long,
+        default_value = "gd,momentum,nesterov,sgd,normalized,sign,coordinate,adagrad,rmsprop,adam,adamw"
+    )]
+    pub optimizers: String,
+    /// Loss: exp | logistic.
+    #[arg(long, default_value = "exp")]
+    pub loss: String,
+    /// Step size for every optimizer without its own lr= (default: each optimizer's own).
+    #[arg(long)]
+    pub lr: Option<String>,
+    /// Number of steps T of every run (e.g. 1e5).
+    #[arg(long, default_value = "1e5")]
+    pub steps: String,
+    /// Working precision: f64 or a number of bits.
+    #[arg(long, default_value = "128")]
+    pub precision: String,
+    /// Common initial point, comma-separated exact numbers (default: the origin).
+    #[arg(long)]
+    pub init: Option<String>,
+    /// Append a constant-1 feature.
+    #[arg(long)]
+    pub bias: bool,
+    /// Seed of the SGD sampler.
+    #[arg(long, default_value = "0")]
+    pub seed: u64,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OracleArgs {
+    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
+    #[arg(long, default_value = "l2")]
+    pub norm: String,
+    /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
+    /// converges to; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
 }

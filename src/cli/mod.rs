@@ -3,7 +3,9 @@
 //! Exit status: 0 all checks hold, 1 a checked claim failed, 2 bad input or usage.
 
 mod args;
+mod compare;
 mod gen;
+mod oracle;
 mod run;
 
 use clap::Parser;
@@ -64,6 +66,8 @@ pub fn main() -> ExitCode {
         Some(Command::Demo) => run::demo(),
         Some(Command::Gen(a)) => gen::gen(&a),
         Some(Command::Run(a)) => run::run_cmd(&a),
+        Some(Command::Compare(a)) => compare::compare_cmd(&a),
+        Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,7 +7,8 @@ use implicit_bias::data::{
 };
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::GradientDescent;
+use implicit_bias::optim::spec::Kind;
+use implicit_bias::optim::{build, OptimizerSpec};
 use implicit_bias::report;
 use implicit_bias::run::{run, RunOptions, MAX_STEPS};
 use implicit_bias::scalar::{Precision, Scalar};
@@ -29,9 +30,13 @@ pub struct Spec {
     pub base: u64,
     pub json: bool,
     pub command: String,
+    /// The optimizer with its hyper-parameters (step size in `lr`).
+    pub optimizer: OptimizerSpec,
+    /// Seed of stochastic optimizers.
+    pub seed: u64,
 }
 
-fn load(path: &Path) -> Result<Dataset, Error> {
+pub(super) fn load(path: &Path) -> Result<Dataset, Error> {
     if path == Path::new("-") {
         parse_csv_reader(std::io::stdin().lock(), "<stdin>")
     } else {
@@ -80,14 +85,9 @@ impl Spec {
         if a.bias {
             data = data.with_bias();
         }
-        if a.optimizer != "gd" {
-            return Err(Error::param(
-                "optimizer",
-                format!("{:?} is not available; use gd", a.optimizer),
-            ));
-        }
         let loss = Loss::parse(&a.loss)?;
         let lr = parse_lr(&a.lr)?;
+        let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, &lr)?;
         let steps = parse_steps(&a.steps)?;
         let precision = Precision::parse(&a.precision)?;
         let init = match &a.init {
@@ -131,9 +131,11 @@ impl Spec {
             init,
             base: a.base,
             json: a.json,
+            seed: a.hyper.seed,
             command: format!(
-                "ibias run --data {} --loss {} --lr {} --steps {} --precision {}{}{}",
+                "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}",
                 a.data.display(),
+                super::compare::optimizer_flag(&optimizer, a.hyper.seed),
                 a.loss,
                 a.lr,
                 a.steps,
@@ -144,6 +146,7 @@ impl Spec {
                     .unwrap_or_default(),
                 if a.bias { " --bias" } else { "" }
             ),
+            optimizer,
         })
     }
 }
@@ -155,7 +158,11 @@ pub fn run_cmd(a: &RunArgs) -> CliResult {
 
 pub fn execute(spec: &Spec) -> CliResult {
     let w0f: Vec<f64> = spec.init.iter().map(Rational::to_f64).collect();
-    if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f) {
+    let gd_family = matches!(
+        spec.optimizer.kind,
+        Kind::Gd | Kind::Momentum | Kind::Nesterov | Kind::Sgd
+    );
+    if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f).filter(|_| gd_family) {
         super::diagnostic(&format!("ibias: warning: {w}"));
     }
     match spec.precision {
@@ -166,15 +173,15 @@ pub fn execute(spec: &Spec) -> CliResult {
 
 fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
     let obj = Objective::<S>::new(&spec.data, spec.loss, ctx);
-    let gd = GradientDescent::<S>::new(&spec.lr, ctx);
+    let opt = build::<S>(&spec.optimizer, ctx);
     let w0: Vec<S> = spec.init.iter().map(|q| S::from_rational(q, ctx)).collect();
     let opts = RunOptions {
         steps: spec.steps,
         base: spec.base,
         progress: true,
-        seed: 0,
+        seed: spec.seed,
     };
-    let traj = run(&obj, &gd, w0, &opts);
+    let traj = run(&obj, opt.as_ref(), w0, &opts);
     let rows = report::rows(&obj, &traj);
     let secs = traj.elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
@@ -191,7 +198,8 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
         let doc = json!({
             "command": spec.command,
             "data": {"source": spec.data_name, "n": spec.data.len(), "d": spec.data.dim()},
-            "optimizer": "gd",
+            "optimizer": spec.optimizer.kind.name(),
+            "optimizer_spec": spec.optimizer.to_arg(),
             "loss": spec.loss.name(),
             "lr": format_rational(&spec.lr),
             "precision": spec.precision.label(),
@@ -213,12 +221,16 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
         let mut out = String::new();
         out.push_str(&format!("# {}\n", spec.command));
         out.push_str(&format!(
-            "# data: {} (N = {}, d = {}), loss {}, GD with step {}, {}, w(0) = ({})\n",
+            "# data: {} (N = {}, d = {}), loss {}, {}, {}, w(0) = ({})\n",
             spec.data_name,
             spec.data.len(),
             spec.data.dim(),
             spec.loss.name(),
-            format_rational(&spec.lr),
+            if spec.optimizer.kind == Kind::Gd {
+                format!("GD with step {}", format_rational(&spec.lr))
+            } else {
+                spec.optimizer.describe()
+            },
             spec.precision.label(),
             spec.init
                 .iter()
@@ -249,6 +261,10 @@ pub fn demo() -> CliResult {
     while check_step(&data, Loss::Exponential, &lr, &zero).is_some() {
         lr /= 2;
     }
+    let optimizer = OptimizerSpec {
+        lr: Some(lr.clone()),
+        ..OptimizerSpec::new(Kind::Gd)
+    };
     let spec = Spec {
         init: vec![Rational::new(); data.dim()],
         data,
@@ -260,6 +276,8 @@ pub fn demo() -> CliResult {
         base: 10,
         json: false,
         command: "ibias demo".into(),
+        optimizer,
+        seed: 0,
     };
     if spec.data.is_empty() {
         return Err(Failure {

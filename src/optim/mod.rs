@@ -1,9 +1,34 @@
 //! Optimizers: immutable configuration ([`Optimizer`]) acting on a [`State`] that holds
 //! everything that changes. Each optimizer is written once, generic over [`Scalar`].
 
+mod adagrad;
+mod adam;
+mod adamw;
+pub mod compare;
+mod coordinate;
 mod gd;
+mod moments;
+mod momentum;
+mod nesterov;
+mod normalized;
+pub mod predict;
+mod rmsprop;
+mod sgd;
+mod sign;
+pub mod spec;
 
+pub use adagrad::AdaGrad;
+pub use adam::Adam;
+pub use adamw::AdamW;
+pub use coordinate::CoordinateDescent;
 pub use gd::GradientDescent;
+pub use momentum::Momentum;
+pub use nesterov::Nesterov;
+pub use normalized::NormalizedGd;
+pub use rmsprop::RmsProp;
+pub use sgd::Sgd;
+pub use sign::SignDescent;
+pub use spec::{build, OptimizerSpec};
 
 use crate::data::generate::SplitMix64;
 use crate::objective::{Event, Objective, Scratch};
@@ -24,6 +49,8 @@ pub struct State<S: Scalar> {
     pub scratch: Scratch<S>,
     /// Seeded random source (stochastic optimizers).
     pub rng: SplitMix64,
+    /// Index memory (the points left in the current epoch of SGD without replacement).
+    pub indices: Vec<usize>,
 }
 
 impl<S: Scalar> State<S> {
@@ -36,6 +63,7 @@ impl<S: Scalar> State<S> {
             memory: Vec::new(),
             scratch: obj.scratch(),
             rng: SplitMix64::new(seed),
+            indices: Vec::new(),
         }
     }
 }
@@ -49,4 +77,10 @@ pub trait Optimizer<S: Scalar>: Send + Sync {
     /// One update `w(t) → w(t+1)`; increments `st.t`. An [`Event`] leaves the state at the
     /// last good iterate.
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event>;
+    /// The current diagonal preconditioner `p`, for methods whose step is `η p ⊙ (−∇L)`
+    /// asymptotically (AdaGrad: `h = (G + ε)^{−1/2}`; RMSProp and Adam: `1/(√v̂ + ε)`).
+    /// `None` for the others.
+    fn preconditioner(&self, _st: &State<S>) -> Option<Vec<S>> {
+        None
+    }
 }

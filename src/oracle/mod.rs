@@ -7,6 +7,9 @@
 //! Every certificate returned is checked by the independent [`crate::cert::check`] before
 //! it is reported as verified.
 
+mod exact;
+mod face;
+mod float;
 pub mod l2;
 pub mod lp;
 

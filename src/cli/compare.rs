@@ -1,0 +1,145 @@
+//! `ibias compare`: several optimizers from one start, against the exact ℓ1, ℓ2, ℓ∞ answers.
+
+use super::args::{CompareArgs, HyperArgs};
+use super::run::{load, parse_lr, parse_steps};
+use super::{emit, CliResult};
+use implicit_bias::data::{format_rational, parse_rational};
+use implicit_bias::loss::Loss;
+use implicit_bias::optim::compare::{compare, render_text, to_json, CompareOptions};
+use implicit_bias::optim::predict::{Answers, Verdict};
+use implicit_bias::optim::spec::Kind;
+use implicit_bias::optim::OptimizerSpec;
+use implicit_bias::scalar::Precision;
+use implicit_bias::Error;
+use rug::Rational;
+use serde_json::json;
+
+/// The optimizer of `ibias run`: `name` (possibly `name:key=value...`), the hyper-parameter
+/// flags, and the step size `lr`.
+pub fn optimizer_from_flags(
+    name: &str,
+    h: &HyperArgs,
+    lr: &Rational,
+) -> Result<OptimizerSpec, Error> {
+    let mut spec = OptimizerSpec::parse(name)?;
+    let flags = [
+        ("beta", &h.beta),
+        ("beta2", &h.beta2),
+        ("eps", &h.eps),
+        ("decay", &h.lr_decay),
+        ("wd", &h.weight_decay),
+        ("batch", &h.batch),
+    ];
+    for (k, v) in flags {
+        if let Some(v) = v {
+            spec.set(k, Some(v))?;
+        }
+    }
+    if h.replacement {
+        spec.set("replacement", None)?;
+    }
+    if spec.lr.is_none() {
+        spec.lr = Some(lr.clone());
+    }
+    Ok(spec)
+}
+
+/// ` --optimizer NAME[:...]` for the reproducing command (empty for plain GD).
+pub fn optimizer_flag(spec: &OptimizerSpec, seed: u64) -> String {
+    let mut s = spec.clone();
+    s.lr = None;
+    let mut out = if s.kind == Kind::Gd {
+        String::new()
+    } else {
+        format!(" --optimizer {}", s.to_arg())
+    };
+    if s.kind == Kind::Sgd && seed != 0 {
+        out.push_str(&format!(" --seed {seed}"));
+    }
+    out
+}
+
+pub fn compare_cmd(a: &CompareArgs) -> CliResult {
+    let mut data = load(&a.data)?;
+    if a.bias {
+        data = data.with_bias();
+    }
+    let specs = OptimizerSpec::parse_list(&a.optimizers)?;
+    let loss = Loss::parse(&a.loss)?;
+    let lr = a.lr.as_deref().map(parse_lr).transpose()?;
+    let steps = parse_steps(&a.steps)?;
+    let precision = Precision::parse(&a.precision)?;
+    let init = match &a.init {
+        None => vec![Rational::new(); data.dim()],
+        Some(s) => s
+            .split(',')
+            .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let answers = Answers::from_oracle(&data)?;
+    let opts = CompareOptions {
+        steps,
+        precision,
+        loss,
+        init: init.clone(),
+        seed: a.seed,
+        lr: lr.clone(),
+    };
+    let rows = compare(&data, &answers, &specs, &opts)?;
+    let command = format!(
+        "ibias compare --data {} --optimizers {} --loss {}{} --steps {} --precision {}{}{}{}",
+        a.data.display(),
+        a.optimizers,
+        a.loss,
+        a.lr.as_ref()
+            .map(|s| format!(" --lr {s}"))
+            .unwrap_or_default(),
+        a.steps,
+        a.precision,
+        a.init
+            .as_ref()
+            .map(|s| format!(" --init {s}"))
+            .unwrap_or_default(),
+        if a.bias { " --bias" } else { "" },
+        if a.seed != 0 {
+            format!(" --seed {}", a.seed)
+        } else {
+            String::new()
+        }
+    );
+    if a.json {
+        let doc = json!({
+            "command": command,
+            "data": {"source": a.data.display().to_string(), "n": data.len(), "d": data.dim()},
+            "loss": loss.name(),
+            "precision": precision.label(),
+            "bits": precision.bits(),
+            "steps": steps,
+            "init": init.iter().map(format_rational).collect::<Vec<_>>(),
+            "comparison": to_json(&answers, &rows),
+        });
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).unwrap_or_default()
+        ))?;
+    } else {
+        let mut out = format!("# {command}\n");
+        out.push_str(&format!(
+            "# data: {} (N = {}, d = {}), loss {}, {}, w(0) = ({}), T = {} steps per optimizer\n",
+            a.data.display(),
+            data.len(),
+            data.dim(),
+            loss.name(),
+            precision.label(),
+            init.iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", "),
+            steps
+        ));
+        out.push_str(&render_text(&answers, &rows));
+        emit(&out)?;
+    }
+    let failed = rows.iter().any(|r| r.verdict == Verdict::Fails);
+    Ok(u8::from(failed))
+}

@@ -1,0 +1,527 @@
+//! Several optimizers on one data set, side by side: each run's direction, its angles to the
+//! exact ℓ1, ℓ2 and ℓ∞ max-margin directions, its normalized margins in the three norms,
+//! its status, and the verdict against its prediction ([`super::predict`]).
+//!
+//! Every run starts from the same `w(0)` at the same precision; runs are independent and go
+//! in parallel (rayon). Each run is taken in two legs, to `T′ = ⌊T/10⌋` and to `T`, so the
+//! verdict can use the secant `w(T) − w(T′)` and the drift of the preconditioner.
+
+use super::predict::{
+    angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
+    Prediction, Target, Verdict,
+};
+use super::spec::OptimizerSpec;
+use super::{build, Optimizer, State};
+use crate::cert::Norm;
+use crate::data::{format_rational, Dataset};
+use crate::error::{Error, Result};
+use crate::loss::Loss;
+use crate::objective::Objective;
+use crate::report::align;
+use crate::run::{run_from, RunOptions, Status};
+use crate::scalar::{Precision, Scalar};
+use rayon::prelude::*;
+use rug::{Float, Rational};
+use serde_json::{json, Value};
+
+/// Settings shared by every run of a comparison.
+#[derive(Clone, Debug)]
+pub struct CompareOptions {
+    /// Horizon `T`.
+    pub steps: u64,
+    /// Working precision.
+    pub precision: Precision,
+    /// Loss.
+    pub loss: Loss,
+    /// Common start `w(0)` (length d).
+    pub init: Vec<Rational>,
+    /// Seed for SGD.
+    pub seed: u64,
+    /// A step size for every optimizer whose spec has none (else each one's default).
+    pub lr: Option<Rational>,
+}
+
+/// One optimizer's line of the comparison.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The optimizer, with the step size actually used.
+    pub spec: OptimizerSpec,
+    /// Its prediction.
+    pub prediction: Prediction,
+    /// How the run ended.
+    pub status: Status,
+    /// Steps taken.
+    pub steps: u64,
+    /// The earlier end of the secant.
+    pub t_prev: u64,
+    /// `w(T)/‖w(T)‖`.
+    pub direction: Vec<f64>,
+    /// Angles (degrees) between `w(T)` and the ℓ1, ℓ2, ℓ∞ answers.
+    pub angles: [f64; 3],
+    /// Normalized margins `min_n z_n·w/‖w‖_p` of `w(T)` for p = 1, 2, ∞.
+    pub margins: [f64; 3],
+    /// Angle (degrees) between the secant `w(T) − w(T′)` and the predicted direction.
+    pub secant_angle: Option<f64>,
+    /// The predicted direction, when there is one (AdaGrad: computed from this run).
+    pub target: Option<Vec<f64>>,
+    /// AdaGrad: the exact weighted SVM at the measured `h(T)`.
+    pub weighted: Option<Vec<Rational>>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// One sentence on how the verdict was reached.
+    pub detail: String,
+    /// Wall time in seconds.
+    pub elapsed: f64,
+}
+
+/// Runs every spec from `opts.init` and judges it against `answers`.
+pub fn compare(
+    data: &Dataset,
+    answers: &Answers,
+    specs: &[OptimizerSpec],
+    opts: &CompareOptions,
+) -> Result<Vec<Row>> {
+    if opts.init.len() != data.dim() {
+        return Err(Error::param(
+            "init",
+            format!(
+                "{} values given but the data have d = {}",
+                opts.init.len(),
+                data.dim()
+            ),
+        ));
+    }
+    let specs: Vec<OptimizerSpec> = specs
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if s.lr.is_none() {
+                s.lr.clone_from(&opts.lr);
+            }
+            s.with_default_lr(data, opts.loss, &opts.init)
+        })
+        .collect();
+    let rows = match opts.precision {
+        Precision::F64 => run_all::<f64>(data, answers, &specs, opts, ()),
+        Precision::Bits(b) => run_all::<Float>(data, answers, &specs, opts, b),
+    };
+    Ok(rows)
+}
+
+fn run_all<S: Scalar>(
+    data: &Dataset,
+    answers: &Answers,
+    specs: &[OptimizerSpec],
+    opts: &CompareOptions,
+    ctx: S::Ctx,
+) -> Vec<Row> {
+    let obj = Objective::<S>::new(data, opts.loss, ctx);
+    specs
+        .par_iter()
+        .map(|spec| run_one::<S>(data, &obj, answers, spec, opts, ctx))
+        .collect()
+}
+
+/// A finished run: final state, iterates at `T″ = ⌊T/100⌋` and `T′ = ⌊T/10⌋`, the
+/// preconditioner at `T′`, status.
+pub struct Legs<S: Scalar> {
+    /// The state at the end.
+    pub state: State<S>,
+    /// `w(T″)`.
+    pub w_prev2: Vec<S>,
+    /// `w(T′)`.
+    pub w_prev: Vec<S>,
+    /// Preconditioner at `T′` (adaptive methods).
+    pub precond_prev: Option<Vec<S>>,
+    /// `T′`.
+    pub t_prev: u64,
+    /// How the run ended.
+    pub status: Status,
+    /// Wall time in seconds.
+    pub elapsed: f64,
+}
+
+/// Runs `opt` from `w0` to `steps` in three legs (to `⌊steps/100⌋`, `⌊steps/10⌋`, `steps`).
+pub fn run_legs<S: Scalar>(
+    obj: &Objective<S>,
+    opt: &dyn Optimizer<S>,
+    w0: Vec<S>,
+    steps: u64,
+    seed: u64,
+) -> Legs<S> {
+    let mut st = State::new(obj, w0, seed);
+    opt.init(obj, &mut st);
+    let t_prev = steps / 10;
+    let leg = |st: &mut State<S>, to: u64| {
+        run_from(
+            obj,
+            opt,
+            st,
+            &RunOptions {
+                steps: to,
+                base: 1_000_000,
+                progress: false,
+                seed,
+            },
+        )
+    };
+    let mut status = Status::Completed;
+    let mut elapsed = 0.0;
+    let mut go = |st: &mut State<S>, to: u64| {
+        if status == Status::Completed {
+            let t = leg(st, to);
+            status = t.status;
+            elapsed += t.elapsed.as_secs_f64();
+        }
+    };
+    go(&mut st, steps / 100);
+    let w_prev2 = st.w.clone();
+    go(&mut st, t_prev);
+    let w_prev = st.w.clone();
+    let precond_prev = opt.preconditioner(&st);
+    go(&mut st, steps);
+    Legs {
+        state: st,
+        w_prev2,
+        w_prev,
+        precond_prev,
+        t_prev,
+        status,
+        elapsed,
+    }
+}
+
+fn run_one<S: Scalar>(
+    data: &Dataset,
+    obj: &Objective<S>,
+    answers: &Answers,
+    spec: &OptimizerSpec,
+    opts: &CompareOptions,
+    ctx: S::Ctx,
+) -> Row {
+    let opt = build::<S>(spec, ctx);
+    let w0: Vec<S> = opts.init.iter().map(|q| S::from_rational(q, ctx)).collect();
+    let legs = run_legs(obj, opt.as_ref(), w0, opts.steps, opts.seed);
+    let w = &legs.state.w;
+    let direction = direction_f64(w, ctx);
+    let dirs: Vec<Vec<f64>> = answers.all.iter().map(|a| a.direction()).collect();
+    let angles = [0, 1, 2].map(|k| angle_deg(&direction, &dirs[k]));
+    let margins = [Norm::L1, Norm::L2, Norm::LInf].map(|n| normalized_margin(obj, w, n));
+    let diff = |a: &[S], b: &[S]| -> Vec<f64> {
+        let d: Vec<S> = a.iter().zip(b).map(|(x, y)| x.clone().sub(y)).collect();
+        direction_f64(&d, ctx)
+    };
+    let secant = diff(w, &legs.w_prev);
+    let secant0 = diff(&legs.w_prev, &legs.w_prev2);
+    let prediction = spec.prediction();
+    let mut row = Row {
+        spec: spec.clone(),
+        prediction: prediction.clone(),
+        status: legs.status,
+        steps: legs.state.t,
+        t_prev: legs.t_prev,
+        direction,
+        angles,
+        margins,
+        secant_angle: None,
+        target: None,
+        weighted: None,
+        verdict: Verdict::NoClaim,
+        detail: String::new(),
+        elapsed: legs.elapsed,
+    };
+    if legs.status != Status::Completed {
+        row.verdict = Verdict::NotReached;
+        row.detail = legs.status.describe();
+        return row;
+    }
+    if opts.steps < 100 {
+        row.verdict = Verdict::Pending;
+        row.detail = "horizon too short for the secants (need at least 100 steps)".into();
+        return row;
+    }
+    let judge_direction = |row: &mut Row, target: Vec<f64>, extra: &[Vec<f64>], what: &str| {
+        let mut others = dirs.clone();
+        others.extend_from_slice(extra);
+        let (ok, a, half) = secant_rule(&secant, &target, &others);
+        let a0 = angle_deg(&secant0, &target);
+        row.secant_angle = Some(a);
+        row.verdict = if ok {
+            Verdict::Holds
+        } else if a < a0 {
+            Verdict::Pending
+        } else {
+            Verdict::Fails
+        };
+        row.detail = format!(
+            "secant w(T)-w(T') is {a:.3} deg from the {what} direction (rule: < {half:.3} deg, half the gap to the nearest other answer; the secant w(T')-w(T'') was {a0:.3} deg)"
+        );
+        row.target = Some(target);
+    };
+    match &prediction.target {
+        Target::None => {
+            row.detail = "no prediction to check".into();
+        }
+        Target::MaxMargin(norm) => {
+            judge_norm(&mut row, answers, *norm, &legs, obj, &judge_direction)
+        }
+        Target::LInfMargin => {
+            judge_norm(&mut row, answers, Norm::LInf, &legs, obj, &judge_direction);
+        }
+        Target::WeightedL2 => {
+            let now = opt.preconditioner(&legs.state);
+            match (now, &legs.precond_prev) {
+                (Some(h), Some(hp)) => match (weighted_svm(data, &h), weighted_svm(data, hp)) {
+                    (Ok((wh, _)), Ok((whp, _))) => {
+                        let t = unit(&wh.iter().map(Rational::to_f64).collect::<Vec<_>>());
+                        let tp = unit(&whp.iter().map(Rational::to_f64).collect::<Vec<_>>());
+                        let drift = angle_deg(&t, &tp);
+                        judge_direction(&mut row, t, &[], "weighted-SVM (measured h(T))");
+                        row.detail.push_str(&format!(
+                            "; the prediction moved {drift:.2e} deg from h(T') to h(T)"
+                        ));
+                        row.weighted = Some(wh);
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        row.verdict = Verdict::Pending;
+                        row.detail = format!("weighted SVM not computed: {e}");
+                    }
+                },
+                _ => {
+                    row.verdict = Verdict::Pending;
+                    row.detail = "no preconditioner".into();
+                }
+            }
+        }
+        Target::L2AfterHandover => {
+            let eps = spec.eps.to_f64();
+            let worst = opt
+                .preconditioner(&legs.state)
+                .map(|p| {
+                    p.iter()
+                        .map(|x| 1.0 / (x.to_f64() * eps) - 1.0)
+                        .fold(0.0, f64::max)
+                })
+                .unwrap_or(f64::INFINITY);
+            // worst = max_i √v̂_i / ε
+            if worst > 1.0 {
+                row.verdict = Verdict::Pending;
+                row.detail = format!(
+                    "handover not reached at T: max sqrt(v^)/eps = {worst:.3e} > 1 (theory §5: the l2 geometry appears once sqrt(v^) << eps)"
+                );
+            } else {
+                judge_direction(&mut row, answers.get(Norm::L2).direction(), &[], "l2");
+                row.detail
+                    .push_str(&format!("; handed over: max sqrt(v^)/eps = {worst:.2e}"));
+            }
+        }
+        Target::LInfBox { radius } => {
+            let r = radius.to_f64();
+            let inf = |v: &[S]| v.iter().fold(0.0f64, |m, x| m.max(x.to_f64().abs()));
+            let now = inf(w);
+            let moved = inf(&w
+                .iter()
+                .zip(&legs.w_prev)
+                .map(|(a, b)| a.clone().sub(b))
+                .collect::<Vec<_>>());
+            row.detail = format!(
+                "|w(T)|inf = {now:.6}, box radius 1/lambda = {r}, |w(T)-w(T')|inf = {moved:.2e}"
+            );
+            row.verdict = if moved > 1e-3 * r {
+                Verdict::Pending
+            } else if now <= r * (1.0 + 1e-6) {
+                Verdict::Holds
+            } else {
+                Verdict::Fails
+            };
+        }
+    }
+    row
+}
+
+/// The secant rule applied to a row: `(row, target, extra candidates, label)`.
+type JudgeDirection<'a> = &'a dyn Fn(&mut Row, Vec<f64>, &[Vec<f64>], &str);
+
+/// Verdict for a max-margin target: the secant rule when the answer is unique, otherwise the
+/// margin gap in that norm must not grow between `T′` and `T`.
+fn judge_norm<S: Scalar>(
+    row: &mut Row,
+    answers: &Answers,
+    norm: Norm,
+    legs: &Legs<S>,
+    obj: &Objective<S>,
+    judge_direction: JudgeDirection<'_>,
+) {
+    let ans = answers.get(norm);
+    if ans.unique {
+        judge_direction(row, ans.direction(), &[], norm.name());
+    } else {
+        let g = ans.margin();
+        let gap_now = g - normalized_margin(obj, &legs.state.w, norm);
+        let gap_prev = g - normalized_margin(obj, &legs.w_prev, norm);
+        row.verdict = if gap_now <= gap_prev {
+            Verdict::Holds
+        } else {
+            Verdict::Fails
+        };
+        row.detail = format!(
+            "the {} answer is not unique: margin gap {gap_prev:.3e} at T', {gap_now:.3e} at T",
+            norm.name()
+        );
+    }
+}
+
+/// Formats a vector of f64 with `dec` decimals: `(0.8944, 0.4472)`.
+fn vec_text(v: &[f64], dec: usize) -> String {
+    let parts: Vec<String> = v
+        .iter()
+        .take(6)
+        .map(|x| {
+            let s = format!("{x:.dec$}");
+            // no "-0.0000"
+            if s.trim_start_matches('-')
+                .chars()
+                .all(|c| c == '0' || c == '.')
+            {
+                s.trim_start_matches('-').to_string()
+            } else {
+                s
+            }
+        })
+        .collect();
+    let more = if v.len() > 6 { ", ..." } else { "" };
+    format!("({}{more})", parts.join(", "))
+}
+
+fn num(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        crate::scalar::format_sig_f64(x, digits)
+    }
+}
+
+/// The comparison as text: a header with the exact answers, the table, and one note per row.
+pub fn render_text(answers: &Answers, rows: &[Row]) -> String {
+    let mut out = String::from(
+        "# exact answers (min |w|_p s.t. z_n.w >= 1) and their normalized max margins:\n",
+    );
+    for a in &answers.all {
+        out.push_str(&format!(
+            "#   {:<4} w = ({})  direction {}  max margin {}{}\n",
+            a.norm.name(),
+            a.w.iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", "),
+            vec_text(&a.direction(), 4),
+            num(a.margin(), 5),
+            if a.unique { "" } else { "  (w not unique)" }
+        ));
+    }
+    let mut cells = vec![[
+        "optimizer",
+        "status",
+        "direction",
+        "ang l1",
+        "ang l2",
+        "ang linf",
+        "margin l1",
+        "margin l2",
+        "margin linf",
+        "predicted",
+        "basis",
+        "verdict",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for r in rows {
+        cells.push(vec![
+            r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
+            r.status.code().to_string(),
+            vec_text(&r.direction, 4),
+            format!("{:.2}", r.angles[0]),
+            format!("{:.2}", r.angles[1]),
+            format!("{:.2}", r.angles[2]),
+            num(r.margins[0], 4),
+            num(r.margins[1], 4),
+            num(r.margins[2], 4),
+            r.prediction.target.label(),
+            r.prediction.basis.label().to_string(),
+            r.verdict.to_string(),
+        ]);
+    }
+    out.push_str(&align(&cells));
+    out.push_str("notes:\n");
+    for r in rows {
+        out.push_str(&format!(
+            "  {}: {}; T = {}, T' = {}. {}.",
+            r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
+            r.spec.describe(),
+            r.steps,
+            r.t_prev,
+            r.detail
+        ));
+        if let Some(w) = &r.weighted {
+            out.push_str(&format!(
+                " Weighted SVM at h(T): direction {}.",
+                vec_text(
+                    &unit(&w.iter().map(Rational::to_f64).collect::<Vec<_>>()),
+                    4
+                )
+            ));
+        }
+        out.push_str(&format!(" [{}]\n", r.prediction.source));
+    }
+    out
+}
+
+/// Distinguishes two rows of the same kind in the table (e.g. `adam[eps=0,decay=1/2]`).
+fn variant_suffix(s: &OptimizerSpec) -> String {
+    let arg = s.to_arg();
+    let rest: Vec<&str> = arg
+        .split(':')
+        .skip(1)
+        .filter(|p| !p.starts_with("lr="))
+        .collect();
+    if rest.is_empty() {
+        String::new()
+    } else {
+        format!("[{}]", rest.join(","))
+    }
+}
+
+/// The comparison as JSON (field names documented in docs/optimizers.md).
+pub fn to_json(answers: &Answers, rows: &[Row]) -> Value {
+    let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    json!({
+        "answers": answers.all.iter().map(|a| json!({
+            "norm": a.norm.name(),
+            "w": a.w.iter().map(format_rational).collect::<Vec<_>>(),
+            "direction": a.direction(),
+            "max_margin": f(a.margin()),
+            "unique": a.unique,
+        })).collect::<Vec<_>>(),
+        "rows": rows.iter().map(|r| json!({
+            "optimizer": r.spec.kind.name(),
+            "spec": r.spec.to_arg(),
+            "description": r.spec.describe(),
+            "status": r.status.code(),
+            "status_detail": r.status.describe(),
+            "steps": r.steps,
+            "t_prev": r.t_prev,
+            "direction": r.direction.iter().map(|x| f(*x)).collect::<Vec<_>>(),
+            "angle_deg": {"l1": f(r.angles[0]), "l2": f(r.angles[1]), "linf": f(r.angles[2])},
+            "margin": {"l1": f(r.margins[0]), "l2": f(r.margins[1]), "linf": f(r.margins[2])},
+            "predicted": r.prediction.target.label(),
+            "basis": r.prediction.basis.label(),
+            "source": r.prediction.source,
+            "target_direction": r.target,
+            "secant_angle_deg": r.secant_angle.map(f),
+            "weighted_svm": r.weighted.as_ref().map(|w| w.iter().map(format_rational).collect::<Vec<_>>()),
+            "verdict": r.verdict.code(),
+            "detail": r.detail,
+            "elapsed_s": (r.elapsed * 1000.0).round() / 1000.0,
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,113 @@
+//! Floating-point proposals from `good_lp` (microlp). They only *suggest* a starting basis
+//! and a pricing order for the exact simplex; nothing they return is trusted.
+
+use crate::cert::Norm;
+use good_lp::{microlp, variable, variables, Expression, ResolutionError, Solution, SolverModel};
+
+/// What the floating-point LP says.
+#[derive(Clone, Debug)]
+pub(crate) enum Proposal {
+    /// An (approximately) optimal `w` of `min ‖w‖ s.t. z_n·w ≥ 1`.
+    Primal(Vec<f64>),
+    /// The primal LP is infeasible: a float solution of the auxiliary LP
+    /// `α ≥ 0, Σ α_n = 1, Σ α_n z_n = 0` (empty when that solve failed too).
+    Infeasible(Vec<f64>),
+    /// The solver failed or gave an unusable answer.
+    Nothing,
+}
+
+/// Runs `f`, turning a panic inside the solver into `None` (microlp panics rather than
+/// returning a wrong answer in some numerical corners).
+fn guarded<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .ok()
+        .flatten()
+}
+
+/// Solves the primal LP in floating point: for ℓ1 with split variables `w = p − q`,
+/// `p, q ≥ 0`, minimizing `Σ (p_j + q_j)`; for ℓ∞ with a bound variable `s`, minimizing `s`
+/// subject to `−s ≤ w_j ≤ s`. Both subject to `z_n·w ≥ 1`.
+pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
+    let d = z.first().map_or(0, Vec::len);
+    let primal = guarded(|| {
+        let r = match norm {
+            Norm::L1 => l1(z, d),
+            _ => linf(z, d),
+        };
+        Some(r)
+    });
+    match primal {
+        Some(Ok(w)) if w.iter().all(|v| v.is_finite()) => Proposal::Primal(w),
+        Some(Err(ResolutionError::Infeasible)) => {
+            Proposal::Infeasible(guarded(|| witness(z, d)).unwrap_or_default())
+        }
+        _ => Proposal::Nothing,
+    }
+}
+
+fn l1(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
+    let mut vars = variables!();
+    let p = vars.add_vector(variable().min(0), d);
+    let q = vars.add_vector(variable().min(0), d);
+    let objective: Expression = p.iter().chain(&q).map(|&v| Expression::from(v)).sum();
+    let mut model = vars.minimise(objective).using(microlp);
+    for zn in z {
+        let mut e = Expression::with_capacity(2 * d);
+        for ((&c, &pj), &qj) in zn.iter().zip(&p).zip(&q) {
+            if c != 0.0 {
+                e.add_mul(c, pj);
+                e.add_mul(-c, qj);
+            }
+        }
+        model.add_constraint(e.geq(1.0));
+    }
+    let sol = model.solve()?;
+    Ok(p.iter()
+        .zip(&q)
+        .map(|(&pj, &qj)| sol.value(pj) - sol.value(qj))
+        .collect())
+}
+
+fn linf(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
+    let mut vars = variables!();
+    let w = vars.add_vector(variable(), d);
+    let s = vars.add(variable().min(0));
+    let mut model = vars.minimise(s).using(microlp);
+    for zn in z {
+        let mut e = Expression::with_capacity(d);
+        for (&c, &wj) in zn.iter().zip(&w) {
+            if c != 0.0 {
+                e.add_mul(c, wj);
+            }
+        }
+        model.add_constraint(e.geq(1.0));
+    }
+    for &wj in &w {
+        model.add_constraint((wj - s).leq(0.0));
+        model.add_constraint((wj + s).geq(0.0));
+    }
+    let sol = model.solve()?;
+    Ok(w.iter().map(|&wj| sol.value(wj)).collect())
+}
+
+/// The auxiliary feasibility LP `α ≥ 0, Σ α_n = 1, Σ α_n z_n = 0`: a vertex uses at most
+/// `d + 1` points, the support of a small Gordan witness.
+fn witness(z: &[Vec<f64>], d: usize) -> Option<Vec<f64>> {
+    let mut vars = variables!();
+    let a = vars.add_vector(variable().min(0), z.len());
+    let total: Expression = a.iter().map(|&v| Expression::from(v)).sum();
+    let mut model = vars.minimise(total.clone()).using(microlp);
+    model.add_constraint(total.eq(1.0));
+    for j in 0..d {
+        let mut e = Expression::with_capacity(z.len());
+        for (zn, &an) in z.iter().zip(&a) {
+            let c = zn.get(j).copied().unwrap_or(0.0);
+            if c != 0.0 {
+                e.add_mul(c, an);
+            }
+        }
+        model.add_constraint(e.eq(0.0));
+    }
+    let sol = model.solve().ok()?;
+    Some(a.iter().map(|&v| sol.value(v)).collect())
+}
