@@ -233,3 +233,106 @@ fn issue_7_trusted_digits_at_u64_max() {
     assert_eq!(trusted_digits(128, u64::MAX), 18);
     assert_eq!(trusted_digits(53, u64::MAX), 1);
 }
+
+/// The same clap trap as `issue_7_negative_values_reach_the_library`, in the options added
+/// later: `ibias compare --init -1,2` (a legitimate start) and negative hyper-parameters
+/// (`--eps -1`, `--beta -1`) got clap's usage error instead of the library's reason.
+#[test]
+fn issue_7_negative_values_reach_the_library_in_compare_and_hyper_parameters() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let ok = Command::new(bin)
+        .args([
+            "compare",
+            "--data",
+            f,
+            "--steps",
+            "20",
+            "--optimizers",
+            "gd",
+            "--init",
+            "-1,2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (args, needle) in [
+        (
+            vec!["run", "--data", f, "--optimizer", "adam", "--eps", "-1"],
+            "eps",
+        ),
+        (
+            vec![
+                "run",
+                "--data",
+                f,
+                "--optimizer",
+                "momentum",
+                "--beta",
+                "-1",
+            ],
+            "beta",
+        ),
+        (
+            vec!["compare", "--data", f, "--steps", "-5"],
+            "invalid steps",
+        ),
+        (vec!["compare", "--data", f, "--lr", "-1"], "lr"),
+    ] {
+        let out = Command::new(bin).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// `ibias oracle` (ℓ2) on 3 points in 10⁴ dimensions, all multiples of one vector: the
+/// "support vectors span the data" test fell back to an exact null-space basis of `Z_S`,
+/// (d − 1) vectors of length d, and took over 4 GB and a minute before it was stopped. It
+/// now reduces each point against the echelon form of `Z_S` (O(rank·d) memory), and runs
+/// here under a 512 MiB address-space limit.
+///
+/// Hand answer: z1 = v, z2 = 2v, z3 = 3v with v_j = (j mod 7) − 3, so
+/// ‖v‖² = 1428·28 + (9 + 4 + 1 + 0) = 39998 (10⁴ = 1428·7 + 4) and ŵ = v/39998, with value
+/// ‖ŵ‖² = 1/39998, support {z1}, and θ = min(z2·ŵ, z3·ŵ) = 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_7_l2_oracle_in_ten_thousand_dimensions_has_bounded_memory() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("wide.csv");
+    let mut text = String::new();
+    for (k, label) in [(1i64, "1"), (-2, "-1"), (3, "1")] {
+        let row: Vec<String> = (0..10_000).map(|j| ((j % 7 - 3) * k).to_string()).collect();
+        text.push_str(&format!("{},{label}\n", row.join(",")));
+    }
+    std::fs::write(&f, text).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 524288 && exec \"$0\" oracle --data \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_ibias"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("value:       1/39998 "), "{stdout:.500}");
+    assert!(stdout.contains("spans:       yes"), "{stdout:.500}");
+    assert!(stdout.contains("theta:       2\n"), "{stdout:.500}");
+    assert!(stdout.contains("certificate: verified"), "{stdout:.500}");
+}
