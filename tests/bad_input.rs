@@ -415,3 +415,125 @@ fn closed_stdout_pipe_is_not_an_error() {
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
 }
+
+/// `ibias oracle` and `ibias compare` read data through the same reader: every malformed
+/// file is refused the same way.
+#[test]
+fn oracle_and_compare_refuse_malformed_files() {
+    let dir = Dir::new();
+    let cases: &[(&str, &str)] = &[
+        ("", "no data rows"),
+        ("x1,x2,y\n", "header but no data rows"),
+        ("x1,x2,y\n1,2,1\n1,-1\n", "ragged row"),
+        ("x1,x2,y\n1,abc,1\n", "cannot read"),
+        ("x1,x2,y\nnan,1,1\n", "not a finite number"),
+        ("x1,x2,y\n1e999,1,1\n", "magnitude"),
+        ("x1,x2,y\n1,2,3\n", "label"),
+    ];
+    for (i, (text, needle)) in cases.iter().enumerate() {
+        let f = dir.file(&format!("bad{i}.csv"), text.as_bytes());
+        for norm in ["l2", "l1", "linf"] {
+            assert_refused(&ibias(&["oracle", "--data", s(&f), "--norm", norm]), needle);
+        }
+        assert_refused(
+            &ibias(&["compare", "--data", s(&f), "--steps", "10"]),
+            needle,
+        );
+    }
+    let f = dir.file("ok.csv", GOOD.as_bytes());
+    assert_refused(&ibias(&["oracle", "--data", s(&f), "--norm", "l3"]), "norm");
+    for (extra, needle) in [
+        (["--steps", "1e30"], "steps"),
+        (["--precision", "1"], "precision"),
+        (["--lr", "0"], "lr"),
+        (["--optimizers", "gd,nope"], "nope"),
+        (["--init", "1"], "init"),
+    ] {
+        let mut args = vec!["compare", "--data", s(&f)];
+        args.extend(extra);
+        assert_refused(&ibias(&args), needle);
+    }
+}
+
+/// The exact oracle on the odd-but-legitimate sets: separable ones get a verified
+/// certificate (exit 0); sets that are not strictly separable through the origin (a zero
+/// vector, contradictory duplicates, XOR) get a verified Gordan witness on stdout and one
+/// error line (exit 2).
+#[test]
+fn oracle_on_odd_data() {
+    let separable: &[&str] = &[
+        "x1,x2,y\n1,2,1\n1,2,1\n-1,-1,-1\n",
+        "x1,x2,y\n3/4,-1/3,1\n",
+        "x1,y\n2,1\n-0.5,-1\n",
+        "x1,x2,y\n1e300,1e-300,1\n-1e-300,-1e300,-1\n",
+    ];
+    let not_separable: &[&str] = &[
+        "x1,x2,y\n1,2,1\n0,0,1\n-1,-1,-1\n",
+        "x1,x2,y\n1,2,1\n1,2,-1\n",
+        "x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n",
+    ];
+    let dir = Dir::new();
+    for (i, text) in separable.iter().chain(not_separable).enumerate() {
+        let f = dir.file(&format!("d{i}.csv"), text.as_bytes());
+        for norm in ["l2", "l1", "linf"] {
+            let r = ibias(&["oracle", "--data", s(&f), "--norm", norm]);
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            assert!(
+                r.stdout.contains("certificate: verified"),
+                "{text} {norm}: {}",
+                r.stdout
+            );
+            if i < separable.len() {
+                assert_eq!(r.code, Some(0), "{text} {norm}: {}", r.stderr);
+                assert!(r.stdout.contains("separable:   yes"), "{}", r.stdout);
+            } else {
+                assert_eq!(r.code, Some(2), "{text} {norm}: {}", r.stderr);
+                assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+                assert!(r.stderr.contains("not linearly separable"), "{}", r.stderr);
+                assert!(r.stdout.contains("separable:   no"), "{}", r.stdout);
+            }
+        }
+    }
+}
+
+#[test]
+fn oracle_and_compare_refuse_a_hundred_megabyte_line_from_stdin() {
+    let mut big = b"x1,y\n".to_vec();
+    big.extend(std::iter::repeat_n(b'7', 100_000_000));
+    let r = ibias_stdin(&["oracle", "--data", "-"], big.clone());
+    assert_refused(&r, "<stdin>:2: line longer than");
+    let r = ibias_stdin(&["compare", "--data", "-", "--steps", "10"], big);
+    assert_refused(&r, "<stdin>:2: line longer than");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn oracle_and_compare_on_unwritable_stdout() {
+    let dir = Dir::new();
+    let f = dir.file("d.csv", GOOD.as_bytes());
+    for args in [
+        vec!["oracle", "--data", s(&f)],
+        vec!["oracle", "--data", s(&f), "--norm", "linf", "--json"],
+        vec![
+            "compare",
+            "--data",
+            s(&f),
+            "--steps",
+            "20",
+            "--optimizers",
+            "gd,adam",
+        ],
+    ] {
+        let Ok(out) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let r: Run = Command::new(BIN)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .output()
+            .expect("run ibias")
+            .into();
+        assert_refused(&r, "cannot write output");
+    }
+}

@@ -67,6 +67,16 @@ proptest! {
     fn gd_step_invariants(b in bytes(256)) {
         invariants::check_gd_step(&b);
     }
+
+    #[test]
+    fn oracle_l2_certificates_verify(b in bytes(256)) {
+        invariants::check_oracle(&b, false);
+    }
+
+    #[test]
+    fn oracle_lp_certificates_verify(b in bytes(256)) {
+        invariants::check_oracle(&b, true);
+    }
 }
 
 /// Replays one fuzzer input through its invariant without libFuzzer:
