@@ -31,7 +31,7 @@ clean:
 # FUZZ_SMOKE_TIME. New inputs go to fuzz/work/<target>; fuzz/corpus/<target> holds the
 # committed seeds. FUZZ_FLAGS: -a = debug assertions and overflow checks; -s none = no
 # sanitizer (the crate forbids unsafe code; use FUZZ_FLAGS=-a for AddressSanitizer).
-FUZZ_TARGETS ?= parse_csv check_certificate gd_step oracle_l2 oracle_lp
+FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_lp
 FUZZ_TIME ?= 600
 FUZZ_SMOKE_TIME ?= 20
 FUZZ_FLAGS ?= -a -s none

@@ -69,6 +69,11 @@ proptest! {
     }
 
     #[test]
+    fn optimizers_run_clean(b in bytes(256)) {
+        invariants::check_optimizers(&b);
+    }
+
+    #[test]
     fn oracle_l2_certificates_verify(b in bytes(256)) {
         invariants::check_oracle(&b, false);
     }
@@ -96,6 +101,7 @@ fn replay() {
             eprintln!("{case:?}");
             case.check();
         }
+        "optimizers" => invariants::check_optimizers(&b),
         "oracle_l2" => invariants::check_oracle(&b, false),
         "oracle_lp" => invariants::check_oracle(&b, true),
         other => panic!("unknown fuzz target {other:?}"),
