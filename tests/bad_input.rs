@@ -249,7 +249,11 @@ fn ten_thousand_columns_run_and_generate() {
     let r = ibias(&["oracle", "--data", s(&f), "--norm", "l2"]);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("(N = 3, d = 10000)"), "{:.300}", r.stdout);
-    assert!(r.stdout.contains("certificate: verified"), "{:.300}", r.stdout);
+    assert!(
+        r.stdout.contains("certificate: verified"),
+        "{:.300}",
+        r.stdout
+    );
 
     let g = ibias(&["gen", "planted", "--n", "3", "--d", "10000"]);
     assert_eq!(g.code, Some(0), "{}", g.stderr);
