@@ -336,3 +336,21 @@ fn issue_7_l2_oracle_in_ten_thousand_dimensions_has_bounded_memory() {
     assert!(stdout.contains("theta:       2\n"), "{stdout:.500}");
     assert!(stdout.contains("certificate: verified"), "{stdout:.500}");
 }
+
+/// The default step of the GD family halves `η` while `η R² L(w0) > 0.85`; in f64 that
+/// product was `0 · ∞ = NaN` (R² underflows, L(w0) overflows) and `NaN > 0.85` is false,
+/// so the default stayed at η = 1 (same trap as `issue_7_exp_step_check_refuses_nan_product`).
+/// Exactly, R² = 10⁻⁴⁰⁰ and L(w0) = e^{10¹⁰⁰}, so no η ≥ 2⁻²⁰⁰ satisfies the rule and the
+/// documented cap of 200 halvings applies: η = 2⁻²⁰⁰.
+#[test]
+fn issue_7_default_step_refuses_nan_product() {
+    use implicit_bias::data::Dataset;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::optim::spec::{Kind, OptimizerSpec};
+    use rug::{Integer, Rational};
+    let data = Dataset::new(vec![vec![parse_rational("1e-200").unwrap()]], vec![1]).unwrap();
+    let w0 = [parse_rational("-1e300").unwrap()];
+    let spec = OptimizerSpec::new(Kind::Gd).with_default_lr(&data, Loss::Exponential, &w0);
+    let two_200 = Rational::from(Integer::from(Integer::u_pow_u(2, 200)));
+    assert_eq!(spec.lr, Some(Rational::from(1) / two_200));
+}
