@@ -239,11 +239,16 @@ impl Case {
                             .fold(0.0, f64::max);
                         let (lp, ln) = (ln_prev.to_f64(), ln_new.to_f64());
                         let tol = eval_tol(&wb, lp) + eval_tol(&wa, ln) + 1.01 * pert + 1e-300;
+                        // The increase is taken in S: rounding both values to f64 first
+                        // would add f64's own rounding (2^-53) at higher precisions.
+                        let mut rise = ln_new.clone();
+                        rise.sub_assign(&ln_prev);
                         assert!(
-                            ln <= lp + tol,
-                            "ln L increased at t={}: {lp} -> {ln} (tolerance {tol:e}), \
+                            rise.to_f64() <= tol,
+                            "ln L increased at t={} by {:e}: {lp} -> {ln} (tolerance {tol:e}), \
                              step {} satisfies theory §8.1",
                             t + 1,
+                            rise.to_f64(),
                             self.eta
                         );
                         ln_prev = ln_new;
