@@ -129,13 +129,16 @@ pub fn check_optimizers(bytes: &[u8]) {
         (0..data.dim()).map(|_| b.small_rational(3, 4)).collect()
     };
     let spec = spec.with_default_lr(&data, loss, &init);
+    // SGD's cost is linear in its batch (up to 10^6 points per step, legitimately): keep
+    // steps × batch ≤ 20 000 so one input stays fast.
+    let steps = (1 + b.below(100)).min((20_000 / spec.batch.max(1)).max(1) as u64);
     let case = Case {
         data,
         loss,
         spec,
         init,
         zero_col,
-        steps: 1 + b.below(100),
+        steps,
         seed: b.u64(),
     };
     match precision {
