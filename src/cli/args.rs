@@ -28,6 +28,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Solve the max-margin problem exactly and print a verified certificate.
     Oracle(OracleArgs),
+    /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
+    Bench(BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -167,4 +169,18 @@ pub struct OracleArgs {
     /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Longer measurements (1 s each, best of 5) instead of the quick default.
+    #[arg(long)]
+    pub full: bool,
+    /// Cases as NxD, comma-separated (default 20x2,100x10,1000x20).
+    #[arg(long)]
+    pub cases: Option<String>,
+    /// Instead of the table: time one double-double GD run of this many steps (e.g. 1e9)
+    /// on the first case (default 20x2), from w = 0.
+    #[arg(long)]
+    pub horizon: Option<String>,
 }

@@ -3,6 +3,7 @@
 //! Exit status: 0 all checks hold, 1 a checked claim failed, 2 bad input or usage.
 
 mod args;
+mod bench;
 mod compare;
 mod gen;
 mod oracle;
@@ -68,6 +69,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => run::run_cmd(&a),
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
+        Some(Command::Bench(a)) => bench::bench(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
