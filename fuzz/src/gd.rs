@@ -1,4 +1,5 @@
-//! Gradient descent from fuzzer bytes: data, loss, step, precision, a few hundred steps.
+//! Gradient descent from fuzzer bytes: data, loss, step, precision (f64, double-double or
+//! MPFR), plain or incremental exponentials, a few hundred steps.
 //!
 //! Invariants (theory §8.1, §8.2):
 //! * always: no panic; numerical trouble is an [`Event`] value, the step counter and the
@@ -13,6 +14,7 @@
 use super::data::{orthogonal_direction, planted, project_out, raw};
 use super::input::Bytes;
 use implicit_bias::data::Dataset;
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::{Event, Objective};
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
@@ -39,6 +41,12 @@ pub struct Case {
     pub loss: Loss,
     /// The working precision.
     pub precision: Precision,
+    /// Double-double arithmetic (`fast::Dd`, 106 bits) instead of f64 (when `precision` is
+    /// f64).
+    pub dd: bool,
+    /// GD with incremental exponentials (`GradientDescent::incremental`), with this
+    /// resynchronisation period.
+    pub incremental: Option<u64>,
     /// Number of steps.
     pub steps: u64,
     /// `w(0)`.
@@ -102,11 +110,16 @@ impl Case {
             e.min(Rational::from(1_000_000))
         };
         let satisfied = check_step(&data, loss, &eta, &w0f).is_none();
+        // Decoded last, so that inputs written before these choices existed decode as before.
+        let dd = precision == Precision::F64 && b.u8() >= 192;
+        let incremental = (b.u8() >= 128).then(|| 1 + b.below(100));
         Case {
             data,
             v,
             loss,
             precision,
+            dd,
+            incremental,
             steps,
             init,
             eta,
@@ -117,18 +130,24 @@ impl Case {
     /// Runs the case and asserts the invariants.
     pub fn check(&self) {
         match self.precision {
-            Precision::F64 => self.go::<f64>(()),
-            Precision::Bits(p) => self.go::<Float>(p),
+            // Double-double operations are accurate to "a few units of 2^-106": a factor 16
+            // on the unit roundoff covers them.
+            Precision::F64 if self.dd => self.go::<Dd>((), 16.0),
+            Precision::F64 => self.go::<f64>((), 1.0),
+            Precision::Bits(p) => self.go::<Float>(p, 1.0),
         }
     }
 
-    fn go<S: Scalar>(&self, ctx: S::Ctx) {
+    fn go<S: Scalar>(&self, ctx: S::Ctx, slack: f64) {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
-        let gd = GradientDescent::<S>::new(&self.eta, ctx);
+        let gd = match self.incremental {
+            Some(r) => GradientDescent::<S>::incremental(&self.eta, ctx).with_resync(r),
+            None => GradientDescent::<S>::new(&self.eta, ctx),
+        };
         let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
         let (n, d) = (obj.n(), obj.d());
         let bits = S::bits(ctx);
-        let u = 2f64.powi(-(bits as i32));
+        let u = slack * 2f64.powi(-(bits as i32));
         let monotone = self.satisfied && bits >= MONOTONE_BITS;
         let eta = S::from_rational(&self.eta, ctx).to_f64();
         let az: Vec<Vec<f64>> = (0..n)
@@ -156,6 +175,7 @@ impl Case {
         };
 
         let mut st = State::new(&obj, w0.clone(), 0);
+        gd.init(&obj, &mut st);
         let mut ln_prev = obj.ln_loss(&st.w);
         if monotone {
             assert!(ln_prev.is_finite(), "ln L(w0) not finite under §8.1");
