@@ -46,6 +46,13 @@ pub fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes one line to stderr, best effort: unlike `eprintln!`, a full or broken stderr is
+/// not a panic (the exit status still tells the story).
+pub fn diagnostic(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}").and_then(|_| err.flush());
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -68,7 +75,7 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             let line = f.message.replace('\n', " ");
-            eprintln!("ibias: error: {line}");
+            diagnostic(&format!("ibias: error: {line}"));
             ExitCode::from(f.code)
         }
     }
