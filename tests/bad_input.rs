@@ -564,3 +564,22 @@ fn oracle_and_compare_on_unwritable_stdout() {
         assert_refused(&r, "cannot write output");
     }
 }
+
+#[test]
+fn bad_bench_requests_are_refused() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["bench", "--cases", "0x2"], "cases"),
+        (&["bench", "--cases", "20x0"], "cases"),
+        (&["bench", "--cases", "abc"], "cases"),
+        (&["bench", "--cases", ""], "cases"),
+        (&["bench", "--cases", "-1x2"], "cases"),
+        (&["bench", "--cases", "99999999999999999999x2"], "cases"),
+        (&["bench", "--cases", "100000x1000"], "coordinates"),
+        (&["bench", "--horizon", "1e30"], "steps"),
+        (&["bench", "--horizon", "abc"], "steps"),
+        (&["bench", "--horizon", "-1"], "steps"),
+    ];
+    for (args, needle) in cases {
+        assert_refused(&ibias(args), needle);
+    }
+}

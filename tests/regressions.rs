@@ -235,8 +235,9 @@ fn issue_7_trusted_digits_at_u64_max() {
 }
 
 /// The same clap trap as `issue_7_negative_values_reach_the_library`, in the options added
-/// later: `ibias compare --init -1,2` (a legitimate start) and negative hyper-parameters
-/// (`--eps -1`, `--beta -1`) got clap's usage error instead of the library's reason.
+/// later: `ibias compare --init -1,2` (a legitimate start), negative hyper-parameters
+/// (`--eps -1`, `--beta -1`) and `ibias bench --horizon -1` got clap's usage error instead
+/// of the library's reason.
 #[test]
 fn issue_7_negative_values_reach_the_library_in_compare_and_hyper_parameters() {
     use std::process::Command;
@@ -287,6 +288,8 @@ fn issue_7_negative_values_reach_the_library_in_compare_and_hyper_parameters() {
             "invalid steps",
         ),
         (vec!["compare", "--data", f, "--lr", "-1"], "lr"),
+        (vec!["bench", "--horizon", "-1"], "invalid steps"),
+        (vec!["bench", "--cases", "-1x2"], "invalid cases"),
     ] {
         let out = Command::new(bin).args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);

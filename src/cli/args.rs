@@ -177,10 +177,10 @@ pub struct BenchArgs {
     #[arg(long)]
     pub full: bool,
     /// Cases as NxD, comma-separated (default 20x2,100x10,1000x20).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub cases: Option<String>,
     /// Instead of the table: time one double-double GD run of this many steps (e.g. 1e9)
     /// on the first case (default 20x2), from w = 0.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub horizon: Option<String>,
 }
