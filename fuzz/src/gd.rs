@@ -176,6 +176,7 @@ impl Case {
 
         let mut st = State::new(&obj, w0.clone(), 0);
         gd.init(&obj, &mut st);
+        let mut fresh = obj.scratch();
         let mut ln_prev = obj.ln_loss(&st.w);
         if monotone {
             assert!(ln_prev.is_finite(), "ln L(w0) not finite under §8.1");
@@ -193,13 +194,16 @@ impl Case {
                         "a step from a non-finite iterate returned Ok"
                     );
                     assert_eq!(st.t, t + 1);
+                    // The weights at the previous iterate, computed afresh: the incremental
+                    // path keeps its own (series-updated) copy, not in `scratch`.
+                    let fresh_ok = obj.weights(&before, &mut fresh).is_ok();
                     let finite = st.w.iter().all(S::is_finite)
                         && st.grad.iter().all(S::is_finite)
-                        && st.scratch.weights.iter().all(S::is_finite);
+                        && fresh.weights.iter().all(S::is_finite);
                     if monotone {
                         assert!(finite, "non-finite value at t={} under §8.1", t + 1);
                     }
-                    if !finite {
+                    if !finite || !fresh_ok {
                         if !st.w.iter().all(S::is_finite) {
                             nonfinite_at = Some(t + 1);
                             expected = Status::NonFinite { at: t + 1 };
@@ -211,15 +215,13 @@ impl Case {
                     }
                     let wb: Vec<f64> = before.iter().map(|x| x.to_f64().abs()).collect();
                     let g: Vec<f64> = st.grad.iter().map(|x| x.to_f64().abs()).collect();
-                    let a: Vec<f64> = st
-                        .scratch
-                        .weights
-                        .iter()
-                        .map(|x| x.to_f64().abs())
-                        .collect();
+                    let a: Vec<f64> = fresh.weights.iter().map(|x| x.to_f64().abs()).collect();
                     // Error of the computed −∇L in coordinate j: N+1 roundings (two per
-                    // fused multiply-add for MPFR) of terms bounded by Σ_n |a_n z_nj|.
-                    let gamma = 2.0 * (n as f64 + 1.0) * u;
+                    // fused multiply-add for MPFR) of terms bounded by Σ_n |a_n z_nj|; for
+                    // incremental GD also the drift of its cached weights, a few roundings
+                    // per step between resynchronisations.
+                    let drift = self.incremental.map_or(0.0, |r| 8.0 * (r as f64 + 1.0) * u);
+                    let gamma = 2.0 * (n as f64 + 1.0) * u + drift;
                     let e: Vec<f64> = (0..d)
                         .map(|j| gamma * (0..n).map(|i| a[i] * az[i][j]).sum::<f64>())
                         .collect();
