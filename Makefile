@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SETUP := .ci/setup.sh
 
-.PHONY: setup demo test test-fast long bench build clean
+.PHONY: setup demo test long bench bench-criterion build clean
 
 setup:
 	@bash $(SETUP)
@@ -20,8 +20,43 @@ test: setup
 long: setup
 	$(CARGO) test --release -- --ignored --nocapture
 
+# GD steps/s as ratios to the f64 loop in the same process, plus the exact oracle timings.
 bench: setup
+	$(CARGO) run --release --quiet --bin ibias -- bench --full
+
+# Criterion benchmarks of the oracles (several minutes).
+bench-criterion: setup
 	$(CARGO) bench
 
 clean:
 	$(CARGO) clean
+
+# Fuzzing (docs/fuzzing.md): cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1), installed
+# on first use. `make fuzz` runs every target for FUZZ_TIME seconds, `make fuzz-smoke` for
+# FUZZ_SMOKE_TIME. New inputs go to fuzz/work/<target>; fuzz/corpus/<target> holds the
+# committed seeds. FUZZ_FLAGS: -a = debug assertions and overflow checks; -s none = no
+# sanitizer (the crate forbids unsafe code; use FUZZ_FLAGS=-a for AddressSanitizer).
+FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_lp
+FUZZ_TIME ?= 600
+FUZZ_SMOKE_TIME ?= 20
+FUZZ_FLAGS ?= -a -s none
+FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p work/$$t corpus/$$t && \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t work/$$t corpus/$$t -- \
+	    -max_total_time=$(1) -print_final_stats=1 || exit 1; \
+	done
+
+.PHONY: fuzz fuzz-smoke fuzz-setup fuzz-build
+
+fuzz-setup: setup
+	@$(CARGO) fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+
+fuzz: fuzz-setup
+	$(call FUZZ_RUN,$(FUZZ_TIME))
+
+fuzz-smoke: fuzz-setup
+	$(call FUZZ_RUN,$(FUZZ_SMOKE_TIME))
+
+# Compiles the fuzz targets without cargo-fuzz (plain binaries that replay inputs).
+fuzz-build: setup
+	$(CARGO) build --manifest-path fuzz/Cargo.toml

@@ -8,7 +8,8 @@
 //! * [`data`]: exact data sets (rational coordinates), CSV, seeded generators;
 //! * [`scalar`]: one [`Scalar`](scalar::Scalar) trait for `f64` and MPFR floats;
 //! * [`loss`], [`objective`], [`optim`], [`run`]: losses, risk, optimizers, the runner;
-//! * [`report`]: the per-checkpoint convergence table.
+//! * [`report`]: the per-checkpoint convergence table;
+//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md).
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
@@ -25,9 +26,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod cert;
 pub mod data;
 pub mod error;
+pub mod fast;
 pub mod loss;
 pub mod objective;
 pub mod optim;

@@ -26,6 +26,8 @@ pub struct Objective<S: Scalar> {
     d: usize,
     loss: Loss,
     ctx: S::Ctx,
+    /// An upper bound on `max_n ‖z_n‖` (f64, rounded up with a safety factor).
+    z_norm_bound: f64,
 }
 
 /// Reusable buffers for gradient evaluation (so steps allocate nothing).
@@ -40,13 +42,22 @@ pub struct Scratch<S: Scalar> {
 impl<S: Scalar> Objective<S> {
     /// Builds the objective for `data` and `loss` at context `ctx`.
     pub fn new(data: &Dataset, loss: Loss, ctx: S::Ctx) -> Self {
-        let z = data.signed_points::<S>(ctx).into_iter().flatten().collect();
+        let z: Vec<S> = data.signed_points::<S>(ctx).into_iter().flatten().collect();
+        let d = data.dim();
+        // Each coordinate's f64 value is within 2^-52 of it; the f64 sum of squares and the
+        // square root add a few more roundings: a factor 1 + 2^-40 covers them all.
+        let z_norm_bound = z
+            .chunks(d.max(1))
+            .map(|row| row.iter().map(|v| v.to_f64().powi(2)).sum::<f64>().sqrt())
+            .fold(0.0, f64::max)
+            * (1.0 + 1.0 / (1u64 << 40) as f64);
         Objective {
             z,
             n: data.len(),
-            d: data.dim(),
+            d,
             loss,
             ctx,
+            z_norm_bound,
         }
     }
 
@@ -66,6 +77,14 @@ impl<S: Scalar> Objective<S> {
     pub fn ctx(&self) -> S::Ctx {
         self.ctx
     }
+    /// An upper bound on `max_n ‖z_n‖₂` in f64 (for a priori bounds such as `|z_n·v| ≤ R‖v‖`).
+    pub fn z_norm_bound(&self) -> f64 {
+        self.z_norm_bound
+    }
+    /// All signed points, row-major (`n × d`).
+    pub fn z_all(&self) -> &[S] {
+        &self.z
+    }
     /// Signed point `z_n` (length d).
     pub fn z(&self, n: usize) -> &[S] {
         &self.z[n * self.d..(n + 1) * self.d]
@@ -81,12 +100,7 @@ impl<S: Scalar> Objective<S> {
 
     /// Writes the margins `u_n = z_n·w` into `out`.
     pub fn margins(&self, w: &[S], out: &mut [S]) {
-        for (n, u) in out.iter_mut().enumerate() {
-            u.set_f64(0.0);
-            for (zj, wj) in self.z(n).iter().zip(w) {
-                u.mul_add_assign(zj, wj);
-            }
-        }
+        S::mat_vec(out, &self.z, w);
     }
 
     /// Writes the weights `−ℓ′(z_n·w)` into `scratch.weights`. Reports an underflow if a
@@ -94,16 +108,32 @@ impl<S: Scalar> Objective<S> {
     pub fn weights(&self, w: &[S], scratch: &mut Scratch<S>) -> Result<(), Event> {
         let Scratch { weights, tmp } = scratch;
         self.margins(w, weights);
-        for (n, u) in weights.iter_mut().enumerate() {
-            if !u.is_finite() {
-                return Err(Event::NonFinite);
+        // Points before the first non-finite margin get their weights; an underflow among
+        // them is reported first, as if the points were processed one by one.
+        let bad = weights.iter().position(|u| !u.is_finite());
+        let upto = bad.unwrap_or(weights.len());
+        let head = &mut weights[..upto];
+        match self.loss {
+            Loss::Exponential => {
+                // −ℓ′(u) = e^{−u} (Loss::weight_in_place), all exponentials in one batch.
+                for u in head.iter_mut() {
+                    u.neg_mut();
+                }
+                S::exp_each(head);
             }
-            self.loss.weight_in_place(u, tmp);
-            if u.is_zero() {
-                return Err(Event::Underflow { point: n });
+            Loss::Logistic => {
+                for u in head.iter_mut() {
+                    self.loss.weight_in_place(u, tmp);
+                }
             }
         }
-        Ok(())
+        if let Some(n) = head.iter().position(|u| u.is_zero()) {
+            return Err(Event::Underflow { point: n });
+        }
+        match bad {
+            Some(_) => Err(Event::NonFinite),
+            None => Ok(()),
+        }
     }
 
     /// Writes the negative gradient `−∇L(w) = Σ_n (−ℓ′(z_n·w)) z_n` into `out`.
@@ -114,15 +144,15 @@ impl<S: Scalar> Objective<S> {
         scratch: &mut Scratch<S>,
     ) -> Result<(), Event> {
         self.weights(w, scratch)?;
-        for o in out.iter_mut() {
-            o.set_f64(0.0);
-        }
-        for (n, g) in scratch.weights.iter().enumerate() {
-            for (o, zj) in out.iter_mut().zip(self.z(n)) {
-                o.mul_add_assign(g, zj);
-            }
-        }
+        self.neg_gradient_from_weights(&scratch.weights, out);
         Ok(())
+    }
+
+    /// Writes `Σ_n q_n z_n` into `out` for given weights `q` (length n): the negative gradient
+    /// when `q_n = −ℓ′(z_n·w)`.
+    pub fn neg_gradient_from_weights(&self, q: &[S], out: &mut [S]) {
+        // Column j: Σ_n q_n z_nj, accumulated over n in order.
+        S::mat_t_vec(out, &self.z, q);
     }
 
     /// `ln L(w)`, stable for any magnitude of the risk.

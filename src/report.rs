@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// steps: rounding errors add up at most linearly in `t` (a random walk in practice, theory
 /// §8.2), so `bits − log2(t+1)` bits remain, minus 4 bits of slack for the constant.
 pub fn trusted_digits(bits: u32, t: u64) -> usize {
-    let lost = ((t + 1) as f64).log2().ceil();
+    let lost = (t as f64 + 1.0).log2().ceil(); // not `t + 1`: no overflow at u64::MAX
     let good = f64::from(bits) - lost - 4.0;
     ((good * std::f64::consts::LOG10_2).floor() as i64).max(1) as usize
 }

@@ -1,5 +1,6 @@
 //! One scalar layer: every optimizer, loss and metric is written once against [`Scalar`],
-//! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time.
+//! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time,
+//! and for the 106-bit double-double [`Dd`](crate::fast::Dd) (docs/speed.md).
 //!
 //! `rug::Float` is neither `Copy` nor has a static epsilon, so the trait asks for neither:
 //! values are `Clone`, a runtime context ([`Scalar::Ctx`]) carries the precision, and the
@@ -105,12 +106,51 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn mul_add_assign(&mut self, a: &Self, b: &Self);
     /// `self *= x` for a small float constant.
     fn mul_f64(&mut self, x: f64);
+    /// `out_n = Σ_j a[n·d + j]·x_j` for a row-major matrix `a` with `d = x.len()` columns
+    /// (one [`set_dot`](Scalar::set_dot) per row by default; a type may interleave rows).
+    fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
+        if x.is_empty() {
+            out.iter_mut().for_each(|o| o.set_f64(0.0));
+            return;
+        }
+        for (o, row) in out.iter_mut().zip(a.chunks_exact(x.len())) {
+            o.set_dot(row.iter().zip(x));
+        }
+    }
+    /// `out_j = Σ_n a[n·d + j]·y_n` for a row-major matrix `a` with `d = out.len()`
+    /// columns, summed over `n` in order (one [`set_dot`](Scalar::set_dot) per column by
+    /// default; a type may interleave columns).
+    fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
+        let d = out.len().max(1);
+        for (j, o) in out.iter_mut().enumerate() {
+            o.set_dot(y.iter().zip(a.iter().skip(j).step_by(d)));
+        }
+    }
+    /// `self = Σ a_i·b_i` over the pairs. The default is `mul_add_assign` in order from
+    /// zero; a type may accumulate faster (with a comparable error bound, documented there).
+    fn set_dot<'a, I>(&mut self, pairs: I)
+    where
+        I: IntoIterator<Item = (&'a Self, &'a Self)>,
+        Self: 'a,
+    {
+        self.set_f64(0.0);
+        for (a, b) in pairs {
+            self.mul_add_assign(a, b);
+        }
+    }
     /// `self = −self`.
     fn neg_mut(&mut self);
     /// `self = |self|`.
     fn abs_mut(&mut self);
     /// `self = e^self`.
     fn exp_mut(&mut self);
+    /// `x = e^x` for every element (the default calls `exp_mut` on each; a type may
+    /// evaluate several exponentials at once, with the same accuracy as `exp_mut`).
+    fn exp_each(xs: &mut [Self]) {
+        for x in xs {
+            x.exp_mut();
+        }
+    }
     /// `self = ln(self)`.
     fn ln_mut(&mut self);
     /// `self = ln(1 + self)`.

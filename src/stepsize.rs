@@ -1,15 +1,27 @@
 //! Step-size conditions of theory §8.1 (checked to warn, never to refuse).
 
+use crate::data::generate::SplitMix64;
 use crate::data::Dataset;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use rug::Rational;
 
 /// Largest eigenvalue of `ZᵀZ` (i.e. `σ_max(Z)²`), by power iteration in f64.
+///
+/// The iteration starts from a fixed pseudo-random vector (SplitMix64, so the result is the
+/// same on every machine). A structured start such as `(1, …, 1)` is orthogonal to the top
+/// eigenvector of structured data (all points on the line through `(1, −1)`), and then the
+/// iteration never sees it. Returns `+∞` when `ZᵀZ` overflows f64.
 pub fn sigma_max_sq(data: &Dataset) -> f64 {
     let z: Vec<Vec<f64>> = data.signed_points::<f64>(());
     let d = data.dim();
-    let mut v = vec![1.0 / (d as f64).sqrt(); d];
+    let mut rng = SplitMix64::new(0x5eed_5eed);
+    // uniform in [-1, 1): the top 53 bits of a 64-bit draw
+    let mut v: Vec<f64> = (0..d)
+        .map(|_| (rng.next_u64() >> 11) as f64 * 2f64.powi(-52) - 1.0)
+        .collect();
+    let n0 = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+    v.iter_mut().for_each(|x| *x /= n0);
     let mut lambda = 0.0;
     for _ in 0..500 {
         let mut out = vec![0.0; d];
@@ -20,6 +32,9 @@ pub fn sigma_max_sq(data: &Dataset) -> f64 {
             }
         }
         let nrm = out.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if !nrm.is_finite() {
+            return f64::INFINITY;
+        }
         if nrm == 0.0 {
             return 0.0;
         }
@@ -51,7 +66,9 @@ pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Opt
                 .map(|z| z.iter().map(|v| v * v).sum::<f64>())
                 .fold(0.0, f64::max);
             let c = eta_f * r2 * l0;
-            if c > 0.85 {
+            // A NaN product (R² underflowing to 0 times L(w0) overflowing to ∞) must not
+            // pass as a safe step.
+            if c.is_nan() || c > 0.85 {
                 Some(format!(
                     "step {} violates the sufficient descent condition of theory §8.1 \
                      (η·R²·L(w0) = {:.3} > 0.85; monotone descent needs η ≤ {:.3e})",
@@ -66,7 +83,7 @@ pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Opt
         Loss::Logistic => {
             let s2 = sigma_max_sq(data);
             let bound = 8.0 / s2;
-            if eta_f >= bound {
+            if bound.is_nan() || eta_f >= bound {
                 Some(format!(
                     "step {} violates Lemma 1's condition η < 8/σ_max² = {:.4} (theory §8.1)",
                     crate::data::format_rational(eta),

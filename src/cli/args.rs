@@ -28,6 +28,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Solve the max-margin problem exactly and print a verified certificate.
     Oracle(OracleArgs),
+    /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
+    Bench(BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -69,7 +71,7 @@ pub struct RunArgs {
     #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
     pub steps: String,
     /// Working precision: f64 or a number of bits (53, 128, 256, 1024, ...).
-    #[arg(long, default_value = "128")]
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
     /// Initial point, comma-separated exact numbers (default: the origin).
     #[arg(long, allow_hyphen_values = true)]
@@ -90,22 +92,22 @@ pub struct RunArgs {
 #[derive(Args, Debug, Clone, Default)]
 pub struct HyperArgs {
     /// Momentum coefficient (momentum, nesterov) or Adam's beta1 [default 9/10].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub beta: Option<String>,
     /// Adam's beta2 [default 999/1000] or RMSProp's rho [default 99/100].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub beta2: Option<String>,
     /// Epsilon >= 0 (adagrad [default 0], rmsprop, adam, adamw [default 1e-8]).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub eps: Option<String>,
     /// Adam's learning-rate decay exponent a: lr_t = lr (t+1)^(-a) [default 0].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub lr_decay: Option<String>,
     /// AdamW's decoupled weight decay lambda [default 1/100].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub weight_decay: Option<String>,
     /// SGD mini-batch size [default 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub batch: Option<String>,
     /// SGD: sample with replacement (default: shuffled epochs without replacement).
     #[arg(long)]
@@ -130,16 +132,16 @@ pub struct CompareArgs {
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Step size for every optimizer without its own lr= (default: each optimizer's own).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub lr: Option<String>,
     /// Number of steps T of every run (e.g. 1e5).
-    #[arg(long, default_value = "1e5")]
+    #[arg(long, default_value = "1e5", allow_hyphen_values = true)]
     pub steps: String,
     /// Working precision: f64 or a number of bits.
-    #[arg(long, default_value = "128")]
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
     /// Common initial point, comma-separated exact numbers (default: the origin).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
     /// Append a constant-1 feature.
     #[arg(long)]
@@ -167,4 +169,18 @@ pub struct OracleArgs {
     /// Print one JSON document instead of the report.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Longer measurements (1 s each, best of 5) instead of the quick default.
+    #[arg(long)]
+    pub full: bool,
+    /// Cases as NxD, comma-separated (default 20x2,100x10,1000x20).
+    #[arg(long, allow_hyphen_values = true)]
+    pub cases: Option<String>,
+    /// Instead of the table: time one double-double GD run of this many steps (e.g. 1e9)
+    /// on the first case (default 20x2), from w = 0.
+    #[arg(long, allow_hyphen_values = true)]
+    pub horizon: Option<String>,
 }

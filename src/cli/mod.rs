@@ -3,6 +3,7 @@
 //! Exit status: 0 all checks hold, 1 a checked claim failed, 2 bad input or usage.
 
 mod args;
+mod bench;
 mod compare;
 mod gen;
 mod oracle;
@@ -45,6 +46,13 @@ pub fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes one line to stderr, best effort: unlike `eprintln!`, a full or broken stderr is
+/// not a panic (the exit status still tells the story).
+pub fn diagnostic(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}").and_then(|_| err.flush());
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -61,12 +69,13 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => run::run_cmd(&a),
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
+        Some(Command::Bench(a)) => bench::bench(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             let line = f.message.replace('\n', " ");
-            eprintln!("ibias: error: {line}");
+            diagnostic(&format!("ibias: error: {line}"));
             ExitCode::from(f.code)
         }
     }

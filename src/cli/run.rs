@@ -3,7 +3,7 @@
 use super::args::RunArgs;
 use super::{emit, CliResult, Failure};
 use implicit_bias::data::{
-    format_rational, generate::Generator, parse_csv, parse_rational, read_csv, Dataset,
+    format_rational, generate::Generator, parse_csv_reader, parse_rational, read_csv, Dataset,
 };
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
@@ -18,7 +18,6 @@ use implicit_bias::theory::{self, render};
 use implicit_bias::Error;
 use rug::{Float, Rational};
 use serde_json::json;
-use std::io::Read;
 use std::path::Path;
 
 /// A fully validated run request.
@@ -41,14 +40,7 @@ pub struct Spec {
 
 pub(super) fn load(path: &Path) -> Result<Dataset, Error> {
     if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        parse_csv(&buf, "<stdin>")
+        parse_csv_reader(std::io::stdin().lock(), "<stdin>")
     } else {
         read_csv(path)
     }
@@ -173,7 +165,7 @@ pub fn execute(spec: &Spec) -> CliResult {
         Kind::Gd | Kind::Momentum | Kind::Nesterov | Kind::Sgd
     );
     if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f).filter(|_| gd_family) {
-        eprintln!("ibias: warning: {w}");
+        super::diagnostic(&format!("ibias: warning: {w}"));
     }
     // the theory checks of shared/theory.md §2 are stated for plain GD
     let mm = if spec.optimizer.kind == Kind::Gd {

@@ -38,6 +38,9 @@ impl SplitMix64 {
     }
 }
 
+/// Largest `n·d` the planted generator accepts: 10^7 exact coordinates take about 1 GB.
+pub const MAX_COORDINATES: usize = 10_000_000;
+
 fn q(p: i64, d: i64) -> Rational {
     Rational::from((p, d))
 }
@@ -129,6 +132,16 @@ fn planted(n: usize, d: usize, margin: &Rational, seed: u64) -> Result<Dataset> 
         return Err(Error::param(
             "n/d",
             "at most n = 10^6 points and d = 10^4 dimensions",
+        ));
+    }
+    if n.saturating_mul(d) > MAX_COORDINATES {
+        return Err(Error::param(
+            "n/d",
+            format!(
+                "n·d = {} coordinates is more than {MAX_COORDINATES} (memory); use fewer points \
+                 or dimensions",
+                n.saturating_mul(d)
+            ),
         ));
     }
     if *margin < 0 {

@@ -7,7 +7,7 @@ mod csv;
 pub mod generate;
 pub mod number;
 
-pub use csv::{parse_csv, read_csv, to_csv};
+pub use csv::{parse_csv, parse_csv_reader, read_csv, to_csv, MAX_LINE_BYTES};
 pub use number::{format_rational, parse_rational};
 
 use crate::error::{Error, Result};

@@ -4,6 +4,11 @@
 //! (`1.5e-3`), and fractions `p/q` whose parts are integers or decimals (`-7/3`, `0.5/3`).
 //! Every form is converted to a `rug::Rational` *exactly*: `0.1` is 1/10, not the double
 //! nearest to it.
+//!
+//! Limits: at most [`MAX_DIGITS`] characters; the *value* (for a fraction, the quotient) is
+//! 0 or has magnitude in `1e-300 ≤ |v| < 1e301`; and its exact form `p/q` (as
+//! [`format_rational`] writes it) fits in [`MAX_DIGITS`] characters. Together these make
+//! every accepted number writable and re-readable to the same value.
 
 use crate::error::{Error, Result};
 use rug::{Integer, Rational};
@@ -16,9 +21,14 @@ pub const MAX_DIGITS: usize = 2000;
 
 fn num_err(text: &str, message: impl Into<String>) -> Error {
     Error::Number {
-        text: text.chars().take(60).collect(),
+        text: clip(text, 40),
         message: message.into(),
     }
+}
+
+/// The first `n` characters of `s` (error messages quote input, never all of it).
+fn clip(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
 }
 
 /// Parses one exact number (see the module docs for the accepted forms).
@@ -38,18 +48,72 @@ pub fn parse_rational(text: &str) -> Result<Rational> {
             "not a finite number (NaN and infinity are not data)",
         ));
     }
-    if let Some((p, q)) = s.split_once('/') {
-        let p = parse_decimal(p, text)?;
-        let q = parse_decimal(q, text)?;
+    let value = if let Some((p, q)) = s.split_once('/') {
+        // The parts may lie outside the range of values (1e600/1e300 is 1e300); the range
+        // applies to the quotient. The parts' own bound only keeps the arithmetic cheap.
+        let p = parse_decimal(p, text, MAX_PART_EXPONENT)?;
+        let q = parse_decimal(q, text, MAX_PART_EXPONENT)?;
         if q == 0 {
             return Err(num_err(text, "zero denominator"));
         }
-        return Ok(p / q);
-    }
-    parse_decimal(s, text)
+        let v = p / q;
+        check_range(&v, text)?;
+        v
+    } else {
+        parse_decimal(s, text, MAX_DECIMAL_EXPONENT)?
+    };
+    check_writable(&value, text)?;
+    Ok(value)
 }
 
-fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
+/// Decimal exponent bound for each part of a fraction `p/q` (the value itself obeys
+/// [`MAX_DECIMAL_EXPONENT`]): wide enough for every `p/q` that [`format_rational`] writes.
+const MAX_PART_EXPONENT: i64 = MAX_DIGITS as i64 + 2 * MAX_DECIMAL_EXPONENT;
+
+fn range_error(text: &str) -> Error {
+    num_err(
+        text,
+        format!("magnitude outside 1e-{MAX_DECIMAL_EXPONENT}..1e{MAX_DECIMAL_EXPONENT}"),
+    )
+}
+
+/// `v = 0` or `10^-300 <= |v| < 10^301`: the same range the decimal forms are held to.
+fn check_range(v: &Rational, text: &str) -> Result<()> {
+    static BOUNDS: std::sync::OnceLock<(Rational, Rational)> = std::sync::OnceLock::new();
+    let (lo, hi) = BOUNDS.get_or_init(|| {
+        let p = |k: i64| Rational::from(Integer::from(Integer::u_pow_u(10, k as u32)));
+        (
+            Rational::from((1, 1)) / p(MAX_DECIMAL_EXPONENT),
+            p(MAX_DECIMAL_EXPONENT + 1),
+        )
+    });
+    let a = Rational::from(v.abs_ref());
+    if *v != 0 && (a < *lo || a >= *hi) {
+        return Err(range_error(text));
+    }
+    Ok(())
+}
+
+/// Every accepted number can be written back exactly ([`format_rational`]) in at most
+/// [`MAX_DIGITS`] characters, so a data set that was read can always be re-read.
+fn check_writable(v: &Rational, text: &str) -> Result<()> {
+    // Cheap bound first: a b-bit integer has at most ⌊b·log10 2⌋ + 1 decimal digits.
+    let bits = u64::from(v.numer().significant_bits()) + u64::from(v.denom().significant_bits());
+    if (bits as f64) * std::f64::consts::LOG10_2 + 4.0 <= MAX_DIGITS as f64 {
+        return Ok(());
+    }
+    if format_rational(v).len() > MAX_DIGITS {
+        return Err(num_err(
+            text,
+            format!(
+                "its exact value p/q needs more than {MAX_DIGITS} characters (use fewer digits)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_decimal(s: &str, whole: &str, max_exponent: i64) -> Result<Rational> {
     let s = s.trim();
     let (neg, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
@@ -61,7 +125,7 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
             let e = &body[i + 1..];
             let e: i64 = e
                 .parse()
-                .map_err(|_| num_err(whole, format!("bad exponent {e:?}")))?;
+                .map_err(|_| num_err(whole, format!("bad exponent {:?}", clip(e, 20))))?;
             (&body[..i], e)
         }
         None => (body, 0),
@@ -92,15 +156,18 @@ fn parse_decimal(s: &str, whole: &str) -> Result<Rational> {
     };
     let mut n = Integer::from_str_radix(&digits, 10)
         .map_err(|_| num_err(whole, "expected a decimal like 0.1 or a fraction like -7/3"))?;
-    let scale = exp - frac_part.len() as i64;
-    // Magnitude guard: the value's decimal exponent, ignoring leading zeros.
+    if n == 0 {
+        // Zero is zero whatever the exponent (and 10^exp is never computed).
+        return Ok(Rational::new());
+    }
+    // Saturating: exponents near i64::MIN/MAX must fail the guard below, not overflow.
+    let scale = exp.saturating_sub(frac_part.len() as i64);
+    // Magnitude guard: the value's decimal exponent, ignoring leading zeros. After it,
+    // |scale| <= max_exponent + MAX_DIGITS, so the casts below are exact.
     let sig = digits.trim_start_matches('0').len() as i64;
-    if n != 0 && (sig + scale - 1 > MAX_DECIMAL_EXPONENT || sig + scale - 1 < -MAX_DECIMAL_EXPONENT)
-    {
-        return Err(num_err(
-            whole,
-            format!("magnitude outside 1e-{MAX_DECIMAL_EXPONENT}..1e{MAX_DECIMAL_EXPONENT}"),
-        ));
+    let magnitude = sig.saturating_add(scale).saturating_sub(1);
+    if !(-max_exponent..=max_exponent).contains(&magnitude) {
+        return Err(range_error(whole));
     }
     if neg {
         n = -n;

@@ -21,7 +21,7 @@ pub use adagrad::AdaGrad;
 pub use adam::Adam;
 pub use adamw::AdamW;
 pub use coordinate::CoordinateDescent;
-pub use gd::GradientDescent;
+pub use gd::{GradientDescent, DEFAULT_RESYNC};
 pub use momentum::Momentum;
 pub use nesterov::Nesterov;
 pub use normalized::NormalizedGd;

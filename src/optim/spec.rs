@@ -354,7 +354,12 @@ impl OptimizerSpec {
         };
         let mut lr = Rational::from(1);
         let mut k = 0;
-        while lr.to_f64() * r2 * l0 > 0.85 && k < 200 {
+        // Written so that a NaN product (R² underflowing to 0 times L(w0) overflowing to ∞)
+        // keeps halving instead of passing as a safe step.
+        while k < 200 && {
+            let c = lr.to_f64() * r2 * l0;
+            c.is_nan() || c > 0.85
+        } {
             lr /= 2;
             k += 1;
         }

@@ -683,28 +683,20 @@ pub(crate) fn rank(m: Vec<Vec<Rational>>) -> usize {
     rref(m).1.len()
 }
 
-/// A basis of the null space `{v : M v = 0}` of `M` (rows of length `cols`), each vector
-/// scaled to integers.
-pub(crate) fn null_space(m: Vec<Vec<Rational>>, cols: usize) -> Vec<Vec<Integer>> {
-    let (r, pivots) = rref(m);
-    let mut basis = Vec::new();
-    for free in (0..cols).filter(|c| !pivots.contains(c)) {
-        let mut v = vec![Rational::new(); cols];
-        v[free] = Rational::from(1);
-        for (row, &pc) in r.iter().zip(&pivots) {
-            v[pc] = Rational::from(-&row[free]);
+/// Whether `z` lies in the row space of a reduced row echelon form `r` with pivot columns
+/// `pivots` (as returned by [`rref`]): each row of `r` is 1 at its own pivot column and 0 at
+/// the others, so the only candidate combination is `Σ_k z[pivots[k]]·r_k`, and `z` is in
+/// the row space exactly when that combination equals `z`.
+pub(crate) fn in_row_space(r: &[Vec<Rational>], pivots: &[usize], z: &[Rational]) -> bool {
+    (0..z.len()).all(|j| {
+        let mut s = Rational::new();
+        for (row, &pc) in r.iter().zip(pivots) {
+            if z[pc] != 0 && row[j] != 0 {
+                s += Rational::from(&z[pc] * &row[j]);
+            }
         }
-        let mut l = Integer::from(1);
-        for q in &v {
-            l.lcm_mut(q.denom());
-        }
-        basis.push(
-            v.iter()
-                .map(|q| q.numer() * Integer::from(&l / q.denom()))
-                .collect(),
-        );
-    }
-    basis
+        s == z[j]
+    })
 }
 
 #[cfg(test)]
@@ -768,9 +760,13 @@ mod tests {
             .map(|r| r.iter().map(|&v| Rational::from(v)).collect())
             .collect();
         assert_eq!(rank(q.clone()), 2);
-        let ns = null_space(q, 3);
-        assert_eq!(ns.len(), 1);
-        // (−5, 1, 1): 1·(−5) + 2 + 3 = 0 and 0 + 1 − 1 = 0.
-        assert_eq!(ns[0], ints(&[-5, 1, 1]));
+        // The row space is {v : v·(−5, 1, 1) = 0} ((−5, 1, 1) is orthogonal to both
+        // independent rows: −5 + 2 + 3 = 0 and 0 + 1 − 1 = 0).
+        let (r, pivots) = rref(q);
+        let q = |v: [i64; 3]| v.map(Rational::from).to_vec();
+        assert!(in_row_space(&r, &pivots, &q([1, 3, 2])));
+        assert!(in_row_space(&r, &pivots, &q([-2, 0, -10])));
+        assert!(!in_row_space(&r, &pivots, &q([0, 0, 1])));
+        assert!(!in_row_space(&r, &pivots, &q([1, 0, 0])));
     }
 }

@@ -1,0 +1,472 @@
+//! Speed of gradient descent, measured as steps per second and as a cost ratio to the f64
+//! loop measured in the same process (so a busy machine slows both alike).
+//!
+//! Each case is a `Generator::Planted` data set (margin 1/10, seed 1), exponential loss, the
+//! largest power-of-two step that satisfies the descent condition of theory §8.1 at `w = 0`,
+//! and a warm start: every path begins at the iterate `w(T_warm)` of an f64 run (rounded
+//! exactly into the path's scalar), so the steps timed are typical of long runs, where the
+//! margins move by little per step. `ibias bench` prints the table; docs/speed.md explains it.
+
+use crate::data::generate::Generator;
+use crate::data::Dataset;
+use crate::fast::Dd;
+use crate::loss::Loss;
+use crate::objective::Objective;
+use crate::optim::{GradientDescent, Optimizer, State};
+use crate::run::{run, RunOptions};
+use crate::scalar::Scalar;
+use crate::stepsize::check_step;
+use crate::{Error, Result};
+use rug::{Float, Rational};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// One benchmark problem: `Generator::Planted { n, d, margin: 1/10, seed: 1 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// Number of points.
+    pub n: usize,
+    /// Dimension.
+    pub d: usize,
+}
+
+/// The three standard cases: N = 20, d = 2; N = 100, d = 10; N = 1000, d = 20.
+pub const CASES: [Case; 3] = [
+    Case { n: 20, d: 2 },
+    Case { n: 100, d: 10 },
+    Case { n: 1000, d: 20 },
+];
+
+/// A way of running gradient descent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path {
+    /// The generic GD over `f64` (the baseline every ratio refers to).
+    F64,
+    /// The generic GD over MPFR floats with this many bits.
+    Mpfr(u32),
+    /// GD with incremental exponentials over MPFR floats with this many bits.
+    MpfrIncremental(u32),
+    /// The generic GD over double-doubles ([`Dd`]).
+    Dd,
+    /// GD with incremental exponentials over double-doubles.
+    DdIncremental,
+}
+
+impl Path {
+    /// Label in the table.
+    pub fn label(self) -> String {
+        match self {
+            Path::F64 => "f64".into(),
+            Path::Mpfr(b) => format!("mpfr {b}"),
+            Path::MpfrIncremental(b) => format!("mpfr {b} incremental"),
+            Path::Dd => "dd".into(),
+            Path::DdIncremental => "dd incremental".into(),
+        }
+    }
+}
+
+impl Path {
+    /// Significand bits of the path's arithmetic (53 for f64, 106 for double-double).
+    pub fn bits(self) -> u32 {
+        match self {
+            Path::F64 => 53,
+            Path::Mpfr(b) | Path::MpfrIncremental(b) => b,
+            Path::Dd | Path::DdIncremental => 106,
+        }
+    }
+}
+
+/// Every path the benchmark knows, in table order.
+pub fn all_paths() -> Vec<Path> {
+    vec![
+        Path::F64,
+        Path::Mpfr(106),
+        Path::Mpfr(128),
+        Path::Mpfr(256),
+        Path::MpfrIncremental(106),
+        Path::MpfrIncremental(128),
+        Path::MpfrIncremental(256),
+        Path::Dd,
+        Path::DdIncremental,
+    ]
+}
+
+/// How long and how often to measure.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Wall time per measurement of one path.
+    pub budget: Duration,
+    /// Measurements per path (the fastest counts: interference only slows a run down).
+    pub repeats: usize,
+    /// f64 steps taken from `w = 0` to reach the warm start.
+    pub warm_steps: u64,
+    /// The cases to run.
+    pub cases: Vec<Case>,
+    /// The paths to run (`F64` is always measured, as the reference).
+    pub paths: Vec<Path>,
+}
+
+impl Options {
+    /// Quick mode (the default of `ibias bench`): 0.15 s per measurement, 3 repeats.
+    pub fn quick() -> Self {
+        Options {
+            budget: Duration::from_millis(150),
+            repeats: 3,
+            warm_steps: 10_000,
+            cases: CASES.to_vec(),
+            paths: all_paths(),
+        }
+    }
+    /// Full mode: 1 s per measurement, 5 repeats.
+    pub fn full() -> Self {
+        Options {
+            budget: Duration::from_secs(1),
+            repeats: 5,
+            ..Options::quick()
+        }
+    }
+}
+
+/// One line of the result.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The case.
+    pub case: Case,
+    /// The path.
+    pub path: Path,
+    /// Best steps per second over the repeats.
+    pub steps_per_sec: f64,
+    /// Cost of one step relative to the f64 step: `f64 steps/s ÷ this path's steps/s`.
+    pub ratio: f64,
+}
+
+/// A prepared case: the data, the step size and the warm start (exact).
+#[derive(Clone, Debug)]
+pub struct Setup {
+    /// The case.
+    pub case: Case,
+    /// The data.
+    pub data: Dataset,
+    /// The step size.
+    pub eta: Rational,
+    /// The warm start `w(T_warm)` of an f64 run from 0, as exact rationals.
+    pub w0: Vec<Rational>,
+}
+
+impl Setup {
+    /// Generates the data, picks the step and runs f64 GD for `warm_steps` steps.
+    pub fn new(case: Case, warm_steps: u64) -> Result<Self> {
+        let data = Generator::Planted {
+            n: case.n,
+            d: case.d,
+            margin: Rational::from((1, 10)),
+            seed: 1,
+        }
+        .generate()?;
+        let eta = largest_safe_step(&data);
+        let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
+        let gd = GradientDescent::<f64>::new(&eta, ());
+        let traj = run(
+            &obj,
+            &gd,
+            vec![0.0; case.d],
+            &RunOptions {
+                steps: warm_steps,
+                ..Default::default()
+            },
+        );
+        let last = traj
+            .samples
+            .last()
+            .filter(|s| s.t == warm_steps)
+            .ok_or_else(|| {
+                Error::Numerical(format!(
+                    "the f64 warm-up run stopped early: {}",
+                    traj.status.describe()
+                ))
+            })?;
+        let w0 = last
+            .w
+            .iter()
+            .map(|x| Rational::from_f64(*x).ok_or(Error::Numerical("non-finite warm start".into())))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Setup {
+            case,
+            data,
+            eta,
+            w0,
+        })
+    }
+
+    /// The warm start rounded into `S`.
+    pub fn w0<S: Scalar>(&self, ctx: S::Ctx) -> Vec<S> {
+        self.w0.iter().map(|q| S::from_rational(q, ctx)).collect()
+    }
+}
+
+/// The largest `2^−k` satisfying the sufficient descent condition of theory §8.1 at `w = 0`
+/// for the exponential loss (what the demo uses).
+pub fn largest_safe_step(data: &Dataset) -> Rational {
+    let zero = vec![0.0; data.dim()];
+    let mut lr = Rational::from(1);
+    for _ in 0..200 {
+        if check_step(data, Loss::Exponential, &lr, &zero).is_none() {
+            break;
+        }
+        lr /= 2;
+    }
+    lr
+}
+
+/// Steps per second of `opt` from `w0` over about `budget` of wall time.
+pub fn steps_per_sec<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    w0: Vec<S>,
+    budget: Duration,
+) -> Result<f64> {
+    let mut st = State::new(obj, w0, 0);
+    opt.init(obj, &mut st);
+    let start = Instant::now();
+    let mut batch: u64 = 1;
+    let mut steps: u64 = 0;
+    loop {
+        for _ in 0..batch {
+            opt.step(obj, &mut st).map_err(|e| {
+                Error::Numerical(format!("benchmark run stopped at t = {}: {e:?}", st.t))
+            })?;
+        }
+        steps += batch;
+        let el = start.elapsed();
+        if el >= budget {
+            black_box(&st.w);
+            return Ok(steps as f64 / el.as_secs_f64());
+        }
+        if el < budget / 20 {
+            batch *= 2;
+        }
+    }
+}
+
+fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
+    let loss = Loss::Exponential;
+    match path {
+        Path::F64 => {
+            let obj = Objective::<f64>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<f64>::new(&setup.eta, ());
+            steps_per_sec(&obj, &gd, setup.w0::<f64>(()), budget)
+        }
+        Path::Mpfr(b) => {
+            let obj = Objective::<Float>::new(&setup.data, loss, b);
+            let gd = GradientDescent::<Float>::new(&setup.eta, b);
+            steps_per_sec(&obj, &gd, setup.w0::<Float>(b), budget)
+        }
+        Path::MpfrIncremental(b) => {
+            let obj = Objective::<Float>::new(&setup.data, loss, b);
+            let gd = GradientDescent::<Float>::incremental(&setup.eta, b);
+            steps_per_sec(&obj, &gd, setup.w0::<Float>(b), budget)
+        }
+        Path::Dd => {
+            let obj = Objective::<Dd>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<Dd>::new(&setup.eta, ());
+            steps_per_sec(&obj, &gd, setup.w0::<Dd>(()), budget)
+        }
+        Path::DdIncremental => {
+            let obj = Objective::<Dd>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<Dd>::incremental(&setup.eta, ());
+            steps_per_sec(&obj, &gd, setup.w0::<Dd>(()), budget)
+        }
+    }
+}
+
+/// The whole result: GD rows and, per case, the time of the exact ℓ2 oracle.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// One row per case and path.
+    pub rows: Vec<Row>,
+    /// Per case: wall time of `oracle::solve(data, Norm::L2)` (certificate checked),
+    /// best of the repeats; `None` if the oracle did not certify the data.
+    pub oracle: Vec<(Case, Option<Duration>)>,
+}
+
+/// Runs the benchmark: for each case, `repeats` rounds in which f64 and then every other
+/// path are measured once each (each path keeps its best rate), then the exact oracle.
+pub fn run_bench(opts: &Options) -> Result<Report> {
+    let mut rows = Vec::new();
+    let mut oracle = Vec::new();
+    let mut paths: Vec<Path> = vec![Path::F64];
+    paths.extend(opts.paths.iter().copied().filter(|p| *p != Path::F64));
+    for &case in &opts.cases {
+        let setup = Setup::new(case, opts.warm_steps)?;
+        let mut best = vec![0.0f64; paths.len()];
+        for _ in 0..opts.repeats.max(1) {
+            for (i, &p) in paths.iter().enumerate() {
+                let r = measure_path(&setup, p, opts.budget)?;
+                best[i] = best[i].max(r);
+            }
+        }
+        let base = best[0];
+        for (i, &p) in paths.iter().enumerate() {
+            rows.push(Row {
+                case,
+                path: p,
+                steps_per_sec: best[i],
+                ratio: base / best[i],
+            });
+        }
+        let mut t_oracle: Option<Duration> = None;
+        for _ in 0..opts.repeats.max(1) {
+            let start = Instant::now();
+            let ok = crate::oracle::solve(&setup.data, crate::cert::Norm::L2).is_ok();
+            let el = start.elapsed();
+            if ok {
+                t_oracle = Some(t_oracle.map_or(el, |t| t.min(el)));
+            }
+        }
+        oracle.push((case, t_oracle));
+    }
+    Ok(Report { rows, oracle })
+}
+
+/// Wall time of `steps` GD steps at the best rate measured for `case` among the paths with
+/// at least 106 bits (`None` if none was measured).
+pub fn projected(report: &Report, case: Case, steps: f64) -> Option<(Path, Duration)> {
+    report
+        .rows
+        .iter()
+        .filter(|r| r.case == case && r.path.bits() >= 106)
+        .max_by(|a, b| a.steps_per_sec.total_cmp(&b.steps_per_sec))
+        .map(|r| (r.path, Duration::from_secs_f64(steps / r.steps_per_sec)))
+}
+
+/// Renders the report as plain text: the table, the oracle times, the 10⁹-step projection.
+pub fn render_report(report: &Report) -> String {
+    let mut out = render(&report.rows);
+    out.push_str("\nexact l2 oracle (certificate checked), best of the repeats:\n");
+    for (case, t) in &report.oracle {
+        let t = match t {
+            Some(t) => format!("{:.2} ms", t.as_secs_f64() * 1e3),
+            None => "not certified".into(),
+        };
+        out.push_str(&format!("  N={} d={}: {t}\n", case.n, case.d));
+    }
+    let c = Case { n: 20, d: 2 };
+    if let Some((p, t)) = projected(report, c, 1e9) {
+        out.push_str(&format!(
+            "\n10^9 GD steps at >= 106 bits on N=20 d=2 ({}): {:.0} min at the measured rate\n",
+            p.label(),
+            t.as_secs_f64() / 60.0
+        ));
+    }
+    out
+}
+
+/// Renders the rows as a plain-text table.
+pub fn render(rows: &[Row]) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:<16} {:<22} {:>12} {:>10} {:>9}\n",
+        "case", "path", "steps/s", "µs/step", "× f64"
+    ));
+    let mut last: Option<Case> = None;
+    for r in rows {
+        let case = if last == Some(r.case) {
+            String::new()
+        } else {
+            format!("N={} d={}", r.case.n, r.case.d)
+        };
+        last = Some(r.case);
+        out.push_str(&format!(
+            "{:<16} {:<22} {:>12} {:>10} {:>9}\n",
+            case,
+            r.path.label(),
+            fmt_rate(r.steps_per_sec),
+            format!("{:.3}", 1e6 / r.steps_per_sec),
+            format!("{:.1}", r.ratio)
+        ));
+    }
+    out
+}
+
+fn fmt_rate(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.1}k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// A long run at the fastest ≥ 106-bit path (double-double GD) from `w = 0`.
+#[derive(Clone, Debug)]
+pub struct Horizon {
+    /// The case.
+    pub case: Case,
+    /// Steps taken.
+    pub steps: u64,
+    /// How the run ended.
+    pub status: crate::run::Status,
+    /// Wall time of the loop.
+    pub elapsed: Duration,
+    /// `‖w‖₂` and `ln L(w)` at the end (decimal, 12 significant digits).
+    pub norm: String,
+    /// `ln L(w)` at the end.
+    pub ln_loss: String,
+}
+
+/// Runs `steps` steps of double-double GD on `case` from `w = 0` (exponential loss, the
+/// step of [`largest_safe_step`]) and times it.
+pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
+    let setup = Setup::new(case, 0)?;
+    let obj = Objective::<Dd>::new(&setup.data, Loss::Exponential, ());
+    let gd = GradientDescent::<Dd>::new(&setup.eta, ());
+    let traj = run(
+        &obj,
+        &gd,
+        vec![Dd::ZERO; case.d],
+        &RunOptions {
+            steps,
+            base: 10,
+            progress: true,
+            seed: 0,
+        },
+    );
+    let last = traj
+        .samples
+        .last()
+        .ok_or_else(|| Error::Numerical("no sample recorded".into()))?;
+    Ok(Horizon {
+        case,
+        steps: traj.steps,
+        status: traj.status,
+        elapsed: traj.elapsed,
+        norm: crate::objective::norm(&last.w, ()).to_decimal(12),
+        ln_loss: last.ln_loss.to_decimal(12),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_step_satisfies_and_is_tight() {
+        // The returned step passes the §8.1 check and twice it fails (unless it is 1).
+        let data = Generator::Planted {
+            n: 20,
+            d: 2,
+            margin: Rational::from((1, 10)),
+            seed: 1,
+        }
+        .generate()
+        .unwrap();
+        let eta = largest_safe_step(&data);
+        let zero = [0.0, 0.0];
+        assert!(check_step(&data, Loss::Exponential, &eta, &zero).is_none());
+        if eta < 1 {
+            let twice = Rational::from(&eta * 2u32);
+            assert!(check_step(&data, Loss::Exponential, &twice, &zero).is_some());
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Regression tests for the bugs found by fuzzing and the hostile-input catalogue (issue 7).
+//! Each test is named `issue_7_<what>` and states the input that used to fail.
+
+use implicit_bias::data::{parse_csv, parse_rational};
+
+/// `parse_rational("1e<2000 junk chars>")` quoted the whole exponent in its message, so one
+/// bad field gave an error line of up to ~20 kB. Messages now quote at most 40 characters.
+#[test]
+fn issue_7_bad_exponent_message_is_clipped() {
+    let text = format!("1e{}", "\u{1c}".repeat(1500));
+    let e = parse_rational(&text).unwrap_err().to_string();
+    assert!(e.len() < 800, "{} bytes: {e:.200}", e.len());
+    let csv = format!("x1,y\n{text},1\n");
+    let e = parse_csv(csv.as_bytes(), "f.csv").unwrap_err().to_string();
+    assert!(e.len() < 800, "{} bytes: {e:.200}", e.len());
+}
+
+/// Exponents near `i64::MAX`/`i64::MIN` overflowed the scale arithmetic of
+/// `parse_decimal` (a panic under overflow checks, a wrapped and wrong magnitude test
+/// without): `11e9223372036854775807`, `1.5e-9223372036854775808`. They are refused as out
+/// of range now.
+#[test]
+fn issue_7_extreme_exponents_are_refused_not_overflowed() {
+    for text in [
+        "11e9223372036854775807",
+        "1.5e-9223372036854775808",
+        "1e-9223372036854775808",
+        "123456e9223372036854775807",
+        "0.000001e-9223372036854775808",
+    ] {
+        let e = parse_rational(text).unwrap_err().to_string();
+        assert!(e.contains("magnitude"), "{text}: {e}");
+    }
+}
+
+/// A zero mantissa skipped the magnitude guard, so `0e999999999` computed `10^999999999`
+/// (hundreds of MB, tens of seconds) before multiplying it by zero. Zero is zero at once.
+#[test]
+fn issue_7_zero_with_huge_exponent_is_cheap() {
+    let start = std::time::Instant::now();
+    for text in [
+        "0e999999999",
+        "-0.000e-999999999",
+        "0/1e5",
+        "00e9223372036854775807",
+    ] {
+        assert_eq!(parse_rational(text).unwrap(), 0, "{text}");
+    }
+    assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+}
+
+mod step_size {
+    use implicit_bias::data::Dataset;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::stepsize::{check_step, sigma_max_sq};
+    use rug::Rational;
+
+    fn q(p: i64, d: i64) -> Rational {
+        Rational::from((p, d))
+    }
+
+    /// Power iteration started from (1, ..., 1)/√d, which is orthogonal to the only
+    /// eigenvector of ZᵀZ when every point lies on the line through (1, −1): the estimate of
+    /// σ_max² was 0 and `check_step` accepted any logistic step (the fuzzer found η = 1024
+    /// raising ln L from 1.43 to 6.94 in one step).
+    ///
+    /// Hand derivation: z1 = (1, −1), z2 = (−1/2, 1/2); ZᵀZ = (1 + 1/4)·[[1, −1], [−1, 1]],
+    /// whose eigenvalues are 0 and 2·5/4 = 5/2. Lemma 1 (theory §8.1): η < 8/σ_max² = 16/5.
+    #[test]
+    fn issue_7_sigma_max_sees_data_orthogonal_to_ones() {
+        let data = Dataset::new(
+            vec![vec![q(1, 1), q(-1, 1)], vec![q(-1, 2), q(1, 2)]],
+            vec![1, -1],
+        )
+        .unwrap();
+        let s2 = sigma_max_sq(&data);
+        assert!((s2 - 2.5).abs() <= 1e-12, "σ_max² = {s2}, expected 5/2");
+        let zero = [0.0, 0.0];
+        assert!(check_step(&data, Loss::Logistic, &q(1024, 1), &zero).is_some());
+        assert!(check_step(&data, Loss::Logistic, &q(33, 10), &zero).is_some());
+        assert!(check_step(&data, Loss::Logistic, &q(31, 10), &zero).is_none());
+    }
+
+    /// `η R² L(w0)` in f64 was `0 · ∞ = NaN` when R² underflowed and L(w0) overflowed, and
+    /// `NaN > 0.85` is false, so the step was accepted. Here R² = 10⁻⁴⁰⁰ and
+    /// L(w0) = e^{10¹⁰⁰}: the product is astronomically larger than 0.85.
+    #[test]
+    fn issue_7_exp_step_check_refuses_nan_product() {
+        let tiny = implicit_bias::data::parse_rational("1e-200").unwrap();
+        let data = Dataset::new(vec![vec![tiny]], vec![1]).unwrap();
+        let w0 = [-1e300];
+        assert!(check_step(&data, Loss::Exponential, &q(1, 8), &w0).is_some());
+    }
+}
+
+/// Negative values on the command line (`--init -1,2`, `--lr -1`, `--margin -1`) were
+/// taken by clap for unknown flags: a legitimate negative initial point was refused, and a
+/// bad negative value got clap's multi-line usage error instead of the library's one-line
+/// reason. They now reach the library.
+#[test]
+fn issue_7_negative_values_reach_the_library() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let ok = Command::new(bin)
+        .args([
+            "run", "--data", f, "--steps", "3", "--lr", "1/64", "--init", "-1,2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("w(0) = (-1, 2)"));
+    for (args, needle) in [
+        (vec!["run", "--data", f, "--lr", "-1"], "invalid lr"),
+        (vec!["run", "--data", f, "--steps", "-1"], "invalid steps"),
+        (
+            vec!["run", "--data", f, "--precision", "-5"],
+            "invalid precision",
+        ),
+        (vec!["gen", "planted", "--margin", "-1"], "invalid margin"),
+    ] {
+        let out = Command::new(bin).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// `ibias gen planted --n 1000000 --d 10000` passed both per-parameter limits and tried to
+/// build 10^10 exact coordinates: unbounded memory from a one-line command (under a 2 GB
+/// limit GMP aborted the process). The generator now refuses n·d > 10^7 at once.
+#[test]
+fn issue_7_planted_generator_bounds_n_times_d() {
+    use implicit_bias::data::generate::{Generator, MAX_COORDINATES};
+    let g = Generator::Planted {
+        n: 1_000_000,
+        d: 10_000,
+        margin: rug::Rational::from((1, 10)),
+        seed: 1,
+    };
+    let e = g.generate().unwrap_err().to_string();
+    assert!(e.contains("coordinates"), "{e}");
+    assert_eq!(MAX_COORDINATES, 10_000_000);
+}
+
+/// Numbers that were accepted but whose exact form `p/q` could not be read back, so a data
+/// set written by `to_csv` failed to re-read (found by fuzzing `parse_csv`):
+/// * `9000…0.5` (301 integer digits): value < 1e301, accepted; written as
+///   `18000…01/2`, whose numerator alone is over 1e301;
+/// * `1e-300/1e300`: each part in range, the value 1e-600 not;
+/// * a 1500-digit decimal fraction: its `p/q` needs over 2000 characters.
+///
+/// Now the range applies to the value (fractions included), parts of a fraction may be
+/// larger, and a number whose exact form is too long to write is refused when read.
+#[test]
+fn issue_7_every_accepted_number_re_reads() {
+    use implicit_bias::data::{format_rational, to_csv};
+    let big_half = format!("9{}.5", "0".repeat(300));
+    let v = parse_rational(&big_half).unwrap();
+    assert_eq!(parse_rational(&format_rational(&v)).unwrap(), v);
+    let csv = format!("x1,y\n{big_half},1\n");
+    let d = parse_csv(csv.as_bytes(), "a").unwrap();
+    assert_eq!(parse_csv(to_csv(&d).as_bytes(), "b").unwrap(), d);
+
+    for out_of_range in ["1e-300/1e300", "1e300/1e-300", "-1/1e301", "1e301/1"] {
+        let e = parse_rational(out_of_range).unwrap_err().to_string();
+        assert!(e.contains("magnitude"), "{out_of_range}: {e}");
+    }
+    // parts outside the value range are fine when the quotient is in range
+    assert_eq!(
+        parse_rational("1e600/1e300").unwrap(),
+        parse_rational("1e300").unwrap()
+    );
+
+    let long = format!("0.{}", "1".repeat(1500));
+    let e = parse_rational(&long).unwrap_err().to_string();
+    assert!(e.contains("p/q needs more than 2000 characters"), "{e}");
+}
+
+/// With stderr on a full device (`2>/dev/full`), `eprintln!` panicked while printing the
+/// error or a warning line, so a bad input exited 101 (a panic) instead of 2, and a good
+/// run with a §8.1 warning exited 101 instead of 0. Diagnostics are now best effort.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_7_full_stderr_does_not_panic() {
+    use std::process::{Command, Stdio};
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let run = |args: &[&str], err: std::fs::File| {
+        Command::new(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(err))
+            .status()
+            .unwrap()
+            .code()
+    };
+    let again = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    assert_eq!(run(&["run", "--data", "/nonexistent/x.csv"], full), Some(2));
+    // lr 1 violates §8.1 on these data (η R² L(0) = 1·5·2 > 0.85): a warning is printed
+    assert_eq!(
+        run(&["run", "--data", f, "--steps", "5", "--lr", "1"], again()),
+        Some(0)
+    );
+}
+
+/// `report::trusted_digits(bits, t)` computed `t + 1` in u64 and overflowed (a panic under
+/// overflow checks) at `t = u64::MAX`. With 2^64 steps even 128 bits keep only
+/// ⌊(128 − 64 − 4)·log10 2⌋ = 18 digits, and 53 bits keep the floor of 1.
+#[test]
+fn issue_7_trusted_digits_at_u64_max() {
+    use implicit_bias::report::trusted_digits;
+    assert_eq!(trusted_digits(128, u64::MAX), 18);
+    assert_eq!(trusted_digits(53, u64::MAX), 1);
+}
+
+/// The same clap trap as `issue_7_negative_values_reach_the_library`, in the options added
+/// later: `ibias compare --init -1,2` (a legitimate start), negative hyper-parameters
+/// (`--eps -1`, `--beta -1`) and `ibias bench --horizon -1` got clap's usage error instead
+/// of the library's reason.
+#[test]
+fn issue_7_negative_values_reach_the_library_in_compare_and_hyper_parameters() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n").unwrap();
+    let f = f.to_str().unwrap();
+    let ok = Command::new(bin)
+        .args([
+            "compare",
+            "--data",
+            f,
+            "--steps",
+            "20",
+            "--optimizers",
+            "gd",
+            "--init",
+            "-1,2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (args, needle) in [
+        (
+            vec!["run", "--data", f, "--optimizer", "adam", "--eps", "-1"],
+            "eps",
+        ),
+        (
+            vec![
+                "run",
+                "--data",
+                f,
+                "--optimizer",
+                "momentum",
+                "--beta",
+                "-1",
+            ],
+            "beta",
+        ),
+        (
+            vec!["compare", "--data", f, "--steps", "-5"],
+            "invalid steps",
+        ),
+        (vec!["compare", "--data", f, "--lr", "-1"], "lr"),
+        (vec!["bench", "--horizon", "-1"], "invalid steps"),
+        (vec!["bench", "--cases", "-1x2"], "invalid cases"),
+    ] {
+        let out = Command::new(bin).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// `ibias oracle` (ℓ2) on 3 points in 10⁴ dimensions, all multiples of one vector: the
+/// "support vectors span the data" test fell back to an exact null-space basis of `Z_S`,
+/// (d − 1) vectors of length d, and took over 4 GB and a minute before it was stopped. It
+/// now reduces each point against the echelon form of `Z_S` (O(rank·d) memory), and runs
+/// here under a 512 MiB address-space limit.
+///
+/// Hand answer: z1 = v, z2 = 2v, z3 = 3v with v_j = (j mod 7) − 3, so
+/// ‖v‖² = 1428·28 + (9 + 4 + 1 + 0) = 39998 (10⁴ = 1428·7 + 4) and ŵ = v/39998, with value
+/// ‖ŵ‖² = 1/39998, support {z1}, and θ = min(z2·ŵ, z3·ŵ) = 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn issue_7_l2_oracle_in_ten_thousand_dimensions_has_bounded_memory() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("wide.csv");
+    let mut text = String::new();
+    for (k, label) in [(1i64, "1"), (-2, "-1"), (3, "1")] {
+        let row: Vec<String> = (0..10_000).map(|j| ((j % 7 - 3) * k).to_string()).collect();
+        text.push_str(&format!("{},{label}\n", row.join(",")));
+    }
+    std::fs::write(&f, text).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 524288 && exec \"$0\" oracle --data \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_ibias"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("value:       1/39998 "), "{stdout:.500}");
+    assert!(stdout.contains("spans:       yes"), "{stdout:.500}");
+    assert!(stdout.contains("theta:       2\n"), "{stdout:.500}");
+    assert!(stdout.contains("certificate: verified"), "{stdout:.500}");
+}
+
+/// The default step of the GD family halves `η` while `η R² L(w0) > 0.85`; in f64 that
+/// product was `0 · ∞ = NaN` (R² underflows, L(w0) overflows) and `NaN > 0.85` is false,
+/// so the default stayed at η = 1 (same trap as `issue_7_exp_step_check_refuses_nan_product`).
+/// Exactly, R² = 10⁻⁴⁰⁰ and L(w0) = e^{10¹⁰⁰}, so no η ≥ 2⁻²⁰⁰ satisfies the rule and the
+/// documented cap of 200 halvings applies: η = 2⁻²⁰⁰.
+#[test]
+fn issue_7_default_step_refuses_nan_product() {
+    use implicit_bias::data::Dataset;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::optim::spec::{Kind, OptimizerSpec};
+    use rug::{Integer, Rational};
+    let data = Dataset::new(vec![vec![parse_rational("1e-200").unwrap()]], vec![1]).unwrap();
+    let w0 = [parse_rational("-1e300").unwrap()];
+    let spec = OptimizerSpec::new(Kind::Gd).with_default_lr(&data, Loss::Exponential, &w0);
+    let two_200 = Rational::from(Integer::from(Integer::u_pow_u(2, 200)));
+    assert_eq!(spec.lr, Some(Rational::from(1) / two_200));
+}
