@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SETUP := .ci/setup.sh
 
-.PHONY: setup demo test test-fast long bench build clean
+.PHONY: setup demo test long bench bench-criterion build clean
 
 setup:
 	@bash $(SETUP)
@@ -20,7 +20,12 @@ test: setup
 long: setup
 	$(CARGO) test --release -- --ignored --nocapture
 
+# GD steps/s as ratios to the f64 loop in the same process, plus the exact oracle timings.
 bench: setup
+	$(CARGO) run --release --quiet --bin ibias -- bench --full
+
+# Criterion benchmarks of the oracles (several minutes).
+bench-criterion: setup
 	$(CARGO) bench
 
 clean:

@@ -39,5 +39,6 @@ pub mod report;
 pub mod run;
 pub mod scalar;
 pub mod stepsize;
+pub mod theory;
 
 pub use error::{Error, Result};

@@ -139,12 +139,46 @@ pub fn run_from<S: Scalar, O: Optimizer<S> + ?Sized>(
     st: &mut State<S>,
     opts: &RunOptions,
 ) -> Trajectory<S> {
+    run_from_at(obj, opt, st, &checkpoints(opts.steps, opts.base), opts)
+}
+
+/// Runs `opt` from `w0` with samples at the given checkpoints (increasing; `opts.base` is
+/// ignored, `opts.steps` only sizes the progress bar). Used where rate fits need a denser
+/// grid than the printed table (e.g. [`dense_checkpoints`]).
+pub fn run_at<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    w0: Vec<S>,
+    cps: &[u64],
+    opts: &RunOptions,
+) -> Trajectory<S> {
+    let mut st = State::new(obj, w0, opts.seed);
+    opt.init(obj, &mut st);
+    run_from_at(obj, opt, &mut st, cps, opts)
+}
+
+/// The union of the checkpoints of base `base` and of base 2 (for rate fits), sorted.
+pub fn dense_checkpoints(steps: u64, base: u64) -> Vec<u64> {
+    let mut c = checkpoints(steps, base);
+    c.extend(checkpoints(steps, 2));
+    c.sort_unstable();
+    c.dedup();
+    c
+}
+
+/// [`run_from`] with an explicit checkpoint list.
+pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    st: &mut State<S>,
+    cps: &[u64],
+    opts: &RunOptions,
+) -> Trajectory<S> {
     let start = Instant::now();
-    let cps = checkpoints(opts.steps, opts.base);
     let mut samples = Vec::with_capacity(cps.len());
     let mut status = Status::Completed;
     let bar = Progress::new(opts.progress, opts.steps);
-    'outer: for &cp in &cps {
+    'outer: for &cp in cps {
         while st.t < cp {
             if let Err(e) = opt.step(obj, st) {
                 status = match e {

@@ -201,12 +201,6 @@ fn missing_and_unreadable_data_files_are_refused() {
 fn legitimate_odd_data_give_clean_runs() {
     let cases: &[(&str, &str)] = &[
         ("duplicate points", "x1,x2,y\n1,2,1\n1,2,1\n-1,-1,-1\n"),
-        ("a zero vector", "x1,x2,y\n1,2,1\n0,0,1\n-1,-1,-1\n"),
-        ("contradictory duplicates", "x1,x2,y\n1,2,1\n1,2,-1\n"),
-        (
-            "non-separable (XOR)",
-            "x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n",
-        ),
         ("one point", "x1,x2,y\n3/4,-1/3,1\n"),
         ("d = 1", "x1,y\n2,1\n-0.5,-1\n"),
         (
@@ -223,6 +217,28 @@ fn legitimate_odd_data_give_clean_runs() {
             let r = run_csv(text, &["--precision", precision]);
             assert!(r.code == Some(0), "{what} at {precision}: {}", r.stderr);
             assert_clean_run(&r);
+        }
+    }
+}
+
+/// `ibias run` certifies separability before running (the theory checks need the exact
+/// oracle): non-separable data are refused with exit 2, one line naming the Gordan witness.
+#[test]
+fn non_separable_data_are_refused_with_a_witness() {
+    let cases: &[(&str, &str)] = &[
+        ("a zero vector", "x1,x2,y\n1,2,1\n0,0,1\n-1,-1,-1\n"),
+        ("contradictory duplicates", "x1,x2,y\n1,2,1\n1,2,-1\n"),
+        (
+            "non-separable (XOR)",
+            "x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n",
+        ),
+    ];
+    for (what, text) in cases {
+        for precision in ["f64", "128"] {
+            let r = run_csv(text, &["--precision", precision]);
+            assert_eq!(r.code, Some(2), "{what} at {precision}: {}", r.stderr);
+            assert_refused(&r, "not linearly separable");
+            assert!(r.stderr.contains("witness"), "{what}: {}", r.stderr);
         }
     }
 }

@@ -191,9 +191,10 @@ fn demo_prints_the_table() {
     let o = ibias(&[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
+    // the convergence table is the first table (the theory diagnostics follow it)
     let last = out
         .lines()
-        .rfind(|l| l.trim_start().starts_with("1000000"))
+        .find(|l| l.trim_start().starts_with("1000000"))
         .expect("row t = 10^6");
     let cells: Vec<&str> = last.split_whitespace().collect();
     let t_loss: f64 = cells[4].parse().unwrap();

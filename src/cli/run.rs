@@ -9,10 +9,12 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::{build, OptimizerSpec};
+use implicit_bias::oracle::{self, MaxMargin, Norm, Outcome};
 use implicit_bias::report;
-use implicit_bias::run::{run, RunOptions, MAX_STEPS};
+use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, Trajectory, MAX_STEPS};
 use implicit_bias::scalar::{Precision, Scalar};
 use implicit_bias::stepsize::check_step;
+use implicit_bias::theory::{self, render};
 use implicit_bias::Error;
 use rug::{Float, Rational};
 use serde_json::json;
@@ -165,13 +167,73 @@ pub fn execute(spec: &Spec) -> CliResult {
     if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f).filter(|_| gd_family) {
         super::diagnostic(&format!("ibias: warning: {w}"));
     }
+    // the theory checks of shared/theory.md §2 are stated for plain GD
+    let mm = if spec.optimizer.kind == Kind::Gd {
+        max_margin(&spec.data)?
+    } else {
+        None
+    };
     match spec.precision {
-        Precision::F64 => go::<f64>(spec, ()),
-        Precision::Bits(b) => go::<Float>(spec, b),
+        Precision::F64 => go::<f64>(spec, (), mm.as_ref()),
+        Precision::Bits(b) => go::<Float>(spec, b, mm.as_ref()),
     }
 }
 
-fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
+/// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
+/// independent checker. Not separable: exit 2 with the Gordan witness. If the oracle cannot
+/// answer, the run proceeds without theory checks (a warning says why).
+fn max_margin(data: &Dataset) -> Result<Option<MaxMargin>, Failure> {
+    match oracle::solve(data, Norm::L2) {
+        Ok(Outcome::Separable(mm)) => match implicit_bias::cert::check(data, &mm.cert) {
+            Ok(()) => Ok(Some(*mm)),
+            Err(v) => {
+                eprintln!("ibias: warning: theory checks skipped: the oracle's certificate failed the independent check ({v})");
+                Ok(None)
+            }
+        },
+        Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
+            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0",
+            w.alpha
+                .iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into()),
+        Err(e) => {
+            eprintln!("ibias: warning: theory checks skipped: {e}");
+            Ok(None)
+        }
+    }
+}
+
+/// Predictions, diagnostics and verdicts of a GD run with step `eta` (theory §2), as text,
+/// JSON, and whether every checked claim holds.
+fn theory_report<S: Scalar>(
+    spec: &Spec,
+    mm: &MaxMargin,
+    eta: &Rational,
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+) -> Result<(String, serde_json::Value, bool), Failure> {
+    let a = theory::analyze(&spec.data, mm, spec.loss, eta, &spec.init, traj, ctx)?;
+    // the constants again at 32 more bits: print only the digits both agree on
+    let reference = theory::predict::<Float>(
+        &spec.data,
+        mm,
+        spec.loss,
+        eta,
+        &spec.init,
+        S::bits(ctx) + 32,
+    )?;
+    Ok((
+        render::render_all(&a, render::Guard::Trusted, spec.base, Some(&reference)),
+        render::analysis_json(&a),
+        a.assessment.all_hold(),
+    ))
+}
+
+fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult {
     let obj = Objective::<S>::new(&spec.data, spec.loss, ctx);
     let opt = build::<S>(&spec.optimizer, ctx);
     let w0: Vec<S> = spec.init.iter().map(|q| S::from_rational(q, ctx)).collect();
@@ -181,8 +243,28 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
         progress: true,
         seed: spec.seed,
     };
-    let traj = run(&obj, opt.as_ref(), w0, &opts);
-    let rows = report::rows(&obj, &traj);
+    // a dense grid (powers of 2 and of the base) for the rate fits; the table shows the base
+    let traj = run_at(
+        &obj,
+        opt.as_ref(),
+        w0,
+        &dense_checkpoints(spec.steps, spec.base),
+        &opts,
+    );
+    let mut rows = report::rows(&obj, &traj);
+    rows.retain(|r| render::shown(r.t, spec.base, traj.steps));
+    let theory = match mm.map(|mm| theory_report(spec, mm, &spec.lr, &traj, ctx)) {
+        Some(Ok(t)) => Some(t),
+        Some(Err(f)) => {
+            eprintln!("ibias: warning: theory checks skipped: {}", f.message);
+            None
+        }
+        None => None,
+    };
+    let code = match &theory {
+        Some((_, _, false)) => 1,
+        _ => 0,
+    };
     let secs = traj.elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
         traj.steps as f64 / secs
@@ -212,6 +294,7 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
             "steps_taken": traj.steps,
             "elapsed_s": (secs * 1000.0).round() / 1000.0,
             "checkpoints": report::rows_json(&rows),
+            "theory": theory.as_ref().map(|t| t.1.clone()),
         });
         emit(&format!(
             "{}\n",
@@ -246,9 +329,12 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx) -> CliResult {
             rate
         ));
         out.push_str(&report::render_table(&rows, 10));
+        if let Some((text, _, _)) = &theory {
+            out.push_str(text);
+        }
         emit(&out)?;
     }
-    Ok(0)
+    Ok(code)
 }
 
 /// The demo: Soudry et al. Fig. 1 data, exponential loss, GD at 128 bits to 10^6 steps.

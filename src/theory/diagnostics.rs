@@ -1,0 +1,452 @@
+//! Per-checkpoint diagnostics of a trajectory against the exact oracle and the predictions
+//! (theory §2): everything a verdict or a report row needs, at the working precision.
+
+use super::linalg::{self, lt};
+use super::predict::{pow2_neg, Prediction};
+use crate::loss::log_sum_exp;
+use crate::run::Trajectory;
+use crate::scalar::Scalar;
+
+/// Diagnostics at one checkpoint. `None` where a quantity is undefined (e.g. `ln t` at
+/// `t < 2`, `w̃` for degenerate data).
+#[derive(Clone, Debug)]
+pub struct Checkpoint<S: Scalar> {
+    /// Step.
+    pub t: u64,
+    /// `ln t` (from `t = 2` on).
+    pub ln_t: Option<S>,
+    /// `‖w(t)‖`.
+    pub norm_w: S,
+    /// Direction error `‖w/‖w‖ − ŵ/‖ŵ‖‖` (§1.4, §2.5).
+    pub dir_err: Option<S>,
+    /// Angle between `w(t)` and `ŵ`, radians.
+    pub angle: Option<S>,
+    /// Margin gap `γ* − min_n z_nᵀw/‖w‖`, `γ* = 1/‖ŵ‖` (§1.4, §2.6).
+    pub gap: Option<S>,
+    /// `t·L(w(t))/C_L` (§2.2).
+    pub t_loss_ratio: Option<S>,
+    /// `ρ(t) = w(t) − ŵ ln t` (§0), from `t = 1` on.
+    pub rho: Option<Vec<S>>,
+    /// `‖ρ(t)‖`.
+    pub rho_norm: Option<S>,
+    /// `‖ρ(t) − w̃‖` (§1.3, §2.7); without the span condition `‖P1 ρ(t) − P1 w̃‖`.
+    pub rho_err: Option<S>,
+    /// The vector whose norm is `rho_err`.
+    pub rho_diff: Option<Vec<S>>,
+    /// `max_{n∈S} |ln(ηt(−ℓ′(z_nᵀw))/α_n)|`, the linearization variable of §2.7: for the
+    /// exponential loss it is `|z_nᵀ(ρ(t) − w̃)|` (`e^{−z_nᵀr} − 1 ≈ −z_nᵀr`); for the logistic
+    /// loss it also contains the tail correction `ln(1 + e^{−u_n})`. The asymptotic regime
+    /// needs it small.
+    pub sv_residual: Option<S>,
+    /// `max |z_nᵀ(ρ(t) − w̃)|` over the non-SV points at the level `θ` (whose weights make the
+    /// non-SV share, §2.8); `None` where `z_nᵀw̃` is not predicted.
+    pub theta_residual: Option<S>,
+    /// Angle between `w(t)` and the predicted vector `ŵ ln t + w̃` (§2.5).
+    pub refined_angle: Option<S>,
+    /// Direction error of the predicted vector `p = ŵ ln t + w̃`.
+    pub dir_err_pred: Option<S>,
+    /// Margin gap of the predicted vector.
+    pub gap_pred: Option<S>,
+    /// Dual recovery, per point (§2.3): `ηt(−ℓ′(z_nᵀw))/α_n` for `n ∈ S` with `α_n > 0`,
+    /// `ηt(−ℓ′(z_nᵀw))` for every other point.
+    pub dual: Vec<S>,
+    /// `max |ratio − 1|` over support vectors with `α_n > 0`.
+    pub dual_dev: Option<S>,
+    /// Largest `ηt(−ℓ′)` over zero-`α` margin points (degenerate data, §2.11).
+    pub dual_zero: Option<S>,
+    /// Largest `ηt(−ℓ′)` over non-support points (→ 0 like `t^{1−θ}`).
+    pub dual_off: Option<S>,
+    /// `‖ηt(−∇L) − ŵ‖/‖ŵ‖` (§2.3).
+    pub grad_dev: Option<S>,
+    /// The vector `(ηt(−∇L) − ŵ)/‖ŵ‖`.
+    pub grad_diff: Option<Vec<S>>,
+    /// Non-SV share of the loss `Σ_{n∉S} ℓ_n / L` (§2.8).
+    pub share_loss: Option<S>,
+    /// Non-SV share of the gradient `‖Σ_{n∉S}(−ℓ′_n)z_n‖/‖Σ_n(−ℓ′_n)z_n‖` (§2.8).
+    pub share_grad: Option<S>,
+    /// `share_loss · t^{θ−1}`.
+    pub share_loss_scaled: Option<S>,
+    /// `share_grad · t^{θ−1}`.
+    pub share_grad_scaled: Option<S>,
+    /// `tan φ` computed directly from `w`: `‖P⊥w‖/(ŵᵀw/‖ŵ‖)`.
+    pub tan_direct: Option<S>,
+    /// `tan φ` from the identity of §2.5 with the measured `ρ`:
+    /// `‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖)`.
+    pub tan_identity: Option<S>,
+    /// The same identity with `ρ = w̃`.
+    pub tan_pred: Option<S>,
+    /// `γ* − γ(t)` from the identity of §2.6 with the measured `ρ`:
+    /// `(1 − (L+m)/√((L+u)² + q²))/‖ŵ‖`.
+    pub gap_identity: Option<S>,
+    /// The minimum margin is attained on the support set (the §2.6 identity applies).
+    pub min_on_support: bool,
+    /// `ln t · dir_err`.
+    pub ln_t_dir: Option<S>,
+    /// `C_dir · ln t/(ln t + C_norm/‖ŵ‖)` (§2.5, §10.4).
+    pub ln_t_dir_pred: Option<S>,
+    /// Bound on `|ln t·dir_err − C_dir ln t/(ln t + C_norm/‖ŵ‖)|` from the tan-identity:
+    /// `L[(3/8)x³ + ‖r‖(1+x̃)/b]` (docs/theory/direction.md).
+    pub dir_bound: Option<S>,
+    /// `ln t · gap`.
+    pub ln_t_gap: Option<S>,
+    /// Drift of the invariant part: `‖P2(w(t) − w(0))‖` under the span condition, else
+    /// `‖P_{span(Z)⊥}(w(t) − w(0))‖` (§1.3, §8.2).
+    pub drift: S,
+    /// Rounding floor for trajectory quantities at this checkpoint (docs/theory/precision.md).
+    pub noise: S,
+    /// Rounding tolerance of the §2.5 tan-identity at this `w`:
+    /// `u·4(d+4)·[(‖w‖ + ‖ŵ‖ ln t)(1 + tan φ)/|b| + tan φ]`, `u = 2^−bits`,
+    /// `b = ŵᵀw/‖ŵ‖` (docs/theory/precision.md).
+    pub tan_tol: S,
+    /// Rounding tolerance of the §2.6 margin-gap identity at this `w`:
+    /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`.
+    pub gap_tol: S,
+}
+
+/// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
+/// (the rule of [`crate::report::trusted_digits`], in bits).
+pub fn trusted_bits(bits: u32, t: u64) -> u32 {
+    let lost = 64 - (t.saturating_add(1)).leading_zeros(); // ⌈log2(t+1)⌉ (±1)
+    bits.saturating_sub(lost + 4).max(1)
+}
+
+/// Diagnostics of every sample of a trajectory.
+pub fn diagnose_all<S: Scalar>(pred: &Prediction<S>, traj: &Trajectory<S>) -> Vec<Checkpoint<S>> {
+    traj.samples
+        .iter()
+        .map(|s| diagnose(pred, s.t, &s.w))
+        .collect()
+}
+
+/// Diagnostics of one iterate `w = w(t)`.
+pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<S> {
+    let ctx = pred.ctx;
+    let bits = S::bits(ctx);
+    let one = S::from_f64(1.0, ctx);
+    let n = pred.z.len();
+    let d = w.len();
+    let norm_w = linalg::norm(w, ctx);
+    let nw = &pred.norm_w_hat;
+    let ns = pred.norm_sq_s();
+    let wh = &pred.w_hat_s;
+    let t_s = S::from_f64(t as f64, ctx);
+    let ln_t = (t >= 2).then(|| t_s.clone().ln());
+    let ln_t0 = if t >= 1 {
+        t_s.clone().ln()
+    } else {
+        S::zero(ctx)
+    };
+    let eta = S::from_rational(&pred.eta, ctx);
+
+    // margins, weights −ℓ′, ln ℓ
+    let u: Vec<S> = pred.z.iter().map(|z| linalg::dot(z, w, ctx)).collect();
+    let mut tmp = S::zero(ctx);
+    let weights: Vec<S> = u
+        .iter()
+        .map(|x| {
+            let mut v = x.clone();
+            pred.loss.weight_in_place(&mut v, &mut tmp);
+            v
+        })
+        .collect();
+    let ln_l: Vec<S> = u.iter().map(|x| pred.loss.ln_value(x)).collect();
+    let ln_loss = log_sum_exp(&ln_l);
+
+    let dir_err = linalg::direction_error(w, wh, ctx);
+    let angle = linalg::angle(w, wh, ctx);
+    let gamma_star = one.clone().div(nw);
+    let min_idx = (0..n).fold(0, |b, i| if lt(&u[i], &u[b]) { i } else { b });
+    let gap = (!norm_w.is_zero()).then(|| gamma_star.clone().sub(&u[min_idx].clone().div(&norm_w)));
+    let min_on_support = pred.in_support[min_idx];
+
+    let c_l = pred.c_l.value(ctx).unwrap_or_else(|| one.clone());
+    let t_loss_ratio = (t >= 1).then(|| {
+        let mut v = ln_t0.clone();
+        v.add_assign(&ln_loss);
+        v.exp().div(&c_l)
+    });
+
+    // ρ and its comparisons
+    let rho: Option<Vec<S>> = (t >= 1).then(|| {
+        let mut c = ln_t0.clone();
+        c.neg_mut();
+        linalg::axpy(w, &c, wh)
+    });
+    let rho_norm = rho.as_ref().map(|r| linalg::norm(r, ctx));
+    let rho_diff: Option<Vec<S>> = match (&rho, &pred.w_tilde, &pred.w_tilde_span) {
+        (Some(r), Some(wt), _) => Some(linalg::sub(r, wt)),
+        (Some(r), None, Some(ws)) => {
+            let p1 = linalg::project(&pred.span_basis, r, ctx);
+            Some(linalg::sub(&p1, ws))
+        }
+        _ => None,
+    };
+    let rho_err = rho_diff.as_ref().map(|v| linalg::norm(v, ctx));
+    let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
+        (Some(r), Some(_)) => {
+            let lim = pred.w_tilde.as_ref().or(pred.w_tilde_span.as_ref());
+            lim.and_then(|lim| {
+                let diff = linalg::sub(r, lim);
+                pred.theta_points
+                    .iter()
+                    .map(|&i| linalg::dot(&pred.z[i], &diff, ctx).abs())
+                    .reduce(|a, b| linalg::max(a, &b))
+            })
+        }
+        _ => None,
+    };
+    let predicted_vec: Option<Vec<S>> = match (&ln_t, &pred.w_tilde) {
+        (Some(l), Some(wt)) => Some(linalg::axpy(wt, l, wh)),
+        _ => None,
+    };
+    let refined_angle = predicted_vec
+        .as_ref()
+        .and_then(|p| linalg::angle(w, p, ctx));
+    let dir_err_pred = predicted_vec
+        .as_ref()
+        .and_then(|p| linalg::direction_error(p, wh, ctx));
+    let gap_pred = predicted_vec.as_ref().map(|p| {
+        let np = linalg::norm(p, ctx);
+        let m = pred
+            .z
+            .iter()
+            .map(|z| linalg::dot(z, p, ctx))
+            .reduce(|a, b| if lt(&b, &a) { b } else { a })
+            .unwrap_or_else(|| S::zero(ctx));
+        gamma_star.clone().sub(&m.div(&np))
+    });
+
+    // dual recovery
+    let eta_t = eta.clone().mul(&t_s);
+    let zero_alpha = |i: usize| pred.alpha[i].is_zero();
+    let dual: Vec<S> = (0..n)
+        .map(|i| {
+            let v = eta_t.clone().mul(&weights[i]);
+            if pred.in_support[i] && !zero_alpha(i) {
+                v.div(&pred.alpha[i])
+            } else {
+                v
+            }
+        })
+        .collect();
+    let fold_max =
+        |it: &mut dyn Iterator<Item = S>| -> Option<S> { it.reduce(|a, b| linalg::max(a, &b)) };
+    let dual_dev = if t >= 1 {
+        fold_max(
+            &mut (0..n)
+                .filter(|&i| pred.in_support[i] && !zero_alpha(i))
+                .map(|i| dual[i].clone().sub(&one).abs()),
+        )
+    } else {
+        None
+    };
+    let dual_zero = fold_max(
+        &mut (0..n)
+            .filter(|&i| pred.in_support[i] && zero_alpha(i))
+            .map(|i| dual[i].clone()),
+    );
+    let dual_off = fold_max(
+        &mut (0..n)
+            .filter(|&i| !pred.in_support[i])
+            .map(|i| dual[i].clone()),
+    );
+    let sv_residual = if t >= 1 && pred.w_tilde_span.is_some() {
+        fold_max(
+            &mut (0..n)
+                .filter(|&i| pred.in_support[i] && !zero_alpha(i))
+                .map(|i| dual[i].clone().ln().abs()),
+        )
+    } else {
+        None
+    };
+    let mut g_all = vec![S::zero(ctx); d];
+    let mut g_non = vec![S::zero(ctx); d];
+    for ((wt, z), &sv) in weights.iter().zip(&pred.z).zip(&pred.in_support) {
+        g_all = linalg::axpy(&g_all, wt, z);
+        if !sv {
+            g_non = linalg::axpy(&g_non, wt, z);
+        }
+    }
+    let grad_diff: Option<Vec<S>> = (t >= 1).then(|| {
+        let v: Vec<S> = g_all.iter().map(|g| g.clone().mul(&eta_t)).collect();
+        linalg::sub(&v, wh).into_iter().map(|x| x.div(nw)).collect()
+    });
+    let grad_dev = grad_diff.as_ref().map(|v| linalg::norm(v, ctx));
+
+    // non-SV shares (§2.8)
+    let non_sv: Vec<S> = (0..n)
+        .filter(|&i| !pred.in_support[i])
+        .map(|i| ln_l[i].clone())
+        .collect();
+    let share_loss = (!non_sv.is_empty()).then(|| log_sum_exp(&non_sv).sub(&ln_loss).exp());
+    let share_grad =
+        (!non_sv.is_empty()).then(|| linalg::norm(&g_non, ctx).div(&linalg::norm(&g_all, ctx)));
+    let t_pow = match (&pred.theta, &ln_t) {
+        (Some(th), Some(l)) => {
+            let e: S = S::from_rational(&rug::Rational::from(th - 1u32), ctx);
+            Some(e.mul(l).exp())
+        }
+        _ => None,
+    };
+    let share_loss_scaled = match (&share_loss, &t_pow) {
+        (Some(s), Some(p)) => Some(s.clone().mul(p)),
+        _ => None,
+    };
+    let share_grad_scaled = match (&share_grad, &t_pow) {
+        (Some(s), Some(p)) => Some(s.clone().mul(p)),
+        _ => None,
+    };
+
+    // exact identities (§2.5, §2.6)
+    let perp = |v: &[S]| -> Vec<S> {
+        let mut c = linalg::dot(v, wh, ctx).div(&ns);
+        c.neg_mut();
+        linalg::axpy(v, &c, wh)
+    };
+    let tan_direct = (!norm_w.is_zero()).then(|| {
+        let along = linalg::dot(w, wh, ctx).div(nw);
+        linalg::norm(&perp(w), ctx).div(&along)
+    });
+    // b = ‖ŵ‖ L + ŵᵀρ/‖ŵ‖ for a given ρ
+    let tan_of = |r: &[S], l: &S| -> (S, S) {
+        let mut b = nw.clone().mul(l);
+        b.add_assign(&linalg::dot(wh, r, ctx).div(nw));
+        (linalg::norm(&perp(r), ctx).div(&b), b)
+    };
+    let (tan_identity, b_meas) = match (&rho, &ln_t) {
+        (Some(r), Some(l)) => {
+            let (x, b) = tan_of(r, l);
+            (Some(x), Some(b))
+        }
+        _ => (None, None),
+    };
+    let tan_pred = match (&pred.w_tilde, &ln_t) {
+        (Some(wt), Some(l)) => Some(tan_of(wt, l).0),
+        _ => None,
+    };
+    let gap_identity = match (&rho, &ln_t) {
+        (Some(r), Some(l)) => {
+            let m = pred
+                .support
+                .iter()
+                .map(|&i| linalg::dot(&pred.z[i], r, ctx))
+                .reduce(|a, b| if lt(&b, &a) { b } else { a })
+                .unwrap_or_else(|| S::zero(ctx));
+            let uu = linalg::dot(wh, r, ctx).div(&ns);
+            let q = linalg::norm(&perp(r), ctx).div(nw);
+            let mut den = l.clone().add(&uu);
+            den = den.clone().mul(&den);
+            den.mul_add_assign(&q, &q);
+            den.sqrt_mut();
+            let ratio = l.clone().add(&m).div(&den);
+            Some(one.clone().sub(&ratio).div(nw))
+        }
+        _ => None,
+    };
+    let ln_t_dir = match (&ln_t, &dir_err) {
+        (Some(l), Some(e)) => Some(l.clone().mul(e)),
+        _ => None,
+    };
+    let ln_t_dir_pred = match (&ln_t, pred.c_dir.value(ctx), pred.c_norm.value(ctx)) {
+        (Some(l), Some(cd), Some(cn)) => {
+            let den = l.clone().add(&cn.div(nw));
+            Some(cd.mul(l).div(&den))
+        }
+        _ => None,
+    };
+    let dir_bound = match (&ln_t, &tan_direct, &tan_pred, &rho, &pred.w_tilde, &b_meas) {
+        (Some(l), Some(x), Some(xp), Some(r), Some(wt), Some(b)) => {
+            let rn = linalg::norm(&linalg::sub(r, wt), ctx);
+            let mut cube = x.clone().mul(x).mul(x);
+            cube.mul_f64(0.375);
+            let term = rn.mul(&one.clone().add(xp)).div(b);
+            Some(cube.add(&term).mul(l))
+        }
+        _ => None,
+    };
+    let ln_t_gap = match (&ln_t, &gap) {
+        (Some(l), Some(g)) => Some(l.clone().mul(g)),
+        _ => None,
+    };
+
+    // invariant drift
+    let dw = linalg::sub(w, &pred.w0);
+    let basis = if pred.spans {
+        &pred.span_basis
+    } else {
+        &pred.data_basis
+    };
+    let drift = linalg::norm(&linalg::sub(&dw, &linalg::project(basis, &dw, ctx)), ctx);
+
+    // rounding floors
+    let eps_t = pow2_neg::<S>(trusted_bits(bits, t), ctx);
+    let mut noise = eps_t;
+    noise.mul_f64(2.0);
+    noise.mul_assign(&one.clone().add(&pred.r_max));
+    noise.mul_assign(&one.clone().add(&norm_w));
+    noise.mul_assign(&one.clone().add(&ln_t0.clone().abs()));
+    let unit = {
+        let mut u = pow2_neg::<S>(bits, ctx);
+        u.mul_f64(4.0 * (d as f64 + 4.0));
+        u
+    };
+    let mut scale = norm_w.clone();
+    scale.mul_add_assign(nw, &ln_t0.clone().abs());
+    let tan_tol = match &tan_direct {
+        Some(x) => {
+            let b = linalg::dot(w, wh, ctx).div(nw).abs();
+            let x1 = one.clone().add(&x.clone().abs());
+            unit.clone()
+                .mul(&scale.clone().mul(&x1).div(&b).add(&x.clone().abs()))
+        }
+        None => S::zero(ctx),
+    };
+    let gap_tol = if norm_w.is_zero() {
+        S::zero(ctx)
+    } else {
+        let a = one.clone().add(&pred.r_max).mul(&scale).div(&norm_w);
+        unit.mul(&a.add(&one.clone().div(nw)))
+    };
+
+    Checkpoint {
+        t,
+        ln_t,
+        norm_w,
+        dir_err,
+        angle,
+        gap,
+        t_loss_ratio,
+        rho,
+        rho_norm,
+        rho_err,
+        rho_diff,
+        sv_residual,
+        theta_residual,
+        refined_angle,
+        dir_err_pred,
+        gap_pred,
+        dual,
+        dual_dev,
+        dual_zero,
+        dual_off,
+        grad_dev,
+        grad_diff,
+        share_loss,
+        share_grad,
+        share_loss_scaled,
+        share_grad_scaled,
+        tan_direct,
+        tan_identity,
+        tan_pred,
+        gap_identity,
+        min_on_support,
+        ln_t_dir,
+        ln_t_dir_pred,
+        dir_bound,
+        ln_t_gap,
+        drift,
+        noise,
+        tan_tol,
+        gap_tol,
+    }
+}

@@ -1,0 +1,485 @@
+//! Small dense linear algebra for the predictions: exact (ℚ) row reduction and projection,
+//! and working-precision (generic [`Scalar`]) Cholesky, Gram–Schmidt, Jacobi eigenvalues and
+//! `atan`. Sizes are at most the dimension `d` or the number of support vectors.
+
+#![allow(clippy::needless_range_loop)] // index loops read like the matrix formulas
+
+use crate::scalar::Scalar;
+use rug::Rational;
+use std::cmp::Ordering;
+
+// ---------------------------------------------------------------- exact (ℚ)
+
+/// Exact dot product.
+pub fn qdot(a: &[Rational], b: &[Rational]) -> Rational {
+    let mut s = Rational::new();
+    for (x, y) in a.iter().zip(b) {
+        s += Rational::from(x * y);
+    }
+    s
+}
+
+/// Indices of a maximal linearly independent subset of `rows`, chosen greedily in order
+/// (exact row reduction). Its length is the rank.
+pub fn independent_rows(rows: &[Vec<Rational>]) -> Vec<usize> {
+    // Echelon basis: (pivot column, reduced row with a 1 at the pivot).
+    let mut basis: Vec<(usize, Vec<Rational>)> = Vec::new();
+    let mut chosen = Vec::new();
+    let width = rows.first().map_or(0, Vec::len);
+    for (i, row) in rows.iter().enumerate() {
+        if chosen.len() == width {
+            break; // full rank: no further row can be independent
+        }
+        let mut v = row.clone();
+        for (p, b) in &basis {
+            if v[*p] != 0 {
+                let f = v[*p].clone();
+                for (vj, bj) in v.iter_mut().zip(b) {
+                    *vj -= Rational::from(&f * bj);
+                }
+            }
+        }
+        if let Some(p) = v.iter().position(|x| *x != 0) {
+            let inv = Rational::from(v[p].recip_ref());
+            for vj in v.iter_mut() {
+                *vj *= &inv;
+            }
+            // keep the basis fully reduced at the new pivot
+            for (_, b) in basis.iter_mut() {
+                if b[p] != 0 {
+                    let f = b[p].clone();
+                    for (bj, vj) in b.iter_mut().zip(&v) {
+                        *bj -= Rational::from(&f * vj);
+                    }
+                }
+            }
+            basis.push((p, v));
+            chosen.push(i);
+        }
+    }
+    chosen
+}
+
+/// Solves the square system `a x = b` exactly; `None` if `a` is singular.
+pub fn solve_exact(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
+    let n = b.len();
+    if a.len() != n || a.iter().any(|r| r.len() != n) {
+        return None;
+    }
+    for col in 0..n {
+        let piv = (col..n).find(|&r| a[r][col] != 0)?;
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let inv = Rational::from(a[col][col].recip_ref());
+        let src = a[col].clone();
+        let bc = b[col].clone();
+        for r in 0..n {
+            if r != col && a[r][col] != 0 {
+                let f = Rational::from(&a[r][col] * &inv);
+                for (dj, sj) in a[r].iter_mut().zip(&src) {
+                    *dj -= Rational::from(&f * sj);
+                }
+                b[r] -= f * &bc;
+            }
+        }
+    }
+    Some(
+        b.into_iter()
+            .zip(&a)
+            .enumerate()
+            .map(|(i, (bi, row))| bi / &row[i])
+            .collect(),
+    )
+}
+
+/// Exact orthogonal projection of `v` onto the span of the linearly independent `basis`
+/// rows: `Bᵀ (B Bᵀ)⁻¹ B v`. `None` only if the rows are dependent.
+pub fn project_exact(basis: &[Vec<Rational>], v: &[Rational]) -> Option<Vec<Rational>> {
+    let d = v.len();
+    if basis.is_empty() {
+        return Some(vec![Rational::new(); d]);
+    }
+    let gram: Vec<Vec<Rational>> = basis
+        .iter()
+        .map(|a| basis.iter().map(|b| qdot(a, b)).collect())
+        .collect();
+    let rhs: Vec<Rational> = basis.iter().map(|a| qdot(a, v)).collect();
+    let c = solve_exact(gram, rhs)?;
+    let mut out = vec![Rational::new(); d];
+    for (ck, b) in c.iter().zip(basis) {
+        for (o, bj) in out.iter_mut().zip(b) {
+            *o += Rational::from(ck * bj);
+        }
+    }
+    Some(out)
+}
+
+// ------------------------------------------------------- working precision
+
+/// `a·b` at working precision.
+pub fn dot<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> S {
+    let mut s = S::zero(ctx);
+    for (x, y) in a.iter().zip(b) {
+        s.mul_add_assign(x, y);
+    }
+    s
+}
+
+/// `‖a‖₂`.
+pub fn norm<S: Scalar>(a: &[S], ctx: S::Ctx) -> S {
+    dot(a, a, ctx).sqrt()
+}
+
+/// `a − b`.
+pub fn sub<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
+    a.iter().zip(b).map(|(x, y)| x.clone().sub(y)).collect()
+}
+
+/// `a + c·b`.
+pub fn axpy<S: Scalar>(a: &[S], c: &S, b: &[S]) -> Vec<S> {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let mut v = x.clone();
+            v.mul_add_assign(c, y);
+            v
+        })
+        .collect()
+}
+
+/// `a < b` (false for NaN).
+pub fn lt<S: Scalar>(a: &S, b: &S) -> bool {
+    a.partial_cmp_s(b) == Some(Ordering::Less)
+}
+
+/// `max(a, b)` (NaN-propagating towards `a`).
+pub fn max<S: Scalar>(a: S, b: &S) -> S {
+    if lt(&a, b) {
+        b.clone()
+    } else {
+        a
+    }
+}
+
+/// Orthonormal basis of the span of `rows` (modified Gram–Schmidt, done twice for
+/// stability). `rows` must be linearly independent (exactly); tiny rows are dropped.
+pub fn orthonormal<S: Scalar>(rows: &[Vec<S>], ctx: S::Ctx) -> Vec<Vec<S>> {
+    let mut q: Vec<Vec<S>> = Vec::new();
+    for r in rows {
+        let mut v = r.clone();
+        for _ in 0..2 {
+            for b in &q {
+                let mut c = dot(&v, b, ctx);
+                c.neg_mut();
+                v = axpy(&v, &c, b);
+            }
+        }
+        let n = norm(&v, ctx);
+        if n.is_zero() || !n.is_finite() {
+            continue;
+        }
+        q.push(v.into_iter().map(|x| x.div(&n)).collect());
+    }
+    q
+}
+
+/// Coordinates of the orthogonal projection of `v` onto an orthonormal basis, expanded back:
+/// `Σ_k q_k (q_kᵀ v)`.
+pub fn project<S: Scalar>(q: &[Vec<S>], v: &[S], ctx: S::Ctx) -> Vec<S> {
+    let mut out = vec![S::zero(ctx); v.len()];
+    for b in q {
+        let c = dot(b, v, ctx);
+        out = axpy(&out, &c, b);
+    }
+    out
+}
+
+/// Solves `a x = b` for a symmetric positive definite `a` (Cholesky). `None` if `a` is not
+/// numerically positive definite.
+pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
+    let n = b.len();
+    let mut l = vec![vec![S::zero(ctx); n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = a[i][j].clone();
+            for k in 0..j {
+                let mut p = l[i][k].clone();
+                p.mul_assign(&l[j][k]);
+                s.sub_assign(&p);
+            }
+            if i == j {
+                if !lt(&S::zero(ctx), &s) || !s.is_finite() {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s.div(&l[j][j]);
+            }
+        }
+    }
+    // forward: l y = b
+    let mut y = b.to_vec();
+    for i in 0..n {
+        for k in 0..i {
+            let mut p = l[i][k].clone();
+            p.mul_assign(&y[k]);
+            y[i].sub_assign(&p);
+        }
+        y[i].div_assign(&l[i][i]);
+    }
+    // backward: lᵀ x = y
+    for i in (0..n).rev() {
+        for k in i + 1..n {
+            let mut p = l[k][i].clone();
+            p.mul_assign(&y[k]);
+            y[i].sub_assign(&p);
+        }
+        y[i].div_assign(&l[i][i]);
+    }
+    y.iter().all(Scalar::is_finite).then_some(y)
+}
+
+/// Eigenvalues of a symmetric matrix (cyclic Jacobi rotations), ascending.
+pub fn symmetric_eigenvalues<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Vec<S> {
+    let n = a.len();
+    let mut a: Vec<Vec<S>> = a.to_vec();
+    let one = S::from_f64(1.0, ctx);
+    let tiny = {
+        // 2^-bits, built by halving (exact)
+        let mut e = one.clone();
+        for _ in 0..S::bits(ctx) {
+            e.mul_f64(0.5);
+        }
+        e
+    };
+    for _sweep in 0..100 {
+        let mut off = S::zero(ctx);
+        let mut total = S::zero(ctx);
+        for (i, row) in a.iter().enumerate() {
+            for (j, x) in row.iter().enumerate() {
+                total.mul_add_assign(x, x);
+                if i != j {
+                    off.mul_add_assign(x, x);
+                }
+            }
+        }
+        let mut lim = total.clone();
+        lim.mul_assign(&tiny);
+        lim.mul_assign(&tiny);
+        if !lt(&lim, &off) {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q].is_zero() {
+                    continue;
+                }
+                // θ = (a_qq − a_pp) / (2 a_pq);  t = sgn θ / (|θ| + √(θ²+1))
+                let mut theta = a[q][q].clone().sub(&a[p][p]);
+                let mut two_apq = a[p][q].clone();
+                two_apq.mul_f64(2.0);
+                theta.div_assign(&two_apq);
+                let neg = lt(&theta, &S::zero(ctx));
+                let mut at = theta.clone().abs();
+                let mut r = theta.clone().mul(&theta);
+                r.add_assign(&one);
+                r.sqrt_mut();
+                at.add_assign(&r);
+                let mut t = one.clone().div(&at);
+                if neg {
+                    t.neg_mut();
+                }
+                let mut c = t.clone().mul(&t);
+                c.add_assign(&one);
+                c.sqrt_mut();
+                c.recip_mut();
+                let s = t.clone().mul(&c);
+                // A ← Jᵀ A J on rows/cols p, q
+                for k in 0..n {
+                    let akp = a[k][p].clone();
+                    let akq = a[k][q].clone();
+                    a[k][p] = c.clone().mul(&akp).sub(&s.clone().mul(&akq));
+                    a[k][q] = s.clone().mul(&akp).add(&c.clone().mul(&akq));
+                }
+                for k in 0..n {
+                    let apk = a[p][k].clone();
+                    let aqk = a[q][k].clone();
+                    a[p][k] = c.clone().mul(&apk).sub(&s.clone().mul(&aqk));
+                    a[q][k] = s.clone().mul(&apk).add(&c.clone().mul(&aqk));
+                }
+            }
+        }
+    }
+    let mut ev: Vec<S> = (0..n).map(|i| a[i][i].clone()).collect();
+    ev.sort_by(|x, y| x.partial_cmp_s(y).unwrap_or(Ordering::Equal));
+    ev
+}
+
+/// `atan(x)` at working precision, built from `sqrt` and a Taylor series: the argument is
+/// halved in angle with `x ← x/(1 + √(1+x²))` until `|x| < 2⁻¹⁰`, then
+/// `atan x = x − x³/3 + x⁵/5 − …` to the working precision, doubled back.
+pub fn atan<S: Scalar>(x: &S) -> S {
+    let ctx = x.ctx();
+    let zero = S::zero(ctx);
+    let one = S::from_f64(1.0, ctx);
+    if x.is_zero() || !x.is_finite() {
+        return x.clone();
+    }
+    let neg = lt(x, &zero);
+    let mut y = x.clone().abs();
+    if lt(&one, &y) {
+        // atan y = π/2 − atan(1/y)
+        let mut r = y.clone();
+        r.recip_mut();
+        let mut v = half_pi::<S>(ctx).sub(&atan(&r));
+        if neg {
+            v.neg_mut();
+        }
+        return v;
+    }
+    let thresh = S::from_f64(1.0 / 1024.0, ctx);
+    let mut halvings = 0u32;
+    while lt(&thresh, &y) {
+        let mut s = y.clone().mul(&y);
+        s.add_assign(&one);
+        s.sqrt_mut();
+        s.add_assign(&one);
+        y.div_assign(&s);
+        halvings += 1;
+    }
+    let y2 = y.clone().mul(&y);
+    let mut power = y.clone();
+    let mut sum = y.clone();
+    let mut k = 1.0f64;
+    let mut eps = sum.clone().abs();
+    for _ in 0..S::bits(ctx) + 2 {
+        eps.mul_f64(0.5);
+    }
+    for _ in 0..10_000 {
+        power.mul_assign(&y2);
+        power.neg_mut();
+        k += 2.0;
+        let mut term = power.clone();
+        term.div_assign(&S::from_f64(k, ctx));
+        sum.add_assign(&term);
+        if !lt(&eps, &term.abs()) {
+            break;
+        }
+    }
+    for _ in 0..halvings {
+        sum.mul_f64(2.0);
+    }
+    if neg {
+        sum.neg_mut();
+    }
+    sum
+}
+
+/// `π/2 = 2 atan(1)` (via the halving reduction, so no recursion through `atan`'s `> 1`
+/// branch).
+pub fn half_pi<S: Scalar>(ctx: S::Ctx) -> S {
+    // atan(1) = 2 atan(1/(1+√2))
+    let one = S::from_f64(1.0, ctx);
+    let mut r = S::from_f64(2.0, ctx).sqrt();
+    r.add_assign(&one);
+    r.recip_mut();
+    let mut v = atan(&r);
+    v.mul_f64(4.0);
+    v
+}
+
+/// The angle in `[0, π]` between two non-zero vectors, `atan2(‖P_b⊥ a‖, a·b̂)`: accurate
+/// also for tiny angles (no `acos` of a number near 1).
+pub fn angle<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
+    let bb = dot(b, b, ctx);
+    if bb.is_zero() || norm(a, ctx).is_zero() {
+        return None;
+    }
+    let ab = dot(a, b, ctx);
+    let mut c = ab.clone().div(&bb);
+    c.neg_mut();
+    let perp = norm(&axpy(a, &c, b), ctx);
+    let along = ab.div(&bb.sqrt());
+    Some(atan2_nonneg(&perp, &along, ctx))
+}
+
+/// `atan2(y, x)` for `y ≥ 0`, in `[0, π]`.
+pub fn atan2_nonneg<S: Scalar>(y: &S, x: &S, ctx: S::Ctx) -> S {
+    let zero = S::zero(ctx);
+    if x.is_zero() {
+        return if y.is_zero() { zero } else { half_pi(ctx) };
+    }
+    let a = atan(&y.clone().div(&x.clone().abs()));
+    if lt(x, &zero) {
+        let mut pi = half_pi::<S>(ctx);
+        pi.mul_f64(2.0);
+        pi.sub(&a)
+    } else {
+        a
+    }
+}
+
+/// `‖a/‖a‖ − b/‖b‖‖`, the distance between the two directions.
+pub fn direction_error<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
+    let na = norm(a, ctx);
+    let nb = norm(b, ctx);
+    if na.is_zero() || nb.is_zero() {
+        return None;
+    }
+    let diff: Vec<S> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| x.clone().div(&na).sub(&y.clone().div(&nb)))
+        .collect();
+    Some(norm(&diff, ctx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rug::Float;
+
+    fn q(p: i64, d: i64) -> Rational {
+        Rational::from((p, d))
+    }
+
+    #[test]
+    fn rank_and_projection_are_exact() {
+        let rows = vec![
+            vec![q(1, 2), q(3, 2), q(0, 1)],
+            vec![q(1, 1), q(3, 1), q(0, 1)],
+            vec![q(3, 2), q(1, 2), q(0, 1)],
+        ];
+        assert_eq!(independent_rows(&rows), vec![0, 2]);
+        // projecting (1,1,1) onto the x1-x2 plane gives (1,1,0) exactly
+        let p = project_exact(&[rows[0].clone(), rows[2].clone()], &vec![q(1, 1); 3]).unwrap();
+        assert_eq!(p, vec![q(1, 1), q(1, 1), q(0, 1)]);
+        let x = solve_exact(
+            vec![vec![q(2, 1), q(1, 1)], vec![q(1, 1), q(3, 1)]],
+            vec![q(1, 1), q(2, 1)],
+        )
+        .unwrap();
+        assert_eq!(x, vec![q(1, 5), q(3, 5)]);
+    }
+
+    #[test]
+    fn atan_matches_mpfr_and_f64() {
+        for &x in &[1e-12f64, 0.3, 1.0, 2.5, 1e8, -0.7] {
+            let f = Float::with_val(200, x);
+            let mine = atan(&f);
+            let exact = Float::with_val(200, f.atan_ref());
+            let err = Float::with_val(200, &mine - &exact).abs();
+            let tol = Float::with_val(200, exact.clone().abs()) >> 190u32;
+            assert!(err <= tol, "x={x}: {mine} vs {exact}");
+            assert!((atan(&x) - x.atan()).abs() <= 4.0 * f64::EPSILON * x.atan().abs());
+        }
+    }
+
+    #[test]
+    fn jacobi_eigenvalues_of_the_r2_matrix() {
+        // theory §9 R2: M = [[5/8,3/8],[3/8,5/8]] has eigenvalues 1/4 and 1.
+        let m = vec![vec![0.625f64, 0.375], vec![0.375, 0.625]];
+        let ev = symmetric_eigenvalues(&m, ());
+        assert!((ev[0] - 0.25).abs() < 1e-15 && (ev[1] - 1.0).abs() < 1e-15);
+    }
+}

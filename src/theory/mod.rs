@@ -1,0 +1,90 @@
+//! The theory checks: predictions, per-checkpoint diagnostics, rate fits and verdicts for
+//! gradient descent on separable data, each citing the section of shared/theory.md (the
+//! formula contract) it implements.
+//!
+//! * [`mod@predict`]: from the exact max-margin solution, `η` and `w(0)`: the dual vector GD
+//!   selects (§2.1), `w̃` (§1.3, §2.1), `C_L` (§2.2), `C_norm` (§2.4), `C_dir` (§2.5), `C_γ`
+//!   (§2.6), `λ⊥` and the residual exponent `κ = min(λ⊥, θ−1, 1)` (§2.7), the non-support
+//!   share constants (§2.8), at the run's working precision;
+//! * [`diagnostics`]: per checkpoint, direction error, margin gap, `t·L/C_L`, `ρ(t)` against
+//!   `w̃`, dual recovery (§2.3), non-SV shares, the exact §2.5/§2.6 identities;
+//! * [`verdict`]: each claim with a tolerance derived from its predicted rate and from the
+//!   precision; a PASS/FAIL table for `ibias run` (exit 1 on FAIL);
+//! * [`render`]: text and JSON, with only the digits the precision guarantees (or that two
+//!   precisions agree on).
+//!
+//! ```
+//! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
+//!     optim::GradientDescent, run::{run, RunOptions}, theory};
+//! use implicit_bias::oracle::{Certificate, MaxMargin, Norm};
+//! use rug::{Float, Rational};
+//! // theory §9 R1: x = (1, 0), y = +1; ŵ = (1, 0), α = 1, S = {1}.
+//! let data = Generator::R1.generate()?;
+//! let one = Rational::from(1);
+//! let mm = MaxMargin {
+//!     cert: Certificate { norm: Norm::L2, w: vec![one.clone(), Rational::new()],
+//!         alpha: vec![one.clone()], support: vec![0], value: one.clone() },
+//!     unique: true, degenerate: Some(false), spans: Some(true), theta: None,
+//! };
+//! let eta = Rational::from((1, 2));
+//! let w0 = vec![Rational::new(), Rational::from((3, 10))];
+//! let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
+//! let gd = GradientDescent::new(&eta, 128);
+//! let traj = run(&obj, &gd, w0.iter().map(|q| Float::with_val(128, q)).collect(),
+//!     &RunOptions { steps: 10_000, ..Default::default() });
+//! let a = theory::analyze(&data, &mm, Loss::Exponential, &eta, &w0, &traj, 128)?;
+//! assert!(a.assessment.all_hold());
+//! # Ok::<(), implicit_bias::Error>(())
+//! ```
+
+pub mod diagnostics;
+pub(crate) mod linalg;
+pub mod predict;
+pub mod render;
+pub mod verdict;
+
+pub use diagnostics::{diagnose, diagnose_all, Checkpoint};
+pub use predict::{predict, Predicted, Prediction, Regime};
+pub use verdict::{assess, Assessment, Fit, Status, Verdict};
+
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::loss::Loss;
+use crate::oracle::MaxMargin;
+use crate::run::Trajectory;
+use crate::scalar::Scalar;
+use rug::Rational;
+
+/// Predictions, diagnostics and verdicts of one GD run.
+#[derive(Clone, Debug)]
+pub struct Analysis<S: Scalar> {
+    /// What the theory predicts.
+    pub prediction: Prediction<S>,
+    /// Diagnostics at every checkpoint of the trajectory.
+    pub checkpoints: Vec<Checkpoint<S>>,
+    /// Verdicts and rate fits.
+    pub assessment: Assessment<S>,
+}
+
+/// Predicts, diagnoses and judges a GD trajectory run with step `eta` from `w0` (exact).
+///
+/// # Errors
+/// As [`predict::predict`].
+pub fn analyze<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    loss: Loss,
+    eta: &Rational,
+    w0: &[Rational],
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+) -> Result<Analysis<S>> {
+    let prediction = predict::predict(data, mm, loss, eta, w0, ctx)?;
+    let checkpoints = diagnose_all(&prediction, traj);
+    let assessment = assess(&prediction, &checkpoints);
+    Ok(Analysis {
+        prediction,
+        checkpoints,
+        assessment,
+    })
+}

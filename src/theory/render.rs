@@ -1,0 +1,475 @@
+//! Text and JSON renderings of an [`Analysis`]: the predicted constants, the diagnostics
+//! table, the verdict table and the rate fits.
+//!
+//! Digits: a value is printed with the significant digits the precision guarantees at its
+//! checkpoint ([`crate::report::trusted_digits`]), capped for readability; with a *twin*
+//! analysis of the same run at another precision (the precision guard), only the leading
+//! digits on which both agree are printed, and a value on which not even the first digit
+//! agrees (rounding noise, e.g. a predicted 0) is shown as `~` and its order of magnitude.
+
+use super::predict::{Predicted, Prediction};
+use super::verdict::Status;
+use super::{Analysis, Checkpoint};
+use crate::data::format_rational;
+use crate::report::{align, trusted_digits};
+use crate::scalar::Scalar;
+use serde_json::{json, Value};
+
+/// Most significant digits printed in tables.
+pub const TABLE_DIGITS: usize = 8;
+/// Significant digits of deviations and tolerances (orders of magnitude matter there).
+pub const TOL_DIGITS: usize = 3;
+
+/// The longest decimal rendering (≤ `cap` digits) on which `a` and `b` agree; `None` if not
+/// even one digit agrees.
+pub fn agreeing<S: Scalar, T: Scalar>(a: &S, b: &T, cap: usize) -> Option<String> {
+    (1..=cap.max(1)).rev().find_map(|k| {
+        let s = a.to_decimal(k);
+        (s == b.to_decimal(k)).then_some(s)
+    })
+}
+
+/// Number of leading significant digits on which `a` and `b` agree (0..=cap).
+pub fn agreeing_digits<S: Scalar, T: Scalar>(a: &S, b: &T, cap: usize) -> usize {
+    (1..=cap)
+        .rev()
+        .find(|&k| a.to_decimal(k) == b.to_decimal(k))
+        .unwrap_or(0)
+}
+
+/// How many digits to print.
+pub enum Guard<'a, S: Scalar> {
+    /// The digits the working precision guarantees.
+    Trusted,
+    /// The digits this run and its twin at another precision agree on.
+    Twin(&'a Analysis<S>),
+}
+
+impl<S: Scalar> Clone for Guard<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S: Scalar> Copy for Guard<'_, S> {}
+
+fn cell<S: Scalar, T: Scalar>(x: Option<&S>, twin: Option<Option<&T>>, digits: usize) -> String {
+    match (x, twin) {
+        (None, _) => "-".into(),
+        (Some(a), None) => a.to_decimal(digits),
+        (Some(a), Some(Some(b))) => {
+            agreeing(a, b, digits).unwrap_or_else(|| format!("~{}", a.to_decimal(1)))
+        }
+        (Some(a), Some(None)) => format!("~{}", a.to_decimal(1)),
+    }
+}
+
+fn predicted_text<S: Scalar, T: Scalar>(
+    p: &Predicted<S>,
+    twin: Option<&Predicted<T>>,
+    digits: usize,
+    ctx: S::Ctx,
+) -> String {
+    match p {
+        Predicted::Exact(q) => {
+            let dec = S::from_rational(q, ctx).to_decimal(digits);
+            if *q.denom() == 1 {
+                format_rational(q)
+            } else {
+                format!("{} (= {dec})", format_rational(q))
+            }
+        }
+        Predicted::Value(v) => {
+            let tw = twin.map(|t| match t {
+                Predicted::Value(w) => Some(w),
+                _ => None,
+            });
+            cell(Some(v), tw, digits)
+        }
+        Predicted::Infinite => "inf".into(),
+        Predicted::Unavailable(why) => why.to_string(),
+    }
+}
+
+/// The predicted constants, one per line, each with its section.
+pub fn render_predictions<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
+    let twin = match guard {
+        Guard::Twin(t) => Some(&t.prediction),
+        Guard::Trusted => None,
+    };
+    predictions_text(&a.prediction, twin)
+}
+
+/// The predicted constants, printing only the digits on which they agree with `reference`,
+/// the same predictions at a higher precision (a cheap precision guard: no second run).
+pub fn render_predictions_against<S: Scalar>(
+    a: &Analysis<S>,
+    reference: &Prediction<rug::Float>,
+) -> String {
+    predictions_text(&a.prediction, Some(reference))
+}
+
+fn predictions_text<S: Scalar, T: Scalar>(
+    p: &Prediction<S>,
+    twin: Option<&Prediction<T>>,
+) -> String {
+    let digits = trusted_digits(S::bits(p.ctx), 0).min(TABLE_DIGITS);
+    let mut out = String::new();
+    let sup: Vec<String> = p.support.iter().map(|i| (i + 1).to_string()).collect();
+    out.push_str(&format!(
+        "# oracle: w^ = ({}), |w^|^2 = {}, support S = {{{}}}, {}{}\n",
+        p.w_hat
+            .iter()
+            .map(format_rational)
+            .collect::<Vec<_>>()
+            .join(", "),
+        format_rational(&p.norm_sq),
+        sup.join(", "),
+        p.regime.describe(),
+        if p.spans {
+            ", SVs span the data"
+        } else {
+            ", SVs do NOT span the data"
+        }
+    ));
+    let vec_text = |v: &[S], tw: Option<&Vec<T>>| -> String {
+        let cells: Vec<String> = v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| cell(Some(x), tw.map(|t| t.get(i)), digits))
+            .collect();
+        format!("({})", cells.join(", "))
+    };
+    let alpha_s: Vec<S> = p.support.iter().map(|&i| p.alpha[i].clone()).collect();
+    let alpha_tw: Option<Vec<T>> =
+        twin.map(|t| t.support.iter().map(|&i| t.alpha[i].clone()).collect());
+    out.push_str(&format!(
+        "# alpha on S (GD-selected, §2.1) = {}\n",
+        vec_text(&alpha_s, alpha_tw.as_ref())
+    ));
+    match &p.w_tilde {
+        Some(wt) => out.push_str(&format!(
+            "# w~ (§1.3, §2.1) = {}\n",
+            vec_text(wt, twin.and_then(|t| t.w_tilde.as_ref()))
+        )),
+        None => match &p.w_tilde_span {
+            Some(ws) => out.push_str(&format!(
+                "# w~: P1 part = {} (P2 part depends on the trajectory, §2.1)\n",
+                vec_text(ws, twin.and_then(|t| t.w_tilde_span.as_ref()))
+            )),
+            None => out.push_str("# w~: none (degenerate data, §2.11)\n"),
+        },
+    }
+    let mut cells = vec![vec![
+        "constant".to_string(),
+        "predicted".into(),
+        "section".into(),
+        "meaning".into(),
+    ]];
+    let tw_consts = twin.map(|t| t.constants());
+    for (i, c) in p.constants().iter().enumerate() {
+        let tv = tw_consts.as_ref().and_then(|t| t.get(i)).map(|c| c.value);
+        cells.push(vec![
+            c.symbol.to_string(),
+            predicted_text(c.value, tv, digits, p.ctx),
+            c.section.to_string(),
+            c.formula.to_string(),
+        ]);
+    }
+    out.push_str(&align_left(&cells));
+    out
+}
+
+/// Left-aligned columns (for text-heavy tables).
+fn align_left(cells: &[Vec<String>]) -> String {
+    let ncol = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0; ncol];
+    for row in cells {
+        for (j, c) in row.iter().enumerate() {
+            width[j] = width[j].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in cells {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(j, c)| format!("{:<w$}", c, w = width[j]))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+type Column<S> = (&'static str, fn(&Checkpoint<S>) -> Option<S>, bool);
+
+fn columns<S: Scalar>() -> Vec<Column<S>> {
+    // (header, value, is a small deviation printed with TOL_DIGITS)
+    vec![
+        ("dir err", |c| c.dir_err.clone(), false),
+        ("gap", |c| c.gap.clone(), false),
+        ("tL/C_L", |c| c.t_loss_ratio.clone(), false),
+        ("|rho-w~|", |c| c.rho_err.clone(), true),
+        ("angle to w^ln t+w~", |c| c.refined_angle.clone(), true),
+        ("max|dual-1|", |c| c.dual_dev.clone(), true),
+        ("nonSV share", |c| c.share_loss.clone(), true),
+        ("share*t^(th-1)", |c| c.share_loss_scaled.clone(), false),
+        ("ln t*dir", |c| c.ln_t_dir.clone(), false),
+        ("ln t*gap", |c| c.ln_t_gap.clone(), false),
+    ]
+}
+
+/// Whether checkpoint `t` is a printed row: 0, a power of `base` or the last step (the
+/// analysis itself may use a denser grid, [`crate::run::dense_checkpoints`]).
+pub fn shown(t: u64, base: u64, last: u64) -> bool {
+    if t == last || t == 0 {
+        return true;
+    }
+    let mut p = 1u64;
+    while p < t {
+        match p.checked_mul(base.max(2)) {
+            Some(q) => p = q,
+            None => return false,
+        }
+    }
+    p == t
+}
+
+/// The per-checkpoint diagnostics table (theory §2), rows `t ≥ 1` that are powers of
+/// `base` (and the last).
+pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base: u64) -> String {
+    let last = a.checkpoints.last().map_or(0, |c| c.t);
+    let bits = S::bits(a.prediction.ctx);
+    let cols = columns::<S>();
+    let mut cells = vec![{
+        let mut h = vec!["t".to_string()];
+        h.extend(cols.iter().map(|c| c.0.to_string()));
+        h
+    }];
+    for (i, c) in a.checkpoints.iter().enumerate() {
+        if c.t < 1 || !shown(c.t, base, last) {
+            continue;
+        }
+        let twin_c = match guard {
+            Guard::Twin(t) => t.checkpoints.get(i),
+            Guard::Trusted => None,
+        };
+        let dg = trusted_digits(bits, c.t).min(TABLE_DIGITS);
+        let mut row = vec![c.t.to_string()];
+        for (_, f, small) in &cols {
+            let v = f(c);
+            let tv = twin_c.map(f);
+            let digits = if *small {
+                dg.min(TOL_DIGITS)
+            } else {
+                dg.min(6)
+            };
+            row.push(cell(v.as_ref(), tv.as_ref().map(|o| o.as_ref()), digits));
+        }
+        cells.push(row);
+    }
+    align(&cells)
+}
+
+/// The verdict table: one claim per line with its section, measured and predicted values,
+/// the bounded deviation and its derived tolerance.
+pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
+    let bits = S::bits(a.prediction.ctx);
+    let mut cells = vec![vec![
+        "verdict".to_string(),
+        "section".into(),
+        "t".into(),
+        "measured".into(),
+        "predicted".into(),
+        "|dev|".into(),
+        "tolerance".into(),
+        "claim".into(),
+    ]];
+    let mut notes = String::new();
+    for v in &a.assessment.verdicts {
+        let tw = match guard {
+            Guard::Twin(t) => t.assessment.get(v.id),
+            Guard::Trusted => None,
+        };
+        let dg = trusted_digits(bits, v.t).min(TABLE_DIGITS);
+        let pair =
+            |f: fn(&super::Verdict<S>) -> Option<&S>, digits: usize| cell(f(v), tw.map(f), digits);
+        cells.push(vec![
+            v.status.label().to_string(),
+            v.section.to_string(),
+            v.t.to_string(),
+            pair(|x| x.measured.as_ref(), dg),
+            pair(|x| x.predicted.as_ref(), dg),
+            pair(|x| x.deviation.as_ref(), TOL_DIGITS),
+            pair(|x| x.tolerance.as_ref(), TOL_DIGITS),
+            v.claim.to_string(),
+        ]);
+        notes.push_str(&format!("#   {}: {}\n", v.id, v.basis));
+    }
+    let mut out = align_left(&cells);
+    out.push_str("# tolerances:\n");
+    out.push_str(&notes);
+    out
+}
+
+/// The rate fits (reported, not asserted).
+pub fn render_fits<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
+    let mut cells = vec![vec![
+        "fit".to_string(),
+        "section".into(),
+        "measured".into(),
+        "predicted".into(),
+        "what".into(),
+    ]];
+    for f in &a.assessment.fits {
+        let tw = match guard {
+            Guard::Twin(t) => t.assessment.fit(f.id),
+            Guard::Trusted => None,
+        };
+        cells.push(vec![
+            f.id.to_string(),
+            f.section.to_string(),
+            cell(f.measured.as_ref(), tw.map(|t| t.measured.as_ref()), 4),
+            cell(f.predicted.as_ref(), tw.map(|t| t.predicted.as_ref()), 4),
+            f.what.to_string(),
+        ]);
+    }
+    align_left(&cells)
+}
+
+/// Everything, as printed by `ibias run` after the convergence table (diagnostics rows at
+/// the powers of `base`). With `reference` (the predictions at a higher precision) and the
+/// [`Guard::Trusted`] guard, the constants show only the digits both agree on.
+pub fn render_all<S: Scalar>(
+    a: &Analysis<S>,
+    guard: Guard<'_, S>,
+    base: u64,
+    reference: Option<&Prediction<rug::Float>>,
+) -> String {
+    let mut out = String::new();
+    out.push_str("\n# predicted constants (shared/theory.md §2)\n");
+    match (guard, reference) {
+        (Guard::Trusted, Some(r)) => out.push_str(&render_predictions_against(a, r)),
+        _ => out.push_str(&render_predictions(a, guard)),
+    }
+    out.push_str("\n# diagnostics against the oracle and the predictions\n");
+    out.push_str(&render_diagnostics(a, guard, base));
+    out.push_str("\n# rate fits\n");
+    out.push_str(&render_fits(a, guard));
+    out.push_str("\n# verdicts\n");
+    out.push_str(&render_verdicts(a, guard));
+    let fails = a
+        .assessment
+        .verdicts
+        .iter()
+        .filter(|v| v.status == Status::Fail)
+        .count();
+    out.push_str(&if fails == 0 {
+        "# all checked claims hold\n".to_string()
+    } else {
+        format!("# {fails} checked claim(s) FAILED\n")
+    });
+    out
+}
+
+fn jnum<S: Scalar>(x: Option<&S>, digits: usize) -> Value {
+    x.map_or(Value::Null, |v| Value::String(v.to_decimal(digits)))
+}
+
+fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> Value {
+    match p {
+        Predicted::Exact(q) => Value::String(format_rational(q)),
+        Predicted::Value(v) => Value::String(v.to_decimal(digits)),
+        Predicted::Infinite => Value::String("inf".into()),
+        Predicted::Unavailable(why) => json!({ "unavailable": why }),
+    }
+}
+
+/// JSON of an analysis: `prediction`, `diagnostics`, `verdicts`, `fits` (docs/cli.md).
+pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
+    let p = &a.prediction;
+    let bits = S::bits(p.ctx);
+    let d0 = trusted_digits(bits, 0).min(40);
+    let mut consts = serde_json::Map::new();
+    for c in p.constants() {
+        consts.insert(
+            c.symbol.to_string(),
+            json!({ "value": jpred(c.value, d0), "section": c.section }),
+        );
+    }
+    let prediction = json!({
+        "regime": match p.regime {
+            super::Regime::Unique => "unique",
+            super::Regime::MaxEntropy => "max_entropy",
+            super::Regime::Degenerate => "degenerate",
+        },
+        "spans": p.spans,
+        "support": p.support.iter().map(|i| i + 1).collect::<Vec<_>>(),
+        "alpha": p.alpha.iter().map(|x| x.to_decimal(d0)).collect::<Vec<_>>(),
+        "w_tilde": p.w_tilde.as_ref().map(|v| v.iter().map(|x| x.to_decimal(d0)).collect::<Vec<_>>()),
+        "constants": consts,
+    });
+    let diagnostics: Vec<Value> = a
+        .checkpoints
+        .iter()
+        .map(|c| {
+            let dg = trusted_digits(bits, c.t).min(40);
+            json!({
+                "t": c.t,
+                "dir_err": jnum(c.dir_err.as_ref(), dg),
+                "angle": jnum(c.angle.as_ref(), dg),
+                "gap": jnum(c.gap.as_ref(), dg),
+                "t_loss_ratio": jnum(c.t_loss_ratio.as_ref(), dg),
+                "rho_err": jnum(c.rho_err.as_ref(), dg),
+                "refined_angle": jnum(c.refined_angle.as_ref(), dg),
+                "dual_dev": jnum(c.dual_dev.as_ref(), dg),
+                "grad_dev": jnum(c.grad_dev.as_ref(), dg),
+                "share_loss": jnum(c.share_loss.as_ref(), dg),
+                "share_grad": jnum(c.share_grad.as_ref(), dg),
+                "share_loss_scaled": jnum(c.share_loss_scaled.as_ref(), dg),
+                "ln_t_dir": jnum(c.ln_t_dir.as_ref(), dg),
+                "ln_t_gap": jnum(c.ln_t_gap.as_ref(), dg),
+            })
+        })
+        .collect();
+    let verdicts: Vec<Value> = a
+        .assessment
+        .verdicts
+        .iter()
+        .map(|v| {
+            let dg = trusted_digits(bits, v.t).min(40);
+            json!({
+                "id": v.id,
+                "status": v.status.label(),
+                "section": v.section,
+                "claim": v.claim,
+                "t": v.t,
+                "measured": jnum(v.measured.as_ref(), dg),
+                "predicted": jnum(v.predicted.as_ref(), dg),
+                "deviation": jnum(v.deviation.as_ref(), TOL_DIGITS),
+                "tolerance": jnum(v.tolerance.as_ref(), TOL_DIGITS),
+                "basis": v.basis,
+            })
+        })
+        .collect();
+    let fits: Vec<Value> = a
+        .assessment
+        .fits
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id,
+                "section": f.section,
+                "measured": jnum(f.measured.as_ref(), 6),
+                "predicted": jnum(f.predicted.as_ref(), 6),
+            })
+        })
+        .collect();
+    json!({
+        "prediction": prediction,
+        "diagnostics": diagnostics,
+        "verdicts": verdicts,
+        "fits": fits,
+        "all_hold": a.assessment.all_hold(),
+    })
+}
