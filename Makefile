@@ -36,6 +36,7 @@ clean:
 # FUZZ_SMOKE_TIME. New inputs go to fuzz/work/<target>; fuzz/corpus/<target> holds the
 # committed seeds. FUZZ_FLAGS: -a = debug assertions and overflow checks; -s none = no
 # sanitizer (the crate forbids unsafe code; use FUZZ_FLAGS=-a for AddressSanitizer).
+# --force: a cargo-fuzz recorded as installed but whose binary is gone is reinstalled.
 FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_lp
 FUZZ_TIME ?= 600
 FUZZ_SMOKE_TIME ?= 20
@@ -49,7 +50,7 @@ FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
 .PHONY: fuzz fuzz-smoke fuzz-setup fuzz-build
 
 fuzz-setup: setup
-	@$(CARGO) fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	@$(CARGO) fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked --force
 
 fuzz: fuzz-setup
 	$(call FUZZ_RUN,$(FUZZ_TIME))
