@@ -357,3 +357,31 @@ fn issue_7_default_step_refuses_nan_product() {
     let two_200 = Rational::from(Integer::from(Integer::u_pow_u(2, 200)));
     assert_eq!(spec.lr, Some(Rational::from(1) / two_200));
 }
+
+/// `Dd::ln_1p(x)` was NaN for `|x|` between about 3e-162 and 2e-146 (found by fuzzing
+/// `gd_step`: double-double GD on the logistic loss, 1-D points 0, ±9/4, converging to
+/// w = 0, whose `ln L` became NaN at t = 253 once the margins had shrunk into that window).
+/// Its Newton step formed intermediate values below the double-double range, which are NaN
+/// by design.
+///
+/// Hand answer: ln(1 + x) = x − x²/2 + …, and for |x| < 2^-110 the term x²/2 is below
+/// 2^-111·|x|, under the double-double unit (2^-106): ln(1 + x) rounds to x itself. And
+/// ln ℓ(u) for the logistic loss at u → 0 is ln(ln 2) = −0.3665129205816643….
+#[test]
+fn issue_7_double_double_ln_1p_of_tiny_arguments() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::scalar::Scalar;
+    for v in [
+        2.25e-150, -2.25e-150, 3e-162, 1.9e-146, 1e-120, 5e-300, 1e-40,
+    ] {
+        let x = Dd::from_f64(v, ());
+        let y = x.ln_1p();
+        assert_eq!((y.hi(), y.lo()), (v, 0.0), "ln_1p({v:e}) = {y:?}");
+        let l = Loss::Logistic.ln_value(&x);
+        assert!(
+            (l.to_f64() - (-0.366_512_920_581_664_3)).abs() < 1e-15,
+            "{v:e}: {l:?}"
+        );
+    }
+}
