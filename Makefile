@@ -41,10 +41,12 @@ FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_
 FUZZ_TIME ?= 600
 FUZZ_SMOKE_TIME ?= 20
 FUZZ_FLAGS ?= -a -s none
+# One input running longer than this (seconds) is a failure: a hang, not a slow run.
+FUZZ_UNIT_TIMEOUT ?= 30
 FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p work/$$t corpus/$$t && \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t work/$$t corpus/$$t -- \
-	    -max_total_time=$(1) -print_final_stats=1 || exit 1; \
+	    -max_total_time=$(1) -timeout=$(FUZZ_UNIT_TIMEOUT) -print_final_stats=1 || exit 1; \
 	done
 
 .PHONY: fuzz fuzz-smoke fuzz-setup fuzz-build

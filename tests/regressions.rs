@@ -357,3 +357,68 @@ fn issue_7_default_step_refuses_nan_product() {
     let two_200 = Rational::from(Integer::from(Integer::u_pow_u(2, 200)));
     assert_eq!(spec.lr, Some(Rational::from(1) / two_200));
 }
+
+/// `Dd::ln_1p(x)` was NaN for `|x|` between about 3e-162 and 2e-146 (found by fuzzing
+/// `gd_step`: double-double GD on the logistic loss, 1-D points 0, ±9/4, converging to
+/// w = 0, whose `ln L` became NaN at t = 253 once the margins had shrunk into that window).
+/// Its Newton step formed intermediate values below the double-double range, which are NaN
+/// by design.
+///
+/// Hand answer: ln(1 + x) = x − x²/2 + …, and for |x| < 2^-110 the term x²/2 is below
+/// 2^-111·|x|, under the double-double unit (2^-106): ln(1 + x) rounds to x itself. And
+/// ln ℓ(u) for the logistic loss at u → 0 is ln(ln 2) = −0.3665129205816643….
+#[test]
+fn issue_7_double_double_ln_1p_of_tiny_arguments() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::scalar::Scalar;
+    for v in [
+        2.25e-150, -2.25e-150, 3e-162, 1.9e-146, 1e-120, 5e-300, 1e-40,
+    ] {
+        let x = Dd::from_f64(v, ());
+        let y = x.ln_1p();
+        assert_eq!((y.hi(), y.lo()), (v, 0.0), "ln_1p({v:e}) = {y:?}");
+        let l = Loss::Logistic.ln_value(&x);
+        assert!(
+            (l.to_f64() - (-0.366_512_920_581_664_3)).abs() < 1e-15,
+            "{v:e}: {l:?}"
+        );
+    }
+}
+
+/// `ibias oracle --norm l1` (and `linf`) never returned on this 7-point set (found by
+/// fuzzing `oracle_lp`): the floating-point LP solver that proposes a starting basis
+/// (microlp) cycled on entries spanning 19 orders of magnitude (1.8·10¹⁰ next to 10⁻⁹). The
+/// proposal is only a hint, so it is now skipped for such badly scaled data and the exact
+/// simplex starts cold.
+///
+/// Hand answer: rows 1 and 4 are the same point with opposite labels, so z1 + z4 = 0 and
+/// the data are not separable through the origin (a Gordan witness exists).
+#[test]
+fn issue_7_lp_oracle_terminates_on_badly_scaled_data() {
+    use implicit_bias::cert::{check_witness, Norm};
+    use implicit_bias::oracle::{solve, Outcome};
+    let text = "x1,x2,x3,x4,y\n\
+        197500000000/11,503/620000000,-7/4,-7/4,1\n\
+        -7/4,-7/4,-7/4,-7/4,1\n\
+        -7/2,-2,1/2500000,-1/1000000000,-1\n\
+        197500000000/11,503/620000000,-7/4,-7/4,-1\n\
+        -7/4,-7/4,-7/4,197500000000/11,1\n\
+        -7/4,-7/4,-7/4,-7/4,1\n\
+        -2,1/2500000,-1/1000000000,-1/620000,1\n";
+    let data = parse_csv(text.as_bytes(), "t").unwrap();
+    for norm in [Norm::L1, Norm::LInf] {
+        let d = data.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(solve(&d, norm));
+        });
+        let out = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the {norm:?} oracle did not return within 60 s"));
+        match out.unwrap() {
+            Outcome::NotSeparable(w) => assert_eq!(check_witness(&data, &w), Ok(())),
+            Outcome::Separable(_) => panic!("z1 + z4 = 0: not separable"),
+        }
+    }
+}

@@ -154,6 +154,9 @@ fn consts() -> &'static Consts {
     })
 }
 
+/// `2^-110`: below it `ln(1 + f)` is `f` to double-double precision.
+const TINY_LN1P: f64 = 7.703_719_777_548_943e-34;
+
 impl Dd {
     /// Smallest magnitude held to full precision: `2^−969`, so that `lo` keeps 53 bits above
     /// the subnormal range.
@@ -427,10 +430,17 @@ impl Dd {
         a.add_dd(b.mul_unguarded(s))
     }
 
-    /// `ln(1 + f)` for `−0.3 ≤ f ≤ 0.42`: one Newton step on `expm1` from the f64 value.
+    /// `ln(1 + f)` for `−0.3 ≤ f ≤ 0.42`: one Newton step on `expm1` from the f64 value
+    /// (`f` itself when `|f| < 2^-110`).
     fn ln1p_small(f: Dd) -> Dd {
         if f.hi == 0.0 {
             return Dd::ZERO;
+        }
+        // ln(1 + f) = f − f²/2 + …: below 2^-110 the correction is under 2^-111·|f|, beyond
+        // double-double precision, and the Newton step below would form intermediate values
+        // under MIN_POSITIVE (NaN by design) for |f| ≲ 1e-146.
+        if f.hi.abs() < TINY_LN1P {
+            return f;
         }
         let y0 = f.hi.ln_1p();
         let e = Dd { hi: y0, lo: 0.0 }.expm1();

@@ -29,6 +29,9 @@ fn guarded<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
 /// subject to `−s ≤ w_j ≤ s`. Both subject to `z_n·w ≥ 1`.
 pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
     let d = z.first().map_or(0, Vec::len);
+    if badly_scaled(z) {
+        return Proposal::Nothing;
+    }
     let primal = guarded(|| {
         let r = match norm {
             Norm::L1 => l1(z, d),
@@ -43,6 +46,21 @@ pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
         }
         _ => Proposal::Nothing,
     }
+}
+
+/// Largest ratio of nonzero entries the float solver is given: microlp works with absolute
+/// tolerances and was seen to cycle forever (no iteration limit exists) on entries spanning
+/// 19 orders of magnitude. Beyond 2^40 the proposal is skipped; the exact simplex then
+/// starts from the trivial basis.
+const MAX_ENTRY_RATIO: f64 = 1_099_511_627_776.0; // 2^40
+
+fn badly_scaled(z: &[Vec<f64>]) -> bool {
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for v in z.iter().flatten().map(|v| v.abs()).filter(|&v| v > 0.0) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    hi > lo * MAX_ENTRY_RATIO
 }
 
 fn l1(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
