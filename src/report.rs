@@ -68,7 +68,7 @@ pub fn rows<S: Scalar>(obj: &Objective<S>, traj: &Trajectory<S>) -> Vec<Row<S>> 
                 t_loss,
                 direction,
                 min_margin,
-                digits: trusted_digits(S::bits(ctx), s.t),
+                digits: trusted_digits(S::accuracy_bits(ctx), s.t),
             }
         })
         .collect()

@@ -23,19 +23,25 @@ pub enum Precision {
     F64,
     /// MPFR binary floating point with this many mantissa bits.
     Bits(u32),
+    /// Double-double ([`Dd`](crate::fast::Dd)): a 106-bit significand with f64's exponent
+    /// range, the fast path for long plain-GD runs (docs/speed.md).
+    Dd,
 }
 
 impl Precision {
-    /// Parses `f64` or a number of bits (`53`, `128`, ...).
+    /// Parses `f64`, `dd` (double-double) or a number of bits (`53`, `128`, ...).
     pub fn parse(s: &str) -> crate::Result<Self> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("f64") || s.eq_ignore_ascii_case("double") {
             return Ok(Precision::F64);
         }
+        if s.eq_ignore_ascii_case("dd") || s.eq_ignore_ascii_case("double-double") {
+            return Ok(Precision::Dd);
+        }
         let bits: u64 = s.parse().map_err(|_| {
             crate::Error::param(
                 "precision",
-                format!("{s:?} is neither `f64` nor a number of bits such as 128"),
+                format!("{s:?} is neither `f64`, `dd` nor a number of bits such as 128"),
             )
         })?;
         if bits < u64::from(MIN_BITS) || bits > u64::from(MAX_BITS) {
@@ -47,11 +53,12 @@ impl Precision {
         Ok(Precision::Bits(bits as u32))
     }
 
-    /// Mantissa bits (53 for f64).
+    /// Mantissa bits (53 for f64, 106 for double-double).
     pub fn bits(self) -> u32 {
         match self {
             Precision::F64 => 53,
             Precision::Bits(b) => b,
+            Precision::Dd => 106,
         }
     }
 
@@ -60,6 +67,7 @@ impl Precision {
         match self {
             Precision::F64 => "f64".into(),
             Precision::Bits(b) => format!("{b} bits"),
+            Precision::Dd => "double-double (106 bits)".into(),
         }
     }
 }
@@ -77,6 +85,13 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn ctx_for(p: Precision) -> Self::Ctx;
     /// Mantissa bits of the context.
     fn bits(ctx: Self::Ctx) -> u32;
+    /// Bits that error bounds and printed digits may assume: every operation is within a
+    /// small multiple of `2^-accuracy_bits` relative. `bits` for correctly rounded types
+    /// (f64, MPFR); less where an operation is accurate only to a few units of the last
+    /// place (double-double: 8u² = 2^-103).
+    fn accuracy_bits(ctx: Self::Ctx) -> u32 {
+        Self::bits(ctx)
+    }
     /// Zero.
     fn zero(ctx: Self::Ctx) -> Self;
     /// Nearest value to an f64 (exact whenever the precision is >= 53 bits).

@@ -205,3 +205,76 @@ fn demo_prints_the_table() {
         "margin {margin}"
     );
 }
+
+/// `--precision dd` (double-double, docs/speed.md) against MPFR at 256 bits on the same run:
+/// every number the dd run prints agrees with the 256-bit run to within one unit of its
+/// last printed digit (the digits `report::trusted_digits` grants dd at that step, from its
+/// 103 accuracy bits), and the theory verdicts are the same.
+#[test]
+fn dd_precision_agrees_with_256_bits_to_its_printed_digits() {
+    let g = ibias(&["gen", "planted", "--n", "20", "--d", "2", "--seed", "5"]);
+    assert!(g.status.success(), "{}", stderr(&g));
+    let (_d, p) = tmp("p.csv", &stdout(&g));
+    let run = |prec: &str| {
+        let o = ibias(&[
+            "run",
+            "--data",
+            p.to_str().unwrap(),
+            "--lr",
+            "1/8",
+            "--steps",
+            "2e4",
+            "--precision",
+            prec,
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{prec}: {}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let (dd, mp) = (run("dd"), run("256"));
+    assert_eq!(dd["precision"], "double-double (106 bits)");
+    assert_eq!(dd["bits"], 106);
+    assert_eq!(dd["status"], "completed");
+    // `a` printed with `digits` significant digits agrees with the reference `b`.
+    let close = |a: &serde_json::Value, b: &serde_json::Value, digits: i32, what: &str| {
+        let (Some(a), Some(b)) = (a.as_str(), b.as_str()) else {
+            assert_eq!(a, b, "{what}");
+            return;
+        };
+        let x = rug::Float::with_val(256, rug::Float::parse(a).unwrap());
+        let y = rug::Float::with_val(256, rug::Float::parse(b).unwrap());
+        let err = (x - &y).abs().to_f64();
+        let tol = 10f64.powi(1 - digits) * y.abs().to_f64();
+        assert!(err <= tol, "{what}: dd {a} vs 256 bits {b} ({digits} digits)");
+    };
+    let (cd, cm) = (
+        dd["checkpoints"].as_array().unwrap(),
+        mp["checkpoints"].as_array().unwrap(),
+    );
+    assert_eq!(cd.len(), cm.len());
+    let mut checked = 0;
+    for (a, b) in cd.iter().zip(cm) {
+        assert_eq!(a["t"], b["t"]);
+        let dg = a["digits"].as_i64().unwrap() as i32;
+        assert!(dg >= 20, "dd grants {dg} digits at t = {}", a["t"]);
+        for k in ["norm", "ln_loss", "t_loss", "min_margin", "norm_over_ln_t"] {
+            close(&a[k], &b[k], dg, &format!("t={} {k}", a["t"]));
+            checked += 1;
+        }
+        if let (Some(u), Some(v)) = (a["direction"].as_array(), b["direction"].as_array()) {
+            for (x, y) in u.iter().zip(v) {
+                close(x, y, dg, &format!("t={} direction", a["t"]));
+            }
+        }
+    }
+    assert!(checked >= 25);
+    let (vd, vm) = (
+        dd["theory"]["verdicts"].as_array().unwrap(),
+        mp["theory"]["verdicts"].as_array().unwrap(),
+    );
+    assert_eq!(vd.len(), vm.len());
+    for (a, b) in vd.iter().zip(vm) {
+        assert_eq!(a["id"], b["id"]);
+        assert_eq!(a["status"], b["status"], "verdict {}", a["id"]);
+    }
+}

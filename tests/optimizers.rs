@@ -19,6 +19,7 @@
 
 use implicit_bias::cert::{check, Certificate, Norm};
 use implicit_bias::data::{read_csv, Dataset};
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::compare::{compare, CompareOptions};
@@ -249,9 +250,15 @@ fn steepest_descents_and_normalized_gd_first_steps() {
         ),
     ];
     for (s, loss, want) in cases {
-        for prec in [Precision::F64, Precision::Bits(256)] {
+        for prec in [Precision::F64, Precision::Bits(256), Precision::Dd] {
             let got: Vec<f64> = match prec {
                 Precision::F64 => final_state::<f64>(&data, loss, &spec(s), &w0, 1, ()).0.w,
+                Precision::Dd => final_state::<Dd>(&data, loss, &spec(s), &w0, 1, ())
+                    .0
+                    .w
+                    .iter()
+                    .map(Dd::to_f64)
+                    .collect(),
                 Precision::Bits(b) => final_state::<Float>(&data, loss, &spec(s), &w0, 1, b)
                     .0
                     .w

@@ -29,7 +29,7 @@ impl Planted {
         let mut best: Option<Rational> = None;
         for (x, &y) in self.data.points().iter().zip(self.data.labels()) {
             let m = dot(x, &self.u) * i32::from(y);
-            if best.as_ref().map_or(true, |b| m < *b) {
+            if best.as_ref().is_none_or(|b| m < *b) {
                 best = Some(m);
             }
         }

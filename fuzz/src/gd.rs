@@ -135,6 +135,7 @@ impl Case {
             // Double-double operations are accurate to "a few units of 2^-106": a factor 16
             // on the unit roundoff covers them.
             Precision::F64 if self.dd => self.go::<Dd>((), 16.0, Dd::MIN_POSITIVE),
+            Precision::Dd => self.go::<Dd>((), 16.0, Dd::MIN_POSITIVE),
             Precision::F64 => self.go::<f64>((), 1.0, 0.0),
             Precision::Bits(p) => self.go::<Float>(p, 1.0, 0.0),
         }

@@ -13,6 +13,7 @@
 use super::data::{planted, project_out, raw};
 use super::input::Bytes;
 use implicit_bias::data::Dataset;
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::{build, Kind, OptimizerSpec};
@@ -144,9 +145,16 @@ pub fn check_optimizers(bytes: &[u8]) {
         steps,
         seed: b.u64(),
     };
+    // Decoded last, so that inputs written before double-double existed decode as before.
+    let precision = if precision == Precision::F64 && b.u8() >= 192 {
+        Precision::Dd
+    } else {
+        precision
+    };
     match precision {
         Precision::F64 => case.go::<f64>(()),
         Precision::Bits(p) => case.go::<Float>(p),
+        Precision::Dd => case.go::<Dd>(()),
     }
 }
 

@@ -70,7 +70,9 @@ pub struct RunArgs {
     /// Number of steps (e.g. 1e6).
     #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
     pub steps: String,
-    /// Working precision: f64 or a number of bits (53, 128, 256, 1024, ...).
+    /// Working precision: f64, dd (double-double, 106 bits: the fast path for long GD runs;
+    /// f64's exponent range, so an underflow stops the run with a status) or a number of
+    /// MPFR bits (53, 128, 256, 1024, ...).
     #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
     /// Initial point, comma-separated exact numbers (default: the origin).
@@ -137,7 +139,7 @@ pub struct CompareArgs {
     /// Number of steps T of every run (e.g. 1e5).
     #[arg(long, default_value = "1e5", allow_hyphen_values = true)]
     pub steps: String,
-    /// Working precision: f64 or a number of bits.
+    /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.
     #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
     /// Common initial point, comma-separated exact numbers (default: the origin).

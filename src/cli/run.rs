@@ -5,6 +5,7 @@ use super::{emit, CliResult, Failure};
 use implicit_bias::data::{
     format_rational, generate::Generator, parse_csv_reader, parse_rational, read_csv, Dataset,
 };
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::Kind;
@@ -176,6 +177,7 @@ pub fn execute(spec: &Spec) -> CliResult {
     match spec.precision {
         Precision::F64 => go::<f64>(spec, (), mm.as_ref()),
         Precision::Bits(b) => go::<Float>(spec, b, mm.as_ref()),
+        Precision::Dd => go::<Dd>(spec, (), mm.as_ref()),
     }
 }
 

@@ -890,6 +890,10 @@ impl Scalar for Dd {
     fn bits(_: ()) -> u32 {
         106
     }
+    /// 103: `exp`, `ln` and the other functions are within 8u² = 2^-103 (docs/speed.md).
+    fn accuracy_bits(_: ()) -> u32 {
+        103
+    }
     fn zero(_: ()) -> Self {
         Dd::ZERO
     }

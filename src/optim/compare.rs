@@ -104,6 +104,7 @@ pub fn compare(
     let rows = match opts.precision {
         Precision::F64 => run_all::<f64>(data, answers, &specs, opts, ()),
         Precision::Bits(b) => run_all::<Float>(data, answers, &specs, opts, b),
+        Precision::Dd => run_all::<crate::fast::Dd>(data, answers, &specs, opts, ()),
     };
     Ok(rows)
 }

@@ -121,7 +121,7 @@ pub fn diagnose_all<S: Scalar>(pred: &Prediction<S>, traj: &Trajectory<S>) -> Ve
 /// Diagnostics of one iterate `w = w(t)`.
 pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<S> {
     let ctx = pred.ctx;
-    let bits = S::bits(ctx);
+    let bits = S::accuracy_bits(ctx);
     let one = S::from_f64(1.0, ctx);
     let n = pred.z.len();
     let d = w.len();

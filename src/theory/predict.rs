@@ -632,7 +632,7 @@ fn perp_eigenvalues<S: Scalar>(
 /// minimizer gives `w̃_S` and the maximum-entropy `α_n = η e^{−z_nᵀw̃}`.
 fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> {
     let r = g.first().map_or(0, Vec::len);
-    let bits = S::bits(ctx);
+    let bits = S::accuracy_bits(ctx);
     let one = S::from_f64(1.0, ctx);
     let small = pow2_neg::<S>(bits.saturating_sub(8), ctx);
     let loose = pow2_neg::<S>(bits / 2, ctx);

@@ -112,7 +112,7 @@ fn predictions_text<S: Scalar, T: Scalar>(
     p: &Prediction<S>,
     twin: Option<&Prediction<T>>,
 ) -> String {
-    let digits = trusted_digits(S::bits(p.ctx), 0).min(TABLE_DIGITS);
+    let digits = trusted_digits(S::accuracy_bits(p.ctx), 0).min(TABLE_DIGITS);
     let mut out = String::new();
     let sup: Vec<String> = p.support.iter().map(|i| (i + 1).to_string()).collect();
     out.push_str(&format!(
@@ -239,7 +239,7 @@ pub fn shown(t: u64, base: u64, last: u64) -> bool {
 /// `base` (and the last).
 pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base: u64) -> String {
     let last = a.checkpoints.last().map_or(0, |c| c.t);
-    let bits = S::bits(a.prediction.ctx);
+    let bits = S::accuracy_bits(a.prediction.ctx);
     let cols = columns::<S>();
     let mut cells = vec![{
         let mut h = vec!["t".to_string()];
@@ -274,7 +274,7 @@ pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base:
 /// The verdict table: one claim per line with its section, measured and predicted values,
 /// the bounded deviation and its derived tolerance.
 pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
-    let bits = S::bits(a.prediction.ctx);
+    let bits = S::accuracy_bits(a.prediction.ctx);
     let mut cells = vec![vec![
         "verdict".to_string(),
         "section".into(),
@@ -388,7 +388,7 @@ fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> Value {
 /// JSON of an analysis: `prediction`, `diagnostics`, `verdicts`, `fits` (docs/cli.md).
 pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
     let p = &a.prediction;
-    let bits = S::bits(p.ctx);
+    let bits = S::accuracy_bits(p.ctx);
     let d0 = trusted_digits(bits, 0).min(40);
     let mut consts = serde_json::Map::new();
     for c in p.constants() {
