@@ -245,7 +245,10 @@ fn dd_precision_agrees_with_256_bits_to_its_printed_digits() {
         let y = rug::Float::with_val(256, rug::Float::parse(b).unwrap());
         let err = (x - &y).abs().to_f64();
         let tol = 10f64.powi(1 - digits) * y.abs().to_f64();
-        assert!(err <= tol, "{what}: dd {a} vs 256 bits {b} ({digits} digits)");
+        assert!(
+            err <= tol,
+            "{what}: dd {a} vs 256 bits {b} ({digits} digits)"
+        );
     };
     let (cd, cm) = (
         dd["checkpoints"].as_array().unwrap(),

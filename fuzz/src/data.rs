@@ -29,9 +29,10 @@ impl Planted {
         let mut best: Option<Rational> = None;
         for (x, &y) in self.data.points().iter().zip(self.data.labels()) {
             let m = dot(x, &self.u) * i32::from(y);
-            if best.as_ref().is_none_or(|b| m < *b) {
-                best = Some(m);
-            }
+            best = match best {
+                Some(b) if b <= m => Some(b),
+                _ => Some(m),
+            };
         }
         best.unwrap_or_default()
     }

@@ -45,6 +45,8 @@ pub struct Checkpoint<S: Scalar> {
     pub refined_angle: Option<S>,
     /// Direction error of the predicted vector `p = ŵ ln t + w̃`.
     pub dir_err_pred: Option<S>,
+    /// `w(t)/‖w(t)‖ − p/‖p‖` for the predicted vector `p = ŵ ln t + w̃` (§2.5).
+    pub refined_dir_diff: Option<Vec<S>>,
     /// Margin gap of the predicted vector.
     pub gap_pred: Option<S>,
     /// Dual recovery, per point (§2.3): `ηt(−ℓ′(z_nᵀw))/α_n` for `n ∈ S` with `α_n > 0`,
@@ -205,6 +207,9 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let dir_err_pred = predicted_vec
         .as_ref()
         .and_then(|p| linalg::direction_error(p, wh, ctx));
+    let refined_dir_diff = predicted_vec
+        .as_ref()
+        .and_then(|p| linalg::direction_diff(w, p, ctx));
     let gap_pred = predicted_vec.as_ref().map(|p| {
         let np = linalg::norm(p, ctx);
         let m = pred
@@ -424,6 +429,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         theta_residual,
         refined_angle,
         dir_err_pred,
+        refined_dir_diff,
         gap_pred,
         dual,
         dual_dev,

@@ -421,17 +421,22 @@ pub fn atan2_nonneg<S: Scalar>(y: &S, x: &S, ctx: S::Ctx) -> S {
 
 /// `‖a/‖a‖ − b/‖b‖‖`, the distance between the two directions.
 pub fn direction_error<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
+    direction_diff(a, b, ctx).map(|d| norm(&d, ctx))
+}
+
+/// `a/‖a‖ − b/‖b‖` (`None` if either is zero).
+pub fn direction_diff<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
     let na = norm(a, ctx);
     let nb = norm(b, ctx);
     if na.is_zero() || nb.is_zero() {
         return None;
     }
-    let diff: Vec<S> = a
-        .iter()
-        .zip(b)
-        .map(|(x, y)| x.clone().div(&na).sub(&y.clone().div(&nb)))
-        .collect();
-    Some(norm(&diff, ctx))
+    Some(
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| x.clone().div(&na).sub(&y.clone().div(&nb)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -812,15 +812,22 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         v.push(rate_verdict(
             &cx,
             "direction_refined",
-            "ln t·dir(t) matches the predicted vector ŵ ln t + w̃",
+            "ln t·‖w(t)/‖w(t)‖ − p/‖p‖‖ → 0, p = ŵ ln t + w̃ the predicted vector",
             "§2.5",
-            &|c| c.ln_t_dir.clone(),
-            &|c| Some(c.ln_t.clone()?.mul(c.dir_err_pred.as_ref()?)),
             &|c| {
-                Some(vec![c
-                    .ln_t
-                    .clone()?
-                    .mul(&c.dir_err.clone()?.sub(c.dir_err_pred.as_ref()?))])
+                let d = c.refined_dir_diff.as_ref()?;
+                Some(c.ln_t.clone()?.mul(&linalg::norm(d, d.first()?.ctx())))
+            },
+            &|c| Some(S::zero(c.norm_w.ctx())),
+            &|c| {
+                let l = c.ln_t.as_ref()?;
+                Some(
+                    c.refined_dir_diff
+                        .as_ref()?
+                        .iter()
+                        .map(|x| x.clone().mul(l))
+                        .collect(),
+                )
             },
             Combine::Euclid,
             &g,

@@ -9,6 +9,7 @@ use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{Certificate, MaxMargin, Norm};
 use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, Trajectory};
+use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::{analyze, Analysis};
 use rug::{Float, Rational};
 
@@ -248,13 +249,34 @@ pub fn run_case(
     base: u64,
     bits: u32,
 ) -> (Trajectory<Float>, Analysis<Float>) {
-    let obj = Objective::<Float>::new(data, loss, bits);
-    let gd = GradientDescent::new(eta, bits);
-    let w0f: Vec<Float> = w0.iter().map(|v| Float::with_val(bits, v)).collect();
+    run_case_in::<Float>(data, mm, loss, eta, w0, steps, base, bits, false)
+}
+
+/// [`run_case`] over any scalar (`fast::Dd` for the long runs), optionally with incremental
+/// exponentials (docs/speed.md).
+#[allow(clippy::too_many_arguments)]
+pub fn run_case_in<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    loss: Loss,
+    eta: &Rational,
+    w0: &[Rational],
+    steps: u64,
+    base: u64,
+    ctx: S::Ctx,
+    incremental: bool,
+) -> (Trajectory<S>, Analysis<S>) {
+    let obj = Objective::<S>::new(data, loss, ctx);
+    let gd = if incremental {
+        GradientDescent::incremental(eta, ctx)
+    } else {
+        GradientDescent::new(eta, ctx)
+    };
+    let w0s: Vec<S> = w0.iter().map(|v| S::from_rational(v, ctx)).collect();
     let traj = run_at(
         &obj,
         &gd,
-        w0f,
+        w0s,
         &dense_checkpoints(steps, base),
         &RunOptions {
             steps,
@@ -262,7 +284,7 @@ pub fn run_case(
             ..Default::default()
         },
     );
-    let a = analyze(data, mm, loss, eta, w0, &traj, bits).unwrap();
+    let a = analyze(data, mm, loss, eta, w0, &traj, ctx).unwrap();
     (traj, a)
 }
 
