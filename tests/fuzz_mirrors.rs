@@ -129,8 +129,14 @@ fn replay() {
     let target = std::env::var("FUZZ_TARGET").expect("set FUZZ_TARGET");
     let path = std::env::var("FUZZ_CASE").expect("set FUZZ_CASE");
     let b = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    if target == "gd_step" {
-        eprintln!("{:?}", invariants::gd::Case::from_bytes(&b));
+    match target.as_str() {
+        "gd_step" => eprintln!("{:?}", invariants::gd::Case::from_bytes(&b)),
+        "oracle_l2" | "oracle_lp" => {
+            let (norm, data, planted) = invariants::oracle::decode(&b, target == "oracle_lp");
+            eprintln!("{norm:?} {data:?} planted {planted:?}");
+            eprint!("{}", implicit_bias::data::to_csv(&data));
+        }
+        _ => {}
     }
     run_target(&target, &b);
 }

@@ -422,3 +422,42 @@ fn issue_7_lp_oracle_terminates_on_badly_scaled_data() {
         }
     }
 }
+
+/// `oracle_lp` timed out (> 30 s, fuzzing) on this 9-point set: microlp cycled in
+/// `restore_feasibility` although the entries span only 11 orders of magnitude (below the
+/// badly-scaled cut-off of the test above). microlp has no iteration limit; every float solve
+/// now runs under a wall-clock budget (`2 + 2·10⁻⁵·N·d` s), after which the proposal is
+/// dropped and the exact simplex starts cold.
+///
+/// Hand answer: rows 1 and 6 are the same point with opposite labels, so z1 + z6 = 0 and the
+/// data are not separable through the origin.
+#[test]
+fn issue_7_microlp_cycles_on_degenerate_data() {
+    use implicit_bias::cert::{check_witness, Norm};
+    use implicit_bias::oracle::{solve, Outcome};
+    let text = "x1,x2,x3,y\n\
+        -3/2500000000,3,-7/6,1\n\
+        -7/4,-7/4,-1/57000000000,-1\n\
+        -3/2500000000,3,-7/6,1\n\
+        -3/2500000000,3,-7/6,1\n\
+        -7/4,-7/4,-1/1000000000,1\n\
+        -3/2500000000,3,-7/6,-1\n\
+        -3/2500000000,3,-7/6,-1\n\
+        -3/2500000000,3,-7/6,1\n\
+        -3/2500000000,3,-7/6,1\n";
+    let data = parse_csv(text.as_bytes(), "t").unwrap();
+    for norm in [Norm::L1, Norm::LInf] {
+        let d = data.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(solve(&d, norm));
+        });
+        let out = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the {norm:?} oracle did not return within 60 s"));
+        match out.unwrap() {
+            Outcome::NotSeparable(w) => assert_eq!(check_witness(&data, &w), Ok(())),
+            Outcome::Separable(_) => panic!("z1 + z6 = 0: not separable"),
+        }
+    }
+}

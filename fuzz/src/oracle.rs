@@ -54,9 +54,16 @@ fn check_separable(data: &Dataset, norm: Norm, mm: &MaxMargin) {
     );
 }
 
-/// The invariant for one input; `lp` selects the ℓ1/ℓ∞ oracle (norm from the bytes).
-pub fn check_oracle(bytes: &[u8], lp: bool) {
-    let mut b = Bytes::new(bytes);
+/// A decoded input: the norm, the data and, for planted data, the direction `u` with
+/// `m = min_n y_n u·x_n`.
+pub type Decoded = (Norm, Dataset, Option<(Vec<Rational>, Rational)>);
+
+/// Decodes the bytes (`lp` selects ℓ1/ℓ∞, the norm from the bytes; otherwise ℓ2).
+pub fn decode(bytes: &[u8], lp: bool) -> Decoded {
+    decode_from(&mut Bytes::new(bytes), lp)
+}
+
+fn decode_from(b: &mut Bytes, lp: bool) -> Decoded {
     let norm = if !lp {
         Norm::L2
     } else if b.bool() {
@@ -65,12 +72,19 @@ pub fn check_oracle(bytes: &[u8], lp: bool) {
         Norm::LInf
     };
     let (data, planted_u) = if b.u8() < 160 {
-        let p = planted(&mut b, 12, 4);
+        let p = planted(b, 12, 4);
         let m = p.min_signed_margin();
         (p.data, Some((p.u, m)))
     } else {
-        (raw(&mut b, 12, 4), None)
+        (raw(b, 12, 4), None)
     };
+    (norm, data, planted_u)
+}
+
+/// The invariant for one input; `lp` selects the ℓ1/ℓ∞ oracle (norm from the bytes).
+pub fn check_oracle(bytes: &[u8], lp: bool) {
+    let mut b = Bytes::new(bytes);
+    let (norm, data, planted_u) = decode_from(&mut b, lp);
     let outcome = solve_ok(&data, norm);
     match &outcome {
         Outcome::Separable(mm) => {

@@ -2,7 +2,9 @@
 //! and a pricing order for the exact simplex; nothing they return is trusted.
 
 use crate::cert::Norm;
-use good_lp::{microlp, variable, variables, Expression, ResolutionError, Solution, SolverModel};
+use good_lp::{
+    microlp, variable, variables, Expression, ResolutionError, Solution, SolverModel, WithTimeLimit,
+};
 
 /// What the floating-point LP says.
 #[derive(Clone, Debug)]
@@ -63,12 +65,25 @@ fn badly_scaled(z: &[Vec<f64>]) -> bool {
     hi > lo * MAX_ENTRY_RATIO
 }
 
+/// Wall-clock budget of one float solve, in seconds: `2 + 2·10⁻⁵·N·d`, ten times what
+/// microlp took at N = 10⁴, d = 100 (2.35 s) on a busy machine. microlp has no iteration
+/// limit and was seen to cycle forever on small degenerate sets that are not badly scaled
+/// (`issue_7_microlp_cycles_on_degenerate_data` in tests/regressions.rs); when the budget
+/// runs out the proposal is `Nothing` and the exact simplex starts from the trivial basis.
+fn time_limit(z: &[Vec<f64>]) -> f64 {
+    let size = z.len() * z.first().map_or(0, Vec::len);
+    2.0 + 2e-5 * size as f64
+}
+
 fn l1(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
     let mut vars = variables!();
     let p = vars.add_vector(variable().min(0), d);
     let q = vars.add_vector(variable().min(0), d);
     let objective: Expression = p.iter().chain(&q).map(|&v| Expression::from(v)).sum();
-    let mut model = vars.minimise(objective).using(microlp);
+    let mut model = vars
+        .minimise(objective)
+        .using(microlp)
+        .with_time_limit(time_limit(z));
     for zn in z {
         let mut e = Expression::with_capacity(2 * d);
         for ((&c, &pj), &qj) in zn.iter().zip(&p).zip(&q) {
@@ -90,7 +105,10 @@ fn linf(z: &[Vec<f64>], d: usize) -> Result<Vec<f64>, ResolutionError> {
     let mut vars = variables!();
     let w = vars.add_vector(variable(), d);
     let s = vars.add(variable().min(0));
-    let mut model = vars.minimise(s).using(microlp);
+    let mut model = vars
+        .minimise(s)
+        .using(microlp)
+        .with_time_limit(time_limit(z));
     for zn in z {
         let mut e = Expression::with_capacity(d);
         for (&c, &wj) in zn.iter().zip(&w) {
@@ -114,7 +132,10 @@ fn witness(z: &[Vec<f64>], d: usize) -> Option<Vec<f64>> {
     let mut vars = variables!();
     let a = vars.add_vector(variable().min(0), z.len());
     let total: Expression = a.iter().map(|&v| Expression::from(v)).sum();
-    let mut model = vars.minimise(total.clone()).using(microlp);
+    let mut model = vars
+        .minimise(total.clone())
+        .using(microlp)
+        .with_time_limit(time_limit(z));
     model.add_constraint(total.eq(1.0));
     for j in 0..d {
         let mut e = Expression::with_capacity(z.len());
