@@ -43,10 +43,13 @@ FUZZ_SMOKE_TIME ?= 20
 FUZZ_FLAGS ?= -a -s none
 # One input running longer than this (seconds) is a failure: a hang, not a slow run.
 FUZZ_UNIT_TIMEOUT ?= 30
+# libFuzzer options. -entropic=0: vanilla input scheduling; the default (entropic) spent 60 %
+# of oracle_lp's time updating its feature frequencies (2.5k exec/s, 6-7.8k without).
+FUZZ_OPTS ?= -entropic=0
 FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p work/$$t corpus/$$t && \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $(FUZZ_FLAGS) $$t work/$$t corpus/$$t -- \
-	    -max_total_time=$(1) -timeout=$(FUZZ_UNIT_TIMEOUT) -print_final_stats=1 || exit 1; \
+	    -max_total_time=$(1) -timeout=$(FUZZ_UNIT_TIMEOUT) $(FUZZ_OPTS) -print_final_stats=1 || exit 1; \
 	done
 
 .PHONY: fuzz fuzz-smoke fuzz-setup fuzz-build
