@@ -39,7 +39,10 @@ impl Status {
                     point + 1
                 )
             }
-            Status::NonFinite { at } => format!("non-finite value at t={at} (step too large?)"),
+            Status::NonFinite { at } => format!(
+                "non-finite value at t={at} (step too large, or a value out of the scalar's \
+                 range: double-double refuses nonzero magnitudes below 2^-969)"
+            ),
         }
     }
     /// Machine name for JSON: `completed`, `underflow`, `non_finite`.
