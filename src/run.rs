@@ -198,10 +198,17 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
             status = Status::NonFinite { at: st.t };
             break;
         }
+        // A finite iterate whose ln L is NaN (double-double: a margin's product below its
+        // range) is not recorded either; the next step would stop on the same margins.
+        let ln_loss = obj.ln_loss(&st.w);
+        if ln_loss.partial_cmp_s(&ln_loss).is_none() {
+            status = Status::NonFinite { at: st.t };
+            break;
+        }
         samples.push(Sample {
             t: st.t,
             w: st.w.clone(),
-            ln_loss: obj.ln_loss(&st.w),
+            ln_loss,
         });
     }
     bar.finish();

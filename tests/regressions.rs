@@ -386,6 +386,87 @@ fn issue_7_double_double_ln_1p_of_tiny_arguments() {
     }
 }
 
+/// Double-double near the top of its range (found by fuzzing `gd_step`, 2.6·10⁶ inputs in):
+/// a diverging GD step had gradients near 10³⁰¹. Without hardware FMA, Dekker's splitting of
+/// a factor above about 2⁹⁹⁷ overflows, the error terms became NaN, and the multiply-add and
+/// the compensated dot product fell back to their f64 leading part: 53 correct bits instead
+/// of 106, and no event (the orthogonal-complement invariant then failed by 10¹⁹ times its
+/// rounding bound). Such a result is now NaN, reported as non-finite like a product below the
+/// range; with FMA the product does not overflow and the result must be accurate.
+///
+/// Hand answer: the exact value is the rational product of the two inputs; "accurate" is a
+/// relative error below 2⁻¹⁰⁰ (double-double's bound is a few units of 2⁻¹⁰⁶).
+#[test]
+fn issue_7_double_double_refuses_the_top_of_its_range() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Scalar;
+    let a = Dd::from_f64(5e300, ());
+    let b = Dd::from_f64(3.0 + 2f64.powi(-40), ());
+    let c = Dd::from_f64(2.5e-3, ());
+    let exact = a.to_rational().unwrap() * b.to_rational().unwrap();
+    let ok = |r: &Dd, what: &str| {
+        if r.is_finite() {
+            let err = (r.to_rational().unwrap() - &exact).abs() / &exact;
+            assert!(
+                err < rug::Rational::from((1, 1u128 << 100)),
+                "{what}: {r:?} has relative error {:e}, not refused",
+                err.to_f64()
+            );
+        }
+    };
+    let mut r = Dd::ZERO;
+    r.mul_add_assign(&a, &b);
+    ok(&r, "mul_add");
+    let mut r = Dd::ZERO;
+    r.set_dot([(&a, &b), (&c, &Dd::ZERO)]);
+    ok(&r, "set_dot");
+    let mut out = [Dd::ZERO; 4];
+    Dd::mat_vec(&mut out, &[a, b, a, b, a, b, a, b], &[b, Dd::ZERO]);
+    for o in &out {
+        ok(o, "mat_vec");
+    }
+    let mut out = [Dd::ZERO; 1];
+    Dd::mat_t_vec(&mut out, &[a, b], &[b, Dd::ZERO]);
+    ok(&out[0], "mat_t_vec");
+}
+
+/// The runner recorded a sample whose `ln L` was NaN (found by fuzzing `optimizers` once it
+/// covered double-double): GD from a start whose margin `z·w(0)` has a term below
+/// double-double's range (here `411/95000000 · 2⁻⁹⁶⁰ ≈ 2⁻⁹⁷⁸ < 2⁻⁹⁶⁹`) has a finite iterate
+/// but no representable margin. Samples are now recorded only with a defined `ln L`; the run
+/// stops with `NonFinite` at that step (t = 0 here), as the step itself would.
+///
+/// Hand answer: in MPFR the same run is fine (no range limit), so the status is `Completed`
+/// there and every recorded `ln L` is a number.
+#[test]
+fn issue_7_runner_records_no_nan_loss_in_double_double() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::objective::Objective;
+    use implicit_bias::optim::GradientDescent;
+    use implicit_bias::run::{run, RunOptions, Status};
+    use implicit_bias::scalar::Scalar;
+    use rug::{Float, Rational};
+    let data = parse_csv(b"x1,x2,x3,x4,y\n40850/31,-12/5,411/95000000,0,1\n", "t").unwrap();
+    let tiny = Rational::from(1) >> 960u32;
+    let w0 = [Rational::new(), Rational::new(), tiny, Rational::new()];
+    let opts = RunOptions {
+        steps: 3,
+        ..Default::default()
+    };
+    let obj = Objective::<Dd>::new(&data, Loss::Exponential, ());
+    let gd = GradientDescent::<Dd>::new(&Rational::from(1), ());
+    let start: Vec<Dd> = w0.iter().map(|q| Dd::from_rational(q, ())).collect();
+    let traj = run(&obj, &gd, start, &opts);
+    assert_eq!(traj.status, Status::NonFinite { at: 0 });
+    assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
+    let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
+    let gd = GradientDescent::<Float>::new(&Rational::from(1), 128);
+    let start: Vec<Float> = w0.iter().map(|q| Float::with_val(128, q)).collect();
+    let traj = run(&obj, &gd, start, &opts);
+    assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
+}
+
 /// `ibias oracle --norm l1` (and `linf`) never returned on this 7-point set (found by
 /// fuzzing `oracle_lp`): the floating-point LP solver that proposes a starting basis
 /// (microlp) cycled on entries spanning 19 orders of magnitude (1.8·10¹⁰ next to 10⁻⁹). The

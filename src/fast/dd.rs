@@ -154,6 +154,22 @@ fn consts() -> &'static Consts {
     })
 }
 
+/// The double-double `hi + lo` from an error-free sum whose leading part is `s`. A
+/// non-finite `hi` with a finite `s` means an error term overflowed: Dekker's splitting of a
+/// factor above about `2^996` (`2^27·x` overflows) yields NaN, and dropping the trailing part
+/// would round to f64 precision silently. The top of the range is refused (NaN) like the
+/// bottom; a non-finite `s` is a genuine overflow.
+#[inline(always)]
+fn settle(s: f64, hi: f64, lo: f64) -> Dd {
+    if hi.is_finite() {
+        Dd { hi, lo }
+    } else if s.is_finite() {
+        Dd::NAN
+    } else {
+        Dd { hi: s, lo: 0.0 }
+    }
+}
+
 /// `2^-110`: below it `ln(1 + f)` is `f` to double-double precision.
 const TINY_LN1P: f64 = 7.703_719_777_548_943e-34;
 
@@ -710,14 +726,7 @@ impl Dot2 {
             return Dd::NAN;
         }
         let (hi, lo) = fast_two_sum(self.sh, self.sl);
-        if hi.is_finite() {
-            Dd { hi, lo }
-        } else {
-            Dd {
-                hi: self.sh,
-                lo: 0.0,
-            }
-        }
+        settle(self.sh, hi, lo)
     }
 }
 
@@ -954,11 +963,7 @@ impl Scalar for Dd {
         }
         let (s, f) = two_sum(self.hi, p);
         let (hi, lo) = fast_two_sum(s, f + (self.lo + e));
-        *self = if hi.is_finite() {
-            Dd { hi, lo }
-        } else {
-            Dd { hi: s, lo: 0.0 }
-        };
+        *self = settle(s, hi, lo);
     }
     /// Compensated dot product (Ogita, Rump and Oishi's Dot2 on the exact leading products
     /// plus the double-double cross terms): absolute error at most about
