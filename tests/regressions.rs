@@ -513,7 +513,7 @@ fn lp_oracles_return_a_witness_within_60_s(text: &str) {
 /// `oracle_lp` timed out (> 30 s, fuzzing) on this 9-point set: microlp cycled in
 /// `restore_feasibility` although the entries span only 11 orders of magnitude (below the
 /// badly-scaled cut-off of the test above). microlp has no iteration limit; every float solve
-/// now runs under a wall-clock budget (`2 + 2·10⁻⁵·N·d` s), after which the proposal is
+/// now runs under a wall-clock budget (`0.05 + 2·10⁻⁵·N·d` s), after which the proposal is
 /// dropped and the exact simplex starts cold.
 ///
 /// Hand answer: rows 1 and 6 are the same point with opposite labels, so z1 + z6 = 0 and the
