@@ -124,6 +124,15 @@ pub fn render_table<S: Scalar>(rows: &[Row<S>], max_digits: usize) -> String {
 
 /// Aligns a grid of cells into columns (right-aligned, two spaces apart).
 pub fn align(cells: &[Vec<String>]) -> String {
+    align_cols(cells, true)
+}
+
+/// Aligns a grid of cells into left-aligned columns (text-heavy tables).
+pub fn align_left(cells: &[Vec<String>]) -> String {
+    align_cols(cells, false)
+}
+
+fn align_cols(cells: &[Vec<String>], right: bool) -> String {
     let ncol = cells.iter().map(Vec::len).max().unwrap_or(0);
     let mut width = vec![0; ncol];
     for row in cells {
@@ -136,7 +145,13 @@ pub fn align(cells: &[Vec<String>]) -> String {
         let line: Vec<String> = row
             .iter()
             .enumerate()
-            .map(|(j, c)| format!("{:>w$}", c, w = width[j]))
+            .map(|(j, c)| {
+                if right {
+                    format!("{:>w$}", c, w = width[j])
+                } else {
+                    format!("{:<w$}", c, w = width[j])
+                }
+            })
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');

@@ -464,6 +464,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let gd = GradientDescent::<Float>::new(&Rational::from(1), 128);
     let start: Vec<Float> = w0.iter().map(|q| Float::with_val(128, q)).collect();
     let traj = run(&obj, &gd, start, &opts);
+    assert_eq!(traj.status, Status::Completed);
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
 }
 

@@ -11,7 +11,7 @@ use super::predict::{Predicted, Prediction};
 use super::verdict::Status;
 use super::{Analysis, Checkpoint};
 use crate::data::format_rational;
-use crate::report::{align, trusted_digits};
+use crate::report::{align, align_left, trusted_digits};
 use crate::scalar::Scalar;
 use serde_json::{json, Value};
 
@@ -176,28 +176,6 @@ fn predictions_text<S: Scalar, T: Scalar>(
         ]);
     }
     out.push_str(&align_left(&cells));
-    out
-}
-
-/// Left-aligned columns (for text-heavy tables).
-fn align_left(cells: &[Vec<String>]) -> String {
-    let ncol = cells.iter().map(Vec::len).max().unwrap_or(0);
-    let mut width = vec![0; ncol];
-    for row in cells {
-        for (j, c) in row.iter().enumerate() {
-            width[j] = width[j].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for row in cells {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(j, c)| format!("{:<w$}", c, w = width[j]))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
-    }
     out
 }
 
