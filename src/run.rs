@@ -45,6 +45,13 @@ impl Status {
             ),
         }
     }
+    /// The status of a run stopped at step `at` by the step event `e`.
+    pub fn of_event(e: Event, at: u64) -> Status {
+        match e {
+            Event::Underflow { point } => Status::Underflow { at, point },
+            Event::NonFinite => Status::NonFinite { at },
+        }
+    }
     /// Machine name for JSON: `completed`, `underflow`, `non_finite`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -184,10 +191,7 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
     'outer: for &cp in cps {
         while st.t < cp {
             if let Err(e) = opt.step(obj, st) {
-                status = match e {
-                    Event::Underflow { point } => Status::Underflow { at: st.t, point },
-                    Event::NonFinite => Status::NonFinite { at: st.t },
-                };
+                status = Status::of_event(e, st.t);
                 break 'outer;
             }
             if st.t & 0xfff == 0 {
@@ -199,10 +203,15 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
             break;
         }
         // A finite iterate whose ln L is NaN (double-double: a margin's product below its
-        // range) is not recorded either; the next step would stop on the same margins.
+        // range) is not recorded either, and the run stops there. Its status is the event
+        // the step from this iterate reports (an underflow names its point in the order the
+        // step meets them), tried on a copy; `NonFinite` if that step would succeed.
         let ln_loss = obj.ln_loss(&st.w);
         if ln_loss.partial_cmp_s(&ln_loss).is_none() {
-            status = Status::NonFinite { at: st.t };
+            status = match opt.step(obj, &mut st.clone()) {
+                Err(e) => Status::of_event(e, st.t),
+                Ok(()) => Status::NonFinite { at: st.t },
+            };
             break;
         }
         samples.push(Sample {

@@ -468,6 +468,50 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
 }
 
+/// The runner stopped a double-double run at a checkpoint whose ln L is NaN with
+/// `NonFinite`, where the step from that iterate reports an underflow (found by fuzzing
+/// `gd_step`, input `fuzz/corpus/gd_step/dd-runner-status-at-a-nan-checkpoint`). The status
+/// is now the event of the step from that iterate.
+///
+/// Hand answer: the five copies of point 1 have z = −x = (107/9·10⁻¹¹, 1070/9, −353/38, 0,
+/// 11/2), margin 33/2 − 353/76 ≈ 11.86 at w(0) = (0, 0, 1/2, 0, 3). With η = 10⁶ the first
+/// step moves w by about η·(5/6)·e^(−11.86)·z ≈ 5.9·z, so point 1's margin at t = 1 is about
+/// 5.9·‖z‖² ≈ 8·10⁴, and e^(−8·10⁴) is far below double-double's range (2^−969): the step
+/// from t = 1 reports that point 1's weight underflows (points are met in order).
+#[test]
+fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::loss::Loss;
+    use implicit_bias::objective::Objective;
+    use implicit_bias::optim::{GradientDescent, Optimizer, State};
+    use implicit_bias::run::{run, RunOptions, Status};
+    use implicit_bias::scalar::Scalar;
+    use rug::Rational;
+    let a = "-107/900000000000,-1070/9,353/38,0,-11/2,-1\n";
+    let b = "0,-107/900000000000,-34700/27,-321/1000000000000,-499/1350000000000,-1\n";
+    let text = format!("x1,x2,x3,x4,x5,y\n{a}{b}{a}{a}{a}{a}");
+    let data = parse_csv(text.as_bytes(), "t").unwrap();
+    let obj = Objective::<Dd>::new(&data, Loss::Exponential, ());
+    let gd = GradientDescent::<Dd>::incremental(&Rational::from(1_000_000), ()).with_resync(1);
+    let w0: Vec<Dd> = [0, 0, 1, 0, 6]
+        .iter()
+        .map(|k| Dd::from_rational(&Rational::from((*k, 2)), ()))
+        .collect();
+    let opts = RunOptions {
+        steps: 141,
+        base: 8,
+        ..Default::default()
+    };
+    let traj = run(&obj, &gd, w0.clone(), &opts);
+    assert_eq!(traj.status, Status::Underflow { at: 1, point: 0 });
+    // The same status stepping by hand.
+    let mut st = State::new(&obj, w0, 0);
+    gd.init(&obj, &mut st);
+    assert!(gd.step(&obj, &mut st).is_ok());
+    let e = gd.step(&obj, &mut st).unwrap_err();
+    assert_eq!(Status::of_event(e, st.t), traj.status);
+}
+
 /// `ibias oracle --norm l1` (and `linf`) never returned on this 7-point set (found by
 /// fuzzing `oracle_lp`): the floating-point LP solver that proposes a starting basis
 /// (microlp) cycled on entries spanning 19 orders of magnitude (1.8·10¹⁰ next to 10⁻⁹). The

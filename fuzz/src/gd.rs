@@ -21,7 +21,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::{Event, Objective};
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
 use implicit_bias::report;
-use implicit_bias::run::{run, RunOptions, Status};
+use implicit_bias::run::{checkpoints, run, RunOptions, Status};
 use implicit_bias::scalar::{Precision, Scalar};
 use implicit_bias::stepsize::check_step;
 use rug::{Float, Rational};
@@ -230,10 +230,24 @@ impl Case {
         let mut orth_w: Option<Vec<S>> = None; // last iterate the ⟂ invariant applies to
         let mut nonfinite_at: Option<u64> = None;
         let mut expected = Status::Completed;
+        // The runner stops at the first checkpoint whose iterate is finite but has a NaN
+        // ln L (double-double range), with the status of the step from that iterate, or
+        // `NonFinite` there if that step succeeds.
+        let cps = checkpoints(self.steps, self.base());
+        let lnl_nan = |w: &[S]| {
+            let l = obj.ln_loss(w);
+            w.iter().all(S::is_finite) && l.partial_cmp_s(&l).is_none()
+        };
+        let mut runner_stop: Option<Status> = None;
         for t in 0..self.steps {
             let before = st.w.clone();
+            let nan_checkpoint =
+                runner_stop.is_none() && cps.binary_search(&t).is_ok() && lnl_nan(&before);
             match gd.step(&obj, &mut st) {
                 Ok(()) => {
+                    if nan_checkpoint {
+                        runner_stop = Some(Status::NonFinite { at: t });
+                    }
                     assert!(
                         nonfinite_at.is_none(),
                         "a step from a non-finite iterate returned Ok"
@@ -374,15 +388,21 @@ impl Case {
                 );
             }
         }
-        // The runner does not record a finite iterate whose ln L is NaN (a margin below
-        // double-double's range): at the last step, where stepping has nothing left to fail.
-        if expected == Status::Completed {
-            let l = obj.ln_loss(&st.w);
-            if l.partial_cmp_s(&l).is_none() {
-                expected = Status::NonFinite { at: st.t };
-            }
+        // The same rule at the last checkpoint, `steps`: stepping has no step left there, so
+        // the step from it is tried on a copy.
+        if runner_stop.is_none() && expected == Status::Completed && lnl_nan(&st.w) {
+            runner_stop = Some(match gd.step(&obj, &mut st.clone()) {
+                Err(e) => Status::of_event(e, st.t),
+                Ok(()) => Status::NonFinite { at: st.t },
+            });
         }
+        let expected = runner_stop.unwrap_or(expected);
         self.check_runner(&obj, &gd, w0, &st, expected);
+    }
+
+    /// The runner's checkpoint base, from the step count.
+    fn base(&self) -> u64 {
+        2 + self.steps % 9
     }
 
     /// `run` must reproduce the hand-stepped trajectory and report the same status; the
@@ -397,7 +417,7 @@ impl Case {
     ) {
         let opts = RunOptions {
             steps: self.steps,
-            base: 2 + self.steps % 9,
+            base: self.base(),
             progress: false,
             seed: 0,
         };
