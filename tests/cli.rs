@@ -206,6 +206,33 @@ fn demo_prints_the_table() {
     );
 }
 
+/// Adam in double-double on the three-answer set leaves the range at t = 6375 (its margins
+/// grow linearly, docs/optimizers.md): the table shows `-` for its undefined direction and
+/// angles, never `NaN`, and the note says the secant's T′ = 10⁴ was not reached.
+#[test]
+fn compare_prints_no_nan_for_a_run_that_left_the_range() {
+    let o = ibias(&[
+        "compare",
+        "--data",
+        "tests/data/three_answers.csv",
+        "--optimizers",
+        "gd,adam",
+        "--precision",
+        "dd",
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.code() == Some(0), "{}", stderr(&o));
+    assert!(!out.contains("NaN"), "{out}");
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("adam "))
+        .unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[1], "non_finite", "{row}");
+    assert_eq!(&cells[2..5], ["-", "-", "-"], "{row}");
+    assert!(out.contains("T' = 10000 (not reached)"), "{out}");
+}
+
 /// `--precision dd` (double-double, docs/speed.md) against MPFR at 256 bits on the same run:
 /// every number the dd run prints agrees with the 256-bit run to within one unit of its
 /// last printed digit (the digits `report::trusted_digits` grants dd at that step, from its

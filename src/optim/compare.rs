@@ -402,6 +402,16 @@ fn num(x: f64, digits: usize) -> String {
     }
 }
 
+/// An angle in degrees to two decimals; `-` when undefined (a run stopped at a non-finite
+/// iterate has no direction).
+fn degrees(x: f64) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        format!("{x:.2}")
+    }
+}
+
 /// The comparison as text: a header with the exact answers, the table, and one note per row.
 pub fn render_text(answers: &Answers, rows: &[Row]) -> String {
     let mut out = String::from(
@@ -440,10 +450,14 @@ pub fn render_text(answers: &Answers, rows: &[Row]) -> String {
         cells.push(vec![
             r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
             r.status.code().to_string(),
-            vec_text(&r.direction, 4),
-            format!("{:.2}", r.angles[0]),
-            format!("{:.2}", r.angles[1]),
-            format!("{:.2}", r.angles[2]),
+            if r.direction.iter().all(|x| x.is_finite()) {
+                vec_text(&r.direction, 4)
+            } else {
+                "-".into()
+            },
+            degrees(r.angles[0]),
+            degrees(r.angles[1]),
+            degrees(r.angles[2]),
             num(r.margins[0], 4),
             num(r.margins[1], 4),
             num(r.margins[2], 4),
@@ -456,11 +470,16 @@ pub fn render_text(answers: &Answers, rows: &[Row]) -> String {
     out.push_str("notes:\n");
     for r in rows {
         out.push_str(&format!(
-            "  {}: {}; T = {}, T' = {}. {}.",
+            "  {}: {}; T = {}, T' = {}{}. {}.",
             r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
             r.spec.describe(),
             r.steps,
             r.t_prev,
+            if r.t_prev > r.steps {
+                " (not reached)"
+            } else {
+                ""
+            },
             r.detail
         ));
         if let Some(w) = &r.weighted {
