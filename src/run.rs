@@ -132,8 +132,9 @@ impl Default for RunOptions {
 
 /// Runs `opt` from `w0` and records samples at the checkpoints.
 ///
-/// The run stops at the first step event (the status names it, the state stays at the last
-/// good iterate), at a checkpoint whose iterate is not finite (`NonFinite`), or at a
+/// The run stops at the first step event (the status names it; the failed step changes
+/// nothing, so a step that produced a non-finite iterate is reported by the next one), at a
+/// checkpoint whose iterate is not finite (`NonFinite`), or at a
 /// checkpoint whose `ln L` is NaN (double-double out of range: not recorded; the status is
 /// the event of the step from that iterate, `NonFinite` if that step would succeed).
 pub fn run<S: Scalar, O: Optimizer<S> + ?Sized>(
