@@ -474,10 +474,12 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
 /// is now the event of the step from that iterate.
 ///
 /// Hand answer: the five copies of point 1 have z = −x = (107/9·10⁻¹¹, 1070/9, −353/38, 0,
-/// 11/2), margin 33/2 − 353/76 ≈ 11.86 at w(0) = (0, 0, 1/2, 0, 3). With η = 10⁶ the first
-/// step moves w by about η·(5/6)·e^(−11.86)·z ≈ 5.9·z, so point 1's margin at t = 1 is about
-/// 5.9·‖z‖² ≈ 8·10⁴, and e^(−8·10⁴) is far below double-double's range (2^−969): the step
-/// from t = 1 reports that point 1's weight underflows (points are met in order).
+/// 11/2), margin 33/2 − 353/76 ≈ 11.86 at w(0) = (0, 0, 1/2, 0, 3); point 2's margin is
+/// about 642.6, its weight negligible. With η = 10⁶ and the summed loss the first step moves
+/// w by about η·5·e^(−11.86)·z ≈ 35.5·z, so point 1's margin at t = 1 is about
+/// 35.5·‖z‖² ≈ 5·10⁵ (‖z‖² ≈ 14251), and e^(−5·10⁵) is far below double-double's range
+/// (2^−969): the step from t = 1 reports that point 1's weight underflows (points are met
+/// in order).
 #[test]
 fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
     use implicit_bias::fast::Dd;
@@ -508,6 +510,12 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
     let mut st = State::new(&obj, w0, 0);
     gd.init(&obj, &mut st);
     assert!(gd.step(&obj, &mut st).is_ok());
+    let z = [107e-11 / 9.0, 1070.0 / 9.0, -353.0 / 38.0, 0.0, 5.5];
+    let margin: f64 = z.iter().zip(&st.w).map(|(a, b)| a * b.to_f64()).sum();
+    assert!(
+        (4.5e5..5.5e5).contains(&margin),
+        "margin at t = 1: {margin}"
+    );
     let e = gd.step(&obj, &mut st).unwrap_err();
     assert_eq!(Status::of_event(e, st.t), traj.status);
 }
