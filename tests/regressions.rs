@@ -434,7 +434,8 @@ fn issue_7_double_double_refuses_the_top_of_its_range() {
 /// covered double-double): GD from a start whose margin `z·w(0)` has a term below
 /// double-double's range (here `411/95000000 · 2⁻⁹⁶⁰ ≈ 2⁻⁹⁷⁸ < 2⁻⁹⁶⁹`) has a finite iterate
 /// but no representable margin. Samples are now recorded only with a defined `ln L`; the run
-/// stops with `NonFinite` at that step (t = 0 here), as the step itself would.
+/// stops at that checkpoint (t = 0 here) with the status of the step from it, which meets
+/// the same NaN margin and reports `NonFinite`.
 ///
 /// Hand answer: in MPFR the same run is fine (no range limit), so the status is `Completed`
 /// there and every recorded `ln L` is a number.
@@ -442,8 +443,8 @@ fn issue_7_double_double_refuses_the_top_of_its_range() {
 fn issue_7_runner_records_no_nan_loss_in_double_double() {
     use implicit_bias::fast::Dd;
     use implicit_bias::loss::Loss;
-    use implicit_bias::objective::Objective;
-    use implicit_bias::optim::GradientDescent;
+    use implicit_bias::objective::{Event, Objective};
+    use implicit_bias::optim::{GradientDescent, Optimizer, State};
     use implicit_bias::run::{run, RunOptions, Status};
     use implicit_bias::scalar::Scalar;
     use rug::{Float, Rational};
@@ -457,9 +458,12 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let obj = Objective::<Dd>::new(&data, Loss::Exponential, ());
     let gd = GradientDescent::<Dd>::new(&Rational::from(1), ());
     let start: Vec<Dd> = w0.iter().map(|q| Dd::from_rational(q, ())).collect();
-    let traj = run(&obj, &gd, start, &opts);
+    let traj = run(&obj, &gd, start.clone(), &opts);
     assert_eq!(traj.status, Status::NonFinite { at: 0 });
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
+    let mut st = State::new(&obj, start, 0);
+    gd.init(&obj, &mut st);
+    assert_eq!(gd.step(&obj, &mut st), Err(Event::NonFinite));
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
     let gd = GradientDescent::<Float>::new(&Rational::from(1), 128);
     let start: Vec<Float> = w0.iter().map(|q| Float::with_val(128, q)).collect();
