@@ -87,6 +87,12 @@ pub struct RunArgs {
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
+    /// NAME=VALUE with NAME one of w_tilde, alpha, C_L, C_norm, C_dir, C_gamma, C_share,
+    /// C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.
+    /// --conjecture w_tilde=0.5,-1/3). GD only.
+    #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
+    pub conjecture: Vec<String>,
 }
 
 /// Hyper-parameters of the optimizers (exact numbers); each applies only to the optimizers

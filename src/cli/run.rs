@@ -15,7 +15,7 @@ use implicit_bias::report;
 use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, Trajectory, MAX_STEPS};
 use implicit_bias::scalar::{Precision, Scalar};
 use implicit_bias::stepsize::check_step;
-use implicit_bias::theory::{self, render};
+use implicit_bias::theory::{self, render, Conjecture, Judgement};
 use implicit_bias::Error;
 use rug::{Float, Rational};
 use serde_json::json;
@@ -37,6 +37,8 @@ pub struct Spec {
     pub optimizer: OptimizerSpec,
     /// Seed of stochastic optimizers.
     pub seed: u64,
+    /// Predictions replaced by the user's values (`--conjecture`).
+    pub conjectures: Vec<Conjecture>,
 }
 
 pub(super) fn load(path: &Path) -> Result<Dataset, Error> {
@@ -91,6 +93,19 @@ impl Spec {
         let loss = Loss::parse(&a.loss)?;
         let lr = parse_lr(&a.lr)?;
         let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, &lr)?;
+        // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
+        let lr = optimizer.lr.clone().unwrap_or(lr);
+        let conjectures = a
+            .conjecture
+            .iter()
+            .map(|c| Conjecture::parse(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !conjectures.is_empty() && optimizer.kind != Kind::Gd {
+            return Err(Error::param(
+                "conjecture",
+                "the theory checks (and so conjectures) are for plain GD (--optimizer gd)",
+            ));
+        }
         let steps = parse_steps(&a.steps)?;
         let precision = Precision::parse(&a.precision)?;
         let init = match &a.init {
@@ -128,7 +143,7 @@ impl Spec {
             data,
             data_name: a.data.display().to_string(),
             loss,
-            lr,
+            lr: lr.clone(),
             steps,
             precision,
             init,
@@ -136,19 +151,24 @@ impl Spec {
             json: a.json,
             seed: a.hyper.seed,
             command: format!(
-                "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}",
+                "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
                 a.data.display(),
                 super::compare::optimizer_flag(&optimizer, a.hyper.seed),
                 a.loss,
-                a.lr,
+                format_rational(&lr),
                 a.steps,
                 a.precision,
                 a.init
                     .as_ref()
                     .map(|s| format!(" --init {s}"))
                     .unwrap_or_default(),
-                if a.bias { " --bias" } else { "" }
+                if a.bias { " --bias" } else { "" },
+                conjectures
+                    .iter()
+                    .map(|c| format!(" --conjecture {}", c.to_arg()))
+                    .collect::<String>()
             ),
+            conjectures,
             optimizer,
         })
     }
@@ -168,12 +188,19 @@ pub fn execute(spec: &Spec) -> CliResult {
     if let Some(w) = check_step(&spec.data, spec.loss, &spec.lr, &w0f).filter(|_| gd_family) {
         super::diagnostic(&format!("ibias: warning: {w}"));
     }
-    // the theory checks of shared/theory.md §2 are stated for plain GD
+    // the theory checks of docs/theory/sections.md §2 are stated for plain GD
     let mm = if spec.optimizer.kind == Kind::Gd {
         max_margin(&spec.data)?
     } else {
         None
     };
+    // conjectures are checked against the data before the run, so a bad one costs nothing
+    if let (Some(mm), false) = (&mm, spec.conjectures.is_empty()) {
+        let mut p = theory::predict::<Float>(&spec.data, mm, spec.loss, &spec.lr, &spec.init, 64)?;
+        for c in &spec.conjectures {
+            p.conjecture(c)?;
+        }
+    }
     match spec.precision {
         Precision::F64 => go::<f64>(spec, (), mm.as_ref()),
         Precision::Bits(b) => go::<Float>(spec, b, mm.as_ref()),
@@ -210,15 +237,29 @@ fn max_margin(data: &Dataset) -> Result<Option<MaxMargin>, Failure> {
 }
 
 /// Predictions, diagnostics and verdicts of a GD run with step `eta` (theory §2), as text,
-/// JSON, and whether every checked claim holds.
+/// JSON, and what the run established.
 fn theory_report<S: Scalar>(
     spec: &Spec,
     mm: &MaxMargin,
     eta: &Rational,
     traj: &Trajectory<S>,
     ctx: S::Ctx,
-) -> Result<(String, serde_json::Value, bool), Failure> {
-    let a = theory::analyze(&spec.data, mm, spec.loss, eta, &spec.init, traj, ctx)?;
+) -> Result<(String, serde_json::Value, Judgement), Failure> {
+    let a = theory::analyze_with(
+        &spec.data,
+        mm,
+        spec.loss,
+        eta,
+        &spec.init,
+        traj,
+        ctx,
+        &spec.conjectures,
+    )?;
+    let stopped = match traj.status {
+        implicit_bias::run::Status::Completed => None,
+        s => Some(s.describe()),
+    };
+    let judgement = a.assessment.judgement(stopped.as_deref());
     // the constants again at 32 more bits: print only the digits both agree on
     let reference = theory::predict::<Float>(
         &spec.data,
@@ -228,11 +269,19 @@ fn theory_report<S: Scalar>(
         &spec.init,
         S::bits(ctx) + 32,
     )?;
-    Ok((
-        render::render_all(&a, render::Guard::Trusted, spec.base, Some(&reference)),
-        render::analysis_json(&a),
-        a.assessment.all_hold(),
-    ))
+    let mut text = render::render_all(&a, render::Guard::Trusted, spec.base, Some(&reference));
+    text.push_str(&render::render_summary(&a, &judgement));
+    let mut json = render::analysis_json(&a);
+    json["judgement"] = match &judgement {
+        Judgement::Holds => "holds".into(),
+        Judgement::Fails(_) => "fails".into(),
+        Judgement::Inconclusive(_) => "inconclusive".into(),
+    };
+    json["inconclusive"] = match &judgement {
+        Judgement::Inconclusive(why) => why.clone().into(),
+        _ => serde_json::Value::Null,
+    };
+    Ok((text, json, judgement))
 }
 
 fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult {
@@ -263,9 +312,15 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult 
         }
         None => None,
     };
+    // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
+    // checks (another optimizer) is judged by its status alone
     let code = match &theory {
-        Some((_, _, false)) => 1,
-        _ => 0,
+        Some((_, _, j)) => j.exit_code(),
+        None if spec.optimizer.kind == Kind::Gd => 3,
+        None => match traj.status {
+            implicit_bias::run::Status::Completed => 0,
+            _ => 3,
+        },
     };
     let secs = traj.elapsed.as_secs_f64();
     let rate = if secs > 0.0 {
@@ -366,6 +421,7 @@ pub fn demo() -> CliResult {
         command: "ibias demo".into(),
         optimizer,
         seed: 0,
+        conjectures: Vec::new(),
     };
     if spec.data.is_empty() {
         return Err(Failure {

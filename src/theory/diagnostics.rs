@@ -25,10 +25,14 @@ pub struct Checkpoint<S: Scalar> {
     pub gap: Option<S>,
     /// `t·L(w(t))/C_L` (§2.2).
     pub t_loss_ratio: Option<S>,
+    /// `t·L(w(t))` (§2.2), from `t = 1` on.
+    pub t_loss: Option<S>,
     /// `ρ(t) = w(t) − ŵ ln t` (§0), from `t = 1` on.
     pub rho: Option<Vec<S>>,
     /// `‖ρ(t)‖`.
     pub rho_norm: Option<S>,
+    /// The quantity whose limit is `w̃`: `ρ(t)` under the span condition, else `P1 ρ(t)`.
+    pub rho_limit: Option<Vec<S>>,
     /// `‖ρ(t) − w̃‖` (§1.3, §2.7); without the span condition `‖P1 ρ(t) − P1 w̃‖`.
     pub rho_err: Option<S>,
     /// The vector whose norm is `rho_err`.
@@ -52,6 +56,8 @@ pub struct Checkpoint<S: Scalar> {
     /// Dual recovery, per point (§2.3): `ηt(−ℓ′(z_nᵀw))/α_n` for `n ∈ S` with `α_n > 0`,
     /// `ηt(−ℓ′(z_nᵀw))` for every other point.
     pub dual: Vec<S>,
+    /// `ηt(−ℓ′(z_nᵀw(t)))` for every point (§2.3): its limit on S is `α_n`.
+    pub eta_t_weights: Vec<S>,
     /// `max |ratio − 1|` over support vectors with `α_n > 0`.
     pub dual_dev: Option<S>,
     /// Largest `ηt(−ℓ′)` over zero-`α` margin points (degenerate data, §2.11).
@@ -162,11 +168,12 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let min_on_support = pred.in_support[min_idx];
 
     let c_l = pred.c_l.value(ctx).unwrap_or_else(|| one.clone());
-    let t_loss_ratio = (t >= 1).then(|| {
+    let t_loss = (t >= 1).then(|| {
         let mut v = ln_t0.clone();
         v.add_assign(&ln_loss);
-        v.exp().div(&c_l)
+        v.exp()
     });
+    let t_loss_ratio = t_loss.clone().map(|v| v.div(&c_l));
 
     // ρ and its comparisons
     let rho: Option<Vec<S>> = (t >= 1).then(|| {
@@ -184,6 +191,13 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         _ => None,
     };
     let rho_err = rho_diff.as_ref().map(|v| linalg::norm(v, ctx));
+    let rho_limit = rho.as_ref().map(|r| {
+        if pred.spans {
+            r.clone()
+        } else {
+            linalg::project(&pred.span_basis, r, ctx)
+        }
+    });
     let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
         (Some(r), Some(_)) => {
             let lim = pred.w_tilde.as_ref().or(pred.w_tilde_span.as_ref());
@@ -224,9 +238,10 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     // dual recovery
     let eta_t = eta.clone().mul(&t_s);
     let zero_alpha = |i: usize| pred.alpha[i].is_zero();
+    let eta_t_weights: Vec<S> = weights.iter().map(|w| eta_t.clone().mul(w)).collect();
     let dual: Vec<S> = (0..n)
         .map(|i| {
-            let v = eta_t.clone().mul(&weights[i]);
+            let v = eta_t_weights[i].clone();
             if pred.in_support[i] && !zero_alpha(i) {
                 v.div(&pred.alpha[i])
             } else {
@@ -421,8 +436,10 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         angle,
         gap,
         t_loss_ratio,
+        t_loss,
         rho,
         rho_norm,
+        rho_limit,
         rho_err,
         rho_diff,
         sv_residual,
@@ -432,6 +449,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         refined_dir_diff,
         gap_pred,
         dual,
+        eta_t_weights,
         dual_dev,
         dual_zero,
         dual_off,

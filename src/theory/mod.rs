@@ -1,6 +1,6 @@
 //! The theory checks: predictions, per-checkpoint diagnostics, rate fits and verdicts for
-//! gradient descent on separable data, each citing the section of shared/theory.md (the
-//! formula contract) it implements.
+//! gradient descent on separable data, each citing the section of docs/theory/sections.md
+//! (the formula reference) it implements.
 //!
 //! * [`mod@predict`]: from the exact max-margin solution, `η` and `w(0)`: the dual vector GD
 //!   selects (§2.1), `w̃` (§1.3, §2.1), `C_L` (§2.2), `C_norm` (§2.4), `C_dir` (§2.5), `C_γ`
@@ -37,15 +37,18 @@
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
 
+pub mod conjecture;
 pub mod diagnostics;
+pub mod extrapolate;
 pub(crate) mod linalg;
 pub mod predict;
 pub mod render;
 pub mod verdict;
 
+pub use conjecture::Conjecture;
 pub use diagnostics::{diagnose, diagnose_all, Checkpoint};
 pub use predict::{predict, Predicted, Prediction, Regime};
-pub use verdict::{assess, Assessment, Fit, Status, Verdict};
+pub use verdict::{assess, Assessment, Claim, Counts, Fit, Judgement, Status, Verdict, CLAIMS};
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -79,7 +82,30 @@ pub fn analyze<S: Scalar>(
     traj: &Trajectory<S>,
     ctx: S::Ctx,
 ) -> Result<Analysis<S>> {
-    let prediction = predict::predict(data, mm, loss, eta, w0, ctx)?;
+    analyze_with(data, mm, loss, eta, w0, traj, ctx, &[])
+}
+
+/// [`analyze`] with the named predictions replaced by the user's conjectures
+/// ([`conjecture`]): the diagnostics and verdicts then judge the user's values.
+///
+/// # Errors
+/// As [`predict::predict`], and [`Prediction::conjecture`] for a conjecture that does not
+/// fit the data.
+#[allow(clippy::too_many_arguments)]
+pub fn analyze_with<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    loss: Loss,
+    eta: &Rational,
+    w0: &[Rational],
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+    conjectures: &[Conjecture],
+) -> Result<Analysis<S>> {
+    let mut prediction = predict::predict(data, mm, loss, eta, w0, ctx)?;
+    for c in conjectures {
+        prediction.conjecture(c)?;
+    }
     let checkpoints = diagnose_all(&prediction, traj);
     let assessment = assess(&prediction, &checkpoints);
     Ok(Analysis {

@@ -175,6 +175,9 @@ pub struct Prediction<S: Scalar> {
     pub exponents: Vec<S>,
     /// The same plus `θ_k − θ` (next margin levels), for the non-SV share ratio (§2.8).
     pub exponents_share: Vec<S>,
+    /// The names of the predictions replaced by the user's conjectures
+    /// ([`super::conjecture`]), in the order given.
+    pub user: Vec<&'static str>,
 }
 
 const WHY_DEGENERATE: &str = "none: degenerate data have no w~ (§2.11)";
@@ -567,6 +570,7 @@ pub fn predict<S: Scalar>(
         share_grad,
         exponents,
         exponents_share,
+        user: Vec::new(),
     })
 }
 

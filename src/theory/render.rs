@@ -8,7 +8,7 @@
 //! agrees (rounding noise, e.g. a predicted 0) is shown as `~` and its order of magnitude.
 
 use super::predict::{Predicted, Prediction};
-use super::verdict::Status;
+use super::verdict::Judgement;
 use super::{Analysis, Checkpoint};
 use crate::data::format_rational;
 use crate::report::{align, align_left, trusted_digits};
@@ -249,8 +249,10 @@ pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base:
     align(&cells)
 }
 
-/// The verdict table: one claim per line with its section, measured and predicted values,
-/// the bounded deviation and its derived tolerance.
+/// The verdict table: one claim per line with its section, the witness's estimate, the
+/// prediction (`(user)`: a conjecture), the bounded deviation, its tolerance and the
+/// resolution; then how each tolerance was derived (or why a claim was not judged), and for
+/// vector claims the estimated and predicted limits.
 pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
     let bits = S::accuracy_bits(a.prediction.ctx);
     let mut cells = vec![vec![
@@ -261,6 +263,7 @@ pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> Strin
         "predicted".into(),
         "|dev|".into(),
         "tolerance".into(),
+        "resolution".into(),
         "claim".into(),
     ]];
     let mut notes = String::new();
@@ -272,21 +275,55 @@ pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> Strin
         let dg = trusted_digits(bits, v.t).min(TABLE_DIGITS);
         let pair =
             |f: fn(&super::Verdict<S>) -> Option<&S>, digits: usize| cell(f(v), tw.map(f), digits);
+        let mut predicted = pair(|x| x.predicted.as_ref(), dg);
+        if v.user {
+            predicted.push_str(" (user)");
+        }
         cells.push(vec![
             v.status.label().to_string(),
             v.section.to_string(),
             v.t.to_string(),
             pair(|x| x.measured.as_ref(), dg),
-            pair(|x| x.predicted.as_ref(), dg),
+            predicted,
             pair(|x| x.deviation.as_ref(), TOL_DIGITS),
             pair(|x| x.tolerance.as_ref(), TOL_DIGITS),
+            pair(|x| x.resolution.as_ref(), TOL_DIGITS),
             v.claim.to_string(),
         ]);
         notes.push_str(&format!("#   {}: {}\n", v.id, v.basis));
+        if let (Some(l), Some(e)) = (&v.limit, &v.expected) {
+            let vec = |x: &[S]| {
+                x.iter()
+                    .map(|c| c.to_decimal(dg))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            notes.push_str(&format!(
+                "#     estimated limit ({}), predicted{} ({})\n",
+                vec(l),
+                if v.user { " (user)" } else { "" },
+                vec(e)
+            ));
+        }
     }
     let mut out = align_left(&cells);
-    out.push_str("# tolerances:\n");
+    out.push_str("# how each tolerance is derived (resolution = |dev| + tolerance: any prediction farther than that is rejected; weak = resolution above 10 % of the scale):\n");
     out.push_str(&notes);
+    out
+}
+
+/// The closing lines of `ibias run`: the counts and what the run established.
+pub fn render_summary<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> String {
+    let c = a.assessment.counts();
+    let mut out = format!(
+        "# verdicts: {} PASS, {} weak, {} FAIL, {} n/a\n",
+        c.pass, c.weak, c.fail, c.not_judged
+    );
+    out.push_str(&match judgement {
+        Judgement::Holds => "# all checked claims hold\n".to_string(),
+        Judgement::Fails(n) => format!("# {n} checked claim(s) FAILED\n"),
+        Judgement::Inconclusive(why) => format!("# inconclusive: {why}\n"),
+    });
     out
 }
 
@@ -325,28 +362,17 @@ pub fn render_all<S: Scalar>(
     reference: Option<&Prediction<rug::Float>>,
 ) -> String {
     let mut out = String::new();
-    out.push_str("\n# predicted constants (shared/theory.md §2)\n");
+    out.push_str("\n# predicted constants (docs/theory/sections.md §2)\n");
     match (guard, reference) {
         (Guard::Trusted, Some(r)) => out.push_str(&render_predictions_against(a, r)),
         _ => out.push_str(&render_predictions(a, guard)),
     }
     out.push_str("\n# diagnostics against the oracle and the predictions\n");
     out.push_str(&render_diagnostics(a, guard, base));
-    out.push_str("\n# rate fits\n");
+    out.push_str("\n# rate fits (reported, not asserted)\n");
     out.push_str(&render_fits(a, guard));
     out.push_str("\n# verdicts\n");
     out.push_str(&render_verdicts(a, guard));
-    let fails = a
-        .assessment
-        .verdicts
-        .iter()
-        .filter(|v| v.status == Status::Fail)
-        .count();
-    out.push_str(&if fails == 0 {
-        "# all checked claims hold\n".to_string()
-    } else {
-        format!("# {fails} checked claim(s) FAILED\n")
-    });
     out
 }
 
@@ -426,6 +452,13 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
                 "predicted": jnum(v.predicted.as_ref(), dg),
                 "deviation": jnum(v.deviation.as_ref(), TOL_DIGITS),
                 "tolerance": jnum(v.tolerance.as_ref(), TOL_DIGITS),
+                "resolution": jnum(v.resolution.as_ref(), TOL_DIGITS),
+                "scale": jnum(v.scale.as_ref(), TOL_DIGITS),
+                "core": v.core,
+                "user": v.user,
+                "witness": super::verdict::claim(v.id).witness.name(),
+                "limit": v.limit.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
+                "expected": v.expected.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
                 "basis": v.basis,
             })
         })
@@ -449,5 +482,12 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
         "verdicts": verdicts,
         "fits": fits,
         "all_hold": a.assessment.all_hold(),
+        "counts": {
+            "pass": a.assessment.counts().pass,
+            "weak": a.assessment.counts().weak,
+            "fail": a.assessment.counts().fail,
+            "n/a": a.assessment.counts().not_judged,
+        },
+        "user_predictions": p.user,
     })
 }

@@ -1,17 +1,25 @@
-//! Rate fits and verdicts: each claim of theory §2 evaluated on a trajectory with a
-//! tolerance derived from its predicted rate and from the precision (docs/theory/verdicts.md).
+//! Verdicts: each claim of theory §2 (docs/theory/sections.md) judged on a trajectory
+//! against a witness that does not know the prediction (docs/theory/verdicts.md).
 //!
-//! **Rate envelopes** ([`envelope`]). A claim `e(t) = O(t^{−κ})` is checked at the last
-//! checkpoint `T` from the checkpoints of the second half of the run in log-time, after the
-//! start of the linearized regime of §2.7: one-term (`e(t)(t/T)^κ`) and two-term
-//! (`t^{−κ} ln t, t^{−κ}` and `t^{−κ}, t^{−κ₂}`, the exponents of the linearized dynamics)
-//! extrapolations, each allowed one factor `ln T/ln t` (the log factors §2.7 admits), plus the
-//! rounding floor of the trajectory (docs/theory/precision.md). No other constant enters.
+//! * **Limits** (`t·L → C_L`, dual recovery, `ρ(t) → w̃`, the non-SV shares): the limit is
+//!   extrapolated from the trajectory with the predicted rate exponents
+//!   ([`super::extrapolate`]), with an error bar from the extrapolation's consistency across
+//!   two windows; the verdict compares the predicted limit with that estimate.
+//! * **Derived constants** (`C_dir`, `C_norm`, `C_γ`): exact functions of `lim ρ(t)`; judged
+//!   on the extrapolated residual limit, the bar carried through each function's Lipschitz
+//!   constant.
+//! * **Identities** (§2.5 tan-identity, §2.6 margin-gap identity, the `P2` invariant): exact
+//!   algebra, tolerance the rounding bound alone.
+//! * **Slow claims** of degenerate data (§2.11, rates `ln ln t/ln t`): judged by the rate
+//!   envelope of the deviation's own history ([`envelope`]); such a tolerance cannot tell a
+//!   constant error from a slow decay, so these verdicts are never better than weak.
 //!
-//! **Identities** (§2.5 tan-identity, §2.6 margin-gap identity, the `P2` invariant) are exact
-//! algebra: their tolerance is the rounding bound alone.
+//! Every judged verdict reports its **resolution**, `|dev| + tolerance`: any predicted value
+//! farther than that from the one judged is rejected (triangle inequality). A resolution
+//! coarser than 10 % of the quantity's scale makes a passing verdict **weak**.
 
 use super::diagnostics::Checkpoint;
+use super::extrapolate::{extrapolate, Limit, PolyRate, Sample};
 use super::linalg::{self, lt};
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
 use crate::scalar::Scalar;
@@ -19,23 +27,254 @@ use crate::scalar::Scalar;
 /// Outcome of one claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
-    /// The claim holds within its derived tolerance.
+    /// The claim holds within its tolerance, at a resolution finer than 10 % of its scale.
     Pass,
+    /// No failure, but the resolution is coarser than 10 % of the scale (or the witness is
+    /// the deviation's own history): not evidence for the claim.
+    Weak,
     /// The claim fails.
     Fail,
-    /// The claim does not apply to these data or this run (the reason is in `basis`).
+    /// Not judged: the claim does not apply, or the run cannot judge it (reason in `basis`).
     NotApplicable,
 }
 
 impl Status {
-    /// `PASS`, `FAIL`, `n/a`.
+    /// `PASS`, `weak`, `FAIL`, `n/a`.
     pub fn label(self) -> &'static str {
         match self {
             Status::Pass => "PASS",
+            Status::Weak => "weak",
             Status::Fail => "FAIL",
             Status::NotApplicable => "n/a",
         }
     }
+}
+
+/// How a claim's tolerance is obtained (docs/theory/verdicts.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Witness {
+    /// Exact identity: rounding bound only.
+    Identity,
+    /// The limit extrapolated from the trajectory with the predicted exponents.
+    Extrapolation,
+    /// A function of the extrapolated residual limit.
+    Derived,
+    /// The rate envelope of the deviation's own history (slow claims; weak at best).
+    History,
+}
+
+impl Witness {
+    /// Short name for reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Witness::Identity => "identity",
+            Witness::Extrapolation => "extrapolation",
+            Witness::Derived => "derived from the residual limit",
+            Witness::History => "own history",
+        }
+    }
+}
+
+/// One row of the claims table.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim {
+    /// Stable identifier (JSON, tests).
+    pub id: &'static str,
+    /// The section of docs/theory/sections.md it checks.
+    pub section: &'static str,
+    /// What is claimed.
+    pub statement: &'static str,
+    /// The conjecture name of the prediction it judges (`--conjecture`), if any.
+    pub prediction: Option<&'static str>,
+    /// The witness its tolerance comes from.
+    pub witness: Witness,
+    /// A core claim: the run establishes something only if every core claim of its regime
+    /// that applies was judged (PASS or FAIL).
+    pub core: bool,
+}
+
+const fn row(
+    id: &'static str,
+    section: &'static str,
+    statement: &'static str,
+    prediction: Option<&'static str>,
+    witness: Witness,
+    core: bool,
+) -> Claim {
+    Claim {
+        id,
+        section,
+        statement,
+        prediction,
+        witness,
+        core,
+    }
+}
+
+/// Every claim the theory layer judges, in report order. A new claim is one row here, its
+/// evaluation in [`assess`], and its chapter in docs/theory/.
+pub const CLAIMS: &[Claim] = &[
+    row(
+        "tan_identity",
+        "§2.5",
+        "tan φ(t) = ‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖) with the measured ρ(t)",
+        None,
+        Witness::Identity,
+        false,
+    ),
+    row(
+        "gap_identity",
+        "§2.6",
+        "γ*−γ(t) = (1 − (L+m)/√((L+u)²+q²))/‖ŵ‖ with the measured ρ(t)",
+        None,
+        Witness::Identity,
+        false,
+    ),
+    row(
+        "invariant",
+        "§1.3",
+        "P2 w(t) = P2 w(0) (the part off span(Z_S), or off span(Z), never moves)",
+        None,
+        Witness::Identity,
+        false,
+    ),
+    row(
+        "dual_recovery",
+        "§2.3",
+        "ηt(−ℓ′(z_nᵀw(t))) → α_n on S (relative)",
+        Some("alpha"),
+        Witness::Extrapolation,
+        true,
+    ),
+    row(
+        "loss_constant",
+        "§2.2",
+        "t·L(w(t)) → C_L = ‖ŵ‖²/η (relative)",
+        Some("C_L"),
+        Witness::Extrapolation,
+        true,
+    ),
+    row(
+        "gradient_limit",
+        "§2.3",
+        "ηt(−∇L(w(t)))/‖ŵ‖ → ŵ/‖ŵ‖",
+        None,
+        Witness::Extrapolation,
+        false,
+    ),
+    row(
+        "residual",
+        "§2.7",
+        "ρ(t) = w(t) − ŵ ln t → w̃ (P1 ρ → P1 w̃ without the span condition)",
+        Some("w_tilde"),
+        Witness::Extrapolation,
+        true,
+    ),
+    row(
+        "sv_domination_loss",
+        "§2.8",
+        "non-SV loss share · t^(θ−1) → C_share (relative)",
+        Some("C_share"),
+        Witness::Extrapolation,
+        false,
+    ),
+    row(
+        "sv_domination_grad",
+        "§2.8",
+        "non-SV gradient share · t^(θ−1) → C_share_grad (relative)",
+        Some("C_share_grad"),
+        Witness::Extrapolation,
+        false,
+    ),
+    row(
+        "direction_constant",
+        "§2.5",
+        "ln t·‖w/‖w‖ − ŵ/‖ŵ‖‖ → C_dir = ‖P⊥w̃‖/‖ŵ‖",
+        Some("C_dir"),
+        Witness::Derived,
+        true,
+    ),
+    row(
+        "norm_constant",
+        "§2.4",
+        "‖w(t)‖ − ‖ŵ‖ ln t → C_norm = ŵᵀw̃/‖ŵ‖",
+        Some("C_norm"),
+        Witness::Derived,
+        false,
+    ),
+    row(
+        "margin_constant",
+        "§2.6",
+        "ln t·(γ* − γ(t)) → C_γ = (ŵᵀw̃/‖ŵ‖² − min_S z_nᵀw̃)/‖ŵ‖",
+        Some("C_gamma"),
+        Witness::Derived,
+        false,
+    ),
+    row(
+        "dual_degenerate",
+        "§2.11",
+        "ηt(−ℓ′)/α_n → 1 on the α > 0 support vectors, slowly",
+        Some("alpha"),
+        Witness::History,
+        true,
+    ),
+    row(
+        "loss_degenerate",
+        "§2.11",
+        "t·L(w(t))/C_L → 1, slowly (degenerate)",
+        Some("C_L"),
+        Witness::History,
+        true,
+    ),
+    row(
+        "dual_zero",
+        "§2.11",
+        "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
+        None,
+        Witness::History,
+        false,
+    ),
+    row(
+        "residual_growth",
+        "§2.11",
+        "‖ρ(t)‖ = O(ln ln t) (no finite w̃)",
+        None,
+        Witness::History,
+        true,
+    ),
+    row(
+        "direction_degenerate",
+        "§2.11",
+        "direction error = O(ln ln t/ln t)",
+        None,
+        Witness::History,
+        true,
+    ),
+    row(
+        "margin_degenerate",
+        "§1.4",
+        "margin gap = O(1/ln t) (all data)",
+        None,
+        Witness::History,
+        false,
+    ),
+    row(
+        "share_order",
+        "§2.8",
+        "non-SV loss share = O(t^(1−θ)) (constant not predicted)",
+        None,
+        Witness::History,
+        false,
+    ),
+];
+
+/// The table row of a claim id. Every id [`assess`] uses is a row of [`CLAIMS`]
+/// (`tests::every_claim_id_is_in_the_table`), so the lookup cannot fail for them.
+pub fn claim(id: &str) -> &'static Claim {
+    CLAIMS
+        .iter()
+        .find(|c| c.id == id)
+        .expect("claim ids used by assess are rows of CLAIMS (unit-tested)")
 }
 
 /// One evaluated claim.
@@ -45,22 +284,114 @@ pub struct Verdict<S: Scalar> {
     pub id: &'static str,
     /// What is claimed.
     pub claim: &'static str,
-    /// The section of shared/theory.md it checks.
+    /// The section of docs/theory/sections.md it checks.
     pub section: &'static str,
     /// Checkpoint at which it was evaluated.
     pub t: u64,
-    /// Measured value.
+    /// Measured value: the witness's estimate of the limit (scalar claims).
     pub measured: Option<S>,
-    /// Predicted value (the limit or the refined prediction at `t`).
+    /// Predicted value (scalar claims).
     pub predicted: Option<S>,
-    /// The deviation that is bounded (`|measured − predicted|`, relative where said).
+    /// The deviation that is bounded.
     pub deviation: Option<S>,
-    /// The derived tolerance for the deviation.
+    /// The tolerance for the deviation (from the witness, never from the deviation).
     pub tolerance: Option<S>,
-    /// Pass, fail or not applicable.
+    /// `|dev| + tolerance`: every predicted value farther than this is rejected.
+    pub resolution: Option<S>,
+    /// The quantity's scale (the predicted magnitude, or for a zero prediction the value at
+    /// the first judged checkpoint; 1 for relative claims). Weak if `resolution > scale/10`.
+    pub scale: Option<S>,
+    /// Pass, weak, fail or not judged.
     pub status: Status,
-    /// How the tolerance was derived, or why the claim does not apply.
+    /// How the tolerance was derived, or why the claim was not judged.
     pub basis: String,
+    /// A core claim that applies to these data (see [`Claim::core`]).
+    pub core: bool,
+    /// The judged prediction is the user's conjecture.
+    pub user: bool,
+    /// Vector claims: the witness's estimate of the limit, per component.
+    pub limit: Option<Vec<S>>,
+    /// Vector claims: the predicted limit, per component.
+    pub expected: Option<Vec<S>>,
+}
+
+impl<S: Scalar> Verdict<S> {
+    fn from_claim(c: &Claim, t: u64) -> Verdict<S> {
+        Verdict {
+            id: c.id,
+            claim: c.statement,
+            section: c.section,
+            t,
+            measured: None,
+            predicted: None,
+            deviation: None,
+            tolerance: None,
+            resolution: None,
+            scale: None,
+            status: Status::NotApplicable,
+            basis: String::new(),
+            core: c.core,
+            user: false,
+            limit: None,
+            expected: None,
+        }
+    }
+
+    /// Sets deviation, tolerance, resolution, scale and the status they give.
+    fn judge(mut self, dev: S, tol: S, scale: S, cap: Status) -> Verdict<S> {
+        let ok = dev.is_finite() && tol.is_finite() && !lt(&tol, &dev);
+        let res = dev.clone().add(&tol);
+        let mut tenth = scale.clone().abs();
+        tenth.mul_f64(0.1);
+        self.status = if !ok {
+            Status::Fail
+        } else if cap == Status::Weak || !res.is_finite() || lt(&tenth, &res) {
+            Status::Weak
+        } else {
+            Status::Pass
+        };
+        self.deviation = Some(dev);
+        self.tolerance = Some(tol);
+        self.resolution = Some(res);
+        self.scale = Some(scale);
+        self
+    }
+}
+
+/// Counts of the verdict outcomes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// PASS.
+    pub pass: usize,
+    /// weak.
+    pub weak: usize,
+    /// FAIL.
+    pub fail: usize,
+    /// n/a.
+    pub not_judged: usize,
+}
+
+/// What a run established (exit status 0, 1 or 3 of `ibias run`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// Nothing failed and every core claim that applies was judged: exit 0.
+    Holds,
+    /// This many claims failed: exit 1.
+    Fails(usize),
+    /// Nothing failed, but the run cannot establish the core claims: exit 3, with the
+    /// reason and what to change.
+    Inconclusive(String),
+}
+
+impl Judgement {
+    /// The exit status of `ibias run`.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Judgement::Holds => 0,
+            Judgement::Fails(_) => 1,
+            Judgement::Inconclusive(_) => 3,
+        }
+    }
 }
 
 /// A rate fit reported beside the verdicts (issue: rate fits).
@@ -88,9 +419,59 @@ pub struct Assessment<S: Scalar> {
 }
 
 impl<S: Scalar> Assessment<S> {
-    /// No checked claim failed.
+    /// No checked claim failed (weak and n/a verdicts included: see [`Self::judgement`]
+    /// for what the run established).
     pub fn all_hold(&self) -> bool {
         self.verdicts.iter().all(|v| v.status != Status::Fail)
+    }
+    /// How many verdicts ended PASS, weak, FAIL and n/a.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for v in &self.verdicts {
+            match v.status {
+                Status::Pass => c.pass += 1,
+                Status::Weak => c.weak += 1,
+                Status::Fail => c.fail += 1,
+                Status::NotApplicable => c.not_judged += 1,
+            }
+        }
+        c
+    }
+    /// What the run established: [`Judgement::Fails`] if a claim failed; else
+    /// [`Judgement::Inconclusive`] if the run stopped early (`stopped`: why) or a core claim
+    /// that applies to these data was not judged or only weakly; else [`Judgement::Holds`].
+    pub fn judgement(&self, stopped: Option<&str>) -> Judgement {
+        let c = self.counts();
+        if c.fail > 0 {
+            return Judgement::Fails(c.fail);
+        }
+        if let Some(why) = stopped {
+            return Judgement::Inconclusive(format!(
+                "the run stopped early ({why}): use a smaller step (--lr) or a wider precision"
+            ));
+        }
+        if self.verdicts.is_empty() {
+            return Judgement::Inconclusive("no checkpoint to judge".into());
+        }
+        let open: Vec<String> = self
+            .verdicts
+            .iter()
+            .filter(|v| v.core && matches!(v.status, Status::Weak | Status::NotApplicable))
+            .map(|v| format!("{} {}", v.id, v.status.label()))
+            .collect();
+        if open.is_empty() {
+            Judgement::Holds
+        } else {
+            Judgement::Inconclusive(format!(
+                "core claim(s) not established: {}; run longer (more --steps){}",
+                open.join(", "),
+                if self.verdicts.iter().any(|v| v.witness_is_history()) {
+                    "; degenerate data (§2.11) converge like ln ln t/ln t and cannot be resolved at any reachable horizon"
+                } else {
+                    ""
+                }
+            ))
+        }
     }
     /// The verdict with this id.
     pub fn get(&self, id: &str) -> Option<&Verdict<S>> {
@@ -99,6 +480,12 @@ impl<S: Scalar> Assessment<S> {
     /// The fit with this id.
     pub fn fit(&self, id: &str) -> Option<&Fit<S>> {
         self.fits.iter().find(|v| v.id == id)
+    }
+}
+
+impl<S: Scalar> Verdict<S> {
+    fn witness_is_history(&self) -> bool {
+        claim(self.id).witness == Witness::History
     }
 }
 
@@ -158,6 +545,8 @@ pub struct Envelope<S: Scalar> {
     pub bound: S,
     /// Least-squares log-log slope of `e` over the window and `T` (if all `e > 0`).
     pub slope: Option<S>,
+    /// `e` at the first window point.
+    pub first: S,
 }
 
 /// One sample of a bounded deviation: its signed components (a scalar claim has one; a
@@ -192,17 +581,6 @@ impl Combine {
                 .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs())),
         }
     }
-}
-
-/// `ln t·z_nᵀ(w/‖w‖ − p/‖p‖)` for every point: the normalized margins of `w(t)` against those
-/// of the predicted vector `p = ŵ ln t + w̃`. `min` is 1-Lipschitz in the max-norm, so their
-/// largest magnitude bounds `ln t·|γ(t) − γ(p)|`; unlike that difference of two minima (which
-/// has a kink whenever `P⊥ρ(t)` crosses zero on its way to `P⊥w̃`), each is smooth in `t`.
-fn margin_diffs<S: Scalar>(c: &Checkpoint<S>, z: &[Vec<S>]) -> Option<Vec<S>> {
-    let l = c.ln_t.as_ref()?;
-    let d = c.refined_dir_diff.as_ref()?;
-    let ctx = l.ctx();
-    Some(z.iter().map(|zn| linalg::dot(zn, d, ctx).mul(l)).collect())
 }
 
 /// Rate-envelope check of `e(t) = O(g(t))` at the last sample `T`, `e(t)` the size of the
@@ -326,6 +704,7 @@ pub fn envelope<S: Scalar>(
     ys.push(e_end.clone());
     let slope = loglog_slope(&xs, &ys);
     Ok(Envelope {
+        first: size(window[0]),
         window: (window[0].t, window[window.len() - 1].t),
         value: e_end,
         bound,
@@ -437,25 +816,14 @@ fn loglog<S: Scalar>(l: &S) -> Option<S> {
     lt(&one, l).then(|| l.clone().ln())
 }
 
-fn na<S: Scalar>(
-    id: &'static str,
-    claim: &'static str,
-    section: &'static str,
-    t: u64,
-    why: impl Into<String>,
-) -> Verdict<S> {
-    Verdict {
-        id,
-        claim,
-        section,
-        t,
-        measured: None,
-        predicted: None,
-        deviation: None,
-        tolerance: None,
-        status: Status::NotApplicable,
-        basis: why.into(),
-    }
+/// A claim that was not judged at `t`, with the reason. `applies`: the claim applies to these
+/// data (so a core claim left unjudged makes the run inconclusive).
+fn na<S: Scalar>(id: &'static str, t: u64, why: impl Into<String>, applies: bool) -> Verdict<S> {
+    let row = claim(id);
+    let mut v = Verdict::from_claim(row, t);
+    v.basis = why.into();
+    v.core = row.core && applies;
+    v
 }
 
 fn describe_rate(rate: &str, env_window: (u64, u64)) -> String {
@@ -465,13 +833,11 @@ fn describe_rate(rate: &str, env_window: (u64, u64)) -> String {
     )
 }
 
-/// A rate-envelope verdict.
-#[allow(clippy::too_many_arguments)]
-fn rate_verdict<S: Scalar>(
+/// A slow claim judged by the rate envelope of its own history (weak at best: such a
+/// tolerance grows with the deviation it judges).
+fn history_verdict<S: Scalar>(
     cx: &Ctx<'_, S>,
     id: &'static str,
-    claim: &'static str,
-    section: &'static str,
     measured: &dyn Fn(&Checkpoint<S>) -> Option<S>,
     predicted: &dyn Fn(&Checkpoint<S>) -> Option<S>,
     deviation: &DevFn<'_, S>,
@@ -480,43 +846,37 @@ fn rate_verdict<S: Scalar>(
 ) -> Verdict<S> {
     let t = cx.last.t;
     let Some(series) = cx.series(deviation) else {
-        return na(id, claim, section, t, "undefined at the last checkpoint");
+        return na(id, t, "undefined at the last checkpoint", true);
     };
     match envelope(&series, combine, rate, cx.t_start) {
-        Err(why) => na(id, claim, section, t, why),
-        Ok(env) => Verdict {
-            id,
-            claim,
-            section,
-            t,
-            measured: measured(cx.last),
-            predicted: predicted(cx.last),
-            status: if lt(&env.bound, &env.value) || !env.value.is_finite() {
-                Status::Fail
-            } else {
-                Status::Pass
-            },
-            deviation: Some(env.value),
-            tolerance: Some(env.bound),
-            basis: describe_rate(&rate.name(), env.window),
-        },
+        Err(why) => na(id, t, why, true),
+        Ok(env) => {
+            let mut v = Verdict::from_claim(claim(id), t);
+            v.user = claim(id).prediction.is_some_and(|n| cx.pred.is_user(n));
+            v.measured = measured(cx.last);
+            v.predicted = predicted(cx.last);
+            v.basis = format!(
+                "{}; the tolerance comes from the deviation's own history: weak at best",
+                describe_rate(&rate.name(), env.window)
+            );
+            let first = env.first.clone();
+            v.judge(env.value, env.bound, first, Status::Weak)
+        }
     }
 }
 
 /// `(computed directly, from the identity, rounding tolerance)` at a checkpoint.
 type IdentityPair<S> = dyn Fn(&Checkpoint<S>) -> Option<(S, S, S)>;
 
-/// An identity verdict: `|a − b| ≤ tol` at every checkpoint where both are defined; reports
-/// the checkpoint with the largest `|a − b|/tol`.
+/// An identity verdict: `|a − b| ≤ tol` at every checkpoint where both are defined; reported
+/// at the first failure, else at the last such checkpoint. `scale`: the quantity's natural
+/// size (1 for `tan φ`, `γ*` for the margin gap).
 fn identity_verdict<S: Scalar>(
     cx: &Ctx<'_, S>,
     id: &'static str,
-    claim: &'static str,
-    section: &'static str,
+    scale: S,
     pair: &IdentityPair<S>,
 ) -> Verdict<S> {
-    // Checked at every checkpoint where it applies; reported at the first failure, else at
-    // the last such checkpoint (a stable place for reports and snapshots).
     let mut shown: Option<(u64, S, S, S, S, bool)> = None; // t, a, b, dev, tol, ok
     for c in &cx.cps {
         if let Some((a, b, tol)) = pair(c) {
@@ -528,27 +888,14 @@ fn identity_verdict<S: Scalar>(
             }
         }
     }
-    let Some((t, a, b, dev, tol, ok)) = shown else {
-        return na(
-            id,
-            claim,
-            section,
-            cx.last.t,
-            "no checkpoint where it applies",
-        );
+    let Some((t, a, b, dev, tol, _)) = shown else {
+        return na(id, cx.last.t, "no checkpoint where it applies", false);
     };
-    Verdict {
-        id,
-        claim,
-        section,
-        t,
-        measured: Some(a),
-        predicted: Some(b),
-        deviation: Some(dev),
-        tolerance: Some(tol),
-        status: if ok { Status::Pass } else { Status::Fail },
-        basis: "exact identity, every checkpoint: rounding bound at working precision".into(),
-    }
+    let mut v = Verdict::from_claim(claim(id), t);
+    v.measured = Some(a);
+    v.predicted = Some(b);
+    v.basis = "exact identity, every checkpoint: rounding bound at working precision".into();
+    v.judge(dev, tol, scale, Status::Pass)
 }
 
 /// First checkpoint from which `‖ηt(−∇L(w(t))) − ŵ‖ ≤ ‖ŵ‖/2` holds at every later
@@ -576,7 +923,170 @@ fn first_from<S: Scalar>(cps: &[&Checkpoint<S>], f: impl Fn(&Checkpoint<S>) -> O
     start
 }
 
-/// Evaluates every claim of theory §2 that applies to this run.
+/// Units of a limit claim's deviation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Units {
+    /// `estimate − predicted`, in the quantity's units.
+    Absolute,
+    /// `(estimate − predicted)/|estimate|` per component.
+    Relative,
+}
+
+/// The samples of a quantity at the judged checkpoints (`t ≥ 2`); `None` unless it is defined
+/// at the last one.
+fn samples<S: Scalar>(
+    cx: &Ctx<'_, S>,
+    q: &dyn Fn(&Checkpoint<S>) -> Option<Vec<S>>,
+) -> Option<Vec<Sample<S>>> {
+    let mut out = Vec::new();
+    for c in &cx.cps {
+        if let (Some(v), Some(ln_t)) = (q(c), c.ln_t.clone()) {
+            out.push(Sample {
+                t: c.t,
+                ln_t,
+                q: v,
+                noise: c.noise.clone(),
+            });
+        }
+    }
+    (out.last().map(|p| p.t) == Some(cx.last.t)).then_some(out)
+}
+
+fn describe_limit<S: Scalar>(l: &Limit<S>, rate: &PolyRate<S>) -> String {
+    let [a, b, c, d] = l.points;
+    format!(
+        "limit extrapolated with {} from t = {b}, {c}, {d}; bar 2·|that − the same fit on t = {a}, {b}, {c}| + rounding",
+        rate.describe()
+    )
+}
+
+/// A limit claim: the quantity `q` (components), its predicted limit, judged against the
+/// limit extrapolated from the trajectory. Returns the verdict and the extrapolated limit.
+#[allow(clippy::too_many_arguments)]
+fn limit_verdict<S: Scalar>(
+    cx: &Ctx<'_, S>,
+    id: &'static str,
+    q: &dyn Fn(&Checkpoint<S>) -> Option<Vec<S>>,
+    predicted: Option<Vec<S>>,
+    units: Units,
+    combine: Combine,
+    rate: &PolyRate<S>,
+) -> (Verdict<S>, Option<Limit<S>>) {
+    let row = claim(id);
+    let t = cx.last.t;
+    let mut v = Verdict::from_claim(row, t);
+    v.user = row.prediction.is_some_and(|n| cx.pred.is_user(n));
+    let Some(series) = samples(cx, q) else {
+        v.basis = "undefined at the last checkpoint".into();
+        return (v, None);
+    };
+    let limit = match extrapolate(&series, rate, cx.t_start) {
+        Ok(l) => l,
+        Err(why) => {
+            v.basis = why;
+            return (v, None);
+        }
+    };
+    let Some(p) = predicted else {
+        v.basis = "not predicted for these data".into();
+        v.core = false;
+        return (v, Some(limit));
+    };
+    let ctx = cx.pred.ctx;
+    let one = S::from_f64(1.0, ctx);
+    let mut devs = Vec::with_capacity(p.len());
+    let mut bars = Vec::with_capacity(p.len());
+    for ((e, b), pj) in limit.value.iter().zip(&limit.bar).zip(&p) {
+        let d = e.clone().sub(pj);
+        match units {
+            Units::Absolute => {
+                devs.push(d);
+                bars.push(b.clone());
+            }
+            Units::Relative => {
+                let m = e.clone().abs();
+                if m.is_zero() {
+                    v.basis =
+                        "the extrapolated limit is 0: a relative deviation is undefined".into();
+                    return (v, Some(limit));
+                }
+                devs.push(d.div(&m));
+                bars.push(b.clone().div(&m));
+            }
+        }
+    }
+    let dev = combine.size(&devs, ctx);
+    let tol = combine.size(&bars, ctx);
+    let scale = match units {
+        Units::Relative => one,
+        Units::Absolute => {
+            let sp = combine.size(&p, ctx);
+            if sp.is_zero() {
+                combine.size(&limit.first, ctx)
+            } else {
+                sp
+            }
+        }
+    };
+    if p.len() == 1 {
+        v.measured = limit.value.first().cloned();
+        v.predicted = p.first().cloned();
+    } else {
+        v.limit = Some(limit.value.clone());
+        v.expected = Some(p);
+    }
+    v.basis = describe_limit(&limit, rate);
+    (v.judge(dev, tol, scale, Status::Pass), Some(limit))
+}
+
+/// A constant that is an exact function `f` of `lim ρ(t)` with Lipschitz constant `lip`
+/// (Euclidean), judged on the residual's extrapolated limit.
+fn derived_verdict<S: Scalar>(
+    cx: &Ctx<'_, S>,
+    id: &'static str,
+    rho: Option<&Limit<S>>,
+    predicted: &Predicted<S>,
+    f: &dyn Fn(&[S]) -> S,
+    lip: S,
+) -> Verdict<S> {
+    let row = claim(id);
+    let ctx = cx.pred.ctx;
+    let mut v = Verdict::from_claim(row, cx.last.t);
+    v.user = row.prediction.is_some_and(|n| cx.pred.is_user(n));
+    let Some(p) = predicted.value(ctx) else {
+        v.basis = match predicted {
+            Predicted::Unavailable(why) => (*why).to_string(),
+            _ => "not predicted for these data".into(),
+        };
+        v.core = false;
+        return v;
+    };
+    let Some(l) = rho else {
+        v.basis = "the residual limit could not be extrapolated (see residual)".into();
+        return v;
+    };
+    let m = f(&l.value);
+    let tol = lip.mul(&linalg::norm(&l.bar, ctx));
+    let dev = m.clone().sub(&p).abs();
+    let mut scale = p.clone().abs();
+    if scale.is_zero() {
+        scale = f(&l.first).abs();
+    }
+    if scale.is_zero() {
+        v.basis = "identically zero on these data (nothing to resolve)".into();
+        v.core = false;
+        return v;
+    }
+    v.measured = Some(m);
+    v.predicted = Some(p);
+    v.basis = format!(
+        "f(ρ∞) with ρ∞ the residual's extrapolated limit; tolerance = Lipschitz constant of f × its bar (t = {}, {}, {})",
+        l.points[1], l.points[2], l.points[3]
+    );
+    v.judge(dev, tol, scale, Status::Pass)
+}
+
+/// Evaluates every claim of the table that applies to this run.
 pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) -> Assessment<S> {
     let ctx = pred.ctx;
     let one = S::from_f64(1.0, ctx);
@@ -597,26 +1107,20 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     let t_last = last.t;
     let mut v: Vec<Verdict<S>> = Vec::new();
     let mut fits: Vec<Fit<S>> = Vec::new();
+    let nw = pred.norm_w_hat.clone();
 
     // ---- exact identities and invariants (every regime)
-    v.push(identity_verdict(
-        &cx,
-        "tan_identity",
-        "tan φ(t) = ‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖) with the measured ρ(t)",
-        "§2.5",
-        &|c| {
-            Some((
-                c.tan_direct.clone()?,
-                c.tan_identity.clone()?,
-                c.tan_tol.clone(),
-            ))
-        },
-    ));
+    v.push(identity_verdict(&cx, "tan_identity", one.clone(), &|c| {
+        Some((
+            c.tan_direct.clone()?,
+            c.tan_identity.clone()?,
+            c.tan_tol.clone(),
+        ))
+    }));
     v.push(identity_verdict(
         &cx,
         "gap_identity",
-        "γ*−γ(t) = (1 − (L+m)/√((L+u)²+q²))/‖ŵ‖ with the measured ρ(t)",
-        "§2.6",
+        one.clone().div(&nw),
         &|c| {
             if !c.min_on_support {
                 return None;
@@ -625,32 +1129,25 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         },
     ));
     {
-        let (claim, section) = if pred.spans {
-            ("P2 w(t) = P2 w(0) (span condition)", "§1.3")
-        } else {
-            ("P_span(Z)⊥ w(t) = P_span(Z)⊥ w(0)", "§8.2")
-        };
-        let mut shown: Option<(u64, S, S, bool)> = None;
+        let mut shown: Option<(u64, S, S, S)> = None;
         for c in checkpoints {
-            let ok = c.drift.is_finite() && !lt(&c.noise, &c.drift);
-            shown = Some((c.t, c.drift.clone(), c.noise.clone(), ok));
-            if !ok {
+            let bad = !c.drift.is_finite() || lt(&c.noise, &c.drift);
+            shown = Some((c.t, c.drift.clone(), c.noise.clone(), c.norm_w.clone()));
+            if bad {
                 break;
             }
         }
-        if let Some((t, drift, noise, ok)) = shown {
-            v.push(Verdict {
-                id: "invariant",
-                claim,
-                section,
-                t,
-                measured: Some(drift.clone()),
-                predicted: Some(S::zero(ctx)),
-                status: if ok { Status::Pass } else { Status::Fail },
-                deviation: Some(drift),
-                tolerance: Some(noise),
-                basis: "exact invariant, every checkpoint: rounding floor of the trajectory".into(),
-            });
+        if let Some((t, drift, noise, norm_w)) = shown {
+            let mut x = Verdict::from_claim(claim("invariant"), t);
+            x.measured = Some(drift.clone());
+            x.predicted = Some(S::zero(ctx));
+            x.basis = if pred.spans {
+                "P2 = projection off span(Z_S); every checkpoint: rounding floor of the trajectory; scale ‖w(t)‖".into()
+            } else {
+                "SVs do not span: projection off span(Z) (§8.2); every checkpoint: rounding floor; scale ‖w(t)‖".into()
+            };
+            let scale = one.clone().add(&norm_w);
+            v.push(x.judge(drift, noise, scale, Status::Pass));
         }
     }
 
@@ -659,156 +1156,123 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         return Assessment { verdicts: v, fits };
     }
 
-    let kappa = match &pred.kappa {
-        Predicted::Value(k) => k.clone(),
-        _ => one.clone(),
-    };
-    let g = Rate::Poly {
+    let kappa = pred.kappa.value(ctx).unwrap_or_else(|| one.clone());
+    let rate = PolyRate {
         next: pred.sub_leading(&pred.exponents, &kappa),
         kappa: kappa.clone(),
     };
+    let on_s: Vec<usize> = (0..pred.z.len())
+        .filter(|&i| pred.in_support[i] && !pred.alpha[i].is_zero())
+        .collect();
 
-    v.push(rate_verdict(
-        &cx,
-        "dual_recovery",
-        "KKT via dual recovery: ηt(−ℓ′(z_nᵀw(t)))/α_n → 1 on S",
-        "§2.3",
-        &|c| {
-            // the worst ratio
-            let mut best: Option<S> = None;
-            for (i, r) in c.dual.iter().enumerate() {
-                if pred.in_support[i] && !pred.alpha[i].is_zero() {
-                    let dev = r.clone().sub(&one).abs();
-                    if best
-                        .as_ref()
-                        .map_or(true, |b| lt(&b.clone().sub(&one).abs(), &dev))
-                    {
-                        best = Some(r.clone());
-                    }
-                }
-            }
-            best
-        },
-        &|_| Some(one.clone()),
-        &|c| {
-            c.dual_dev.as_ref()?;
-            Some(
-                (0..c.dual.len())
-                    .filter(|&i| pred.in_support[i] && !pred.alpha[i].is_zero())
-                    .map(|i| c.dual[i].clone().sub(&one))
-                    .collect(),
-            )
-        },
-        Combine::Max,
-        &g,
-    ));
-    v.push(rate_verdict(
-        &cx,
-        "loss_constant",
-        "t·L(w(t))/C_L → 1, C_L = ‖ŵ‖²/η",
-        "§2.2",
-        &|c| c.t_loss_ratio.clone(),
-        &|_| Some(one.clone()),
-        &|c| c.t_loss_ratio.clone().map(|x| vec![x.sub(&one)]),
-        Combine::Euclid,
-        &g,
-    ));
-    v.push(rate_verdict(
-        &cx,
-        "gradient_limit",
-        "ηt(−∇L(w(t))) → ŵ (relative error)",
-        "§2.3",
-        &|c| c.grad_dev.clone(),
-        &|_| Some(S::zero(ctx)),
-        &|c| c.grad_diff.clone(),
-        Combine::Euclid,
-        &g,
-    ));
-    let rho_claim = if pred.spans {
-        "ρ(t) = w(t) − ŵ ln t → w̃ at rate t^-κ, κ = min(λ⊥, θ−1, 1)"
+    let on_s2 = on_s.clone();
+    v.push(
+        limit_verdict(
+            &cx,
+            "dual_recovery",
+            &move |c| Some(on_s2.iter().map(|&i| c.eta_t_weights[i].clone()).collect()),
+            Some(on_s.iter().map(|&i| pred.alpha[i].clone()).collect()),
+            Units::Relative,
+            Combine::Max,
+            &rate,
+        )
+        .0,
+    );
+    v.push(
+        limit_verdict(
+            &cx,
+            "loss_constant",
+            &|c| c.t_loss.clone().map(|x| vec![x]),
+            pred.c_l.value(ctx).map(|x| vec![x]),
+            Units::Relative,
+            Combine::Euclid,
+            &rate,
+        )
+        .0,
+    );
+    v.push(
+        limit_verdict(
+            &cx,
+            "gradient_limit",
+            &|c| c.grad_diff.clone(),
+            Some(vec![S::zero(ctx); pred.w0.len()]),
+            Units::Absolute,
+            Combine::Euclid,
+            &rate,
+        )
+        .0,
+    );
+    let expected = if pred.spans {
+        pred.w_tilde.clone()
     } else {
-        "P1 ρ(t) → P1 w̃ at rate t^-κ (SVs do not span: P2 part not predicted)"
+        pred.w_tilde_span.clone()
     };
-    v.push(rate_verdict(
+    let (mut res, rho_limit) = limit_verdict(
         &cx,
         "residual",
-        rho_claim,
-        "§2.7",
-        &|c| c.rho_err.clone(),
-        &|_| Some(S::zero(ctx)),
-        &|c| c.rho_diff.clone(),
+        &|c| c.rho_limit.clone(),
+        expected,
+        Units::Absolute,
         Combine::Euclid,
-        &g,
-    ));
+        &rate,
+    );
+    if !pred.spans {
+        res.basis
+            .push_str("; SVs do not span: P1 part only (the P2 part depends on the trajectory)");
+    }
+    v.push(res);
 
     // ---- non-support-vector share (§2.8)
-    match (
-        &pred.theta,
-        &pred.share_loss,
-        &pred.share_grad,
-        &pred.kappa_share,
-    ) {
-        (None, ..) => {
-            v.push(na(
-                "sv_domination_loss",
-                "non-SV loss share · t^(θ−1) → C_share",
-                "§2.8",
-                t_last,
-                "every point is a support vector",
-            ));
+    match (&pred.theta, pred.kappa_share.value(ctx)) {
+        (None, _) => {
+            for id in ["sv_domination_loss", "sv_domination_grad"] {
+                v.push(na(id, t_last, "every point is a support vector", false));
+            }
         }
-        (Some(_), Predicted::Value(cs), Predicted::Value(cg), Predicted::Value(ks)) => {
+        (Some(_), Some(ks))
+            if pred.share_loss.value(ctx).is_some() || pred.share_grad.value(ctx).is_some() =>
+        {
             // the θ-points' weights must be linearized too: |z_nᵀ(ρ − w̃)| ≤ 1/2 on them
             let cx = cx.starting(first_from(&cx.cps, |c| c.theta_residual.as_ref()));
-            let gs = Rate::Poly {
-                next: pred.sub_leading(&pred.exponents_share, ks),
-                kappa: ks.clone(),
+            let rs = PolyRate {
+                next: pred.sub_leading(&pred.exponents_share, &ks),
+                kappa: ks,
             };
-            let cs2 = cs.clone();
-            let cg2 = cg.clone();
-            v.push(rate_verdict(
-                &cx,
-                "sv_domination_loss",
-                "non-SV loss share · t^(θ−1) → C_share (relative)",
-                "§2.8",
-                &|c| c.share_loss_scaled.clone(),
-                &|_| Some(cs.clone()),
-                &|c| {
-                    c.share_loss_scaled
-                        .clone()
-                        .map(|x| vec![x.div(&cs2).sub(&one)])
-                },
-                Combine::Euclid,
-                &gs,
-            ));
-            v.push(rate_verdict(
-                &cx,
-                "sv_domination_grad",
-                "non-SV gradient share · t^(θ−1) → C_share_grad (relative)",
-                "§2.8",
-                &|c| c.share_grad_scaled.clone(),
-                &|_| Some(cg.clone()),
-                &|c| {
-                    c.share_grad_scaled
-                        .clone()
-                        .map(|x| vec![x.div(&cg2).sub(&one)])
-                },
-                Combine::Euclid,
-                &gs,
-            ));
+            v.push(
+                limit_verdict(
+                    &cx,
+                    "sv_domination_loss",
+                    &|c| c.share_loss_scaled.clone().map(|x| vec![x]),
+                    pred.share_loss.value(ctx).map(|x| vec![x]),
+                    Units::Relative,
+                    Combine::Euclid,
+                    &rs,
+                )
+                .0,
+            );
+            v.push(
+                limit_verdict(
+                    &cx,
+                    "sv_domination_grad",
+                    &|c| c.share_grad_scaled.clone().map(|x| vec![x]),
+                    pred.share_grad.value(ctx).map(|x| vec![x]),
+                    Units::Relative,
+                    Combine::Euclid,
+                    &rs,
+                )
+                .0,
+            );
         }
-        (Some(th), ..) => {
-            // constant not predicted: the exponent only, share = O(t^{1−θ} ln t)
+        (Some(th), _) => {
+            // constant not predicted: the exponent only, share = O(t^{1−θ})
             let e: S = S::from_rational(&rug::Rational::from(th - 1u32), ctx);
             let gs = Rate::Poly {
                 kappa: e,
                 next: None,
             };
-            v.push(rate_verdict(
+            v.push(history_verdict(
                 &cx,
-                "sv_domination_loss",
-                "non-SV loss share = O(t^(1−θ)) (constant not predicted)",
-                "§2.8",
+                "share_order",
                 &|c| c.share_loss.clone(),
                 &|_| None,
                 &|c| c.share_loss.clone().map(|x| vec![x]),
@@ -818,96 +1282,66 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         }
     }
 
-    // ---- direction and margin (§2.5, §2.6)
-    if pred.w_tilde.is_some() {
-        v.push(rate_verdict(
-            &cx,
-            "direction_refined",
-            "ln t·‖w(t)/‖w(t)‖ − p/‖p‖‖ → 0, p = ŵ ln t + w̃ the predicted vector",
-            "§2.5",
-            &|c| {
-                let d = c.refined_dir_diff.as_ref()?;
-                Some(c.ln_t.clone()?.mul(&linalg::norm(d, d.first()?.ctx())))
-            },
-            &|c| Some(S::zero(c.norm_w.ctx())),
-            &|c| {
-                let l = c.ln_t.as_ref()?;
-                Some(
-                    c.refined_dir_diff
-                        .as_ref()?
-                        .iter()
-                        .map(|x| x.clone().mul(l))
-                        .collect(),
-                )
-            },
-            Combine::Euclid,
-            &g,
-        ));
-        // The C_dir limit through the tan-identity bound (no fitted constant).
-        let t = last.t;
-        let claim = "ln t·dir(t) = C_dir·ln t/(ln t + C_norm/‖ŵ‖) + O(1/ln² t + ‖r‖)";
-        match (&last.ln_t_dir, &last.ln_t_dir_pred, &last.dir_bound) {
-            (Some(m), Some(p), Some(b)) => {
-                let dev = m.clone().sub(p).abs();
-                let tol = b.clone().add(&last.noise);
-                v.push(Verdict {
-                    id: "direction_constant",
-                    claim,
-                    section: "§2.5",
-                    t,
-                    measured: Some(m.clone()),
-                    predicted: Some(p.clone()),
-                    status: if lt(&tol, &dev) {
-                        Status::Fail
-                    } else {
-                        Status::Pass
-                    },
-                    deviation: Some(dev),
-                    tolerance: Some(tol),
-                    basis: "tan-identity bound L[(3/8)x³ + ‖r(t)‖(1+x̃)/b] + noise".into(),
-                });
-            }
-            _ => v.push(na("direction_constant", claim, "§2.5", t, "undefined at T")),
+    // ---- constants of the direction, the norm and the margin (§2.4–§2.6): exact functions
+    // of lim ρ(t), judged on the residual's extrapolated limit
+    let rho_full = rho_limit.as_ref().filter(|_| pred.spans);
+    let wh = pred.w_hat_s.clone();
+    let ns = pred.norm_sq_s();
+    let perp = {
+        let (wh, ns) = (wh.clone(), ns.clone());
+        move |r: &[S]| -> Vec<S> {
+            let mut c = linalg::dot(r, &wh, ctx).div(&ns);
+            c.neg_mut();
+            linalg::axpy(r, &c, &wh)
         }
-        v.push(rate_verdict(
-            &cx,
-            "margin_refined",
-            "ln t·max_n |z_nᵀ(w(t)/‖w(t)‖ − p/‖p‖)| → 0 (bounds ln t·|γ(t) − γ(p)|), p = ŵ ln t + w̃",
-            "§2.6",
-            &|c| {
-                let d = margin_diffs(c, &pred.z)?;
-                Some(Combine::Max.size(&d, d.first()?.ctx()))
-            },
-            &|c| Some(S::zero(c.norm_w.ctx())),
-            &|c| margin_diffs(c, &pred.z),
-            Combine::Max,
-            &g,
-        ));
-    } else {
-        for (id, claim, sec) in [
-            (
-                "direction_refined",
-                "ln t·dir(t) matches ŵ ln t + w̃",
-                "§2.5",
-            ),
-            (
-                "margin_refined",
-                "ln t·(γ*−γ(t)) matches ŵ ln t + w̃",
-                "§2.6",
-            ),
-        ] {
-            v.push(na(
-                id,
-                claim,
-                sec,
-                t_last,
-                "w̃ not predicted (the SVs do not span the data, §2.1)",
-            ));
-        }
-    }
+    };
+    let nw2 = nw.clone();
+    v.push(derived_verdict(
+        &cx,
+        "direction_constant",
+        rho_full,
+        &pred.c_dir,
+        &|r| linalg::norm(&perp(r), ctx).div(&nw2),
+        one.clone().div(&nw),
+    ));
+    let (wh2, nw3) = (wh.clone(), nw.clone());
+    v.push(derived_verdict(
+        &cx,
+        "norm_constant",
+        rho_full,
+        &pred.c_norm,
+        &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
+        one.clone(),
+    ));
+    let r_s = pred
+        .support
+        .iter()
+        .map(|&i| linalg::norm(&pred.z[i], ctx))
+        .fold(S::zero(ctx), |a, b| linalg::max(a, &b));
+    let (wh3, ns3, nw4) = (wh.clone(), ns.clone(), nw.clone());
+    v.push(derived_verdict(
+        &cx,
+        "margin_constant",
+        rho_full,
+        &pred.c_gamma,
+        &|r| {
+            let m = pred
+                .support
+                .iter()
+                .map(|&i| linalg::dot(&pred.z[i], r, ctx))
+                .reduce(|a, b| if lt(&b, &a) { b } else { a })
+                .unwrap_or_else(|| S::zero(ctx));
+            linalg::dot(&wh3, r, ctx).div(&ns3).sub(&m).div(&nw4)
+        },
+        one.clone().div(&nw).add(&r_s).div(&nw),
+    ));
 
     // ---- rate fits (reported, not asserted)
     if let Some(series) = cx.series(&|c| c.rho_diff.clone()) {
+        let g = Rate::Poly {
+            next: rate.next.clone(),
+            kappa: kappa.clone(),
+        };
         if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
             let mut k = kappa.clone();
             k.neg_mut();
@@ -923,7 +1357,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     if let (Some(m), Some(l), Some(cd)) = (&last.ln_t_dir, &last.ln_t, pred.c_dir.value(ctx)) {
         fits.push(Fit {
             id: "direction_1_over_ln_t",
-            what: "(ln t·dir − C_dir)·ln t (predicted a_dir = −C_dir·C_norm/‖ŵ‖)",
+            what: "(ln t·dir − C_dir)·ln t at T (predicted a_dir = −C_dir·C_norm/‖ŵ‖)",
             section: "§2.5",
             measured: Some(m.clone().sub(&cd).mul(l)),
             predicted: pred.c_dir_1.value(ctx),
@@ -931,6 +1365,10 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     }
     if let Some(th) = &pred.theta {
         if let Some(series) = cx.series(&|c| c.share_loss.clone().map(|x| vec![x])) {
+            let g = Rate::Poly {
+                next: rate.next.clone(),
+                kappa: kappa.clone(),
+            };
             if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
                 fits.push(Fit {
                     id: "share_slope",
@@ -953,22 +1391,18 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         g: loglog_over_log::<S>,
         name: "ln ln t/ln t",
     };
-    v.push(rate_verdict(
+    v.push(history_verdict(
         cx,
-        "loss_constant",
-        "t·L(w(t))/C_L → 1, slowly (degenerate)",
-        "§2.11",
+        "loss_degenerate",
         &|c| c.t_loss_ratio.clone(),
         &|_| Some(one.clone()),
         &|c| c.t_loss_ratio.clone().map(|x| vec![x.sub(&one)]),
         Combine::Euclid,
         g,
     ));
-    v.push(rate_verdict(
+    v.push(history_verdict(
         cx,
-        "dual_recovery",
-        "ηt(−ℓ′)/α_n → 1 on the α > 0 support vectors, slowly",
-        "§2.11",
+        "dual_degenerate",
         &|c| c.dual_dev.clone().map(|d| d.add(&one)),
         &|_| Some(one.clone()),
         &|c| c.dual_dev.clone().map(|x| vec![x]),
@@ -978,17 +1412,14 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
     if cx.pred.zero_alpha.is_empty() {
         v.push(na(
             "dual_zero",
-            "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
-            "§2.11",
             cx.last.t,
             "zero-α margin points not identified (α not unique)",
+            false,
         ));
     } else {
-        v.push(rate_verdict(
+        v.push(history_verdict(
             cx,
             "dual_zero",
-            "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
-            "§2.11",
             &|c| c.dual_zero.clone(),
             &|_| Some(S::zero(ctx)),
             &|c| c.dual_zero.clone().map(|x| vec![x]),
@@ -996,11 +1427,9 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
             g,
         ));
     }
-    v.push(rate_verdict(
+    v.push(history_verdict(
         cx,
         "residual_growth",
-        "‖ρ(t)‖ = O(ln ln t) (no finite w̃)",
-        "§2.11",
         &|c| c.rho_norm.clone(),
         &|_| None,
         &|c| c.rho_norm.clone().map(|x| vec![x]),
@@ -1010,22 +1439,18 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
             name: "ln ln t",
         },
     ));
-    v.push(rate_verdict(
+    v.push(history_verdict(
         cx,
         "direction_degenerate",
-        "direction error = O(ln ln t/ln t)",
-        "§2.11",
         &|c| c.dir_err.clone(),
         &|_| Some(S::zero(ctx)),
         &|c| c.dir_err.clone().map(|x| vec![x]),
         Combine::Euclid,
         g,
     ));
-    v.push(rate_verdict(
+    v.push(history_verdict(
         cx,
         "margin_degenerate",
-        "margin gap = O(1/ln t) (all data, JMLR)",
-        "§1.4",
         &|c| c.gap.clone(),
         &|_| Some(S::zero(ctx)),
         &|c| c.gap.clone().map(|x| vec![x]),
@@ -1098,6 +1523,29 @@ mod tests {
         assert!(!judge(|_| 0.05, &poly));
         assert!(!judge(|t| t.powf(-k / 2.0), &poly));
         assert!(!judge(|t| 1.0 / t.ln(), &res));
+    }
+
+    #[test]
+    fn every_claim_id_is_in_the_table() {
+        let src = include_str!("verdict.rs");
+        // every string literal passed as a claim id to a verdict constructor
+        for id in CLAIMS.iter().map(|c| c.id) {
+            assert_eq!(
+                CLAIMS.iter().filter(|c| c.id == id).count(),
+                1,
+                "{id} twice"
+            );
+        }
+        for line in src.lines().map(str::trim) {
+            if let Some(id) = line.strip_prefix('"').and_then(|l| l.strip_suffix("\",")) {
+                if id.chars().all(|c| c.is_ascii_lowercase() || c == '_') && id.contains('_') {
+                    assert!(
+                        CLAIMS.iter().any(|c| c.id == id),
+                        "{id} is not a row of CLAIMS"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
