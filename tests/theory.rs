@@ -38,7 +38,7 @@ fn close(a: &Float, b: &Float, tol: &Float) -> bool {
     Float::with_val(BITS, a - b).abs() <= *tol
 }
 
-/// Every verdict that applies passes; the listed ids must apply (not n/a).
+/// No verdict fails; the listed ids must be judged (core claims PASS).
 fn assert_verdicts(a: &Analysis<Float>, must_apply: &[&str]) {
     for v in &a.assessment.verdicts {
         assert_ne!(
@@ -60,7 +60,16 @@ fn assert_verdicts(a: &Analysis<Float>, must_apply: &[&str]) {
             .assessment
             .get(id)
             .unwrap_or_else(|| panic!("no verdict {id}"));
-        assert_eq!(v.status, Status::Pass, "{id} did not apply: {}", v.basis);
+        // a core claim must PASS; the others must be judged (a coarse resolution is weak)
+        if v.core {
+            assert_eq!(v.status, Status::Pass, "{id} did not PASS: {}", v.basis);
+        } else {
+            assert!(
+                matches!(v.status, Status::Pass | Status::Weak),
+                "{id} was not judged: {}",
+                v.basis
+            );
+        }
     }
 }
 
@@ -72,9 +81,9 @@ const CORE: &[&str] = &[
     "loss_constant",
     "gradient_limit",
     "residual",
-    "direction_refined",
     "direction_constant",
-    "margin_refined",
+    "norm_constant",
+    "margin_constant",
 ];
 
 fn zeros(d: usize) -> Vec<Rational> {
@@ -170,7 +179,17 @@ fn r1_trajectory_obeys_the_closed_forms_and_all_verdicts_pass() {
     let drift = (k(t1) - k(t2)).abs();
     let bound = 2.0 * (t1 as f64).ln().powi(2) / t1 as f64;
     assert!(drift <= bound, "t·r − ln t/2: {} vs {}", k(t1), k(t2));
-    assert_verdicts(&a, CORE);
+    // one support vector: C_γ(ρ) = 0 for every ρ, nothing to resolve
+    let must: Vec<&str> = CORE
+        .iter()
+        .copied()
+        .filter(|id| *id != "margin_constant")
+        .collect();
+    assert_verdicts(&a, &must);
+    assert_eq!(
+        a.assessment.get("margin_constant").unwrap().status,
+        Status::NotApplicable
+    );
     assert_eq!(
         a.assessment.get("sv_domination_loss").unwrap().status,
         Status::NotApplicable,
@@ -241,7 +260,21 @@ fn r2_from_the_diagonal_is_exactly_solvable() {
         }
         assert!(*c.dir_err.as_ref().unwrap() <= c.noise, "t={}", c.t);
     }
-    assert_verdicts(&a, CORE);
+    // ρ(t) stays on ŵ: the direction constants are 0 for every such ρ, nothing to resolve
+    let flat = ["direction_constant", "margin_constant"];
+    let must: Vec<&str> = CORE
+        .iter()
+        .copied()
+        .filter(|id| !flat.contains(id))
+        .collect();
+    assert_verdicts(&a, &must);
+    for id in flat {
+        assert_eq!(
+            a.assessment.get(id).unwrap().status,
+            Status::NotApplicable,
+            "{id}"
+        );
+    }
 }
 
 /// R2 off the diagonal, w(0) = (1, −1), η = 1/8: writing `w = c(1,1) + s(1,−1)`, GD gives
@@ -339,6 +372,18 @@ fn fig1_exp_and_logistic_pass_every_claim() {
         let (_, a) = run_case(&data, &mm, loss, &eta, &w0, 100_000, 10, BITS);
         let mut must = CORE.to_vec();
         must.extend(["sv_domination_loss", "sv_domination_grad"]);
+        if eta <= q(1, 16) {
+            // a small step is a short horizon in ηt: C_dir = 0 is resolved to about 0.02,
+            // coarser than 10 % of ln t·dir at the first judged checkpoint (0.03): weak,
+            // and the run inconclusive, not a PASS
+            must.retain(|id| *id != "direction_constant");
+            let v = a.assessment.get("direction_constant").unwrap();
+            assert!(
+                matches!(v.status, Status::Pass | Status::Weak),
+                "{loss:?}: {}",
+                v.basis
+            );
+        }
         assert_verdicts(&a, &must);
         // the share slope is close to 1 − θ (reported fit; asserted only loosely here,
         // the constant-level claim is the verdict above)
@@ -509,13 +554,16 @@ fn generated_without_span_condition_checks_the_p1_part() {
             "dual_recovery",
             "loss_constant",
             "residual",
-            "sv_domination_loss",
+            "share_order",
         ],
     );
-    assert_eq!(
-        a.assessment.get("direction_refined").unwrap().status,
-        Status::NotApplicable
-    );
+    for id in ["direction_constant", "norm_constant", "margin_constant"] {
+        assert_eq!(
+            a.assessment.get(id).unwrap().status,
+            Status::NotApplicable,
+            "{id}"
+        );
+    }
 }
 
 // ====================================================================== degenerate
@@ -569,17 +617,25 @@ fn degenerate_data_have_no_w_tilde_and_grow_like_log_log_t() {
         (-1e-12..=bound).contains(&inc),
         "Φ(T) − Φ(t0) = {inc}, bound {bound}"
     );
-    assert_verdicts(
-        &a,
-        &[
-            "loss_constant",
-            "dual_recovery",
-            "dual_zero",
-            "residual_growth",
-            "direction_degenerate",
-            "margin_degenerate",
-        ],
-    );
+    // the slow claims are judged by their own history: weak at best, never FAIL, never PASS
+    for id in [
+        "loss_degenerate",
+        "dual_degenerate",
+        "dual_zero",
+        "residual_growth",
+        "direction_degenerate",
+        "margin_degenerate",
+    ] {
+        let v = a
+            .assessment
+            .get(id)
+            .unwrap_or_else(|| panic!("no verdict {id}"));
+        assert_eq!(v.status, Status::Weak, "{id}: {}", v.basis);
+    }
+    assert!(matches!(
+        a.assessment.judgement(None),
+        implicit_bias::theory::Judgement::Inconclusive(_)
+    ));
     let g = a.assessment.fit("residual_loglog").unwrap();
     assert!(g.measured.as_ref().unwrap().to_f64() > 0.0, "‖ρ‖ grows");
 }
@@ -723,7 +779,7 @@ fn cli_run_prints_predictions_and_verdicts() {
         "dual_recovery",
         "loss_constant",
         "residual",
-        "direction_refined",
+        "direction_constant",
     ] {
         assert!(ids.contains(&id), "{id}");
     }

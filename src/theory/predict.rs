@@ -400,8 +400,16 @@ pub fn predict<S: Scalar>(
         (Predicted::Unavailable(w), _) => Predicted::Unavailable(w),
         _ => Predicted::Unavailable(WHY_DEGENERATE),
     };
+    // C_γ is 0 exactly when every α_n on S is the same (the certificate's α is GD's when it
+    // is unique, so the test is exact there)
+    let equal_alpha = regime == Regime::Unique
+        && support
+            .windows(2)
+            .all(|p| cert.alpha[p[0]] == cert.alpha[p[1]]);
     let c_gamma = if regime == Regime::Degenerate {
         Predicted::Unavailable(WHY_DEGENERATE)
+    } else if equal_alpha {
+        Predicted::Exact(Rational::new())
     } else {
         let ns: S = q_to(&norm_sq, ctx);
         let mut mx: Option<S> = None;

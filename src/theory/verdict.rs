@@ -463,7 +463,7 @@ impl<S: Scalar> Assessment<S> {
             Judgement::Holds
         } else {
             Judgement::Inconclusive(format!(
-                "core claim(s) not established: {}; run longer (more --steps){}",
+                "core claim(s) not established: {}; run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr){}",
                 open.join(", "),
                 if self.verdicts.iter().any(|v| v.witness_is_history()) {
                     "; degenerate data (§2.11) converge like ln ln t/ln t and cannot be resolved at any reachable horizon"
@@ -930,6 +930,8 @@ enum Units {
     Absolute,
     /// `(estimate − predicted)/|estimate|` per component.
     Relative,
+    /// `estimate − predicted` of a quantity already normalized to scale 1.
+    Normalized,
 }
 
 /// The samples of a quantity at the judged checkpoints (`t ≥ 2`); `None` unless it is defined
@@ -953,10 +955,13 @@ fn samples<S: Scalar>(
 }
 
 fn describe_limit<S: Scalar>(l: &Limit<S>, rate: &PolyRate<S>) -> String {
-    let [a, b, c, d] = l.points;
+    let list = |p: &[u64]| p.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    let n = l.points.len();
     format!(
-        "limit extrapolated with {} from t = {b}, {c}, {d}; bar 2·|that − the same fit on t = {a}, {b}, {c}| + rounding",
-        rate.describe()
+        "limit extrapolated with {} from t = {}; bar 2·|that − the same fit on t = {}| + rounding",
+        rate.describe(),
+        list(&l.points[1..]),
+        list(&l.points[..n - 1])
     )
 }
 
@@ -999,7 +1004,7 @@ fn limit_verdict<S: Scalar>(
     for ((e, b), pj) in limit.value.iter().zip(&limit.bar).zip(&p) {
         let d = e.clone().sub(pj);
         match units {
-            Units::Absolute => {
+            Units::Absolute | Units::Normalized => {
                 devs.push(d);
                 bars.push(b.clone());
             }
@@ -1018,15 +1023,10 @@ fn limit_verdict<S: Scalar>(
     let dev = combine.size(&devs, ctx);
     let tol = combine.size(&bars, ctx);
     let scale = match units {
-        Units::Relative => one,
-        Units::Absolute => {
-            let sp = combine.size(&p, ctx);
-            if sp.is_zero() {
-                combine.size(&limit.first, ctx)
-            } else {
-                sp
-            }
-        }
+        Units::Relative | Units::Normalized => one,
+        // the larger of the predicted magnitude and the quantity's size at the first judged
+        // checkpoint (a zero prediction, or one that is zero up to rounding, has no magnitude)
+        Units::Absolute => linalg::max(combine.size(&p, ctx), &combine.size(&limit.first, ctx)),
     };
     if p.len() == 1 {
         v.measured = limit.value.first().cloned();
@@ -1068,10 +1068,7 @@ fn derived_verdict<S: Scalar>(
     let m = f(&l.value);
     let tol = lip.mul(&linalg::norm(&l.bar, ctx));
     let dev = m.clone().sub(&p).abs();
-    let mut scale = p.clone().abs();
-    if scale.is_zero() {
-        scale = f(&l.first).abs();
-    }
+    let scale = linalg::max(p.clone().abs(), &f(&l.first).abs());
     if scale.is_zero() {
         v.basis = "identically zero on these data (nothing to resolve)".into();
         v.core = false;
@@ -1080,8 +1077,9 @@ fn derived_verdict<S: Scalar>(
     v.measured = Some(m);
     v.predicted = Some(p);
     v.basis = format!(
-        "f(ρ∞) with ρ∞ the residual's extrapolated limit; tolerance = Lipschitz constant of f × its bar (t = {}, {}, {})",
-        l.points[1], l.points[2], l.points[3]
+        "f(ρ∞) with ρ∞ the residual's extrapolated limit (t = {} … {}); tolerance = Lipschitz constant of f × its bar",
+        l.points[1],
+        l.points[l.points.len() - 1]
     );
     v.judge(dev, tol, scale, Status::Pass)
 }
@@ -1157,10 +1155,12 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     }
 
     let kappa = pred.kappa.value(ctx).unwrap_or_else(|| one.clone());
-    let rate = PolyRate {
-        next: pred.sub_leading(&pred.exponents, &kappa),
-        kappa: kappa.clone(),
-    };
+    let next = pred.sub_leading(&pred.exponents, &kappa);
+    let rate = PolyRate::new(
+        &kappa,
+        &pred.exponents,
+        matches!(next, Some(SubLeading::Resonant)),
+    );
     let on_s: Vec<usize> = (0..pred.z.len())
         .filter(|&i| pred.in_support[i] && !pred.alpha[i].is_zero())
         .collect();
@@ -1196,7 +1196,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             "gradient_limit",
             &|c| c.grad_diff.clone(),
             Some(vec![S::zero(ctx); pred.w0.len()]),
-            Units::Absolute,
+            Units::Normalized,
             Combine::Euclid,
             &rate,
         )
@@ -1234,10 +1234,11 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         {
             // the θ-points' weights must be linearized too: |z_nᵀ(ρ − w̃)| ≤ 1/2 on them
             let cx = cx.starting(first_from(&cx.cps, |c| c.theta_residual.as_ref()));
-            let rs = PolyRate {
-                next: pred.sub_leading(&pred.exponents_share, &ks),
-                kappa: ks,
-            };
+            let resonant = matches!(
+                pred.sub_leading(&pred.exponents_share, &ks),
+                Some(SubLeading::Resonant)
+            );
+            let rs = PolyRate::new(&ks, &pred.exponents_share, resonant);
             v.push(
                 limit_verdict(
                     &cx,
@@ -1313,11 +1314,15 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
         one.clone(),
     ));
-    let r_s = pred
+    // C_γ(ρ) = max_{n∈S} (ŵ/‖ŵ‖² − z_n)ᵀρ/‖ŵ‖, a maximum of linear functions: Lipschitz
+    // with constant max_S ‖ŵ/‖ŵ‖² − z_n‖/‖ŵ‖
+    let a_vec: Vec<S> = wh.iter().map(|x| x.clone().div(&ns)).collect();
+    let lip_gamma = pred
         .support
         .iter()
-        .map(|&i| linalg::norm(&pred.z[i], ctx))
-        .fold(S::zero(ctx), |a, b| linalg::max(a, &b));
+        .map(|&i| linalg::norm(&linalg::sub(&a_vec, &pred.z[i]), ctx))
+        .fold(S::zero(ctx), |a, b| linalg::max(a, &b))
+        .div(&nw);
     let (wh3, ns3, nw4) = (wh.clone(), ns.clone(), nw.clone());
     v.push(derived_verdict(
         &cx,
@@ -1333,13 +1338,13 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 .unwrap_or_else(|| S::zero(ctx));
             linalg::dot(&wh3, r, ctx).div(&ns3).sub(&m).div(&nw4)
         },
-        one.clone().div(&nw).add(&r_s).div(&nw),
+        lip_gamma,
     ));
 
     // ---- rate fits (reported, not asserted)
     if let Some(series) = cx.series(&|c| c.rho_diff.clone()) {
         let g = Rate::Poly {
-            next: rate.next.clone(),
+            next: next.clone(),
             kappa: kappa.clone(),
         };
         if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
@@ -1366,7 +1371,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     if let Some(th) = &pred.theta {
         if let Some(series) = cx.series(&|c| c.share_loss.clone().map(|x| vec![x])) {
             let g = Rate::Poly {
-                next: rate.next.clone(),
+                next: next.clone(),
                 kappa: kappa.clone(),
             };
             if let Ok(env) = envelope(&series, Combine::Euclid, &g, cx.t_start) {
