@@ -16,9 +16,10 @@ demo: setup
 test: setup
 	$(CARGO) test --no-fail-fast
 
-# Long-horizon checks (10^7..10^9 steps), behind #[ignore].
+# Long-horizon checks (10^7..10^9 steps), behind #[ignore]; every one runs even if another
+# fails (docs/theory/README.md has their times and verdicts).
 long: setup
-	$(CARGO) test --release -- --ignored --nocapture
+	$(CARGO) test --release --no-fail-fast -- --ignored --nocapture
 
 # GD steps/s as ratios to the f64 loop in the same process, plus the exact oracle timings.
 bench: setup

@@ -103,7 +103,14 @@ fn assert_refused(r: &Run, needle: &str) {
 #[track_caller]
 fn assert_clean_run(r: &Run) {
     assert!(!r.stderr.contains("panicked"), "panic: {}", r.stderr);
-    assert_eq!(r.code, Some(0), "exit status; stderr: {}", r.stderr);
+    // a run that establishes its claims (0) or says why it cannot (3, inconclusive)
+    assert!(
+        r.code == Some(0) || (r.code == Some(3) && r.stdout.contains("# inconclusive: ")),
+        "exit status {:?}; stderr: {}; stdout tail: {}",
+        r.code,
+        r.stderr,
+        r.stdout.lines().last().unwrap_or("")
+    );
     assert!(
         r.stderr.lines().all(|l| l.starts_with("ibias: warning: ")),
         "{}",
@@ -215,7 +222,7 @@ fn legitimate_odd_data_give_clean_runs() {
     for (what, text) in cases {
         for precision in ["f64", "128"] {
             let r = run_csv(text, &["--precision", precision]);
-            assert!(r.code == Some(0), "{what} at {precision}: {}", r.stderr);
+            assert!(r.code != Some(1), "{what} at {precision}: {}", r.stderr);
             assert_clean_run(&r);
         }
     }

@@ -342,7 +342,14 @@ fn planted_g1() {
 
 #[test]
 fn planted_g2() {
-    let c = case("G2", planted(6, 3, 9), q(1, 16), vec![q(0, 1); 3], 100_000);
+    // 10^6 steps, as for G1: the non-SV shares converge slowly
+    let c = case(
+        "G2",
+        planted(6, 3, 9),
+        q(1, 16),
+        vec![q(0, 1); 3],
+        1_000_000,
+    );
     falsify(&c, true);
 }
 

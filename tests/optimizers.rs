@@ -820,9 +820,12 @@ fn run_takes_every_optimizer_and_its_hyper_parameters() {
             "--precision",
             "f64",
         ]);
+        // plain GD is judged (50 steps: inconclusive, 3); the other optimizers have no
+        // theory checks in `run` and exit 0 when the run completes
+        let want = if name.starts_with("gd") { 3 } else { 0 };
         assert_eq!(
             o.status.code(),
-            Some(0),
+            Some(want),
             "{name}: {}",
             String::from_utf8_lossy(&o.stderr)
         );

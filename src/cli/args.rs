@@ -9,7 +9,16 @@ use std::path::PathBuf;
 /// With no arguments, runs the demo: Soudry et al. Fig. 1 data, GD at 128 bits to 10^6
 /// steps, and the convergence table.
 #[derive(Parser, Debug)]
-#[command(name = "ibias", version, about, long_about = None, args_override_self = true)]
+#[command(
+    name = "ibias",
+    version,
+    about,
+    long_about = None,
+    args_override_self = true,
+    after_help = "Exit status: 0 established (nothing failed, every core claim judged), 1 a claim \
+                  failed, 2 bad input, 3 inconclusive (stopped early or too short; the last \
+                  line says why). See docs/cli.md."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -21,7 +30,9 @@ pub enum Command {
     Demo,
     /// Generate a data set and write it as CSV to stdout.
     Gen(GenArgs),
-    /// Run an optimizer on a data set and print the convergence table.
+    /// Run an optimizer on a data set and print the convergence table; for GD also the
+    /// predictions, the verdicts and what the run established (exit 0 established, 1 a claim
+    /// failed, 2 bad input, 3 inconclusive).
     Run(RunArgs),
     /// Run several optimizers from the same start and compare their directions with the
     /// exact l1, l2 and linf max-margin directions.

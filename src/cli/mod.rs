@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing, dispatch on precision, output.
 //!
-//! Exit status: 0 all checks hold, 1 a checked claim failed, 2 bad input or usage.
+//! Exit status: 0 established, 1 a checked claim failed, 2 bad input or usage, 3 inconclusive
+//! (docs/cli.md).
 
 mod args;
 mod bench;

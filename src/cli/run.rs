@@ -304,10 +304,16 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult 
     );
     let mut rows = report::rows(&obj, &traj);
     rows.retain(|r| render::shown(r.t, spec.base, traj.steps));
+    let mut skipped: Option<String> = None;
     let theory = match mm.map(|mm| theory_report(spec, mm, &spec.lr, &traj, ctx)) {
         Some(Ok(t)) => Some(t),
         Some(Err(f)) => {
             eprintln!("ibias: warning: theory checks skipped: {}", f.message);
+            skipped = Some(f.message);
+            None
+        }
+        None if spec.optimizer.kind == Kind::Gd => {
+            skipped = Some("no verified max-margin solution (see the warning above)".into());
             None
         }
         None => None,
@@ -352,6 +358,7 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult 
             "elapsed_s": (secs * 1000.0).round() / 1000.0,
             "checkpoints": report::rows_json(&rows),
             "theory": theory.as_ref().map(|t| t.1.clone()),
+            "inconclusive": skipped.as_ref().map(|why| format!("theory checks skipped: {why}")),
         });
         emit(&format!(
             "{}\n",
@@ -388,6 +395,9 @@ fn go<S: Scalar>(spec: &Spec, ctx: S::Ctx, mm: Option<&MaxMargin>) -> CliResult 
         out.push_str(&report::render_table(&rows, 10));
         if let Some((text, _, _)) = &theory {
             out.push_str(text);
+        }
+        if let Some(why) = &skipped {
+            out.push_str(&format!("# inconclusive: theory checks skipped: {why}\n"));
         }
         emit(&out)?;
     }

@@ -37,7 +37,7 @@ pub struct Sample<S: Scalar> {
 }
 
 /// The most terms a model has.
-pub const MAX_TERMS: usize = 4;
+pub const MAX_TERMS: usize = 5;
 
 /// One term of a rate model, a function of `t`.
 #[derive(Clone, Debug)]
@@ -70,63 +70,71 @@ impl<S: Scalar> PolyRate<S> {
         let one = S::from_f64(1.0, ctx);
         let mut gap = kappa.clone().abs();
         gap.mul_f64(f64::powi(2.0, -(S::bits(ctx) as i32) / 2));
-        let apart = |a: &S, b: &S| lt(&gap, &a.clone().sub(b).abs());
-        let mut terms = vec![Term::Pow(kappa.clone())];
-        if resonant {
-            terms.push(Term::PowLog(kappa.clone()));
-        }
         // exponents closer than 1/50 cannot be told apart at reachable horizons (t^{1/50}
-        // changes by 25 % over 10^5 steps, and the two-term fit turns into a
-        // cancellation): such a pair is modelled as t^{-e} and t^{-e} ln t
+        // changes by 25 % over 10^5 steps, and the two-term fit turns into a cancellation):
+        // they count as one
         let near = S::from_f64(0.02, ctx);
-        let close = |a: &S, b: &S| !lt(&near, &a.clone().sub(b).abs());
-        let mut taken: Vec<S> = vec![kappa.clone()];
+        let same = |a: &S, b: &S| {
+            !lt(&near, &a.clone().sub(b).abs()) || !lt(&gap, &a.clone().sub(b).abs())
+        };
+        // the exponents of the dynamics in [κ, 1], and the sums of two of them (a quantity
+        // that depends on ρ nonlinearly, e.g. t·L, has t^{−2κ}, t^{−3κ}, … terms, and its
+        // t^{−κ} coefficient may vanish)
+        let mut base: Vec<S> = vec![kappa.clone()];
         for e in exps {
-            if taken.len() >= 3 {
-                break;
+            if lt(kappa, e) && !lt(&one, e) && base.iter().all(|b| !same(b, e)) {
+                base.push(e.clone());
             }
-            if !lt(kappa, e) || lt(&one, e) || !taken.iter().all(|t| apart(t, e)) {
-                continue;
-            }
-            if let Some(t) = taken.iter().find(|t| close(t, e)).cloned() {
-                let logged = terms
-                    .iter()
-                    .any(|x| matches!(x, Term::PowLog(f) if !apart(f, &t)));
-                if !logged {
-                    terms.push(Term::PowLog(t));
+        }
+        let mut cands = base.clone();
+        for _ in 0..2 {
+            let mut more = Vec::new();
+            for a in &cands {
+                for b in &base {
+                    let e = a.clone().add(b);
+                    if !lt(&one, &e) && cands.iter().chain(&more).all(|c| !same(c, &e)) {
+                        more.push(e);
+                    }
                 }
-                continue;
             }
+            cands.extend(more);
+        }
+        if cands.iter().all(|c| !same(c, &one)) && lt(kappa, &one) {
+            cands.push(one.clone());
+        }
+        cands.sort_by(|a, b| {
+            if lt(a, b) {
+                std::cmp::Ordering::Less
+            } else if lt(b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        let mut terms: Vec<Term<S>> = Vec::new();
+        for e in &cands {
             terms.push(Term::Pow(e.clone()));
-            taken.push(e.clone());
-        }
-        // the ŵ mode: t^{-1} and t^{-1} ln t
-        if taken.iter().all(|t| apart(t, &one)) && lt(kappa, &one) {
-            terms.push(Term::Pow(one.clone()));
-        }
-        let has_log_one = terms
-            .iter()
-            .any(|t| matches!(t, Term::PowLog(e) if !apart(e, &one)));
-        if !has_log_one && !lt(&one, kappa) {
-            terms.push(Term::PowLog(one));
-        }
-        // at most four terms: six checkpoints in [√T, T], and a solve that stays well posed
-        terms.truncate(MAX_TERMS);
-        // the slowest exponent left out: one of the dynamics, the quadratic 2κ, or 2
-        let modelled: Vec<&S> = terms
-            .iter()
-            .map(|t| match t {
-                Term::Pow(e) | Term::PowLog(e) => e,
-            })
-            .collect();
-        let mut twice = kappa.clone();
-        twice.mul_f64(2.0);
-        let mut unmodelled = S::from_f64(2.0, ctx);
-        for e in exps.iter().chain(std::iter::once(&twice)) {
-            if lt(kappa, e) && modelled.iter().all(|m| apart(m, e)) && lt(e, &unmodelled) {
-                unmodelled = e.clone();
+            if (resonant && same(e, kappa)) || same(e, &one) {
+                // a tie at κ, and the ŵ mode at 1 (its discrete-time O(t^{−2}) forcing
+                // resonates): the ln t companion
+                terms.push(Term::PowLog(e.clone()));
             }
         }
+        let all = terms.len();
+        terms.truncate(MAX_TERMS);
+        // the slowest exponent left out: the next candidate, else 2 (the next order after
+        // the 1/t terms)
+        let unmodelled = if all > terms.len() {
+            match &terms[terms.len() - 1] {
+                Term::Pow(e) | Term::PowLog(e) => cands
+                    .iter()
+                    .find(|c| lt(e, c))
+                    .cloned()
+                    .unwrap_or_else(|| e.clone()),
+            }
+        } else {
+            S::from_f64(2.0, ctx)
+        };
         PolyRate { terms, unmodelled }
     }
 
@@ -172,6 +180,8 @@ pub struct Limit<S: Scalar> {
     pub points: Vec<u64>,
     /// `q(t₀)`, the quantity at the first judged checkpoint.
     pub first: Vec<S>,
+    /// The model fitted.
+    pub model: String,
 }
 
 /// The weights `c` with `q∞ = Σ c_i q(t_i)` of the model through the samples at `ls`
@@ -279,6 +289,43 @@ pub fn extrapolate<S: Scalar>(
             "the asymptotic regime (§2.7) starts at t = {t_start}, after T = {t_end}: run longer"
         )
     })?;
+    // the full model is the estimate; the model without its fastest term is a second
+    // consistency check: the bar also covers twice their difference
+    let full = fit(rate, &judged, first, last, t_start, ctx)?;
+    let m = rate.terms.len();
+    if m >= 2 {
+        let shorter = PolyRate {
+            terms: rate.terms[..m - 1].to_vec(),
+            unmodelled: match &rate.terms[m - 1] {
+                Term::Pow(e) | Term::PowLog(e) => e.clone(),
+            },
+        };
+        if let Ok(s) = fit(&shorter, &judged, first, last, t_start, ctx) {
+            let mut out = full;
+            for ((b, v), w) in out.bar.iter_mut().zip(&out.value).zip(&s.value) {
+                let mut d = v.clone().sub(w).abs();
+                d.mul_f64(2.0);
+                if lt(b, &d) {
+                    *b = d;
+                }
+            }
+            return Ok(out);
+        }
+    }
+    Ok(full)
+}
+
+/// The fit of one model: `m + 2` checkpoints spread evenly in `ln t` over the judged range,
+/// the late and the early window of `m + 1` of them, and the bar.
+fn fit<S: Scalar>(
+    rate: &PolyRate<S>,
+    judged: &[&Sample<S>],
+    first: &Sample<S>,
+    last: &Sample<S>,
+    t_start: u64,
+    ctx: S::Ctx,
+) -> Result<Limit<S>, String> {
+    let t_end = last.t;
     // m terms: two windows of m + 1 consecutive points among m + 2 spread evenly in ln t
     let m = rate.terms.len();
     let (l0, l_end) = (first.ln_t.clone(), last.ln_t.clone());
@@ -289,7 +336,7 @@ pub fn extrapolate<S: Scalar>(
         let mut target = h.clone();
         target.mul_f64(k as f64);
         let target = l0.clone().add(&target);
-        if let Some(p) = nearest(&judged, &target) {
+        if let Some(p) = nearest(judged, &target) {
             chosen.push(p);
         }
     }
@@ -351,6 +398,7 @@ pub fn extrapolate<S: Scalar>(
         value,
         bar,
         points: pts,
+        model: rate.describe(),
         first: first.q.clone(),
     })
 }

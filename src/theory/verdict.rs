@@ -954,12 +954,12 @@ fn samples<S: Scalar>(
     (out.last().map(|p| p.t) == Some(cx.last.t)).then_some(out)
 }
 
-fn describe_limit<S: Scalar>(l: &Limit<S>, rate: &PolyRate<S>) -> String {
+fn describe_limit<S: Scalar>(l: &Limit<S>) -> String {
     let list = |p: &[u64]| p.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
     let n = l.points.len();
     format!(
-        "limit extrapolated with {} from t = {}; bar 2·|that − the same fit on t = {}| + rounding",
-        rate.describe(),
+        "limit extrapolated with {} from t = {}; bar: f·|that − the same fit on t = {}| + rounding, and at least twice its distance to the fit without the last term",
+        l.model,
         list(&l.points[1..]),
         list(&l.points[..n - 1])
     )
@@ -1035,7 +1035,7 @@ fn limit_verdict<S: Scalar>(
         v.limit = Some(limit.value.clone());
         v.expected = Some(p);
     }
-    v.basis = describe_limit(&limit, rate);
+    v.basis = describe_limit(&limit);
     (v.judge(dev, tol, scale, Status::Pass), Some(limit))
 }
 
