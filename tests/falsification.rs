@@ -175,7 +175,7 @@ fn falsify(c: &Case, goals: bool) {
                 // one support vector at a time, up and down, relative to its estimate
                 let lim: Vec<Dd> = match (&v.limit, &v.measured) {
                     (Some(l), _) => l.clone(),
-                    (None, Some(m)) => vec![m.clone()],
+                    (None, Some(m)) => vec![*m],
                     _ => panic!("judged"),
                 };
                 let on_s: Vec<usize> = (0..p.alpha.len())
@@ -245,6 +245,15 @@ fn falsify(c: &Case, goals: bool) {
         ("sv_domination_loss", "C_share", &p.share_loss),
         ("sv_domination_grad", "C_share_grad", &p.share_grad),
     ] {
+        let judged = a
+            .assessment
+            .get(id)
+            .is_some_and(|v| v.status != Status::NotApplicable);
+        if !judged {
+            // G2: the share's extrapolation is unstable up to 10^6 steps (n/a, "run longer")
+            eprintln!("  {id}: not judged at this horizon, the 20 % check does not apply");
+            continue;
+        }
         if let Some(x) = value.value(ctx) {
             for f in [1.2, 0.8] {
                 c.assert_fails(id, vec![conj(name, vec![scaled(&x, f)])], "C_share ± 20 %");

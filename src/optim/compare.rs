@@ -242,11 +242,41 @@ fn run_one<S: Scalar>(
         return row;
     }
     let judge_direction = |row: &mut Row, target: Vec<f64>, extra: &[Vec<f64>], what: &str| {
-        let mut others = dirs.clone();
+        // the other candidate answers (the target itself is one of them: leave it out)
+        let mut others: Vec<Vec<f64>> = dirs
+            .iter()
+            .filter(|d| angle_deg(d, &target) > 1e-9)
+            .cloned()
+            .collect();
         others.extend_from_slice(extra);
         let (ok, a, half) = secant_rule(&secant, &target, &others);
         let a0 = angle_deg(&secant0, &target);
         row.secant_angle = Some(a);
+        // what the run resolves: how far the secant still turns between the legs
+        let turn = (a0 - a).abs();
+        // the target and another candidate answer in the same direction (the target is
+        // itself one of the answers when it is a max-margin direction)
+        let coincide = dirs
+            .iter()
+            .filter(|d| angle_deg(d, &target) <= 1e-9)
+            .count()
+            >= 2
+            || others.is_empty();
+        if coincide || (!ok && a < a0 && half <= turn) {
+            row.verdict = Verdict::NotDiscriminating;
+            row.detail = if coincide {
+                format!(
+                    "not discriminating: the candidate answers coincide with the {what} direction, so reaching it tells no geometry from another (secant {a:.3} deg from it)"
+                )
+            } else {
+                format!(
+                    "not discriminating: the nearest other answer is {:.3} deg from the {what} direction, but the secant still turns by {turn:.3} deg between the legs (secant {a:.3} deg from it); run longer",
+                    2.0 * half
+                )
+            };
+            row.target = Some(target);
+            return;
+        }
         row.verdict = if ok {
             Verdict::Holds
         } else if a < a0 {

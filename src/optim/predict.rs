@@ -401,6 +401,9 @@ pub enum Verdict {
     Pending,
     /// The run stopped early (underflow, non-finite value): nothing to judge.
     NotReached,
+    /// The candidate answers are closer to the target than the run resolves (or coincide
+    /// with it): reaching the target would not tell the geometries apart.
+    NotDiscriminating,
     /// No prediction to check.
     NoClaim,
 }
@@ -412,6 +415,7 @@ impl fmt::Display for Verdict {
             Verdict::Fails => "FAILS",
             Verdict::Pending => "pending",
             Verdict::NotReached => "not reached",
+            Verdict::NotDiscriminating => "not discriminating",
             Verdict::NoClaim => "-",
         })
     }
@@ -425,6 +429,7 @@ impl Verdict {
             Verdict::Fails => "fails",
             Verdict::Pending => "pending",
             Verdict::NotReached => "not_reached",
+            Verdict::NotDiscriminating => "not_discriminating",
             Verdict::NoClaim => "no_claim",
         }
     }
@@ -435,12 +440,18 @@ impl Verdict {
 /// separation)` in degrees.
 pub fn secant_rule(secant: &[f64], target: &[f64], others: &[Vec<f64>]) -> (bool, f64, f64) {
     let a = angle_deg(secant, target);
-    let sep = others
+    let half = separation(target, others) / 2.0;
+    (a < half, a, half)
+}
+
+/// The angle (degrees) from `target` to the nearest of `others` (0 if one coincides with it;
+/// 180 if there are none).
+pub fn separation(target: &[f64], others: &[Vec<f64>]) -> f64 {
+    others
         .iter()
         .map(|o| angle_deg(o, target))
-        .filter(|x| *x > 1e-6)
-        .fold(180.0, f64::min);
-    (a < sep / 2.0, a, sep / 2.0)
+        .filter(|x| !x.is_nan())
+        .fold(180.0, f64::min)
 }
 
 #[cfg(test)]
@@ -462,6 +473,7 @@ mod tests {
     fn secant_rule_picks_the_nearest_geometry() {
         // Target at 0°, the others at 30° and 90°: half separation 15°.
         let others = vec![vec![3f64.sqrt(), 1.0], vec![0.0, 1.0]];
+        assert_eq!(separation(&[1.0, 0.0], &[vec![2.0, 0.0]]), 0.0);
         let (ok, a, half) = secant_rule(&[1.0, 0.1], &[1.0, 0.0], &others);
         assert!(ok && (half - 15.0).abs() < 1e-9 && a < 6.0);
         assert!(!secant_rule(&[1.0, 0.5], &[1.0, 0.0], &others).0);

@@ -195,7 +195,7 @@ impl<S: Scalar> Prediction<S> {
 
     /// Whether the named prediction is the user's.
     pub fn is_user(&self, name: &str) -> bool {
-        self.user.iter().any(|n| *n == name)
+        self.user.contains(&name)
     }
 }
 

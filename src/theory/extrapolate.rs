@@ -20,7 +20,7 @@
 //! `r = e^{−γδ}` (`δ` the smallest step in `ln t` between the chosen checkpoints), so
 //! `|late − q∞| ≤ |late − early|·r/(1 − r)`. The factor is `f = max(2, r/(1 − r))`.
 
-use super::linalg::lt;
+use super::linalg::{self, lt};
 use crate::scalar::Scalar;
 
 /// One sample of a measured quantity.
@@ -223,11 +223,13 @@ fn weights<S: Scalar>(rate: &PolyRate<S>, ls: &[&S]) -> Option<Vec<S>> {
         }
         m.swap(col, piv);
         rhs.swap(col, piv);
-        for r in col + 1..n {
-            let f = m[r][col].clone().div(&m[col][col]);
-            for k in col..n {
-                let x = m[col][k].clone().mul(&f);
-                m[r][k].sub_assign(&x);
+        let (head, tail) = m.split_at_mut(col + 1);
+        let pivot_row = &head[col];
+        for (k, row) in tail.iter_mut().enumerate() {
+            let r = col + 1 + k;
+            let f = row[col].clone().div(&pivot_row[col]);
+            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                x.sub_assign(&p.clone().mul(&f));
             }
             let x = rhs[col].clone().mul(&f);
             rhs[r].sub_assign(&x);
@@ -261,7 +263,7 @@ fn nearest<'a, S: Scalar>(pts: &[&'a Sample<S>], target: &S) -> Option<&'a Sampl
     let mut best: Option<(&Sample<S>, S)> = None;
     for p in pts {
         let d = p.ln_t.clone().sub(target).abs();
-        if best.as_ref().is_none_or(|(_, bd)| lt(&d, bd)) {
+        if best.as_ref().map_or(true, |(_, bd)| lt(&d, bd)) {
             best = Some((p, d));
         }
     }
@@ -292,6 +294,42 @@ pub fn extrapolate<S: Scalar>(
     // the full model is the estimate; the model without its fastest term is a second
     // consistency check: the bar also covers twice their difference
     let full = fit(rate, &judged, first, last, t_start, ctx)?;
+    // a stable extrapolation moves on from q(T) by at most what the leading term still has
+    // to go: A t^{−κ} changes by A(t₀^{−κ} − T^{−κ}) over the judged range and T^{−κ} of it
+    // remains, a ratio 1/((T/t₀)^κ − 1), taken in [1, 2]; more than twice that times the
+    // change seen means the terms of the model do not dominate yet
+    let diff = |a: &[S], b: &[S]| -> S {
+        let d: Vec<S> = a.iter().zip(b).map(|(x, y)| x.clone().sub(y)).collect();
+        linalg::norm(&d, ctx)
+    };
+    let k = match rate.terms.first() {
+        Some(Term::Pow(e) | Term::PowLog(e)) => e.clone(),
+        None => S::from_f64(1.0, ctx),
+    };
+    let one = S::from_f64(1.0, ctx);
+    let grown = k.mul(&last.ln_t.clone().sub(&first.ln_t)).exp().sub(&one);
+    // the ratio is taken in [1, 2]: a slower leading term cannot be told from a drift
+    let two = S::from_f64(2.0, ctx);
+    let ratio = if lt(&one, &grown) || grown.is_zero() {
+        one
+    } else {
+        let r = one.div(&grown);
+        if lt(&two, &r) {
+            two
+        } else {
+            r
+        }
+    };
+    let mut seen = diff(&last.q, &first.q).mul(&ratio);
+    seen.mul_f64(2.0);
+    let beyond = diff(&full.value, &last.q);
+    if lt(&seen, &beyond) {
+        return Err(format!(
+            "the extrapolation is not stable (it moves {} past q(T), the trajectory moved {} over the judged range): not yet asymptotic, run longer",
+            beyond.to_decimal(3),
+            diff(&last.q, &first.q).to_decimal(3)
+        ));
+    }
     let m = rate.terms.len();
     if m >= 2 {
         let shorter = PolyRate {
