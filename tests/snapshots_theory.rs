@@ -86,7 +86,7 @@ fn snapshot(
         w0.iter().map(format_rational).collect::<Vec<_>>().join(", ")
     ));
     out.push_str(&certificate_text(&mm));
-    out.push_str("\n## predicted constants (shared/theory.md §2)\n");
+    out.push_str("\n## predicted constants (docs/theory/sections.md §2)\n");
     out.push_str(&render_predictions(&a, g));
     out.push_str("\n## diagnostics at t = 10^k\n");
     out.push_str(&render_diagnostics(&a, g, BASE));

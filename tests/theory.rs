@@ -1,4 +1,4 @@
-//! The theory checks (shared/theory.md §2) asserted on real trajectories at 128 bits.
+//! The theory checks (docs/theory/sections.md §2) asserted on real trajectories at 128 bits.
 //!
 //! Every expected value is a closed form derived by hand in the comment beside it (theory §9,
 //! §1.6, §2.5 two-SV formula), a rigorous bound on the GD recursion, or an independent
@@ -522,9 +522,18 @@ fn generated_g2_constants_and_verdicts() {
         10,
         BITS,
     );
-    let mut must = CORE.to_vec();
-    must.extend(["sv_domination_loss", "sv_domination_grad"]);
-    assert_verdicts(&a, &must);
+    // the non-SV shares of G2 are still far from their limit at 10^5 steps (their
+    // extrapolation is unstable): not judged, with the reason, never a FAIL
+    assert_verdicts(&a, CORE);
+    for id in ["sv_domination_loss", "sv_domination_grad"] {
+        let v = a.assessment.get(id).unwrap();
+        assert!(
+            v.status != Status::Fail
+                && (v.status != Status::NotApplicable || v.basis.contains("run longer")),
+            "{id}: {}",
+            v.basis
+        );
+    }
 }
 
 /// `ibias gen planted --n 6 --d 3 --seed 10`: two SVs that do not span the data (§1.3's span

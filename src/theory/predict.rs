@@ -88,7 +88,7 @@ pub struct Constant<'a, S> {
     pub symbol: &'static str,
     /// The value.
     pub value: &'a Predicted<S>,
-    /// The section of shared/theory.md it comes from.
+    /// The section of docs/theory/sections.md it comes from.
     pub section: &'static str,
     /// The defining formula.
     pub formula: &'static str,
