@@ -467,3 +467,32 @@ fn conjectures_are_judged_and_a_wrong_one_fails() {
         );
     }
 }
+
+/// compare does not call a direction confirmed when the candidate answers cannot tell the
+/// geometries apart: on Fig. 1 the ℓ1, ℓ2 and ℓ∞ answers coincide (ŵ = (1/2, 1/2) for all
+/// three, theory §1.6), so GD's row is "not discriminating", never "holds" (before, the rule's
+/// tolerance became 90° and GD 34° off held).
+#[test]
+fn compare_is_not_discriminating_when_the_answers_coincide() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("fig1.csv");
+    let g = ibias(&["gen", "fig1", "--seed", "1"]);
+    std::fs::write(&p, &g.stdout).unwrap();
+    let o = ibias(&[
+        "compare",
+        "--data",
+        p.to_str().unwrap(),
+        "--optimizers",
+        "gd",
+        "--steps",
+        "1e3",
+    ]);
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("gd "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(row.ends_with("not discriminating"), "{row}");
+    assert!(out.contains("candidate answers coincide"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

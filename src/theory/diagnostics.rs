@@ -346,12 +346,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     };
     let gap_identity = match (&rho, &ln_t) {
         (Some(r), Some(l)) => {
-            let m = pred
-                .support
-                .iter()
-                .map(|&i| linalg::dot(&pred.z[i], r, ctx))
-                .reduce(|a, b| if lt(&b, &a) { b } else { a })
-                .unwrap_or_else(|| S::zero(ctx));
+            let m = linalg::min_on(&pred.z, &pred.support, r, ctx);
             let uu = linalg::dot(wh, r, ctx).div(&ns);
             let q = linalg::norm(&perp(r), ctx).div(nw);
             let mut den = l.clone().add(&uu);

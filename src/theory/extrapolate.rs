@@ -108,15 +108,7 @@ impl<S: Scalar> PolyRate<S> {
         if cands.iter().all(|c| !same(c, &one)) && lt(kappa, &one) {
             cands.push(one.clone());
         }
-        cands.sort_by(|a, b| {
-            if lt(a, b) {
-                std::cmp::Ordering::Less
-            } else if lt(b, a) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        cands.sort_by(linalg::total_cmp);
         let mut terms: Vec<Term<S>> = Vec::new();
         for e in &cands {
             terms.push(Term::Pow(e.clone()));

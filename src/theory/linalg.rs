@@ -152,6 +152,26 @@ pub fn lt<S: Scalar>(a: &S, b: &S) -> bool {
     a.partial_cmp_s(b) == Some(Ordering::Less)
 }
 
+/// A total order on scalars: the numeric order, with every NaN after every number and NaNs
+/// equal to each other (so a sort never sees an inconsistent comparison, and a NaN — a value
+/// out of the scalar's range — ends up last, where a caller can see it).
+pub fn total_cmp<S: Scalar>(a: &S, b: &S) -> Ordering {
+    match (a.partial_cmp_s(b), a.partial_cmp_s(a), b.partial_cmp_s(b)) {
+        (Some(o), _, _) => o,
+        (None, None, None) => Ordering::Equal,
+        (None, None, _) => Ordering::Greater,
+        (None, _, _) => Ordering::Less,
+    }
+}
+
+/// `min_{n∈S} z_nᵀr` over the support set (0 for an empty set).
+pub fn min_on<S: Scalar>(z: &[Vec<S>], set: &[usize], r: &[S], ctx: S::Ctx) -> S {
+    set.iter()
+        .map(|&i| dot(&z[i], r, ctx))
+        .reduce(|a, b| if lt(&b, &a) { b } else { a })
+        .unwrap_or_else(|| S::zero(ctx))
+}
+
 /// `max(a, b)` (NaN-propagating towards `a`).
 pub fn max<S: Scalar>(a: S, b: &S) -> S {
     if lt(&a, b) {
@@ -311,7 +331,7 @@ pub fn symmetric_eigenvalues<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Vec<S> {
         }
     }
     let mut ev: Vec<S> = (0..n).map(|i| a[i][i].clone()).collect();
-    ev.sort_by(|x, y| x.partial_cmp_s(y).unwrap_or(Ordering::Equal));
+    ev.sort_by(total_cmp);
     ev
 }
 
@@ -486,5 +506,21 @@ mod tests {
         let m = vec![vec![0.625f64, 0.375], vec![0.375, 0.625]];
         let ev = symmetric_eigenvalues(&m, ());
         assert!((ev[0] - 0.25).abs() < 1e-15 && (ev[1] - 1.0).abs() < 1e-15);
+    }
+}
+
+#[cfg(test)]
+mod total_order_tests {
+    use super::*;
+
+    #[test]
+    fn nan_sorts_last_and_the_order_is_total() {
+        let mut v = [2.0, f64::NAN, -1.0, f64::NAN, 0.5];
+        v.sort_by(total_cmp);
+        assert_eq!(&v[..3], &[-1.0, 0.5, 2.0]);
+        assert!(v[3].is_nan() && v[4].is_nan());
+        assert_eq!(total_cmp(&f64::NAN, &1.0), Ordering::Greater);
+        assert_eq!(total_cmp(&1.0, &f64::NAN), Ordering::Less);
+        assert_eq!(total_cmp(&f64::NAN, &f64::NAN), Ordering::Equal);
     }
 }

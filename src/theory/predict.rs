@@ -487,9 +487,7 @@ pub fn predict<S: Scalar>(
                 exponents_share.push(q_to(&Rational::from(*lv - th), ctx));
             }
         }
-        let sort = |v: &mut Vec<S>| {
-            v.sort_by(|a, b| a.partial_cmp_s(b).unwrap_or(std::cmp::Ordering::Equal))
-        };
+        let sort = |v: &mut Vec<S>| v.sort_by(linalg::total_cmp);
         sort(&mut exponents);
         sort(&mut exponents_share);
     }

@@ -1330,12 +1330,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         rho_full,
         &pred.c_gamma,
         &|r| {
-            let m = pred
-                .support
-                .iter()
-                .map(|&i| linalg::dot(&pred.z[i], r, ctx))
-                .reduce(|a, b| if lt(&b, &a) { b } else { a })
-                .unwrap_or_else(|| S::zero(ctx));
+            let m = linalg::min_on(&pred.z, &pred.support, r, ctx);
             linalg::dot(&wh3, r, ctx).div(&ns3).sub(&m).div(&nw4)
         },
         lip_gamma,
