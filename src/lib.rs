@@ -9,6 +9,8 @@
 //! * [`scalar`]: one [`Scalar`](scalar::Scalar) trait for `f64` and MPFR floats;
 //! * [`loss`], [`objective`], [`optim`], [`run`]: losses, risk, optimizers, the runner;
 //! * [`report`]: the per-checkpoint convergence table;
+//! * [`experiment`]: the whole pipeline of `ibias run` (oracle, run, predictions, verdicts,
+//!   report) as one call;
 //! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md).
 //!
 //! ```
@@ -30,6 +32,7 @@ pub mod bench;
 pub mod cert;
 pub mod data;
 pub mod error;
+pub mod experiment;
 pub mod fast;
 pub mod loss;
 pub mod objective;

@@ -62,6 +62,15 @@ impl Precision {
         }
     }
 
+    /// The command-line spelling that [`Precision::parse`] reads back: `f64`, `dd`, `128`.
+    pub fn to_arg(self) -> String {
+        match self {
+            Precision::F64 => "f64".into(),
+            Precision::Bits(b) => b.to_string(),
+            Precision::Dd => "dd".into(),
+        }
+    }
+
     /// Human label: `f64` or `128 bits`.
     pub fn label(self) -> String {
         match self {

@@ -20,12 +20,23 @@ struct Run {
 
 impl From<Output> for Run {
     fn from(o: Output) -> Self {
+        no_internal_error(o.status.code(), &o.stderr);
         Run {
             code: o.status.code(),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
     }
+}
+
+/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
+#[track_caller]
+fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
+    let e = String::from_utf8_lossy(stderr);
+    assert!(
+        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
+        "internal error (exit {code:?}): {e}"
+    );
 }
 
 fn ibias(args: &[&str]) -> Run {
@@ -589,4 +600,27 @@ fn bad_bench_requests_are_refused() {
     for (args, needle) in cases {
         assert_refused(&ibias(args), needle);
     }
+}
+
+/// The edge itself: a panic that escapes the library is printed as one line naming the
+/// command, with exit status 70 (docs/cli.md). `IBIAS_TEST_PANIC` makes `ibias` panic on
+/// purpose; no other input of the suite may reach this (`no_internal_error`).
+#[test]
+fn a_panic_is_one_line_and_exit_70() {
+    let o = Command::new(BIN)
+        .args(["gen", "r1"])
+        .env("IBIAS_TEST_PANIC", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ibias");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(70), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("ibias: internal error: requested by IBIAS_TEST_PANIC at ")
+            && err.contains("(please report, with this command: ")
+            && err.trim_end().ends_with(" gen r1)"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
 }

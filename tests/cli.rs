@@ -6,10 +6,22 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn ibias(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ibias"))
+    let o = Command::new(env!("CARGO_BIN_EXE_ibias"))
         .args(args)
         .output()
-        .expect("run ibias")
+        .expect("run ibias");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
+#[track_caller]
+fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
+    let e = String::from_utf8_lossy(stderr);
+    assert!(
+        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
+        "internal error (exit {code:?}): {e}"
+    );
 }
 
 fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {

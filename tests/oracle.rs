@@ -423,6 +423,16 @@ fn witness_checker_rejects_bad_witnesses() {
 // ---------------------------------------------------------------------------------------
 // `ibias oracle` end to end.
 
+/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
+#[track_caller]
+fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
+    let e = String::from_utf8_lossy(stderr);
+    assert!(
+        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
+        "internal error (exit {code:?}): {e}"
+    );
+}
+
 fn ibias(args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_ibias"))
@@ -437,7 +447,9 @@ fn ibias(args: &[&str], stdin: &str) -> Output {
     if let Some(mut pipe) = child.stdin.take() {
         let _ = pipe.write_all(stdin.as_bytes());
     }
-    child.wait_with_output().unwrap()
+    let o = child.wait_with_output().unwrap();
+    no_internal_error(o.status.code(), &o.stderr);
+    o
 }
 
 fn json(o: &Output) -> serde_json::Value {

@@ -728,10 +728,22 @@ fn a_wrong_prediction_fails() {
 // ====================================================================== command line
 
 fn ibias(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
         .args(args)
         .output()
-        .unwrap()
+        .unwrap();
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
+#[track_caller]
+fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
+    let e = String::from_utf8_lossy(stderr);
+    assert!(
+        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
+        "internal error (exit {code:?}): {e}"
+    );
 }
 
 fn csv_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {

@@ -7,7 +7,6 @@ use implicit_bias::data::{format_rational, parse_rational};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::optim::predict::{Answers, Verdict};
-use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
 use implicit_bias::Error;
@@ -42,21 +41,6 @@ pub fn optimizer_from_flags(
         spec.lr = Some(lr.clone());
     }
     Ok(spec)
-}
-
-/// ` --optimizer NAME[:...]` for the reproducing command (empty for plain GD).
-pub fn optimizer_flag(spec: &OptimizerSpec, seed: u64) -> String {
-    let mut s = spec.clone();
-    s.lr = None;
-    let mut out = if s.kind == Kind::Gd {
-        String::new()
-    } else {
-        format!(" --optimizer {}", s.to_arg())
-    };
-    if s.kind == Kind::Sgd && seed != 0 {
-        out.push_str(&format!(" --seed {seed}"));
-    }
-    out
 }
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {

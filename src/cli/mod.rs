@@ -1,7 +1,7 @@
 //! Command-line interface: argument parsing, dispatch on precision, output.
 //!
-//! Exit status: 0 established, 1 a checked claim failed, 2 bad input or usage, 3 inconclusive
-//! (docs/cli.md).
+//! Exit status: 0 established, 1 a checked claim failed, 2 bad input or usage, 3 inconclusive,
+//! 70 internal error (a panic, caught here and printed as one line; docs/cli.md).
 
 mod args;
 mod bench;
@@ -54,7 +54,53 @@ pub fn diagnostic(line: &str) {
     let _ = writeln!(err, "{line}").and_then(|_| err.flush());
 }
 
+/// Exit status of an internal error: a panic that reached the edge (`EX_SOFTWARE` of
+/// sysexits.h). No input should reach it; the test suites assert that none does.
+pub const INTERNAL_ERROR: u8 = 70;
+
+/// The message and place of the last panic, recorded by the hook for the one-line report.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
 pub fn main() -> ExitCode {
+    // a panic is reported as one line, after the command's own output, not as a backtrace
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut p) = PANIC.lock() {
+            *p = Some(format!("{what}{place}"));
+        }
+    }));
+    match std::panic::catch_unwind(dispatch) {
+        Ok(code) => code,
+        Err(_) => {
+            let what = PANIC
+                .lock()
+                .ok()
+                .and_then(|mut p| p.take())
+                .unwrap_or_else(|| "panic".into());
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            diagnostic(&format!(
+                "ibias: internal error: {} (please report, with this command: {command})",
+                what.replace('\n', " ")
+            ));
+            ExitCode::from(INTERNAL_ERROR)
+        }
+    }
+}
+
+fn dispatch() -> ExitCode {
+    if std::env::var_os("IBIAS_TEST_PANIC").is_some() {
+        // lets the test suite check the edge itself (tests/bad_input.rs)
+        panic!("requested by IBIAS_TEST_PANIC");
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -1,0 +1,520 @@
+//! One experiment end to end: data → exact oracle → optimizer run → predictions → verdicts →
+//! report. This is what `ibias run` does, as a library call, so that a test of another crate
+//! (or the pipeline fuzz target) runs exactly the user's pipeline.
+//!
+//! ```
+//! use implicit_bias::data::generate::Generator;
+//! use implicit_bias::experiment::Experiment;
+//! use implicit_bias::scalar::Precision;
+//! let mut e = Experiment::new(Generator::R1.generate()?);
+//! e.steps = 1000;
+//! e.precision = Precision::Dd;
+//! let out = e.run()?;
+//! assert!(matches!(out.exit_code(), 0 | 3)); // 1000 steps may be too few to judge
+//! assert!(out.text().contains("# verdicts:"));
+//! # Ok::<(), implicit_bias::Error>(())
+//! ```
+
+use crate::data::{format_rational, Dataset};
+use crate::fast::Dd;
+use crate::loss::Loss;
+use crate::objective::Objective;
+use crate::optim::spec::Kind;
+use crate::optim::{build, OptimizerSpec};
+use crate::oracle::{self, MaxMargin, Norm, Outcome as OracleOutcome};
+use crate::report;
+use crate::run::{dense_checkpoints, run_at, RunOptions, Status, Trajectory};
+use crate::scalar::{Precision, Scalar};
+use crate::stepsize::check_step;
+use crate::theory::{self, render, Conjecture, Judgement};
+use crate::{Error, Result};
+use rug::{Float, Rational};
+use serde_json::{json, Value};
+
+/// A validated request: what `ibias run` takes on its command line.
+#[derive(Clone, Debug)]
+pub struct Experiment {
+    /// The data (with the bias column already appended when `bias` is set).
+    pub data: Dataset,
+    /// Where the data came from, for the report (a file name).
+    pub data_name: String,
+    /// Whether `data` carries an appended constant column (`--bias`), for the command echo.
+    pub bias: bool,
+    /// The loss.
+    pub loss: Loss,
+    /// The optimizer and its hyper-parameters; its `lr` is the step used everywhere (when
+    /// `None`, the default step 1/8).
+    pub optimizer: OptimizerSpec,
+    /// Steps to take.
+    pub steps: u64,
+    /// Working precision.
+    pub precision: Precision,
+    /// The start `w(0)` (length `data.dim()`).
+    pub init: Vec<Rational>,
+    /// Checkpoint base of the printed table.
+    pub base: u64,
+    /// Seed of stochastic optimizers.
+    pub seed: u64,
+    /// Predictions replaced by the user's values (`--conjecture`; plain GD only).
+    pub conjectures: Vec<Conjecture>,
+    /// A progress bar on stderr for long runs.
+    pub progress: bool,
+}
+
+/// The default step of `ibias run` when none is given.
+pub fn default_lr() -> Rational {
+    Rational::from((1, 8))
+}
+
+/// What the theory checks of one run concluded, rendered.
+#[derive(Clone, Debug)]
+pub struct TheoryReport {
+    /// Predictions, diagnostics, verdicts and the summary lines, as printed.
+    pub text: String,
+    /// The same as JSON (`theory` in `ibias run --json`).
+    pub json: Value,
+    /// What the run established.
+    pub judgement: Judgement,
+}
+
+/// The result of [`Experiment::run`]: the trajectory's status, the rendered report, the
+/// judgement and the exit status `ibias run` gives it.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The reproducing command.
+    pub command: String,
+    /// How the run ended.
+    pub status: Status,
+    /// Steps actually taken.
+    pub steps_taken: u64,
+    /// Wall-clock time of the run, in seconds.
+    pub elapsed_s: f64,
+    /// The per-checkpoint table, as printed.
+    pub table: String,
+    /// The same checkpoints as JSON.
+    pub checkpoints: Value,
+    /// The theory checks (plain GD with a verified max-margin solution).
+    pub theory: Option<TheoryReport>,
+    /// Why the theory checks were not made, for a GD run that has none.
+    pub skipped: Option<String>,
+    /// Warnings raised during the run (already in the report's sense, for stderr).
+    pub warnings: Vec<String>,
+    header: String,
+    meta: Value,
+    code: u8,
+}
+
+impl Experiment {
+    /// Plain GD on the exponential loss from `w(0) = 0`, 10^4 steps in f64, the defaults of
+    /// `ibias run`.
+    pub fn new(data: Dataset) -> Experiment {
+        let init = vec![Rational::new(); data.dim()];
+        Experiment {
+            data,
+            data_name: "<data>".into(),
+            bias: false,
+            loss: Loss::Exponential,
+            optimizer: OptimizerSpec::new(Kind::Gd),
+            steps: 10_000,
+            precision: Precision::F64,
+            init,
+            base: 10,
+            seed: 0,
+            conjectures: Vec::new(),
+            progress: false,
+        }
+    }
+
+    /// The step size: the optimizer's `lr`, or the default 1/8.
+    pub fn lr(&self) -> Rational {
+        self.optimizer.lr.clone().unwrap_or_else(default_lr)
+    }
+
+    /// The command line that reproduces this experiment.
+    pub fn command(&self) -> String {
+        let mut s = self.optimizer.clone();
+        s.lr = None;
+        let mut opt = if s.kind == Kind::Gd {
+            String::new()
+        } else {
+            format!(" --optimizer {}", s.to_arg())
+        };
+        if s.kind == Kind::Sgd && self.seed != 0 {
+            opt.push_str(&format!(" --seed {}", self.seed));
+        }
+        let zero = self.init.iter().all(|q| *q == 0);
+        format!(
+            "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
+            self.data_name,
+            opt,
+            self.loss.name(),
+            format_rational(&self.lr()),
+            steps_text(self.steps),
+            self.precision.to_arg(),
+            if zero {
+                String::new()
+            } else {
+                format!(
+                    " --init {}",
+                    self.init
+                        .iter()
+                        .map(format_rational)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            },
+            if self.bias { " --bias" } else { "" },
+            self.conjectures
+                .iter()
+                .map(|c| format!(" --conjecture {}", c.to_arg()))
+                .collect::<String>()
+        )
+    }
+
+    /// Checks the request: `init` has the data's dimension, the base is in range, and the
+    /// conjectures apply (plain GD) and fit the data. Called by [`Experiment::run`].
+    pub fn validate(&self) -> Result<()> {
+        if self.init.len() != self.data.dim() {
+            return Err(Error::param(
+                "init",
+                format!(
+                    "{} values given but the data have d = {}{}",
+                    self.init.len(),
+                    self.data.dim(),
+                    if self.bias {
+                        " (including the bias column)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        if !(2..=1_000_000).contains(&self.base) {
+            return Err(Error::param(
+                "base",
+                "checkpoint base must be in 2..=1000000",
+            ));
+        }
+        if self.steps > crate::run::MAX_STEPS {
+            return Err(Error::param(
+                "steps",
+                format!(
+                    "{} is more than the supported maximum 1e15",
+                    steps_text(self.steps)
+                ),
+            ));
+        }
+        if !self.conjectures.is_empty() && self.optimizer.kind != Kind::Gd {
+            return Err(Error::param(
+                "conjecture",
+                "the theory checks (and so conjectures) are for plain GD (--optimizer gd)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Warnings known before the run: a step that violates the sufficient descent condition
+    /// of theory §8.1 (for the GD family).
+    pub fn warnings(&self) -> Vec<String> {
+        let w0f: Vec<f64> = self.init.iter().map(Rational::to_f64).collect();
+        let gd_family = matches!(
+            self.optimizer.kind,
+            Kind::Gd | Kind::Momentum | Kind::Nesterov | Kind::Sgd
+        );
+        check_step(&self.data, self.loss, &self.lr(), &w0f)
+            .filter(|_| gd_family)
+            .map(|w| vec![format!("ibias: warning: {w}")])
+            .unwrap_or_default()
+    }
+
+    /// Runs the experiment. Bad input and non-separable data (with the Gordan witness) are
+    /// errors; every numerical event of the run is a [`Status`] in the outcome.
+    pub fn run(&self) -> Result<Outcome> {
+        self.validate()?;
+        let mut warnings = Vec::new();
+        // the theory checks of docs/theory/sections.md §2 are stated for plain GD
+        let mm = if self.optimizer.kind == Kind::Gd {
+            max_margin(&self.data, &mut warnings)?
+        } else {
+            None
+        };
+        // conjectures are checked against the data before the run, so a bad one costs nothing
+        if let (Some(mm), false) = (&mm, self.conjectures.is_empty()) {
+            let mut p =
+                theory::predict::<Float>(&self.data, mm, self.loss, &self.lr(), &self.init, 64)?;
+            for c in &self.conjectures {
+                p.conjecture(c)?;
+            }
+        }
+        let out = match self.precision {
+            Precision::F64 => self.go::<f64>((), mm.as_ref(), warnings),
+            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), warnings),
+            Precision::Dd => self.go::<Dd>((), mm.as_ref(), warnings),
+        };
+        Ok(out)
+    }
+
+    /// Predictions, diagnostics and verdicts of a GD run (theory §2), rendered.
+    fn theory_report<S: Scalar>(
+        &self,
+        mm: &MaxMargin,
+        traj: &Trajectory<S>,
+        ctx: S::Ctx,
+    ) -> Result<TheoryReport> {
+        let eta = self.lr();
+        let a = theory::analyze_with(
+            &self.data,
+            mm,
+            self.loss,
+            &eta,
+            &self.init,
+            traj,
+            ctx,
+            &self.conjectures,
+        )?;
+        let stopped = match traj.status {
+            Status::Completed => None,
+            s => Some(s.describe()),
+        };
+        let judgement = a.assessment.judgement(stopped.as_deref());
+        // the constants again at 32 more bits: print only the digits both agree on
+        let reference = theory::predict::<Float>(
+            &self.data,
+            mm,
+            self.loss,
+            &eta,
+            &self.init,
+            S::bits(ctx) + 32,
+        )?;
+        let mut text = render::render_all(&a, render::Guard::Trusted, self.base, Some(&reference));
+        text.push_str(&render::render_summary(&a, &judgement));
+        let mut json = render::analysis_json(&a);
+        json["judgement"] = match &judgement {
+            Judgement::Holds => "holds".into(),
+            Judgement::Fails(_) => "fails".into(),
+            Judgement::Inconclusive(_) => "inconclusive".into(),
+        };
+        json["inconclusive"] = match &judgement {
+            Judgement::Inconclusive(why) => why.clone().into(),
+            _ => Value::Null,
+        };
+        Ok(TheoryReport {
+            text,
+            json,
+            judgement,
+        })
+    }
+
+    fn go<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        mm: Option<&MaxMargin>,
+        mut warnings: Vec<String>,
+    ) -> Outcome {
+        let obj = Objective::<S>::new(&self.data, self.loss, ctx);
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
+        let opt = build::<S>(&spec, ctx);
+        let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
+        let opts = RunOptions {
+            steps: self.steps,
+            base: self.base,
+            progress: self.progress,
+            seed: self.seed,
+        };
+        // a dense grid (powers of 2 and of the base) for the rate fits; the table shows the base
+        let traj = run_at(
+            &obj,
+            opt.as_ref(),
+            w0,
+            &dense_checkpoints(self.steps, self.base),
+            &opts,
+        );
+        let mut rows = report::rows(&obj, &traj);
+        rows.retain(|r| render::shown(r.t, self.base, traj.steps));
+        let mut skipped = None;
+        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx)) {
+            Some(Ok(t)) => Some(t),
+            Some(Err(e)) => {
+                warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
+                skipped = Some(e.to_string());
+                None
+            }
+            None if self.optimizer.kind == Kind::Gd => {
+                skipped = Some("no verified max-margin solution (see the warning above)".into());
+                None
+            }
+            None => None,
+        };
+        // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
+        // checks (another optimizer) is judged by its status alone
+        let code = match &theory {
+            Some(t) => t.judgement.exit_code(),
+            None if self.optimizer.kind == Kind::Gd => 3,
+            None => match traj.status {
+                Status::Completed => 0,
+                _ => 3,
+            },
+        };
+        let secs = traj.elapsed.as_secs_f64();
+        let rate = if secs > 0.0 {
+            traj.steps as f64 / secs
+        } else {
+            0.0
+        };
+        let command = self.command();
+        let header = format!(
+            "# {}\n# data: {} (N = {}, d = {}), loss {}, {}, {}, w(0) = ({})\n# status: {} ({} steps in {:.2} s, {:.0} steps/s)\n",
+            command,
+            self.data_name,
+            self.data.len(),
+            self.data.dim(),
+            self.loss.name(),
+            if self.optimizer.kind == Kind::Gd {
+                format!("GD with step {}", format_rational(&self.lr()))
+            } else {
+                spec.describe()
+            },
+            self.precision.label(),
+            self.init
+                .iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", "),
+            traj.status.describe(),
+            traj.steps,
+            secs,
+            rate
+        );
+        let meta = json!({
+            "data": {"source": self.data_name, "n": self.data.len(), "d": self.data.dim()},
+            "optimizer": spec.kind.name(),
+            "optimizer_spec": spec.to_arg(),
+            "loss": self.loss.name(),
+            "lr": format_rational(&self.lr()),
+            "precision": self.precision.label(),
+            "bits": self.precision.bits(),
+            "steps": self.steps,
+            "init": self.init.iter().map(format_rational).collect::<Vec<_>>(),
+        });
+        Outcome {
+            command,
+            status: traj.status,
+            steps_taken: traj.steps,
+            elapsed_s: secs,
+            table: report::render_table(&rows, 10),
+            checkpoints: report::rows_json(&rows),
+            theory,
+            skipped,
+            warnings,
+            header,
+            meta,
+            code,
+        }
+    }
+}
+
+impl Outcome {
+    /// The exit status of `ibias run`: 0 established, 1 a claim failed, 3 inconclusive
+    /// (docs/cli.md).
+    pub fn exit_code(&self) -> u8 {
+        self.code
+    }
+
+    /// The human report, as `ibias run` prints it.
+    pub fn text(&self) -> String {
+        let mut out = self.header.clone();
+        out.push_str(&self.table);
+        if let Some(t) = &self.theory {
+            out.push_str(&t.text);
+        }
+        if let Some(why) = &self.skipped {
+            out.push_str(&format!("# inconclusive: theory checks skipped: {why}\n"));
+        }
+        out
+    }
+
+    /// The JSON document of `ibias run --json` (fields in docs/cli.md).
+    pub fn json(&self) -> Value {
+        let (status_at, point) = match self.status {
+            Status::Completed => (None, None),
+            Status::Underflow { at, point } => (Some(at), Some(point + 1)),
+            Status::NonFinite { at } => (Some(at), None),
+        };
+        let mut doc = json!({ "command": self.command });
+        if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {
+            d.extend(m.clone());
+        }
+        let rest = json!({
+            "status": self.status.code(),
+            "status_at": status_at,
+            "status_point": point,
+            "steps_taken": self.steps_taken,
+            "elapsed_s": (self.elapsed_s * 1000.0).round() / 1000.0,
+            "checkpoints": self.checkpoints,
+            "theory": self.theory.as_ref().map(|t| t.json.clone()),
+            "inconclusive": self.skipped.as_ref().map(|why| format!("theory checks skipped: {why}")),
+        });
+        if let (Value::Object(d), Value::Object(r)) = (&mut doc, rest) {
+            d.extend(r);
+        }
+        doc
+    }
+}
+
+/// `1e6` for a power of ten from 100 on, the decimal number otherwise.
+fn steps_text(steps: u64) -> String {
+    let mut k = 0;
+    let mut p = 1u64;
+    while p < steps {
+        p = p.saturating_mul(10);
+        k += 1;
+    }
+    if p == steps && k >= 2 {
+        format!("1e{k}")
+    } else {
+        steps.to_string()
+    }
+}
+
+/// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
+/// independent checker. Not separable: an error with the Gordan witness. If the oracle cannot
+/// answer, the run proceeds without theory checks (a warning says why).
+fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMargin>> {
+    match oracle::solve(data, Norm::L2) {
+        Ok(OracleOutcome::Separable(mm)) => match crate::cert::check(data, &mm.cert) {
+            Ok(()) => Ok(Some(*mm)),
+            Err(v) => {
+                warnings.push(format!("ibias: warning: theory checks skipped: the oracle's certificate failed the independent check ({v})"));
+                Ok(None)
+            }
+        },
+        Ok(OracleOutcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
+            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0",
+            w.alpha
+                .iter()
+                .map(format_rational)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        Err(e) => {
+            warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::steps_text;
+
+    #[test]
+    fn steps_are_written_as_typed() {
+        assert_eq!(steps_text(10_000), "1e4");
+        assert_eq!(steps_text(100), "1e2");
+        assert_eq!(steps_text(10), "10");
+        assert_eq!(steps_text(1234), "1234");
+        assert_eq!(steps_text(0), "0");
+        assert_eq!(steps_text(1), "1");
+    }
+}
