@@ -288,16 +288,7 @@ impl Experiment {
         )?;
         let mut text = render::render_all(&a, render::Guard::Trusted, self.base, Some(&reference));
         text.push_str(&render::render_summary(&a, &judgement));
-        let mut json = render::analysis_json(&a);
-        json["judgement"] = match &judgement {
-            Judgement::Holds => "holds".into(),
-            Judgement::Fails(_) => "fails".into(),
-            Judgement::Inconclusive(_) => "inconclusive".into(),
-        };
-        json["inconclusive"] = match &judgement {
-            Judgement::Inconclusive(why) => why.clone().into(),
-            _ => Value::Null,
-        };
+        let json = render::analysis_json(&a, &judgement);
         Ok(TheoryReport {
             text,
             json,

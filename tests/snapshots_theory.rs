@@ -102,7 +102,7 @@ fn snapshot(
         "reproduce: cargo test --test snapshots_theory -- {name}  (same run: {cli})"
     ));
     settings.bind(|| insta::assert_snapshot!(format!("theory_{name}"), out));
-    assert!(a.assessment.all_hold(), "{name}: a claim failed");
+    assert!(a.assessment.none_failed(), "{name}: a claim failed");
 }
 
 #[test]

@@ -294,6 +294,18 @@ pub fn symmetric_eigenvalues<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Vec<S> {
                 if a[p][q].is_zero() {
                     continue;
                 }
+                // An off-diagonal entry below 2^-bits of its diagonal pair is set to zero
+                // (it moves the eigenvalues by at most a_pq²/gap, below the rounding). Rotating
+                // it instead forms θ ≈ 1/a_pq and t ≈ a_pq, products that leave the exponent
+                // range of a type such as double-double (which makes them NaN by design).
+                let mut scale = a[p][p].clone().abs();
+                scale.add_assign(&a[q][q].clone().abs());
+                scale.mul_assign(&tiny);
+                if !lt(&scale, &a[p][q].clone().abs()) {
+                    a[p][q] = S::zero(ctx);
+                    a[q][p] = S::zero(ctx);
+                    continue;
+                }
                 // θ = (a_qq − a_pp) / (2 a_pq);  t = sgn θ / (|θ| + √(θ²+1))
                 let mut theta = a[q][q].clone().sub(&a[p][p]);
                 let mut two_apq = a[p][q].clone();

@@ -33,7 +33,7 @@
 //! let traj = run(&obj, &gd, w0.iter().map(|q| Float::with_val(128, q)).collect(),
 //!     &RunOptions { steps: 10_000, ..Default::default() });
 //! let a = theory::analyze(&data, &mm, Loss::Exponential, &eta, &w0, &traj, 128)?;
-//! assert!(a.assessment.all_hold());
+//! assert!(a.assessment.none_failed());
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
 

@@ -184,6 +184,8 @@ const WHY_DEGENERATE: &str = "none: degenerate data have no w~ (§2.11)";
 const WHY_NO_SPAN: &str =
     "unknown: the SVs do not span the data, the P2 part of w~ depends on the trajectory (§2.1)";
 const WHY_NO_NON_SV: &str = "none: every point is a support vector";
+const WHY_SPECTRUM: &str =
+    "not representable: an eigenvalue of M on span(Z_S) is not finite at this precision (§2.7)";
 
 fn q_to<S: Scalar>(q: &Rational, ctx: S::Ctx) -> S {
     S::from_rational(q, ctx)
@@ -437,6 +439,8 @@ pub fn predict<S: Scalar>(
     };
     let lambda_perp = if regime == Regime::Degenerate {
         Predicted::Unavailable(WHY_DEGENERATE)
+    } else if !perp_spectrum.iter().all(Scalar::is_finite) {
+        Predicted::Unavailable(WHY_SPECTRUM)
     } else {
         match perp_spectrum.first() {
             Some(l) => Predicted::Value(l.clone()),
@@ -446,6 +450,9 @@ pub fn predict<S: Scalar>(
     let one = S::from_f64(1.0, ctx);
     let kappa = if regime == Regime::Degenerate {
         Predicted::Unavailable(WHY_DEGENERATE)
+    } else if let Predicted::Unavailable(why) = lambda_perp {
+        // κ = min(λ⊥, θ − 1, 1) needs λ⊥, and the rate model needs the whole spectrum
+        Predicted::Unavailable(why)
     } else {
         let mut k = one.clone();
         if let Predicted::Value(l) = &lambda_perp {

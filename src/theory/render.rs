@@ -389,8 +389,9 @@ fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> Value {
     }
 }
 
-/// JSON of an analysis: `prediction`, `diagnostics`, `verdicts`, `fits` (docs/cli.md).
-pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
+/// JSON of an analysis and what the run established: `prediction`, `diagnostics`,
+/// `verdicts`, `fits`, `counts`, `judgement`, `all_hold`, `inconclusive` (docs/cli.md).
+pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value {
     let p = &a.prediction;
     let bits = S::accuracy_bits(p.ctx);
     let d0 = trusted_digits(bits, 0).min(40);
@@ -481,7 +482,17 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>) -> Value {
         "diagnostics": diagnostics,
         "verdicts": verdicts,
         "fits": fits,
-        "all_hold": a.assessment.all_hold(),
+        "judgement": match judgement {
+            Judgement::Holds => "holds",
+            Judgement::Fails(_) => "fails",
+            Judgement::Inconclusive(_) => "inconclusive",
+        },
+        // the judgement, not the absence of a FAIL: n/a is not a pass
+        "all_hold": matches!(judgement, Judgement::Holds),
+        "inconclusive": match judgement {
+            Judgement::Inconclusive(why) => Value::from(why.clone()),
+            _ => Value::Null,
+        },
         "counts": {
             "pass": a.assessment.counts().pass,
             "weak": a.assessment.counts().weak,

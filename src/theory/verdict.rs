@@ -421,7 +421,7 @@ pub struct Assessment<S: Scalar> {
 impl<S: Scalar> Assessment<S> {
     /// No checked claim failed (weak and n/a verdicts included: see [`Self::judgement`]
     /// for what the run established).
-    pub fn all_hold(&self) -> bool {
+    pub fn none_failed(&self) -> bool {
         self.verdicts.iter().all(|v| v.status != Status::Fail)
     }
     /// How many verdicts ended PASS, weak, FAIL and n/a.
