@@ -38,7 +38,7 @@ clean:
 # committed seeds. FUZZ_FLAGS: -a = debug assertions and overflow checks; -s none = no
 # sanitizer (the crate forbids unsafe code; use FUZZ_FLAGS=-a for AddressSanitizer).
 # --force: a cargo-fuzz recorded as installed but whose binary is gone is reinstalled.
-FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_lp
+FUZZ_TARGETS ?= parse_csv check_certificate gd_step optimizers oracle_l2 oracle_lp pipeline
 FUZZ_TIME ?= 600
 FUZZ_SMOKE_TIME ?= 20
 FUZZ_FLAGS ?= -a -s none

@@ -84,6 +84,15 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn pipeline_runs_end_to_end(b in bytes(512)) {
+        invariants::check_pipeline(&b);
+    }
+}
+
 fn run_target(target: &str, b: &[u8]) {
     match target {
         "parse_csv" => invariants::check_parse_csv(b),
@@ -92,6 +101,7 @@ fn run_target(target: &str, b: &[u8]) {
         "optimizers" => invariants::check_optimizers(b),
         "oracle_l2" => invariants::check_oracle(b, false),
         "oracle_lp" => invariants::check_oracle(b, true),
+        "pipeline" => invariants::check_pipeline(b),
         other => panic!("unknown fuzz target {other:?}"),
     }
 }
@@ -138,6 +148,11 @@ fn replay() {
             let (norm, data, planted) = invariants::oracle::decode(&b, target == "oracle_lp");
             eprintln!("{norm:?} {data:?} planted {planted:?}");
             eprint!("{}", implicit_bias::data::to_csv(&data));
+        }
+        "pipeline" => {
+            let e = invariants::pipeline::decode(&b).experiment;
+            eprintln!("{}", e.command());
+            eprint!("{}", implicit_bias::data::to_csv(&e.data));
         }
         _ => {}
     }

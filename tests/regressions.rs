@@ -677,3 +677,48 @@ fn issue_20_dd_run_of_planted_100x10_has_the_verdicts_of_128_bits() {
     assert!(!dd.1.is_empty());
     assert_eq!(dd, verdicts("128"));
 }
+
+/// Found by the `pipeline` fuzz target: one point `x = 7/5, y = −1` (d = 1), GD with step
+/// 1/8 for 47 steps. The margin constant FAILed at f64 and double-double and PASSed at 128
+/// bits: C_γ(ρ) = max_S (ŵ/‖ŵ‖² − z_n)ᵀρ/‖ŵ‖ is identically 0 here (one support vector, so
+/// ŵ/‖ŵ‖² = z_n exactly), but the forms were computed in floating point (3·10⁻¹⁶ at f64)
+/// against a tolerance with no rounding term. The forms are now exact (rounded once, here
+/// exactly 0), and every derived tolerance includes the rounding of evaluating its function.
+/// By hand: the claim has nothing to resolve, so it is n/a at every precision, never FAIL.
+#[test]
+fn issue_20_margin_constant_of_one_point_is_exactly_zero() {
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("one.csv");
+    std::fs::write(&f, "x1,y\n7/5,-1\n").unwrap();
+    for precision in ["f64", "dd", "128"] {
+        let o = std::process::Command::new(bin)
+            .args([
+                "run",
+                "--data",
+                f.to_str().unwrap(),
+                "--steps",
+                "47",
+                "--json",
+            ])
+            .args(["--precision", precision])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let verdicts = v["theory"]["verdicts"].as_array().unwrap();
+        assert!(
+            verdicts.iter().all(|x| x["status"] != "FAIL"),
+            "{precision}: {verdicts:?}"
+        );
+        let m = verdicts
+            .iter()
+            .find(|x| x["id"] == "margin_constant")
+            .unwrap();
+        assert_eq!(m["status"], "n/a", "{precision}");
+        assert!(
+            m["basis"].as_str().unwrap().contains("identically zero"),
+            "{precision}"
+        );
+        assert_ne!(o.status.code(), Some(1), "{precision}");
+    }
+}

@@ -12,9 +12,11 @@ pub mod input;
 pub mod optimizers;
 pub mod oracle;
 pub mod parse;
+pub mod pipeline;
 
 pub use certificate::check_certificate;
 pub use gd::check_gd_step;
 pub use optimizers::check_optimizers;
 pub use oracle::check_oracle;
 pub use parse::check_parse_csv;
+pub use pipeline::check_pipeline;

@@ -157,6 +157,10 @@ pub struct Prediction<S: Scalar> {
     pub c_dir_1: Predicted<S>,
     /// `C_γ`.
     pub c_gamma: Predicted<S>,
+    /// The linear forms of the margin gap, one per support vector: `c_n = ŵ/‖ŵ‖² − z_n`,
+    /// exact, rounded once, so that `C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖` (§2.6) is exactly 0
+    /// where a form is exactly 0 (one support vector: `c_n = 0`).
+    pub margin_forms: Vec<Vec<S>>,
     /// `θ` as a predicted constant (for the table).
     pub theta_c: Predicted<S>,
     /// `λ⊥`.
@@ -544,6 +548,16 @@ pub fn predict<S: Scalar>(
         }
     };
 
+    let margin_forms: Vec<Vec<S>> = support
+        .iter()
+        .map(|&i| {
+            zq[i]
+                .iter()
+                .zip(&cert.w)
+                .map(|(z, w)| q_to(&(Rational::from(w / &norm_sq) - z), ctx))
+                .collect()
+        })
+        .collect();
     Ok(Prediction {
         ctx,
         loss,
@@ -575,6 +589,7 @@ pub fn predict<S: Scalar>(
         c_dir,
         c_dir_1,
         c_gamma,
+        margin_forms,
         theta_c,
         lambda_perp,
         kappa,

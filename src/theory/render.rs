@@ -457,7 +457,7 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value
                 "scale": jnum(v.scale.as_ref(), TOL_DIGITS),
                 "core": v.core,
                 "user": v.user,
-                "witness": super::verdict::claim(v.id).witness.name(),
+                "witness": super::verdict::claim(v.id).witness.code(),
                 "limit": v.limit.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
                 "expected": v.expected.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
                 "basis": v.basis,

@@ -64,7 +64,17 @@ pub enum Witness {
 }
 
 impl Witness {
-    /// Short name for reports and JSON.
+    /// Machine name for JSON: `identity`, `extrapolation`, `derived`, `history`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Witness::Identity => "identity",
+            Witness::Extrapolation => "extrapolation",
+            Witness::Derived => "derived",
+            Witness::History => "history",
+        }
+    }
+
+    /// Short name for reports.
     pub fn name(self) -> &'static str {
         match self {
             Witness::Identity => "identity",
@@ -1066,7 +1076,17 @@ fn derived_verdict<S: Scalar>(
         return v;
     };
     let m = f(&l.value);
-    let tol = lip.mul(&linalg::norm(&l.bar, ctx));
+    // Lipschitz constant × (the limit's bar + the rounding of evaluating f): every f here is
+    // a norm, a linear form or a maximum of linear forms of ρ, so evaluating it at working
+    // precision errs by at most γ_{d+4}·Lip·‖ρ‖ (γ_k = k·u/(1 − k·u), taken as 2k·u)
+    let d = l.value.len() as u32 + 4;
+    let mut rounding = linalg::norm(&l.value, ctx);
+    rounding.mul_assign(&super::predict::pow2_neg::<S>(
+        S::accuracy_bits(ctx).saturating_sub(1),
+        ctx,
+    ));
+    rounding.mul_f64(f64::from(d));
+    let tol = lip.mul(&linalg::norm(&l.bar, ctx).add(&rounding));
     let dev = m.clone().sub(&p).abs();
     let scale = linalg::max(p.clone().abs(), &f(&l.first).abs());
     if scale.is_zero() {
@@ -1077,7 +1097,7 @@ fn derived_verdict<S: Scalar>(
     v.measured = Some(m);
     v.predicted = Some(p);
     v.basis = format!(
-        "f(ρ∞) with ρ∞ the residual's extrapolated limit (t = {} … {}); tolerance = Lipschitz constant of f × its bar",
+        "f(ρ∞) with ρ∞ the residual's extrapolated limit (t = {} … {}); tolerance = Lipschitz constant of f × (its bar + the rounding of f)",
         l.points[1],
         l.points[l.points.len() - 1]
     );
@@ -1314,24 +1334,27 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
         one.clone(),
     ));
-    // C_γ(ρ) = max_{n∈S} (ŵ/‖ŵ‖² − z_n)ᵀρ/‖ŵ‖, a maximum of linear functions: Lipschitz
-    // with constant max_S ‖ŵ/‖ŵ‖² − z_n‖/‖ŵ‖
-    let a_vec: Vec<S> = wh.iter().map(|x| x.clone().div(&ns)).collect();
-    let lip_gamma = pred
-        .support
+    // C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖ with the exact forms c_n = ŵ/‖ŵ‖² − z_n, a maximum of
+    // linear functions: Lipschitz with constant max_S ‖c_n‖/‖ŵ‖
+    let forms = &pred.margin_forms;
+    let lip_gamma = forms
         .iter()
-        .map(|&i| linalg::norm(&linalg::sub(&a_vec, &pred.z[i]), ctx))
+        .map(|c| linalg::norm(c, ctx))
         .fold(S::zero(ctx), |a, b| linalg::max(a, &b))
         .div(&nw);
-    let (wh3, ns3, nw4) = (wh.clone(), ns.clone(), nw.clone());
+    let nw4 = nw.clone();
     v.push(derived_verdict(
         &cx,
         "margin_constant",
         rho_full,
         &pred.c_gamma,
         &|r| {
-            let m = linalg::min_on(&pred.z, &pred.support, r, ctx);
-            linalg::dot(&wh3, r, ctx).div(&ns3).sub(&m).div(&nw4)
+            forms
+                .iter()
+                .map(|c| linalg::dot(c, r, ctx))
+                .reduce(|a, b| linalg::max(a, &b))
+                .unwrap_or_else(|| S::zero(ctx))
+                .div(&nw4)
         },
         lip_gamma,
     ));

@@ -1,0 +1,503 @@
+//! The whole pipeline users run (`ibias run`): data → exact oracle → optimizer → predictions
+//! → verdicts → report, through the library's one entry point
+//! [`Experiment::run`](implicit_bias::experiment::Experiment::run).
+//!
+//! Decoded from the bytes: planted separable data (sizes up to N = 300, d = 20 for one input
+//! in 32, else N ≤ 12, d ≤ 4; coordinates of varied magnitude, exact duplicates), optionally
+//! with near-duplicates `z + 2^-k v` (margins that differ by as little as 2^-40) or raw data
+//! that may not be separable; `--bias`; either loss; f64, double-double or 24..256 bits; the
+//! default step 1/8, the §8.1 step or a fuzzed one; plain GD (three inputs in four) or another
+//! optimizer; a start, a checkpoint base, up to 64 steps (small data: up to 2000); sometimes
+//! a conjecture, good or bad.
+//!
+//! Invariants:
+//! * no panic; bad input and non-separable data are one-line errors (planted data are never
+//!   reported non-separable);
+//! * a status for every stop: a completed run took every step, a stopped one fewer; the exit
+//!   status is 0, 1 or 3 and agrees with the judgement, the counts and the summary line; a
+//!   GD run has theory checks or says why not;
+//! * the text report renders with its header, and the JSON document survives a round trip
+//!   through text and has exactly the fields docs/cli.md documents, with their types;
+//! * in one input in four the same experiment also runs at f64, double-double and 128 bits:
+//!   where all three complete and judge a claim, no precision FAILs a claim another passes.
+
+use super::data::{dot, planted, raw};
+use super::input::Bytes;
+use implicit_bias::data::Dataset;
+use implicit_bias::experiment::{Experiment, Outcome};
+use implicit_bias::loss::Loss;
+use implicit_bias::optim::OptimizerSpec;
+use implicit_bias::run::Status;
+use implicit_bias::scalar::Precision;
+use implicit_bias::stepsize::check_step;
+use implicit_bias::theory::Conjecture;
+use implicit_bias::Error;
+use rug::Rational;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const OPTIMIZERS: &[&str] = &[
+    "momentum",
+    "nesterov",
+    "sgd",
+    "normalized",
+    "sign",
+    "coordinate",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "adamw",
+];
+
+/// Conjectures, some of them wrong for the data (a wrong length, an unknown name).
+const CONJECTURES: &[&str] = &[
+    "C_L=4",
+    "C_L=1/2",
+    "kappa=1/4",
+    "theta=2",
+    "w_tilde=0",
+    "w_tilde=0,0",
+    "w_tilde=1/10,-7/3",
+    "alpha=1",
+    "alpha=1,1",
+    "C_share=1e-3",
+    "nope=1",
+    "C_L=abc",
+];
+
+/// One decoded case.
+pub struct Case {
+    /// The request.
+    pub experiment: Experiment,
+    planted: bool,
+    agree: bool,
+}
+
+/// Decodes the fuzzer's bytes.
+pub fn decode(bytes: &[u8]) -> Case {
+    let mut b = Bytes::new(bytes);
+    let large = b.u8() < 8;
+    let (max_n, max_d) = if large { (300, 20) } else { (12, 4) };
+    let is_planted = b.u8() >= 48;
+    let (mut data, u) = if is_planted {
+        let p = planted(&mut b, max_n, max_d);
+        (p.data, Some(p.u))
+    } else {
+        (raw(&mut b, max_n.min(12), max_d), None)
+    };
+    if b.u8() < 64 {
+        data = near_duplicates(&mut b, &data, u.as_deref());
+    }
+    let bias = b.u8() < 48;
+    if bias {
+        data = data.with_bias();
+    }
+    let loss = if b.bool() {
+        Loss::Exponential
+    } else {
+        Loss::Logistic
+    };
+    let precision = match b.below(4) {
+        0 => Precision::F64,
+        1 => Precision::Dd,
+        2 => Precision::Bits(128),
+        _ => Precision::Bits(24 + b.below(233) as u32),
+    };
+    let init: Vec<Rational> = if b.bool() {
+        vec![Rational::new(); data.dim()]
+    } else {
+        (0..data.dim()).map(|_| b.small_rational(3, 4)).collect()
+    };
+    let mut optimizer = if b.u8() < 192 {
+        OptimizerSpec::parse("gd").expect("gd is a valid optimizer name")
+    } else {
+        OptimizerSpec::parse(OPTIMIZERS[b.index(OPTIMIZERS.len())])
+            .expect("every name in OPTIMIZERS is valid")
+    };
+    optimizer.lr = match b.below(3) {
+        0 => None,
+        1 => Some(safe_step(&data, loss, &init)),
+        _ => Some(Rational::from((1 + b.below(64), 1 + b.below(64))) / 8),
+    };
+    let steps = if large {
+        b.below(65)
+    } else if b.u8() < 16 {
+        b.below(2001)
+    } else {
+        b.below(65)
+    };
+    let base = if b.bool() { 10 } else { 2 + b.below(15) };
+    let seed = b.below(4);
+    let mut conjectures = Vec::new();
+    if b.u8() < 24 {
+        if let Ok(c) = Conjecture::parse(CONJECTURES[b.index(CONJECTURES.len())]) {
+            conjectures.push(c);
+        }
+    }
+    let agree = !large && b.u8() < 64;
+    let experiment = Experiment {
+        data_name: "fuzz".into(),
+        bias,
+        loss,
+        optimizer,
+        steps,
+        precision,
+        init,
+        base,
+        seed,
+        conjectures,
+        progress: false,
+        ..Experiment::new(data)
+    };
+    Case {
+        experiment,
+        planted: is_planted,
+        agree,
+    }
+}
+
+/// Up to three near-duplicates `z_k + 2^-e v` (e ≤ 40, v a small integer vector): margins
+/// that differ from a support vector's by 2^-40 and less. For planted data (direction `u`) a
+/// near-duplicate that would cross the planted hyperplane is left out.
+fn near_duplicates(b: &mut Bytes, data: &Dataset, u: Option<&[Rational]>) -> Dataset {
+    let mut x: Vec<Vec<Rational>> = data.points().to_vec();
+    let mut y: Vec<i8> = data.labels().to_vec();
+    for _ in 0..1 + b.index(3) {
+        let k = b.index(x.len());
+        let e = 1 + b.below(40) as u32;
+        let eps = Rational::from((1, 1)) >> e;
+        let p: Vec<Rational> = x[k]
+            .iter()
+            .map(|v| v.clone() + Rational::from(&eps * b.range(-2, 2)))
+            .collect();
+        if let Some(u) = u {
+            if Rational::from(dot(&p, u) * i32::from(y[k])) <= 0 {
+                continue;
+            }
+        }
+        x.push(p);
+        y.push(y[k]);
+    }
+    Dataset::new(x, y).expect("near-duplicates of well-formed data are well formed")
+}
+
+/// The largest power-of-two step that satisfies the sufficient descent condition of §8.1.
+fn safe_step(data: &Dataset, loss: Loss, init: &[Rational]) -> Rational {
+    let w0: Vec<f64> = init.iter().map(Rational::to_f64).collect();
+    let mut lr = Rational::from(1);
+    for _ in 0..200 {
+        if check_step(data, loss, &lr, &w0).is_none() {
+            break;
+        }
+        lr /= 2;
+    }
+    lr
+}
+
+/// The invariant for one input.
+pub fn check_pipeline(bytes: &[u8]) {
+    let case = decode(bytes);
+    let e = &case.experiment;
+    let out = match e.run() {
+        Err(err) => {
+            let m = err.to_string();
+            assert!(
+                !m.is_empty() && !m.contains('\n'),
+                "error not one line: {m:?}"
+            );
+            match err {
+                Error::NotSeparable(_) => {
+                    assert!(!case.planted, "planted data reported not separable: {m}")
+                }
+                Error::Parameter { .. } | Error::Numerical(_) => {}
+                other => panic!("unexpected error kind for a valid request: {other}"),
+            }
+            return;
+        }
+        Ok(o) => o,
+    };
+    check_outcome(e, &out);
+    if case.agree && e.conjectures.is_empty() {
+        let runs: Vec<Outcome> = [Precision::F64, Precision::Dd, Precision::Bits(128)]
+            .into_iter()
+            .map(|p| {
+                let mut e = e.clone();
+                e.precision = p;
+                let o = e.run().expect("the same request ran at another precision");
+                check_outcome(&e, &o);
+                o
+            })
+            .collect();
+        check_agreement(&runs);
+    }
+}
+
+/// One outcome against its request: status, exit code, text and JSON.
+fn check_outcome(e: &Experiment, out: &Outcome) {
+    match out.status {
+        Status::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
+        Status::Underflow { at, .. } | Status::NonFinite { at } => {
+            assert!(at <= e.steps && out.steps_taken <= at, "{:?}", out.status)
+        }
+    }
+    let code = out.exit_code();
+    assert!(matches!(code, 0 | 1 | 3), "exit {code}");
+    let gd = e.optimizer.kind == implicit_bias::optim::spec::Kind::Gd;
+    if gd {
+        assert!(
+            out.theory.is_some() || out.skipped.is_some(),
+            "a GD run with no theory checks and no reason"
+        );
+    }
+    let text = out.text();
+    assert!(text.starts_with("# ibias run --data "), "{text:.200}");
+    assert!(text.contains("\n# status: "), "no status line");
+    if let Some(t) = &out.theory {
+        let want = match code {
+            0 => "# all checked claims hold",
+            1 => "checked claim(s) FAILED",
+            _ => "# inconclusive: ",
+        };
+        assert!(t.text.contains(want), "exit {code} without {want:?}");
+        assert_eq!(t.judgement.exit_code(), code, "judgement and exit status");
+    } else if out.skipped.is_some() {
+        assert_eq!(code, 3, "skipped theory checks must be inconclusive");
+    }
+    let doc = out.json();
+    let again: Value =
+        serde_json::from_str(&serde_json::to_string(&doc).expect("the JSON document serializes"))
+            .expect("the JSON document parses back");
+    assert_eq!(again, doc, "JSON round trip");
+    check_schema(&doc, code);
+}
+
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+fn set<'a>(names: &[&'a str]) -> BTreeSet<&'a str> {
+    names.iter().copied().collect()
+}
+
+fn is_decimal_or_null(v: &Value) -> bool {
+    v.is_null() || v.as_str().is_some_and(|s| !s.is_empty())
+}
+
+/// The fields of docs/cli.md ("JSON output"), exactly, with their types.
+fn check_schema(doc: &Value, code: u8) {
+    assert_eq!(
+        keys(doc),
+        set(&[
+            "command",
+            "data",
+            "optimizer",
+            "optimizer_spec",
+            "loss",
+            "lr",
+            "precision",
+            "bits",
+            "steps",
+            "init",
+            "status",
+            "status_at",
+            "status_point",
+            "steps_taken",
+            "elapsed_s",
+            "checkpoints",
+            "theory",
+            "inconclusive",
+        ]),
+        "top-level fields"
+    );
+    assert_eq!(keys(&doc["data"]), set(&["source", "n", "d"]));
+    for f in [
+        "command",
+        "optimizer",
+        "optimizer_spec",
+        "loss",
+        "lr",
+        "precision",
+    ] {
+        assert!(doc[f].is_string(), "{f}");
+    }
+    for f in ["bits", "steps", "steps_taken"] {
+        assert!(doc[f].is_u64(), "{f}");
+    }
+    assert!(doc["elapsed_s"].is_number());
+    assert!(
+        ["completed", "underflow", "non_finite"].contains(&doc["status"].as_str().unwrap_or(""))
+    );
+    assert_eq!(doc["status"] == "completed", doc["status_at"].is_null());
+    assert!(doc["init"]
+        .as_array()
+        .is_some_and(|a| a.iter().all(Value::is_string)));
+    for c in doc["checkpoints"].as_array().expect("checkpoints") {
+        assert_eq!(
+            keys(c),
+            set(&[
+                "t",
+                "digits",
+                "norm",
+                "norm_over_ln_t",
+                "ln_loss",
+                "t_loss",
+                "direction",
+                "min_margin"
+            ])
+        );
+        assert!(c["t"].is_u64() && c["digits"].is_u64());
+        for f in ["norm", "norm_over_ln_t", "ln_loss", "t_loss", "min_margin"] {
+            assert!(is_decimal_or_null(&c[f]), "checkpoint {f}: {}", c[f]);
+        }
+    }
+    let t = &doc["theory"];
+    if t.is_null() {
+        assert!(doc["inconclusive"].is_null() || doc["inconclusive"].is_string());
+        return;
+    }
+    assert!(doc["inconclusive"].is_null());
+    assert_eq!(
+        keys(t),
+        set(&[
+            "prediction",
+            "diagnostics",
+            "verdicts",
+            "fits",
+            "counts",
+            "judgement",
+            "all_hold",
+            "inconclusive",
+            "user_predictions",
+        ])
+    );
+    let p = &t["prediction"];
+    assert_eq!(
+        keys(p),
+        set(&[
+            "regime",
+            "spans",
+            "support",
+            "alpha",
+            "w_tilde",
+            "constants"
+        ])
+    );
+    assert!(["unique", "max_entropy", "degenerate"].contains(&p["regime"].as_str().unwrap_or("")));
+    for (name, c) in p["constants"].as_object().expect("constants") {
+        assert_eq!(keys(c), set(&["value", "section"]), "{name}");
+        let v = &c["value"];
+        assert!(
+            v.as_str().is_some_and(|s| !s.is_empty())
+                || v.as_object()
+                    .is_some_and(|o| o.len() == 1 && o["unavailable"].is_string()),
+            "constant {name}: {v}"
+        );
+    }
+    let verdicts = t["verdicts"].as_array().expect("verdicts");
+    let mut counts = [0u64; 4];
+    for v in verdicts {
+        assert_eq!(
+            keys(v),
+            set(&[
+                "id",
+                "status",
+                "section",
+                "claim",
+                "t",
+                "measured",
+                "predicted",
+                "deviation",
+                "tolerance",
+                "resolution",
+                "scale",
+                "basis",
+                "witness",
+                "core",
+                "user",
+                "limit",
+                "expected",
+            ])
+        );
+        let k = ["PASS", "weak", "FAIL", "n/a"]
+            .iter()
+            .position(|s| v["status"] == *s)
+            .unwrap_or_else(|| panic!("verdict status {}", v["status"]));
+        counts[k] += 1;
+        assert!(["identity", "extrapolation", "derived", "history"]
+            .contains(&v["witness"].as_str().unwrap_or("")));
+        assert!(v["core"].is_boolean() && v["user"].is_boolean());
+        if k == 3 {
+            assert!(v["measured"].is_null() || v["measured"].is_string());
+        } else {
+            for f in ["deviation", "tolerance", "resolution", "scale"] {
+                assert!(v[f].as_str().is_some_and(|s| !s.is_empty()), "{f}: {v}");
+            }
+            // a scalar claim has `measured` (and `predicted`, except an order claim such as
+            // `share_order`, O(t^{1−θ})); a vector claim has `limit` and `expected`
+            let vector = v["limit"].is_array();
+            assert!(
+                vector != v["measured"].is_string(),
+                "measured or limit: {v}"
+            );
+            assert!(is_decimal_or_null(&v["predicted"]), "predicted: {v}");
+            assert!(!vector || v["expected"].is_array(), "expected: {v}");
+        }
+    }
+    let c = &t["counts"];
+    assert_eq!(keys(c), set(&["pass", "weak", "fail", "n/a"]));
+    assert_eq!(
+        [&c["pass"], &c["weak"], &c["fail"], &c["n/a"]].map(|x| x.as_u64().unwrap_or(u64::MAX)),
+        counts,
+        "counts"
+    );
+    let j = t["judgement"].as_str().unwrap_or("");
+    assert_eq!(
+        (j, t["all_hold"].as_bool()),
+        match code {
+            0 => ("holds", Some(true)),
+            1 => ("fails", Some(false)),
+            _ => ("inconclusive", Some(false)),
+        },
+        "judgement for exit {code}"
+    );
+    assert_eq!(code == 1, counts[2] > 0, "a FAIL is exit 1");
+    assert_eq!(t["inconclusive"].is_string(), code == 3);
+}
+
+/// f64, double-double and 128 bits: where all three complete and judge a claim, none FAILs
+/// what another passes (PASS and weak differ only in resolution).
+fn check_agreement(runs: &[Outcome]) {
+    if runs.iter().any(|o| o.status != Status::Completed) {
+        return;
+    }
+    let Some(first) = runs[0].theory.as_ref() else {
+        return;
+    };
+    let status = |o: &Outcome, id: &str| -> Option<String> {
+        o.theory.as_ref()?.json["verdicts"]
+            .as_array()?
+            .iter()
+            .find(|v| v["id"] == id)
+            .and_then(|v| v["status"].as_str().map(str::to_string))
+    };
+    for v in first.json["verdicts"].as_array().into_iter().flatten() {
+        let id = v["id"].as_str().unwrap_or("");
+        let s: Vec<Option<String>> = runs.iter().map(|o| status(o, id)).collect();
+        if !s
+            .iter()
+            .all(|x| matches!(x.as_deref(), Some(v) if v != "n/a"))
+        {
+            continue;
+        }
+        let fails = s.iter().filter(|x| x.as_deref() == Some("FAIL")).count();
+        assert!(
+            fails == 0 || fails == s.len(),
+            "claim {id}: f64/dd/128 verdicts {s:?}\n{}",
+            runs[0].command
+        );
+    }
+}
