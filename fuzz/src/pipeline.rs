@@ -171,7 +171,7 @@ fn near_duplicates(b: &mut Bytes, data: &Dataset, u: Option<&[Rational]>) -> Dat
             .map(|v| v.clone() + Rational::from(&eps * b.range(-2, 2)))
             .collect();
         if let Some(u) = u {
-            if Rational::from(dot(&p, u) * i32::from(y[k])) <= 0 {
+            if dot(&p, u) * i32::from(y[k]) <= 0 {
                 continue;
             }
         }
