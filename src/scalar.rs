@@ -189,6 +189,12 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     /// Exactly zero.
     fn is_zero(&self) -> bool;
     /// Total order on non-NaN values (NaN compares as `None`).
+    ///
+    /// NaN policy of the crate: no caller maps `None` to a default order. Comparisons test
+    /// for one outcome (`== Some(Ordering::Greater)`), so a NaN never wins a max, a min or an
+    /// argmax and propagates through the arithmetic that follows, where the runner reports it
+    /// as a non-finite event; sorts use `theory::linalg::total_cmp` (NaN last, then refused
+    /// by the caller as "not representable").
     fn partial_cmp_s(&self, other: &Self) -> Option<Ordering>;
 
     // ---- conveniences built on the primitives (allocate; not for hot loops) ----
