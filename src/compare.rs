@@ -1,25 +1,25 @@
 //! Several optimizers on one data set, side by side: each run's direction, its angles to the
 //! exact ℓ1, ℓ2 and ℓ∞ max-margin directions, its normalized margins in the three norms,
-//! its status, and the verdict against its prediction ([`super::predict`]).
+//! its status, and the verdict against its prediction ([`crate::theory::limits`]).
 //!
 //! Every run starts from the same `w(0)` at the same precision; runs are independent and go
 //! in parallel (rayon). Each run is taken in two legs, to `T′ = ⌊T/10⌋` and to `T`, so the
 //! verdict can use the secant `w(T) − w(T′)` and the drift of the preconditioner.
 
-use super::predict::{
-    angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
-    Prediction, Target, Verdict,
-};
-use super::spec::OptimizerSpec;
-use super::{build, Optimizer, State};
 use crate::cert::Norm;
 use crate::data::{format_rational, Dataset};
 use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::objective::Objective;
+use crate::optim::spec::OptimizerSpec;
+use crate::optim::{build, Optimizer, State};
 use crate::report::align;
 use crate::run::{run_from, RunOptions, Status};
 use crate::scalar::{Precision, Scalar};
+use crate::theory::limits::{
+    angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
+    LimitVerdict, OptimizerLimit, Target,
+};
 use rayon::prelude::*;
 use rug::{Float, Rational};
 use serde_json::{json, Value};
@@ -43,11 +43,11 @@ pub struct CompareOptions {
 
 /// One optimizer's line of the comparison.
 #[derive(Clone, Debug)]
-pub struct Row {
+pub struct CompareRow {
     /// The optimizer, with the step size actually used.
     pub spec: OptimizerSpec,
     /// Its prediction.
-    pub prediction: Prediction,
+    pub prediction: OptimizerLimit,
     /// How the run ended.
     pub status: Status,
     /// Steps taken.
@@ -67,7 +67,7 @@ pub struct Row {
     /// AdaGrad: the exact weighted SVM at the measured `h(T)`.
     pub weighted: Option<Vec<Rational>>,
     /// The verdict.
-    pub verdict: Verdict,
+    pub verdict: LimitVerdict,
     /// One sentence on how the verdict was reached.
     pub detail: String,
     /// Wall time in seconds.
@@ -80,7 +80,7 @@ pub fn compare(
     answers: &Answers,
     specs: &[OptimizerSpec],
     opts: &CompareOptions,
-) -> Result<Vec<Row>> {
+) -> Result<Vec<CompareRow>> {
     if opts.init.len() != data.dim() {
         return Err(Error::param(
             "init",
@@ -115,7 +115,7 @@ fn run_all<S: Scalar>(
     specs: &[OptimizerSpec],
     opts: &CompareOptions,
     ctx: S::Ctx,
-) -> Vec<Row> {
+) -> Vec<CompareRow> {
     let obj = Objective::<S>::new(data, opts.loss, ctx);
     specs
         .par_iter()
@@ -199,7 +199,7 @@ fn run_one<S: Scalar>(
     spec: &OptimizerSpec,
     opts: &CompareOptions,
     ctx: S::Ctx,
-) -> Row {
+) -> CompareRow {
     let opt = build::<S>(spec, ctx);
     let w0: Vec<S> = opts.init.iter().map(|q| S::from_rational(q, ctx)).collect();
     let legs = run_legs(obj, opt.as_ref(), w0, opts.steps, opts.seed);
@@ -215,7 +215,7 @@ fn run_one<S: Scalar>(
     let secant = diff(w, &legs.w_prev);
     let secant0 = diff(&legs.w_prev, &legs.w_prev2);
     let prediction = spec.prediction();
-    let mut row = Row {
+    let mut row = CompareRow {
         spec: spec.clone(),
         prediction: prediction.clone(),
         status: legs.status,
@@ -227,21 +227,24 @@ fn run_one<S: Scalar>(
         secant_angle: None,
         target: None,
         weighted: None,
-        verdict: Verdict::NoClaim,
+        verdict: LimitVerdict::NoClaim,
         detail: String::new(),
         elapsed: legs.elapsed,
     };
     if legs.status != Status::Completed {
-        row.verdict = Verdict::NotReached;
+        row.verdict = LimitVerdict::NotReached;
         row.detail = legs.status.describe();
         return row;
     }
     if opts.steps < 100 {
-        row.verdict = Verdict::Pending;
+        row.verdict = LimitVerdict::Pending;
         row.detail = "horizon too short for the secants (need at least 100 steps)".into();
         return row;
     }
-    let judge_direction = |row: &mut Row, target: Vec<f64>, extra: &[Vec<f64>], what: &str| {
+    let judge_direction = |row: &mut CompareRow,
+                           target: Vec<f64>,
+                           extra: &[Vec<f64>],
+                           what: &str| {
         // the other candidate answers (the target itself is one of them: leave it out)
         let mut others: Vec<Vec<f64>> = dirs
             .iter()
@@ -263,7 +266,7 @@ fn run_one<S: Scalar>(
             >= 2
             || others.is_empty();
         if coincide || (!ok && a < a0 && half <= turn) {
-            row.verdict = Verdict::NotDiscriminating;
+            row.verdict = LimitVerdict::NotDiscriminating;
             row.detail = if coincide {
                 format!(
                     "not discriminating: the candidate answers coincide with the {what} direction, so reaching it tells no geometry from another (secant {a:.3} deg from it)"
@@ -278,11 +281,11 @@ fn run_one<S: Scalar>(
             return;
         }
         row.verdict = if ok {
-            Verdict::Holds
+            LimitVerdict::Holds
         } else if a < a0 {
-            Verdict::Pending
+            LimitVerdict::Pending
         } else {
-            Verdict::Fails
+            LimitVerdict::Fails
         };
         row.detail = format!(
             "secant w(T)-w(T') is {a:.3} deg from the {what} direction (rule: < {half:.3} deg, half the gap to the nearest other answer; the secant w(T')-w(T'') was {a0:.3} deg)"
@@ -314,12 +317,12 @@ fn run_one<S: Scalar>(
                         row.weighted = Some(wh);
                     }
                     (Err(e), _) | (_, Err(e)) => {
-                        row.verdict = Verdict::Pending;
+                        row.verdict = LimitVerdict::Pending;
                         row.detail = format!("weighted SVM not computed: {e}");
                     }
                 },
                 _ => {
-                    row.verdict = Verdict::Pending;
+                    row.verdict = LimitVerdict::Pending;
                     row.detail = "no preconditioner".into();
                 }
             }
@@ -336,7 +339,7 @@ fn run_one<S: Scalar>(
                 .unwrap_or(f64::INFINITY);
             // worst = max_i √v̂_i / ε
             if worst > 1.0 {
-                row.verdict = Verdict::Pending;
+                row.verdict = LimitVerdict::Pending;
                 row.detail = format!(
                     "handover not reached at T: max sqrt(v^)/eps = {worst:.3e} > 1 (theory §5: the l2 geometry appears once sqrt(v^) << eps)"
                 );
@@ -359,11 +362,11 @@ fn run_one<S: Scalar>(
                 "|w(T)|inf = {now:.6}, box radius 1/lambda = {r}, |w(T)-w(T')|inf = {moved:.2e}"
             );
             row.verdict = if moved > 1e-3 * r {
-                Verdict::Pending
+                LimitVerdict::Pending
             } else if now <= r * (1.0 + 1e-6) {
-                Verdict::Holds
+                LimitVerdict::Holds
             } else {
-                Verdict::Fails
+                LimitVerdict::Fails
             };
         }
     }
@@ -371,12 +374,12 @@ fn run_one<S: Scalar>(
 }
 
 /// The secant rule applied to a row: `(row, target, extra candidates, label)`.
-type JudgeDirection<'a> = &'a dyn Fn(&mut Row, Vec<f64>, &[Vec<f64>], &str);
+type JudgeDirection<'a> = &'a dyn Fn(&mut CompareRow, Vec<f64>, &[Vec<f64>], &str);
 
-/// Verdict for a max-margin target: the secant rule when the answer is unique, otherwise the
+/// LimitVerdict for a max-margin target: the secant rule when the answer is unique, otherwise the
 /// margin gap in that norm must not grow between `T′` and `T`.
 fn judge_norm<S: Scalar>(
-    row: &mut Row,
+    row: &mut CompareRow,
     answers: &Answers,
     norm: Norm,
     legs: &Legs<S>,
@@ -391,9 +394,9 @@ fn judge_norm<S: Scalar>(
         let gap_now = g - normalized_margin(obj, &legs.state.w, norm);
         let gap_prev = g - normalized_margin(obj, &legs.w_prev, norm);
         row.verdict = if gap_now <= gap_prev {
-            Verdict::Holds
+            LimitVerdict::Holds
         } else {
-            Verdict::Fails
+            LimitVerdict::Fails
         };
         row.detail = format!(
             "the {} answer is not unique: margin gap {gap_prev:.3e} at T', {gap_now:.3e} at T",
@@ -443,7 +446,7 @@ fn degrees(x: f64) -> String {
 }
 
 /// The comparison as text: a header with the exact answers, the table, and one note per row.
-pub fn render_text(answers: &Answers, rows: &[Row]) -> String {
+pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
     let mut out = String::from(
         "# exact answers (min |w|_p s.t. z_n.w >= 1) and their normalized max margins:\n",
     );
@@ -542,7 +545,7 @@ fn variant_suffix(s: &OptimizerSpec) -> String {
 }
 
 /// The comparison as JSON (field names documented in docs/optimizers.md).
-pub fn to_json(answers: &Answers, rows: &[Row]) -> Value {
+pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
     let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
     json!({
         "answers": answers.all.iter().map(|a| json!({

@@ -30,6 +30,7 @@
 
 pub mod bench;
 pub mod cert;
+pub mod compare;
 pub mod data;
 pub mod error;
 pub mod experiment;

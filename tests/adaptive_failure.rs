@@ -34,14 +34,14 @@
 //! below the differences asserted in (b).
 
 use implicit_bias::cert::Norm;
+use implicit_bias::compare::run_legs;
 use implicit_bias::data::{read_csv, Dataset};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::compare::run_legs;
-use implicit_bias::optim::predict::{angle_deg, unit, weighted_svm, Answers};
 use implicit_bias::optim::{build, OptimizerSpec};
 use implicit_bias::run::Status;
 use implicit_bias::scalar::Scalar;
+use implicit_bias::theory::limits::{angle_deg, unit, weighted_svm, Answers};
 use rayon::prelude::*;
 use rug::{Float, Rational};
 

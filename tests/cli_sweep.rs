@@ -59,8 +59,16 @@ fn ibias(args: &[&str]) -> Out {
         stdout: ro.join().unwrap_or_default(),
         stderr: re.join().unwrap_or_default(),
     };
-    let what = format!("ibias {} (exit {}): {}", args.join(" "), out.code, out.stderr);
-    assert!(matches!(out.code, 0..=3), "undocumented exit status: {what}");
+    let what = format!(
+        "ibias {} (exit {}): {}",
+        args.join(" "),
+        out.code,
+        out.stderr
+    );
+    assert!(
+        matches!(out.code, 0..=3),
+        "undocumented exit status: {what}"
+    );
     assert!(
         !out.stderr.contains("panicked") && !out.stderr.contains("internal error"),
         "{what}"
@@ -77,7 +85,10 @@ fn ibias(args: &[&str]) -> Out {
     if out.code == 2 {
         // `oracle` prints the verified Gordan witness of non-separable data on stdout
         let witness = args[0] == "oracle" && out.stderr.contains("Gordan witness on stdout");
-        assert!(out.stdout.is_empty() || witness, "exit 2 with output: {what}");
+        assert!(
+            out.stdout.is_empty() || witness,
+            "exit 2 with output: {what}"
+        );
         let errors: Vec<&str> = out
             .stderr
             .lines()
@@ -121,7 +132,12 @@ fn check_run_json(args: &[&str], out: &Out) {
         let want = ["holds", "fails", "", "inconclusive"][out.code as usize];
         assert_eq!(t["judgement"], want, "ibias {}", args.join(" "));
     } else {
-        assert_ne!(out.code, 1, "a FAIL needs theory checks: ibias {}", args.join(" "));
+        assert_ne!(
+            out.code,
+            1,
+            "a FAIL needs theory checks: ibias {}",
+            args.join(" ")
+        );
     }
 }
 
@@ -138,7 +154,13 @@ fn write(dir: &Path, name: &str, gen: &[&str]) -> String {
 fn every_subcommand_exits_with_a_documented_status() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut sets: Vec<(String, bool)> = Vec::new();
-    for (n, d, seed) in [(5, 2, 1), (20, 2, 2), (37, 5, 3), (100, 10, 1), (300, 20, 4)] {
+    for (n, d, seed) in [
+        (5, 2, 1),
+        (20, 2, 2),
+        (37, 5, 3),
+        (100, 10, 1),
+        (300, 20, 4),
+    ] {
         let (n, d, seed) = (n.to_string(), d.to_string(), seed.to_string());
         let f = write(
             dir.path(),
@@ -148,9 +170,15 @@ fn every_subcommand_exits_with_a_documented_status() {
         sets.push((f, n.parse::<usize>().unwrap_or(0) >= 300));
     }
     for kind in ["r1", "r2", "post"] {
-        sets.push((write(dir.path(), &format!("{kind}.csv"), &["gen", kind]), false));
+        sets.push((
+            write(dir.path(), &format!("{kind}.csv"), &["gen", kind]),
+            false,
+        ));
     }
-    sets.push((write(dir.path(), "fig1.csv", &["gen", "fig1", "--seed", "1"]), false));
+    sets.push((
+        write(dir.path(), "fig1.csv", &["gen", "fig1", "--seed", "1"]),
+        false,
+    ));
     // not separable through the origin (XOR): oracle and run give the Gordan witness, exit 2
     let xor = dir.path().join("xor.csv");
     std::fs::write(&xor, "x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n").expect("write");
@@ -166,10 +194,23 @@ fn every_subcommand_exits_with_a_documented_status() {
         for precision in ["f64", "dd", "128"] {
             for loss in ["exp", "logistic"] {
                 for lr in ["1/8", "1/512"] {
-                    let steps = if *large && precision == "128" { "300" } else { "2000" };
+                    let steps = if *large && precision == "128" {
+                        "300"
+                    } else {
+                        "2000"
+                    };
                     let args = [
-                        "run", "--data", f, "--loss", loss, "--lr", lr, "--steps", steps,
-                        "--precision", precision,
+                        "run",
+                        "--data",
+                        f,
+                        "--loss",
+                        loss,
+                        "--lr",
+                        lr,
+                        "--steps",
+                        steps,
+                        "--precision",
+                        precision,
                     ];
                     let out = ibias(&args);
                     check_run_text(&args, &out);
@@ -181,19 +222,52 @@ fn every_subcommand_exits_with_a_documented_status() {
                 }
             }
             let args = [
-                "run", "--data", f, "--optimizer", "adam", "--steps", "500", "--precision",
+                "run",
+                "--data",
+                f,
+                "--optimizer",
+                "adam",
+                "--steps",
+                "500",
+                "--precision",
                 precision,
             ];
             let out = ibias(&args);
             check_run_text(&args, &out);
-            let args = ["run", "--data", f, "--steps", "500", "--bias", "--precision", precision];
+            let args = [
+                "run",
+                "--data",
+                f,
+                "--steps",
+                "500",
+                "--bias",
+                "--precision",
+                precision,
+            ];
             let out = ibias(&args);
             check_run_text(&args, &out);
             count += 2;
         }
         let steps = if *large { "200" } else { "2000" };
-        ibias(&["compare", "--data", f, "--steps", steps, "--precision", "f64"]);
-        ibias(&["compare", "--data", f, "--steps", steps, "--precision", "dd", "--json"]);
+        ibias(&[
+            "compare",
+            "--data",
+            f,
+            "--steps",
+            steps,
+            "--precision",
+            "f64",
+        ]);
+        ibias(&[
+            "compare",
+            "--data",
+            f,
+            "--steps",
+            steps,
+            "--precision",
+            "dd",
+            "--json",
+        ]);
         count += 2;
     }
     eprintln!("{count} commands over {} data sets", sets.len());

@@ -18,17 +18,17 @@
 #![allow(clippy::needless_range_loop)] // coordinate loops read like the formulas
 
 use implicit_bias::cert::{check, Certificate, Norm};
+use implicit_bias::compare::{compare, CompareOptions};
 use implicit_bias::data::{read_csv, Dataset};
 use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::compare::{compare, CompareOptions};
-use implicit_bias::optim::predict::{
-    angle_deg, normalized_margin, Answer, Answers, Target, Verdict,
-};
 use implicit_bias::optim::{build, OptimizerSpec, State};
 use implicit_bias::run::{run, RunOptions, Status};
 use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::theory::limits::{
+    angle_deg, normalized_margin, Answer, Answers, LimitVerdict, Target,
+};
 use rug::{Float, Rational};
 
 fn q(p: i64, d: i64) -> Rational {
@@ -520,7 +520,7 @@ fn judged(
     steps: u64,
     precision: Precision,
     w0: [Rational; 2],
-) -> implicit_bias::optim::compare::Row {
+) -> implicit_bias::compare::CompareRow {
     let rows = compare(
         &three(),
         &three_answers(),
@@ -549,14 +549,14 @@ fn steepest_descents_pick_their_norms_on_the_three_answer_set() {
         // From w0 = 0 the very first sign step is already ∝ (1, 1) (−∇L(0) = (11, 5)): start
         // off the answer instead.
         let r = judged(s, 10_000, Precision::Bits(128), [q(1, 2), q(-1, 2)]);
-        assert_eq!(r.verdict, Verdict::Holds, "{s}: {}", r.detail);
+        assert_eq!(r.verdict, LimitVerdict::Holds, "{s}: {}", r.detail);
         assert!(r.secant_angle.unwrap() < 1e-12, "{s}: {:?}", r.secant_angle);
         // The normalized margin in the method's own norm rises towards its maximum (theory
         // §4: min_n z_n·w/‖w‖_p → γ_p*), here checked between 10^3 and 10^4 steps.
         let ans = three_answers();
         let earlier = judged(s, 1_000, Precision::Bits(128), [q(1, 2), q(-1, 2)]);
         let rel =
-            |r: &implicit_bias::optim::compare::Row| r.margins[angles] / ans.all[angles].margin();
+            |r: &implicit_bias::compare::CompareRow| r.margins[angles] / ans.all[angles].margin();
         assert!(
             rel(&earlier) < rel(&r) && rel(&r) < 1.0,
             "{s}: {} {}",
@@ -580,7 +580,7 @@ fn gd_momentum_and_sgd_head_for_the_l2_answer() {
             // [M] in theory §5: reported, not asserted.
             continue;
         }
-        assert_eq!(r.verdict, Verdict::Holds, "{s}: {}", r.detail);
+        assert_eq!(r.verdict, LimitVerdict::Holds, "{s}: {}", r.detail);
         assert!(r.secant_angle.unwrap() < 1.0, "{s}: {}", r.detail);
     }
 }
@@ -669,7 +669,7 @@ fn adamw_settles_inside_the_linf_box() {
         Precision::F64,
         [q(0, 1), q(0, 1)],
     );
-    assert_eq!(r.verdict, Verdict::Holds, "{}", r.detail);
+    assert_eq!(r.verdict, LimitVerdict::Holds, "{}", r.detail);
     // Converged to the corner region of the box: both coordinates within 10^−5 of 1/λ = 1.
     let ans = r
         .direction
@@ -693,7 +693,7 @@ fn adam_eps0_decaying_lr_raises_the_linf_margin() {
     let s = spec("adam:lr=1/10:eps=0:decay=1/2");
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 64);
     let opt = build::<Float>(&s, 64);
-    let legs = implicit_bias::optim::compare::run_legs(
+    let legs = implicit_bias::compare::run_legs(
         &obj,
         opt.as_ref(),
         vec![Float::new(64), Float::new(64)],
@@ -719,8 +719,7 @@ fn adam_eps0_decaying_lr_raises_the_linf_margin() {
     // The same run in f64 stops with a recorded underflow.
     let objf = Objective::<f64>::new(&data, Loss::Exponential, ());
     let optf = build::<f64>(&s, ());
-    let lf =
-        implicit_bias::optim::compare::run_legs(&objf, optf.as_ref(), vec![0.0, 0.0], 1_000_000, 0);
+    let lf = implicit_bias::compare::run_legs(&objf, optf.as_ref(), vec![0.0, 0.0], 1_000_000, 0);
     assert!(
         matches!(lf.status, Status::Underflow { at, .. } if at < 1_000_000),
         "{:?}",
@@ -999,15 +998,10 @@ fn adagrad_preconditioner_converges_with_a_one_over_t_tail() {
         for w0 in [[0.0, 0.0], [0.5, -0.5]] {
             let opt = build::<f64>(&spec(s), ());
             let g_of = |h: &[f64]| h.iter().map(|x| x.powi(-2)).collect::<Vec<_>>();
-            let long = implicit_bias::optim::compare::run_legs(
-                &obj,
-                opt.as_ref(),
-                w0.to_vec(),
-                100_000,
-                0,
-            );
+            let long =
+                implicit_bias::compare::run_legs(&obj, opt.as_ref(), w0.to_vec(), 100_000, 0);
             let short =
-                implicit_bias::optim::compare::run_legs(&obj, opt.as_ref(), w0.to_vec(), 10_000, 0);
+                implicit_bias::compare::run_legs(&obj, opt.as_ref(), w0.to_vec(), 10_000, 0);
             let g_t = g_of(&opt.preconditioner(&long.state).unwrap());
             let g_t1 = g_of(long.precond_prev.as_ref().unwrap());
             let g_t2 = g_of(short.precond_prev.as_ref().unwrap());

@@ -3,12 +3,12 @@
 use super::args::{CompareArgs, HyperArgs};
 use super::run::{load, parse_lr, parse_steps};
 use super::{emit, CliResult};
+use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::data::{format_rational, parse_rational};
 use implicit_bias::loss::Loss;
-use implicit_bias::optim::compare::{compare, render_text, to_json, CompareOptions};
-use implicit_bias::optim::predict::{Answers, Verdict};
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
+use implicit_bias::theory::limits::{Answers, LimitVerdict};
 use implicit_bias::Error;
 use rug::Rational;
 use serde_json::json;
@@ -124,6 +124,6 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
         out.push_str(&render_text(&answers, &rows));
         emit(&out)?;
     }
-    let failed = rows.iter().any(|r| r.verdict == Verdict::Fails);
+    let failed = rows.iter().any(|r| r.verdict == LimitVerdict::Fails);
     Ok(u8::from(failed))
 }

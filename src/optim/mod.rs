@@ -4,14 +4,12 @@
 mod adagrad;
 mod adam;
 mod adamw;
-pub mod compare;
 mod coordinate;
 mod gd;
 mod moments;
 mod momentum;
 mod nesterov;
 mod normalized;
-pub mod predict;
 mod rmsprop;
 mod sgd;
 mod sign;

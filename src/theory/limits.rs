@@ -16,11 +16,11 @@
 //! the previous decade (`w(T′) − w(T″)`, `T″ ≈ T/100`); it **fails** otherwise. Predictions that theory §5 does not allow (constant-rate Adam with
 //! ε = 0, RMSProp with ε = 0) get no verdict.
 
-use super::spec::{Kind, OptimizerSpec};
 use crate::cert::Norm;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::objective::Objective;
+use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::oracle::{self, Outcome};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -49,7 +49,7 @@ pub enum Target {
 
 /// How well founded a prediction is (theory's source tags).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Basis {
+pub enum LimitBasis {
     /// A published theorem (`[P]` or `[P-abs]` in theory).
     Theorem,
     /// This project's derivation, checked numerically (`[D][N]`).
@@ -60,25 +60,25 @@ pub enum Basis {
     NoClaim,
 }
 
-impl Basis {
+impl LimitBasis {
     /// Short label.
     pub fn label(self) -> &'static str {
         match self {
-            Basis::Theorem => "theorem",
-            Basis::Derived => "derived",
-            Basis::Unconfirmed => "unconfirmed",
-            Basis::NoClaim => "no claim",
+            LimitBasis::Theorem => "theorem",
+            LimitBasis::Derived => "derived",
+            LimitBasis::Unconfirmed => "unconfirmed",
+            LimitBasis::NoClaim => "no claim",
         }
     }
 }
 
 /// An optimizer's prediction with its source.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Prediction {
+pub struct OptimizerLimit {
     /// What is predicted.
     pub target: Target,
     /// How well founded it is.
-    pub basis: Basis,
+    pub basis: LimitBasis,
     /// Citation (paper and theory section).
     pub source: &'static str,
 }
@@ -101,8 +101,8 @@ impl Target {
 
 impl OptimizerSpec {
     /// The prediction theory makes for this optimizer (theory §2.9, §2.10, §4, §5).
-    pub fn prediction(&self) -> Prediction {
-        let p = |target, basis, source| Prediction {
+    pub fn prediction(&self) -> OptimizerLimit {
+        let p = |target, basis, source| OptimizerLimit {
             target,
             basis,
             source,
@@ -111,63 +111,67 @@ impl OptimizerSpec {
         match self.kind {
             Kind::Gd => p(
                 Target::MaxMargin(Norm::L2),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Soudry et al. 2018, Thm 3 (theory §1.2)",
             ),
             Kind::Momentum => p(
                 Target::MaxMargin(Norm::L2),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Wang et al. 2022 [P-abs]; offset w~(eta/(1-beta)) theory §2.9 [D]",
             ),
             Kind::Nesterov => p(
                 Target::MaxMargin(Norm::L2),
-                Basis::Unconfirmed,
+                LimitBasis::Unconfirmed,
                 "theory §5 table: Nesterov [M]",
             ),
             Kind::Sgd => p(
                 Target::MaxMargin(Norm::L2),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Nacson, Srebro, Soudry 2019 [P-abs] (theory §3)",
             ),
             Kind::Normalized => p(
                 Target::MaxMargin(Norm::L2),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Ji & Telgarsky 2021 [P-abs]; O(1/t) constants theory §2.10 [D]",
             ),
             Kind::Sign => p(
                 Target::MaxMargin(Norm::LInf),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Gunasekar et al. 2018, steepest descent (theory §4; details [M])",
             ),
             Kind::Coordinate => p(
                 Target::MaxMargin(Norm::L1),
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Gunasekar et al. 2018, steepest descent (theory §4; details [M])",
             ),
             Kind::AdaGrad => p(
                 Target::WeightedL2,
-                Basis::Derived,
+                LimitBasis::Derived,
                 "theory §5 safe assertion (iii); Qian & Qian 2019 [M]",
             ),
             Kind::RmsProp if !eps0 => p(
                 Target::L2AfterHandover,
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Wang et al. 2021 [P-abs]; theory §5 safe assertion (ii)",
             ),
-            Kind::RmsProp => p(Target::None, Basis::NoClaim, "theory §5: no prediction"),
+            Kind::RmsProp => p(
+                Target::None,
+                LimitBasis::NoClaim,
+                "theory §5: no prediction",
+            ),
             Kind::Adam if eps0 && self.decay != 0 => p(
                 Target::LInfMargin,
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Zhang, Zou, Cao 2024 [P-abs]; theory §5 safe assertion (i)",
             ),
             Kind::Adam if !eps0 => p(
                 Target::L2AfterHandover,
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Wang et al. 2022 [P-abs]; theory §5 safe assertion (ii)",
             ),
             Kind::Adam => p(
                 Target::None,
-                Basis::NoClaim,
+                LimitBasis::NoClaim,
                 "theory §5: constant-lr Adam with eps = 0 has no prediction",
             ),
             Kind::AdamW if self.weight_decay == 0 => {
@@ -179,7 +183,7 @@ impl OptimizerSpec {
                 Target::LInfBox {
                     radius: Rational::from(self.weight_decay.recip_ref()),
                 },
-                Basis::Theorem,
+                LimitBasis::Theorem,
                 "Xie & Li 2024 [P-abs] (if the iterates converge)",
             ),
         }
@@ -391,7 +395,7 @@ pub fn weighted_svm<S: Scalar>(data: &Dataset, h: &[S]) -> Result<(Vec<Rational>
 
 /// The outcome of checking a run against its prediction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub enum LimitVerdict {
     /// The run goes where the prediction says.
     Holds,
     /// It does not.
@@ -408,29 +412,29 @@ pub enum Verdict {
     NoClaim,
 }
 
-impl fmt::Display for Verdict {
+impl fmt::Display for LimitVerdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Verdict::Holds => "holds",
-            Verdict::Fails => "FAILS",
-            Verdict::Pending => "pending",
-            Verdict::NotReached => "not reached",
-            Verdict::NotDiscriminating => "not discriminating",
-            Verdict::NoClaim => "-",
+            LimitVerdict::Holds => "holds",
+            LimitVerdict::Fails => "FAILS",
+            LimitVerdict::Pending => "pending",
+            LimitVerdict::NotReached => "not reached",
+            LimitVerdict::NotDiscriminating => "not discriminating",
+            LimitVerdict::NoClaim => "-",
         })
     }
 }
 
-impl Verdict {
+impl LimitVerdict {
     /// Machine name for JSON.
     pub fn code(self) -> &'static str {
         match self {
-            Verdict::Holds => "holds",
-            Verdict::Fails => "fails",
-            Verdict::Pending => "pending",
-            Verdict::NotReached => "not_reached",
-            Verdict::NotDiscriminating => "not_discriminating",
-            Verdict::NoClaim => "no_claim",
+            LimitVerdict::Holds => "holds",
+            LimitVerdict::Fails => "fails",
+            LimitVerdict::Pending => "pending",
+            LimitVerdict::NotReached => "not_reached",
+            LimitVerdict::NotDiscriminating => "not_discriminating",
+            LimitVerdict::NoClaim => "no_claim",
         }
     }
 }
@@ -487,7 +491,7 @@ mod tests {
         assert_eq!(adam("adam").target, Target::L2AfterHandover);
         assert_eq!(adam("rmsprop:eps=0").target, Target::None);
         assert_eq!(adam("adagrad").target, Target::WeightedL2);
-        assert_eq!(adam("nesterov").basis, Basis::Unconfirmed);
+        assert_eq!(adam("nesterov").basis, LimitBasis::Unconfirmed);
         assert_eq!(
             adam("adamw:wd=1/4").target,
             Target::LInfBox {
