@@ -21,7 +21,7 @@ use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
 use crate::optim::{build, OptimizerSpec};
-use crate::oracle::{self, MaxMargin, Norm, Outcome as OracleOutcome};
+use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
 use crate::run::{dense_checkpoints, run_at, RunOptions, Status, Trajectory};
 use crate::scalar::{Precision, Scalar};
@@ -77,10 +77,10 @@ pub struct TheoryReport {
     pub judgement: Judgement,
 }
 
-/// The result of [`Experiment::run`]: the trajectory's status, the rendered report, the
+/// What [`Experiment::run`] found: the trajectory's status, the rendered report, the
 /// judgement and the exit status `ibias run` gives it.
 #[derive(Clone, Debug)]
-pub struct Outcome {
+pub struct Findings {
     /// The reproducing command.
     pub command: String,
     /// How the run ended.
@@ -229,7 +229,7 @@ impl Experiment {
 
     /// Runs the experiment. Bad input and non-separable data (with the Gordan witness) are
     /// errors; every numerical event of the run is a [`Status`] in the outcome.
-    pub fn run(&self) -> Result<Outcome> {
+    pub fn run(&self) -> Result<Findings> {
         self.validate()?;
         let mut warnings = Vec::new();
         // the theory checks of docs/theory/sections.md §2 are stated for plain GD
@@ -301,7 +301,7 @@ impl Experiment {
         ctx: S::Ctx,
         mm: Option<&MaxMargin>,
         mut warnings: Vec<String>,
-    ) -> Outcome {
+    ) -> Findings {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
         spec.lr = Some(self.lr());
@@ -388,7 +388,7 @@ impl Experiment {
             "steps": self.steps,
             "init": self.init.iter().map(format_rational).collect::<Vec<_>>(),
         });
-        Outcome {
+        Findings {
             command,
             status: traj.status,
             steps_taken: traj.steps,
@@ -405,7 +405,7 @@ impl Experiment {
     }
 }
 
-impl Outcome {
+impl Findings {
     /// The exit status of `ibias run`: 0 established, 1 a claim failed, 3 inconclusive
     /// (docs/cli.md).
     pub fn exit_code(&self) -> u8 {
@@ -473,14 +473,14 @@ fn steps_text(steps: u64) -> String {
 /// answer, the run proceeds without theory checks (a warning says why).
 fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMargin>> {
     match oracle::solve(data, Norm::L2) {
-        Ok(OracleOutcome::Separable(mm)) => match crate::cert::check(data, &mm.cert) {
+        Ok(Outcome::Separable(mm)) => match crate::cert::check(data, &mm.cert) {
             Ok(()) => Ok(Some(*mm)),
             Err(v) => {
                 warnings.push(format!("ibias: warning: theory checks skipped: the oracle's certificate failed the independent check ({v})"));
                 Ok(None)
             }
         },
-        Ok(OracleOutcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
+        Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
             "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0",
             w.alpha
                 .iter()

@@ -24,7 +24,7 @@
 use super::data::{dot, planted, raw};
 use super::input::Bytes;
 use implicit_bias::data::Dataset;
-use implicit_bias::experiment::{Experiment, Outcome};
+use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::run::Status;
@@ -218,7 +218,7 @@ pub fn check_pipeline(bytes: &[u8]) {
     };
     check_outcome(e, &out);
     if case.agree && e.conjectures.is_empty() {
-        let runs: Vec<Outcome> = [Precision::F64, Precision::Dd, Precision::Bits(128)]
+        let runs: Vec<Findings> = [Precision::F64, Precision::Dd, Precision::Bits(128)]
             .into_iter()
             .map(|p| {
                 let mut e = e.clone();
@@ -233,7 +233,7 @@ pub fn check_pipeline(bytes: &[u8]) {
 }
 
 /// One outcome against its request: status, exit code, text and JSON.
-fn check_outcome(e: &Experiment, out: &Outcome) {
+fn check_outcome(e: &Experiment, out: &Findings) {
     match out.status {
         Status::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
         Status::Underflow { at, .. } | Status::NonFinite { at } => {
@@ -470,14 +470,14 @@ fn check_schema(doc: &Value, code: u8) {
 
 /// f64, double-double and 128 bits: where all three complete and judge a claim, none FAILs
 /// what another passes (PASS and weak differ only in resolution).
-fn check_agreement(runs: &[Outcome]) {
+fn check_agreement(runs: &[Findings]) {
     if runs.iter().any(|o| o.status != Status::Completed) {
         return;
     }
     let Some(first) = runs[0].theory.as_ref() else {
         return;
     };
-    let status = |o: &Outcome, id: &str| -> Option<String> {
+    let status = |o: &Findings, id: &str| -> Option<String> {
         o.theory.as_ref()?.json["verdicts"]
             .as_array()?
             .iter()
