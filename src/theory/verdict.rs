@@ -1291,15 +1291,43 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 kappa: e,
                 next: None,
             };
-            v.push(history_verdict(
-                &cx,
-                "share_order",
-                &|c| c.share_loss.clone(),
-                &|_| None,
-                &|c| c.share_loss.clone().map(|x| vec![x]),
-                Combine::Euclid,
-                &gs,
-            ));
+            // An order claim with an unknown constant: a share still rising towards that
+            // constant is consistent with O(t^{1−θ}), not evidence against it (θ − 1 of
+            // 10⁻¹¹ makes the share rise for ages). Judged only once it has stopped rising
+            // over the window [√T, T] the envelope is fitted on.
+            let t_half = ((t_last as f64).sqrt() as u64).max(cx.t_start);
+            let share_at = |t: u64| {
+                cx.cps
+                    .iter()
+                    .find(|c| c.t >= t)
+                    .and_then(|c| c.share_loss.clone())
+            };
+            let rising = match (share_at(t_half), last.share_loss.clone()) {
+                (Some(a), Some(b)) if t_half < t_last => lt(&a, &b).then_some((a, b)),
+                _ => None,
+            };
+            if let Some((a, b)) = rising {
+                v.push(na(
+                    "share_order",
+                    t_last,
+                    format!(
+                        "the non-SV share still rises over [{t_half}, {t_last}] ({} to {}): not yet in its O(t^(1−θ)) decay, run longer",
+                        a.to_decimal(3),
+                        b.to_decimal(3)
+                    ),
+                    true,
+                ));
+            } else {
+                v.push(history_verdict(
+                    &cx,
+                    "share_order",
+                    &|c| c.share_loss.clone(),
+                    &|_| None,
+                    &|c| c.share_loss.clone().map(|x| vec![x]),
+                    Combine::Euclid,
+                    &gs,
+                ));
+            }
         }
     }
 
