@@ -744,15 +744,28 @@ fn issue_20_share_order_is_not_judged_while_the_share_rises() {
     .unwrap();
     for precision in ["f64", "dd", "128"] {
         let o = std::process::Command::new(bin)
-            .args(["run", "--data", f.to_str().unwrap(), "--bias", "--steps", "1844"])
+            .args([
+                "run",
+                "--data",
+                f.to_str().unwrap(),
+                "--bias",
+                "--steps",
+                "1844",
+            ])
             .args(["--json", "--precision", precision])
             .output()
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let verdicts = v["theory"]["verdicts"].as_array().unwrap();
-        assert!(verdicts.iter().all(|x| x["status"] != "FAIL"), "{precision}");
+        assert!(
+            verdicts.iter().all(|x| x["status"] != "FAIL"),
+            "{precision}"
+        );
         let s = verdicts.iter().find(|x| x["id"] == "share_order").unwrap();
         assert_eq!(s["status"], "n/a", "{precision}");
-        assert!(s["basis"].as_str().unwrap().contains("still rises"), "{precision}");
+        assert!(
+            s["basis"].as_str().unwrap().contains("still rises"),
+            "{precision}"
+        );
     }
 }
