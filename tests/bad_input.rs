@@ -6,6 +6,9 @@
 //! one point, d = 1, 10⁴ columns, a huge step, zero steps) must give a clean result:
 //! exit 0, a status line, no panic. Runaway input is refused with bounded memory.
 
+mod edge;
+use edge::no_internal_error;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -27,16 +30,6 @@ impl From<Output> for Run {
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
     }
-}
-
-/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
-#[track_caller]
-fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
-    let e = String::from_utf8_lossy(stderr);
-    assert!(
-        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
-        "internal error (exit {code:?}): {e}"
-    );
 }
 
 fn ibias(args: &[&str]) -> Run {

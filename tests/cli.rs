@@ -2,6 +2,9 @@
 //! checked against hand-computed values, and the bad-input contract (one line on stderr,
 //! exit status 2, never a panic).
 
+mod edge;
+use edge::no_internal_error;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -12,16 +15,6 @@ fn ibias(args: &[&str]) -> Output {
         .expect("run ibias");
     no_internal_error(o.status.code(), &o.stderr);
     o
-}
-
-/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
-#[track_caller]
-fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
-    let e = String::from_utf8_lossy(stderr);
-    assert!(
-        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
-        "internal error (exit {code:?}): {e}"
-    );
 }
 
 fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {

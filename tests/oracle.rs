@@ -5,6 +5,9 @@
 //! `G_S α = 1`, `ŵ = Σ α_n z_n` on the support set S (theory §0), checked against
 //! `z_n·ŵ ≥ 1` for the other points.
 
+mod edge;
+use edge::no_internal_error;
+
 use implicit_bias::cert::{self, Certificate, Norm, Violation, Witness};
 use implicit_bias::data::{generate::Generator, parse_rational, Dataset};
 use implicit_bias::oracle::{self, l2, MaxMargin, Outcome};
@@ -422,16 +425,6 @@ fn witness_checker_rejects_bad_witnesses() {
 
 // ---------------------------------------------------------------------------------------
 // `ibias oracle` end to end.
-
-/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
-#[track_caller]
-fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
-    let e = String::from_utf8_lossy(stderr);
-    assert!(
-        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
-        "internal error (exit {code:?}): {e}"
-    );
-}
 
 fn ibias(args: &[&str], stdin: &str) -> Output {
     use std::io::Write;

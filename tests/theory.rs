@@ -6,6 +6,9 @@
 //! `theory_common::brute_force` (which shares no code with `implicit_bias::theory`).
 //! Verdict tolerances are derived from the predicted rates (docs/theory/verdicts.md).
 
+mod edge;
+use edge::no_internal_error;
+
 mod theory_common;
 
 use implicit_bias::data::generate::Generator;
@@ -734,16 +737,6 @@ fn ibias(args: &[&str]) -> std::process::Output {
         .unwrap();
     no_internal_error(o.status.code(), &o.stderr);
     o
-}
-
-/// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
-#[track_caller]
-fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
-    let e = String::from_utf8_lossy(stderr);
-    assert!(
-        !matches!(code, Some(70 | 101)) && !e.contains("internal error") && !e.contains("panicked"),
-        "internal error (exit {code:?}): {e}"
-    );
 }
 
 fn csv_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {

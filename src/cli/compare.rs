@@ -1,10 +1,10 @@
 //! `ibias compare`: several optimizers from one start, against the exact ℓ1, ℓ2, ℓ∞ answers.
 
 use super::args::{CompareArgs, HyperArgs};
-use super::run::{load, parse_lr, parse_steps};
+use super::run::{load, parse_init, parse_lr, parse_steps};
 use super::{emit, CliResult};
 use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
-use implicit_bias::data::{format_rational, parse_rational};
+use implicit_bias::data::format_rational;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
@@ -53,13 +53,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     let lr = a.lr.as_deref().map(parse_lr).transpose()?;
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
-    let init = match &a.init {
-        None => vec![Rational::new(); data.dim()],
-        Some(s) => s
-            .split(',')
-            .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?,
-    };
+    let init = parse_init(a.init.as_deref(), data.dim())?;
     let answers = Answers::from_oracle(&data)?;
     let opts = CompareOptions {
         steps,

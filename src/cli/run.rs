@@ -48,6 +48,18 @@ pub fn parse_steps(s: &str) -> Result<u64, Error> {
     }
 }
 
+/// Parses `--init a,b,...` (exact numbers; the length is checked by the caller), or the
+/// origin of dimension `d` when it is not given.
+pub fn parse_init(text: Option<&str>, d: usize) -> Result<Vec<Rational>, Error> {
+    match text {
+        None => Ok(vec![Rational::new(); d]),
+        Some(s) => s
+            .split(',')
+            .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
+            .collect(),
+    }
+}
+
 /// Parses and validates a step size: exact, 0 < η ≤ 1e6.
 pub fn parse_lr(s: &str) -> Result<Rational, Error> {
     let q = parse_rational(s).map_err(|e| Error::param("lr", e.to_string()))?;
@@ -77,13 +89,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<Experiment, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
-    let init = match &a.init {
-        None => vec![Rational::new(); data.dim()],
-        Some(s) => s
-            .split(',')
-            .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?,
-    };
+    let init = parse_init(a.init.as_deref(), data.dim())?;
     let e = Experiment {
         data_name: a.data.display().to_string(),
         bias: a.bias,
