@@ -71,10 +71,10 @@ pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Opt
             if c.is_nan() || c > 0.85 {
                 Some(format!(
                     "step {} violates the sufficient descent condition of theory §8.1 \
-                     (η·R²·L(w0) = {:.3} > 0.85; monotone descent needs η ≤ {:.3e})",
+                     (η·R²·L(w0) = {} > 0.85; monotone descent needs η ≤ {})",
                     crate::data::format_rational(eta),
-                    c,
-                    0.85 / (r2 * l0)
+                    crate::scalar::format_sig_f64(c, 4),
+                    crate::scalar::format_sig_f64(0.85 / (r2 * l0), 4)
                 ))
             } else {
                 None
@@ -85,9 +85,9 @@ pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Opt
             let bound = 8.0 / s2;
             if bound.is_nan() || eta_f >= bound {
                 Some(format!(
-                    "step {} violates Lemma 1's condition η < 8/σ_max² = {:.4} (theory §8.1)",
+                    "step {} violates Lemma 1's condition η < 8/σ_max² = {} (theory §8.1)",
                     crate::data::format_rational(eta),
-                    bound
+                    crate::scalar::format_sig_f64(bound, 4)
                 ))
             } else {
                 None

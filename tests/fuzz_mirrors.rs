@@ -152,7 +152,16 @@ fn replay() {
         "pipeline" => {
             let e = invariants::pipeline::decode(&b).experiment;
             eprintln!("{}", e.command());
-            eprint!("{}", implicit_bias::data::to_csv(&e.data));
+            // with --bias the experiment holds the data with its constant column appended;
+            // the file the command reads is the data without it
+            let shown = if e.bias {
+                let x = e.data.points().iter().map(|p| p[..p.len() - 1].to_vec());
+                implicit_bias::data::Dataset::new(x.collect(), e.data.labels().to_vec())
+                    .expect("dropping the bias column keeps the data well formed")
+            } else {
+                e.data.clone()
+            };
+            eprint!("{}", implicit_bias::data::to_csv(&shown));
         }
         _ => {}
     }
