@@ -52,6 +52,19 @@ pub enum Term<S> {
     Pow(S),
     /// `t^{−e} ln t` (a resonance: a tie of exponents, or the `ŵ` mode at `e = 1`).
     PowLog(S),
+    /// `(t^{−a} − t^{−b})/(b − a)` for two exponents `a < b` of the dynamics closer than the
+    /// merge distance (a near-tie): with `t^{−a}` it spans the same functions as `t^{−a}`,
+    /// `t^{−b}`, without their cancellation, and tends to `t^{−a} ln t` as `b → a`.
+    Near(S, S),
+}
+
+impl<S: Scalar> Term<S> {
+    /// The slowest exponent of the term.
+    pub fn exponent(&self) -> &S {
+        match self {
+            Term::Pow(e) | Term::PowLog(e) | Term::Near(e, _) => e,
+        }
+    }
 }
 
 /// The rate at which a quantity approaches its limit: `q(t) − q∞ = Σ_k A_k f_k(t)`, the
@@ -87,6 +100,20 @@ impl<S: Scalar> PolyRate<S> {
         // that depends on ρ nonlinearly, e.g. t·L, has t^{−2κ}, t^{−3κ}, … terms, and its
         // t^{−κ} coefficient may vanish)
         let mut base: Vec<S> = vec![kappa.clone()];
+        // an exponent of the dynamics merged with κ but not tied to it (closer than 1/50,
+        // farther than the resolution): a near-tie, modelled by a divided difference
+        let mut near_kappa: Option<S> = None;
+        for e in exps {
+            let d = e.clone().sub(kappa).abs();
+            if !resonant && !lt(&near, &d) && lt(&gap, &d) && !lt(&one, e) {
+                let closer = near_kappa
+                    .as_ref()
+                    .map_or(true, |n| lt(&d, &n.clone().sub(kappa).abs()));
+                if closer {
+                    near_kappa = Some(e.clone());
+                }
+            }
+        }
         for e in exps {
             if lt(kappa, e) && !lt(&one, e) && base.iter().all(|b| !same(b, e)) {
                 base.push(e.clone());
@@ -112,6 +139,14 @@ impl<S: Scalar> PolyRate<S> {
         let mut terms: Vec<Term<S>> = Vec::new();
         for e in &cands {
             terms.push(Term::Pow(e.clone()));
+            if let (Some(n), true) = (&near_kappa, same(e, kappa) && terms.len() == 1) {
+                let (a, b) = if lt(n, kappa) {
+                    (n.clone(), kappa.clone())
+                } else {
+                    (kappa.clone(), n.clone())
+                };
+                terms.push(Term::Near(a, b));
+            }
             if (resonant && same(e, kappa)) || same(e, &one) {
                 // a tie at κ, and the ŵ mode at 1 (its discrete-time O(t^{−2}) forcing
                 // resonates): the ln t companion
@@ -123,13 +158,12 @@ impl<S: Scalar> PolyRate<S> {
         // the slowest exponent left out: the next candidate, else 2 (the next order after
         // the 1/t terms)
         let unmodelled = if all > terms.len() {
-            match &terms[terms.len() - 1] {
-                Term::Pow(e) | Term::PowLog(e) => cands
-                    .iter()
-                    .find(|c| lt(e, c))
-                    .cloned()
-                    .unwrap_or_else(|| e.clone()),
-            }
+            let e = terms[terms.len() - 1].exponent();
+            cands
+                .iter()
+                .find(|c| lt(e, c))
+                .cloned()
+                .unwrap_or_else(|| e.clone())
         } else {
             S::from_f64(2.0, ctx)
         };
@@ -142,6 +176,14 @@ impl<S: Scalar> PolyRate<S> {
             .map(|t| match t {
                 Term::Pow(e) => power(e, l),
                 Term::PowLog(e) => power(e, l).mul(l),
+                Term::Near(a, b) => {
+                    // t^{−a}(1 − t^{−(b−a)})/(b − a): (b − a) ln t ≥ 2^{−bits/2}·κ·ln t, so
+                    // the difference loses at most half the working digits
+                    let d = b.clone().sub(a);
+                    let one = S::from_f64(1.0, l.ctx());
+                    let f = one.sub(&power(&d, l)).div(&d);
+                    power(a, l).mul(&f)
+                }
             })
             .collect()
     }
@@ -153,6 +195,12 @@ impl<S: Scalar> PolyRate<S> {
             match t {
                 Term::Pow(e) => s.push_str(&format!(" + A t^-{}", e.to_decimal(4))),
                 Term::PowLog(e) => s.push_str(&format!(" + A t^-{} ln t", e.to_decimal(4))),
+                Term::Near(a, b) => s.push_str(&format!(
+                    " + A (t^-{} − t^-{})/{}",
+                    a.to_decimal(4),
+                    b.to_decimal(4),
+                    b.clone().sub(a).to_decimal(3)
+                )),
             }
         }
         s
@@ -301,7 +349,7 @@ pub fn extrapolate<S: Scalar>(
         linalg::norm(&d, ctx)
     };
     let k = match rate.terms.first() {
-        Some(Term::Pow(e) | Term::PowLog(e)) => e.clone(),
+        Some(t) => t.exponent().clone(),
         None => S::from_f64(1.0, ctx),
     };
     let one = S::from_f64(1.0, ctx);
@@ -328,16 +376,28 @@ pub fn extrapolate<S: Scalar>(
             diff(&last.q, &first.q).to_decimal(3)
         ));
     }
+    // reduced models, each a consistency check: the bar covers twice the distance of the
+    // estimate to each fit: without the model's fastest term, and without its near-tie term
+    // (whose two exponents a horizon of t separates only once (b − a) ln t is large)
     let m = rate.terms.len();
+    let mut reduced: Vec<PolyRate<S>> = Vec::new();
     if m >= 2 {
-        let shorter = PolyRate {
+        reduced.push(PolyRate {
             terms: rate.terms[..m - 1].to_vec(),
-            unmodelled: match &rate.terms[m - 1] {
-                Term::Pow(e) | Term::PowLog(e) => e.clone(),
-            },
-        };
-        if let Ok(s) = fit(&shorter, &judged, first, last, t_start, ctx) {
-            let mut out = full;
+            unmodelled: rate.terms[m - 1].exponent().clone(),
+        });
+    }
+    if let Some(i) = rate.terms.iter().position(|t| matches!(t, Term::Near(..))) {
+        let mut terms = rate.terms.clone();
+        let near = terms.remove(i);
+        reduced.push(PolyRate {
+            terms,
+            unmodelled: near.exponent().clone(),
+        });
+    }
+    let mut out = full;
+    for r in &reduced {
+        if let Ok(s) = fit(r, &judged, first, last, t_start, ctx) {
             for ((b, v), w) in out.bar.iter_mut().zip(&out.value).zip(&s.value) {
                 let mut d = v.clone().sub(w).abs();
                 d.mul_f64(2.0);
@@ -345,10 +405,9 @@ pub fn extrapolate<S: Scalar>(
                     *b = d;
                 }
             }
-            return Ok(out);
         }
     }
-    Ok(full)
+    Ok(out)
 }
 
 /// The fit of one model: `m + 2` checkpoints spread evenly in `ln t` over the judged range,
