@@ -865,3 +865,51 @@ fn issue_12_near_tie_of_lambda_perp_and_theta_is_not_a_false_fail() {
     assert_eq!(code, Some(1), "{}", v["theory"]["counts"]);
     assert_eq!(status(&v, "loss_constant"), "FAIL");
 }
+
+/// Found by the `pipeline` fuzz target (precision agreement): 12 points in d = 4 (11 copies
+/// of z = (3, 12, 4, 12), one near it), step 1/8, 35 steps. One step takes every margin to
+/// about 470, where the gradient is e^−470 ≈ 10^−204, and the iterate's trailing part holds
+/// that update. The invariant's drift ‖P2(w(t) − w(0))‖ then squares a component of about
+/// 6·10^−204: double-double refuses a product below 2^−969 (NaN rather than lost digits),
+/// and the invariant FAILed at double-double while f64 and 128 bits PASSed. A check a
+/// precision cannot evaluate is undecided (n/a, with the reason), never a FAIL. By hand:
+/// P2 w(t) = P2 w(0) holds exactly for GD (every update is in span(Z)), so no precision may
+/// FAIL it.
+#[test]
+fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("below.csv");
+    let mut text = String::from("x1,x2,x3,x4,y\n");
+    text.push_str(&"-3,-12,-4,-12,-1\n".repeat(11));
+    text.push_str("-191/64,-767/64,-255/64,-12,-1\n");
+    std::fs::write(&f, text).unwrap();
+    let invariant = |precision: &str| {
+        let o = std::process::Command::new(bin)
+            .args([
+                "run",
+                "--data",
+                f.to_str().unwrap(),
+                "--steps",
+                "35",
+                "--json",
+            ])
+            .args(["--precision", precision])
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(1), "{precision}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["theory"]["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "invariant")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(invariant("f64")["status"], "PASS");
+    assert_eq!(invariant("128")["status"], "PASS");
+    let dd = invariant("dd");
+    assert_eq!(dd["status"], "n/a");
+    assert!(dd["basis"].as_str().unwrap().contains("undecided"), "{dd}");
+}

@@ -349,7 +349,21 @@ impl<S: Scalar> Verdict<S> {
 
     /// Sets deviation, tolerance, resolution, scale and the status they give.
     fn judge(mut self, dev: S, tol: S, scale: S, cap: Status) -> Verdict<S> {
-        let ok = dev.is_finite() && tol.is_finite() && !lt(&tol, &dev);
+        // A NaN deviation or a non-finite tolerance is a check this precision cannot
+        // evaluate (double-double, for one, refuses products below 2^−969 rather than lose
+        // digits): undecided, never a FAIL of the claim. An infinite deviation against a
+        // finite tolerance is a FAIL (a relative claim whose limit is 0).
+        let dev_nan = dev.partial_cmp_s(&dev).is_none();
+        if dev_nan || !tol.is_finite() {
+            self.status = Status::NotApplicable;
+            self.basis = format!(
+                "undecided: the check is not representable at this precision (a non-finite {}); rerun at a wider MPFR precision (--precision 128) — {}",
+                if dev_nan { "deviation" } else { "tolerance" },
+                self.basis
+            );
+            return self;
+        }
+        let ok = dev.is_finite() && !lt(&tol, &dev);
         let res = dev.clone().add(&tol);
         let mut tenth = scale.clone().abs();
         tenth.mul_f64(0.1);
