@@ -201,6 +201,18 @@ fn falsify(c: &Case, goals: bool) {
                 }
             }
             "residual" => {}
+            "gradient_limit" => {
+                // the quantity is normalized by ‖ŵ‖: move the limit ŵ of ηt(−∇L) by
+                // 2·resolution·‖ŵ‖ along each axis
+                let step = two(res) * rat(&p.norm_w_hat);
+                for j in 0..p.w_hat.len() {
+                    for sign in [1i32, -1] {
+                        let mut g = p.w_hat.clone();
+                        g[j] += step.clone() * sign;
+                        c.assert_fails(v.id, vec![conj(name, g)], "grad_limit ± 2·resolution");
+                    }
+                }
+            }
             _ => {
                 let pv = v.predicted.as_ref().expect("scalar claim");
                 let step = if relative {

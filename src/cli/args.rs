@@ -99,8 +99,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
     /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
-    /// NAME=VALUE with NAME one of w_tilde, alpha, C_L, C_norm, C_dir, C_gamma, C_share,
-    /// C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.
+    /// NAME=VALUE with NAME one of w_tilde, alpha, grad_limit, C_L, C_norm, C_dir, C_gamma,
+    /// C_share, C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.
     /// --conjecture w_tilde=0.5,-1/3). GD only.
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,

@@ -20,6 +20,10 @@ pub const NAMES: &[(&str, &str)] = &[
         "alpha",
         "the dual vector α (N values, or one per support vector in data order)",
     ),
+    (
+        "grad_limit",
+        "the limit of ηt(−∇L(w(t))), ŵ by theory (d values)",
+    ),
     ("C_L", "the loss constant: t·L(w(t)) → C_L"),
     ("C_norm", "‖w(t)‖ − ‖ŵ‖ ln t → C_norm"),
     ("C_dir", "ln t·(direction error) → C_dir"),
@@ -118,6 +122,16 @@ impl<S: Scalar> Prediction<S> {
                 let v: Vec<S> = c.value.iter().map(to).collect();
                 self.w_tilde_span = Some(linalg::project(&self.span_basis, &v, ctx));
                 self.w_tilde = Some(v);
+            }
+            "grad_limit" => {
+                if c.value.len() != self.w0.len() {
+                    return Err(bad(format!(
+                        "grad_limit has {} values, the data have d = {}",
+                        c.value.len(),
+                        self.w0.len()
+                    )));
+                }
+                self.grad_limit = Some(c.value.iter().map(to).collect());
             }
             "alpha" => {
                 let n = self.z.len();

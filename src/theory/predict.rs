@@ -179,6 +179,9 @@ pub struct Prediction<S: Scalar> {
     pub exponents: Vec<S>,
     /// The same plus `θ_k − θ` (next margin levels), for the non-SV share ratio (§2.8).
     pub exponents_share: Vec<S>,
+    /// The limit of `ηt(−∇L(w(t)))` (§2.3): `ŵ = Σ_S α_n z_n` by the KKT conditions, `None`
+    /// until a conjecture (`grad_limit`) replaces it.
+    pub grad_limit: Option<Vec<S>>,
     /// The names of the predictions replaced by the user's conjectures
     /// ([`super::conjecture`]), in the order given.
     pub user: Vec<&'static str>,
@@ -598,6 +601,7 @@ pub fn predict<S: Scalar>(
         share_grad,
         exponents,
         exponents_share,
+        grad_limit: None,
         user: Vec::new(),
     })
 }

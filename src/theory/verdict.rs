@@ -168,7 +168,7 @@ pub const CLAIMS: &[Claim] = &[
         "gradient_limit",
         "§2.3",
         "ηt(−∇L(w(t)))/‖ŵ‖ → ŵ/‖ŵ‖",
-        None,
+        Some("grad_limit"),
         Witness::Extrapolation,
         false,
     ),
@@ -1229,7 +1229,16 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             &cx,
             "gradient_limit",
             &|c| c.grad_diff.clone(),
-            Some(vec![S::zero(ctx); pred.w0.len()]),
+            // the measured quantity is ηt(−∇L)/‖ŵ‖ − ŵ/‖ŵ‖: a conjectured limit g enters as
+            // (g − ŵ)/‖ŵ‖
+            Some(match &pred.grad_limit {
+                None => vec![S::zero(ctx); pred.w0.len()],
+                Some(g) => g
+                    .iter()
+                    .zip(&pred.w_hat_s)
+                    .map(|(a, b)| a.clone().sub(b).div(&pred.norm_w_hat))
+                    .collect(),
+            }),
             Units::Normalized,
             Combine::Euclid,
             &rate,
