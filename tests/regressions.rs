@@ -913,3 +913,57 @@ fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
     assert_eq!(dd["status"], "n/a");
     assert!(dd["basis"].as_str().unwrap().contains("undecided"), "{dd}");
 }
+
+/// C_dir = ‖P⊥w̃‖/‖ŵ‖ is exactly 0 when the trajectory never leaves ŵ's line (d = 1, or every
+/// support vector equal to ŵ/‖ŵ‖² with w(0) on the line), but it was computed in floating
+/// point and printed as `~2e-16`, and its claim was judged "weak" against rounding noise. By
+/// hand: on {(−7/5; −1), (2; +1)} ŵ = 5/7 and w(t) is a multiple of it; on
+/// {(1, 1; +1), (2, 2; +1)} ŵ = (1/2, 1/2), the only support vector is (1, 1) = ŵ/‖ŵ‖², and
+/// from w(0) = 0 every update is a multiple of (1, 1). C_dir prints as 0, the claim has
+/// nothing to resolve (n/a, not core), and a conjectured C_dir = 1/2 still FAILs.
+#[test]
+fn issue_12_c_dir_is_exactly_zero_on_the_line_of_w_hat() {
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("d1.csv", "x1,y\n-7/5,-1\n2,1\n"),
+        ("line.csv", "x1,x2,y\n1,1,1\n2,2,1\n"),
+    ] {
+        let f = dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        for precision in ["f64", "dd", "128"] {
+            let run = |extra: &[&str]| {
+                let o = std::process::Command::new(bin)
+                    .args(["run", "--data", f.to_str().unwrap(), "--steps", "10000"])
+                    .args(["--json", "--precision", precision])
+                    .args(extra)
+                    .output()
+                    .unwrap();
+                let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                let verdict = v["theory"]["verdicts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["id"] == "direction_constant")
+                    .unwrap()
+                    .clone();
+                (o.status.code(), v, verdict)
+            };
+            let (code, v, dc) = run(&[]);
+            let what = format!("{name} at {precision}");
+            assert_eq!(code, Some(0), "{what}");
+            assert_eq!(
+                v["theory"]["prediction"]["constants"]["C_dir"]["value"], "0",
+                "{what}"
+            );
+            assert_eq!(dc["status"], "n/a", "{what}");
+            assert!(
+                dc["basis"].as_str().unwrap().contains("identically zero"),
+                "{what}"
+            );
+            let (code, _, dc) = run(&["--conjecture", "C_dir=1/2"]);
+            assert_eq!(code, Some(1), "{what}");
+            assert_eq!(dc["status"], "FAIL", "{what}");
+        }
+    }
+}

@@ -161,6 +161,10 @@ pub struct Prediction<S: Scalar> {
     /// exact, rounded once, so that `C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖` (§2.6) is exactly 0
     /// where a form is exactly 0 (one support vector: `c_n = 0`).
     pub margin_forms: Vec<Vec<S>>,
+    /// The direction never leaves `ŵ`'s line: every support vector is `ŵ/‖ŵ‖²` (so the data
+    /// span that line), and `w(0)` lies on it (checked exactly). Then `P⊥ρ(t) = 0` at every
+    /// `t`, `C_dir = 0` exactly and the direction claims have nothing to resolve (d = 1).
+    pub on_w_hat_line: bool,
     /// `θ` as a predicted constant (for the table).
     pub theta_c: Predicted<S>,
     /// `λ⊥`.
@@ -389,8 +393,22 @@ pub fn predict<S: Scalar>(
         Some(ws) => Predicted::Value(linalg::dot(&w_hat_s, ws, ctx).div(&norm_w_hat)),
         None => Predicted::Unavailable(WHY_DEGENERATE),
     };
+    let on_w_hat_line = spans && {
+        let u: Vec<Rational> = cert
+            .w
+            .iter()
+            .map(|w| Rational::from(w / &norm_sq))
+            .collect();
+        let c0 = linalg::qdot(&cert.w, w0) / &norm_sq;
+        support.iter().all(|&i| zq[i] == u)
+            && w0
+                .iter()
+                .zip(&cert.w)
+                .all(|(a, w)| *a == Rational::from(&c0 * w))
+    };
     let c_dir = match (&w_tilde, regime) {
         (_, Regime::Degenerate) => Predicted::Unavailable(WHY_DEGENERATE),
+        _ if on_w_hat_line => Predicted::Exact(Rational::new()),
         (Some(wt), _) => {
             let ns: S = q_to(&norm_sq, ctx);
             let mut c = linalg::dot(&w_hat_s, wt, ctx).div(&ns);
@@ -401,6 +419,7 @@ pub fn predict<S: Scalar>(
         (None, _) => Predicted::Unavailable(WHY_NO_SPAN),
     };
     let c_dir_1 = match (&c_dir, &c_norm) {
+        (Predicted::Exact(z), _) if z.is_zero() => Predicted::Exact(Rational::new()),
         (Predicted::Value(cd), Predicted::Value(cn)) => {
             let mut a = cd.clone().mul(cn).div(&norm_w_hat);
             a.neg_mut();
@@ -593,6 +612,7 @@ pub fn predict<S: Scalar>(
         c_dir_1,
         c_gamma,
         margin_forms,
+        on_w_hat_line,
         theta_c,
         lambda_perp,
         kappa,

@@ -1361,7 +1361,12 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     let ns = pred.norm_sq_s();
     let perp = {
         let (wh, ns) = (wh.clone(), ns.clone());
+        let trivial = pred.on_w_hat_line;
         move |r: &[S]| -> Vec<S> {
+            if trivial {
+                // ρ(t) stays on ŵ's line (exact, `Prediction::on_w_hat_line`): P⊥ρ = 0
+                return vec![S::zero(ctx); r.len()];
+            }
             let mut c = linalg::dot(r, &wh, ctx).div(&ns);
             c.neg_mut();
             linalg::axpy(r, &c, &wh)
