@@ -40,6 +40,9 @@ pub struct Experiment {
     pub data_name: String,
     /// Whether `data` carries an appended constant column (`--bias`), for the command echo.
     pub bias: bool,
+    /// The column flags after `--data` in the command echo (`--label`, `--features`,
+    /// `--labels`, each with a leading space; empty for the defaults).
+    pub data_flags: String,
     /// The loss.
     pub loss: Loss,
     /// The optimizer and its hyper-parameters; its `lr` is the step used everywhere (when
@@ -113,6 +116,7 @@ impl Experiment {
             data,
             data_name: "<data>".into(),
             bias: false,
+            data_flags: String::new(),
             loss: Loss::Exponential,
             optimizer: OptimizerSpec::new(Kind::Gd),
             steps: 10_000,
@@ -144,8 +148,9 @@ impl Experiment {
         }
         let zero = self.init.iter().all(|q| *q == 0);
         format!(
-            "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
+            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
             self.data_name,
+            self.data_flags,
             opt,
             self.loss.name(),
             format_rational(&self.lr()),
