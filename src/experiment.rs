@@ -239,7 +239,7 @@ impl Experiment {
         let mut warnings = Vec::new();
         // the theory checks of docs/theory/sections.md §2 are stated for plain GD
         let mm = if self.optimizer.kind == Kind::Gd {
-            max_margin(&self.data, &mut warnings)?
+            max_margin(&self.data, self.bias, &mut warnings)?
         } else {
             None
         };
@@ -483,7 +483,11 @@ fn steps_text(steps: u64) -> String {
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
 /// independent checker. Not separable: an error with the Gordan witness. If the oracle cannot
 /// answer, the run proceeds without theory checks (a warning says why).
-fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMargin>> {
+fn max_margin(
+    data: &Dataset,
+    biased: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<MaxMargin>> {
     match oracle::solve(data, Norm::L2) {
         Ok(Outcome::Separable(mm)) => match crate::cert::check(data, &mm.cert) {
             Ok(()) => Ok(Some(*mm)),
@@ -493,12 +497,13 @@ fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMa
             }
         },
         Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
-            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0",
+            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0{}",
             w.alpha
                 .iter()
                 .map(format_rational)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            oracle::bias_hint(data, biased)
         ))),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));

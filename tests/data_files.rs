@@ -1,5 +1,6 @@
 //! Data files through the real `ibias` binary: columns chosen by name or number, label
-//! values mapped to ±1, pandas index columns, TSV, `.npy` / `.npz`.
+//! values mapped to ±1, pandas index columns, TSV, `.npy` / `.npz`, and the `--bias` hint
+//! for data that a constant feature separates.
 //!
 //! The reference answer is derived by hand: the points (1, 2) +1, (−1, −1) −1, (2, 1) +1
 //! have signed points z = (1, 2), (1, 1), (2, 1); the point of their convex hull nearest
@@ -367,4 +368,34 @@ fn bad_arrays_are_one_line_errors() {
             assert_one_line_error(&o, needle);
         }
     }
+}
+
+/// Non-separable data that a constant feature separates get the hint `try --bias`; data
+/// that no affine hyperplane separates (XOR) do not.
+#[test]
+fn non_separable_data_that_a_bias_separates_get_the_hint() {
+    let dir = Dir::new();
+    // x = 2, 3 (+1) and 1 (−1): z = 2, 3, −1 is not separable through the origin, but
+    // w = 2, b = −3 separates with margin: 2·2−3 = 1, 2·3−3 = 3, −(2·1−3) = 1.
+    let line = dir.file("line.csv", b"x1,y\n2,1\n3,1\n1,-1\n");
+    let xor = dir.file("xor.csv", b"x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n");
+    for cmd in ["oracle", "run", "compare"] {
+        let o =
+            ibias(&[cmd, "--data", &line, "--steps", "10"][..if cmd == "oracle" { 3 } else { 5 }]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", err(&o));
+        let e = err(&o);
+        let last = e.lines().last().unwrap_or("");
+        assert!(
+            last.starts_with("ibias: error: data are not linearly separable")
+                && last.contains("try --bias"),
+            "{cmd}: {e}"
+        );
+        let o =
+            ibias(&[cmd, "--data", &xor, "--steps", "10"][..if cmd == "oracle" { 3 } else { 5 }]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", err(&o));
+        assert!(err(&o).contains("not linearly separable"), "{}", err(&o));
+        assert!(!err(&o).contains("--bias"), "{cmd}: {}", err(&o));
+    }
+    let o = ibias(&["oracle", "--data", &line, "--bias"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
 }

@@ -56,7 +56,13 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
     let init = parse_init(a.init.as_deref(), data.dim())?;
-    let answers = Answers::from_oracle(&data)?;
+    let answers = Answers::from_oracle(&data).map_err(|e| match e {
+        Error::NotSeparable(m) => Error::NotSeparable(format!(
+            "{m}{}",
+            implicit_bias::oracle::bias_hint(&data, a.bias)
+        )),
+        other => other,
+    })?;
     note(label_note.as_deref());
     let opts = CompareOptions {
         steps,

@@ -74,11 +74,11 @@ pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
             } else {
                 emit(&witness_text(&w, norm, &command, &header))?;
             }
-            Err(Error::NotSeparable(
+            Err(Error::NotSeparable(format!(
                 "a non-negative combination of the signed points y_n x_n is zero (Gordan \
-                 witness on stdout)"
-                    .into(),
-            )
+                 witness on stdout){}",
+                oracle::bias_hint(&data, a.bias)
+            ))
             .into())
         }
     }
