@@ -32,6 +32,14 @@ pub enum Error {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A data array (`.npy`, `.npz`) cannot be read or used (the message says where).
+    #[error("{source_name}: {message}")]
+    Array {
+        /// File name.
+        source_name: String,
+        /// What is wrong (and at which row and column) and what to do.
+        message: String,
+    },
     /// A data set that violates a structural rule (empty, ragged, zero columns, bad label).
     #[error("invalid data set: {0}")]
     Data(String),

@@ -40,6 +40,9 @@ pub struct Experiment {
     pub data_name: String,
     /// Whether `data` carries an appended constant column (`--bias`), for the command echo.
     pub bias: bool,
+    /// The column flags after `--data` in the command echo (`--label`, `--features`,
+    /// `--labels`, each with a leading space; empty for the defaults).
+    pub data_flags: String,
     /// The loss.
     pub loss: Loss,
     /// The optimizer and its hyper-parameters; its `lr` is the step used everywhere (when
@@ -113,6 +116,7 @@ impl Experiment {
             data,
             data_name: "<data>".into(),
             bias: false,
+            data_flags: String::new(),
             loss: Loss::Exponential,
             optimizer: OptimizerSpec::new(Kind::Gd),
             steps: 10_000,
@@ -144,8 +148,9 @@ impl Experiment {
         }
         let zero = self.init.iter().all(|q| *q == 0);
         format!(
-            "ibias run --data {}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
+            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
             self.data_name,
+            self.data_flags,
             opt,
             self.loss.name(),
             format_rational(&self.lr()),
@@ -234,7 +239,7 @@ impl Experiment {
         let mut warnings = Vec::new();
         // the theory checks of docs/theory/sections.md §2 are stated for plain GD
         let mm = if self.optimizer.kind == Kind::Gd {
-            max_margin(&self.data, &mut warnings)?
+            max_margin(&self.data, self.bias, &mut warnings)?
         } else {
             None
         };
@@ -478,7 +483,11 @@ fn steps_text(steps: u64) -> String {
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
 /// independent checker. Not separable: an error with the Gordan witness. If the oracle cannot
 /// answer, the run proceeds without theory checks (a warning says why).
-fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMargin>> {
+fn max_margin(
+    data: &Dataset,
+    biased: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<MaxMargin>> {
     match oracle::solve(data, Norm::L2) {
         Ok(Outcome::Separable(mm)) => match crate::cert::check(data, &mm.cert) {
             Ok(()) => Ok(Some(*mm)),
@@ -488,12 +497,13 @@ fn max_margin(data: &Dataset, warnings: &mut Vec<String>) -> Result<Option<MaxMa
             }
         },
         Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
-            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0",
+            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0{}",
             w.alpha
                 .iter()
                 .map(format_rational)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            oracle::bias_hint(data, biased)
         ))),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));

@@ -41,23 +41,9 @@ fn ibias(args: &[&str]) -> Run {
         .into()
 }
 
-/// Runs ibias with `stdin` fed from a thread (write errors ignored: the child may stop
-/// reading early, which is the point of some cases).
+/// Runs ibias with `stdin` fed from a thread ([`edge::run_with_stdin`]).
 fn ibias_stdin(args: &[&str], stdin: Vec<u8>) -> Run {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ibias");
-    let mut pipe = child.stdin.take().expect("stdin");
-    let feeder = std::thread::spawn(move || {
-        let _ = pipe.write_all(&stdin);
-    });
-    let out = child.wait_with_output().expect("wait ibias");
-    let _ = feeder.join();
-    out.into()
+    edge::run_with_stdin(args, stdin).into()
 }
 
 /// Runs ibias under an address-space limit of `kib` KiB (`ulimit -v`), so reading a

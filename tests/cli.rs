@@ -501,3 +501,52 @@ fn compare_is_not_discriminating_when_the_answers_coincide() {
     assert!(out.contains("candidate answers coincide"), "{out}");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Every command-line parse error is one line `ibias: error: ...` on stderr with exit 2,
+/// keeping clap's content (the argument, a suggestion); `--help` and `--version` print
+/// normally on stdout with exit 0.
+#[test]
+fn argument_errors_are_one_line() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["run", "--dat", "x.csv"], &["'--dat'", "'--data'"]),
+        (&["run"], &["--data"]),
+        (&["run", "--data"], &["--data", "none was supplied"]),
+        (&["frob"], &["'frob'"]),
+        (
+            &["oracle", "--data", "x.csv", "--jsn"],
+            &["'--jsn'", "'--json'"],
+        ),
+        (&["compare", "--data", "x.csv", "--json=3"], &["'3'"]),
+        (&["gen", "planted", "--n", "abc"], &["'abc'", "--n"]),
+        (&["gen"], &["<KIND>"]),
+        (&["bench", "--full", "extra"], &["'extra'"]),
+        (&["run", "--data", "x.csv", "--labels"], &["--labels"]),
+    ];
+    for (args, needles) in cases {
+        let o = ibias(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err:?}");
+        assert!(err.starts_with("ibias: error: "), "{args:?}: {err}");
+        for n in *needles {
+            assert!(err.contains(n), "{args:?}: {err:?} lacks {n:?}");
+        }
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["help", "oracle"],
+        &["--version"],
+    ] {
+        let o = ibias(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        assert!(!stdout(&o).is_empty(), "{args:?}");
+    }
+    let help = stdout(&ibias(&["run", "--help"]));
+    for flag in ["--label <COL>", "--features <COLS>", "--labels <NEG,POS>"] {
+        assert!(help.contains(flag), "run --help lacks {flag}:\n{help}");
+    }
+    assert!(stdout(&ibias(&["--version"])).starts_with("ibias "));
+}

@@ -6,8 +6,10 @@ use implicit_bias::Error;
 
 /// Longest error message accepted: a CSV error quotes at most 40 characters of the field
 /// and the number's own message at most 20 more, `{:?}`-escaped (at most 10 bytes each,
-/// `\u{10ffff}`), plus fixed text: 600 bytes of quotes, 200 of text.
-const MAX_MESSAGE: usize = 800;
+/// `\u{10ffff}`), and at most 16 characters of a column name (64 bytes): 664 bytes of
+/// quotes, 200 of text. A label error quotes at most three labels of 10 characters and a
+/// column name of 16, escaped (460 bytes), two labels unescaped (80), and 300 of text.
+const MAX_MESSAGE: usize = 900;
 
 /// The invariant for one input.
 pub fn check_parse_csv(bytes: &[u8]) {

@@ -63,9 +63,8 @@ pub struct GenArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
-    #[arg(long)]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Optimizer: gd, momentum, nesterov, sgd, normalized, sign, coordinate, adagrad,
     /// rmsprop, adam, adamw (hyper-parameters also as NAME:key=value, see docs/optimizers.md).
     #[arg(long, default_value = "gd")]
@@ -106,6 +105,27 @@ pub struct RunArgs {
     pub conjecture: Vec<String>,
 }
 
+/// The data file and which of its columns make the data set (docs/cli.md, "Data files").
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Data file: CSV (header optional), TSV (.tsv, or tabs in the first line), .npy (a
+    /// matrix, label in the last column) or .npz (arrays X and y); `-` for CSV on stdin.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The label column: a header name or a 1-based column number [default: the column
+    /// named y or label, else the last].
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+    /// The feature columns, comma-separated names or 1-based numbers [default: all but the
+    /// label].
+    #[arg(long, value_name = "COLS")]
+    pub features: Option<String>,
+    /// Map two label values to -1 and +1 (e.g. --labels 0,1 or --labels cat,dog); without
+    /// it the labels must be 1/+1/-1.
+    #[arg(long, value_name = "NEG,POS", allow_hyphen_values = true)]
+    pub labels: Option<String>,
+}
+
 /// Hyper-parameters of the optimizers (exact numbers); each applies only to the optimizers
 /// that have it, and giving it to another one is an error.
 #[derive(Args, Debug, Clone, Default)]
@@ -138,9 +158,8 @@ pub struct HyperArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct CompareArgs {
-    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
-    #[arg(long)]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Comma-separated optimizers, each NAME or NAME:key=value:... (e.g. adam:eps=0:decay=1/2).
     #[arg(
         long,
@@ -175,9 +194,8 @@ pub struct CompareArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct OracleArgs {
-    /// CSV data file (header x1,...,xd,y), or `-` for stdin.
-    #[arg(long)]
-    pub data: PathBuf,
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
     #[arg(long, default_value = "l2")]
     pub norm: String,

@@ -1,7 +1,7 @@
 //! `ibias compare`: several optimizers from one start, against the exact ℓ1, ℓ2, ℓ∞ answers.
 
 use super::args::{CompareArgs, HyperArgs};
-use super::run::{load, parse_init, parse_lr, parse_steps};
+use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps};
 use super::{emit, CliResult};
 use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::data::format_rational;
@@ -44,7 +44,9 @@ pub fn optimizer_from_flags(
 }
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
-    let mut data = load(&a.data)?;
+    let selected = load(&a.input)?;
+    let label_note = selected.note;
+    let mut data = selected.data;
     if a.bias {
         data = data.with_bias();
     }
@@ -54,7 +56,14 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
     let init = parse_init(a.init.as_deref(), data.dim())?;
-    let answers = Answers::from_oracle(&data)?;
+    let answers = Answers::from_oracle(&data).map_err(|e| match e {
+        Error::NotSeparable(m) => Error::NotSeparable(format!(
+            "{m}{}",
+            implicit_bias::oracle::bias_hint(&data, a.bias)
+        )),
+        other => other,
+    })?;
+    note(label_note.as_deref());
     let opts = CompareOptions {
         steps,
         precision,
@@ -65,8 +74,8 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     };
     let rows = compare(&data, &answers, &specs, &opts)?;
     let command = format!(
-        "ibias compare --data {} --optimizers {} --loss {}{} --steps {} --precision {}{}{}{}",
-        a.data.display(),
+        "ibias compare {} --optimizers {} --loss {}{} --steps {} --precision {}{}{}{}",
+        data_echo(&a.input),
         a.optimizers,
         a.loss,
         a.lr.as_ref()
@@ -88,7 +97,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     if a.json {
         let doc = json!({
             "command": command,
-            "data": {"source": a.data.display().to_string(), "n": data.len(), "d": data.dim()},
+            "data": {"source": a.input.data.display().to_string(), "n": data.len(), "d": data.dim()},
             "loss": loss.name(),
             "precision": precision.label(),
             "bits": precision.bits(),
@@ -104,7 +113,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
         let mut out = format!("# {command}\n");
         out.push_str(&format!(
             "# data: {} (N = {}, d = {}), loss {}, {}, w(0) = ({}), T = {} steps per optimizer\n",
-            a.data.display(),
+            a.input.data.display(),
             data.len(),
             data.dim(),
             loss.name(),

@@ -103,10 +103,14 @@ fn dispatch() -> ExitCode {
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
+            // --help, --version: printed as clap formats them, on stdout, exit 0
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            diagnostic(&format!("ibias: error: {}", usage_error(&e)));
+            return ExitCode::from(2);
         }
     };
     let result = match cli.command {
@@ -126,4 +130,71 @@ fn dispatch() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// A command-line parse error as one line: clap's message (the first paragraph of its
+/// report, lines joined), then its suggestions and the usage from the error's context, and
+/// where the help is.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let rendered = e.render().to_string();
+    let message: Vec<&str> = rendered
+        .trim_start()
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error:").unwrap_or(&message).trim();
+    let mut line = if message.is_empty() {
+        "invalid arguments".to_string()
+    } else {
+        message.to_string()
+    };
+    let one = |v: &ContextValue| match v {
+        ContextValue::String(s) => vec![s.clone()],
+        ContextValue::Strings(v) => v.clone(),
+        ContextValue::StyledStr(s) => vec![s.to_string()],
+        ContextValue::StyledStrs(v) => v.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    };
+    for (kind, value) in e.context() {
+        let values = one(value);
+        if values.is_empty() {
+            continue;
+        }
+        let quoted = || {
+            values
+                .iter()
+                .map(|v| format!("'{v}'"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        match kind {
+            ContextKind::SuggestedArg
+            | ContextKind::SuggestedSubcommand
+            | ContextKind::SuggestedValue
+            | ContextKind::SuggestedCommand => {
+                line.push_str(&format!("; did you mean {}?", quoted()));
+            }
+            ContextKind::ValidValue => {
+                line.push_str(&format!("; possible values: {}", values.join(", ")));
+            }
+            ContextKind::Suggested => {
+                for tip in &values {
+                    line.push_str(&format!("; tip: {}", tip.replace('\n', " ")));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(usage) = e.get(ContextKind::Usage) {
+        let usage = usage.to_string();
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        if !usage.is_empty() {
+            line.push_str(&format!("; usage: {}", usage.replace('\n', " ")));
+        }
+    }
+    line.push_str("; see --help");
+    line
 }

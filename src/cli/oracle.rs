@@ -1,7 +1,7 @@
 //! `ibias oracle`: the exact max-margin solution with its independently checked certificate.
 
 use super::args::OracleArgs;
-use super::run::load;
+use super::run::{data_echo, load, note};
 use super::{emit, CliResult, Failure};
 use implicit_bias::cert::{self, Norm};
 use implicit_bias::data::format_rational;
@@ -16,18 +16,20 @@ const MARGIN_DIGITS: usize = 30;
 
 pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
     let norm = Norm::parse(&a.norm)?;
-    let mut data = load(&a.data)?;
+    let selected = load(&a.input)?;
+    note(selected.note.as_deref());
+    let mut data = selected.data;
     if a.bias {
         data = data.with_bias();
     }
     let command = format!(
-        "ibias oracle --data {} --norm {}{}",
-        a.data.display(),
+        "ibias oracle {} --norm {}{}",
+        data_echo(&a.input),
         norm.name(),
         if a.bias { " --bias" } else { "" }
     );
     let header = json!({
-        "source": a.data.display().to_string(),
+        "source": a.input.data.display().to_string(),
         "n": data.len(),
         "d": data.dim(),
     });
@@ -72,11 +74,11 @@ pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
             } else {
                 emit(&witness_text(&w, norm, &command, &header))?;
             }
-            Err(Error::NotSeparable(
+            Err(Error::NotSeparable(format!(
                 "a non-negative combination of the signed points y_n x_n is zero (Gordan \
-                 witness on stdout)"
-                    .into(),
-            )
+                 witness on stdout){}",
+                oracle::bias_hint(&data, a.bias)
+            ))
             .into())
         }
     }

@@ -1,9 +1,9 @@
 //! `ibias run` and the demo.
 
-use super::args::RunArgs;
+use super::args::{DataArgs, RunArgs};
 use super::{emit, CliResult};
 use implicit_bias::data::{
-    generate::Generator, parse_csv_reader, parse_rational, read_csv, Dataset,
+    self, generate::Generator, parse_rational, parse_table_reader, Columns, Delimiter, Selected,
 };
 use implicit_bias::experiment::Experiment;
 use implicit_bias::loss::Loss;
@@ -17,11 +17,39 @@ use implicit_bias::Error;
 use rug::Rational;
 use std::path::Path;
 
-pub(super) fn load(path: &Path) -> Result<Dataset, Error> {
-    if path == Path::new("-") {
-        parse_csv_reader(std::io::stdin().lock(), "<stdin>")
+/// The column selection of `--label`, `--features`, `--labels`.
+fn columns(a: &DataArgs) -> Result<Columns, Error> {
+    Columns::parse(
+        a.label.as_deref(),
+        a.features.as_deref(),
+        a.labels.as_deref(),
+    )
+}
+
+/// Reads `--data` (a file by its extension, or CSV/TSV on stdin for `-`) through the column
+/// flags.
+pub(super) fn load(a: &DataArgs) -> Result<Selected, Error> {
+    let columns = columns(a)?;
+    if a.data == Path::new("-") {
+        parse_table_reader(std::io::stdin().lock(), "<stdin>", Delimiter::Sniff)?.select(&columns)
     } else {
-        read_csv(path)
+        data::load(&a.data, &columns)
+    }
+}
+
+/// `--data F` and the column flags as typed, for a command echo.
+pub(super) fn data_echo(a: &DataArgs) -> String {
+    format!(
+        "--data {}{}",
+        a.data.display(),
+        columns(a).map(|c| c.to_args()).unwrap_or_default()
+    )
+}
+
+/// Prints the note of a label mapping (`--labels`), if any, on stderr.
+pub(super) fn note(note: Option<&str>) {
+    if let Some(n) = note {
+        super::diagnostic(&format!("ibias: note: {n}"));
     }
 }
 
@@ -72,9 +100,11 @@ pub fn parse_lr(s: &str) -> Result<Rational, Error> {
     Ok(q)
 }
 
-/// The validated experiment of `ibias run`, and whether to print JSON.
-pub fn experiment_from_args(a: &RunArgs) -> Result<Experiment, Error> {
-    let mut data = load(&a.data)?;
+/// The validated experiment of `ibias run`, and the data's note (a label mapping).
+pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>), Error> {
+    let selected = load(&a.input)?;
+    let note = selected.note;
+    let mut data = selected.data;
     if a.bias {
         data = data.with_bias();
     }
@@ -91,7 +121,8 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<Experiment, Error> {
     let precision = Precision::parse(&a.precision)?;
     let init = parse_init(a.init.as_deref(), data.dim())?;
     let e = Experiment {
-        data_name: a.data.display().to_string(),
+        data_name: a.input.data.display().to_string(),
+        data_flags: columns(&a.input)?.to_args(),
         bias: a.bias,
         loss,
         optimizer,
@@ -105,11 +136,12 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<Experiment, Error> {
         ..Experiment::new(data)
     };
     e.validate()?;
-    Ok(e)
+    Ok((e, note))
 }
 
 pub fn run_cmd(a: &RunArgs) -> CliResult {
-    let e = experiment_from_args(a)?;
+    let (e, label_note) = experiment_from_args(a)?;
+    note(label_note.as_deref());
     execute(&e, a.json)
 }
 

@@ -1,9 +1,9 @@
-//! CSV in and out: header `x1,...,xd,y`, `#` comment lines, exact numbers.
+//! CSV and TSV in, CSV out: an optional header, `#` comment lines, exact numbers.
 
-use super::number::{format_rational, parse_rational};
+use super::number::format_rational;
+use super::table::{Cell, Columns, Form, Table};
 use super::Dataset;
 use crate::error::{Error, Result};
-use rug::Rational;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -11,28 +11,60 @@ use std::path::Path;
 /// Longest accepted line, in bytes (a guard against runaway input).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// Reads a data set from a CSV file (see [`parse_csv`] for the format).
-///
-/// The file is read line by line: a line longer than [`MAX_LINE_BYTES`] is refused after
-/// reading at most that many bytes of it, so memory stays bounded on runaway input.
+/// Reads a data set from a CSV file with the default columns (see [`parse_csv`]).
 pub fn read_csv(path: &Path) -> Result<Dataset> {
+    Ok(read_text_table(path, Delimiter::Sniff)?
+        .select(&Columns::default())?
+        .data)
+}
+
+/// The field separator of a text table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delimiter {
+    /// `,`
+    Comma,
+    /// a tab (TSV)
+    Tab,
+    /// A tab if the first line that is not blank or a comment has a tab and no comma, else
+    /// a comma.
+    Sniff,
+}
+
+/// Reads a CSV or TSV file into a [`Table`], line by line: a line longer than
+/// [`MAX_LINE_BYTES`] is refused after reading at most that many bytes of it, so memory
+/// stays bounded on runaway input.
+pub fn read_text_table(path: &Path, delimiter: Delimiter) -> Result<Table> {
     let file = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    parse_csv_reader(BufReader::new(file), &path.display().to_string()).map_err(|e| match e {
-        Error::Io { source, .. } => Error::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => other,
+    parse_table_reader(BufReader::new(file), &path.display().to_string(), delimiter).map_err(|e| {
+        match e {
+            Error::Io { source, .. } => Error::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
+        }
     })
 }
 
-/// Parses CSV from a buffered reader, line by line (see [`parse_csv`] for the format and
-/// [`read_csv`] for the memory bound). Read errors are [`Error::Io`] naming `source_name`.
-pub fn parse_csv_reader<R: BufRead>(mut reader: R, source_name: &str) -> Result<Dataset> {
-    let mut parser = Parser::new(source_name);
+/// Parses CSV from a buffered reader with the default columns (see [`parse_csv`] for the
+/// format and [`read_text_table`] for the memory bound). Read errors are [`Error::Io`]
+/// naming `source_name`.
+pub fn parse_csv_reader<R: BufRead>(reader: R, source_name: &str) -> Result<Dataset> {
+    Ok(parse_table_reader(reader, source_name, Delimiter::Sniff)?
+        .select(&Columns::default())?
+        .data)
+}
+
+/// Parses a CSV or TSV text from a buffered reader into a [`Table`], line by line.
+pub fn parse_table_reader<R: BufRead>(
+    mut reader: R,
+    source_name: &str,
+    delimiter: Delimiter,
+) -> Result<Table> {
+    let mut parser = Parser::new(source_name, delimiter);
     let mut buf = Vec::new();
     let mut lineno = 0;
     loop {
@@ -56,36 +88,49 @@ pub fn parse_csv_reader<R: BufRead>(mut reader: R, source_name: &str) -> Result<
     parser.finish()
 }
 
-/// Parses CSV text: an optional header `x1,...,xd,y` (any header line whose last field is
-/// `y`), then one row per point with d exact numbers and a label `1`/`+1`/`-1`. Blank lines
-/// and lines starting with `#` are ignored. Errors name `source_name`, the line and column.
-/// Lines longer than [`MAX_LINE_BYTES`] are refused.
+/// Parses CSV text with the default columns. The first line (blank lines and lines
+/// starting with `#` are ignored) is a header when none of its fields is a number
+/// (`x1,x2,y`, `feature_a,feature_b,label`); the
+/// label is the column named `y` or `label`, else the last; the other columns are the
+/// features, exact numbers; labels are `1`/`+1`/`-1` (any number equal to ±1). Errors name
+/// `source_name`, the line and column. Lines longer than [`MAX_LINE_BYTES`] are refused.
+/// Other columns and label values: [`Table::select`] with a [`Columns`] selection.
 pub fn parse_csv(bytes: &[u8], source_name: &str) -> Result<Dataset> {
-    let mut parser = Parser::new(source_name);
+    Ok(parse_table(bytes, source_name, Delimiter::Sniff)?
+        .select(&Columns::default())?
+        .data)
+}
+
+/// Parses CSV or TSV text into a [`Table`] (the format of [`parse_csv`]).
+pub fn parse_table(bytes: &[u8], source_name: &str, delimiter: Delimiter) -> Result<Table> {
+    let mut parser = Parser::new(source_name, delimiter);
     for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
         parser.line(i + 1, line)?;
     }
     parser.finish()
 }
 
-/// The line-by-line CSV state machine shared by [`parse_csv`] and [`parse_csv_reader`].
+/// The line-by-line state machine shared by [`parse_table`] and [`parse_table_reader`].
 struct Parser<'a> {
     source_name: &'a str,
-    x: Vec<Vec<Rational>>,
-    y: Vec<i8>,
+    delimiter: Delimiter,
+    rows: Vec<Vec<Cell>>,
+    lines: Vec<usize>,
+    /// The fields of the first line as written (the header, if it is one).
+    first: Vec<String>,
     /// (number of fields, line where fixed)
     width: Option<(usize, usize)>,
-    seen_header: bool,
 }
 
 impl<'a> Parser<'a> {
-    fn new(source_name: &'a str) -> Self {
+    fn new(source_name: &'a str, delimiter: Delimiter) -> Self {
         Parser {
             source_name,
-            x: Vec::new(),
-            y: Vec::new(),
+            delimiter,
+            rows: Vec::new(),
+            lines: Vec::new(),
+            first: Vec::new(),
             width: None,
-            seen_header: false,
         }
     }
 
@@ -113,32 +158,27 @@ impl<'a> Parser<'a> {
         if line.is_empty() || line.starts_with('#') {
             return Ok(());
         }
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let is_header = fields
-            .iter()
-            .any(|f| f.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-            && fields.last().is_some_and(|f| f.eq_ignore_ascii_case("y"));
-        if is_header {
-            if self.seen_header || !self.x.is_empty() {
-                return Err(self.err(lineno, None, "second header line".into()));
-            }
-            self.seen_header = true;
-            if fields.len() < 2 {
-                return Err(self.err(
-                    lineno,
-                    None,
-                    "header has no feature columns (expected x1,...,xd,y)".into(),
-                ));
-            }
-            self.width = Some((fields.len(), lineno));
-            return Ok(());
+        if self.delimiter == Delimiter::Sniff {
+            self.delimiter = if line.contains('\t') && !line.contains(',') {
+                Delimiter::Tab
+            } else {
+                Delimiter::Comma
+            };
         }
+        let sep = if self.delimiter == Delimiter::Tab {
+            '\t'
+        } else {
+            ','
+        };
+        let fields: Vec<&str> = line.split(sep).map(str::trim).collect();
+        let cells: Vec<Cell> = fields.iter().map(|f| Cell::from_field(f)).collect();
         if fields.len() < 2 {
-            return Err(self.err(
-                lineno,
-                None,
-                "a row needs at least one coordinate and a label (x1,...,xd,y)".into(),
-            ));
+            let what = if self.width.is_none() && matches!(cells[0], Cell::Text(_)) {
+                "header has no feature columns (expected x1,...,xd,y)"
+            } else {
+                "a row needs at least one coordinate and a label (x1,...,xd,y)"
+            };
+            return Err(self.err(lineno, None, what.into()));
         }
         match self.width {
             Some((w, at)) if w != fields.len() => {
@@ -148,56 +188,56 @@ impl<'a> Parser<'a> {
                     format!("ragged row: {} fields, but line {at} has {w}", fields.len()),
                 ))
             }
-            None => self.width = Some((fields.len(), lineno)),
+            None => {
+                self.width = Some((fields.len(), lineno));
+                self.first = fields.iter().map(|f| f.to_string()).collect();
+            }
             _ => {}
         }
-        let d = fields.len() - 1;
-        let mut row = Vec::with_capacity(d);
-        for (j, f) in fields[..d].iter().enumerate() {
-            let v = parse_rational(f).map_err(|e| match e {
-                Error::Number { message, .. } => self.err(
-                    lineno,
-                    Some(j + 1),
-                    format!("cannot read {:?} as x{}: {message}", clip(f), j + 1),
-                ),
-                other => other,
-            })?;
-            row.push(v);
-        }
-        let label = match fields[d] {
-            "1" | "+1" | "1.0" => 1,
-            "-1" | "-1.0" => -1,
-            other => {
-                return Err(self.err(
-                    lineno,
-                    Some(d + 1),
-                    format!("label {:?} is not +1 or -1", clip(other)),
-                ))
-            }
-        };
-        self.x.push(row);
-        self.y.push(label);
+        self.rows.push(cells);
+        self.lines.push(lineno);
         Ok(())
     }
 
-    fn finish(self) -> Result<Dataset> {
-        if self.x.is_empty() {
+    /// Decides whether the first line is a header and builds the table.
+    fn finish(mut self) -> Result<Table> {
+        let width = self.width.map_or(0, |(w, _)| w);
+        // A header has no number among its fields (a first row with text labels such as
+        // `1,2,cat` is data).
+        let header = self
+            .rows
+            .first()
+            .is_some_and(|r| r.iter().all(|c| matches!(c, Cell::Text(_))));
+        let names = if header {
+            let at = self.lines.remove(0);
+            let head = self.rows.remove(0);
+            if let Some(k) = self.rows.iter().position(|r| *r == head) {
+                return Err(self.err(self.lines[k], None, "second header line".into()));
+            }
+            Some((std::mem::take(&mut self.first), at))
+        } else {
+            None
+        };
+        if self.rows.is_empty() {
             return Err(self.err(
-                1,
+                names.as_ref().map_or(1, |(_, at)| *at),
                 None,
-                if self.seen_header {
+                if names.is_some() {
                     "header but no data rows".into()
                 } else {
                     "no data rows (expected a header x1,...,xd,y and one row per point)".into()
                 },
             ));
         }
-        Dataset::new(self.x, self.y)
+        Ok(Table::new(
+            self.source_name,
+            Form::Text,
+            names,
+            self.rows,
+            self.lines,
+            width,
+        ))
     }
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(40).collect()
 }
 
 /// Writes a data set as CSV with header `x1,...,xd,y`; numbers are exact (`p/q`).
@@ -221,6 +261,7 @@ pub fn to_csv(data: &Dataset) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rug::Rational;
 
     #[test]
     fn round_trip_is_exact() {

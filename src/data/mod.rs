@@ -5,14 +5,41 @@
 
 mod csv;
 pub mod generate;
+pub mod npy;
 pub mod number;
+mod table;
 
-pub use csv::{parse_csv, parse_csv_reader, read_csv, to_csv, MAX_LINE_BYTES};
+pub use csv::{
+    parse_csv, parse_csv_reader, parse_table, parse_table_reader, read_csv, read_text_table,
+    to_csv, Delimiter, MAX_LINE_BYTES,
+};
 pub use number::{format_rational, parse_rational};
+pub use table::{Cell, Columns, Form, Selected, Table};
 
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 use rug::Rational;
+use std::path::Path;
+
+/// Reads a data file into a [`Table`], by its extension: `.npy`, `.npz`, `.tsv` (tab
+/// separated), anything else CSV (or TSV, if its first line has tabs and no comma).
+pub fn read_table(path: &Path) -> Result<Table> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("npy") => npy::read_npy(path),
+        Some("npz") => npy::read_npz(path),
+        Some("tsv") => read_text_table(path, Delimiter::Tab),
+        _ => read_text_table(path, Delimiter::Sniff),
+    }
+}
+
+/// Reads a data file ([`read_table`]) and applies the column selection ([`Table::select`]).
+pub fn load(path: &Path, columns: &Columns) -> Result<Selected> {
+    read_table(path)?.select(columns)
+}
 
 /// A labelled data set with exact rational coordinates.
 #[derive(Clone, Debug, PartialEq, Eq)]

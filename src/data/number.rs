@@ -66,6 +66,14 @@ pub fn parse_rational(text: &str) -> Result<Rational> {
     Ok(value)
 }
 
+/// Checks a value that did not come from text (an array element converted exactly) against
+/// the limits of [`parse_rational`]: its magnitude range, and that its exact form `p/q`
+/// fits in [`MAX_DIGITS`] characters. `text` names it in the error.
+pub fn check_value(v: &Rational, text: &str) -> Result<()> {
+    check_range(v, text)?;
+    check_writable(v, text)
+}
+
 /// Decimal exponent bound for each part of a fraction `p/q` (the value itself obeys
 /// [`MAX_DECIMAL_EXPONENT`]): wide enough for every `p/q` that [`format_rational`] writes.
 const MAX_PART_EXPONENT: i64 = MAX_DIGITS as i64 + 2 * MAX_DECIMAL_EXPONENT;

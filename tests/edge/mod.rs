@@ -9,3 +9,49 @@ pub fn no_internal_error(code: Option<i32>, stderr: &[u8]) {
         "internal error (exit {code:?}): {e}"
     );
 }
+
+/// The bad-input contract: exit 2, exactly one stderr line `ibias: error: ...` that
+/// mentions `needle`, nothing on stdout, no panic.
+#[allow(dead_code)] // not every test binary that includes this module refuses input
+#[track_caller]
+pub fn assert_one_line_error(o: &std::process::Output, needle: &str) {
+    no_internal_error(o.status.code(), &o.stderr);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit status; stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "expected one stderr line: {err:?}");
+    assert!(
+        err.starts_with("ibias: error: ") && err.ends_with('\n'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains(needle),
+        "stderr should mention {needle:?}: {err}"
+    );
+    assert!(
+        o.stdout.is_empty(),
+        "partial output on stdout: {:.300}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+/// Runs the `ibias` binary with `args`, `stdin` fed from a thread (write errors ignored: the
+/// child may stop reading early, which is the point of some cases).
+#[allow(dead_code)] // not every test binary that includes this module feeds stdin
+pub fn run_with_stdin(args: &[&str], stdin: Vec<u8>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ibias");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&stdin);
+    });
+    let out = child.wait_with_output().expect("wait ibias");
+    let _ = feeder.join();
+    out
+}
