@@ -110,7 +110,7 @@ fn f64_precision_runs_and_reports_status() {
         "--precision",
         "f64",
         "--steps",
-        "100",
+        "1000",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("# status: completed"));

@@ -691,35 +691,34 @@ fn issue_20_margin_constant_of_one_point_is_exactly_zero() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("one.csv");
     std::fs::write(&f, "x1,y\n7/5,-1\n").unwrap();
-    for precision in ["f64", "dd", "128"] {
-        let o = std::process::Command::new(bin)
-            .args([
-                "run",
-                "--data",
-                f.to_str().unwrap(),
-                "--steps",
-                "47",
-                "--json",
-            ])
-            .args(["--precision", precision])
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let verdicts = v["theory"]["verdicts"].as_array().unwrap();
-        assert!(
-            verdicts.iter().all(|x| x["status"] != "FAIL"),
-            "{precision}: {verdicts:?}"
-        );
-        let m = verdicts
-            .iter()
-            .find(|x| x["id"] == "margin_constant")
-            .unwrap();
-        assert_eq!(m["status"], "n/a", "{precision}");
-        assert!(
-            m["basis"].as_str().unwrap().contains("identically zero"),
-            "{precision}"
-        );
-        assert_ne!(o.status.code(), Some(1), "{precision}");
+    // 47 steps (the fuzzer's input) no longer reach the asymptotic regime (REGIME_BOUND):
+    // nothing may FAIL there; at 1000 steps the claim is reached and has nothing to resolve
+    for steps in ["47", "1000"] {
+        for precision in ["f64", "dd", "128"] {
+            let o = std::process::Command::new(bin)
+                .args(["run", "--data", f.to_str().unwrap(), "--json"])
+                .args(["--steps", steps, "--precision", precision])
+                .output()
+                .unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let verdicts = v["theory"]["verdicts"].as_array().unwrap();
+            assert!(
+                verdicts.iter().all(|x| x["status"] != "FAIL"),
+                "{steps} {precision}: {verdicts:?}"
+            );
+            let m = verdicts
+                .iter()
+                .find(|x| x["id"] == "margin_constant")
+                .unwrap();
+            assert_eq!(m["status"], "n/a", "{steps} {precision}");
+            if steps == "1000" {
+                assert!(
+                    m["basis"].as_str().unwrap().contains("identically zero"),
+                    "{precision}"
+                );
+            }
+            assert_ne!(o.status.code(), Some(1), "{steps} {precision}");
+        }
     }
 }
 
@@ -966,4 +965,74 @@ fn issue_12_c_dir_is_exactly_zero_on_the_line_of_w_hat() {
             assert_eq!(dc["status"], "FAIL", "{what}");
         }
     }
+}
+
+/// A short run judged before its asymptotic regime: on {(1, 2; +1), (−1, −1; −1),
+/// (2, 1; +1)} (ŵ = (1/2, 1/2), one support vector, θ = 3/2) with η = 1/16, 100 steps, the
+/// regime was taken to start where ‖ηt(−∇L) − ŵ‖ ≤ ‖ŵ‖/2 (t = 8; 0.43 there), and the true
+/// C_L = ‖ŵ‖²/η = 8 and gradient limit FAILed (extrapolated 7.09, bar 0.76). The terms the
+/// rate models leave out are quadratic in that deviation, so the bound is now 1/4: at 100
+/// steps those claims are n/a ("run longer"), at 10^4 they are judged and hold. By hand:
+/// C_L = (1/2)/(1/16) = 8.
+#[test]
+fn issue_12_a_short_run_is_not_judged_before_its_regime() {
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("pm.csv");
+    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n2,1,1\n").unwrap();
+    let statuses = |steps: &str| {
+        let o = std::process::Command::new(bin)
+            .args(["run", "--data", f.to_str().unwrap(), "--lr", "1/16"])
+            .args(["--steps", steps, "--precision", "dd", "--json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let get = |id: &str| {
+            v["theory"]["verdicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == id)
+                .unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        (o.status.code(), get("loss_constant"), get("gradient_limit"))
+    };
+    let (code, l, g) = statuses("100");
+    assert_eq!((code, l.as_str(), g.as_str()), (Some(3), "n/a", "n/a"));
+    let (code, l, g) = statuses("10000");
+    assert_ne!(code, Some(1));
+    assert_eq!((l.as_str(), g.as_str()), ("PASS", "PASS"));
+}
+
+/// Known false FAIL, open (found by `theory_props` on random data): on {(2, −7/2; −1),
+/// (15/4, 9/4; +1), (−2, −2; −1)} with η = 1/128 (the largest power of two meeting §8.1)
+/// and 2^15 steps, the true C_L = ‖ŵ‖²/η = 2336/121 FAILs by 1.1 times its tolerance
+/// (|dev| 9.7·10⁻⁴, tol 8.8·10⁻⁴, relative). The estimate converges to C_L at longer
+/// horizons (|dev| 5.5·10⁻⁴ at 2^18, 1.5·10⁻⁴ at 2^21, 3.4·10⁻⁵ at 2^24, all PASS), at a rate
+/// near κ = 0.33: the five-term model leaves out a term that decays about as slowly as its
+/// leading one. Ignored until the rate model covers it (`make long` runs it).
+#[test]
+#[ignore = "known false FAIL of the loss constant at 2^15 steps (open)"]
+fn issue_12_known_false_fail_of_the_loss_constant_at_2_15_steps() {
+    let bin = env!("CARGO_BIN_EXE_ibias");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("pf.csv");
+    std::fs::write(&f, "x1,x2,y\n2,-7/2,-1\n15/4,9/4,1\n-2,-2,-1\n").unwrap();
+    let o = std::process::Command::new(bin)
+        .args(["run", "--data", f.to_str().unwrap(), "--lr", "1/128"])
+        .args(["--steps", "32768", "--precision", "dd", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let l = v["theory"]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "loss_constant")
+        .unwrap()
+        .clone();
+    assert_ne!(l["status"], "FAIL", "{l}");
 }

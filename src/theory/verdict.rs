@@ -654,7 +654,7 @@ pub fn envelope<S: Scalar>(
         return Err(
             if pts.iter().filter(in_range).count() >= need || t_start >= t_end {
                 format!(
-                "not yet asymptotic: ‖ηt(−∇L) − ŵ‖ ≤ ‖ŵ‖/2 (§2.7 linearization) only from t = {t_start} on, no fit window before T = {t_end}; run longer"
+                "not yet asymptotic: ‖ηt(−∇L) − ŵ‖ ≤ ‖ŵ‖/4 (§2.7 linearization) only from t = {t_start} on, no fit window before T = {t_end}; run longer"
             )
             } else {
                 format!("needs {need} checkpoint(s) t with √T ≤ t < T = {t_end} (run longer)")
@@ -922,19 +922,30 @@ fn identity_verdict<S: Scalar>(
     v.judge(dev, tol, scale, Status::Pass)
 }
 
-/// First checkpoint from which `‖ηt(−∇L(w(t))) − ŵ‖ ≤ ‖ŵ‖/2` holds at every later
+/// First checkpoint from which `‖ηt(−∇L(w(t))) − ŵ‖ ≤ ‖ŵ‖/4` holds at every later
 /// checkpoint. `ηt(−∇L) − ŵ = Σ_S α_n(e^{−z_nᵀr} − 1)z_n + (non-SV and logistic-tail
 /// terms)` is the right-hand side of the linearized dynamics of §2.7 (`≈ −Mr`); when it is
-/// at most half its limit the linear dynamics (and its rate) govern. It involves only the
+/// at most a quarter of its limit the linear dynamics (and its rate) govern. It involves only the
 /// trajectory and the certified `ŵ` — never the predicted `α` or `w̃` — so a wrong prediction
 /// is judged (and fails) instead of being declared "not asymptotic".
 fn regime_start<S: Scalar>(cps: &[&Checkpoint<S>]) -> u64 {
-    first_from(cps, |c| c.grad_dev.as_ref())
+    first_from(cps, REGIME_BOUND, |c| c.grad_dev.as_ref())
 }
 
-/// First checkpoint from which the quantity is at most 1/2 at every later checkpoint.
-fn first_from<S: Scalar>(cps: &[&Checkpoint<S>], f: impl Fn(&Checkpoint<S>) -> Option<&S>) -> u64 {
-    let half = cps.first().map(|c| S::from_f64(0.5, c.norm_w.ctx()));
+/// The bound on `‖ηt(−∇L) − ŵ‖/‖ŵ‖` from which the asymptotic regime counts as started. The
+/// terms the rate models leave out are at least quadratic in this deviation; at 1/2 (a
+/// quarter of the leading terms) short runs FAILed true predictions: {(1, 2; +1),
+/// (−1, −1; −1), (2, 1; +1)}, η = 1/16, 100 steps, judged from t = 8 where the deviation
+/// was 0.43, FAILed C_L and the gradient limit (tests/regressions.rs).
+pub const REGIME_BOUND: f64 = 0.25;
+
+/// First checkpoint from which the quantity is at most `bound` at every later checkpoint.
+fn first_from<S: Scalar>(
+    cps: &[&Checkpoint<S>],
+    bound: f64,
+    f: impl Fn(&Checkpoint<S>) -> Option<&S>,
+) -> u64 {
+    let half = cps.first().map(|c| S::from_f64(bound, c.norm_w.ctx()));
     let Some(half) = half else { return 0 };
     let mut start = 0;
     for c in cps {
@@ -1276,7 +1287,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             if pred.share_loss.value(ctx).is_some() || pred.share_grad.value(ctx).is_some() =>
         {
             // the θ-points' weights must be linearized too: |z_nᵀ(ρ − w̃)| ≤ 1/2 on them
-            let cx = cx.starting(first_from(&cx.cps, |c| c.theta_residual.as_ref()));
+            let cx = cx.starting(first_from(&cx.cps, 0.5, |c| c.theta_residual.as_ref()));
             let resonant = matches!(
                 pred.sub_leading(&pred.exponents_share, &ks),
                 Some(SubLeading::Resonant)
