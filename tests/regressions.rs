@@ -825,32 +825,14 @@ fn issue_20_a_conjecture_does_not_turn_skipped_theory_into_an_error() {
 /// ‖ŵ‖² = 40/81 and C_L = ‖ŵ‖²/η = 640/81; 704/81 is 10 % off.
 #[test]
 fn issue_12_near_tie_of_lambda_perp_and_theta_is_not_a_false_fail() {
-    let bin = env!("CARGO_BIN_EXE_ibias");
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("tie.csv");
-    std::fs::write(&f, "x1,x2,y\n-5/4,-9/4,-1\n5/4,3/4,1\n2,-3/2,1\n").unwrap();
-    let run = |extra: &[&str]| {
-        let o = std::process::Command::new(bin)
-            .args(["run", "--data", f.to_str().unwrap(), "--lr", "1/16"])
-            .args(["--steps", "32768", "--precision", "dd", "--json"])
-            .args(extra)
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        (o.status.code(), v)
-    };
-    let status = |v: &serde_json::Value, id: &str| {
-        v["theory"]["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["id"] == id)
-            .unwrap_or_else(|| panic!("no verdict {id}"))["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let (code, v) = run(&[]);
+    let f = data_file(
+        &dir,
+        "tie.csv",
+        "x1,x2,y\n-5/4,-9/4,-1\n5/4,3/4,1\n2,-3/2,1\n",
+    );
+    let args = ["--lr", "1/16", "--steps", "32768", "--precision", "dd"];
+    let (code, v) = run_json(&f, &args);
     assert_ne!(code, Some(1), "{}", v["theory"]["counts"]);
     for id in [
         "dual_recovery",
@@ -858,11 +840,11 @@ fn issue_12_near_tie_of_lambda_perp_and_theta_is_not_a_false_fail() {
         "gradient_limit",
         "residual",
     ] {
-        assert_ne!(status(&v, id), "FAIL", "{id}");
+        assert_ne!(verdict(&v, id)["status"], "FAIL", "{id}");
     }
-    let (code, v) = run(&["--conjecture", "C_L=704/81"]);
+    let (code, v) = run_json(&f, &[&args[..], &["--conjecture", "C_L=704/81"]].concat());
     assert_eq!(code, Some(1), "{}", v["theory"]["counts"]);
-    assert_eq!(status(&v, "loss_constant"), "FAIL");
+    assert_eq!(verdict(&v, "loss_constant")["status"], "FAIL");
 }
 
 /// Found by the `pipeline` fuzz target (precision agreement): 12 points in d = 4 (11 copies
@@ -876,35 +858,15 @@ fn issue_12_near_tie_of_lambda_perp_and_theta_is_not_a_false_fail() {
 /// FAIL it.
 #[test]
 fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
-    let bin = env!("CARGO_BIN_EXE_ibias");
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("below.csv");
     let mut text = String::from("x1,x2,x3,x4,y\n");
     text.push_str(&"-3,-12,-4,-12,-1\n".repeat(11));
     text.push_str("-191/64,-767/64,-255/64,-12,-1\n");
-    std::fs::write(&f, text).unwrap();
+    let f = data_file(&dir, "below.csv", &text);
     let invariant = |precision: &str| {
-        let o = std::process::Command::new(bin)
-            .args([
-                "run",
-                "--data",
-                f.to_str().unwrap(),
-                "--steps",
-                "35",
-                "--json",
-            ])
-            .args(["--precision", precision])
-            .output()
-            .unwrap();
-        assert_ne!(o.status.code(), Some(1), "{precision}");
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        v["theory"]["verdicts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["id"] == "invariant")
-            .unwrap()
-            .clone()
+        let (code, v) = run_json(&f, &["--steps", "35", "--precision", precision]);
+        assert_ne!(code, Some(1), "{precision}");
+        verdict(&v, "invariant").clone()
     };
     assert_eq!(invariant("f64")["status"], "PASS");
     assert_eq!(invariant("128")["status"], "PASS");
@@ -922,47 +884,30 @@ fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
 /// nothing to resolve (n/a, not core), and a conjectured C_dir = 1/2 still FAILs.
 #[test]
 fn issue_12_c_dir_is_exactly_zero_on_the_line_of_w_hat() {
-    let bin = env!("CARGO_BIN_EXE_ibias");
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in [
         ("d1.csv", "x1,y\n-7/5,-1\n2,1\n"),
         ("line.csv", "x1,x2,y\n1,1,1\n2,2,1\n"),
     ] {
-        let f = dir.path().join(name);
-        std::fs::write(&f, text).unwrap();
+        let f = data_file(&dir, name, text);
         for precision in ["f64", "dd", "128"] {
-            let run = |extra: &[&str]| {
-                let o = std::process::Command::new(bin)
-                    .args(["run", "--data", f.to_str().unwrap(), "--steps", "10000"])
-                    .args(["--json", "--precision", precision])
-                    .args(extra)
-                    .output()
-                    .unwrap();
-                let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-                let verdict = v["theory"]["verdicts"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|x| x["id"] == "direction_constant")
-                    .unwrap()
-                    .clone();
-                (o.status.code(), v, verdict)
-            };
-            let (code, v, dc) = run(&[]);
             let what = format!("{name} at {precision}");
+            let args = ["--steps", "10000", "--precision", precision];
+            let (code, v) = run_json(&f, &args);
             assert_eq!(code, Some(0), "{what}");
-            assert_eq!(
-                v["theory"]["prediction"]["constants"]["C_dir"]["value"], "0",
-                "{what}"
-            );
+            let c_dir = &v["theory"]["prediction"]["constants"]["C_dir"]["value"];
+            assert_eq!(c_dir, "0", "{what}");
+            let dc = verdict(&v, "direction_constant");
             assert_eq!(dc["status"], "n/a", "{what}");
-            assert!(
-                dc["basis"].as_str().unwrap().contains("identically zero"),
+            let basis = dc["basis"].as_str().unwrap();
+            assert!(basis.contains("identically zero"), "{what}");
+            let (code, v) = run_json(&f, &[&args[..], &["--conjecture", "C_dir=1/2"]].concat());
+            assert_eq!(code, Some(1), "{what}");
+            assert_eq!(
+                verdict(&v, "direction_constant")["status"],
+                "FAIL",
                 "{what}"
             );
-            let (code, _, dc) = run(&["--conjecture", "C_dir=1/2"]);
-            assert_eq!(code, Some(1), "{what}");
-            assert_eq!(dc["status"], "FAIL", "{what}");
         }
     }
 }
@@ -976,29 +921,12 @@ fn issue_12_c_dir_is_exactly_zero_on_the_line_of_w_hat() {
 /// C_L = (1/2)/(1/16) = 8.
 #[test]
 fn issue_12_a_short_run_is_not_judged_before_its_regime() {
-    let bin = env!("CARGO_BIN_EXE_ibias");
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("pm.csv");
-    std::fs::write(&f, "x1,x2,y\n1,2,1\n-1,-1,-1\n2,1,1\n").unwrap();
+    let f = data_file(&dir, "pm.csv", "x1,x2,y\n1,2,1\n-1,-1,-1\n2,1,1\n");
     let statuses = |steps: &str| {
-        let o = std::process::Command::new(bin)
-            .args(["run", "--data", f.to_str().unwrap(), "--lr", "1/16"])
-            .args(["--steps", steps, "--precision", "dd", "--json"])
-            .output()
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let get = |id: &str| {
-            v["theory"]["verdicts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["id"] == id)
-                .unwrap()["status"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        };
-        (o.status.code(), get("loss_constant"), get("gradient_limit"))
+        let (code, v) = run_json(&f, &["--lr", "1/16", "--steps", steps, "--precision", "dd"]);
+        let s = |id: &str| verdict(&v, id)["status"].as_str().unwrap().to_string();
+        (code, s("loss_constant"), s("gradient_limit"))
     };
     let (code, l, g) = statuses("100");
     assert_eq!((code, l.as_str(), g.as_str()), (Some(3), "n/a", "n/a"));
@@ -1017,22 +945,42 @@ fn issue_12_a_short_run_is_not_judged_before_its_regime() {
 #[test]
 #[ignore = "known false FAIL of the loss constant at 2^15 steps (open)"]
 fn issue_12_known_false_fail_of_the_loss_constant_at_2_15_steps() {
-    let bin = env!("CARGO_BIN_EXE_ibias");
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("pf.csv");
-    std::fs::write(&f, "x1,x2,y\n2,-7/2,-1\n15/4,9/4,1\n-2,-2,-1\n").unwrap();
-    let o = std::process::Command::new(bin)
-        .args(["run", "--data", f.to_str().unwrap(), "--lr", "1/128"])
-        .args(["--steps", "32768", "--precision", "dd", "--json"])
+    let f = data_file(&dir, "pf.csv", "x1,x2,y\n2,-7/2,-1\n15/4,9/4,1\n-2,-2,-1\n");
+    let (_, v) = run_json(
+        &f,
+        &["--lr", "1/128", "--steps", "32768", "--precision", "dd"],
+    );
+    let l = verdict(&v, "loss_constant");
+    assert_ne!(l["status"], "FAIL", "{l}");
+}
+
+/// Writes a data file into `dir`.
+fn data_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let f = dir.path().join(name);
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+/// `ibias run --data F --json ARGS`: the exit status and the JSON document.
+fn run_json(f: &std::path::Path, args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(["run", "--data", f.to_str().unwrap(), "--json"])
+        .args(args)
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let l = v["theory"]["verdicts"]
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&o.stderr));
+    });
+    (o.status.code(), v)
+}
+
+/// The verdict `id` of a `run --json` document.
+fn verdict<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["theory"]["verdicts"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no verdicts: {}", v["theory"]))
         .iter()
-        .find(|x| x["id"] == "loss_constant")
-        .unwrap()
-        .clone();
-    assert_ne!(l["status"], "FAIL", "{l}");
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no verdict {id}"))
 }
