@@ -313,10 +313,16 @@ impl Scalar for f64 {
         }
         let mut blocks = out.chunks_exact_mut(4).zip(a.chunks_exact(4 * d));
         for (o, block) in &mut blocks {
+            let mut rows = block.chunks_exact(d);
+            let (Some(r0), Some(r1), Some(r2), Some(r3)) =
+                (rows.next(), rows.next(), rows.next(), rows.next())
+            else {
+                continue; // unreachable: a block holds exactly four rows
+            };
             let mut acc = [0.0f64; 4];
-            for (j, xj) in x.iter().enumerate() {
-                for (i, s) in acc.iter_mut().enumerate() {
-                    s.mul_add_assign(&block[i * d + j], xj);
+            for ((((xj, a0), a1), a2), a3) in x.iter().zip(r0).zip(r1).zip(r2).zip(r3) {
+                for (s, z) in acc.iter_mut().zip([a0, a1, a2, a3]) {
+                    s.mul_add_assign(z, xj);
                 }
             }
             o.copy_from_slice(&acc);
