@@ -339,6 +339,178 @@ pub fn projected(report: &Report, case: Case, steps: f64) -> Option<(Path, Durat
         .map(|r| (r.path, Duration::from_secs_f64(steps / r.steps_per_sec)))
 }
 
+/// The numba peer: `benches/peers/gd_numba.py`, the same GD (exponential loss, same data,
+/// step, start and step count) as a numba `@njit` triple loop (docs/speed.md).
+pub const NUMBA_PEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/gd_numba.py");
+
+/// One case measured against the numba peer, in one sitting: the peer, then ibias's f64 and
+/// double-double GD from the same warm start.
+#[derive(Clone, Debug)]
+pub struct PeerRow {
+    /// The case.
+    pub case: Case,
+    /// Steps per timed run (about one budget of f64 GD).
+    pub steps: u64,
+    /// The peer's best rate over its repeats (compile time excluded).
+    pub numba_steps_per_sec: f64,
+    /// ibias f64 GD, best of the repeats.
+    pub f64_steps_per_sec: f64,
+    /// ibias double-double GD, best of the repeats.
+    pub dd_steps_per_sec: f64,
+    /// `max_j |w_j(numba) − w_j(f64)| / max(1, ‖w(f64)‖∞)` after `steps` steps.
+    pub deviation: f64,
+}
+
+/// The peer's table, or why it was not measured (no python3, no numba, no script).
+#[derive(Clone, Debug)]
+pub enum PeerReport {
+    /// One row per case.
+    Measured(Vec<PeerRow>),
+    /// A one-line reason.
+    Skipped(String),
+}
+
+/// The peer's answer: its best rate and final iterate, or a one-line reason it did not run.
+fn run_numba(
+    setup: &Setup,
+    steps: u64,
+    repeats: usize,
+) -> std::result::Result<(f64, Vec<f64>), String> {
+    if !std::path::Path::new(NUMBA_PEER).is_file() {
+        return Err(format!("{NUMBA_PEER} not found"));
+    }
+    let file = std::env::temp_dir().join(format!(
+        "ibias-peer-{}-{}x{}.csv",
+        std::process::id(),
+        setup.case.n,
+        setup.case.d
+    ));
+    std::fs::write(&file, crate::data::to_csv(&setup.data))
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let init: Vec<String> = setup.w0.iter().map(crate::data::format_rational).collect();
+    let out = std::process::Command::new("python3")
+        .arg(NUMBA_PEER)
+        .arg("--data")
+        .arg(&file)
+        .args(["--lr", &crate::data::format_rational(&setup.eta)])
+        .args(["--steps", &steps.to_string()])
+        .args(["--init", &init.join(",")])
+        .args(["--repeats", &repeats.max(1).to_string()])
+        .output();
+    // The file is ours (named by this process's id); a failed removal leaves a small file.
+    let _ = std::fs::remove_file(&file);
+    let out = out.map_err(|e| format!("python3 could not be started: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        return Err(format!("python3 {NUMBA_PEER} failed: {last}"));
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| format!("the peer's output is not JSON: {e}"))?;
+    let best = v["elapsed_s"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_f64)
+        .fold(f64::INFINITY, f64::min);
+    let w = v["w"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| x.as_str().and_then(|t| t.parse::<f64>().ok()))
+        .collect::<Option<Vec<f64>>>()
+        .filter(|w| w.len() == setup.case.d && best > 0.0 && best.is_finite())
+        .ok_or("the peer's output lacks `w` or `elapsed_s`")?;
+    Ok((steps as f64 / best, w))
+}
+
+/// `steps` steps of ibias f64 GD from the warm start.
+fn f64_iterate(setup: &Setup, steps: u64) -> Result<Vec<f64>> {
+    let obj = Objective::<f64>::new(&setup.data, Loss::Exponential, ());
+    let gd = GradientDescent::<f64>::new(&setup.eta, ());
+    let mut st = State::new(&obj, setup.w0::<f64>(()), 0);
+    for _ in 0..steps {
+        gd.step(&obj, &mut st)
+            .map_err(|e| Error::Numerical(format!("f64 GD stopped at t = {}: {e:?}", st.t)))?;
+    }
+    Ok(st.w)
+}
+
+/// Measures the numba peer against ibias's f64 and double-double GD on every case of
+/// `opts`: per case the peer (its `repeats` runs of about one budget of f64 steps each),
+/// then `repeats` rounds of f64 and dd, best rates on both sides; and the deviation of the
+/// peer's final iterate from ibias f64's after the same steps. Skipped, with the reason, if
+/// the peer cannot run.
+pub fn run_peers(opts: &Options) -> Result<PeerReport> {
+    let mut rows = Vec::new();
+    for &case in &opts.cases {
+        let setup = Setup::new(case, opts.warm_steps)?;
+        let probe = measure_path(&setup, Path::F64, opts.budget / 4)?;
+        let steps = ((probe * opts.budget.as_secs_f64()) as u64).max(100);
+        let (numba, w_peer) = match run_numba(&setup, steps, opts.repeats) {
+            Ok(x) => x,
+            Err(why) => return Ok(PeerReport::Skipped(why)),
+        };
+        let (mut f, mut dd) = (0.0f64, 0.0f64);
+        for _ in 0..opts.repeats.max(1) {
+            f = f.max(measure_path(&setup, Path::F64, opts.budget)?);
+            dd = dd.max(measure_path(&setup, Path::Dd, opts.budget)?);
+        }
+        let w = f64_iterate(&setup, steps)?;
+        let scale = w.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+        let deviation = w
+            .iter()
+            .zip(&w_peer)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale));
+        rows.push(PeerRow {
+            case,
+            steps,
+            numba_steps_per_sec: numba,
+            f64_steps_per_sec: f,
+            dd_steps_per_sec: dd,
+            deviation,
+        });
+    }
+    Ok(PeerReport::Measured(rows))
+}
+
+/// Renders the peer's table (`× numba` = cost of one ibias step relative to the peer's).
+pub fn render_peers(report: &PeerReport) -> String {
+    let rows = match report {
+        PeerReport::Skipped(why) => return format!("\npeer numba: skipped ({why})\n"),
+        PeerReport::Measured(rows) => rows,
+    };
+    let mut out = format!(
+        "\npeer: numba @njit triple loop ({}), same data, step, warm start and steps; best of \
+         the repeats; compile time excluded\n{:<16} {:>12} {:>12} {:>10} {:>12} {:>10} {:>12}\n",
+        "benches/peers/gd_numba.py",
+        "case",
+        "numba st/s",
+        "f64 st/s",
+        "f64×numba",
+        "dd st/s",
+        "dd×numba",
+        "|Δw| f64"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<16} {:>12} {:>12} {:>10} {:>12} {:>10} {:>12}\n",
+            format!("N={} d={}", r.case.n, r.case.d),
+            fmt_rate(r.numba_steps_per_sec),
+            fmt_rate(r.f64_steps_per_sec),
+            format!("{:.2}", r.numba_steps_per_sec / r.f64_steps_per_sec),
+            fmt_rate(r.dd_steps_per_sec),
+            format!("{:.2}", r.numba_steps_per_sec / r.dd_steps_per_sec),
+            format!("{:.1e}", r.deviation)
+        ));
+    }
+    out
+}
+
 /// Renders the report as plain text: the table, the oracle times, the 10⁹-step projection.
 pub fn render_report(report: &Report) -> String {
     let mut out = render(&report.rows);

@@ -220,4 +220,9 @@ pub struct BenchArgs {
     /// on the first case (default 20x2), from w = 0.
     #[arg(long, allow_hyphen_values = true)]
     pub horizon: Option<String>,
+    /// After the table: the numba peer (benches/peers/gd_numba.py, needs python3 with
+    /// numba) against f64 and double-double GD on the same cases; skipped with a one-line
+    /// note if it cannot run.
+    #[arg(long)]
+    pub peers: bool,
 }

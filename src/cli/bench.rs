@@ -2,7 +2,9 @@
 
 use super::args::BenchArgs;
 use super::{emit, CliResult};
-use implicit_bias::bench::{horizon, render_report, run_bench, Case, Options};
+use implicit_bias::bench::{
+    horizon, render_peers, render_report, run_bench, run_peers, Case, Options,
+};
 use implicit_bias::Error;
 
 /// Parses `20x2,100x10` into cases.
@@ -43,7 +45,7 @@ pub fn bench(a: &BenchArgs) -> CliResult {
     }
     let report = run_bench(&opts)?;
     let mut out = format!(
-        "# ibias bench{}{}\n# GD steps/s, exponential loss, planted data (margin 1/10, seed 1), \
+        "# ibias bench{}{}{}\n# GD steps/s, exponential loss, planted data (margin 1/10, seed 1), \
          warm start w({}) of f64 GD; × f64 = cost of one step relative to the f64 step \
          measured in this process ({} ms per measurement, best of {})\n",
         if a.full { " --full" } else { "" },
@@ -51,11 +53,15 @@ pub fn bench(a: &BenchArgs) -> CliResult {
             .as_ref()
             .map(|c| format!(" --cases {c}"))
             .unwrap_or_default(),
+        if a.peers { " --peers" } else { "" },
         opts.warm_steps,
         opts.budget.as_millis(),
         opts.repeats
     );
     out.push_str(&render_report(&report));
+    if a.peers {
+        out.push_str(&render_peers(&run_peers(&opts)?));
+    }
     emit(&out)?;
     Ok(0)
 }

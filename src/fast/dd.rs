@@ -708,12 +708,13 @@ struct Dot2 {
 }
 
 impl Dot2 {
-    /// Adds `a·b`. A leading product below [`Dd::MIN_POSITIVE`] (zero included) marks the
-    /// sum as suspect; [`Dot2::finish`] then decides with the exact rule.
+    /// Adds `a·b`. A leading product of nonzero factors below [`Dd::MIN_POSITIVE`] (an
+    /// underflow to zero included) marks the sum as suspect, an exact zero (a zero factor,
+    /// common in data) does not; [`Dot2::finish`] then decides with the exact rule.
     #[inline(always)]
     fn add(&mut self, a: Dd, b: Dd) {
         let (p, e) = Dd::prod_parts(a, b);
-        self.bad |= p.abs() < Dd::MIN_POSITIVE;
+        self.bad |= (p.abs() < Dd::MIN_POSITIVE) & (a.hi != 0.0) & (b.hi != 0.0);
         let (s, f) = two_sum(self.sh, p);
         self.sh = s;
         self.sl += f + e;
@@ -803,8 +804,10 @@ impl<const L: usize> Dot2Lanes<L> {
                 e[i] += ah[i] * b.lo + al[i] * b.hi;
             }
         }
+        // The flag of Dot2::add: nonzero factors, leading product below the range.
+        let b_nonzero = b.hi != 0.0;
         for i in 0..L {
-            self.bad[i] |= p[i].abs() < Dd::MIN_POSITIVE;
+            self.bad[i] |= (p[i].abs() < Dd::MIN_POSITIVE) & (ah[i] != 0.0) & b_nonzero;
         }
         let mut sum = [0.0; L];
         for i in 0..L {
