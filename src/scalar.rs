@@ -261,7 +261,10 @@ impl Scalar for f64 {
         x
     }
     fn from_rational(q: &Rational, _: ()) -> Self {
-        q.to_f64()
+        // `Rational::to_f64` truncates towards zero; the contract is the nearest value. MPFR
+        // rounds to nearest at 53 bits (unbounded exponent); the conversion to f64 is then
+        // exact except in the subnormal range (a second rounding there) and at overflow
+        Float::with_val(53, q).to_f64()
     }
     fn to_f64(&self) -> f64 {
         *self
@@ -570,6 +573,26 @@ pub fn format_sig_float(x: &Float, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The f64 of a rational is the nearest one: Rust's decimal parser rounds correctly, so
+    /// `"0.1"`, `"2.3"`, `"-7.7"` and `"1e-300"` parse to the witnesses, as 1.0/3.0 is (`Rational::to_f64`
+    /// truncates: 1/10 came out one unit in the last place below 0.1).
+    #[test]
+    fn f64_from_rational_is_the_nearest_value() {
+        for (text, num, den) in [("0.1", 1i64, 10i64), ("2.3", 23, 10), ("-7.7", -77, 10)] {
+            let want: f64 = text.parse().unwrap();
+            let got = <f64 as Scalar>::from_rational(&Rational::from((num, den)), ());
+            assert_eq!(got, want, "{num}/{den}");
+        }
+        // IEEE division is correctly rounded too
+        assert_eq!(
+            <f64 as Scalar>::from_rational(&Rational::from((1, 3)), ()),
+            1.0 / 3.0
+        );
+        let tiny = crate::data::parse_rational("1e-300").expect("a valid number");
+        let got = <f64 as Scalar>::from_rational(&tiny, ());
+        assert_eq!(got, "1e-300".parse::<f64>().unwrap());
+    }
 
     #[test]
     fn formats_agree_between_f64_and_mpfr() {

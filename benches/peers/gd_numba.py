@@ -8,10 +8,8 @@ numba's @njit (compile time excluded: the function is called once before timing)
 The operations are those of ibias's f64 GD, in the same order: the margin u_n = z_n.w is
 summed over j from 0, the gradient column j over n from 0, and w_j <- lr*g_j + w_j; every
 product and sum rounds separately (numba does not contract them into FMAs unless fastmath is
-set), and it calls the same glibc exp. The data differ: this script rounds each value to
-the nearest f64, ibias's f64 path rounds towards zero, so the iterates differ by about 1e-16
-relative (`ibias bench --peers` prints the deviation); given the same data they are the same
-bit for bit.
+set), and it calls the same glibc exp. Both round each data value once to the nearest f64,
+so the iterates should agree bit for bit (`ibias bench --peers` prints the deviation).
 
 Reads the CSV ibias reads (comment lines `#`, header x1,...,xd,y, exact values such as
 3/4 or 0.125 converted with fractions.Fraction, so each rounds once to the nearest f64).
