@@ -183,8 +183,8 @@ fn run_and_compare_take_the_column_flags() {
     let o = ibias(&[
         "run", "--data", &f, "--labels", "0,1", "--steps", "100", "--lr", "1/16", "--json",
     ]);
-    // (the verdicts of so short a run are not the point here: only that it ran)
-    assert!(matches!(o.status.code(), Some(0 | 1 | 3)), "{}", err(&o));
+    // so short a run judges little, but its true predictions never FAIL
+    assert!(matches!(o.status.code(), Some(0 | 3)), "{}", err(&o));
     let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
     assert!(
         v["command"]

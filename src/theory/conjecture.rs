@@ -111,27 +111,22 @@ impl<S: Scalar> Prediction<S> {
         let bad = |m: String| Error::param("conjecture", m);
         let to = |q: &Rational| S::from_rational(q, ctx);
         match c.name {
-            "w_tilde" => {
+            "w_tilde" | "grad_limit" => {
                 if c.value.len() != self.w0.len() {
                     return Err(bad(format!(
-                        "w_tilde has {} values, the data have d = {}",
+                        "{} has {} values, the data have d = {}",
+                        c.name,
                         c.value.len(),
                         self.w0.len()
                     )));
                 }
                 let v: Vec<S> = c.value.iter().map(to).collect();
-                self.w_tilde_span = Some(linalg::project(&self.span_basis, &v, ctx));
-                self.w_tilde = Some(v);
-            }
-            "grad_limit" => {
-                if c.value.len() != self.w0.len() {
-                    return Err(bad(format!(
-                        "grad_limit has {} values, the data have d = {}",
-                        c.value.len(),
-                        self.w0.len()
-                    )));
+                if c.name == "grad_limit" {
+                    self.grad_limit = Some(v);
+                } else {
+                    self.w_tilde_span = Some(linalg::project(&self.span_basis, &v, ctx));
+                    self.w_tilde = Some(v);
                 }
-                self.grad_limit = Some(c.value.iter().map(to).collect());
             }
             "alpha" => {
                 let n = self.z.len();

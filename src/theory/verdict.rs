@@ -945,12 +945,12 @@ fn first_from<S: Scalar>(
     bound: f64,
     f: impl Fn(&Checkpoint<S>) -> Option<&S>,
 ) -> u64 {
-    let half = cps.first().map(|c| S::from_f64(bound, c.norm_w.ctx()));
-    let Some(half) = half else { return 0 };
+    let bound = cps.first().map(|c| S::from_f64(bound, c.norm_w.ctx()));
+    let Some(bound) = bound else { return 0 };
     let mut start = 0;
     for c in cps {
         match f(c) {
-            Some(x) if !lt(&half, x) && x.is_finite() => {}
+            Some(x) if !lt(&bound, x) && x.is_finite() => {}
             Some(_) => start = c.t.saturating_add(1),
             None => {}
         }
