@@ -846,6 +846,35 @@ fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
     assert!(dd["basis"].as_str().unwrap().contains("undecided"), "{dd}");
 }
 
+/// Pipeline fuzzing (CI's smoke run, 264 executions in): three points z = (391/6.2·10¹²,
+/// −10⁻⁹) twice and (−8.7·10⁻¹⁰, −10⁻⁹), η = 1/8, 113 steps. ŵ = (0, −10⁹), so at t = 2
+/// the tan-identity's denominator ‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖ = ŵᵀw/‖ŵ‖ ≈ 10⁻⁸ is the difference of
+/// two terms of size 7·10⁸: 17 digits cancel, more than f64 holds, and the computed identity
+/// was tan φ = ∞ — a FAIL at f64 where double-double and 128 bits PASS. By hand the rounding
+/// bound u·(‖w‖ + ‖ŵ‖ ln t)/|b| ≈ 10⁻¹⁶·7·10⁸/10⁻⁸ is far above 1, so no f64 checkpoint
+/// resolves the identity: it is undecided at f64 (n/a, not FAIL) and still PASSes at the wider
+/// precisions, where the bound is below a quarter of the denominator.
+#[test]
+fn issue_20_an_identity_the_precision_cannot_resolve_is_undecided_not_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "x1,x2,y\n391/6200000000000,-1/1000000000,1\n391/6200000000000,-1/1000000000,1\n\
+                -1411173571/1625292800000000000,-1/1000000000,1\n";
+    let f = data_file(&dir, "cancel.csv", text);
+    for precision in ["f64", "dd", "128"] {
+        let (code, v) = run_json(&f, &["--steps", "113", "--precision", precision]);
+        assert_ne!(code, Some(1), "{precision}");
+        for id in ["tan_identity", "gap_identity"] {
+            let x = verdict(&v, id);
+            if precision == "f64" {
+                assert_eq!(x["status"], "n/a", "{id} at f64: {x}");
+                assert!(x["basis"].as_str().unwrap().contains("undecided"), "{x}");
+            } else {
+                assert_eq!(x["status"], "PASS", "{id} at {precision}: {x}");
+            }
+        }
+    }
+}
+
 /// C_dir = ‖P⊥w̃‖/‖ŵ‖ is exactly 0 when the trajectory never leaves ŵ's line (d = 1, or every
 /// support vector equal to ŵ/‖ŵ‖² with w(0) on the line), but it was computed in floating
 /// point and printed as `~2e-16`, and its claim was judged "weak" against rounding noise. By

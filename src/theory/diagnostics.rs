@@ -104,11 +104,13 @@ pub struct Checkpoint<S: Scalar> {
     pub noise: S,
     /// Rounding tolerance of the §2.5 tan-identity at this `w`:
     /// `u·4(d+4)·[(‖w‖ + ‖ŵ‖ ln t)(1 + tan φ)/|b| + tan φ]`, `u = 2^−bits`,
-    /// `b = ŵᵀw/‖ŵ‖` (docs/theory/precision.md).
-    pub tan_tol: S,
+    /// `b = ŵᵀw/‖ŵ‖` (docs/theory/precision.md); `None` where the rounding of the cancelling
+    /// denominator exceeds a quarter of it (the identity is unresolved at this precision).
+    pub tan_tol: Option<S>,
     /// Rounding tolerance of the §2.6 margin-gap identity at this `w`:
-    /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`.
-    pub gap_tol: S,
+    /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`; `None` where its leading term
+    /// exceeds 1/4 (unresolved at this precision).
+    pub gap_tol: Option<S>,
 }
 
 /// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
@@ -407,20 +409,30 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     };
     let mut scale = norm_w.clone();
     scale.mul_add_assign(nw, &ln_t0.clone().abs());
+    // The first-order bounds below hold while the relative rounding error of the cancelling
+    // denominator (`u·4(d+4)·scale/|b|`, `b = ŵᵀw/‖ŵ‖` for the tan-identity, `‖w‖` for the
+    // gap) is at most 1/4. Past that the computed identity can be anything — its denominator
+    // may round to 0 — and the checkpoint is unresolved at this precision (`None`).
+    let quarter = S::from_f64(0.25, ctx);
+    let resolved = |rel: &S| rel.is_finite() && !lt(&quarter, rel);
     let tan_tol = match &tan_direct {
         Some(x) => {
             let b = linalg::dot(w, wh, ctx).div(nw).abs();
-            let x1 = one.clone().add(&x.clone().abs());
-            unit.clone()
-                .mul(&scale.clone().mul(&x1).div(&b).add(&x.clone().abs()))
+            let rel = unit.clone().mul(&scale).div(&b);
+            resolved(&rel).then(|| {
+                let x1 = one.clone().add(&x.clone().abs());
+                unit.clone()
+                    .mul(&scale.clone().mul(&x1).div(&b).add(&x.clone().abs()))
+            })
         }
-        None => S::zero(ctx),
+        None => None,
     };
     let gap_tol = if norm_w.is_zero() {
-        S::zero(ctx)
+        None
     } else {
         let a = one.clone().add(&pred.r_max).mul(&scale).div(&norm_w);
-        unit.mul(&a.add(&one.clone().div(nw)))
+        let rel = unit.clone().mul(&a);
+        resolved(&rel).then(|| unit.mul(&a.add(&one.clone().div(nw))))
     };
 
     Checkpoint {

@@ -890,7 +890,9 @@ fn history_verdict<S: Scalar>(
 }
 
 /// `(computed directly, from the identity, rounding tolerance)` at a checkpoint.
-type IdentityPair<S> = dyn Fn(&Checkpoint<S>) -> Option<(S, S, S)>;
+/// `(a, b, tol)` at a checkpoint where both sides are defined; `tol = None` where the
+/// rounding bound does not resolve the identity at this precision (the checkpoint is skipped).
+type IdentityPair<S> = dyn Fn(&Checkpoint<S>) -> Option<(S, S, Option<S>)>;
 
 /// An identity verdict: `|a − b| ≤ tol` at every checkpoint where both are defined; reported
 /// at the first failure, else at the last such checkpoint. `scale`: the quantity's natural
@@ -902,8 +904,13 @@ fn identity_verdict<S: Scalar>(
     pair: &IdentityPair<S>,
 ) -> Verdict<S> {
     let mut shown: Option<(u64, S, S, S, S, bool)> = None; // t, a, b, dev, tol, ok
+    let mut unresolved = 0usize;
     for c in &cx.cps {
         if let Some((a, b, tol)) = pair(c) {
+            let Some(tol) = tol else {
+                unresolved += 1;
+                continue;
+            };
             let dev = a.clone().sub(&b).abs();
             let ok = dev.is_finite() && !lt(&tol, &dev);
             shown = Some((c.t, a, b, dev, tol, ok));
@@ -913,12 +920,22 @@ fn identity_verdict<S: Scalar>(
         }
     }
     let Some((t, a, b, dev, tol, _)) = shown else {
-        return na(id, cx.last.t, "no checkpoint where it applies", false);
+        let why = if unresolved > 0 {
+            "undecided: the rounding bound exceeds a quarter of the identity's denominator at every checkpoint (raise --precision)"
+        } else {
+            "no checkpoint where it applies"
+        };
+        return na(id, cx.last.t, why, false);
     };
     let mut v = Verdict::from_claim(claim(id), t);
     v.measured = Some(a);
     v.predicted = Some(b);
     v.basis = "exact identity, every checkpoint: rounding bound at working precision".into();
+    if unresolved > 0 {
+        v.basis.push_str(&format!(
+            "; {unresolved} checkpoint(s) skipped where that bound exceeds a quarter of the denominator"
+        ));
+    }
     v.judge(dev, tol, scale, Status::Pass)
 }
 
