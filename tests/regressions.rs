@@ -875,6 +875,66 @@ fn issue_20_an_identity_the_precision_cannot_resolve_is_undecided_not_failed() {
     }
 }
 
+/// Pipeline fuzzing (a timeout): 226 points in d = 1 with `--bias`, 216 of them
+/// (x, y) = (−5/2, +1). The maximum-entropy Newton iteration reached a step of 6·10⁻¹³ at 85
+/// bits that no line search could take (the Gram matrix of the copies is ill-conditioned) and
+/// spun 500 times, 4 s, then failed; an f64 run computes its constants again at 85 bits to trim
+/// digits, so its theory checks were skipped. Newton now stops when the decrease it predicts is
+/// below the rounding of the objective, and a failure of the digit-trimming computation no
+/// longer skips the checks. By hand: ŵ = (−20/39, −11/39) (bias last), the support is the 216
+/// copies of z = (−5/2, 1) and z = (−7/5, −1) (x = 7/5, y = −1), with total multipliers 46/1521
+/// and 475/1521; GD's maximum-entropy split gives each copy 46/(1521·216) = 23/164268.
+#[test]
+fn issue_20_max_entropy_newton_stops_at_the_rounding_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    // rows 1…226 (1-based) as found; every row not listed is (−5/2, +1)
+    let other = [
+        (2, "5,-1"),
+        (8, "-5,1"),
+        (11, "5,-1"),
+        (15, "7/4,-1"),
+        (16, "-5,1"),
+        (17, "7/5,-1"),
+        (18, "-14/5,1"),
+        (19, "-27/10,1"),
+        (20, "10,-1"),
+        (226, "-7/2,1"),
+    ];
+    let mut text = String::from("x1,y\n");
+    for row in 1..=226 {
+        let x = other.iter().find(|o| o.0 == row).map_or("-5/2,1", |o| o.1);
+        text.push_str(x);
+        text.push('\n');
+    }
+    let f = data_file(&dir, "copies.csv", &text);
+    for precision in ["f64", "85"] {
+        let args = [
+            "--loss",
+            "logistic",
+            "--steps",
+            "0",
+            "--bias",
+            "--init",
+            "-3,-3",
+            "--precision",
+            precision,
+        ];
+        let (code, v) = run_json(&f, &args);
+        assert_eq!(code, Some(3), "{precision}: nothing judged after 0 steps");
+        assert!(
+            v["theory"]["skipped"].is_null(),
+            "{precision}: {}",
+            v["theory"]
+        );
+        let alpha = v["theory"]["prediction"]["alpha"].as_array().unwrap();
+        let got = |i: usize| alpha[i].as_str().unwrap().parse::<f64>().unwrap();
+        let close = |a: f64, b: f64| ((a - b) / b).abs() < 1e-10;
+        assert!(close(got(0), 23.0 / 164268.0), "{precision}: {}", got(0));
+        assert!(close(got(16), 475.0 / 1521.0), "{precision}: {}", got(16));
+        assert_eq!(got(1), 0.0, "{precision}: x = 5 is no support vector");
+    }
+}
+
 /// C_dir = ‖P⊥w̃‖/‖ŵ‖ is exactly 0 when the trajectory never leaves ŵ's line (d = 1, or every
 /// support vector equal to ŵ/‖ŵ‖² with w(0) on the line), but it was computed in floating
 /// point and printed as `~2e-16`, and its claim was judged "weak" against rounding noise. By
