@@ -20,6 +20,8 @@ use crate::theory::limits::{
     angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
     LimitVerdict, OptimizerLimit, Target,
 };
+use crate::theory::render::{judgement_json, judgement_line};
+use crate::theory::Judgement;
 use rayon::prelude::*;
 use rug::{Float, Rational};
 use serde_json::{json, Value};
@@ -445,7 +447,60 @@ fn degrees(x: f64) -> String {
     }
 }
 
-/// The comparison as text: a header with the exact answers, the table, and one note per row.
+/// What a comparison established, with the judgement type and exit statuses of `ibias run`:
+/// [`Judgement::Fails`] with the number of optimizers whose run contradicts its predicted
+/// limit; else [`Judgement::Holds`] if every optimizer with a predicted limit reached it;
+/// else [`Judgement::Inconclusive`], naming the optimizers that are pending, stopped early or
+/// not discriminating, and what to change. An optimizer without a claim neither establishes
+/// nor blocks anything; a list with none is inconclusive.
+pub fn judgement(rows: &[CompareRow]) -> Judgement {
+    let name = |r: &CompareRow| r.spec.kind.name().to_string() + &variant_suffix(&r.spec);
+    let failed = rows
+        .iter()
+        .filter(|r| r.verdict == LimitVerdict::Fails)
+        .count();
+    if failed > 0 {
+        return Judgement::Fails(failed);
+    }
+    let claimed: Vec<&CompareRow> = rows
+        .iter()
+        .filter(|r| r.verdict != LimitVerdict::NoClaim)
+        .collect();
+    if claimed.is_empty() {
+        return Judgement::Inconclusive(
+            "no optimizer in the list has a predicted limit to check".into(),
+        );
+    }
+    let open: Vec<&&CompareRow> = claimed
+        .iter()
+        .filter(|r| r.verdict != LimitVerdict::Holds)
+        .collect();
+    if open.is_empty() {
+        return Judgement::Holds;
+    }
+    let mut hints = Vec::new();
+    let has = |v: LimitVerdict| open.iter().any(|r| r.verdict == v);
+    if has(LimitVerdict::Pending) {
+        hints.push("pending: run longer (more --steps)");
+    }
+    if has(LimitVerdict::NotReached) {
+        hints.push("not reached: a smaller step or a wider precision (see its note)");
+    }
+    if has(LimitVerdict::NotDiscriminating) {
+        hints.push("not discriminating: the exact answers are too close on these data to tell the geometries apart");
+    }
+    Judgement::Inconclusive(format!(
+        "not established: {}; {}",
+        open.iter()
+            .map(|r| format!("{} {}", name(r), r.verdict))
+            .collect::<Vec<_>>()
+            .join(", "),
+        hints.join("; ")
+    ))
+}
+
+/// The comparison as text: a header with the exact answers, the table, one note per row, and
+/// the judgement line of `ibias run`.
 pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
     let mut out = String::from(
         "# exact answers (min |w|_p s.t. z_n.w >= 1) and their normalized max margins:\n",
@@ -526,6 +581,7 @@ pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
         }
         out.push_str(&format!(" [{}]\n", r.prediction.source));
     }
+    out.push_str(&judgement_line(&judgement(rows)));
     out
 }
 
@@ -547,7 +603,7 @@ fn variant_suffix(s: &OptimizerSpec) -> String {
 /// The comparison as JSON (field names documented in docs/optimizers.md).
 pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
     let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
-    json!({
+    let mut doc = json!({
         "answers": answers.all.iter().map(|a| json!({
             "norm": a.norm.name(),
             "w": a.w.iter().map(format_rational).collect::<Vec<_>>(),
@@ -576,5 +632,9 @@ pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
             "detail": r.detail,
             "elapsed_s": (r.elapsed * 1000.0).round() / 1000.0,
         })).collect::<Vec<_>>(),
-    })
+    });
+    if let Value::Object(m) = &mut doc {
+        m.extend(judgement_json(&judgement(rows)));
+    }
+    doc
 }

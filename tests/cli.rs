@@ -236,7 +236,10 @@ fn compare_prints_no_nan_for_a_run_that_left_the_range() {
         "dd",
     ]);
     let out = stdout(&o);
-    assert!(o.status.code() == Some(0), "{}", stderr(&o));
+    // adam's claim was not reached: the comparison is inconclusive (exit 3) and says so
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.contains("adam not reached"), "{last}");
     assert!(!out.contains("NaN"), "{out}");
     let row = out
         .lines()
@@ -499,7 +502,13 @@ fn compare_is_not_discriminating_when_the_answers_coincide() {
         .unwrap_or_else(|| panic!("{out}"));
     assert!(row.ends_with("not discriminating"), "{row}");
     assert!(out.contains("candidate answers coincide"), "{out}");
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // nothing was established: inconclusive (exit 3), saying why, as `run` does
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("# inconclusive: not established: gd not discriminating"),
+        "{last}"
+    );
 }
 
 /// Every command-line parse error is one line `ibias: error: ...` on stderr with exit 2,

@@ -211,7 +211,8 @@ fn run_and_compare_take_the_column_flags() {
         "gd",
         "--json",
     ]);
-    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", err(&o));
+    // 100 steps may leave gd pending (exit 3); the column flags reached the comparison
+    assert!(matches!(o.status.code(), Some(0 | 1 | 3)), "{}", err(&o));
     let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
     assert!(v["command"]
         .as_str()

@@ -384,7 +384,13 @@ fn planted_g2() {
 #[ignore]
 fn planted_g1_and_g2_share_goals_at_ten_to_the_seven() {
     for (name, n, d, seed) in [("G1", 6, 2, 18), ("G2", 6, 3, 9)] {
-        let c = case(name, planted(n, d, seed), q(1, 16), vec![q(0, 1); d], 10_000_000);
+        let c = case(
+            name,
+            planted(n, d, seed),
+            q(1, 16),
+            vec![q(0, 1); d],
+            10_000_000,
+        );
         let a = c.judge(&[]);
         for id in ["sv_domination_loss", "sv_domination_grad"] {
             let v = a.assessment.get(id).unwrap_or_else(|| panic!("{id}"));

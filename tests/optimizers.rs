@@ -893,11 +893,19 @@ fn compare_table_on_the_three_answer_set() {
     ];
     let o = ibias(&args);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    // Adam and AdamW are still pending at 10^5 steps (their handover comes later), so the
+    // comparison is inconclusive (exit 3) and its last line names them.
     assert_eq!(
         o.status.code(),
-        Some(0),
+        Some(3),
         "{out}{}",
         String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.trim_end().ends_with(
+            "not established: adam pending, adamw pending; pending: run longer (more --steps)"
+        ),
+        "{out}"
     );
     // The claims the table makes, checked before it is frozen: every verdict that theory
     // backs holds or is pending, and the families land where theory §5 says.
@@ -947,6 +955,9 @@ fn compare_json_has_the_documented_fields() {
     );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let c = &v["comparison"];
+    assert_eq!(c["judgement"], "holds", "{c}");
+    assert_eq!(c["all_hold"], true);
+    assert!(c["inconclusive"].is_null());
     assert_eq!(c["answers"][1]["norm"], "l2");
     assert_eq!(c["answers"][1]["w"], serde_json::json!(["2/5", "1/5"]));
     let rows = c["rows"].as_array().unwrap();

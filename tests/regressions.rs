@@ -261,9 +261,10 @@ fn issue_7_negative_values_reach_the_library_in_compare_and_hyper_parameters() {
         ])
         .output()
         .unwrap();
+    // accepted (not exit 2); 20 steps leave gd pending, so the comparison is inconclusive
     assert_eq!(
         ok.status.code(),
-        Some(0),
+        Some(3),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );

@@ -35,7 +35,8 @@ pub enum Command {
     /// failed, 2 bad input, 3 inconclusive).
     Run(RunArgs),
     /// Run several optimizers from the same start and compare their directions with the
-    /// exact l1, l2 and linf max-margin directions.
+    /// exact l1, l2 and linf max-margin directions (exit 0 every predicted limit holds, 1 one
+    /// fails, 2 bad input, 3 inconclusive: some pending, not reached or not discriminating).
     Compare(CompareArgs),
     /// Solve the max-margin problem exactly and print a verified certificate.
     Oracle(OracleArgs),

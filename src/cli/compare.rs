@@ -8,7 +8,7 @@ use implicit_bias::data::format_rational;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
-use implicit_bias::theory::limits::{Answers, LimitVerdict};
+use implicit_bias::theory::limits::Answers;
 use implicit_bias::Error;
 use rug::Rational;
 use serde_json::json;
@@ -127,6 +127,5 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
         out.push_str(&render_text(&answers, &rows));
         emit(&out)?;
     }
-    let failed = rows.iter().any(|r| r.verdict == LimitVerdict::Fails);
-    Ok(u8::from(failed))
+    Ok(implicit_bias::compare::judgement(&rows).exit_code())
 }

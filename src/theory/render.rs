@@ -319,12 +319,44 @@ pub fn render_summary<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Stri
         "# verdicts: {} PASS, {} weak, {} FAIL, {} n/a\n",
         c.pass, c.weak, c.fail, c.not_judged
     );
-    out.push_str(&match judgement {
+    out.push_str(&judgement_line(judgement));
+    out
+}
+
+/// The last line of `ibias run` and `ibias compare`: what the run established.
+pub fn judgement_line(judgement: &Judgement) -> String {
+    match judgement {
         Judgement::Holds => "# all checked claims hold\n".to_string(),
         Judgement::Fails(n) => format!("# {n} checked claim(s) FAILED\n"),
         Judgement::Inconclusive(why) => format!("# inconclusive: {why}\n"),
-    });
-    out
+    }
+}
+
+/// The JSON fields of a judgement, shared by `run` and `compare`: `judgement` (`holds`,
+/// `fails`, `inconclusive`), `all_hold` (the judgement, not the absence of a FAIL: n/a is not
+/// a pass) and `inconclusive` (the reason, or null).
+pub fn judgement_json(judgement: &Judgement) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert(
+        "judgement".into(),
+        Value::from(match judgement {
+            Judgement::Holds => "holds",
+            Judgement::Fails(_) => "fails",
+            Judgement::Inconclusive(_) => "inconclusive",
+        }),
+    );
+    m.insert(
+        "all_hold".into(),
+        Value::from(matches!(judgement, Judgement::Holds)),
+    );
+    m.insert(
+        "inconclusive".into(),
+        match judgement {
+            Judgement::Inconclusive(why) => Value::from(why.clone()),
+            _ => Value::Null,
+        },
+    );
+    m
 }
 
 /// The rate fits (reported, not asserted).
@@ -477,22 +509,11 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "prediction": prediction,
         "diagnostics": diagnostics,
         "verdicts": verdicts,
         "fits": fits,
-        "judgement": match judgement {
-            Judgement::Holds => "holds",
-            Judgement::Fails(_) => "fails",
-            Judgement::Inconclusive(_) => "inconclusive",
-        },
-        // the judgement, not the absence of a FAIL: n/a is not a pass
-        "all_hold": matches!(judgement, Judgement::Holds),
-        "inconclusive": match judgement {
-            Judgement::Inconclusive(why) => Value::from(why.clone()),
-            _ => Value::Null,
-        },
         "counts": {
             "pass": a.assessment.counts().pass,
             "weak": a.assessment.counts().weak,
@@ -500,5 +521,9 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value
             "n/a": a.assessment.counts().not_judged,
         },
         "user_predictions": p.user,
-    })
+    });
+    if let Value::Object(m) = &mut doc {
+        m.extend(judgement_json(judgement));
+    }
+    doc
 }
