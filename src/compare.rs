@@ -18,7 +18,7 @@ use crate::run::{run_from, RunOptions, Status};
 use crate::scalar::{Precision, Scalar};
 use crate::theory::limits::{
     angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
-    LimitVerdict, OptimizerLimit, Target,
+    LimitBasis, LimitVerdict, OptimizerLimit, Target,
 };
 use crate::theory::render::{judgement_json, judgement_line};
 use crate::theory::Judgement;
@@ -46,8 +46,13 @@ pub struct CompareOptions {
 /// One optimizer's line of the comparison.
 #[derive(Clone, Debug)]
 pub struct CompareRow {
-    /// The optimizer, with the step size actually used.
-    pub spec: OptimizerSpec,
+    /// The optimizer's name in the table (`adam[eps=0]`; a custom optimizer's own name).
+    pub name: String,
+    /// The built-in optimizer, with the step size actually used (`None`: an optimizer of the
+    /// caller's, checked with [`check_optimizer`]).
+    pub spec: Option<OptimizerSpec>,
+    /// One line describing the optimizer and its hyper-parameters.
+    pub description: String,
     /// Its prediction.
     pub prediction: OptimizerLimit,
     /// How the run ended.
@@ -83,16 +88,7 @@ pub fn compare(
     specs: &[OptimizerSpec],
     opts: &CompareOptions,
 ) -> Result<Vec<CompareRow>> {
-    if opts.init.len() != data.dim() {
-        return Err(Error::param(
-            "init",
-            format!(
-                "{} values given but the data have d = {}",
-                opts.init.len(),
-                data.dim()
-            ),
-        ));
-    }
+    check_init(data, &opts.init)?;
     let specs: Vec<OptimizerSpec> = specs
         .iter()
         .map(|s| {
@@ -203,8 +199,148 @@ fn run_one<S: Scalar>(
     ctx: S::Ctx,
 ) -> CompareRow {
     let opt = build::<S>(spec, ctx);
-    let w0: Vec<S> = opts.init.iter().map(|q| S::from_rational(q, ctx)).collect();
-    let legs = run_legs(obj, opt.as_ref(), w0, opts.steps, opts.seed);
+    let subject = Subject {
+        name: spec.kind.name().to_string() + &variant_suffix(spec),
+        spec: Some(spec.clone()),
+        description: spec.describe(),
+        prediction: spec.prediction(),
+        eps: spec.eps.to_f64(),
+    };
+    judge_limit(
+        data,
+        obj,
+        answers,
+        opt.as_ref(),
+        subject,
+        &opts.init,
+        opts.steps,
+        opts.seed,
+        ctx,
+    )
+}
+
+/// Options of [`check_optimizer`]: the horizon, the loss, the start and a seed. (The precision
+/// is the scalar type the optimizer is written for.)
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Horizon `T` (at least 100: the verdict compares the secants over `[T/100, T/10]` and
+    /// `[T/10, T]`).
+    pub steps: u64,
+    /// Loss.
+    pub loss: Loss,
+    /// Start `w(0)` (length d).
+    pub init: Vec<Rational>,
+    /// Seed of the state's random source (stochastic optimizers).
+    pub seed: u64,
+}
+
+/// What [`check_optimizer`] found: the exact answers, the row `ibias compare` prints (status,
+/// direction, angles, margins, verdict and how it was reached) and the judgement (exit status
+/// of the command line: [`Judgement::exit_code`]).
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The exact ℓ1, ℓ2, ℓ∞ max-margin answers of the data, each certificate checked.
+    pub answers: Answers,
+    /// The evidence.
+    pub row: CompareRow,
+    /// [`Judgement::Holds`] if the run reaches the claimed limit by the rule of `ibias
+    /// compare` (docs/optimizers.md), [`Judgement::Fails`] if it goes elsewhere,
+    /// [`Judgement::Inconclusive`] if it is pending, stopped early or the answers coincide.
+    pub judgement: Judgement,
+}
+
+/// Checks an optimizer of your own: runs it on `data` from `opts.init` for `opts.steps` steps
+/// and judges the claim that its direction converges to `claim` (e.g.
+/// `Target::MaxMargin(Norm::L2)`), with the secant rule of `ibias compare` against the exact
+/// answers. The precision is `S` (`f64`, `rug::Float` with `ctx` its bits, or
+/// [`crate::fast::Dd`]).
+///
+/// ```
+/// use implicit_bias::prelude::*;
+/// // GD as a custom optimizer (any type implementing `Optimizer` will do)
+/// let data = parse_csv(b"x1,x2,y\n2,1,1\n3,6,1\n6,-2,1\n", "three answers")?;
+/// let gd = GradientDescent::<f64>::new(&Rational::from((1, 256)), ());
+/// let opts = CheckOptions { steps: 100_000, loss: Loss::Exponential, init: vec![Rational::new(); 2], seed: 0 };
+/// let check = check_optimizer(&data, "my-gd", &gd, Target::MaxMargin(Norm::L2), &opts, ())?;
+/// assert_eq!(check.judgement, Judgement::Holds, "{}", check.row.detail);
+/// // the same run does not reach the l-infinity direction: that claim FAILs
+/// let wrong = check_optimizer(&data, "my-gd", &gd, Target::MaxMargin(Norm::LInf), &opts, ())?;
+/// assert_eq!(wrong.judgement, Judgement::Fails(1));
+/// # Ok::<(), implicit_bias::Error>(())
+/// ```
+pub fn check_optimizer<S: Scalar>(
+    data: &Dataset,
+    name: &str,
+    opt: &dyn Optimizer<S>,
+    claim: Target,
+    opts: &CheckOptions,
+    ctx: S::Ctx,
+) -> Result<Check> {
+    check_init(data, &opts.init)?;
+    let answers = Answers::from_oracle(data)?;
+    let obj = Objective::<S>::new(data, opts.loss, ctx);
+    let subject = Subject {
+        name: name.to_string(),
+        spec: None,
+        description: format!("{name} (custom optimizer)"),
+        prediction: OptimizerLimit {
+            target: claim,
+            basis: LimitBasis::Claimed,
+            source: "the caller's claim",
+        },
+        eps: 0.0,
+    };
+    let row = judge_limit(
+        data, &obj, &answers, opt, subject, &opts.init, opts.steps, opts.seed, ctx,
+    );
+    let judgement = judgement(std::slice::from_ref(&row));
+    Ok(Check {
+        answers,
+        row,
+        judgement,
+    })
+}
+
+/// A start of the data's dimension, or the error `ibias` reports.
+fn check_init(data: &Dataset, init: &[Rational]) -> Result<()> {
+    if init.len() == data.dim() {
+        return Ok(());
+    }
+    Err(Error::param(
+        "init",
+        format!(
+            "{} values given but the data have d = {}",
+            init.len(),
+            data.dim()
+        ),
+    ))
+}
+
+/// What is being checked: an optimizer's name, its spec if built in, and its claimed limit.
+struct Subject {
+    name: String,
+    spec: Option<OptimizerSpec>,
+    description: String,
+    prediction: OptimizerLimit,
+    /// ε of an adaptive method (the handover rule of [`Target::L2AfterHandover`]).
+    eps: f64,
+}
+
+/// Runs `opt` from `init` for `steps` steps in three legs and judges its claimed limit.
+#[allow(clippy::too_many_arguments)]
+fn judge_limit<S: Scalar>(
+    data: &Dataset,
+    obj: &Objective<S>,
+    answers: &Answers,
+    opt: &dyn Optimizer<S>,
+    subject: Subject,
+    init: &[Rational],
+    steps: u64,
+    seed: u64,
+    ctx: S::Ctx,
+) -> CompareRow {
+    let w0: Vec<S> = init.iter().map(|q| S::from_rational(q, ctx)).collect();
+    let legs = run_legs(obj, opt, w0, steps, seed);
     let w = &legs.state.w;
     let direction = direction_f64(w, ctx);
     let dirs: Vec<Vec<f64>> = answers.all.iter().map(|a| a.direction()).collect();
@@ -216,9 +352,11 @@ fn run_one<S: Scalar>(
     };
     let secant = diff(w, &legs.w_prev);
     let secant0 = diff(&legs.w_prev, &legs.w_prev2);
-    let prediction = spec.prediction();
+    let prediction = subject.prediction.clone();
     let mut row = CompareRow {
-        spec: spec.clone(),
+        name: subject.name,
+        spec: subject.spec,
+        description: subject.description,
         prediction: prediction.clone(),
         status: legs.status,
         steps: legs.state.t,
@@ -238,7 +376,7 @@ fn run_one<S: Scalar>(
         row.detail = legs.status.describe();
         return row;
     }
-    if opts.steps < 100 {
+    if steps < 100 {
         row.verdict = LimitVerdict::Pending;
         row.detail = "horizon too short for the secants (need at least 100 steps)".into();
         return row;
@@ -282,15 +420,33 @@ fn run_one<S: Scalar>(
             row.target = Some(target);
             return;
         }
+        // the balls of radius `half` around the target and around every other candidate are
+        // disjoint: a secant inside another candidate's ball has settled elsewhere, and
+        // turning towards the target cannot rescue the claim (it would stay pending forever)
+        // — for two decades in a row (the same candidate holds both secants), so that a run
+        // still leaving an earlier phase is not judged on it
+        let elsewhere = others
+            .iter()
+            .filter(|o| angle_deg(&secant0, o) < half)
+            .map(|o| angle_deg(&secant, o))
+            .filter(|x| !x.is_nan())
+            .fold(f64::INFINITY, f64::min);
         row.verdict = if ok {
             LimitVerdict::Holds
+        } else if elsewhere < half {
+            LimitVerdict::Fails
         } else if a < a0 {
             LimitVerdict::Pending
         } else {
             LimitVerdict::Fails
         };
         row.detail = format!(
-            "secant w(T)-w(T') is {a:.3} deg from the {what} direction (rule: < {half:.3} deg, half the gap to the nearest other answer; the secant w(T')-w(T'') was {a0:.3} deg)"
+            "secant w(T)-w(T') is {a:.3} deg from the {what} direction (rule: < {half:.3} deg, half the gap to the nearest other answer; the secant w(T')-w(T'') was {a0:.3} deg){}",
+            if !ok && elsewhere < half {
+                format!("; it is {elsewhere:.3} deg from another answer, inside that answer's {half:.3} deg ball since T''")
+            } else {
+                String::new()
+            }
         );
         row.target = Some(target);
     };
@@ -330,17 +486,24 @@ fn run_one<S: Scalar>(
             }
         }
         Target::L2AfterHandover => {
-            let eps = spec.eps.to_f64();
-            let worst = opt
-                .preconditioner(&legs.state)
-                .map(|p| {
+            let eps = subject.eps;
+            // max_i √v̂_i / ε from the preconditioner 1/(√v̂ + ε)
+            let ratio = |p: Option<Vec<S>>| {
+                p.map(|p| {
                     p.iter()
                         .map(|x| 1.0 / (x.to_f64() * eps) - 1.0)
                         .fold(0.0, f64::max)
                 })
-                .unwrap_or(f64::INFINITY);
-            // worst = max_i √v̂_i / ε
-            if worst > 1.0 {
+                .unwrap_or(f64::INFINITY)
+            };
+            let worst = ratio(opt.preconditioner(&legs.state));
+            let worst_prev = ratio(legs.precond_prev.clone());
+            if worst <= 1.0 && worst_prev > 1.0 {
+                row.verdict = LimitVerdict::Pending;
+                row.detail = format!(
+                    "handover between T' and T (max sqrt(v^)/eps = {worst_prev:.3e} at T', {worst:.3e} at T): the secant w(T)-w(T') still holds the pre-handover phase; run longer"
+                );
+            } else if worst > 1.0 {
                 row.verdict = LimitVerdict::Pending;
                 row.detail = format!(
                     "handover not reached at T: max sqrt(v^)/eps = {worst:.3e} > 1 (theory §5: the l2 geometry appears once sqrt(v^) << eps)"
@@ -454,7 +617,6 @@ fn degrees(x: f64) -> String {
 /// not discriminating, and what to change. An optimizer without a claim neither establishes
 /// nor blocks anything; a list with none is inconclusive.
 pub fn judgement(rows: &[CompareRow]) -> Judgement {
-    let name = |r: &CompareRow| r.spec.kind.name().to_string() + &variant_suffix(&r.spec);
     let failed = rows
         .iter()
         .filter(|r| r.verdict == LimitVerdict::Fails)
@@ -492,7 +654,7 @@ pub fn judgement(rows: &[CompareRow]) -> Judgement {
     Judgement::Inconclusive(format!(
         "not established: {}; {}",
         open.iter()
-            .map(|r| format!("{} {}", name(r), r.verdict))
+            .map(|r| format!("{} {}", r.name, r.verdict))
             .collect::<Vec<_>>()
             .join(", "),
         hints.join("; ")
@@ -536,7 +698,7 @@ pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
     .to_vec()];
     for r in rows {
         cells.push(vec![
-            r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
+            r.name.clone(),
             r.status.code().to_string(),
             if r.direction.iter().all(|x| x.is_finite()) {
                 vec_text(&r.direction, 4)
@@ -559,8 +721,8 @@ pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
     for r in rows {
         out.push_str(&format!(
             "  {}: {}; T = {}, T' = {}{}. {}.",
-            r.spec.kind.name().to_string() + &variant_suffix(&r.spec),
-            r.spec.describe(),
+            r.name,
+            r.description,
             r.steps,
             r.t_prev,
             if r.t_prev > r.steps {
@@ -612,9 +774,9 @@ pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
             "unique": a.unique,
         })).collect::<Vec<_>>(),
         "rows": rows.iter().map(|r| json!({
-            "optimizer": r.spec.kind.name(),
-            "spec": r.spec.to_arg(),
-            "description": r.spec.describe(),
+            "optimizer": r.spec.as_ref().map_or(r.name.as_str(), |s| s.kind.name()),
+            "spec": r.spec.as_ref().map(OptimizerSpec::to_arg),
+            "description": r.description,
             "status": r.status.code(),
             "status_detail": r.status.describe(),
             "steps": r.steps,

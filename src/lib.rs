@@ -11,7 +11,10 @@
 //! * [`report`]: the per-checkpoint convergence table;
 //! * [`experiment`]: the whole pipeline of `ibias run` (oracle, run, predictions, verdicts,
 //!   report) as one call;
-//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md).
+//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md);
+//! * [`compare::check_optimizer`]: does an optimizer of your own reach the ℓ2 / ℓ1 / ℓ∞
+//!   max-margin direction? The judgement, with its evidence ([`prelude`] has every name a test
+//!   needs; `examples/custom_optimizer.rs`).
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
@@ -46,3 +49,30 @@ pub mod stepsize;
 pub mod theory;
 
 pub use error::{Error, Result};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// The names a test of your own needs: data, losses, the objective, the optimizer trait and
+/// its state, the scalar types, the runner, the oracle's answers, and the checks with their
+/// judgement (`use implicit_bias::prelude::*;`).
+pub mod prelude {
+    pub use crate::cert::Norm;
+    pub use crate::compare::{check_optimizer, Check, CheckOptions, CompareRow};
+    pub use crate::data::generate::Generator;
+    pub use crate::data::{parse_csv, read_csv, Dataset};
+    pub use crate::error::{Error, Result};
+    pub use crate::experiment::{Experiment, Findings};
+    pub use crate::fast::Dd;
+    pub use crate::loss::Loss;
+    pub use crate::objective::{Event, Objective};
+    pub use crate::optim::{GradientDescent, Optimizer, OptimizerSpec, State};
+    pub use crate::oracle::{solve, MaxMargin, Outcome};
+    pub use crate::run::{run, RunOptions, Status as RunStatus, Trajectory};
+    pub use crate::scalar::{Precision, Scalar};
+    pub use crate::theory::limits::{LimitVerdict, Target};
+    pub use crate::theory::{analyze_with, Analysis, Judgement, Status, Verdict};
+    pub use rug::{Float, Rational};
+}

@@ -56,6 +56,8 @@ pub enum LimitBasis {
     Derived,
     /// Recalled but not confirmed in a text (`[M]`): reported, never asserted strictly.
     Unconfirmed,
+    /// The caller's own claim about an optimizer of theirs ([`crate::compare::check_optimizer`]).
+    Claimed,
     /// No claim.
     NoClaim,
 }
@@ -67,6 +69,7 @@ impl LimitBasis {
             LimitBasis::Theorem => "theorem",
             LimitBasis::Derived => "derived",
             LimitBasis::Unconfirmed => "unconfirmed",
+            LimitBasis::Claimed => "claimed",
             LimitBasis::NoClaim => "no claim",
         }
     }
