@@ -4,6 +4,7 @@
 //! 70 internal error (a panic, caught here and printed as one line; docs/cli.md).
 
 mod args;
+mod audit;
 mod bench;
 mod compare;
 mod gen;
@@ -121,6 +122,7 @@ fn dispatch() -> ExitCode {
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
+        Some(Command::Audit(a)) => audit::audit_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
