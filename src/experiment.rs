@@ -266,12 +266,9 @@ impl Experiment {
         Ok(out)
     }
 
-    fn go<S: Scalar>(
-        &self,
-        ctx: S::Ctx,
-        mm: Option<&MaxMargin>,
-        mut warnings: Vec<String>,
-    ) -> Findings {
+    /// The objective and the run's trajectory at working context `ctx`, sampled on the dense
+    /// grid (powers of 2 and of the base: the rate fits need it; the table shows the base).
+    pub fn trajectory<S: Scalar>(&self, ctx: S::Ctx) -> (Objective<S>, Trajectory<S>) {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
         spec.lr = Some(self.lr());
@@ -283,7 +280,6 @@ impl Experiment {
             progress: self.progress,
             seed: self.seed,
         };
-        // a dense grid (powers of 2 and of the base) for the rate fits; the table shows the base
         let traj = run_at(
             &obj,
             opt.as_ref(),
@@ -291,6 +287,18 @@ impl Experiment {
             &dense_checkpoints(self.steps, self.base),
             &opts,
         );
+        (obj, traj)
+    }
+
+    fn go<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        mm: Option<&MaxMargin>,
+        mut warnings: Vec<String>,
+    ) -> Findings {
+        let (obj, traj) = self.trajectory::<S>(ctx);
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
         let mut rows = report::rows(&obj, &traj);
         rows.retain(|r| render::shown(r.t, self.base, traj.steps));
         let mut skipped = None;

@@ -40,6 +40,7 @@ pub mod loss;
 pub mod objective;
 pub mod optim;
 pub mod oracle;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scalar;

@@ -45,6 +45,10 @@ pub enum Command {
     /// check that its logged steps are GD with the claimed step (exit 0 established, 1 a
     /// claim or the method check failed, 2 bad input, 3 inconclusive).
     Audit(AuditArgs),
+    /// Draw a figure of a GD run as SVG: direction (ln t times the direction error, with
+    /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
+    /// the slope -kappa). Takes the options of `run`.
+    Plot(PlotArgs),
 }
 
 #[derive(Args, Debug)]
@@ -268,4 +272,15 @@ pub struct AuditArgs {
     /// Replace a prediction by your own value (as in `run`; repeatable).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlotArgs {
+    /// Which figure: direction | residual.
+    pub kind: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The SVG file to write.
+    #[arg(long)]
+    pub out: PathBuf,
 }

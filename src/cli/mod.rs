@@ -9,6 +9,7 @@ mod bench;
 mod compare;
 mod gen;
 mod oracle;
+mod plot;
 mod run;
 
 use clap::Parser;
@@ -123,6 +124,7 @@ fn dispatch() -> ExitCode {
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
         Some(Command::Audit(a)) => audit::audit_cmd(&a),
+        Some(Command::Plot(a)) => plot::plot_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
