@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SETUP := .ci/setup.sh
 
-.PHONY: setup demo test long bench bench-criterion build clean
+.PHONY: setup demo test long bench bench-criterion build clean figures
 
 setup:
 	@bash $(SETUP)
@@ -31,6 +31,15 @@ bench-criterion: setup
 
 clean:
 	$(CARGO) clean
+
+# The figures docs/ shows (docs/figures/*.svg): R2 from (1, -1), GD with step 1/8, 10^6 steps in
+# double-double; each SVG's <title> is the command that made it.
+FIGURE_RUN = --data docs/figures/r2.csv --lr 1/8 --init 1,-1 --steps 1e6 --precision dd
+figures: setup
+	$(CARGO) build --release --quiet
+	./target/release/ibias gen r2 > docs/figures/r2.csv
+	./target/release/ibias plot direction $(FIGURE_RUN) --out docs/figures/direction.svg
+	./target/release/ibias plot residual $(FIGURE_RUN) --out docs/figures/residual.svg
 
 # Fuzzing (docs/fuzzing.md): cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1), installed
 # on first use. `make fuzz` runs every target for FUZZ_TIME seconds, `make fuzz-smoke` for

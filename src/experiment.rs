@@ -266,67 +266,9 @@ impl Experiment {
         Ok(out)
     }
 
-    /// Predictions, diagnostics and verdicts of a GD run (theory §2), rendered.
-    fn theory_report<S: Scalar>(
-        &self,
-        mm: &MaxMargin,
-        traj: &Trajectory<S>,
-        ctx: S::Ctx,
-    ) -> Result<TheoryReport> {
-        let eta = self.lr();
-        let a = theory::analyze_with(
-            &self.data,
-            mm,
-            self.loss,
-            &eta,
-            &self.init,
-            traj,
-            ctx,
-            &self.conjectures,
-        )?;
-        let stopped = match traj.status {
-            Status::Completed => None,
-            s => Some(s.describe()),
-        };
-        let judgement = a.assessment.judgement(stopped.as_deref());
-        // the constants again at 32 more bits: print only the digits both agree on. That second
-        // computation only trims digits: if it fails, the constants keep the trusted digits of
-        // the working precision, and the verdicts (which never read it) stand.
-        let reference = theory::predict::<Float>(
-            &self.data,
-            mm,
-            self.loss,
-            &eta,
-            &self.init,
-            S::bits(ctx) + 32,
-        );
-        let mut text = render::render_all(
-            &a,
-            render::Guard::Trusted,
-            self.base,
-            reference.as_ref().ok(),
-        );
-        if let Err(e) = &reference {
-            text.push_str(&format!(
-                "# note: the constants at {} bits (to trim digits) failed: {e}\n",
-                S::bits(ctx) + 32
-            ));
-        }
-        text.push_str(&render::render_summary(&a, &judgement));
-        let json = render::analysis_json(&a, &judgement);
-        Ok(TheoryReport {
-            text,
-            json,
-            judgement,
-        })
-    }
-
-    fn go<S: Scalar>(
-        &self,
-        ctx: S::Ctx,
-        mm: Option<&MaxMargin>,
-        mut warnings: Vec<String>,
-    ) -> Findings {
+    /// The objective and the run's trajectory at working context `ctx`, sampled on the dense
+    /// grid (powers of 2 and of the base: the rate fits need it; the table shows the base).
+    pub fn trajectory<S: Scalar>(&self, ctx: S::Ctx) -> (Objective<S>, Trajectory<S>) {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
         spec.lr = Some(self.lr());
@@ -338,7 +280,6 @@ impl Experiment {
             progress: self.progress,
             seed: self.seed,
         };
-        // a dense grid (powers of 2 and of the base) for the rate fits; the table shows the base
         let traj = run_at(
             &obj,
             opt.as_ref(),
@@ -346,10 +287,33 @@ impl Experiment {
             &dense_checkpoints(self.steps, self.base),
             &opts,
         );
+        (obj, traj)
+    }
+
+    fn go<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        mm: Option<&MaxMargin>,
+        mut warnings: Vec<String>,
+    ) -> Findings {
+        let (obj, traj) = self.trajectory::<S>(ctx);
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
         let mut rows = report::rows(&obj, &traj);
         rows.retain(|r| render::shown(r.t, self.base, traj.steps));
         let mut skipped = None;
-        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx)) {
+        let theory = match mm.map(|mm| {
+            let gd = Gd {
+                data: &self.data,
+                mm,
+                loss: self.loss,
+                eta: &self.lr(),
+                init: &self.init,
+                conjectures: &self.conjectures,
+                base: self.base,
+            };
+            theory_report(&gd, &traj, ctx)
+        }) {
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
                 warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
@@ -478,8 +442,74 @@ impl Findings {
     }
 }
 
+/// A GD run's setting for the theory checks: the data and their verified max-margin
+/// solution, the loss, the step, the start, the user's conjectures, the table's base.
+#[derive(Clone, Copy, Debug)]
+pub struct Gd<'a> {
+    /// The data.
+    pub data: &'a Dataset,
+    /// Their exact, verified ℓ2 max-margin solution.
+    pub mm: &'a MaxMargin,
+    /// The loss.
+    pub loss: Loss,
+    /// The step `η`.
+    pub eta: &'a Rational,
+    /// The start `w(0)`.
+    pub init: &'a [Rational],
+    /// Predictions replaced by the user's values.
+    pub conjectures: &'a [Conjecture],
+    /// Checkpoint base of the printed diagnostics.
+    pub base: u64,
+}
+
+/// Predictions, diagnostics and verdicts of a GD trajectory (theory §2), rendered as
+/// `ibias run` prints them (`ibias audit` judges a logged trajectory with the same call).
+///
+/// # Errors
+/// As [`theory::analyze_with`].
+pub fn theory_report<S: Scalar>(
+    gd: &Gd<'_>,
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+) -> Result<TheoryReport> {
+    let a = theory::analyze_with(
+        gd.data,
+        gd.mm,
+        gd.loss,
+        gd.eta,
+        gd.init,
+        traj,
+        ctx,
+        gd.conjectures,
+    )?;
+    let stopped = match traj.status {
+        Status::Completed => None,
+        s => Some(s.describe()),
+    };
+    let judgement = a.assessment.judgement(stopped.as_deref());
+    // the constants again at 32 more bits: print only the digits both agree on. That second
+    // computation only trims digits: if it fails, the constants keep the trusted digits of
+    // the working precision, and the verdicts (which never read it) stand.
+    let reference =
+        theory::predict::<Float>(gd.data, gd.mm, gd.loss, gd.eta, gd.init, S::bits(ctx) + 32);
+    let mut text = render::render_all(&a, render::Guard::Trusted, gd.base, reference.as_ref().ok());
+    if let Err(e) = &reference {
+        text.push_str(&format!(
+            "# note: the constants at {} bits (to trim digits) failed: {e}\n",
+            S::bits(ctx) + 32
+        ));
+    }
+    text.push_str(&render::render_summary(&a, &judgement));
+    let json = render::analysis_json(&a, &judgement);
+    Ok(TheoryReport {
+        text,
+        json,
+        judgement,
+    })
+}
+
 /// `1e6` for a power of ten from 100 on, the decimal number otherwise.
-fn steps_text(steps: u64) -> String {
+pub fn steps_text(steps: u64) -> String {
     let mut k = 0;
     let mut p = 1u64;
     while p < steps {
@@ -496,7 +526,7 @@ fn steps_text(steps: u64) -> String {
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
 /// independent checker. Not separable: an error with the Gordan witness. If the oracle cannot
 /// answer, the run proceeds without theory checks (a warning says why).
-fn max_margin(
+pub fn max_margin(
     data: &Dataset,
     biased: bool,
     warnings: &mut Vec<String>,

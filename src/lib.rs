@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod bench;
 pub mod cert;
 pub mod compare;
@@ -42,6 +43,7 @@ pub mod loss;
 pub mod objective;
 pub mod optim;
 pub mod oracle;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scalar;

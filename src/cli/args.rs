@@ -42,6 +42,14 @@ pub enum Command {
     Oracle(OracleArgs),
     /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
     Bench(BenchArgs),
+    /// Judge a trajectory logged by another program with the theory checks of `run`, and
+    /// check that its logged steps are GD with the claimed step (exit 0 established, 1 a
+    /// claim or the method check failed, 2 bad input, 3 inconclusive).
+    Audit(AuditArgs),
+    /// Draw a figure of a GD run as SVG: direction (ln t times the direction error, with
+    /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
+    /// the slope -kappa). Takes the options of `run`.
+    Plot(PlotArgs),
 }
 
 #[derive(Args, Debug)]
@@ -226,4 +234,54 @@ pub struct BenchArgs {
     /// note if it cannot run.
     #[arg(long)]
     pub peers: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub input: DataArgs,
+    /// The logged trajectory: CSV/TSV rows t,w1,...,wd (header optional), a .npy matrix
+    /// with t in the first column, or a .npz with arrays t (T steps) and w (T×d iterates).
+    #[arg(long)]
+    pub trajectory: PathBuf,
+    /// Loss the log claims to minimize (the sum over points): exp | logistic.
+    #[arg(long, default_value = "exp")]
+    pub loss: String,
+    /// The claimed GD step, exact (e.g. 1/8 or 0.125).
+    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
+    pub lr: String,
+    /// The log's number format, which bounds its rounding: f32, f64, decimal:K (K
+    /// significant digits) or exact [default: detected from the values].
+    #[arg(long, allow_hyphen_values = true)]
+    pub log_format: Option<String>,
+    /// Working precision of the theory checks: f64, dd or MPFR bits [default: the log's:
+    /// 24 bits for float32, f64 for float64, 128 bits for exact values].
+    #[arg(long, allow_hyphen_values = true)]
+    pub precision: Option<String>,
+    /// w(0), comma-separated exact numbers, when the log has no row at t = 0.
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Option<String>,
+    /// Append a constant-1 feature (the log's w then ends with the bias).
+    #[arg(long)]
+    pub bias: bool,
+    /// Checkpoint base b of the printed tables: rows at t = 0 and floor(b^k).
+    #[arg(long, default_value = "10")]
+    pub base: u64,
+    /// Print one JSON document instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// Replace a prediction by your own value (as in `run`; repeatable).
+    #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
+    pub conjecture: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlotArgs {
+    /// Which figure: direction | residual.
+    pub kind: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The SVG file to write.
+    #[arg(long)]
+    pub out: PathBuf,
 }

@@ -4,10 +4,12 @@
 //! 70 internal error (a panic, caught here and printed as one line; docs/cli.md).
 
 mod args;
+mod audit;
 mod bench;
 mod compare;
 mod gen;
 mod oracle;
+mod plot;
 mod run;
 
 use clap::Parser;
@@ -121,6 +123,8 @@ fn dispatch() -> ExitCode {
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
+        Some(Command::Audit(a)) => audit::audit_cmd(&a),
+        Some(Command::Plot(a)) => plot::plot_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

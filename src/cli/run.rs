@@ -46,6 +46,11 @@ pub(super) fn data_echo(a: &DataArgs) -> String {
     )
 }
 
+/// The column flags as typed (each with a leading space), for a command echo.
+pub(super) fn columns_echo(a: &DataArgs) -> Result<String, Error> {
+    Ok(columns(a)?.to_args())
+}
+
 /// Prints the note of a label mapping (`--labels`), if any, on stderr.
 pub(super) fn note(note: Option<&str>) {
     if let Some(n) = note {
@@ -122,7 +127,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     let init = parse_init(a.init.as_deref(), data.dim())?;
     let e = Experiment {
         data_name: a.input.data.display().to_string(),
-        data_flags: columns(&a.input)?.to_args(),
+        data_flags: columns_echo(&a.input)?,
         bias: a.bias,
         loss,
         optimizer,

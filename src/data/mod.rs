@@ -8,6 +8,7 @@ pub mod generate;
 pub mod npy;
 pub mod number;
 mod table;
+pub mod trajectory;
 
 pub use csv::{
     parse_csv, parse_csv_reader, parse_table, parse_table_reader, read_csv, read_text_table,

@@ -74,12 +74,7 @@ pub fn parse_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
         .filter_map(npyz::npz::array_name_from_file_name)
         .map(str::to_string)
         .collect();
-    let mut entry = |name: &str| -> Result<Array> {
-        let file = zip
-            .by_name(&npyz::npz::file_name_from_array_name(name))
-            .map_err(|e| err(source, format!("array {name:?}: {e}")))?;
-        Array::read(file, source, &format!("array {name:?}"))
-    };
+    let mut entry = |name: &str| entry(&mut zip, source, name);
     let has = |k: &str| names.iter().any(|n| n == k);
     if !(has("X") && has("y")) {
         if let [only] = names.as_slice() {
@@ -114,33 +109,82 @@ pub fn parse_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
             ),
         ));
     }
-    let x = entry("X")?;
-    let Some((n, d)) = matrix_shape(&x.shape, 1) else {
+    let (x, y) = (entry("X")?, entry("y")?);
+    matrix_and_column(source, ("X", x), ("y", y), false)
+}
+
+/// Reads a trajectory archive: arrays `t` (T step counts, or T×1) and `w` (T×d iterates), as
+/// `np.savez(path, t=t, w=w)` writes them; the table has `t` as its first column and `w(t)`
+/// after it (the layout of a trajectory CSV `t,w1,...,wd`).
+pub fn read_trajectory_npz(path: &Path) -> Result<Table> {
+    parse_trajectory_npz(open(path)?, &path.display().to_string())
+}
+
+/// Parses a trajectory archive from a seekable reader (see [`read_trajectory_npz`]).
+pub fn parse_trajectory_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
+    let mut zip = zip::ZipArchive::new(reader)
+        .map_err(|e| err(source, format!("not a readable .npz (zip) archive: {e}")))?;
+    let has = |k: &str| {
+        zip.file_names()
+            .any(|f| npyz::npz::array_name_from_file_name(f) == Some(k))
+    };
+    if !(has("t") && has("w")) {
+        return Err(err(
+            source,
+            "expected arrays named t (T step counts) and w (T×d iterates), as \
+             np.savez(path, t=t, w=w) writes them",
+        ));
+    }
+    let mut entry = |name: &str| entry(&mut zip, source, name);
+    let (w, t) = (entry("w")?, entry("t")?);
+    matrix_and_column(source, ("w", w), ("t", t), true)
+}
+
+/// Reads the array `name` of an archive.
+fn entry<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, source: &str, name: &str) -> Result<Array> {
+    let file = zip
+        .by_name(&npyz::npz::file_name_from_array_name(name))
+        .map_err(|e| err(source, format!("array {name:?}: {e}")))?;
+    Array::read(file, source, &format!("array {name:?}"))
+}
+
+/// The table of a matrix (N×m) and a column of N values, the column appended after the
+/// matrix's columns, or put first (`first`).
+fn matrix_and_column(
+    source: &str,
+    (mname, m): (&str, Array),
+    (cname, c): (&str, Array),
+    first: bool,
+) -> Result<Table> {
+    let Some((n, d)) = matrix_shape(&m.shape, 1) else {
         return Err(err(
             source,
             format!(
-                "X has shape {}: need a 2-D matrix (N points × d features, N, d ≥ 1)",
-                show_shape(&x.shape)
+                "{mname} has shape {}: need a 2-D matrix (N rows × d columns, N, d ≥ 1)",
+                show_shape(&m.shape)
             ),
         ));
     };
-    let y = entry("y")?;
-    let rows_ok = match y.shape.as_slice() {
-        [m] | [m, 1] => *m == n,
+    let rows_ok = match c.shape.as_slice() {
+        [k] | [k, 1] => *k == n,
         _ => false,
     };
     if !rows_ok {
         return Err(err(
             source,
             format!(
-                "y has shape {} but X has {n} rows: need y of shape ({n},)",
-                show_shape(&y.shape)
+                "{cname} has shape {} but {mname} has {n} rows: need {cname} of shape ({n},)",
+                show_shape(&c.shape)
             ),
         ));
     }
-    let mut rows = x.into_rows(n, d);
-    for (row, label) in rows.iter_mut().zip(y.cells) {
-        row.push(label);
+    let mut rows = m.into_rows(n, d);
+    for (row, value) in rows.iter_mut().zip(c.cells) {
+        if first {
+            row.insert(0, value);
+        } else {
+            row.push(value);
+        }
     }
     Ok(table(source, rows, d + 1))
 }

@@ -378,6 +378,29 @@ impl Table {
         ))
     }
 
+    /// The column names (a text file with a header), else `None`.
+    pub fn names(&self) -> Option<&[String]> {
+        self.names.as_deref()
+    }
+
+    /// The number of columns.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The cells of row `i` (0-based among the data rows).
+    pub fn row(&self, i: usize) -> &[Cell] {
+        &self.rows[i]
+    }
+
+    /// An error about data row `i` (0-based), in column `column` (0-based) when one is at
+    /// fault: `file:line:column: message` for text, `file: row r, column c: message` for
+    /// arrays.
+    pub fn row_error(&self, i: usize, column: Option<usize>, message: String) -> Error {
+        let place = self.places.get(i).copied().unwrap_or(self.head_place);
+        self.err_at(place, column, message)
+    }
+
     /// Number of data rows.
     pub fn len(&self) -> usize {
         self.rows.len()

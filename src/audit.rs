@@ -1,0 +1,723 @@
+//! `ibias audit`: a trajectory logged by another program (PyTorch, NumPy, ...) judged by the
+//! same theory checks as `ibias run`, and checked to be the method it claims to be.
+//!
+//! * The log ([`crate::data::trajectory`]) is read exactly and rounded into the working
+//!   scalar; its samples at the powers of 2 and of the base (the logged step at or below each)
+//!   become a [`Trajectory`], which [`crate::experiment::theory_report`] judges: the same
+//!   predictions, diagnostics, verdicts, judgement and rendering as `ibias run`.
+//! * The method check ([`check_steps`]): for every logged pair `t, t+1`, the logged step
+//!   `Δw = w(t+1) − w(t)` against the exact GD update `η·(−∇L(w(t)))` evaluated at 256 bits
+//!   from the logged `w(t)`: the step it implies, how far it departs, and whether that
+//!   departure exceeds what the log's rounding allows (the bound in docs/cli.md, "ibias
+//!   audit"). Low-precision logs also get the step at which the update falls below half a
+//!   unit in the last place of every coordinate (the float32/float64 freeze).
+//!
+//! ```
+//! use implicit_bias::audit::Audit;
+//! use implicit_bias::data::{generate::Generator, trajectory::Logged};
+//! use rug::Rational;
+//! // R1: x = (1, 0), y = +1; one GD step from the origin with η = 1: w(1) = (1, 0)
+//! let data = Generator::R1.generate()?;
+//! let log = Logged { source: "<log>".into(), t: vec![0, 1],
+//!     w: vec![vec![Rational::new(), Rational::new()], vec![Rational::from(1), Rational::new()]] };
+//! let mut a = Audit::new(data, log);
+//! a.lr = Rational::from(1);
+//! let out = a.run()?;
+//! assert_eq!(out.steps.pairs, 1);
+//! assert_eq!(out.steps.departing, 0); // w(1) = w(0) + 1·e^0·(1, 0) exactly
+//! # Ok::<(), implicit_bias::Error>(())
+//! ```
+
+use crate::data::trajectory::{LogFormat, Logged};
+use crate::data::{format_rational, Dataset};
+use crate::experiment::{max_margin, theory_report, Gd, TheoryReport};
+use crate::fast::Dd;
+use crate::loss::Loss;
+use crate::objective::Objective;
+use crate::report;
+use crate::run::{dense_checkpoints, Sample, Status, Trajectory, MAX_STEPS};
+use crate::scalar::{Precision, Scalar};
+use crate::theory::{render, Conjecture, Judgement, Status as Verdict};
+use crate::{Error, Result};
+use rug::{Float, Rational};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Bits of the method check's arithmetic.
+pub const CHECK_BITS: u32 = 256;
+
+/// A validated request: what `ibias audit` takes on its command line.
+#[derive(Clone, Debug)]
+pub struct Audit {
+    /// The data (with the bias column already appended when `bias` is set).
+    pub data: Dataset,
+    /// Where the data came from, for the report.
+    pub data_name: String,
+    /// The column flags after `--data` in the command echo (each with a leading space).
+    pub data_flags: String,
+    /// Whether `data` carries an appended constant column (`--bias`).
+    pub bias: bool,
+    /// The loss the log claims to minimize (the sum over points).
+    pub loss: Loss,
+    /// The step the log claims.
+    pub lr: Rational,
+    /// The logged trajectory.
+    pub log: Logged,
+    /// The log's number format; `None`: detected from the values ([`LogFormat::detect`]).
+    pub format: Option<LogFormat>,
+    /// Working precision of the theory checks; `None`: the log's own ([`default_precision`]).
+    pub precision: Option<Precision>,
+    /// `w(0)` when the log has no row at `t = 0`.
+    pub init: Option<Vec<Rational>>,
+    /// Checkpoint base of the printed tables.
+    pub base: u64,
+    /// Predictions replaced by the user's values.
+    pub conjectures: Vec<Conjecture>,
+}
+
+/// The method check of a log: its consecutive pairs against the exact GD update.
+#[derive(Clone, Debug)]
+pub struct StepCheck {
+    /// Logged pairs `t, t+1`.
+    pub pairs: usize,
+    /// Pairs whose exact update exceeds the rounding bound in some coordinate (the check can
+    /// see a wrong step there).
+    pub resolved: usize,
+    /// Pairs that depart from the exact update by more than the rounding bound.
+    pub departing: usize,
+    /// The largest `max_i |Δw_i − η(−∇L)_i|/bound_i` and its `t`.
+    pub worst_ratio: Option<(u64, f64)>,
+    /// The largest `‖Δw − η(−∇L)‖/‖η∇L‖` over resolved pairs and its `t`.
+    pub worst_relative: Option<(u64, f64)>,
+    /// The step each resolved pair implies, `⟨Δw, −∇L⟩/‖∇L‖²`, with its `t`.
+    pub implied: Vec<(u64, f64)>,
+    /// The first pair at which the logged iterate stops moving though the update is not 0.
+    pub frozen_at: Option<u64>,
+    /// Binary float logs: the first logged `t` from which the exact update is below half a
+    /// unit in the last place of every coordinate.
+    pub below_rounding_from: Option<u64>,
+    /// PASS (resolved pairs, none departing), FAIL (one departs), n/a (none resolved).
+    pub status: Verdict,
+}
+
+impl StepCheck {
+    /// The median implied step.
+    pub fn median_implied(&self) -> Option<f64> {
+        let mut v: Vec<f64> = self.implied.iter().map(|p| p.1).collect();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied()
+    }
+}
+
+/// What [`Audit::run`] found.
+#[derive(Clone, Debug)]
+pub struct AuditFindings {
+    /// The reproducing command.
+    pub command: String,
+    /// The log's number format (given or detected).
+    pub format: LogFormat,
+    /// The working precision of the theory checks.
+    pub precision: Precision,
+    /// The logged steps judged by the theory checks.
+    pub judged: Vec<u64>,
+    /// The method check.
+    pub steps: StepCheck,
+    /// The theory checks (with a verified max-margin solution).
+    pub theory: Option<TheoryReport>,
+    /// Why the theory checks were not made.
+    pub skipped: Option<String>,
+    /// Warnings for stderr.
+    pub warnings: Vec<String>,
+    header: String,
+    table: String,
+    checkpoints: Value,
+    w0: Vec<Rational>,
+    code: u8,
+}
+
+/// The working precision that matches a log's format: 24 MPFR bits for float32, f64 for
+/// float64, `⌈3.33·K⌉` bits for K-digit decimals, 128 bits for exact logs.
+pub fn default_precision(format: LogFormat) -> Precision {
+    match format {
+        LogFormat::Float32 => Precision::Bits(24),
+        LogFormat::Float64 => Precision::F64,
+        LogFormat::Decimal(k) => {
+            Precision::Bits(((f64::from(k) * std::f64::consts::LOG2_10).ceil() as u32).max(2))
+        }
+        LogFormat::Exact => Precision::Bits(128),
+    }
+}
+
+impl Audit {
+    /// GD on the exponential loss with step 1/8, the defaults of `ibias audit`.
+    pub fn new(data: Dataset, log: Logged) -> Audit {
+        Audit {
+            data,
+            data_name: "<data>".into(),
+            data_flags: String::new(),
+            bias: false,
+            loss: Loss::Exponential,
+            lr: crate::experiment::default_lr(),
+            log,
+            format: None,
+            precision: None,
+            init: None,
+            base: 10,
+            conjectures: Vec::new(),
+        }
+    }
+
+    /// The command line that reproduces this audit.
+    pub fn command(&self) -> String {
+        let list = |v: &[Rational]| v.iter().map(format_rational).collect::<Vec<_>>().join(",");
+        format!(
+            "ibias audit --data {}{} --trajectory {} --loss {} --lr {}{}{}{}{}{}",
+            self.data_name,
+            self.data_flags,
+            self.log.source,
+            self.loss.name(),
+            format_rational(&self.lr),
+            self.format
+                .map(|f| format!(" --log-format {}", f.to_arg()))
+                .unwrap_or_default(),
+            self.precision
+                .map(|p| format!(" --precision {}", p.to_arg()))
+                .unwrap_or_default(),
+            self.init
+                .as_ref()
+                .map(|v| format!(" --init {}", list(v)))
+                .unwrap_or_default(),
+            if self.bias { " --bias" } else { "" },
+            self.conjectures
+                .iter()
+                .map(|c| format!(" --conjecture {}", c.to_arg()))
+                .collect::<String>()
+        )
+    }
+
+    /// `w(0)`: the logged row at `t = 0`, else `--init`. Errors: neither, both and
+    /// different, a wrong length.
+    pub fn start(&self) -> Result<Vec<Rational>> {
+        let logged = (self.log.t.first() == Some(&0)).then(|| self.log.w[0].clone());
+        match (logged, &self.init) {
+            (Some(w), None) => Ok(w),
+            (None, Some(w)) if w.len() == self.data.dim() => Ok(w.clone()),
+            (_, Some(w)) if w.len() != self.data.dim() => Err(Error::param(
+                "init",
+                format!(
+                    "{} values given but the data have d = {}",
+                    w.len(),
+                    self.data.dim()
+                ),
+            )),
+            (Some(w), Some(i)) if w == *i => Ok(w),
+            (Some(_), Some(_)) => Err(Error::param(
+                "init",
+                "differs from the logged row at t = 0 (drop --init, or fix the log)",
+            )),
+            (None, _) => Err(Error::param(
+                "init",
+                format!(
+                    "{} has no row at t = 0 and the predictions need w(0): give it with --init",
+                    self.log.source
+                ),
+            )),
+        }
+    }
+
+    /// Checks the request: the log's dimension and steps, the base, `w(0)`.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(bad) = self.log.w.iter().position(|w| w.len() != self.data.dim()) {
+            return Err(Error::Data(format!(
+                "{}: the iterate at t = {} has {} coordinates but the data have d = {}",
+                self.log.source,
+                self.log.t[bad],
+                self.log.w[bad].len(),
+                self.data.dim()
+            )));
+        }
+        if self.log.t.is_empty() || self.log.t.len() != self.log.w.len() {
+            return Err(Error::Data(format!(
+                "{}: no logged iterates",
+                self.log.source
+            )));
+        }
+        if let Some(&last) = self.log.t.last().filter(|&&t| t > MAX_STEPS) {
+            return Err(Error::Data(format!(
+                "{}: t = {last} is more than the supported maximum 1e15",
+                self.log.source
+            )));
+        }
+        if !(2..=1_000_000).contains(&self.base) {
+            return Err(Error::param(
+                "base",
+                "checkpoint base must be in 2..=1000000",
+            ));
+        }
+        if self.lr <= 0 {
+            return Err(Error::param("lr", "must be > 0"));
+        }
+        self.start().map(|_| ())
+    }
+
+    /// Runs the audit. Bad input and non-separable data are errors.
+    pub fn run(&self) -> Result<AuditFindings> {
+        self.validate()?;
+        let w0 = self.start()?;
+        let mut warnings = Vec::new();
+        let mm = max_margin(&self.data, self.bias, &mut warnings)?;
+        let format = self
+            .format
+            .unwrap_or_else(|| LogFormat::detect(self.log.w.iter().flatten()));
+        let precision = self.precision.unwrap_or_else(|| default_precision(format));
+        let steps = check_steps(&self.data, self.loss, &self.lr, &self.log, format);
+        let mut out = match precision {
+            Precision::F64 => self.go::<f64>((), mm.as_ref(), &w0),
+            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), &w0),
+            Precision::Dd => self.go::<Dd>((), mm.as_ref(), &w0),
+        };
+        warnings.append(&mut out.warnings);
+        let code = match (&out.theory, steps.status) {
+            (_, Verdict::Fail) => 1,
+            (Some(t), _) => t.judgement.exit_code(),
+            (None, _) => 3,
+        };
+        let header = format!(
+            "# {}\n# data: {} (N = {}, d = {}), loss {}, claimed: GD with step {} on the summed loss\n# trajectory: {}: {} rows, t = {}..{}, values {}; judged at {} on {} logged steps (at or below each power of 2 and of {})\n# w(0) = ({}){}\n",
+            self.command(),
+            self.data_name,
+            self.data.len(),
+            self.data.dim(),
+            self.loss.name(),
+            format_rational(&self.lr),
+            self.log.source,
+            self.log.t.len(),
+            self.log.t[0],
+            self.log.t[self.log.t.len() - 1],
+            format.describe(),
+            precision.label(),
+            out.judged.len(),
+            self.base,
+            w0.iter().map(format_rational).collect::<Vec<_>>().join(", "),
+            if self.log.t[0] == 0 {
+                " (the logged row t = 0)"
+            } else {
+                " (--init)"
+            },
+        );
+        Ok(AuditFindings {
+            command: self.command(),
+            format,
+            precision,
+            judged: out.judged,
+            steps,
+            theory: out.theory,
+            skipped: out.skipped,
+            warnings,
+            header,
+            table: out.table,
+            checkpoints: out.checkpoints,
+            w0,
+            code,
+        })
+    }
+
+    /// The logged iterates judged: at or below each power of 2 and of the base.
+    fn judged_indices(&self) -> Vec<usize> {
+        let t = &self.log.t;
+        let last = t[t.len() - 1];
+        let mut out: Vec<usize> = Vec::new();
+        for g in dense_checkpoints(last, self.base) {
+            let k = t.partition_point(|&s| s <= g);
+            if k > 0 && out.last() != Some(&(k - 1)) {
+                out.push(k - 1);
+            }
+        }
+        out
+    }
+
+    fn go<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        mm: Option<&crate::oracle::MaxMargin>,
+        w0: &[Rational],
+    ) -> Run {
+        let obj = Objective::<S>::new(&self.data, self.loss, ctx);
+        let idx = self.judged_indices();
+        let samples: Vec<Sample<S>> = idx
+            .iter()
+            .map(|&i| {
+                let w: Vec<S> = self.log.w[i]
+                    .iter()
+                    .map(|q| S::from_rational(q, ctx))
+                    .collect();
+                let ln_loss = obj.ln_loss(&w);
+                Sample {
+                    t: self.log.t[i],
+                    w,
+                    ln_loss,
+                }
+            })
+            .collect();
+        let last = self.log.t[self.log.t.len() - 1];
+        let traj = Trajectory {
+            samples,
+            status: Status::Completed,
+            steps: last,
+            elapsed: Duration::ZERO,
+        };
+        let mut rows = report::rows(&obj, &traj);
+        rows.retain(|r| render::shown(r.t, self.base, last));
+        let mut warnings = Vec::new();
+        let mut skipped = None;
+        let theory = match mm {
+            Some(mm) => {
+                let gd = Gd {
+                    data: &self.data,
+                    mm,
+                    loss: self.loss,
+                    eta: &self.lr,
+                    init: w0,
+                    conjectures: &self.conjectures,
+                    base: self.base,
+                };
+                match theory_report(&gd, &traj, ctx) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
+                        skipped = Some(e.to_string());
+                        None
+                    }
+                }
+            }
+            None => {
+                skipped = Some("no verified max-margin solution (see the warning above)".into());
+                None
+            }
+        };
+        Run {
+            judged: idx.iter().map(|&i| self.log.t[i]).collect(),
+            table: report::render_table(&rows, 10),
+            checkpoints: report::rows_json(&rows),
+            theory,
+            skipped,
+            warnings,
+        }
+    }
+}
+
+struct Run {
+    judged: Vec<u64>,
+    table: String,
+    checkpoints: Value,
+    theory: Option<TheoryReport>,
+    skipped: Option<String>,
+    warnings: Vec<String>,
+}
+
+/// The method check: each logged pair `t, t+1` against the exact GD update from the logged
+/// `w(t)`, at [`CHECK_BITS`] bits.
+///
+/// With `u` the log's unit roundoff ([`LogFormat::unit_roundoff`]; `2^−(CHECK_BITS−32)` for
+/// exact logs), `q_n = −ℓ′(z_nᵀw)` and `G = Σ_n q_n z_n = −∇L(w)`, the departure
+/// `e = Δw − ηG` of a step computed and logged in that format obeys, per coordinate,
+/// `|e_i| ≤ B_i = 2·[u(|w_i(t)| + |w_i(t+1)|) + η Σ_n q_n |z_ni| ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)]`:
+/// the rounding of the two logged iterates, of the margins (`d` terms, and the data's own
+/// rounding), of the weights and of the `N`-term sum, doubled for the second-order terms
+/// (docs/cli.md, "ibias audit"). A pair departs when some `|e_i| > B_i`; it is resolved
+/// when some `η|G_i| > B_i` (a wrong step can show there).
+pub fn check_steps(
+    data: &Dataset,
+    loss: Loss,
+    lr: &Rational,
+    log: &Logged,
+    format: LogFormat,
+) -> StepCheck {
+    let bits = CHECK_BITS;
+    let obj = Objective::<Float>::new(data, loss, bits);
+    let (n, d) = (obj.n(), obj.d());
+    let mut u = format.unit_roundoff(bits);
+    let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)));
+    if u < floor {
+        u = floor;
+    }
+    let eta = Float::with_val(bits, lr);
+    let mut scratch = obj.scratch();
+    let mut out = StepCheck {
+        pairs: 0,
+        resolved: 0,
+        departing: 0,
+        worst_ratio: None,
+        worst_relative: None,
+        implied: Vec::new(),
+        frozen_at: None,
+        below_rounding_from: None,
+        status: Verdict::NotApplicable,
+    };
+    let to_f =
+        |w: &[Rational]| -> Vec<Float> { w.iter().map(|q| Float::with_val(bits, q)).collect() };
+    let float_bits = format.float_bits();
+    for k in 0..log.t.len() {
+        let w = to_f(&log.w[k]);
+        if obj.weights(&w, &mut scratch).is_err() {
+            continue;
+        }
+        let q = scratch.weights.clone();
+        let mut g = vec![Float::new(bits); d];
+        obj.neg_gradient_from_weights(&q, &mut g);
+        // the update below half an ulp of every coordinate (binary float logs)
+        if let (Some(p), None) = (float_bits, out.below_rounding_from) {
+            let below = (0..d).all(|i| {
+                let step = Float::with_val(bits, &eta * &g[i]).abs();
+                match w[i].get_exp() {
+                    Some(e) => step < Float::with_val(bits, Float::i_exp(1, e - p as i32 - 1)),
+                    None => step.is_zero(),
+                }
+            });
+            if below {
+                out.below_rounding_from = Some(log.t[k]);
+            }
+        }
+        if k + 1 >= log.t.len() || log.t[k + 1] != log.t[k] + 1 {
+            continue;
+        }
+        out.pairs += 1;
+        let next = to_f(&log.w[k + 1]);
+        // per point: q_n ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)
+        let c0 = Float::with_val(bits, (n + d + 6) as u32) * &u;
+        let c1 = Float::with_val(bits, (d + 2) as u32) * &u;
+        let per: Vec<Float> = (0..n)
+            .map(|p| {
+                let z = obj.z(p);
+                let mut s = Float::new(bits);
+                for j in 0..d {
+                    s += Float::with_val(bits, &z[j] * &w[j]).abs();
+                }
+                Float::with_val(bits, &c1 * &s) + &c0
+            })
+            .collect();
+        let mut ratio = 0.0f64;
+        let (mut resolved, mut departs, mut moved) = (false, false, false);
+        let mut e2 = Float::new(bits);
+        let mut g2 = Float::new(bits);
+        let mut dg = Float::new(bits);
+        let mut stuck_update = false;
+        for i in 0..d {
+            let dw = Float::with_val(bits, &next[i] - &w[i]);
+            let upd = Float::with_val(bits, &eta * &g[i]);
+            let e = Float::with_val(bits, &dw - &upd);
+            let mut b =
+                Float::with_val(bits, w[i].abs_ref()) + Float::with_val(bits, next[i].abs_ref());
+            b *= &u;
+            let mut s = Float::new(bits);
+            for p in 0..n {
+                let zi = Float::with_val(bits, obj.z(p)[i].abs_ref());
+                s += Float::with_val(bits, &q[p] * &zi) * &per[p];
+            }
+            b += s * &eta;
+            b *= 2;
+            if upd.clone().abs() > b {
+                resolved = true;
+            }
+            if e.clone().abs() > b {
+                departs = true;
+            }
+            if !b.is_zero() {
+                ratio = ratio.max((Float::with_val(bits, e.abs_ref()) / &b).to_f64());
+            }
+            moved |= !dw.is_zero();
+            stuck_update |= !upd.is_zero();
+            e2 += Float::with_val(bits, e.square_ref());
+            g2 += Float::with_val(bits, g[i].square_ref());
+            dg += Float::with_val(bits, &dw * &g[i]);
+        }
+        let t = log.t[k];
+        if out.worst_ratio.map_or(true, |(_, r)| ratio > r) {
+            out.worst_ratio = Some((t, ratio));
+        }
+        if !moved && stuck_update && out.frozen_at.is_none() {
+            out.frozen_at = Some(t);
+        }
+        if resolved {
+            out.resolved += 1;
+            let rel = (e2.sqrt() / (Float::with_val(bits, g2.sqrt_ref()) * &eta)).to_f64();
+            if out.worst_relative.map_or(true, |(_, r)| rel > r) {
+                out.worst_relative = Some((t, rel));
+            }
+            if !g2.is_zero() {
+                out.implied.push((t, (dg / g2).to_f64()));
+            }
+        }
+        if departs {
+            out.departing += 1;
+        }
+    }
+    out.status = if out.departing > 0 {
+        Verdict::Fail
+    } else if out.resolved > 0 {
+        Verdict::Pass
+    } else {
+        Verdict::NotApplicable
+    };
+    out
+}
+
+fn sig(x: f64) -> String {
+    crate::scalar::format_sig_f64(x, 6)
+}
+
+impl AuditFindings {
+    /// The exit status: 1 if the method check or a theory claim failed, else 3 if the theory
+    /// checks are inconclusive or could not run, else 0.
+    pub fn exit_code(&self) -> u8 {
+        self.code
+    }
+
+    /// The method check as printed.
+    fn steps_text(&self, lr: &str, n: usize) -> String {
+        let s = &self.steps;
+        let mut out = format!(
+            "\n# the method: each logged pair w(t), w(t+1) against the exact GD update w(t) + η(−∇L(w(t))) at {CHECK_BITS} bits\npairs {}, resolved {} (the update exceeds the log's rounding bound), departing {}\n",
+            s.pairs, s.resolved, s.departing
+        );
+        if let (Some(first), Some(last), Some(med)) =
+            (s.implied.first(), s.implied.last(), s.median_implied())
+        {
+            out.push_str(&format!(
+                "implied step <Δw, −∇L>/‖∇L‖²: {} at t = {}, median {}, {} at t = {} (claimed {lr})\n",
+                sig(first.1),
+                first.0,
+                sig(med),
+                sig(last.1),
+                last.0
+            ));
+        }
+        if let Some((t, r)) = s.worst_relative {
+            out.push_str(&format!(
+                "largest departure ‖Δw − η(−∇L)‖/‖η∇L‖: {} at t = {t}\n",
+                sig(r)
+            ));
+        }
+        if let Some((t, r)) = s.worst_ratio {
+            out.push_str(&format!(
+                "largest |Δw_i − η(−∇L)_i|/bound_i: {} at t = {t} (above 1 departs)\n",
+                sig(r)
+            ));
+        }
+        out.push_str(&format!(
+            "freeze: the logged iterate stops moving {}; the update is below half an ulp of every coordinate {}\n",
+            s.frozen_at
+                .map_or("nowhere in the logged pairs".to_string(), |t| format!("at t = {t}")),
+            match (self.format.float_bits(), s.below_rounding_from) {
+                (None, _) => "(not a binary float log)".to_string(),
+                (Some(_), None) => "at no logged t".to_string(),
+                (Some(_), Some(t)) => format!("from t = {t}"),
+            }
+        ));
+        let verdict = match s.status {
+            Verdict::Pass => format!(
+                "the logged steps are GD with step {lr} to within the log's rounding ({} of {} pairs resolved)",
+                s.resolved, s.pairs
+            ),
+            Verdict::Fail => format!(
+                "{} of {} logged steps depart from GD with step {lr} beyond the log's rounding{}",
+                s.departing,
+                s.pairs,
+                self.mean_loss_hint(lr, n)
+            ),
+            _ if s.pairs == 0 => {
+                "no consecutive iterates t, t+1 logged: log some to check the method".to_string()
+            }
+            _ => "every logged update is below the log's rounding: nothing to resolve".to_string(),
+        };
+        out.push_str(&format!("{:<8} method   {verdict}\n", s.status.label()));
+        out
+    }
+
+    /// A hint when the implied step is the claimed one divided by N (a mean loss).
+    fn mean_loss_hint(&self, lr: &str, n: usize) -> String {
+        let (Some(med), Ok(eta)) = (self.steps.median_implied(), crate::data::parse_rational(lr))
+        else {
+            return String::new();
+        };
+        let per = eta.to_f64() / n as f64;
+        if n > 1 && ((med - per) / per).abs() < 1e-3 {
+            format!(
+                "; the implied step is {lr}/N (N = {n}): the log looks like GD on the mean loss, which is GD on the sum with --lr {}",
+                format_rational(&(eta / n as u32))
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    /// The last line: what the audit established.
+    fn closing(&self) -> String {
+        let method_failed = self.steps.status == Verdict::Fail;
+        match (&self.theory, method_failed) {
+            (_, true) => "# audit FAILED: the log is not the claimed method (see the method check)\n".into(),
+            (Some(t), false) => match &t.judgement {
+                Judgement::Holds => "# audit: the log is consistent with the claimed GD and all checked claims hold\n".into(),
+                Judgement::Fails(k) => format!("# audit FAILED: {k} checked claim(s) failed\n"),
+                Judgement::Inconclusive(why) => format!("# audit inconclusive: {why}\n"),
+            },
+            (None, false) => format!(
+                "# audit inconclusive: theory checks skipped: {}\n",
+                self.skipped.as_deref().unwrap_or("unknown")
+            ),
+        }
+    }
+
+    /// The human report.
+    pub fn text(&self, audit: &Audit) -> String {
+        let lr = format_rational(&audit.lr);
+        let mut out = self.header.clone();
+        out.push_str(&self.steps_text(&lr, audit.data.len()));
+        out.push('\n');
+        out.push_str(&self.table);
+        if let Some(t) = &self.theory {
+            out.push_str(&t.text);
+        }
+        out.push_str(&self.closing());
+        out
+    }
+
+    /// The JSON document of `ibias audit --json` (fields in docs/cli.md).
+    pub fn json(&self, audit: &Audit) -> Value {
+        let s = &self.steps;
+        let pair = |p: Option<(u64, f64)>| p.map(|(t, v)| json!({"t": t, "value": v}));
+        json!({
+            "command": self.command,
+            "data": {"source": audit.data_name, "n": audit.data.len(), "d": audit.data.dim()},
+            "trajectory": {
+                "source": audit.log.source,
+                "rows": audit.log.t.len(),
+                "first_t": audit.log.t[0],
+                "last_t": audit.log.t[audit.log.t.len() - 1],
+                "format": self.format.to_arg(),
+                "judged": self.judged,
+            },
+            "loss": audit.loss.name(),
+            "lr": format_rational(&audit.lr),
+            "precision": self.precision.label(),
+            "bits": self.precision.bits(),
+            "init": self.w0.iter().map(format_rational).collect::<Vec<_>>(),
+            "method": {
+                "status": s.status.label(),
+                "pairs": s.pairs,
+                "resolved": s.resolved,
+                "departing": s.departing,
+                "implied_step": s.implied.iter().map(|(t, v)| json!({"t": t, "value": v})).collect::<Vec<_>>(),
+                "median_implied_step": s.median_implied(),
+                "worst_relative": pair(s.worst_relative),
+                "worst_ratio": pair(s.worst_ratio),
+                "frozen_at": s.frozen_at,
+                "below_rounding_from": s.below_rounding_from,
+            },
+            "checkpoints": self.checkpoints,
+            "theory": self.theory.as_ref().map(|t| t.json.clone()),
+            "inconclusive": self.skipped.as_ref().map(|why| format!("theory checks skipped: {why}")),
+            "exit_code": self.code,
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! `ibias audit`.
+
+use super::args::AuditArgs;
+use super::run::{columns_echo, load, note, parse_lr};
+use super::{emit, CliResult};
+use implicit_bias::audit::Audit;
+use implicit_bias::data::parse_rational;
+use implicit_bias::data::trajectory::{read_trajectory, LogFormat};
+use implicit_bias::loss::Loss;
+use implicit_bias::scalar::Precision;
+use implicit_bias::theory::Conjecture;
+use implicit_bias::Error;
+
+/// The validated audit of `ibias audit`, and the data's note (a label mapping).
+pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> {
+    let selected = load(&a.input)?;
+    let mut data = selected.data;
+    if a.bias {
+        data = data.with_bias();
+    }
+    let log = read_trajectory(&a.trajectory, data.dim())?;
+    let init = a
+        .init
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|f| parse_rational(f).map_err(|e| Error::param("init", e.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let audit = Audit {
+        data_name: a.input.data.display().to_string(),
+        data_flags: columns_echo(&a.input)?,
+        bias: a.bias,
+        loss: Loss::parse(&a.loss)?,
+        lr: parse_lr(&a.lr)?,
+        format: a.log_format.as_deref().map(LogFormat::parse).transpose()?,
+        precision: a.precision.as_deref().map(Precision::parse).transpose()?,
+        init,
+        base: a.base,
+        conjectures: a
+            .conjecture
+            .iter()
+            .map(|c| Conjecture::parse(c))
+            .collect::<Result<Vec<_>, _>>()?,
+        ..Audit::new(data, log)
+    };
+    audit.validate()?;
+    Ok((audit, selected.note))
+}
+
+pub fn audit_cmd(a: &AuditArgs) -> CliResult {
+    let (audit, label_note) = audit_from_args(a)?;
+    note(label_note.as_deref());
+    let out = audit.run()?;
+    for w in &out.warnings {
+        super::diagnostic(w);
+    }
+    if a.json {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out.json(&audit)).unwrap_or_default()
+        ))?;
+    } else {
+        emit(&out.text(&audit))?;
+    }
+    Ok(out.exit_code())
+}

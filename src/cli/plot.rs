@@ -1,0 +1,24 @@
+//! `ibias plot`.
+
+use super::args::PlotArgs;
+use super::run::{experiment_from_args, note};
+use super::{CliResult, Failure};
+use implicit_bias::plot::{command, figure, svg, PlotKind};
+use implicit_bias::Error;
+
+pub fn plot_cmd(a: &PlotArgs) -> CliResult {
+    let kind = PlotKind::parse(&a.kind)?;
+    if a.run.json {
+        return Err(Error::param("json", "plot writes an SVG file (--out), not JSON").into());
+    }
+    let (mut e, label_note) = experiment_from_args(&a.run)?;
+    note(label_note.as_deref());
+    e.progress = false;
+    let fig = figure(kind, &e)?;
+    let text = svg(&fig, &command(kind, &e, &a.out.display().to_string()))?;
+    std::fs::write(&a.out, text).map_err(|err| Failure {
+        code: 2,
+        message: format!("{}: {err}", a.out.display()),
+    })?;
+    Ok(0)
+}

@@ -1,0 +1,243 @@
+//! `ibias audit` on trajectories made here by an independent plain GD loop (f64 and f32
+//! arithmetic written in this file, not the crate's): a true log passes, a log made with
+//! half the claimed step fails, a float32 log reports its freeze, bad logs are exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ibias");
+
+/// theory §9 R2: the four Fig. 1 support vectors, as signed points z_n = y_n x_n.
+const R2: &str = "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n";
+const Z: [[f64; 2]; 4] = [[0.5, 1.5], [1.5, 0.5], [0.5, 1.5], [1.5, 0.5]];
+
+/// The logged steps: 0, T and every power of 2 and of 10 up to T, each with its successor.
+fn logged_steps(t_max: u64) -> Vec<u64> {
+    let mut v = vec![0, t_max];
+    for base in [2u64, 10] {
+        let mut p = 1;
+        while p <= t_max {
+            v.push(p);
+            v.push(p + 1);
+            p *= base;
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Plain GD on the summed exponential loss in f64: w ← w + η Σ_n e^{−z_n·w} z_n.
+fn gd_f64(eta: f64, w0: [f64; 2], t_max: u64) -> Vec<(u64, [f64; 2])> {
+    let keep = logged_steps(t_max);
+    let mut out = Vec::new();
+    let mut w = w0;
+    for t in 0..=keep[keep.len() - 1] {
+        if keep.binary_search(&t).is_ok() {
+            out.push((t, w));
+        }
+        let mut g = [0.0; 2];
+        for z in &Z {
+            let q = (-(z[0] * w[0] + z[1] * w[1])).exp();
+            g[0] += q * z[0];
+            g[1] += q * z[1];
+        }
+        w = [w[0] + eta * g[0], w[1] + eta * g[1]];
+    }
+    out
+}
+
+/// The same GD with every operation in f32; also the first step whose update left the
+/// iterate unchanged.
+fn gd_f32(eta: f32, w0: [f32; 2], t_max: u64) -> (Vec<(u64, [f32; 2])>, Option<u64>) {
+    let keep = logged_steps(t_max);
+    let mut out = Vec::new();
+    let mut frozen = None;
+    let mut w = w0;
+    for t in 0..=keep[keep.len() - 1] {
+        if keep.binary_search(&t).is_ok() {
+            out.push((t, w));
+        }
+        let mut g = [0.0f32; 2];
+        for z in &Z {
+            let (a, b) = (z[0] as f32, z[1] as f32);
+            let q = (-(a * w[0] + b * w[1])).exp();
+            g[0] += q * a;
+            g[1] += q * b;
+        }
+        let next = [w[0] + eta * g[0], w[1] + eta * g[1]];
+        if next == w && frozen.is_none() {
+            frozen = Some(t);
+        }
+        w = next;
+    }
+    (out, frozen)
+}
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+/// A log as CSV, each value in Rust's shortest round-trip decimal (as Python's repr).
+fn csv<T: std::fmt::Display>(rows: &[(u64, [T; 2])]) -> String {
+    let mut s = String::from("t,w1,w2\n");
+    for (t, w) in rows {
+        s.push_str(&format!("{t},{},{}\n", w[0], w[1]));
+    }
+    s
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn audit(data: &Path, log: &Path, extra: &[&str]) -> Out {
+    let o = Command::new(BIN)
+        .arg("audit")
+        .arg("--data")
+        .arg(data)
+        .arg("--trajectory")
+        .arg(log)
+        .args(extra)
+        .output()
+        .expect("run ibias");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn json(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).expect("JSON document")
+}
+
+fn verdict<'a>(doc: &'a serde_json::Value, id: &str) -> &'a str {
+    doc["theory"]["verdicts"]
+        .as_array()
+        .and_then(|v| v.iter().find(|x| x["id"] == id))
+        .and_then(|x| x["status"].as_str())
+        .unwrap_or("missing")
+}
+
+#[test]
+fn a_true_f64_gd_log_passes() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let log = write(
+        d.path(),
+        "log.csv",
+        &csv(&gd_f64(0.125, [1.0, -1.0], 10_000)),
+    );
+    let out = audit(&data, &log, &["--lr", "1/8", "--json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let doc = json(&out);
+    assert_eq!(doc["trajectory"]["format"], "f64");
+    assert_eq!(doc["method"]["status"], "PASS");
+    assert_eq!(doc["method"]["departing"], 0);
+    let implied = doc["method"]["median_implied_step"].as_f64().unwrap_or(0.0);
+    assert!((implied - 0.125).abs() < 1e-9, "implied step {implied}");
+    for id in [
+        "loss_constant",
+        "dual_recovery",
+        "residual",
+        "direction_constant",
+    ] {
+        assert_eq!(verdict(&doc, id), "PASS", "{id}");
+    }
+    // the text report ends with the audit's own line
+    let text = audit(&data, &log, &["--lr", "1/8"]);
+    assert!(text.stdout.trim_end().ends_with(
+        "# audit: the log is consistent with the claimed GD and all checked claims hold"
+    ));
+}
+
+#[test]
+fn a_log_made_with_half_the_claimed_step_fails() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let log = write(
+        d.path(),
+        "half.csv",
+        &csv(&gd_f64(0.0625, [1.0, -1.0], 10_000)),
+    );
+    let out = audit(&data, &log, &["--lr", "1/8", "--json"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let doc = json(&out);
+    assert_eq!(doc["method"]["status"], "FAIL");
+    let implied = doc["method"]["median_implied_step"].as_f64().unwrap_or(0.0);
+    assert!((implied - 0.0625).abs() < 1e-9, "implied step {implied}");
+    // judged with the claimed step, t·L tends to twice the claimed C_L: never a PASS
+    assert_ne!(verdict(&doc, "loss_constant"), "PASS");
+    // the same log claimed with its true step passes
+    let ok = audit(&data, &log, &["--lr", "1/16"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+}
+
+#[test]
+fn a_float32_log_reports_its_freeze() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let t_max = 1 << 22;
+    let (rows, frozen) = gd_f32(0.125, [1.0, -1.0], t_max);
+    let frozen = frozen.expect("f32 GD freezes within 2^22 steps");
+    // the first logged pair t, t+1 at or after the freeze
+    let first_pair = rows
+        .windows(2)
+        .find(|p| p[1].0 == p[0].0 + 1 && p[0].0 >= frozen)
+        .map(|p| p[0].0)
+        .expect("a logged pair after the freeze");
+    let log = write(d.path(), "f32.csv", &csv(&rows));
+    let out = audit(&data, &log, &["--lr", "1/8", "--json"]);
+    assert!(matches!(out.code, 0 | 1 | 3), "{}", out.stderr);
+    let doc = json(&out);
+    assert_eq!(doc["trajectory"]["format"], "f32");
+    assert_eq!(doc["method"]["frozen_at"], first_pair);
+    // the freeze is rounding, not another method: no logged step departs
+    assert_eq!(doc["method"]["departing"], 0);
+    let below = doc["method"]["below_rounding_from"]
+        .as_u64()
+        .expect("the update falls below the rounding");
+    assert!(
+        below <= first_pair,
+        "below rounding from {below}, frozen at {first_pair}"
+    );
+    let text = audit(&data, &log, &["--lr", "1/8"]);
+    assert!(text
+        .stdout
+        .contains(&format!("stops moving at t = {first_pair}")));
+}
+
+fn one_line_error(out: &Out, needle: &str) {
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    assert!(lines[0].starts_with("ibias: error: "), "{}", lines[0]);
+    assert!(lines[0].contains(needle), "{}", lines[0]);
+}
+
+#[test]
+fn bad_logs_are_one_line_errors() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let ragged = write(d.path(), "ragged.csv", "t,w1,w2\n0,0,0\n1,0.5\n");
+    one_line_error(&audit(&data, &ragged, &[]), "ragged.csv:3");
+    let back = write(d.path(), "back.csv", "t,w1,w2\n0,0,0\n2,1,1\n1,2,2\n");
+    one_line_error(&audit(&data, &back, &[]), "does not increase");
+    let wide = write(d.path(), "wide.csv", "0,0,0,0\n1,1,1,1\n");
+    one_line_error(&audit(&data, &wide, &[]), "the data have d = 2");
+    let frac = write(d.path(), "frac.csv", "0,0,0\n1/2,1,1\n");
+    one_line_error(&audit(&data, &frac, &[]), "not a whole number");
+    let no_start = write(d.path(), "late.csv", "5,1,1\n6,1.1,1.1\n");
+    one_line_error(&audit(&data, &no_start, &[]), "--init");
+    let text = write(d.path(), "text.csv", "t,w1,w2\n0,0,0\n1,abc,0\n");
+    one_line_error(&audit(&data, &text, &[]), "not a number");
+}
