@@ -357,9 +357,9 @@ pub fn predict<S: Scalar>(
     };
 
     let z_basis_s: Vec<Vec<S>> = basis_idx.iter().map(|&i| z[i].clone()).collect();
-    let span_basis = linalg::orthonormal(&z_basis_s, ctx);
-    let data_basis = linalg::orthonormal(
-        &all_basis.iter().map(|&i| z[i].clone()).collect::<Vec<_>>(),
+    let span_basis = linalg::orthonormal_exact::<S>(&basis_rows, ctx);
+    let data_basis = linalg::orthonormal_exact::<S>(
+        &all_basis.iter().map(|&i| zq[i].clone()).collect::<Vec<_>>(),
         ctx,
     );
     let p1_w0 = linalg::project_exact(&basis_rows, w0)
@@ -660,11 +660,8 @@ fn perp_eigenvalues<S: Scalar>(
     if keep.is_empty() {
         return Vec::new();
     }
-    let ys: Vec<Vec<S>> = keep
-        .iter()
-        .map(|&k| y[k].iter().map(|v| q_to(v, ctx)).collect())
-        .collect();
-    let q = linalg::orthonormal(&ys, ctx);
+    let ys: Vec<Vec<Rational>> = keep.iter().map(|&k| y[k].clone()).collect();
+    let q = linalg::orthonormal_exact::<S>(&ys, ctx);
     // A_ij = Σ_n α_n (z_nᵀq_i)(z_nᵀq_j)
     let proj: Vec<Vec<S>> = support
         .iter()
