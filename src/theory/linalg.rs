@@ -191,7 +191,7 @@ pub fn orthonormal_exact<S: Scalar>(rows: &[Vec<Rational>], ctx: S::Ctx) -> Vec<
     for r in rows {
         let mut v = r.clone();
         for (b, bb) in &q {
-            let c = Rational::from(qdot(&v, b) / bb);
+            let c = qdot(&v, b) / bb;
             for (x, y) in v.iter_mut().zip(b) {
                 *x -= Rational::from(&c * y);
             }
