@@ -23,7 +23,7 @@ use crate::optim::spec::Kind;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{dense_checkpoints, run_at, RunOptions, Status, Trajectory};
+use crate::run::{run_at, RunOptions, Schedule, Status, Trajectory};
 use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
@@ -54,8 +54,8 @@ pub struct Experiment {
     pub precision: Precision,
     /// The start `w(0)` (length `data.dim()`).
     pub init: Vec<Rational>,
-    /// Checkpoint base of the printed table.
-    pub base: u64,
+    /// The checkpoints of the printed table (`--base`, `--per-decade`, `--at`).
+    pub schedule: Schedule,
     /// Seed of stochastic optimizers.
     pub seed: u64,
     /// Predictions replaced by the user's values (`--conjecture`; plain GD only).
@@ -122,7 +122,7 @@ impl Experiment {
             steps: 10_000,
             precision: Precision::F64,
             init,
-            base: 10,
+            schedule: Schedule::default(),
             seed: 0,
             conjectures: Vec::new(),
             progress: false,
@@ -148,7 +148,7 @@ impl Experiment {
         }
         let zero = self.init.iter().all(|q| *q == 0);
         format!(
-            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
+            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}{}",
             self.data_name,
             self.data_flags,
             opt,
@@ -156,6 +156,7 @@ impl Experiment {
             format_rational(&self.lr()),
             steps_text(self.steps),
             self.precision.to_arg(),
+            self.schedule.to_args(),
             if zero {
                 String::new()
             } else {
@@ -176,7 +177,7 @@ impl Experiment {
         )
     }
 
-    /// Checks the request: `init` has the data's dimension, the base is in range, and the
+    /// Checks the request: `init` has the data's dimension, the checkpoints fit the run, and the
     /// conjectures apply (plain GD) and fit the data. Called by [`Experiment::run`].
     pub fn validate(&self) -> Result<()> {
         if self.init.len() != self.data.dim() {
@@ -194,12 +195,7 @@ impl Experiment {
                 ),
             ));
         }
-        if !(2..=1_000_000).contains(&self.base) {
-            return Err(Error::param(
-                "base",
-                "checkpoint base must be in 2..=1000000",
-            ));
-        }
+        self.schedule.points(self.steps)?;
         if self.steps > crate::run::MAX_STEPS {
             return Err(Error::param(
                 "steps",
@@ -258,10 +254,15 @@ impl Experiment {
                 Err(e) => return Err(e),
             }
         }
+        // the shown checkpoints, and the denser grid the analysis records
+        let grid = (
+            self.schedule.points(self.steps)?,
+            self.schedule.dense(self.steps)?,
+        );
         let out = match self.precision {
-            Precision::F64 => self.go::<f64>((), mm.as_ref(), warnings),
-            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), warnings),
-            Precision::Dd => self.go::<Dd>((), mm.as_ref(), warnings),
+            Precision::F64 => self.go::<f64>((), mm.as_ref(), &grid, warnings),
+            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), &grid, warnings),
+            Precision::Dd => self.go::<Dd>((), mm.as_ref(), &grid, warnings),
         };
         Ok(out)
     }
@@ -272,6 +273,7 @@ impl Experiment {
         mm: &MaxMargin,
         traj: &Trajectory<S>,
         ctx: S::Ctx,
+        shown: &[u64],
     ) -> Result<TheoryReport> {
         let eta = self.lr();
         let a = theory::analyze_with(
@@ -300,12 +302,8 @@ impl Experiment {
             &self.init,
             S::bits(ctx) + 32,
         );
-        let mut text = render::render_all(
-            &a,
-            render::Guard::Trusted,
-            self.base,
-            reference.as_ref().ok(),
-        );
+        let mut text =
+            render::render_all(&a, render::Guard::Trusted, shown, reference.as_ref().ok());
         if let Err(e) = &reference {
             text.push_str(&format!(
                 "# note: the constants at {} bits (to trim digits) failed: {e}\n",
@@ -325,6 +323,7 @@ impl Experiment {
         &self,
         ctx: S::Ctx,
         mm: Option<&MaxMargin>,
+        (shown, dense): &(Vec<u64>, Vec<u64>),
         mut warnings: Vec<String>,
     ) -> Findings {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
@@ -334,22 +333,17 @@ impl Experiment {
         let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
         let opts = RunOptions {
             steps: self.steps,
-            base: self.base,
+            base: 10,
             progress: self.progress,
             seed: self.seed,
         };
-        // a dense grid (powers of 2 and of the base) for the rate fits; the table shows the base
-        let traj = run_at(
-            &obj,
-            opt.as_ref(),
-            w0,
-            &dense_checkpoints(self.steps, self.base),
-            &opts,
-        );
+        // a dense grid (the schedule and the powers of 2) for the rate fits; the table shows
+        // the schedule's checkpoints
+        let traj = run_at(&obj, opt.as_ref(), w0, dense, &opts);
         let mut rows = report::rows(&obj, &traj);
-        rows.retain(|r| render::shown(r.t, self.base, traj.steps));
+        rows.retain(|r| render::shown(r.t, shown, traj.steps));
         let mut skipped = None;
-        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx)) {
+        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx, shown)) {
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
                 warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
@@ -450,6 +444,12 @@ impl Findings {
         out
     }
 
+    /// The trajectory as CSV (`ibias run --csv`, columns in docs/cli.md): one row per shown
+    /// checkpoint, a header row, plain numbers, no comment lines.
+    pub fn csv(&self) -> Result<String> {
+        csv_table(&self.json())
+    }
+
     /// The JSON document of `ibias run --json` (fields in docs/cli.md).
     pub fn json(&self) -> Value {
         let (status_at, point) = match self.status {
@@ -476,6 +476,66 @@ impl Findings {
         }
         doc
     }
+}
+
+/// The trajectory as a tidy table, one row per shown checkpoint (`ibias run --csv`): the
+/// checkpoints of the JSON document (`w`, `ln_loss`, `norm`, ...) and, for GD, its theory
+/// diagnostics at the same step, in decimals with the guaranteed digits; an empty cell where
+/// the JSON has null. Columns: `t`, `w1..wd`, `ln_loss`, `norm`, `dir_err`, `min_margin`,
+/// `norm_over_ln_t`, `t_loss`, then the other diagnostics under their JSON names.
+fn csv_table(doc: &Value) -> Result<String> {
+    let empty = Vec::new();
+    let cps = doc["checkpoints"].as_array().unwrap_or(&empty);
+    let diags = doc["theory"]["diagnostics"].as_array().unwrap_or(&empty);
+    let d = doc["data"]["d"].as_u64().unwrap_or(0) as usize;
+    let core = [
+        "ln_loss",
+        "norm",
+        "dir_err",
+        "min_margin",
+        "norm_over_ln_t",
+        "t_loss",
+    ];
+    let others: Vec<&String> = diags
+        .first()
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.keys()
+                .filter(|k| *k != "t" && !core.contains(&k.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["t".to_string()];
+    head.extend((1..=d).map(|i| format!("w{i}")));
+    head.extend(core.iter().map(|c| c.to_string()));
+    head.extend(others.iter().map(|c| c.to_string()));
+    let bad = |e: csv::Error| Error::Numerical(format!("cannot write the CSV table: {e}"));
+    out.write_record(&head).map_err(bad)?;
+    for c in cps {
+        let t = &c["t"];
+        let diag = diags.iter().find(|g| g["t"] == *t).unwrap_or(&Value::Null);
+        let mut row = vec![cell(t)];
+        row.extend((0..d).map(|i| cell(&c["w"][i])));
+        for k in core {
+            row.push(if k == "dir_err" {
+                cell(&diag[k])
+            } else {
+                cell(&c[k])
+            });
+        }
+        row.extend(others.iter().map(|k| cell(&diag[k.as_str()])));
+        out.write_record(&row).map_err(bad)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Numerical(format!("cannot write the CSV table: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// `1e6` for a power of ten from 100 on, the decimal number otherwise.

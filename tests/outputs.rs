@@ -101,3 +101,171 @@ fn the_exact_final_iterate_resumes_without_loss() {
         assert_ne!(last_exact(&whole), w5);
     }
 }
+
+/// Theory §9 R2: the four Fig. 1 support vectors (ŵ = (1/2, 1/2)).
+const R2: &str = "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n";
+
+fn checkpoint_steps(v: &Value) -> Vec<u64> {
+    v["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["t"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn checkpoint_schedules_are_the_hand_computed_steps() {
+    let (_d, p) = tmp("r2.csv", R2);
+    let run = |extra: &[&str]| {
+        let v = run_json(
+            &p,
+            &[&["--lr", "1/8", "--precision", "f64"], extra].concat(),
+        );
+        checkpoint_steps(&v)
+    };
+    // ⌊1.5^k⌋ = 1, 1, 2, 3, 5, 7, then 11 > 10
+    assert_eq!(
+        run(&["--steps", "10", "--base", "1.5"]),
+        [0, 1, 2, 3, 5, 7, 10]
+    );
+    assert_eq!(
+        run(&["--steps", "10", "--base", "3/2"]),
+        [0, 1, 2, 3, 5, 7, 10]
+    );
+    // ⌊10^(j/3)⌋ = 1, 2 (2.154), 4 (4.642), 10, 21, 46, 100, 215, 464, 1000
+    assert_eq!(
+        run(&["--steps", "1000", "--per-decade", "3"]),
+        [0, 1, 2, 4, 10, 21, 46, 100, 215, 464, 1000]
+    );
+    assert_eq!(
+        run(&["--steps", "100", "--at", "50,5,1e1"]),
+        [0, 5, 10, 50, 100]
+    );
+    // the default: powers of 10
+    assert_eq!(run(&["--steps", "100"]), [0, 1, 10, 100]);
+    // the diagnostics table shows the same rows (t >= 1)
+    let o = ibias(&[
+        "run",
+        "--data",
+        p.to_str().unwrap(),
+        "--lr",
+        "1/8",
+        "--precision",
+        "f64",
+        "--steps",
+        "100",
+        "--at",
+        "5,50",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let diag = text
+        .split("# diagnostics")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .expect("a diagnostics table");
+    let rows: Vec<&str> = diag
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(rows, ["5", "50", "100"], "{diag}");
+}
+
+#[test]
+fn bad_schedules_are_one_line_errors() {
+    let (_d, p) = tmp("r2.csv", R2);
+    for bad in [
+        &["--base", "1"][..],
+        &["--base", "0.5"],
+        &["--base", "-2"],
+        &["--base", "x"],
+        &["--per-decade", "0"],
+        &["--per-decade", "1000"],
+        &["--at", "200"],
+        &["--at", "5,x"],
+        &["--at", "5", "--base", "2"],
+        &["--at", "5", "--per-decade", "2"],
+    ] {
+        let mut args = vec!["run", "--data", p.to_str().unwrap(), "--steps", "100"];
+        args.extend_from_slice(bad);
+        let o = ibias(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
+        assert!(err.starts_with("ibias: error: "), "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn the_csv_trajectory_is_the_json_one_in_a_tidy_table() {
+    let (d, p) = tmp("r2.csv", R2);
+    let csv_path = d.path().join("traj.csv");
+    let v = run_json(
+        &p,
+        &[
+            "--lr",
+            "1/8",
+            "--precision",
+            "dd",
+            "--steps",
+            "1000",
+            "--per-decade",
+            "2",
+            "--init",
+            "1,-1",
+            "--csv",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).expect("a CSV file");
+    let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        head[..8],
+        [
+            "t",
+            "w1",
+            "w2",
+            "ln_loss",
+            "norm",
+            "dir_err",
+            "min_margin",
+            "norm_over_ln_t"
+        ]
+    );
+    assert!(head.contains(&"gap".to_string()) && head.contains(&"rho_err".to_string()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let cps = v["checkpoints"].as_array().unwrap();
+    assert_eq!(rows.len(), cps.len());
+    assert_eq!(checkpoint_steps(&v), [0, 1, 3, 10, 31, 100, 316, 1000]);
+    let diags = v["theory"]["diagnostics"].as_array().unwrap();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let num = |s: &str| {
+        s.parse::<f64>()
+            .unwrap_or_else(|_| panic!("{s:?} is not a number"))
+    };
+    for (row, cp) in rows.iter().zip(cps) {
+        // plain numbers or empty cells (a null in the JSON), nothing else
+        for cell in row.iter().filter(|c| !c.is_empty()) {
+            num(cell);
+        }
+        assert_eq!(row[0], cp["t"].to_string());
+        assert_eq!(row[col("w1")], cp["w"][0]);
+        assert_eq!(row[col("w2")], cp["w"][1]);
+        assert_eq!(row[col("ln_loss")], cp["ln_loss"]);
+        let diag = diags.iter().find(|g| g["t"] == cp["t"]).unwrap();
+        assert_eq!(row[col("dir_err")], diag["dir_err"]);
+        // an independent reading of the row: ‖w‖ from its own coordinates
+        let (w1, w2, n) = (
+            num(&row[col("w1")]),
+            num(&row[col("w2")]),
+            num(&row[col("norm")]),
+        );
+        assert!(
+            ((w1 * w1 + w2 * w2).sqrt() - n).abs() <= 1e-12 * n.max(1.0),
+            "{row:?}"
+        );
+    }
+    // t = 0: no ln t, so no |w|/ln t
+    assert_eq!(rows[0][col("norm_over_ln_t")], *"");
+}

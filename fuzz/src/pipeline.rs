@@ -27,7 +27,7 @@ use implicit_bias::data::Dataset;
 use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::Status;
+use implicit_bias::run::{Schedule, Status};
 use implicit_bias::scalar::Precision;
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
@@ -143,7 +143,7 @@ pub fn decode(bytes: &[u8]) -> Case {
         steps,
         precision,
         init,
-        base,
+        schedule: Schedule::Base(base.into()),
         seed,
         conjectures,
         progress: false,

@@ -24,6 +24,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// parsed once per process: the size of the largest variant costs nothing
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the main demo (the same as `ibias` with no arguments).
@@ -92,12 +94,24 @@ pub struct RunArgs {
     /// Append a constant-1 feature (GD with a bias term; theory §1.5).
     #[arg(long)]
     pub bias: bool,
-    /// Checkpoint base b: rows at t = 0 and floor(b^k).
-    #[arg(long, default_value = "10")]
-    pub base: u64,
+    /// Checkpoint base b, any real > 1 (10, 2, 1.5, 3/2): rows at t = 0, floor(b^k) and T.
+    #[arg(long, default_value = "10", allow_hyphen_values = true)]
+    pub base: String,
+    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
+    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
+    pub per_decade: Option<String>,
+    /// Checkpoints at these steps (e.g. 10,500,1e4; each <= T), instead of --base; t = 0 and
+    /// T are always rows.
+    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
+    pub at: Option<String>,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the trajectory to this CSV file: one row per checkpoint (t, w1..wd, ln_loss,
+    /// norm, dir_err, min_margin, the other table columns and diagnostics), a header row,
+    /// plain numbers.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
     /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
     /// NAME=VALUE with NAME one of w_tilde, alpha, grad_limit, C_L, C_norm, C_dir, C_gamma,
     /// C_share, C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.

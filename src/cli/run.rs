@@ -9,7 +9,7 @@ use implicit_bias::experiment::Experiment;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::MAX_STEPS;
+use implicit_bias::run::{Schedule, MAX_STEPS};
 use implicit_bias::scalar::Precision;
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
@@ -100,6 +100,19 @@ pub fn parse_lr(s: &str) -> Result<Rational, Error> {
     Ok(q)
 }
 
+/// The checkpoint schedule of `--base`, `--per-decade` or `--at`.
+fn schedule(a: &RunArgs) -> Result<Schedule, Error> {
+    match (&a.per_decade, &a.at) {
+        (Some(k), _) => Schedule::parse_per_decade(k),
+        (None, Some(list)) => list
+            .split(',')
+            .map(|t| parse_steps(t.trim()).map_err(|e| Error::param("at", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Schedule::At),
+        (None, None) => Schedule::parse_base(&a.base),
+    }
+}
+
 /// The validated experiment of `ibias run`, and the data's note (a label mapping).
 pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>), Error> {
     let selected = load(&a.input)?;
@@ -129,7 +142,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         steps,
         precision,
         init,
-        base: a.base,
+        schedule: schedule(a)?,
         seed: a.hyper.seed,
         conjectures,
         progress: true,
@@ -142,18 +155,23 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
 pub fn run_cmd(a: &RunArgs) -> CliResult {
     let (e, label_note) = experiment_from_args(a)?;
     note(label_note.as_deref());
-    execute(&e, a.json)
+    execute(&e, a.json, a.csv.as_deref())
 }
 
 /// Runs an experiment and prints its report: warnings on stderr, the report (text or JSON)
-/// on stdout; the exit status is the outcome's.
-pub fn execute(e: &Experiment, as_json: bool) -> CliResult {
+/// on stdout, the trajectory to the `csv` file if given; the exit status is the outcome's.
+pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
     for w in e.warnings() {
         super::diagnostic(&w);
     }
     let out = e.run()?;
     for w in &out.warnings {
         super::diagnostic(w);
+    }
+    if let Some(path) = csv {
+        std::fs::write(path, out.csv()?).map_err(|err| {
+            Error::param("csv", format!("cannot write {}: {err}", path.display()))
+        })?;
     }
     if as_json {
         emit(&format!(
@@ -188,5 +206,5 @@ pub fn demo() -> CliResult {
         progress: true,
         ..Experiment::new(data)
     };
-    execute(&e, false)
+    execute(&e, false, None)
 }
