@@ -288,7 +288,7 @@ impl Experiment {
         )?;
         let stopped = match traj.status {
             Status::Completed => None,
-            s => Some(s.describe()),
+            s => Some(format!("{}: {}", s.describe(), s.advice())),
         };
         let judgement = a.assessment.judgement(stopped.as_deref());
         // the constants again at 32 more bits: print only the digits both agree on. That second
@@ -455,7 +455,7 @@ impl Findings {
         let (status_at, point) = match self.status {
             Status::Completed => (None, None),
             Status::Underflow { at, point } => (Some(at), Some(point + 1)),
-            Status::NonFinite { at } => (Some(at), None),
+            Status::NonFinite { at } | Status::Interrupted { at } => (Some(at), None),
         };
         let mut doc = json!({ "command": self.command });
         if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {

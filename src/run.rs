@@ -5,6 +5,7 @@ use crate::optim::{Optimizer, State};
 use crate::scalar::Scalar;
 use crate::{Error, Result};
 use rug::Rational;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Largest number of steps accepted (10^15: f64 GD updates vanish there, theory §8.2).
@@ -28,6 +29,27 @@ pub enum Status {
         /// Step at which it happened.
         at: u64,
     },
+    /// Stopped at step `at` on request ([`request_stop`]: SIGINT or SIGTERM in `ibias`); the
+    /// iterate reached is the last sample.
+    Interrupted {
+        /// Steps taken.
+        at: u64,
+    },
+}
+
+/// Set by [`request_stop`], polled by the runner at every step.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Asks every running loop of this process to stop at its next step, recording the iterate
+/// it reached (status [`Status::Interrupted`]). Safe to call from a signal handler; it stays
+/// set for the rest of the process.
+pub fn request_stop() {
+    STOP.store(true, Ordering::Relaxed);
+}
+
+/// Whether [`request_stop`] was called.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
 }
 
 impl Status {
@@ -45,6 +67,17 @@ impl Status {
                 "non-finite value at t={at} (step too large, or a value out of the scalar's \
                  range: double-double refuses nonzero magnitudes below 2^-969)"
             ),
+            Status::Interrupted { at } => format!("interrupted at t={at}"),
+        }
+    }
+    /// What to change for a run that ended so (empty for a completed one).
+    pub fn advice(&self) -> &'static str {
+        match self {
+            Status::Completed => "",
+            Status::Underflow { .. } | Status::NonFinite { .. } => {
+                "use a smaller step (--lr) or a wider precision"
+            }
+            Status::Interrupted { .. } => "run it to the end for a judgement",
         }
     }
     /// The status of a run stopped at step `at` by the step event `e`.
@@ -54,12 +87,13 @@ impl Status {
             Event::NonFinite => Status::NonFinite { at },
         }
     }
-    /// Machine name for JSON: `completed`, `underflow`, `non_finite`.
+    /// Machine name for JSON: `completed`, `underflow`, `non_finite`, `interrupted`.
     pub fn code(&self) -> &'static str {
         match self {
             Status::Completed => "completed",
             Status::Underflow { .. } => "underflow",
             Status::NonFinite { .. } => "non_finite",
+            Status::Interrupted { .. } => "interrupted",
         }
     }
 }
@@ -339,6 +373,10 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
     let bar = Progress::new(opts.progress, opts.steps);
     'outer: for &cp in cps {
         while st.t < cp {
+            if stop_requested() {
+                status = Status::Interrupted { at: st.t };
+                break;
+            }
             if let Err(e) = opt.step(obj, st) {
                 status = Status::of_event(e, st.t);
                 break 'outer;
@@ -363,11 +401,20 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
             };
             break;
         }
+        // an interrupted run records the iterate it reached (unless it is a checkpoint's);
+        // the inner loop sets no other status
+        let interrupted = status != Status::Completed;
+        if interrupted && samples.last().is_some_and(|s: &Sample<S>| s.t == st.t) {
+            break;
+        }
         samples.push(Sample {
             t: st.t,
             w: st.w.clone(),
             ln_loss,
         });
+        if interrupted {
+            break;
+        }
     }
     bar.finish();
     Trajectory {

@@ -269,3 +269,71 @@ fn the_csv_trajectory_is_the_json_one_in_a_tidy_table() {
     // t = 0: no ln t, so no |w|/ln t
     assert_eq!(rows[0][col("norm_over_ln_t")], *"");
 }
+
+/// Starts `ibias run` on R2 for 10^12 steps (hours), sends `signal` after a second, and
+/// returns its output.
+fn interrupted_run(signal: &str, extra: &[&str]) -> Output {
+    let (_d, p) = tmp("r2.csv", R2);
+    let child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args([
+            "run",
+            "--data",
+            p.to_str().unwrap(),
+            "--lr",
+            "1/16",
+            "--precision",
+            "dd",
+        ])
+        .args(["--steps", "1e12"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start ibias");
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let k = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(k.success());
+    let o = child.wait_with_output().expect("ibias ends");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+#[test]
+fn sigint_prints_what_was_computed_and_exits_3() {
+    let o = interrupted_run("-INT", &["--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted");
+    let at = v["status_at"].as_u64().unwrap();
+    assert_eq!(v["steps_taken"].as_u64(), Some(at));
+    // far from the end, well past the start: a second of double-double steps
+    assert!((1000..1_000_000_000_000).contains(&at), "{at}");
+    // the last row is the iterate reached, exactly
+    let cps = checkpoint_steps(&v);
+    assert_eq!(cps.last(), Some(&at));
+    assert_eq!(cps[..4], [0, 1, 10, 100]);
+    assert_eq!(last_exact(&v).len(), 2);
+    // the theory checks judged the reached checkpoints, and the judgement says why it is open
+    let th = &v["theory"];
+    assert_eq!(th["judgement"], "inconclusive");
+    assert!(th["verdicts"].as_array().is_some_and(|a| !a.is_empty()));
+    let why = th["inconclusive"].as_str().unwrap();
+    assert!(why.contains(&format!("interrupted at t={at}")), "{why}");
+}
+
+#[test]
+fn sigterm_prints_the_table_and_the_theory_report() {
+    let o = interrupted_run("-TERM", &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("# status: interrupted at t="), "{text}");
+    assert!(text.contains("# verdicts:"), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("# inconclusive: the run stopped early (interrupted at t="),
+        "{last}"
+    );
+}

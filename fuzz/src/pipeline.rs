@@ -236,7 +236,7 @@ pub fn check_pipeline(bytes: &[u8]) {
 fn check_outcome(e: &Experiment, out: &Findings) {
     match out.status {
         Status::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
-        Status::Underflow { at, .. } | Status::NonFinite { at } => {
+        Status::Underflow { at, .. } | Status::NonFinite { at } | Status::Interrupted { at } => {
             assert!(at <= e.steps && out.steps_taken <= at, "{:?}", out.status)
         }
     }

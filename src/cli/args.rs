@@ -16,7 +16,8 @@ use std::path::PathBuf;
     long_about = None,
     args_override_self = true,
     after_help = "Exit status: 0 established (nothing failed, every core claim judged), 1 a claim \
-                  failed, 2 bad input, 3 inconclusive (stopped early or too short; the last \
+                  failed, 2 bad input, 3 inconclusive (stopped early, interrupted by SIGINT or \
+                  SIGTERM, or too short; the last \
                   line says why). See docs/cli.md."
 )]
 pub struct Cli {

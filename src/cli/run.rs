@@ -158,9 +158,22 @@ pub fn run_cmd(a: &RunArgs) -> CliResult {
     execute(&e, a.json, a.csv.as_deref())
 }
 
+/// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
+/// what was computed is printed as usual (status `interrupted`); a second ends the process at
+/// once with exit status 130. Best effort: without a handler the signal ends the process.
+fn stop_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        if implicit_bias::run::stop_requested() {
+            std::process::exit(130);
+        }
+        implicit_bias::run::request_stop();
+    });
+}
+
 /// Runs an experiment and prints its report: warnings on stderr, the report (text or JSON)
 /// on stdout, the trajectory to the `csv` file if given; the exit status is the outcome's.
 pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
+    stop_on_signal();
     for w in e.warnings() {
         super::diagnostic(&w);
     }
