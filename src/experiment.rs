@@ -46,7 +46,7 @@ pub struct Experiment {
     /// The loss.
     pub loss: Loss,
     /// The optimizer and its hyper-parameters; its `lr` is the step used everywhere (when
-    /// `None`, the default step 1/8).
+    /// `None`, `--lr auto`: [`Experiment::lr`]).
     pub optimizer: OptimizerSpec,
     /// Steps to take.
     pub steps: u64,
@@ -62,11 +62,6 @@ pub struct Experiment {
     pub conjectures: Vec<Conjecture>,
     /// A progress bar on stderr for long runs.
     pub progress: bool,
-}
-
-/// The default step of `ibias run` when none is given.
-pub fn default_lr() -> Rational {
-    Rational::from((1, 8))
 }
 
 /// What the theory checks of one run concluded, rendered.
@@ -129,9 +124,17 @@ impl Experiment {
         }
     }
 
-    /// The step size: the optimizer's `lr`, or the default 1/8.
+    /// The step size: the optimizer's `lr`, or when it has none (`--lr auto`) the largest
+    /// power of two meeting theory §8.1 on these data from `w(0)`
+    /// ([`OptimizerSpec::with_default_lr`]; computed at each call).
     pub fn lr(&self) -> Rational {
-        self.optimizer.lr.clone().unwrap_or_else(default_lr)
+        match &self.optimizer.lr {
+            Some(lr) => lr.clone(),
+            None => self
+                .optimizer
+                .with_default_lr(&self.data, self.loss, &self.init)
+                .lr(),
+        }
     }
 
     /// The command line that reproduces this experiment.
@@ -222,8 +225,10 @@ impl Experiment {
             self.optimizer.kind,
             Kind::Gd | Kind::Momentum | Kind::Nesterov | Kind::Sgd
         );
-        check_step(&self.data, self.loss, &self.lr(), &w0f)
-            .filter(|_| gd_family)
+        // `--lr auto` meets the condition by construction
+        let given = self.optimizer.lr.as_ref().filter(|_| gd_family);
+        given
+            .and_then(|lr| check_step(&self.data, self.loss, lr, &w0f))
             .map(|w| vec![format!("ibias: warning: {w}")])
             .unwrap_or_default()
     }
@@ -274,8 +279,9 @@ impl Experiment {
         traj: &Trajectory<S>,
         ctx: S::Ctx,
         shown: &[u64],
+        eta: &Rational,
     ) -> Result<TheoryReport> {
-        let eta = self.lr();
+        let eta = eta.clone();
         let a = theory::analyze_with(
             &self.data,
             mm,
@@ -328,7 +334,8 @@ impl Experiment {
     ) -> Findings {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
-        spec.lr = Some(self.lr());
+        let eta = self.lr();
+        spec.lr = Some(eta.clone());
         let opt = build::<S>(&spec, ctx);
         let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
         let opts = RunOptions {
@@ -343,7 +350,7 @@ impl Experiment {
         let mut rows = report::rows(&obj, &traj);
         rows.retain(|r| render::shown(r.t, shown, traj.steps));
         let mut skipped = None;
-        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx, shown)) {
+        let theory = match mm.map(|mm| self.theory_report(mm, &traj, ctx, shown, &eta)) {
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
                 warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
@@ -381,7 +388,15 @@ impl Experiment {
             self.data.dim(),
             self.loss.name(),
             if self.optimizer.kind == Kind::Gd {
-                format!("GD with step {}", format_rational(&self.lr()))
+                format!(
+                    "GD with step {}{}",
+                    format_rational(&eta),
+                    if self.optimizer.lr.is_none() {
+                        " (auto: the largest power of two meeting theory §8.1)"
+                    } else {
+                        ""
+                    }
+                )
             } else {
                 spec.describe()
             },
@@ -401,7 +416,8 @@ impl Experiment {
             "optimizer": spec.kind.name(),
             "optimizer_spec": spec.to_arg(),
             "loss": self.loss.name(),
-            "lr": format_rational(&self.lr()),
+            "lr": format_rational(&eta),
+            "lr_auto": self.optimizer.lr.is_none(),
             "precision": self.precision.label(),
             "bits": self.precision.bits(),
             "steps": self.steps,

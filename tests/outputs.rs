@@ -337,3 +337,77 @@ fn sigterm_prints_the_table_and_the_theory_report() {
         "{last}"
     );
 }
+
+/// `ibias` with `args`; its stdout, after asserting that nothing failed (exit 0 or 3).
+fn stdout_of(args: &[&str]) -> String {
+    let o = ibias(args);
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{args:?}: {}",
+        stderr(&o)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn lr_auto_is_the_largest_power_of_two_meeting_the_descent_condition() {
+    // R2 from w = 0: R² = 5/2 and L(0) = 4, so η R² L(0) = 10 η ≤ 0.85 needs η ≤ 0.085:
+    // 1/16 (0.0625) meets it, 1/8 (1.25 > 0.85) does not
+    let (_d, p) = tmp("r2.csv", R2);
+    let data = p.to_str().unwrap();
+    let base = [
+        "run",
+        "--data",
+        data,
+        "--steps",
+        "100",
+        "--precision",
+        "f64",
+    ];
+    for extra in [&[][..], &["--lr", "auto"], &["--optimizer", "gd:lr=auto"]] {
+        let args = [&base[..], extra, &["--json"]].concat();
+        let o = ibias(&args);
+        assert!(o.stderr.is_empty(), "{extra:?}: no warning: {}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["lr"], "1/16", "{extra:?}");
+        assert_eq!(v["lr_auto"], true);
+        assert!(v["command"].as_str().unwrap().contains("--lr 1/16"));
+    }
+    let text = stdout_of(&base);
+    assert!(text.contains("GD with step 1/16 (auto"), "{text}");
+    // from w(0) = (1, 1) every margin is 2, L = 4e^{-2}: the bound 0.85/(R² L) = 0.628
+    // admits 1/2 and not 1
+    let v: Value = serde_json::from_str(&stdout_of(
+        &[&base[..], &["--init", "1,1", "--json"]].concat(),
+    ))
+    .unwrap();
+    assert_eq!(v["lr"], "1/2");
+    // an explicit step is kept, and 1/8 from 0 gets the warning
+    let o = ibias(&[&base[..], &["--lr", "1/8"]].concat());
+    assert!(
+        stderr(&o).contains("violates the sufficient descent condition"),
+        "{}",
+        stderr(&o)
+    );
+    // compare: the same rule for its GD family
+    let c: Value = serde_json::from_str(&stdout_of(&[
+        "compare",
+        "--data",
+        data,
+        "--optimizers",
+        "gd,momentum:lr=auto",
+        "--lr",
+        "auto",
+        "--steps",
+        "100",
+        "--precision",
+        "f64",
+        "--json",
+    ]))
+    .unwrap();
+    let doc = c.to_string();
+    assert!(
+        doc.contains("gd:lr=1/16") && doc.contains("momentum:lr=1/16"),
+        "{doc}"
+    );
+}

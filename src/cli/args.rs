@@ -78,8 +78,9 @@ pub struct RunArgs {
     /// Loss: exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
-    /// Step size, exact (e.g. 1/8 or 0.125).
-    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
+    /// Step size: auto (the largest power of two meeting the descent condition of theory
+    /// §8.1 on these data from w(0); the adaptive methods' own default) or exact (1/8, 0.125).
+    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
     #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
@@ -185,7 +186,8 @@ pub struct CompareArgs {
     /// Loss: exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
-    /// Step size for every optimizer without its own lr= (default: each optimizer's own).
+    /// Step size for every optimizer without its own lr=: auto (the default: the largest
+    /// power of two meeting theory §8.1, the adaptive methods' own default) or exact.
     #[arg(long, allow_hyphen_values = true)]
     pub lr: Option<String>,
     /// Number of steps T of every run (e.g. 1e5).

@@ -11,7 +11,6 @@ use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::run::{Schedule, MAX_STEPS};
 use implicit_bias::scalar::Precision;
-use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
 use rug::Rational;
@@ -88,8 +87,16 @@ pub fn parse_init(text: Option<&str>, d: usize) -> Result<Vec<Rational>, Error> 
     }
 }
 
-/// Parses and validates a step size: exact, 0 < η ≤ 1e6.
-pub fn parse_lr(s: &str) -> Result<Rational, Error> {
+/// Parses and validates a step size: `auto` (`None`: the data's step, theory §8.1) or an
+/// exact `0 < η ≤ 1e6`.
+pub fn parse_lr(s: &str) -> Result<Option<Rational>, Error> {
+    if s == "auto" {
+        return Ok(None);
+    }
+    parse_step(s).map(Some)
+}
+
+fn parse_step(s: &str) -> Result<Rational, Error> {
     let q = parse_rational(s).map_err(|e| Error::param("lr", e.to_string()))?;
     if q <= 0 {
         return Err(Error::param("lr", format!("{s} must be > 0")));
@@ -124,7 +131,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     let loss = Loss::parse(&a.loss)?;
     let lr = parse_lr(&a.lr)?;
     // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
-    let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, &lr)?;
+    let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, lr.as_ref())?;
     let conjectures = a
         .conjecture
         .iter()
@@ -200,17 +207,9 @@ pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
 /// The demo: Soudry et al. Fig. 1 data, exponential loss, GD at 128 bits to 10^6 steps.
 pub fn demo() -> CliResult {
     let data = Generator::Fig1 { seed: 1 }.generate()?;
-    // The largest power-of-two step satisfying the sufficient descent condition of
-    // theory §8.1 from w(0) = 0 (no warning, provably monotone).
-    let mut lr = Rational::from(1);
-    let zero = vec![0.0; data.dim()];
-    while check_step(&data, Loss::Exponential, &lr, &zero).is_some() {
-        lr /= 2;
-    }
-    let optimizer = OptimizerSpec {
-        lr: Some(lr.clone()),
-        ..OptimizerSpec::new(Kind::Gd)
-    };
+    // `--lr auto`: the largest power-of-two step satisfying the sufficient descent
+    // condition of theory §8.1 from w(0) = 0 (no warning, provably monotone)
+    let optimizer = OptimizerSpec::new(Kind::Gd);
     let e = Experiment {
         data_name: "fig1 (ibias gen fig1 --seed 1)".into(),
         optimizer,
