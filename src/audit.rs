@@ -157,7 +157,7 @@ impl Audit {
             data_flags: String::new(),
             bias: false,
             loss: Loss::Exponential,
-            lr: crate::experiment::default_lr(),
+            lr: Rational::from((1, 8)),
             log,
             format: None,
             precision: None,
@@ -366,8 +366,9 @@ impl Audit {
             steps: last,
             elapsed: Duration::ZERO,
         };
+        let shown = crate::run::checkpoints(last, self.base);
         let mut rows = report::rows(&obj, &traj);
-        rows.retain(|r| render::shown(r.t, self.base, last));
+        rows.retain(|r| render::shown(r.t, &shown, last));
         let mut warnings = Vec::new();
         let mut skipped = None;
         let theory = match mm {
@@ -379,7 +380,7 @@ impl Audit {
                     eta: &self.lr,
                     init: w0,
                     conjectures: &self.conjectures,
-                    base: self.base,
+                    shown: &shown,
                 };
                 match theory_report(&gd, &traj, ctx) {
                     Ok(t) => Some(t),

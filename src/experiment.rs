@@ -23,7 +23,7 @@ use crate::optim::spec::Kind;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{dense_checkpoints, run_at, RunOptions, Status, Trajectory};
+use crate::run::{run_at, RunOptions, Schedule, Status, Trajectory};
 use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
@@ -46,7 +46,7 @@ pub struct Experiment {
     /// The loss.
     pub loss: Loss,
     /// The optimizer and its hyper-parameters; its `lr` is the step used everywhere (when
-    /// `None`, the default step 1/8).
+    /// `None`, `--lr auto`: [`Experiment::lr`]).
     pub optimizer: OptimizerSpec,
     /// Steps to take.
     pub steps: u64,
@@ -54,19 +54,14 @@ pub struct Experiment {
     pub precision: Precision,
     /// The start `w(0)` (length `data.dim()`).
     pub init: Vec<Rational>,
-    /// Checkpoint base of the printed table.
-    pub base: u64,
+    /// The checkpoints of the printed table (`--base`, `--per-decade`, `--at`).
+    pub schedule: Schedule,
     /// Seed of stochastic optimizers.
     pub seed: u64,
     /// Predictions replaced by the user's values (`--conjecture`; plain GD only).
     pub conjectures: Vec<Conjecture>,
     /// A progress bar on stderr for long runs.
     pub progress: bool,
-}
-
-/// The default step of `ibias run` when none is given.
-pub fn default_lr() -> Rational {
-    Rational::from((1, 8))
 }
 
 /// What the theory checks of one run concluded, rendered.
@@ -122,16 +117,24 @@ impl Experiment {
             steps: 10_000,
             precision: Precision::F64,
             init,
-            base: 10,
+            schedule: Schedule::default(),
             seed: 0,
             conjectures: Vec::new(),
             progress: false,
         }
     }
 
-    /// The step size: the optimizer's `lr`, or the default 1/8.
+    /// The step size: the optimizer's `lr`, or when it has none (`--lr auto`) the largest
+    /// power of two meeting theory §8.1 on these data from `w(0)`
+    /// ([`OptimizerSpec::with_default_lr`]; computed at each call).
     pub fn lr(&self) -> Rational {
-        self.optimizer.lr.clone().unwrap_or_else(default_lr)
+        match &self.optimizer.lr {
+            Some(lr) => lr.clone(),
+            None => self
+                .optimizer
+                .with_default_lr(&self.data, self.loss, &self.init)
+                .lr(),
+        }
     }
 
     /// The command line that reproduces this experiment.
@@ -148,7 +151,7 @@ impl Experiment {
         }
         let zero = self.init.iter().all(|q| *q == 0);
         format!(
-            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
+            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}{}",
             self.data_name,
             self.data_flags,
             opt,
@@ -156,6 +159,7 @@ impl Experiment {
             format_rational(&self.lr()),
             steps_text(self.steps),
             self.precision.to_arg(),
+            self.schedule.to_args(),
             if zero {
                 String::new()
             } else {
@@ -176,7 +180,7 @@ impl Experiment {
         )
     }
 
-    /// Checks the request: `init` has the data's dimension, the base is in range, and the
+    /// Checks the request: `init` has the data's dimension, the checkpoints fit the run, and the
     /// conjectures apply (plain GD) and fit the data. Called by [`Experiment::run`].
     pub fn validate(&self) -> Result<()> {
         if self.init.len() != self.data.dim() {
@@ -194,12 +198,7 @@ impl Experiment {
                 ),
             ));
         }
-        if !(2..=1_000_000).contains(&self.base) {
-            return Err(Error::param(
-                "base",
-                "checkpoint base must be in 2..=1000000",
-            ));
-        }
+        self.schedule.points(self.steps)?;
         if self.steps > crate::run::MAX_STEPS {
             return Err(Error::param(
                 "steps",
@@ -226,8 +225,10 @@ impl Experiment {
             self.optimizer.kind,
             Kind::Gd | Kind::Momentum | Kind::Nesterov | Kind::Sgd
         );
-        check_step(&self.data, self.loss, &self.lr(), &w0f)
-            .filter(|_| gd_family)
+        // `--lr auto` meets the condition by construction
+        let given = self.optimizer.lr.as_ref().filter(|_| gd_family);
+        given
+            .and_then(|lr| check_step(&self.data, self.loss, lr, &w0f))
             .map(|w| vec![format!("ibias: warning: {w}")])
             .unwrap_or_default()
     }
@@ -258,35 +259,40 @@ impl Experiment {
                 Err(e) => return Err(e),
             }
         }
+        // the shown checkpoints, and the denser grid the analysis records
+        let grid = (
+            self.schedule.points(self.steps)?,
+            self.schedule.dense(self.steps)?,
+        );
         let out = match self.precision {
-            Precision::F64 => self.go::<f64>((), mm.as_ref(), warnings),
-            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), warnings),
-            Precision::Dd => self.go::<Dd>((), mm.as_ref(), warnings),
+            Precision::F64 => self.go::<f64>((), mm.as_ref(), &grid, warnings),
+            Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), &grid, warnings),
+            Precision::Dd => self.go::<Dd>((), mm.as_ref(), &grid, warnings),
         };
         Ok(out)
     }
 
-    /// The objective and the run's trajectory at working context `ctx`, sampled on the dense
-    /// grid (powers of 2 and of the base: the rate fits need it; the table shows the base).
-    pub fn trajectory<S: Scalar>(&self, ctx: S::Ctx) -> (Objective<S>, Trajectory<S>) {
+    /// The objective and the run's trajectory at working context `ctx`, sampled on `dense`
+    /// (the schedule's checkpoints and the powers of 2: the rate fits need them; the table
+    /// shows the schedule's).
+    pub fn trajectory<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        dense: &[u64],
+    ) -> (Objective<S>, Trajectory<S>) {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
-        spec.lr = Some(self.lr());
+        let eta = self.lr();
+        spec.lr = Some(eta.clone());
         let opt = build::<S>(&spec, ctx);
         let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
         let opts = RunOptions {
             steps: self.steps,
-            base: self.base,
+            base: 10,
             progress: self.progress,
             seed: self.seed,
         };
-        let traj = run_at(
-            &obj,
-            opt.as_ref(),
-            w0,
-            &dense_checkpoints(self.steps, self.base),
-            &opts,
-        );
+        let traj = run_at(&obj, opt.as_ref(), w0, dense, &opts);
         (obj, traj)
     }
 
@@ -294,23 +300,25 @@ impl Experiment {
         &self,
         ctx: S::Ctx,
         mm: Option<&MaxMargin>,
+        (shown, dense): &(Vec<u64>, Vec<u64>),
         mut warnings: Vec<String>,
     ) -> Findings {
-        let (obj, traj) = self.trajectory::<S>(ctx);
+        let (obj, traj) = self.trajectory::<S>(ctx, dense);
+        let eta = self.lr();
         let mut spec = self.optimizer.clone();
-        spec.lr = Some(self.lr());
+        spec.lr = Some(eta.clone());
         let mut rows = report::rows(&obj, &traj);
-        rows.retain(|r| render::shown(r.t, self.base, traj.steps));
+        rows.retain(|r| render::shown(r.t, shown, traj.steps));
         let mut skipped = None;
         let theory = match mm.map(|mm| {
             let gd = Gd {
                 data: &self.data,
                 mm,
                 loss: self.loss,
-                eta: &self.lr(),
+                eta: &eta,
                 init: &self.init,
                 conjectures: &self.conjectures,
-                base: self.base,
+                shown,
             };
             theory_report(&gd, &traj, ctx)
         }) {
@@ -351,7 +359,15 @@ impl Experiment {
             self.data.dim(),
             self.loss.name(),
             if self.optimizer.kind == Kind::Gd {
-                format!("GD with step {}", format_rational(&self.lr()))
+                format!(
+                    "GD with step {}{}",
+                    format_rational(&eta),
+                    if self.optimizer.lr.is_none() {
+                        " (auto: the largest power of two meeting theory §8.1)"
+                    } else {
+                        ""
+                    }
+                )
             } else {
                 spec.describe()
             },
@@ -371,7 +387,8 @@ impl Experiment {
             "optimizer": spec.kind.name(),
             "optimizer_spec": spec.to_arg(),
             "loss": self.loss.name(),
-            "lr": format_rational(&self.lr()),
+            "lr": format_rational(&eta),
+            "lr_auto": self.optimizer.lr.is_none(),
             "precision": self.precision.label(),
             "bits": self.precision.bits(),
             "steps": self.steps,
@@ -414,12 +431,18 @@ impl Findings {
         out
     }
 
+    /// The trajectory as CSV (`ibias run --csv`, columns in docs/cli.md): one row per shown
+    /// checkpoint, a header row, plain numbers, no comment lines.
+    pub fn csv(&self) -> Result<String> {
+        csv_table(&self.json())
+    }
+
     /// The JSON document of `ibias run --json` (fields in docs/cli.md).
     pub fn json(&self) -> Value {
         let (status_at, point) = match self.status {
             Status::Completed => (None, None),
             Status::Underflow { at, point } => (Some(at), Some(point + 1)),
-            Status::NonFinite { at } => (Some(at), None),
+            Status::NonFinite { at } | Status::Interrupted { at } => (Some(at), None),
         };
         let mut doc = json!({ "command": self.command });
         if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {
@@ -443,7 +466,7 @@ impl Findings {
 }
 
 /// A GD run's setting for the theory checks: the data and their verified max-margin
-/// solution, the loss, the step, the start, the user's conjectures, the table's base.
+/// solution, the loss, the step, the start, the user's conjectures, the checkpoints shown.
 #[derive(Clone, Copy, Debug)]
 pub struct Gd<'a> {
     /// The data.
@@ -458,8 +481,8 @@ pub struct Gd<'a> {
     pub init: &'a [Rational],
     /// Predictions replaced by the user's values.
     pub conjectures: &'a [Conjecture],
-    /// Checkpoint base of the printed diagnostics.
-    pub base: u64,
+    /// The checkpoints the printed diagnostics show.
+    pub shown: &'a [u64],
 }
 
 /// Predictions, diagnostics and verdicts of a GD trajectory (theory §2), rendered as
@@ -484,7 +507,7 @@ pub fn theory_report<S: Scalar>(
     )?;
     let stopped = match traj.status {
         Status::Completed => None,
-        s => Some(s.describe()),
+        s => Some(format!("{}: {}", s.describe(), s.advice())),
     };
     let judgement = a.assessment.judgement(stopped.as_deref());
     // the constants again at 32 more bits: print only the digits both agree on. That second
@@ -492,7 +515,12 @@ pub fn theory_report<S: Scalar>(
     // the working precision, and the verdicts (which never read it) stand.
     let reference =
         theory::predict::<Float>(gd.data, gd.mm, gd.loss, gd.eta, gd.init, S::bits(ctx) + 32);
-    let mut text = render::render_all(&a, render::Guard::Trusted, gd.base, reference.as_ref().ok());
+    let mut text = render::render_all(
+        &a,
+        render::Guard::Trusted,
+        gd.shown,
+        reference.as_ref().ok(),
+    );
     if let Err(e) = &reference {
         text.push_str(&format!(
             "# note: the constants at {} bits (to trim digits) failed: {e}\n",
@@ -506,6 +534,66 @@ pub fn theory_report<S: Scalar>(
         json,
         judgement,
     })
+}
+
+/// The trajectory as a tidy table, one row per shown checkpoint (`ibias run --csv`): the
+/// checkpoints of the JSON document (`w`, `ln_loss`, `norm`, ...) and, for GD, its theory
+/// diagnostics at the same step, in decimals with the guaranteed digits; an empty cell where
+/// the JSON has null. Columns: `t`, `w1..wd`, `ln_loss`, `norm`, `dir_err`, `min_margin`,
+/// `norm_over_ln_t`, `t_loss`, then the other diagnostics under their JSON names.
+fn csv_table(doc: &Value) -> Result<String> {
+    let empty = Vec::new();
+    let cps = doc["checkpoints"].as_array().unwrap_or(&empty);
+    let diags = doc["theory"]["diagnostics"].as_array().unwrap_or(&empty);
+    let d = doc["data"]["d"].as_u64().unwrap_or(0) as usize;
+    let core = [
+        "ln_loss",
+        "norm",
+        "dir_err",
+        "min_margin",
+        "norm_over_ln_t",
+        "t_loss",
+    ];
+    let others: Vec<&String> = diags
+        .first()
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.keys()
+                .filter(|k| *k != "t" && !core.contains(&k.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut head = vec!["t".to_string()];
+    head.extend((1..=d).map(|i| format!("w{i}")));
+    head.extend(core.iter().map(|c| c.to_string()));
+    head.extend(others.iter().map(|c| c.to_string()));
+    let bad = |e: csv::Error| Error::Numerical(format!("cannot write the CSV table: {e}"));
+    out.write_record(&head).map_err(bad)?;
+    for c in cps {
+        let t = &c["t"];
+        let diag = diags.iter().find(|g| g["t"] == *t).unwrap_or(&Value::Null);
+        let mut row = vec![cell(t)];
+        row.extend((0..d).map(|i| cell(&c["w"][i])));
+        for k in core {
+            row.push(if k == "dir_err" {
+                cell(&diag[k])
+            } else {
+                cell(&c[k])
+            });
+        }
+        row.extend(others.iter().map(|k| cell(&diag[k.as_str()])));
+        out.write_record(&row).map_err(bad)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Numerical(format!("cannot write the CSV table: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// `1e6` for a power of ten from 100 on, the decimal number otherwise.

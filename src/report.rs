@@ -23,6 +23,8 @@ pub fn trusted_digits(bits: u32, t: u64) -> usize {
 pub struct Row<S: Scalar> {
     /// Step.
     pub t: u64,
+    /// The iterate `w(t)`.
+    pub w: Vec<S>,
     /// `‖w(t)‖`.
     pub norm: S,
     /// `‖w(t)‖ / ln t` (from t = 2 on).
@@ -62,6 +64,7 @@ pub fn rows<S: Scalar>(obj: &Objective<S>, traj: &Trajectory<S>) -> Vec<Row<S>> 
             };
             Row {
                 t: s.t,
+                w: s.w.clone(),
                 norm: nrm,
                 norm_over_ln_t,
                 ln_loss: s.ln_loss.clone(),
@@ -164,15 +167,28 @@ pub fn num<S: Scalar>(x: &S, digits: usize) -> Value {
     Value::String(x.to_decimal(digits))
 }
 
-/// JSON array of row objects (field names documented in docs/cli.md).
+/// The exact value of a scalar, `"p/q"` (a binary fraction: the denominator is a power of
+/// two), which `--init` reads back without loss; `null` when it is not finite.
+pub fn exact<S: Scalar>(x: &S) -> Value {
+    x.to_rational().map_or(Value::Null, |q| {
+        Value::String(crate::data::format_rational(&q))
+    })
+}
+
+/// JSON array of row objects (field names documented in docs/cli.md). Every row carries
+/// `w(t)` in decimals with its guaranteed digits; the last one also exactly (`w_exact`).
 pub fn rows_json<S: Scalar>(rows: &[Row<S>]) -> Value {
+    let last = rows.len().saturating_sub(1);
     Value::Array(
         rows.iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 let dg = r.digits.min(40);
                 json!({
                     "t": r.t,
                     "digits": dg,
+                    "w": r.w.iter().map(|x| num(x, dg)).collect::<Vec<_>>(),
+                    "w_exact": (i == last).then(|| r.w.iter().map(exact).collect::<Vec<_>>()),
                     "norm": num(&r.norm, dg),
                     "norm_over_ln_t": r.norm_over_ln_t.as_ref().map(|x| num(x, dg)),
                     "ln_loss": num(&r.ln_loss, dg),

@@ -3,6 +3,9 @@
 use crate::objective::{Event, Objective};
 use crate::optim::{Optimizer, State};
 use crate::scalar::Scalar;
+use crate::{Error, Result};
+use rug::Rational;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Largest number of steps accepted (10^15: f64 GD updates vanish there, theory §8.2).
@@ -26,6 +29,27 @@ pub enum Status {
         /// Step at which it happened.
         at: u64,
     },
+    /// Stopped at step `at` on request ([`request_stop`]: SIGINT or SIGTERM in `ibias`); the
+    /// iterate reached is the last sample.
+    Interrupted {
+        /// Steps taken.
+        at: u64,
+    },
+}
+
+/// Set by [`request_stop`], polled by the runner at every step.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Asks every running loop of this process to stop at its next step, recording the iterate
+/// it reached (status [`Status::Interrupted`]). Safe to call from a signal handler; it stays
+/// set for the rest of the process.
+pub fn request_stop() {
+    STOP.store(true, Ordering::Relaxed);
+}
+
+/// Whether [`request_stop`] was called.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
 }
 
 impl Status {
@@ -43,6 +67,17 @@ impl Status {
                 "non-finite value at t={at} (step too large, or a value out of the scalar's \
                  range: double-double refuses nonzero magnitudes below 2^-969)"
             ),
+            Status::Interrupted { at } => format!("interrupted at t={at}"),
+        }
+    }
+    /// What to change for a run that ended so (empty for a completed one).
+    pub fn advice(&self) -> &'static str {
+        match self {
+            Status::Completed => "",
+            Status::Underflow { .. } | Status::NonFinite { .. } => {
+                "use a smaller step (--lr) or a wider precision"
+            }
+            Status::Interrupted { .. } => "run it to the end for a judgement",
         }
     }
     /// The status of a run stopped at step `at` by the step event `e`.
@@ -52,12 +87,13 @@ impl Status {
             Event::NonFinite => Status::NonFinite { at },
         }
     }
-    /// Machine name for JSON: `completed`, `underflow`, `non_finite`.
+    /// Machine name for JSON: `completed`, `underflow`, `non_finite`, `interrupted`.
     pub fn code(&self) -> &'static str {
         match self {
             Status::Completed => "completed",
             Status::Underflow { .. } => "underflow",
             Status::NonFinite { .. } => "non_finite",
+            Status::Interrupted { .. } => "interrupted",
         }
     }
 }
@@ -80,6 +116,148 @@ pub fn checkpoints(steps: u64, base: u64) -> Vec<u64> {
         out.push(steps);
     }
     out
+}
+
+/// Most checkpoints a schedule may show (each keeps a copy of `w`).
+pub const MAX_CHECKPOINTS: usize = 10_000;
+
+/// Which checkpoints a run records and shows (`--base`, `--per-decade`, `--at`): always `t = 0`
+/// and the last step `T`, and between them
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// `⌊b^k⌋` for `k = 0, 1, ...`, a real base `1 < b ≤ 10^6` (exact: numerator and
+    /// denominator below `2^32`).
+    Base(Rational),
+    /// `⌊10^{j/K}⌋` for `j = 0, 1, ...`: `K` per decade (`1 ≤ K ≤ 100`, exact integer roots).
+    PerDecade(u32),
+    /// The listed steps (each `≤ T`).
+    At(Vec<u64>),
+}
+
+impl Default for Schedule {
+    /// Powers of 10.
+    fn default() -> Self {
+        Schedule::Base(Rational::from(10))
+    }
+}
+
+impl Schedule {
+    /// `--base b`: a real number `1 < b ≤ 10^6` (`1.5`, `3/2`, `10`).
+    pub fn parse_base(s: &str) -> Result<Schedule> {
+        let b = crate::data::parse_rational(s).map_err(|e| Error::param("base", e.to_string()))?;
+        let small = |i: &rug::Integer| i.significant_bits() <= 32;
+        if b <= 1 || b > 1_000_000 {
+            return Err(Error::param("base", format!("{s} must be > 1 and <= 1e6")));
+        }
+        if !small(b.numer()) || !small(b.denom()) {
+            return Err(Error::param(
+                "base",
+                format!(
+                    "{s} is too fine a fraction (numerator and denominator must be below 2^32)"
+                ),
+            ));
+        }
+        Ok(Schedule::Base(b))
+    }
+
+    /// `--per-decade K`: `1 ≤ K ≤ 100`.
+    pub fn parse_per_decade(s: &str) -> Result<Schedule> {
+        match s.trim().parse::<u32>() {
+            Ok(k) if (1..=100).contains(&k) => Ok(Schedule::PerDecade(k)),
+            _ => Err(Error::param(
+                "per-decade",
+                format!("{s:?} is not a whole number of checkpoints per decade in 1..=100"),
+            )),
+        }
+    }
+
+    /// The checkpoints of a run of `steps` steps: increasing, from 0, ending at `steps`.
+    ///
+    /// # Errors
+    /// A step of `--at` beyond `steps`, or more than [`MAX_CHECKPOINTS`].
+    pub fn points(&self, steps: u64) -> Result<Vec<u64>> {
+        let too_many = |n: String| {
+            Err(Error::param(
+                "checkpoints",
+                format!("{n} checkpoints up to t = {steps}; at most {MAX_CHECKPOINTS}"),
+            ))
+        };
+        let mut out = match self {
+            Schedule::Base(b) if *b.denom() == 1 => {
+                // an integer base: exact integer powers (at most 64 of them)
+                return Ok(checkpoints(steps, b.numer().to_u64().unwrap_or(u64::MAX)));
+            }
+            Schedule::Base(b) => {
+                // the number of powers below `steps`, estimated before the exact loop
+                let n = (steps.max(1) as f64).ln() / b.to_f64().ln();
+                if n.is_nan() || n > MAX_CHECKPOINTS as f64 {
+                    return too_many(format!("about {}", n.ceil()));
+                }
+                let mut out = Vec::new();
+                let mut p = Rational::from(1);
+                loop {
+                    let floor = rug::Integer::from(p.numer() / p.denom());
+                    match floor.to_u64() {
+                        Some(f) if f <= steps => out.push(f),
+                        _ => break,
+                    }
+                    p *= b;
+                }
+                out
+            }
+            Schedule::PerDecade(k) => {
+                let mut out = Vec::new();
+                for j in 0.. {
+                    let r = rug::Integer::from(rug::Integer::u_pow_u(10, j)).root(*k);
+                    match r.to_u64() {
+                        Some(f) if f <= steps => out.push(f),
+                        _ => break,
+                    }
+                }
+                out
+            }
+            Schedule::At(ts) => {
+                if let Some(t) = ts.iter().find(|&&t| t > steps) {
+                    return Err(Error::param(
+                        "at",
+                        format!("checkpoint {t} is beyond the last step {steps}"),
+                    ));
+                }
+                ts.clone()
+            }
+        };
+        out.push(0);
+        out.push(steps);
+        out.sort_unstable();
+        out.dedup();
+        if out.len() > MAX_CHECKPOINTS {
+            return too_many(out.len().to_string());
+        }
+        Ok(out)
+    }
+
+    /// The grid a run records for its analysis: these checkpoints and the powers of 2 (for the
+    /// rate fits); the tables show only [`Schedule::points`].
+    pub fn dense(&self, steps: u64) -> Result<Vec<u64>> {
+        let mut c = self.points(steps)?;
+        c.extend(checkpoints(steps, 2));
+        c.sort_unstable();
+        c.dedup();
+        Ok(c)
+    }
+
+    /// The flag that selects this schedule, with a leading space; empty for the default.
+    pub fn to_args(&self) -> String {
+        match self {
+            s if *s == Schedule::default() => String::new(),
+            Schedule::Base(b) => format!(" --base {}", crate::data::format_rational(b)),
+            Schedule::PerDecade(k) => format!(" --per-decade {k}"),
+            Schedule::At(ts) => format!(
+                " --at {}",
+                ts.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+            ),
+        }
+    }
 }
 
 /// One recorded point of a trajectory.
@@ -173,13 +351,12 @@ pub fn run_at<S: Scalar, O: Optimizer<S> + ?Sized>(
     run_from_at(obj, opt, &mut st, cps, opts)
 }
 
-/// The union of the checkpoints of base `base` and of base 2 (for rate fits), sorted.
+/// The union of the checkpoints of base `base` and of base 2 (for rate fits), sorted
+/// ([`Schedule::dense`] of an integer base).
 pub fn dense_checkpoints(steps: u64, base: u64) -> Vec<u64> {
-    let mut c = checkpoints(steps, base);
-    c.extend(checkpoints(steps, 2));
-    c.sort_unstable();
-    c.dedup();
-    c
+    Schedule::Base(Rational::from(base.max(2)))
+        .dense(steps)
+        .unwrap_or_else(|_| checkpoints(steps, 2))
 }
 
 /// [`run_from`] with an explicit checkpoint list.
@@ -196,6 +373,10 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
     let bar = Progress::new(opts.progress, opts.steps);
     'outer: for &cp in cps {
         while st.t < cp {
+            if stop_requested() {
+                status = Status::Interrupted { at: st.t };
+                break;
+            }
             if let Err(e) = opt.step(obj, st) {
                 status = Status::of_event(e, st.t);
                 break 'outer;
@@ -220,11 +401,20 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
             };
             break;
         }
+        // an interrupted run records the iterate it reached (unless it is a checkpoint's);
+        // the inner loop sets no other status
+        let interrupted = status != Status::Completed;
+        if interrupted && samples.last().is_some_and(|s: &Sample<S>| s.t == st.t) {
+            break;
+        }
         samples.push(Sample {
             t: st.t,
             w: st.w.clone(),
             ln_loss,
         });
+        if interrupted {
+            break;
+        }
     }
     bar.finish();
     Trajectory {

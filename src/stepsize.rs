@@ -48,6 +48,81 @@ pub fn sigma_max_sq(data: &Dataset) -> f64 {
     lambda
 }
 
+/// Which norm of the points bounds how far one step moves the margins: the step rule of
+/// [`auto_step`] for each optimizer family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Geometry {
+    /// GD and its relatives (momentum, Nesterov, SGD): `R = max‖z_n‖₂`.
+    L2,
+    /// Sign descent: `R = max‖z_n‖₁`.
+    L1,
+    /// Coordinate descent: `R = max‖z_n‖∞`.
+    LInf,
+    /// Normalized GD: `R = max‖z_n‖₂`, with `L` replaced by 1 (its step has length `η`).
+    Normalized,
+}
+
+/// The sufficient condition on the step `η` (theory §8.1), evaluated once for the data and
+/// `w(0)`; every step rule of the crate reads it.
+enum Condition {
+    /// `η·k ≤ 0.85` with `k = R²L(w0)` (`(c/2)e^c < 1` for `c ≤ 0.85`).
+    Margin { k: f64 },
+    /// `η < bound = 8/σ_max(Z)²` (logistic loss, Lemma 1 with β = 1/4, sum loss).
+    Smooth { bound: f64 },
+}
+
+impl Condition {
+    fn new(data: &Dataset, loss: Loss, geometry: Geometry, w0: &[f64]) -> Condition {
+        if loss == Loss::Logistic && geometry == Geometry::L2 {
+            return Condition::Smooth {
+                bound: 8.0 / sigma_max_sq(data),
+            };
+        }
+        let z = data.signed_points::<f64>(());
+        let r = |f: &dyn Fn(&[f64]) -> f64| z.iter().map(|p| f(p)).fold(0.0, f64::max);
+        let r2 = match geometry {
+            Geometry::L1 => r(&|p| p.iter().map(|v| v.abs()).sum::<f64>()).powi(2),
+            Geometry::LInf => r(&|p| p.iter().fold(0.0, |m, v| m.max(v.abs()))).powi(2),
+            Geometry::L2 | Geometry::Normalized => r(&|p| p.iter().map(|v| v * v).sum::<f64>()),
+        };
+        let l0 = if geometry == Geometry::Normalized {
+            1.0
+        } else {
+            Objective::<f64>::new(data, loss, ()).ln_loss(w0).exp()
+        };
+        Condition::Margin { k: r2 * l0 }
+    }
+
+    /// Whether `η` meets the condition. A NaN (R² underflowing to 0 times L(w0) overflowing
+    /// to ∞) never does.
+    fn holds(&self, eta: f64) -> bool {
+        match *self {
+            Condition::Margin { k } => {
+                let c = eta * k;
+                !c.is_nan() && c <= 0.85
+            }
+            Condition::Smooth { bound } => !bound.is_nan() && eta < bound,
+        }
+    }
+}
+
+/// `--lr auto`: the largest step `2^−k ≤ 1` (`k ≤ 200`) that meets the sufficient condition of
+/// theory §8.1 from `w0`: exponential loss `η R² L(w0) ≤ 0.85` (`R` in the norm of the
+/// `geometry`; normalized GD with `L = 1`), logistic loss `η < 8/σ_max(Z)²` for the GD family
+/// (the others as for the exponential loss, with the logistic `L(w0)`). A power of two, so
+/// every precision holds it exactly. For the GD family [`check_step`] accepts it (no warning).
+pub fn auto_step(data: &Dataset, loss: Loss, geometry: Geometry, w0: &[Rational]) -> Rational {
+    let w0f: Vec<f64> = w0.iter().map(Rational::to_f64).collect();
+    let cond = Condition::new(data, loss, geometry, &w0f);
+    let mut lr = Rational::from(1);
+    let mut k = 0;
+    while k < 200 && !cond.holds(lr.to_f64()) {
+        lr /= 2;
+        k += 1;
+    }
+    lr
+}
+
 /// Checks the sufficient descent conditions of theory §8.1 for step `eta` from `w0`.
 /// Returns a human-readable warning when the condition is violated.
 ///
@@ -55,43 +130,23 @@ pub fn sigma_max_sq(data: &Dataset) -> f64 {
 ///   `R = max_n ‖z_n‖`;
 /// * logistic loss: `η < 8/σ_max(Z)²` (Lemma 1 with β = 1/4, sum loss).
 pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Option<String> {
-    let eta_f = eta.to_f64();
-    match loss {
-        Loss::Exponential => {
-            let obj = Objective::<f64>::new(data, loss, ());
-            let l0 = obj.ln_loss(w0).exp();
-            let r2 = data
-                .signed_points::<f64>(())
-                .iter()
-                .map(|z| z.iter().map(|v| v * v).sum::<f64>())
-                .fold(0.0, f64::max);
-            let c = eta_f * r2 * l0;
-            // A NaN product (R² underflowing to 0 times L(w0) overflowing to ∞) must not
-            // pass as a safe step.
-            if c.is_nan() || c > 0.85 {
-                Some(format!(
-                    "step {} violates the sufficient descent condition of theory §8.1 \
-                     (η·R²·L(w0) = {} > 0.85; monotone descent needs η ≤ {})",
-                    crate::data::format_rational(eta),
-                    crate::scalar::format_sig_f64(c, 4),
-                    crate::scalar::format_sig_f64(0.85 / (r2 * l0), 4)
-                ))
-            } else {
-                None
-            }
-        }
-        Loss::Logistic => {
-            let s2 = sigma_max_sq(data);
-            let bound = 8.0 / s2;
-            if bound.is_nan() || eta_f >= bound {
-                Some(format!(
-                    "step {} violates Lemma 1's condition η < 8/σ_max² = {} (theory §8.1)",
-                    crate::data::format_rational(eta),
-                    crate::scalar::format_sig_f64(bound, 4)
-                ))
-            } else {
-                None
-            }
-        }
+    let cond = Condition::new(data, loss, Geometry::L2, w0);
+    if cond.holds(eta.to_f64()) {
+        return None;
     }
+    let eta_text = crate::data::format_rational(eta);
+    Some(match cond {
+        Condition::Margin { k } => format!(
+            "step {eta_text} violates the sufficient descent condition of theory §8.1 \
+             (η·R²·L(w0) = {} > 0.85; monotone descent needs η ≤ {}; --lr auto takes the \
+             largest power of two that meets it)",
+            crate::scalar::format_sig_f64(eta.to_f64() * k, 4),
+            crate::scalar::format_sig_f64(0.85 / k, 4)
+        ),
+        Condition::Smooth { bound } => format!(
+            "step {eta_text} violates Lemma 1's condition η < 8/σ_max² = {} (theory §8.1; \
+             --lr auto takes the largest power of two that meets it)",
+            crate::scalar::format_sig_f64(bound, 4)
+        ),
+    })
 }

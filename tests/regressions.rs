@@ -726,7 +726,18 @@ fn issue_20_share_order_is_not_judged_while_the_share_rises() {
          42949672953/30064771072,-51539607553/4294967296,-1\n",
     );
     for precision in ["f64", "dd", "128"] {
-        let (_, v) = run_json(&f, &["--bias", "--steps", "1844", "--precision", precision]);
+        let (_, v) = run_json(
+            &f,
+            &[
+                "--bias",
+                "--lr",
+                "1/8",
+                "--steps",
+                "1844",
+                "--precision",
+                precision,
+            ],
+        );
         assert_no_fail(&v, precision);
         let s = verdict(&v, "share_order");
         assert_eq!(s["status"], "n/a", "{precision}");
@@ -836,7 +847,10 @@ fn issue_20_a_check_double_double_cannot_evaluate_is_undecided_not_failed() {
     text.push_str("-191/64,-767/64,-255/64,-12,-1\n");
     let f = data_file(&dir, "below.csv", &text);
     let invariant = |precision: &str| {
-        let (code, v) = run_json(&f, &["--steps", "35", "--precision", precision]);
+        let (code, v) = run_json(
+            &f,
+            &["--lr", "1/8", "--steps", "35", "--precision", precision],
+        );
         assert_ne!(code, Some(1), "{precision}");
         verdict(&v, "invariant").clone()
     };

@@ -16,6 +16,7 @@ use implicit_bias::data::generate::Generator;
 use implicit_bias::data::Dataset;
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::{self, MaxMargin, Norm, Outcome};
+use implicit_bias::run::checkpoints;
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::render::{
     render_diagnostics, render_fits, render_predictions, render_verdicts, Guard,
@@ -89,7 +90,7 @@ fn snapshot(
     out.push_str("\n## predicted constants (docs/theory/sections.md §2)\n");
     out.push_str(&render_predictions(&a, g));
     out.push_str("\n## diagnostics at t = 10^k\n");
-    out.push_str(&render_diagnostics(&a, g, BASE));
+    out.push_str(&render_diagnostics(&a, g, &checkpoints(steps, BASE)));
     out.push_str("\n## rate fits\n");
     out.push_str(&render_fits(&a, g));
     out.push_str("\n## verdicts\n");

@@ -14,7 +14,7 @@ use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::MaxMargin;
 use implicit_bias::report::trusted_digits;
-use implicit_bias::run::Status as RunStatus;
+use implicit_bias::run::{checkpoints, Status as RunStatus};
 use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::render::{agreeing_digits, render_all, Guard};
 use implicit_bias::theory::{Analysis, Status};
@@ -39,7 +39,7 @@ fn guarded(
     println!(
         "=== {name}: {steps} steps at 128 and 192 bits ({:.0} s); digits shown agree\n{}",
         start.elapsed().as_secs_f64(),
-        render_all(&a, Guard::Twin(&b), 10, None)
+        render_all(&a, Guard::Twin(&b), &checkpoints(steps, 10), None)
     );
     let want = trusted_digits(128, steps).saturating_sub(1).min(20);
     assert_no_claim_fails(name, &a);
@@ -138,7 +138,7 @@ fn guarded_dd(
         "=== {name}: {steps} steps in double-double ({secs:.0} s, {:.0} steps/s, analysis \
          included); digits shown are those 103 bits guarantee\n{}",
         steps as f64 / secs,
-        render_all(&a, Guard::Trusted, 10, None)
+        render_all(&a, Guard::Trusted, &checkpoints(steps, 10), None)
     );
     assert_no_claim_fails(name, &a);
     let (_, b) = run_case_in::<Float>(

@@ -27,7 +27,7 @@ use implicit_bias::data::Dataset;
 use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::Status;
+use implicit_bias::run::{Schedule, Status};
 use implicit_bias::scalar::Precision;
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
@@ -143,7 +143,7 @@ pub fn decode(bytes: &[u8]) -> Case {
         steps,
         precision,
         init,
-        base,
+        schedule: Schedule::Base(base.into()),
         seed,
         conjectures,
         progress: false,
@@ -236,7 +236,7 @@ pub fn check_pipeline(bytes: &[u8]) {
 fn check_outcome(e: &Experiment, out: &Findings) {
     match out.status {
         Status::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
-        Status::Underflow { at, .. } | Status::NonFinite { at } => {
+        Status::Underflow { at, .. } | Status::NonFinite { at } | Status::Interrupted { at } => {
             assert!(at <= e.steps && out.steps_taken <= at, "{:?}", out.status)
         }
     }
@@ -298,6 +298,7 @@ fn check_schema(doc: &Value, code: u8) {
             "optimizer_spec",
             "loss",
             "lr",
+            "lr_auto",
             "precision",
             "bits",
             "steps",
@@ -327,20 +328,22 @@ fn check_schema(doc: &Value, code: u8) {
     for f in ["bits", "steps", "steps_taken"] {
         assert!(doc[f].is_u64(), "{f}");
     }
-    assert!(doc["elapsed_s"].is_number());
-    assert!(
-        ["completed", "underflow", "non_finite"].contains(&doc["status"].as_str().unwrap_or(""))
-    );
+    assert!(doc["elapsed_s"].is_number() && doc["lr_auto"].is_boolean());
+    assert!(["completed", "underflow", "non_finite", "interrupted"]
+        .contains(&doc["status"].as_str().unwrap_or("")));
     assert_eq!(doc["status"] == "completed", doc["status_at"].is_null());
     assert!(doc["init"]
         .as_array()
         .is_some_and(|a| a.iter().all(Value::is_string)));
-    for c in doc["checkpoints"].as_array().expect("checkpoints") {
+    let cps = doc["checkpoints"].as_array().expect("checkpoints");
+    for (i, c) in cps.iter().enumerate() {
         assert_eq!(
             keys(c),
             set(&[
                 "t",
                 "digits",
+                "w",
+                "w_exact",
                 "norm",
                 "norm_over_ln_t",
                 "ln_loss",
@@ -350,6 +353,15 @@ fn check_schema(doc: &Value, code: u8) {
             ])
         );
         assert!(c["t"].is_u64() && c["digits"].is_u64());
+        assert!(c["w"]
+            .as_array()
+            .is_some_and(|w| w.iter().all(is_decimal_or_null)));
+        // the exact final iterate on the last checkpoint only
+        assert_eq!(
+            c["w_exact"].is_array(),
+            i + 1 == cps.len(),
+            "w_exact at {i}"
+        );
         for f in ["norm", "norm_over_ln_t", "ln_loss", "t_loss", "min_margin"] {
             assert!(is_decimal_or_null(&c[f]), "checkpoint {f}: {}", c[f]);
         }

@@ -16,7 +16,8 @@ use std::path::PathBuf;
     long_about = None,
     args_override_self = true,
     after_help = "Exit status: 0 established (nothing failed, every core claim judged), 1 a claim \
-                  failed, 2 bad input, 3 inconclusive (stopped early or too short; the last \
+                  failed, 2 bad input, 3 inconclusive (stopped early, interrupted by SIGINT or \
+                  SIGTERM, or too short; the last \
                   line says why). See docs/cli.md."
 )]
 pub struct Cli {
@@ -24,6 +25,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// parsed once per process: the size of the largest variant costs nothing
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the main demo (the same as `ibias` with no arguments).
@@ -83,8 +86,9 @@ pub struct RunArgs {
     /// Loss: exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
-    /// Step size, exact (e.g. 1/8 or 0.125).
-    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
+    /// Step size: auto (the largest power of two meeting the descent condition of theory
+    /// §8.1 on these data from w(0); the adaptive methods' own default) or exact (1/8, 0.125).
+    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
     #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
@@ -100,12 +104,24 @@ pub struct RunArgs {
     /// Append a constant-1 feature (GD with a bias term; theory §1.5).
     #[arg(long)]
     pub bias: bool,
-    /// Checkpoint base b: rows at t = 0 and floor(b^k).
-    #[arg(long, default_value = "10")]
-    pub base: u64,
+    /// Checkpoint base b, any real > 1 (10, 2, 1.5, 3/2): rows at t = 0, floor(b^k) and T.
+    #[arg(long, default_value = "10", allow_hyphen_values = true)]
+    pub base: String,
+    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
+    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
+    pub per_decade: Option<String>,
+    /// Checkpoints at these steps (e.g. 10,500,1e4; each <= T), instead of --base; t = 0 and
+    /// T are always rows.
+    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
+    pub at: Option<String>,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Also write the trajectory to this CSV file: one row per checkpoint (t, w1..wd, ln_loss,
+    /// norm, dir_err, min_margin, the other table columns and diagnostics), a header row,
+    /// plain numbers.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
     /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
     /// NAME=VALUE with NAME one of w_tilde, alpha, grad_limit, C_L, C_norm, C_dir, C_gamma,
     /// C_share, C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.
@@ -178,7 +194,8 @@ pub struct CompareArgs {
     /// Loss: exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
-    /// Step size for every optimizer without its own lr= (default: each optimizer's own).
+    /// Step size for every optimizer without its own lr=: auto (the default: the largest
+    /// power of two meeting theory §8.1, the adaptive methods' own default) or exact.
     #[arg(long, allow_hyphen_values = true)]
     pub lr: Option<String>,
     /// Number of steps T of every run (e.g. 1e5).

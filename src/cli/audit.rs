@@ -33,7 +33,12 @@ pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> 
         data_flags: columns_echo(&a.input)?,
         bias: a.bias,
         loss: Loss::parse(&a.loss)?,
-        lr: parse_lr(&a.lr)?,
+        lr: parse_lr(&a.lr)?.ok_or_else(|| {
+            Error::param(
+                "lr",
+                "auto has no meaning for a logged run: give the step the log was made with",
+            )
+        })?,
         format: a.log_format.as_deref().map(LogFormat::parse).transpose()?,
         precision: a.precision.as_deref().map(Precision::parse).transpose()?,
         init,

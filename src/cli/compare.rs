@@ -18,7 +18,7 @@ use serde_json::json;
 pub fn optimizer_from_flags(
     name: &str,
     h: &HyperArgs,
-    lr: &Rational,
+    lr: Option<&Rational>,
 ) -> Result<OptimizerSpec, Error> {
     let mut spec = OptimizerSpec::parse(name)?;
     let flags = [
@@ -38,7 +38,7 @@ pub fn optimizer_from_flags(
         spec.set("replacement", None)?;
     }
     if spec.lr.is_none() {
-        spec.lr = Some(lr.clone());
+        spec.lr = lr.cloned();
     }
     Ok(spec)
 }
@@ -52,7 +52,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     }
     let specs = OptimizerSpec::parse_list(&a.optimizers)?;
     let loss = Loss::parse(&a.loss)?;
-    let lr = a.lr.as_deref().map(parse_lr).transpose()?;
+    let lr = a.lr.as_deref().map(parse_lr).transpose()?.flatten();
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
     let init = parse_init(a.init.as_deref(), data.dim())?;

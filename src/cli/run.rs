@@ -9,9 +9,8 @@ use implicit_bias::experiment::Experiment;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::MAX_STEPS;
+use implicit_bias::run::{Schedule, MAX_STEPS};
 use implicit_bias::scalar::Precision;
-use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
 use rug::Rational;
@@ -93,8 +92,16 @@ pub fn parse_init(text: Option<&str>, d: usize) -> Result<Vec<Rational>, Error> 
     }
 }
 
-/// Parses and validates a step size: exact, 0 < η ≤ 1e6.
-pub fn parse_lr(s: &str) -> Result<Rational, Error> {
+/// Parses and validates a step size: `auto` (`None`: the data's step, theory §8.1) or an
+/// exact `0 < η ≤ 1e6`.
+pub fn parse_lr(s: &str) -> Result<Option<Rational>, Error> {
+    if s == "auto" {
+        return Ok(None);
+    }
+    parse_step(s).map(Some)
+}
+
+fn parse_step(s: &str) -> Result<Rational, Error> {
     let q = parse_rational(s).map_err(|e| Error::param("lr", e.to_string()))?;
     if q <= 0 {
         return Err(Error::param("lr", format!("{s} must be > 0")));
@@ -103,6 +110,19 @@ pub fn parse_lr(s: &str) -> Result<Rational, Error> {
         return Err(Error::param("lr", format!("{s} is absurdly large (> 1e6)")));
     }
     Ok(q)
+}
+
+/// The checkpoint schedule of `--base`, `--per-decade` or `--at`.
+fn schedule(a: &RunArgs) -> Result<Schedule, Error> {
+    match (&a.per_decade, &a.at) {
+        (Some(k), _) => Schedule::parse_per_decade(k),
+        (None, Some(list)) => list
+            .split(',')
+            .map(|t| parse_steps(t.trim()).map_err(|e| Error::param("at", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Schedule::At),
+        (None, None) => Schedule::parse_base(&a.base),
+    }
 }
 
 /// The validated experiment of `ibias run`, and the data's note (a label mapping).
@@ -116,7 +136,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     let loss = Loss::parse(&a.loss)?;
     let lr = parse_lr(&a.lr)?;
     // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
-    let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, &lr)?;
+    let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, lr.as_ref())?;
     let conjectures = a
         .conjecture
         .iter()
@@ -134,7 +154,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         steps,
         precision,
         init,
-        base: a.base,
+        schedule: schedule(a)?,
         seed: a.hyper.seed,
         conjectures,
         progress: true,
@@ -147,18 +167,36 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
 pub fn run_cmd(a: &RunArgs) -> CliResult {
     let (e, label_note) = experiment_from_args(a)?;
     note(label_note.as_deref());
-    execute(&e, a.json)
+    execute(&e, a.json, a.csv.as_deref())
+}
+
+/// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
+/// what was computed is printed as usual (status `interrupted`); a second ends the process at
+/// once with exit status 130. Best effort: without a handler the signal ends the process.
+fn stop_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        if implicit_bias::run::stop_requested() {
+            std::process::exit(130);
+        }
+        implicit_bias::run::request_stop();
+    });
 }
 
 /// Runs an experiment and prints its report: warnings on stderr, the report (text or JSON)
-/// on stdout; the exit status is the outcome's.
-pub fn execute(e: &Experiment, as_json: bool) -> CliResult {
+/// on stdout, the trajectory to the `csv` file if given; the exit status is the outcome's.
+pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
+    stop_on_signal();
     for w in e.warnings() {
         super::diagnostic(&w);
     }
     let out = e.run()?;
     for w in &out.warnings {
         super::diagnostic(w);
+    }
+    if let Some(path) = csv {
+        std::fs::write(path, out.csv()?).map_err(|err| {
+            Error::param("csv", format!("cannot write {}: {err}", path.display()))
+        })?;
     }
     if as_json {
         emit(&format!(
@@ -174,17 +212,9 @@ pub fn execute(e: &Experiment, as_json: bool) -> CliResult {
 /// The demo: Soudry et al. Fig. 1 data, exponential loss, GD at 128 bits to 10^6 steps.
 pub fn demo() -> CliResult {
     let data = Generator::Fig1 { seed: 1 }.generate()?;
-    // The largest power-of-two step satisfying the sufficient descent condition of
-    // theory §8.1 from w(0) = 0 (no warning, provably monotone).
-    let mut lr = Rational::from(1);
-    let zero = vec![0.0; data.dim()];
-    while check_step(&data, Loss::Exponential, &lr, &zero).is_some() {
-        lr /= 2;
-    }
-    let optimizer = OptimizerSpec {
-        lr: Some(lr.clone()),
-        ..OptimizerSpec::new(Kind::Gd)
-    };
+    // `--lr auto`: the largest power-of-two step satisfying the sufficient descent
+    // condition of theory §8.1 from w(0) = 0 (no warning, provably monotone)
+    let optimizer = OptimizerSpec::new(Kind::Gd);
     let e = Experiment {
         data_name: "fig1 (ibias gen fig1 --seed 1)".into(),
         optimizer,
@@ -193,5 +223,5 @@ pub fn demo() -> CliResult {
         progress: true,
         ..Experiment::new(data)
     };
-    execute(&e, false)
+    execute(&e, false, None)
 }

@@ -21,8 +21,8 @@ use super::{
 use crate::data::{format_rational, parse_rational, Dataset};
 use crate::error::{Error, Result};
 use crate::loss::Loss;
-use crate::objective::Objective;
 use crate::scalar::Scalar;
+use crate::stepsize::{auto_step, Geometry};
 use rug::Rational;
 
 /// The optimizers, by family.
@@ -255,6 +255,11 @@ impl OptimizerSpec {
                 format!("{name}: {key} needs a value, as in {key}=1/10"),
             ));
         };
+        if key == "lr" && v == "auto" {
+            // the data's step, filled in by `with_default_lr`
+            self.lr = None;
+            return Ok(());
+        }
         let num = parse_rational(v)
             .map_err(|e| Error::param("optimizer", format!("{name}: {key}={v}: {e}")))?;
         let bad = |what: &str| {
@@ -325,44 +330,27 @@ impl OptimizerSpec {
         })
     }
 
-    /// The spec with its step size filled in from the data when none was given: for the
-    /// GD family (gd, momentum, nesterov, sgd) the largest `2^−k ≤ 1` with
-    /// `η R² L(w0) ≤ 0.85`, `R = max‖z_n‖₂` (theory §8.1, monotone descent for GD); for
-    /// sign and coordinate descent the same with `R = max‖z_n‖₁` resp. `max‖z_n‖∞` (every
-    /// margin moves by at most `η R² L` per step in those geometries); for normalized GD the
-    /// largest `2^−k` with `η R² ≤ 0.85` (its step moves each margin by at most `η R²`);
-    /// the adaptive methods keep [`OptimizerSpec::lr`].
+    /// The spec with its step size filled in from the data when none was given (`lr=auto`,
+    /// [`auto_step`]): for the GD family (gd, momentum, nesterov, sgd) the largest
+    /// `2^−k ≤ 1` meeting theory §8.1 (exponential loss `η R² L(w0) ≤ 0.85`,
+    /// `R = max‖z_n‖₂`; logistic `η < 8/σ_max²`); for sign and coordinate descent
+    /// `η R² L(w0) ≤ 0.85` with `R = max‖z_n‖₁` resp. `max‖z_n‖∞` (every margin moves by at
+    /// most `η R² L` per step in those geometries); for normalized GD the largest `2^−k`
+    /// with `η R² ≤ 0.85` (its step moves each margin by at most `η R²`); the adaptive
+    /// methods keep [`OptimizerSpec::lr`].
     pub fn with_default_lr(&self, data: &Dataset, loss: Loss, w0: &[Rational]) -> Self {
         let mut s = self.clone();
         if s.lr.is_some() || self.kind.is_adaptive() {
             s.lr = Some(self.lr());
             return s;
         }
-        let z = data.signed_points::<f64>(());
-        let r = |f: &dyn Fn(&[f64]) -> f64| z.iter().map(|p| f(p)).fold(0.0, f64::max);
-        let r2 = match self.kind {
-            Kind::Sign => r(&|p| p.iter().map(|v| v.abs()).sum::<f64>()).powi(2),
-            Kind::Coordinate => r(&|p| p.iter().fold(0.0, |m, v| m.max(v.abs()))).powi(2),
-            _ => r(&|p| p.iter().map(|v| v * v).sum::<f64>()),
+        let geometry = match self.kind {
+            Kind::Sign => Geometry::L1,
+            Kind::Coordinate => Geometry::LInf,
+            Kind::Normalized => Geometry::Normalized,
+            _ => Geometry::L2,
         };
-        let l0 = if self.kind == Kind::Normalized {
-            1.0
-        } else {
-            let obj = Objective::<f64>::new(data, loss, ());
-            let w: Vec<f64> = w0.iter().map(Rational::to_f64).collect();
-            obj.ln_loss(&w).exp()
-        };
-        let mut lr = Rational::from(1);
-        let mut k = 0;
-        // Written so that a NaN product (R² underflowing to 0 times L(w0) overflowing to ∞)
-        // keeps halving instead of passing as a safe step.
-        while k < 200 && {
-            let c = lr.to_f64() * r2 * l0;
-            c.is_nan() || c > 0.85
-        } {
-            lr /= 2;
-            k += 1;
-        }
+        let lr = auto_step(data, loss, geometry, w0);
         s.lr = Some(lr);
         s
     }

@@ -197,25 +197,16 @@ fn columns<S: Scalar>() -> Vec<Column<S>> {
     ]
 }
 
-/// Whether checkpoint `t` is a printed row: 0, a power of `base` or the last step (the
-/// analysis itself may use a denser grid, [`crate::run::dense_checkpoints`]).
-pub fn shown(t: u64, base: u64, last: u64) -> bool {
-    if t == last || t == 0 {
-        return true;
-    }
-    let mut p = 1u64;
-    while p < t {
-        match p.checked_mul(base.max(2)) {
-            Some(q) => p = q,
-            None => return false,
-        }
-    }
-    p == t
+/// Whether checkpoint `t` is a printed row: one of the schedule's checkpoints `shown`
+/// (increasing; [`crate::run::Schedule::points`]) or the last step (the analysis itself may
+/// use a denser grid, [`crate::run::Schedule::dense`]).
+pub fn shown(t: u64, shown: &[u64], last: u64) -> bool {
+    t == last || shown.binary_search(&t).is_ok()
 }
 
-/// The per-checkpoint diagnostics table (theory §2), rows `t ≥ 1` that are powers of
-/// `base` (and the last).
-pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base: u64) -> String {
+/// The per-checkpoint diagnostics table (theory §2), rows `t ≥ 1` among the checkpoints
+/// `rows` (and the last).
+pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, rows: &[u64]) -> String {
     let last = a.checkpoints.last().map_or(0, |c| c.t);
     let bits = S::accuracy_bits(a.prediction.ctx);
     let cols = columns::<S>();
@@ -225,7 +216,7 @@ pub fn render_diagnostics<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>, base:
         h
     }];
     for (i, c) in a.checkpoints.iter().enumerate() {
-        if c.t < 1 || !shown(c.t, base, last) {
+        if c.t < 1 || !shown(c.t, rows, last) {
             continue;
         }
         let twin_c = match guard {
@@ -385,12 +376,12 @@ pub fn render_fits<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> String {
 }
 
 /// Everything, as printed by `ibias run` after the convergence table (diagnostics rows at
-/// the powers of `base`). With `reference` (the predictions at a higher precision) and the
+/// the checkpoints `rows`). With `reference` (the predictions at a higher precision) and the
 /// [`Guard::Trusted`] guard, the constants show only the digits both agree on.
 pub fn render_all<S: Scalar>(
     a: &Analysis<S>,
     guard: Guard<'_, S>,
-    base: u64,
+    rows: &[u64],
     reference: Option<&Prediction<rug::Float>>,
 ) -> String {
     let mut out = String::new();
@@ -400,7 +391,7 @@ pub fn render_all<S: Scalar>(
         _ => out.push_str(&render_predictions(a, guard)),
     }
     out.push_str("\n# diagnostics against the oracle and the predictions\n");
-    out.push_str(&render_diagnostics(a, guard, base));
+    out.push_str(&render_diagnostics(a, guard, rows));
     out.push_str("\n# rate fits (reported, not asserted)\n");
     out.push_str(&render_fits(a, guard));
     out.push_str("\n# verdicts\n");

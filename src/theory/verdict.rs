@@ -465,14 +465,13 @@ impl<S: Scalar> Assessment<S> {
     /// [`Judgement::Inconclusive`] if the run stopped early (`stopped`: why) or a core claim
     /// that applies to these data was not judged or only weakly; else [`Judgement::Holds`].
     pub fn judgement(&self, stopped: Option<&str>) -> Judgement {
+        // `stopped`: why the run ended early and what to change ([`crate::run::Status::advice`])
         let c = self.counts();
         if c.fail > 0 {
             return Judgement::Fails(c.fail);
         }
         if let Some(why) = stopped {
-            return Judgement::Inconclusive(format!(
-                "the run stopped early ({why}): use a smaller step (--lr) or a wider precision"
-            ));
+            return Judgement::Inconclusive(format!("the run stopped early ({why})"));
         }
         if self.verdicts.is_empty() {
             return Judgement::Inconclusive("no checkpoint to judge".into());

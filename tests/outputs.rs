@@ -1,0 +1,413 @@
+//! The outputs of `ibias run`, through the real binary: the iterate w(t) at every checkpoint
+//! (decimals with the guaranteed digits, the last one also exactly), the CSV trajectory, the
+//! checkpoint schedules, and the report of an interrupted run.
+
+mod edge;
+use edge::no_internal_error;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ibias(args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .output()
+        .expect("run ibias");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, contents).unwrap();
+    (dir, p)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `ibias run --json` on `data` with `args`; the document.
+fn run_json(data: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["run", "--data", data.to_str().unwrap(), "--json"];
+    all.extend_from_slice(args);
+    let o = ibias(&all);
+    assert!(matches!(o.status.code(), Some(0 | 1 | 3)), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("JSON on stdout")
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x.as_str().expect("a string").to_string())
+        .collect()
+}
+
+/// The exact final iterate of a run document.
+fn last_exact(v: &Value) -> Vec<String> {
+    let cps = v["checkpoints"].as_array().expect("checkpoints");
+    strings(&cps.last().expect("a checkpoint")["w_exact"])
+}
+
+/// Two points z1 = (1/4, 1/2), z2 = (15/64, 1/4) with y = +1. One GD step on the exponential
+/// loss from w = 0 moves by η Σ_n e^{-0} z_n = η (31/64, 3/4): with η = 1/8, by hand,
+/// w(1) = (31/512, 3/32) = (0.060546875, 0.09375), a binary fraction every precision holds.
+const TWO_POINTS: &str = "x1,x2,y\n1/4,1/2,1\n15/64,1/4,1\n";
+
+#[test]
+fn the_final_iterate_is_printed_exactly_and_every_checkpoint_has_w() {
+    let (_d, p) = tmp("two.csv", TWO_POINTS);
+    for precision in ["f64", "dd", "128"] {
+        let v = run_json(
+            &p,
+            &["--lr", "1/8", "--steps", "1", "--precision", precision],
+        );
+        let cps = v["checkpoints"].as_array().unwrap();
+        assert_eq!(cps.len(), 2, "t = 0 and t = 1");
+        let last = &cps[1];
+        assert_eq!(last["t"], 1);
+        assert_eq!(strings(&last["w_exact"]), ["31/512", "3/32"], "{precision}");
+        // the decimals carry the guaranteed digits of the same values
+        let w: Vec<f64> = strings(&last["w"])
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        assert_eq!(w, [0.060546875, 0.09375], "{precision}");
+        assert_eq!(strings(&cps[0]["w"]), ["0", "0"]);
+        assert!(cps[0]["w_exact"].is_null(), "only the last checkpoint");
+    }
+}
+
+#[test]
+fn the_exact_final_iterate_resumes_without_loss() {
+    // 10 steps at once against 5 steps, then 5 more from the printed w(5): GD has no memory
+    // besides w, so the second run is the same f64 computation and must end on the same bits
+    let (_d, p) = tmp("two.csv", TWO_POINTS);
+    for precision in ["f64", "dd"] {
+        let common = ["--lr", "1/8", "--precision", precision];
+        let whole = run_json(&p, &[&common[..], &["--steps", "10"]].concat());
+        let half = run_json(&p, &[&common[..], &["--steps", "5"]].concat());
+        let w5 = last_exact(&half);
+        let init = w5.join(",");
+        let rest = run_json(
+            &p,
+            &[&common[..], &["--steps", "5", "--init", &init]].concat(),
+        );
+        assert_eq!(last_exact(&rest), last_exact(&whole), "{precision}");
+        // and the 10-step iterate is not the 5-step one (the comparison can fail)
+        assert_ne!(last_exact(&whole), w5);
+    }
+}
+
+/// Theory §9 R2: the four Fig. 1 support vectors (ŵ = (1/2, 1/2)).
+const R2: &str = "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n";
+
+fn checkpoint_steps(v: &Value) -> Vec<u64> {
+    v["checkpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["t"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn checkpoint_schedules_are_the_hand_computed_steps() {
+    let (_d, p) = tmp("r2.csv", R2);
+    let run = |extra: &[&str]| {
+        let v = run_json(
+            &p,
+            &[&["--lr", "1/8", "--precision", "f64"], extra].concat(),
+        );
+        checkpoint_steps(&v)
+    };
+    // ⌊1.5^k⌋ = 1, 1, 2, 3, 5, 7, then 11 > 10
+    assert_eq!(
+        run(&["--steps", "10", "--base", "1.5"]),
+        [0, 1, 2, 3, 5, 7, 10]
+    );
+    assert_eq!(
+        run(&["--steps", "10", "--base", "3/2"]),
+        [0, 1, 2, 3, 5, 7, 10]
+    );
+    // ⌊10^(j/3)⌋ = 1, 2 (2.154), 4 (4.642), 10, 21, 46, 100, 215, 464, 1000
+    assert_eq!(
+        run(&["--steps", "1000", "--per-decade", "3"]),
+        [0, 1, 2, 4, 10, 21, 46, 100, 215, 464, 1000]
+    );
+    assert_eq!(
+        run(&["--steps", "100", "--at", "50,5,1e1"]),
+        [0, 5, 10, 50, 100]
+    );
+    // the default: powers of 10
+    assert_eq!(run(&["--steps", "100"]), [0, 1, 10, 100]);
+    // the diagnostics table shows the same rows (t >= 1)
+    let o = ibias(&[
+        "run",
+        "--data",
+        p.to_str().unwrap(),
+        "--lr",
+        "1/8",
+        "--precision",
+        "f64",
+        "--steps",
+        "100",
+        "--at",
+        "5,50",
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let diag = text
+        .split("# diagnostics")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").next())
+        .expect("a diagnostics table");
+    let rows: Vec<&str> = diag
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(rows, ["5", "50", "100"], "{diag}");
+}
+
+#[test]
+fn bad_schedules_are_one_line_errors() {
+    let (_d, p) = tmp("r2.csv", R2);
+    for bad in [
+        &["--base", "1"][..],
+        &["--base", "0.5"],
+        &["--base", "-2"],
+        &["--base", "x"],
+        &["--per-decade", "0"],
+        &["--per-decade", "1000"],
+        &["--at", "200"],
+        &["--at", "5,x"],
+        &["--at", "5", "--base", "2"],
+        &["--at", "5", "--per-decade", "2"],
+    ] {
+        let mut args = vec!["run", "--data", p.to_str().unwrap(), "--steps", "100"];
+        args.extend_from_slice(bad);
+        let o = ibias(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
+        assert!(err.starts_with("ibias: error: "), "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn the_csv_trajectory_is_the_json_one_in_a_tidy_table() {
+    let (d, p) = tmp("r2.csv", R2);
+    let csv_path = d.path().join("traj.csv");
+    let v = run_json(
+        &p,
+        &[
+            "--lr",
+            "1/8",
+            "--precision",
+            "dd",
+            "--steps",
+            "1000",
+            "--per-decade",
+            "2",
+            "--init",
+            "1,-1",
+            "--csv",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).expect("a CSV file");
+    let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        head[..8],
+        [
+            "t",
+            "w1",
+            "w2",
+            "ln_loss",
+            "norm",
+            "dir_err",
+            "min_margin",
+            "norm_over_ln_t"
+        ]
+    );
+    assert!(head.contains(&"gap".to_string()) && head.contains(&"rho_err".to_string()));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let cps = v["checkpoints"].as_array().unwrap();
+    assert_eq!(rows.len(), cps.len());
+    assert_eq!(checkpoint_steps(&v), [0, 1, 3, 10, 31, 100, 316, 1000]);
+    let diags = v["theory"]["diagnostics"].as_array().unwrap();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let num = |s: &str| {
+        s.parse::<f64>()
+            .unwrap_or_else(|_| panic!("{s:?} is not a number"))
+    };
+    for (row, cp) in rows.iter().zip(cps) {
+        // plain numbers or empty cells (a null in the JSON), nothing else
+        for cell in row.iter().filter(|c| !c.is_empty()) {
+            num(cell);
+        }
+        assert_eq!(row[0], cp["t"].to_string());
+        assert_eq!(row[col("w1")], cp["w"][0]);
+        assert_eq!(row[col("w2")], cp["w"][1]);
+        assert_eq!(row[col("ln_loss")], cp["ln_loss"]);
+        let diag = diags.iter().find(|g| g["t"] == cp["t"]).unwrap();
+        assert_eq!(row[col("dir_err")], diag["dir_err"]);
+        // an independent reading of the row: ‖w‖ from its own coordinates
+        let (w1, w2, n) = (
+            num(&row[col("w1")]),
+            num(&row[col("w2")]),
+            num(&row[col("norm")]),
+        );
+        assert!(
+            ((w1 * w1 + w2 * w2).sqrt() - n).abs() <= 1e-12 * n.max(1.0),
+            "{row:?}"
+        );
+    }
+    // t = 0: no ln t, so no |w|/ln t
+    assert_eq!(rows[0][col("norm_over_ln_t")], *"");
+}
+
+/// Starts `ibias run` on R2 for 10^12 steps (hours), sends `signal` after a second, and
+/// returns its output.
+fn interrupted_run(signal: &str, extra: &[&str]) -> Output {
+    let (_d, p) = tmp("r2.csv", R2);
+    let child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args([
+            "run",
+            "--data",
+            p.to_str().unwrap(),
+            "--lr",
+            "1/16",
+            "--precision",
+            "dd",
+        ])
+        .args(["--steps", "1e12"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start ibias");
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let k = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(k.success());
+    let o = child.wait_with_output().expect("ibias ends");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+#[test]
+fn sigint_prints_what_was_computed_and_exits_3() {
+    let o = interrupted_run("-INT", &["--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted");
+    let at = v["status_at"].as_u64().unwrap();
+    assert_eq!(v["steps_taken"].as_u64(), Some(at));
+    // far from the end, well past the start: a second of double-double steps
+    assert!((1000..1_000_000_000_000).contains(&at), "{at}");
+    // the last row is the iterate reached, exactly
+    let cps = checkpoint_steps(&v);
+    assert_eq!(cps.last(), Some(&at));
+    assert_eq!(cps[..4], [0, 1, 10, 100]);
+    assert_eq!(last_exact(&v).len(), 2);
+    // the theory checks judged the reached checkpoints, and the judgement says why it is open
+    let th = &v["theory"];
+    assert_eq!(th["judgement"], "inconclusive");
+    assert!(th["verdicts"].as_array().is_some_and(|a| !a.is_empty()));
+    let why = th["inconclusive"].as_str().unwrap();
+    assert!(why.contains(&format!("interrupted at t={at}")), "{why}");
+}
+
+#[test]
+fn sigterm_prints_the_table_and_the_theory_report() {
+    let o = interrupted_run("-TERM", &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("# status: interrupted at t="), "{text}");
+    assert!(text.contains("# verdicts:"), "{text}");
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.starts_with("# inconclusive: the run stopped early (interrupted at t="),
+        "{last}"
+    );
+}
+
+/// `ibias` with `args`; its stdout, after asserting that nothing failed (exit 0 or 3).
+fn stdout_of(args: &[&str]) -> String {
+    let o = ibias(args);
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{args:?}: {}",
+        stderr(&o)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn lr_auto_is_the_largest_power_of_two_meeting_the_descent_condition() {
+    // R2 from w = 0: R² = 5/2 and L(0) = 4, so η R² L(0) = 10 η ≤ 0.85 needs η ≤ 0.085:
+    // 1/16 (0.0625) meets it, 1/8 (1.25 > 0.85) does not
+    let (_d, p) = tmp("r2.csv", R2);
+    let data = p.to_str().unwrap();
+    let base = [
+        "run",
+        "--data",
+        data,
+        "--steps",
+        "100",
+        "--precision",
+        "f64",
+    ];
+    for extra in [&[][..], &["--lr", "auto"], &["--optimizer", "gd:lr=auto"]] {
+        let args = [&base[..], extra, &["--json"]].concat();
+        let o = ibias(&args);
+        assert!(o.stderr.is_empty(), "{extra:?}: no warning: {}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["lr"], "1/16", "{extra:?}");
+        assert_eq!(v["lr_auto"], true);
+        assert!(v["command"].as_str().unwrap().contains("--lr 1/16"));
+    }
+    let text = stdout_of(&base);
+    assert!(text.contains("GD with step 1/16 (auto"), "{text}");
+    // from w(0) = (1, 1) every margin is 2, L = 4e^{-2}: the bound 0.85/(R² L) = 0.628
+    // admits 1/2 and not 1
+    let v: Value = serde_json::from_str(&stdout_of(
+        &[&base[..], &["--init", "1,1", "--json"]].concat(),
+    ))
+    .unwrap();
+    assert_eq!(v["lr"], "1/2");
+    // an explicit step is kept, and 1/8 from 0 gets the warning
+    let o = ibias(&[&base[..], &["--lr", "1/8"]].concat());
+    assert!(
+        stderr(&o).contains("violates the sufficient descent condition"),
+        "{}",
+        stderr(&o)
+    );
+    // compare: the same rule for its GD family
+    let c: Value = serde_json::from_str(&stdout_of(&[
+        "compare",
+        "--data",
+        data,
+        "--optimizers",
+        "gd,momentum:lr=auto",
+        "--lr",
+        "auto",
+        "--steps",
+        "100",
+        "--precision",
+        "f64",
+        "--json",
+    ]))
+    .unwrap();
+    let doc = c.to_string();
+    assert!(
+        doc.contains("gd:lr=1/16") && doc.contains("momentum:lr=1/16"),
+        "{doc}"
+    );
+}
