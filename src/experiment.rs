@@ -496,7 +496,7 @@ fn steps_text(steps: u64) -> String {
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the
 /// independent checker. Not separable: an error with the Gordan witness. If the oracle cannot
 /// answer, the run proceeds without theory checks (a warning says why).
-fn max_margin(
+pub(crate) fn max_margin(
     data: &Dataset,
     biased: bool,
     warnings: &mut Vec<String>,

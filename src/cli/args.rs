@@ -41,6 +41,10 @@ pub enum Command {
     Oracle(OracleArgs),
     /// Measure GD steps per second, as a ratio to the f64 loop (see docs/speed.md).
     Bench(BenchArgs),
+    /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
+    /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
+    /// established, 1 a claim failed, 2 bad input, 3 inconclusive).
+    Flow(FlowArgs),
 }
 
 #[derive(Args, Debug)]
@@ -225,4 +229,33 @@ pub struct BenchArgs {
     /// note if it cannot run.
     #[arg(long)]
     pub peers: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FlowArgs {
+    #[command(flatten)]
+    pub input: DataArgs,
+    /// Integrate to log-time s = ln(1 + tau) (e.g. 1e5: tau about 10^43429).
+    #[arg(long, default_value = "1e5", allow_hyphen_values = true)]
+    pub until: String,
+    /// w at tau = 0, comma-separated exact numbers (default: the origin).
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Option<String>,
+    /// Loss: exp | logistic.
+    #[arg(long, default_value = "exp")]
+    pub loss: String,
+    /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.
+    #[arg(long, default_value = "dd", allow_hyphen_values = true)]
+    pub precision: String,
+    /// Append a constant-1 feature (theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Replace a prediction of the flow (eta = 1) by your own value and let the verdicts
+    /// judge it (repeatable): NAME=VALUE with NAME one of w_tilde, C_L, C_norm, C_dir,
+    /// C_gamma, C_share (exact numbers, vectors comma-separated).
+    #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
+    pub conjecture: Vec<String>,
 }

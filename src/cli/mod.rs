@@ -6,6 +6,7 @@
 mod args;
 mod bench;
 mod compare;
+mod flow;
 mod gen;
 mod oracle;
 mod run;
@@ -121,6 +122,7 @@ fn dispatch() -> ExitCode {
         Some(Command::Compare(a)) => compare::compare_cmd(&a),
         Some(Command::Oracle(a)) => oracle::oracle_cmd(&a),
         Some(Command::Bench(a)) => bench::bench(&a),
+        Some(Command::Flow(a)) => flow::flow_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
