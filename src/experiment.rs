@@ -146,7 +146,6 @@ impl Experiment {
         if s.kind == Kind::Sgd && self.seed != 0 {
             opt.push_str(&format!(" --seed {}", self.seed));
         }
-        let zero = self.init.iter().all(|q| *q == 0);
         format!(
             "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}",
             self.data_name,
@@ -156,18 +155,7 @@ impl Experiment {
             format_rational(&self.lr()),
             steps_text(self.steps),
             self.precision.to_arg(),
-            if zero {
-                String::new()
-            } else {
-                format!(
-                    " --init {}",
-                    self.init
-                        .iter()
-                        .map(format_rational)
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )
-            },
+            init_arg(&self.init),
             if self.bias { " --bias" } else { "" },
             self.conjectures
                 .iter()
@@ -491,6 +479,20 @@ fn steps_text(steps: u64) -> String {
     } else {
         steps.to_string()
     }
+}
+
+/// ` --init a,b,...` as a command echo writes it, or nothing for the origin.
+pub fn init_arg(init: &[Rational]) -> String {
+    if init.iter().all(|q| *q == 0) {
+        return String::new();
+    }
+    format!(
+        " --init {}",
+        init.iter()
+            .map(format_rational)
+            .collect::<Vec<_>>()
+            .join(",")
+    )
 }
 
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the

@@ -118,18 +118,7 @@ pub fn options(bits: u32) -> Options {
 impl FlowRequest {
     /// The command that reproduces this run.
     pub fn command(&self) -> String {
-        let init = if self.init.iter().all(|x| *x == 0) {
-            String::new()
-        } else {
-            format!(
-                " --init {}",
-                self.init
-                    .iter()
-                    .map(crate::data::format_rational)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )
-        };
+        let init = crate::experiment::init_arg(&self.init);
         let mut c = format!(
             "ibias flow --data {} --until {} --loss {} --precision {}{init}{}",
             self.data_name,

@@ -191,9 +191,15 @@ fn log_loss_term<S: Scalar>(loss: Loss, s: &S, a: &S) -> S {
             // ℓ(u) = ln(1 + e^{−u}); e^{−u} = e^{a−s}
             let x = a.clone().sub(s);
             if lt(&x, &S::zero(ctx)) {
-                let mut l = x.exp();
+                // ln(e^s ln(1 + y)) = a + ln(ln(1 + y)/y), y = e^x (→ a as y → 0, where
+                // e^x may underflow)
+                let y = x.exp();
+                if y.is_zero() {
+                    return a.clone();
+                }
+                let mut l = y.clone();
                 l.ln_1p_mut();
-                s.clone().add(&l.ln())
+                a.clone().add(&l.div(&y).ln())
             } else {
                 // ln(1 + e^x) = x + ln(1 + e^{−x})
                 let mut nx = x.clone();
