@@ -175,10 +175,12 @@ impl FlowRequest {
         let run = integrate(&pred, self.until)?;
         let budget = run.budget.clone();
         let a = assess_flow(&pred, &run.points, &budget);
-        let judgement = a.judgement_with(
-            None,
-            "integrate further (a larger --until), or raise --precision",
-        );
+        let hint = if pred.regime == theory::Regime::Degenerate {
+            "degenerate data (§2.11) have no w̃, and ibias flow does not check their conserved quantity"
+        } else {
+            "integrate further (a larger --until), or raise --precision"
+        };
+        let judgement = a.judgement_with(None, hint);
         let text = render(self, &pred, &run, &a, &judgement);
         let json = to_json(self, &pred, &run, &a, &judgement);
         Ok(FlowFindings {

@@ -281,6 +281,48 @@ fn the_command_line_exit_codes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Degenerate data (§2.11: z1 = (1, 0) with α = 1, z2 = (1, 1) on the margin with α = 0) have
+/// no w̃: the residual claim is not judged, and the run is inconclusive, never a pass.
+#[test]
+fn degenerate_data_are_inconclusive() {
+    let data = Dataset::new(
+        vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)]],
+        vec![1, 1],
+    )
+    .unwrap();
+    let f = request(data, vec![Rational::new(); 2], 1e4, &[])
+        .run()
+        .unwrap();
+    assert_eq!(f.exit_code(), 3, "{}", f.text);
+    assert_eq!(status(&f.json, "flow_residual"), "n/a");
+    assert!(f.text.contains("degenerate data (§2.11)"));
+}
+
+/// SVs that do not span: z1 = (1, 0) on the margin, z2 = (2, 1) off it (margin 2). The P1 part
+/// of the limit is predicted (`−ln α1 = 0`), the P2 part only measured (reported, not judged).
+#[test]
+fn without_the_span_condition_the_p1_limit_is_judged_and_p2_reported() {
+    let data = Dataset::new(
+        vec![vec![q(1, 1), q(0, 1)], vec![q(2, 1), q(1, 1)]],
+        vec![1, 1],
+    )
+    .unwrap();
+    let f = request(data, vec![q(1, 2), q(1, 3)], 1e4, &[])
+        .run()
+        .unwrap();
+    assert_eq!(status(&f.json, "flow_residual"), "PASS", "{}", f.text);
+    assert!(f.text.contains("measured, not predicted"));
+    let last = f.json["checkpoints"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    let p2: f64 = last["p2"][1].as_str().unwrap().parse().unwrap();
+    // ρ2 moves only through the z2 term: it rises from 1/3, by less than ∫ e^{−s−2ρ1−ρ2} ds
+    assert!(p2 > 1.0 / 3.0 && p2 < 1.0 / 3.0 + 1.0, "P2 ρ = {p2}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
     /// The flow's limit is the w̃ of the predictions (the exact oracle, then the linear system

@@ -32,6 +32,9 @@ pub struct LogTime<S: Scalar> {
     cut: S,
     /// `−J = Σ_n c_n q_n z_n z_nᵀ` at the start of the step.
     neg_j: Vec<Vec<S>>,
+    /// The Cholesky factor of `I − hJ` for the last `h` (the `n_j` substeps of one row of
+    /// the tableau share it).
+    factor: Option<(S, Vec<Vec<S>>)>,
     a: Vec<S>,
 }
 
@@ -53,6 +56,7 @@ impl<S: Scalar> LogTime<S> {
             w_hat: pred.w_hat_s.clone(),
             cut: cut::<S>(pred),
             neg_j: vec![vec![S::zero(ctx); d]; d],
+            factor: None,
             a: vec![S::zero(ctx); n],
         }
     }
@@ -119,10 +123,31 @@ impl<S: Scalar> System<S> for LogTime<S> {
             o.set(w);
             o.neg_mut();
         }
-        for (a, z) in self.a.iter().zip(&self.z) {
-            if let Some((q, _)) = self.weight(s, a) {
-                for (o, zj) in out.iter_mut().zip(z) {
-                    o.mul_add_assign(&q, zj);
+        if self.loss == Loss::Exponential {
+            // q_n = e^{a_n}, the exponentials evaluated together (Scalar::exp_each: the same
+            // accuracy as one by one); terms below the cut left out as in `weight`
+            let mut neg_cut = self.cut.clone();
+            neg_cut.neg_mut();
+            let mut q: Vec<S> = Vec::with_capacity(self.a.len());
+            let mut idx: Vec<usize> = Vec::with_capacity(self.a.len());
+            for (i, a) in self.a.iter().enumerate() {
+                if !lt(a, &neg_cut) {
+                    q.push(a.clone());
+                    idx.push(i);
+                }
+            }
+            S::exp_each(&mut q);
+            for (qn, &i) in q.iter().zip(&idx) {
+                for (o, zj) in out.iter_mut().zip(&self.z[i]) {
+                    o.mul_add_assign(qn, zj);
+                }
+            }
+        } else {
+            for (a, z) in self.a.iter().zip(&self.z) {
+                if let Some((q, _)) = self.weight(s, a) {
+                    for (o, zj) in out.iter_mut().zip(z) {
+                        o.mul_add_assign(&q, zj);
+                    }
                 }
             }
         }
@@ -147,36 +172,39 @@ impl<S: Scalar> System<S> for LogTime<S> {
         }
         let ok = m.iter().flatten().all(Scalar::is_finite);
         self.neg_j = m;
+        self.factor = None;
         ok
     }
 
     fn solve(&mut self, h: &S, b: &mut [S]) -> bool {
         // I − hJ = I + h·(−J): symmetric positive definite
         let ctx = h.ctx();
-        let a: Vec<Vec<S>> = self
-            .neg_j
-            .iter()
-            .enumerate()
-            .map(|(i, row)| {
-                row.iter()
-                    .enumerate()
-                    .map(|(j, x)| {
-                        let mut v = x.clone().mul(h);
-                        if i == j {
-                            v.add_assign(&S::from_f64(1.0, ctx));
-                        }
-                        v
-                    })
-                    .collect()
-            })
-            .collect();
-        match linalg::cholesky_solve(&a, b, ctx) {
-            Some(x) => {
-                for (bi, xi) in b.iter_mut().zip(x) {
-                    *bi = xi;
-                }
-                true
-            }
+        let fresh = match &self.factor {
+            Some((h0, _)) => h0.partial_cmp_s(h) != Some(std::cmp::Ordering::Equal),
+            None => true,
+        };
+        if fresh {
+            let a: Vec<Vec<S>> = self
+                .neg_j
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(j, x)| {
+                            let mut v = x.clone().mul(h);
+                            if i == j {
+                                v.add_assign(&S::from_f64(1.0, ctx));
+                            }
+                            v
+                        })
+                        .collect()
+                })
+                .collect();
+            self.factor = linalg::cholesky_factor(&a, ctx).map(|l| (h.clone(), l));
+        }
+        match &self.factor {
+            Some((_, l)) => linalg::cholesky_apply(l, b),
             None => false,
         }
     }
