@@ -40,6 +40,8 @@ pub struct FlowRequest {
     pub precision: Precision,
     /// Predictions replaced by the user's values.
     pub conjectures: Vec<Conjecture>,
+    /// Run GD with this step for this many steps beside the flow (`--compare-gd`).
+    pub compare_gd: Option<(Rational, u64)>,
 }
 
 /// What `ibias flow` found.
@@ -130,6 +132,12 @@ impl FlowRequest {
         for k in &self.conjectures {
             c.push_str(&format!(" --conjecture {}", k.to_arg()));
         }
+        if let Some((lr, steps)) = &self.compare_gd {
+            c.push_str(&format!(
+                " --compare-gd --lr {} --steps {steps}",
+                crate::data::format_rational(lr)
+            ));
+        }
         c
     }
 
@@ -181,8 +189,13 @@ impl FlowRequest {
             "integrate further (a larger --until), or raise --precision"
         };
         let judgement = a.judgement_with(None, hint);
-        let text = render(self, &pred, &run, &a, &judgement);
-        let json = to_json(self, &pred, &run, &a, &judgement);
+        let mut text = render(self, &pred, &run, &a, &judgement);
+        let mut json = to_json(self, &pred, &run, &a, &judgement);
+        if let Some((lr, steps)) = &self.compare_gd {
+            let rows = compare_gd(self, &pred, lr, *steps)?;
+            text.push_str(&rows.text);
+            json["compare_gd"] = rows.json;
+        }
         Ok(FlowFindings {
             text,
             json,
@@ -241,6 +254,123 @@ pub fn integrate<S: Scalar>(pred: &Prediction<S>, until: f64) -> Result<FlowRun<
         stats: it.stats,
         budget: Budget { integration },
         seconds,
+    })
+}
+
+/// GD beside the flow: the text section and its JSON.
+struct GdRows {
+    text: String,
+    json: Value,
+}
+
+/// Runs GD with step `lr` for `steps` steps from the same `w(0)` and compares `w_GD(t)` with
+/// the flow at the same flow time `τ = ηt` (`s = ln(1 + ηt)`), at GD's checkpoints `10^k`:
+/// the difference, its parts in and off `span(Z_S)`, and `t` times the former (§2.12: an
+/// `O(1/t)` correction in the support-vector span; the `P2` parts and the transients differ).
+/// Reported, not judged.
+fn compare_gd<S: Scalar>(
+    req: &FlowRequest,
+    pred: &Prediction<S>,
+    lr: &Rational,
+    steps: u64,
+) -> Result<GdRows> {
+    use crate::objective::Objective;
+    use crate::optim::GradientDescent;
+    use crate::run::{checkpoints, run_at, RunOptions};
+    use crate::theory::linalg;
+    let ctx = pred.ctx;
+    let obj = Objective::<S>::new(&req.data, req.loss, ctx);
+    let gd = GradientDescent::<S>::new(lr, ctx);
+    let opts = RunOptions {
+        steps,
+        base: 10,
+        progress: false,
+        seed: 0,
+    };
+    let cps = checkpoints(steps, 10);
+    let traj = run_at(&obj, &gd, pred.w0.clone(), &cps, &opts);
+    let mut sys = LogTime::new(pred);
+    let mut it = Integrator::new(
+        S::zero(ctx),
+        pred.w0.clone(),
+        options(S::accuracy_bits(ctx)),
+    );
+    let dg = digits::<S>(ctx).min(8);
+    let mut cells = vec![[
+        "t",
+        "tau=eta*t",
+        "s",
+        "|w_gd-w_flow|",
+        "|P1 diff|",
+        "|P2 diff|",
+        "t*|P1 diff|",
+    ]
+    .iter()
+    .map(|x| (*x).to_string())
+    .collect::<Vec<_>>()];
+    let mut rows = Vec::new();
+    for smp in traj.samples.iter().filter(|x| x.t > 0) {
+        let tau = lr.clone() * Rational::from(smp.t);
+        let s = S::from_rational(&(tau.clone() + 1u32), ctx).ln();
+        it.advance_to(&mut sys, &s)
+            .map_err(|e| Error::Numerical(format!("the flow integration stopped: {e}")))?;
+        let w_flow: Vec<S> =
+            it.y.iter()
+                .zip(&pred.w_hat_s)
+                .map(|(r, w)| r.clone().add(&w.clone().mul(&s)))
+                .collect();
+        let diff: Vec<S> = smp
+            .w
+            .iter()
+            .zip(&w_flow)
+            .map(|(a, b)| a.clone().sub(b))
+            .collect();
+        let p1 = linalg::project(&pred.span_basis, &diff, ctx);
+        let p2: Vec<S> = diff
+            .iter()
+            .zip(&p1)
+            .map(|(a, b)| a.clone().sub(b))
+            .collect();
+        let (n, n1, n2) = (
+            linalg::norm(&diff, ctx),
+            linalg::norm(&p1, ctx),
+            linalg::norm(&p2, ctx),
+        );
+        let tn1 = n1.clone().mul(&S::from_f64(smp.t as f64, ctx));
+        cells.push(vec![
+            smp.t.to_string(),
+            crate::data::format_rational(&tau),
+            s.to_decimal(8),
+            n.to_decimal(dg),
+            n1.to_decimal(dg),
+            n2.to_decimal(dg),
+            tn1.to_decimal(dg),
+        ]);
+        rows.push(json!({
+            "t": smp.t,
+            "tau": crate::data::format_rational(&tau),
+            "s": s.to_decimal(dg + 4),
+            "diff": n.to_decimal(dg),
+            "diff_span": n1.to_decimal(dg),
+            "diff_p2": n2.to_decimal(dg),
+            "t_diff_span": tn1.to_decimal(dg),
+        }));
+    }
+    let mut text = format!(
+        "# GD beside the flow: GD with step {} for {} steps ({}) against the flow at the same τ = ηt (reported, not judged; §2.12)\n",
+        crate::data::format_rational(lr),
+        traj.steps,
+        traj.status.describe()
+    );
+    text.push_str(&align_left(&cells));
+    Ok(GdRows {
+        text,
+        json: json!({
+            "lr": crate::data::format_rational(lr),
+            "steps": traj.steps,
+            "status": traj.status.describe(),
+            "rows": rows,
+        }),
     })
 }
 

@@ -63,6 +63,7 @@ fn request(data: Dataset, init: Vec<Rational>, until: f64, conj: &[&str]) -> Flo
         init,
         precision: Precision::Dd,
         conjectures: conj.iter().map(|c| Conjecture::parse(c).unwrap()).collect(),
+        compare_gd: None,
     }
 }
 
@@ -321,6 +322,28 @@ fn without_the_span_condition_the_p1_limit_is_judged_and_p2_reported() {
     let p2: f64 = last["p2"][1].as_str().unwrap().parse().unwrap();
     // ρ2 moves only through the z2 term: it rises from 1/3, by less than ∫ e^{−s−2ρ1−ρ2} ds
     assert!(p2 > 1.0 / 3.0 && p2 < 1.0 / 3.0 + 1.0, "P2 ρ = {p2}");
+}
+
+/// `--compare-gd` on R1 from 0 with η = 1/2: GD has e^{w1(t)} = ηt + (η/2) ln t + C + o(1)
+/// (theory §9), the flow e^{w1} = τ + 1, so at τ = ηt, t·(w_GD − w_flow) = (1/2) ln t +
+/// (C − 1)/η + o(1): from t = 10⁵ to 10⁶ it grows by (ln 10)/2 whatever C is.
+#[test]
+fn gd_beside_the_flow_on_r1_differs_by_the_discrete_correction() {
+    let (data, _) = r1();
+    let mut r = request(data, vec![Rational::new(); 2], 100.0, &[]);
+    r.compare_gd = Some((q(1, 2), 1_000_000));
+    let f = r.run().unwrap();
+    let rows = f.json["compare_gd"]["rows"].as_array().unwrap();
+    let at = |t: u64| -> f64 {
+        let row = rows.iter().find(|x| x["t"] == t).unwrap();
+        row["t_diff_span"].as_str().unwrap().parse().unwrap()
+    };
+    let grow = at(1_000_000) - at(100_000);
+    assert!(
+        (grow - std::f64::consts::LN_10 / 2.0).abs() < 1e-3,
+        "{grow}"
+    );
+    assert!(f.text.contains("# GD beside the flow"));
 }
 
 proptest! {

@@ -258,4 +258,14 @@ pub struct FlowArgs {
     /// C_gamma, C_share (exact numbers, vectors comma-separated).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
+    /// Also run GD (step --lr, --steps steps) from the same start and report its difference
+    /// from the flow at the same flow time tau = lr*t (reported, not judged).
+    #[arg(long)]
+    pub compare_gd: bool,
+    /// GD's step with --compare-gd, exact [default 1/8].
+    #[arg(long, allow_hyphen_values = true, requires = "compare_gd")]
+    pub lr: Option<String>,
+    /// GD's number of steps with --compare-gd [default 1e5].
+    #[arg(long, allow_hyphen_values = true, requires = "compare_gd")]
+    pub steps: Option<String>,
 }

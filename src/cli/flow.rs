@@ -1,7 +1,7 @@
 //! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
 
 use super::args::FlowArgs;
-use super::run::{data_echo, load, note, parse_init};
+use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps};
 use super::{emit, CliResult};
 use implicit_bias::flow::{parse_until, FlowRequest};
 use implicit_bias::loss::Loss;
@@ -30,6 +30,14 @@ pub fn flow_cmd(a: &FlowArgs) -> CliResult {
             .iter()
             .map(|c| Conjecture::parse(c))
             .collect::<Result<Vec<_>, _>>()?,
+        compare_gd: if a.compare_gd {
+            Some((
+                parse_lr(a.lr.as_deref().unwrap_or("1/8"))?,
+                parse_steps(a.steps.as_deref().unwrap_or("1e5"))?,
+            ))
+        } else {
+            None
+        },
     };
     let found = req.run()?;
     if a.json {
