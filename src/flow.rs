@@ -236,8 +236,7 @@ pub fn integrate<S: Scalar>(pred: &Prediction<S>, until: f64) -> Result<FlowRun<
     let start = Instant::now();
     for s in checkpoints(until) {
         let target = S::from_f64(s, ctx);
-        it.advance_to(&mut sys, &target)
-            .map_err(|e| Error::Numerical(format!("the flow integration stopped: {e}")))?;
+        it.advance_to(&mut sys, &target).map_err(stopped)?;
         y_max = y_max.max(linalg_max_abs(&it.y));
         points.push(diagnose_flow(pred, &it.s, &it.y));
     }
@@ -312,8 +311,7 @@ fn compare_gd<S: Scalar>(
     for smp in traj.samples.iter().filter(|x| x.t > 0) {
         let tau = lr.clone() * Rational::from(smp.t);
         let s = S::from_rational(&(tau.clone() + 1u32), ctx).ln();
-        it.advance_to(&mut sys, &s)
-            .map_err(|e| Error::Numerical(format!("the flow integration stopped: {e}")))?;
+        it.advance_to(&mut sys, &s).map_err(stopped)?;
         let w_flow: Vec<S> =
             it.y.iter()
                 .zip(&pred.w_hat_s)
@@ -372,6 +370,13 @@ fn compare_gd<S: Scalar>(
             "rows": rows,
         }),
     })
+}
+
+/// The error of an integration that cannot proceed.
+fn stopped(why: String) -> Error {
+    Error::Numerical(format!(
+        "the flow integration stopped: {why} (a value may be out of range at this precision: an MPFR precision such as --precision 128 has a far larger exponent range)"
+    ))
 }
 
 fn linalg_max_abs<S: Scalar>(v: &[S]) -> f64 {

@@ -310,8 +310,10 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
     let s_dir = linalg::direction_error(&w, &pred.w_hat_s, ctx).map(|e| e.mul(s));
     let c_norm = pred.c_norm.value(ctx);
     let u_inf = c_norm.map(|c| c.div(&nw));
+    // the predicted forms are for s > 0 (at s = 0 they may read 0/0)
+    let positive = lt(&S::zero(ctx), s);
     let s_dir_pred = match (pred.c_dir.value(ctx), &u_inf) {
-        (Some(c), Some(ui)) => Some(c.mul(s).div(&s.clone().add(ui))),
+        (Some(c), Some(ui)) if positive => Some(c.mul(s).div(&s.clone().add(ui))),
         _ => None,
     };
     let norm_w = linalg::norm(&w, ctx);
@@ -333,7 +335,7 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
         .filter(|_| !norm_w.is_zero())
         .map(|mn| S::from_f64(1.0, ctx).div(&nw).sub(&mn.div(&norm_w)).mul(s));
     let s_gap_pred = match (pred.c_gamma.value(ctx), pred.c_dir.value(ctx), &u_inf) {
-        (Some(cg), Some(cd), Some(ui)) => {
+        (Some(cg), Some(cd), Some(ui)) if positive => {
             let su = s.clone().add(ui);
             let first = cg.mul(s).div(&su);
             let mut second = cd
