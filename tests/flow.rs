@@ -299,6 +299,46 @@ fn degenerate_data_are_inconclusive() {
     assert!(f.text.contains("degenerate data (§2.11)"));
 }
 
+/// The same degenerate data: the flow conserves Φ = e^{w2} + w2 − w1 (integrate
+/// dw2/dw1 = e^{−w2}/(1 + e^{−w2}); docs/theory/degenerate.md), here with w1 = s + ρ1,
+/// w2 = ρ2. Conserved to the integration budget (×(e^{ρ2} + 2), Φ's Lipschitz constant), and
+/// with ρ1 = ln(1 + e^{−ρ2}) + o(1) it gives e^{ρ2} = s + Φ(0) − ρ2 + o(1): ρ2 − ln s → 0.
+#[test]
+fn degenerate_flow_conserves_phi_and_grows_like_ln_s() {
+    let data = Dataset::new(
+        vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)]],
+        vec![1, 1],
+    )
+    .unwrap();
+    let mm = brute_force(&data).unwrap();
+    let w0 = vec![q(1, 2), q(1, 4)];
+    let p: Prediction<Dd> = pred_for(&data, &mm, Loss::Exponential, &w0, ());
+    let run = integrate(&p, 1e4).unwrap();
+    let phi = |pt: &FlowPoint<Dd>| {
+        let (r1, r2) = (float(&pt.rho[0]), float(&pt.rho[1]));
+        let e = Float::with_val(REF_BITS, r2.clone().exp());
+        Float::with_val(REF_BITS, e + &r2 - float(&pt.s) - r1)
+    };
+    let phi0 = phi(&run.points[0]);
+    let bound = run.budget.integration.to_f64();
+    for pt in &run.points {
+        let lip = pt.rho[1].to_f64().exp() + 2.0;
+        let drift = gap(&phi(pt), &phi0);
+        assert!(
+            drift <= bound * lip + 1e-28,
+            "s = {}: Φ moved by {drift:e}",
+            pt.s.to_f64()
+        );
+    }
+    let last = run.points.last().unwrap();
+    let (s, r2) = (last.s.to_f64(), last.rho[1].to_f64());
+    assert!(
+        (r2 - s.ln()).abs() <= 2.0 * s.ln() / s,
+        "ρ2 = {r2}, ln s = {}",
+        s.ln()
+    );
+}
+
 /// SVs that do not span: z1 = (1, 0) on the margin, z2 = (2, 1) off it (margin 2). The P1 part
 /// of the limit is predicted (`−ln α1 = 0`), the P2 part only measured (reported, not judged).
 #[test]
