@@ -282,15 +282,20 @@ fn the_command_line_exit_codes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// §2.11's example: z1 = (1, 0) with α = 1, z2 = (1, 1) on the margin of ŵ = (1, 0) with α = 0.
+fn degenerate() -> Dataset {
+    Dataset::new(
+        vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)]],
+        vec![1, 1],
+    )
+    .unwrap()
+}
+
 /// Degenerate data (§2.11: z1 = (1, 0) with α = 1, z2 = (1, 1) on the margin with α = 0) have
 /// no w̃: the residual claim is not judged, and the run is inconclusive, never a pass.
 #[test]
 fn degenerate_data_are_inconclusive() {
-    let data = Dataset::new(
-        vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)]],
-        vec![1, 1],
-    )
-    .unwrap();
+    let data = degenerate();
     let f = request(data, vec![Rational::new(); 2], 1e4, &[])
         .run()
         .unwrap();
@@ -305,11 +310,7 @@ fn degenerate_data_are_inconclusive() {
 /// with ρ1 = ln(1 + e^{−ρ2}) + o(1) it gives e^{ρ2} = s + Φ(0) − ρ2 + o(1): ρ2 − ln s → 0.
 #[test]
 fn degenerate_flow_conserves_phi_and_grows_like_ln_s() {
-    let data = Dataset::new(
-        vec![vec![q(1, 1), q(0, 1)], vec![q(1, 1), q(1, 1)]],
-        vec![1, 1],
-    )
-    .unwrap();
+    let data = degenerate();
     let mm = brute_force(&data).unwrap();
     let w0 = vec![q(1, 2), q(1, 4)];
     let p: Prediction<Dd> = pred_for(&data, &mm, Loss::Exponential, &w0, ());
