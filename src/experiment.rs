@@ -149,7 +149,6 @@ impl Experiment {
         if s.kind == Kind::Sgd && self.seed != 0 {
             opt.push_str(&format!(" --seed {}", self.seed));
         }
-        let zero = self.init.iter().all(|q| *q == 0);
         format!(
             "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}{}",
             self.data_name,
@@ -160,18 +159,7 @@ impl Experiment {
             steps_text(self.steps),
             self.precision.to_arg(),
             self.schedule.to_args(),
-            if zero {
-                String::new()
-            } else {
-                format!(
-                    " --init {}",
-                    self.init
-                        .iter()
-                        .map(format_rational)
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )
-            },
+            init_arg(&self.init),
             if self.bias { " --bias" } else { "" },
             self.conjectures
                 .iter()
@@ -609,6 +597,20 @@ pub fn steps_text(steps: u64) -> String {
     } else {
         steps.to_string()
     }
+}
+
+/// ` --init a,b,...` as a command echo writes it, or nothing for the origin.
+pub fn init_arg(init: &[Rational]) -> String {
+    if init.iter().all(|q| *q == 0) {
+        return String::new();
+    }
+    format!(
+        " --init {}",
+        init.iter()
+            .map(format_rational)
+            .collect::<Vec<_>>()
+            .join(",")
+    )
 }
 
 /// The exact ℓ2 max-margin solution the theory checks compare against, verified by the

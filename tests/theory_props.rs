@@ -18,31 +18,6 @@ use theory_common::*;
 
 const BITS: u32 = 128;
 
-/// Points with integer coordinates in [−4, 4]^d (as quarters: k/4), labelled by the sign of
-/// `uᵀx` for a random integer `u`; points on the hyperplane are dropped. Separable through
-/// the origin by construction (u separates).
-fn dataset(d: usize) -> impl Strategy<Value = Dataset> {
-    (
-        prop::collection::vec(-3i64..=3, d),
-        prop::collection::vec(prop::collection::vec(-16i64..=16, d), 2..=6),
-    )
-        .prop_filter_map("u = 0 or no labelled points", move |(u, pts)| {
-            if u.iter().all(|&v| v == 0) {
-                return None;
-            }
-            let mut x = Vec::new();
-            let mut y = Vec::new();
-            for p in pts {
-                let s: i64 = p.iter().zip(&u).map(|(a, b)| a * b).sum();
-                if s != 0 {
-                    x.push(p.iter().map(|&v| q(v, 4)).collect::<Vec<Rational>>());
-                    y.push(if s > 0 { 1 } else { -1 });
-                }
-            }
-            (x.len() >= 2).then(|| Dataset::new(x, y).ok()).flatten()
-        })
-}
-
 /// The largest power-of-two step satisfying the sufficient condition of theory §8.1 at w0.
 /// For the logistic loss the bound `η < 8/σ_max²(Z)` is evaluated here with the exact 2×2
 /// eigenvalue formula (d = 2), independently of `stepsize::sigma_max_sq`.
@@ -103,7 +78,7 @@ proptest! {
     /// with `η < 8/σ_max²` (Lemma 1) likewise.
     #[test]
     fn loss_decreases_monotonically_under_the_step_condition(
-        data in dataset(2),
+        data in separable_quarters(2, 6),
         logistic in any::<bool>(),
     ) {
         let loss = if logistic { Loss::Logistic } else { Loss::Exponential };
@@ -126,7 +101,7 @@ proptest! {
     /// along the normal stays at its initial value.
     #[test]
     fn orthogonal_complement_is_invariant(
-        data2 in dataset(2),
+        data2 in separable_quarters(2, 6),
         w0 in prop::collection::vec(-8i64..=8, 3),
     ) {
         let x: Vec<Vec<Rational>> = data2
@@ -153,7 +128,7 @@ proptest! {
     /// t·L/C_L (§2.2) never FAIL on the true predictions (they PASS, or are weak or n/a with
     /// the reason when the run is short), and the exact identities hold.
     #[test]
-    fn dual_recovery_and_loss_constant_hold_after_enough_steps(data in dataset(2)) {
+    fn dual_recovery_and_loss_constant_hold_after_enough_steps(data in separable_quarters(2, 6)) {
         let Some(mm) = brute_force(&data) else { return Ok(()) };
         let eta = step_for(&data, Loss::Exponential, &[0.0, 0.0]);
         prop_assume!(fast(&data, &mm, &eta));
@@ -181,7 +156,7 @@ proptest! {
     /// `T/16 = 2^10` on, `e^{−u_n} ≈ α_n/(ηt) ≤ 1/16` (before that, logistic and exp dynamics
     /// differ at first order).
     #[test]
-    fn logistic_and_exponential_share_w_tilde(data in dataset(2)) {
+    fn logistic_and_exponential_share_w_tilde(data in separable_quarters(2, 6)) {
         let Some(mm) = brute_force(&data) else { return Ok(()) };
         let eta = step_for(&data, Loss::Logistic, &[0.0, 0.0]);
         let eta_exp = step_for(&data, Loss::Exponential, &[0.0, 0.0]);

@@ -53,6 +53,10 @@ pub enum Command {
     /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
     /// the slope -kappa). Takes the options of `run`.
     Plot(PlotArgs),
+    /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
+    /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
+    /// established, 1 a claim failed, 2 bad input, 3 inconclusive).
+    Flow(FlowArgs),
 }
 
 #[derive(Args, Debug)]
@@ -301,4 +305,43 @@ pub struct PlotArgs {
     /// The SVG file to write.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FlowArgs {
+    #[command(flatten)]
+    pub input: DataArgs,
+    /// Integrate to log-time s = ln(1 + tau) (e.g. 1e5: tau about 10^43429).
+    #[arg(long, default_value = "1e5", allow_hyphen_values = true)]
+    pub until: String,
+    /// w at tau = 0, comma-separated exact numbers (default: the origin).
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Option<String>,
+    /// Loss: exp | logistic.
+    #[arg(long, default_value = "exp")]
+    pub loss: String,
+    /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.
+    #[arg(long, default_value = "dd", allow_hyphen_values = true)]
+    pub precision: String,
+    /// Append a constant-1 feature (theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Replace a prediction of the flow (eta = 1) by your own value and let the verdicts
+    /// judge it (repeatable): NAME=VALUE with NAME one of w_tilde, C_L, C_norm, C_dir,
+    /// C_gamma, C_share (exact numbers, vectors comma-separated).
+    #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
+    pub conjecture: Vec<String>,
+    /// Also run GD (step --lr, --steps steps) from the same start and report its difference
+    /// from the flow at the same flow time tau = lr*t (reported, not judged).
+    #[arg(long)]
+    pub compare_gd: bool,
+    /// GD's step with --compare-gd, exact [default 1/8].
+    #[arg(long, allow_hyphen_values = true, requires = "compare_gd")]
+    pub lr: Option<String>,
+    /// GD's number of steps with --compare-gd [default 1e5].
+    #[arg(long, allow_hyphen_values = true, requires = "compare_gd")]
+    pub steps: Option<String>,
 }

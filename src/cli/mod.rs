@@ -7,6 +7,7 @@ mod args;
 mod audit;
 mod bench;
 mod compare;
+mod flow;
 mod gen;
 mod oracle;
 mod plot;
@@ -125,6 +126,7 @@ fn dispatch() -> ExitCode {
         Some(Command::Bench(a)) => bench::bench(&a),
         Some(Command::Audit(a)) => audit::audit_cmd(&a),
         Some(Command::Plot(a)) => plot::plot_cmd(&a),
+        Some(Command::Flow(a)) => flow::flow_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -224,7 +224,15 @@ pub fn project<S: Scalar>(q: &[Vec<S>], v: &[S], ctx: S::Ctx) -> Vec<S> {
 /// Solves `a x = b` for a symmetric positive definite `a` (Cholesky). `None` if `a` is not
 /// numerically positive definite.
 pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
-    let n = b.len();
+    let l = cholesky_factor(a, ctx)?;
+    let mut y = b.to_vec();
+    cholesky_apply(&l, &mut y).then_some(y)
+}
+
+/// The Cholesky factor `l` (lower triangular, `a = l lᵀ`) of a symmetric positive definite
+/// `a`; `None` if `a` is not numerically positive definite.
+pub fn cholesky_factor<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Option<Vec<Vec<S>>> {
+    let n = a.len();
     let mut l = vec![vec![S::zero(ctx); n]; n];
     for i in 0..n {
         for j in 0..=i {
@@ -244,8 +252,13 @@ pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<V
             }
         }
     }
-    // forward: l y = b
-    let mut y = b.to_vec();
+    Some(l)
+}
+
+/// `y ← (l lᵀ)⁻¹ y` with a factor of [`cholesky_factor`]; `false` if the result is not finite.
+pub fn cholesky_apply<S: Scalar>(l: &[Vec<S>], y: &mut [S]) -> bool {
+    let n = y.len();
+    // forward: l z = y
     for i in 0..n {
         for k in 0..i {
             let mut p = l[i][k].clone();
@@ -254,7 +267,7 @@ pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<V
         }
         y[i].div_assign(&l[i][i]);
     }
-    // backward: lᵀ x = y
+    // backward: lᵀ x = z
     for i in (0..n).rev() {
         for k in i + 1..n {
             let mut p = l[k][i].clone();
@@ -263,7 +276,7 @@ pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<V
         }
         y[i].div_assign(&l[i][i]);
     }
-    y.iter().all(Scalar::is_finite).then_some(y)
+    y.iter().all(Scalar::is_finite)
 }
 
 /// Eigenvalues of a symmetric matrix (cyclic Jacobi rotations), ascending.

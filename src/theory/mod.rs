@@ -40,6 +40,7 @@
 pub mod conjecture;
 pub mod diagnostics;
 pub mod extrapolate;
+pub mod flow;
 pub mod limits;
 pub(crate) mod linalg;
 pub mod predict;

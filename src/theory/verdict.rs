@@ -276,6 +276,47 @@ pub const CLAIMS: &[Claim] = &[
         Witness::History,
         false,
     ),
+    // gradient flow in log-time s = ln(1 + τ) (`ibias flow`, theory::flow, docs/theory/flow.md)
+    row(
+        "flow_residual",
+        "§2.12",
+        "flow: ρ(s) = w − ŵ s → w̃_flow (e^(−z_nᵀw̃) = α_n on S; P1 part without the span condition)",
+        Some("w_tilde"),
+        Witness::Extrapolation,
+        true,
+    ),
+    row(
+        "flow_direction",
+        "§2.5",
+        "flow: s·‖w/‖w‖ − ŵ/‖ŵ‖‖ = C_dir·s/(s + C_norm/‖ŵ‖) + O(1/s²)",
+        Some("C_dir"),
+        Witness::Derived,
+        true,
+    ),
+    row(
+        "flow_margin",
+        "§2.6",
+        "flow: s·(γ* − γ) = C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²) + O(1/s²)",
+        Some("C_gamma"),
+        Witness::Derived,
+        false,
+    ),
+    row(
+        "flow_sv_share",
+        "§2.8",
+        "flow: non-SV loss share · e^((θ−1)s) → C_share (relative)",
+        Some("C_share"),
+        Witness::Derived,
+        false,
+    ),
+    row(
+        "flow_loss_constant",
+        "§2.2",
+        "flow: (1 + τ)·L(w) → ‖ŵ‖² (relative)",
+        Some("C_L"),
+        Witness::Derived,
+        false,
+    ),
 ];
 
 /// The table row of a claim id. Every id [`assess`] uses is a row of [`CLAIMS`]
@@ -296,8 +337,10 @@ pub struct Verdict<S: Scalar> {
     pub claim: &'static str,
     /// The section of docs/theory/sections.md it checks.
     pub section: &'static str,
-    /// Checkpoint at which it was evaluated.
+    /// Checkpoint at which it was evaluated (GD; 0 for a flow verdict).
     pub t: u64,
+    /// Log-time checkpoint `s` of a flow verdict (`ibias flow`; `None` for GD).
+    pub s: Option<S>,
     /// Measured value: the witness's estimate of the limit (scalar claims).
     pub measured: Option<S>,
     /// Predicted value (scalar claims).
@@ -326,12 +369,13 @@ pub struct Verdict<S: Scalar> {
 }
 
 impl<S: Scalar> Verdict<S> {
-    fn from_claim(c: &Claim, t: u64) -> Verdict<S> {
+    pub(crate) fn from_claim(c: &Claim, t: u64) -> Verdict<S> {
         Verdict {
             id: c.id,
             claim: c.statement,
             section: c.section,
             t,
+            s: None,
             measured: None,
             predicted: None,
             deviation: None,
@@ -348,7 +392,7 @@ impl<S: Scalar> Verdict<S> {
     }
 
     /// Sets deviation, tolerance, resolution, scale and the status they give.
-    fn judge(mut self, dev: S, tol: S, scale: S, cap: Status) -> Verdict<S> {
+    pub(crate) fn judge(mut self, dev: S, tol: S, scale: S, cap: Status) -> Verdict<S> {
         // A NaN deviation or a non-finite tolerance is a check this precision cannot
         // evaluate (double-double, for one, refuses products below 2^−969 rather than lose
         // digits): undecided, never a FAIL of the claim. An infinite deviation against a
@@ -465,6 +509,14 @@ impl<S: Scalar> Assessment<S> {
     /// [`Judgement::Inconclusive`] if the run stopped early (`stopped`: why) or a core claim
     /// that applies to these data was not judged or only weakly; else [`Judgement::Holds`].
     pub fn judgement(&self, stopped: Option<&str>) -> Judgement {
+        self.judgement_with(
+            stopped,
+            "run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr)",
+        )
+    }
+    /// [`Self::judgement`] with the advice printed when a core claim is open (`hint`: what
+    /// to change, e.g. a longer horizon).
+    pub fn judgement_with(&self, stopped: Option<&str>, hint: &str) -> Judgement {
         // `stopped`: why the run ended early and what to change ([`crate::run::Status::advice`])
         let c = self.counts();
         if c.fail > 0 {
@@ -486,7 +538,7 @@ impl<S: Scalar> Assessment<S> {
             Judgement::Holds
         } else {
             Judgement::Inconclusive(format!(
-                "core claim(s) not established: {}; run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr){}",
+                "core claim(s) not established: {}; {hint}{}",
                 open.join(", "),
                 if self.verdicts.iter().any(|v| v.witness_is_history()) {
                     "; degenerate data (§2.11) converge like ln ln t/ln t and cannot be resolved at any reachable horizon"

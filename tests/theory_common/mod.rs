@@ -292,3 +292,32 @@ pub fn run_case_in<S: Scalar>(
 pub fn f(x: &Float) -> f64 {
     x.to_f64()
 }
+
+/// Points with integer coordinates in [−4, 4]^d (as quarters: k/4), 2 to `max_points` of them,
+/// labelled by the sign of `uᵀx` for a random integer `u`; points on the hyperplane are
+/// dropped. Separable through the origin by construction (u separates).
+pub fn separable_quarters(
+    d: usize,
+    max_points: usize,
+) -> impl proptest::strategy::Strategy<Value = Dataset> {
+    use proptest::prelude::*;
+    (
+        prop::collection::vec(-3i64..=3, d),
+        prop::collection::vec(prop::collection::vec(-16i64..=16, d), 2..=max_points),
+    )
+        .prop_filter_map("u = 0 or no labelled points", move |(u, pts)| {
+            if u.iter().all(|&v| v == 0) {
+                return None;
+            }
+            let mut x = Vec::new();
+            let mut y = Vec::new();
+            for p in pts {
+                let s: i64 = p.iter().zip(&u).map(|(a, b)| a * b).sum();
+                if s != 0 {
+                    x.push(p.iter().map(|&v| q(v, 4)).collect::<Vec<Rational>>());
+                    y.push(if s > 0 { 1 } else { -1 });
+                }
+            }
+            (x.len() >= 2).then(|| Dataset::new(x, y).ok()).flatten()
+        })
+}

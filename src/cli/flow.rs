@@ -1,0 +1,54 @@
+//! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
+
+use super::args::FlowArgs;
+use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps};
+use super::{emit, CliResult};
+use implicit_bias::flow::{parse_until, FlowRequest};
+use implicit_bias::loss::Loss;
+use implicit_bias::scalar::Precision;
+use implicit_bias::theory::Conjecture;
+
+pub fn flow_cmd(a: &FlowArgs) -> CliResult {
+    let selected = load(&a.input)?;
+    note(selected.note.as_deref());
+    let mut data = selected.data;
+    if a.bias {
+        data = data.with_bias();
+    }
+    let req = FlowRequest {
+        init: parse_init(a.init.as_deref(), data.dim())?,
+        data,
+        data_name: data_echo(&a.input)
+            .trim_start_matches("--data ")
+            .to_string(),
+        bias: a.bias,
+        loss: Loss::parse(&a.loss)?,
+        until: parse_until(&a.until)?,
+        precision: Precision::parse(&a.precision)?,
+        conjectures: a
+            .conjecture
+            .iter()
+            .map(|c| Conjecture::parse(c))
+            .collect::<Result<Vec<_>, _>>()?,
+        compare_gd: if a.compare_gd {
+            Some((
+                parse_lr(a.lr.as_deref().unwrap_or("1/8"))?.ok_or_else(|| {
+                    implicit_bias::Error::param("lr", "--compare-gd needs an explicit step")
+                })?,
+                parse_steps(a.steps.as_deref().unwrap_or("1e5"))?,
+            ))
+        } else {
+            None
+        },
+    };
+    let found = req.run()?;
+    if a.json {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&found.json).unwrap_or_default()
+        ))?;
+    } else {
+        emit(&found.text)?;
+    }
+    Ok(found.exit_code())
+}

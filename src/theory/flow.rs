@@ -1,0 +1,809 @@
+//! Gradient flow in log-time (theory §2.12; derivations in docs/theory/flow.md).
+//!
+//! With `s = ln(1 + τ)` (τ the flow time) and `w = ŵ s + ρ`, the flow `dw/dτ = −∇L(w)` of
+//! the summed loss becomes
+//!
+//! `dρ/ds = Σ_n q_n z_n − ŵ`, `q_n = e^s·(−ℓ′(z_nᵀw))`,
+//!
+//! with `q_n = e^{a_n}`, `a_n = s(1 − ŵᵀz_n) − z_nᵀρ`, for the exponential loss and
+//! `q_n = e^{a_n}/(1 + e^{a_n − s})` for the logistic loss. Each `a_n` is formed as one
+//! exponent (the drift `1 − ŵᵀz_n` is exact, rounded once), so no overflowing factor ever
+//! meets an underflowing one. Its fixed point is `w̃_flow` (`e^{−z_nᵀw̃} = α_n` on S), which
+//! is the GD prediction of [`super::predict`] with `η = 1` (`w̃_GD(η) = w̃_flow + ŵ ln η`).
+//!
+//! This module holds the system ([`LogTime`], for [`crate::ode`]), the quantities at a
+//! checkpoint ([`FlowPoint`]) and the flow's claims ([`assess_flow`]), rows of the same
+//! claims table as GD's ([`super::CLAIMS`]).
+
+use super::linalg::{self, lt};
+use super::predict::{Predicted, Prediction, Regime};
+use super::verdict::{claim, Assessment, Fit, Status, Verdict};
+use crate::loss::Loss;
+use crate::ode::System;
+use crate::scalar::Scalar;
+
+/// The log-time flow as an [`ode::System`](crate::ode::System).
+#[derive(Clone, Debug)]
+pub struct LogTime<S: Scalar> {
+    loss: Loss,
+    z: Vec<Vec<S>>,
+    drift: Vec<S>,
+    w_hat: Vec<S>,
+    cut: S,
+    /// `−J = Σ_n c_n q_n z_n z_nᵀ` at the start of the step.
+    neg_j: Vec<Vec<S>>,
+    /// The Cholesky factor of `I − hJ` for the last `h` (the `n_j` substeps of one row of
+    /// the tableau share it).
+    factor: Option<(S, Vec<Vec<S>>)>,
+    a: Vec<S>,
+}
+
+impl<S: Scalar> LogTime<S> {
+    /// The system of a prediction's data (its `z`, exact margins and `ŵ`).
+    pub fn new(pred: &Prediction<S>) -> LogTime<S> {
+        let ctx = pred.ctx;
+        let n = pred.z.len();
+        let d = pred.w_hat_s.len();
+        let drift = pred
+            .margins
+            .iter()
+            .map(|m| S::from_rational(&(rug::Rational::from(1) - m), ctx))
+            .collect();
+        LogTime {
+            loss: pred.loss,
+            z: pred.z.clone(),
+            drift,
+            w_hat: pred.w_hat_s.clone(),
+            cut: cut::<S>(pred),
+            neg_j: vec![vec![S::zero(ctx); d]; d],
+            factor: None,
+            a: vec![S::zero(ctx); n],
+        }
+    }
+
+    fn exponents(&mut self, s: &S, rho: &[S]) {
+        let ctx = s.ctx();
+        for ((a, z), dr) in self.a.iter_mut().zip(&self.z).zip(&self.drift) {
+            let mut e = linalg::dot(z, rho, ctx);
+            e.neg_mut();
+            e.mul_add_assign(s, dr);
+            *a = e;
+        }
+    }
+
+    /// `(q_n, c_n)` from `a_n`: the weight and its Jacobian factor (`None`: below the cut).
+    fn weight(&self, s: &S, a: &S) -> Option<(S, S)> {
+        let mut neg_cut = self.cut.clone();
+        neg_cut.neg_mut();
+        if lt(a, &neg_cut) {
+            return None;
+        }
+        let ctx = s.ctx();
+        let one = S::from_f64(1.0, ctx);
+        Some(match self.loss {
+            Loss::Exponential => (a.clone().exp(), one),
+            Loss::Logistic => {
+                // c = σ(u) = 1/(1 + e^{a−s}), q = e^a·c, formed without overflow
+                let x = a.clone().sub(s);
+                if lt(&x, &S::zero(ctx)) {
+                    let c = one.clone().div(&x.exp().add(&one));
+                    (a.clone().exp().mul(&c), c)
+                } else {
+                    let mut nx = x;
+                    nx.neg_mut();
+                    let e = nx.exp();
+                    let q = s.clone().exp().div(&e.clone().add(&one));
+                    (q, e.clone().div(&e.add(&one)))
+                }
+            }
+        })
+    }
+}
+
+/// Terms with `a_n < −cut` are left out: each changes every component of the right-hand side
+/// by less than `e^{−cut}·R ≤ 2^{−bits}·‖ŵ‖/(N·e^{20})`, below one rounding of `ŵ`'s
+/// components taken together (docs/theory/flow.md). Without it, double-double would turn
+/// products below `2^−969` into NaN.
+fn cut<S: Scalar>(pred: &Prediction<S>) -> S {
+    let ctx = pred.ctx;
+    let bits = f64::from(S::accuracy_bits(ctx));
+    let r = pred.r_max.to_f64().max(1e-300);
+    let nw = pred.norm_w_hat.to_f64().max(1e-300);
+    let n = pred.z.len() as f64;
+    S::from_f64(
+        bits * std::f64::consts::LN_2 + 20.0 + (n * r / nw).ln().max(0.0),
+        ctx,
+    )
+}
+
+impl<S: Scalar> System<S> for LogTime<S> {
+    fn rhs(&mut self, s: &S, y: &[S], out: &mut [S]) -> bool {
+        self.exponents(s, y);
+        for (o, w) in out.iter_mut().zip(&self.w_hat) {
+            o.set(w);
+            o.neg_mut();
+        }
+        if self.loss == Loss::Exponential {
+            // q_n = e^{a_n}, the exponentials evaluated together (Scalar::exp_each: the same
+            // accuracy as one by one); terms below the cut left out as in `weight`
+            let mut neg_cut = self.cut.clone();
+            neg_cut.neg_mut();
+            let mut q: Vec<S> = Vec::with_capacity(self.a.len());
+            let mut idx: Vec<usize> = Vec::with_capacity(self.a.len());
+            for (i, a) in self.a.iter().enumerate() {
+                if !lt(a, &neg_cut) {
+                    q.push(a.clone());
+                    idx.push(i);
+                }
+            }
+            S::exp_each(&mut q);
+            for (qn, &i) in q.iter().zip(&idx) {
+                for (o, zj) in out.iter_mut().zip(&self.z[i]) {
+                    o.mul_add_assign(qn, zj);
+                }
+            }
+        } else {
+            for (a, z) in self.a.iter().zip(&self.z) {
+                if let Some((q, _)) = self.weight(s, a) {
+                    for (o, zj) in out.iter_mut().zip(z) {
+                        o.mul_add_assign(&q, zj);
+                    }
+                }
+            }
+        }
+        out.iter().all(Scalar::is_finite)
+    }
+
+    fn jacobian(&mut self, s: &S, y: &[S]) -> bool {
+        let ctx = s.ctx();
+        self.exponents(s, y);
+        let d = self.w_hat.len();
+        let mut m = vec![vec![S::zero(ctx); d]; d];
+        for (a, z) in self.a.iter().zip(&self.z) {
+            if let Some((q, c)) = self.weight(s, a) {
+                let qc = q.mul(&c);
+                for i in 0..d {
+                    let qi = qc.clone().mul(&z[i]);
+                    for j in 0..d {
+                        m[i][j].mul_add_assign(&qi, &z[j]);
+                    }
+                }
+            }
+        }
+        let ok = m.iter().flatten().all(Scalar::is_finite);
+        self.neg_j = m;
+        self.factor = None;
+        ok
+    }
+
+    fn solve(&mut self, h: &S, b: &mut [S]) -> bool {
+        // I − hJ = I + h·(−J): symmetric positive definite
+        let ctx = h.ctx();
+        let fresh = match &self.factor {
+            Some((h0, _)) => h0.partial_cmp_s(h) != Some(std::cmp::Ordering::Equal),
+            None => true,
+        };
+        if fresh {
+            let a: Vec<Vec<S>> = self
+                .neg_j
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(j, x)| {
+                            let mut v = x.clone().mul(h);
+                            if i == j {
+                                v.add_assign(&S::from_f64(1.0, ctx));
+                            }
+                            v
+                        })
+                        .collect()
+                })
+                .collect();
+            self.factor = linalg::cholesky_factor(&a, ctx).map(|l| (h.clone(), l));
+        }
+        match &self.factor {
+            Some((_, l)) => linalg::cholesky_apply(l, b),
+            None => false,
+        }
+    }
+}
+
+/// `ln(e^s·ℓ(u))` for `u = s − a` (the loss term scaled by `e^s = 1 + τ`), without overflow.
+fn log_loss_term<S: Scalar>(loss: Loss, s: &S, a: &S) -> S {
+    match loss {
+        Loss::Exponential => a.clone(),
+        Loss::Logistic => {
+            let ctx = s.ctx();
+            // ℓ(u) = ln(1 + e^{−u}); e^{−u} = e^{a−s}
+            let x = a.clone().sub(s);
+            if lt(&x, &S::zero(ctx)) {
+                // ln(e^s ln(1 + y)) = a + ln(ln(1 + y)/y), y = e^x (→ a as y → 0, where
+                // e^x may underflow)
+                let y = x.exp();
+                if y.is_zero() {
+                    return a.clone();
+                }
+                let mut l = y.clone();
+                l.ln_1p_mut();
+                a.clone().add(&l.div(&y).ln())
+            } else {
+                // ln(1 + e^x) = x + ln(1 + e^{−x})
+                let mut nx = x.clone();
+                nx.neg_mut();
+                let mut l = nx.exp();
+                l.ln_1p_mut();
+                s.clone().add(&x.add(&l).ln())
+            }
+        }
+    }
+}
+
+/// `ln Σ_i e^{v_i}` over the given values (`None` for an empty set).
+fn log_sum_exp<S: Scalar>(v: &[S]) -> Option<S> {
+    let top = v.iter().cloned().reduce(|a, b| linalg::max(a, &b))?;
+    let ctx = top.ctx();
+    let mut sum = S::zero(ctx);
+    for x in v {
+        sum.add_assign(&x.clone().sub(&top).exp());
+    }
+    Some(top.add(&sum.ln()))
+}
+
+/// The quantities of one checkpoint `s` (docs/cli.md, `ibias flow`).
+#[derive(Clone, Debug)]
+pub struct FlowPoint<S: Scalar> {
+    /// Log-time `s = ln(1 + τ)`.
+    pub s: S,
+    /// `log10 τ` (f64; `τ = e^s − 1`).
+    pub log10_tau: f64,
+    /// `ρ(s) = w − ŵ s`.
+    pub rho: Vec<S>,
+    /// `w(s)`.
+    pub w: Vec<S>,
+    /// `‖ρ − w̃‖` (`‖P1(ρ − w̃)‖` without the span condition; `None` without `w̃`).
+    pub rho_err: Option<S>,
+    /// `P2 ρ`, the part off `span(Z_S)` (measured).
+    pub p2: Vec<S>,
+    /// `ŵᵀρ/‖ŵ‖²`.
+    pub u: S,
+    /// `‖P⊥ρ‖/‖ŵ‖`.
+    pub q: S,
+    /// `min_{n∈S} z_nᵀρ`.
+    pub m: S,
+    /// `s·‖w/‖w‖ − ŵ/‖ŵ‖‖`.
+    pub s_dir: Option<S>,
+    /// `C_dir·s/(s + C_norm/‖ŵ‖)`.
+    pub s_dir_pred: Option<S>,
+    /// `s·(γ* − γ(s))`.
+    pub s_gap: Option<S>,
+    /// `C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²)`.
+    pub s_gap_pred: Option<S>,
+    /// The minimum margin of `w` is attained on S (the margin identity applies).
+    pub min_on_support: bool,
+    /// `e^s·L(w) = (1 + τ)·L`, → `‖ŵ‖²`.
+    pub tau_loss: S,
+    /// Non-SV loss share scaled by `e^{(θ−1)s}` (`None`: every point is a support vector).
+    pub share_scaled: Option<S>,
+    /// `ln` of the non-SV loss share (`None`: no non-SV point).
+    pub ln_share: Option<S>,
+}
+
+/// The quantities at `(s, ρ)`.
+pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowPoint<S> {
+    let ctx = pred.ctx;
+    let nw = pred.norm_w_hat.clone();
+    let nw2 = pred.norm_sq_s();
+    let w: Vec<S> = linalg::axpy(rho, s, &pred.w_hat_s);
+    let u = linalg::dot(&pred.w_hat_s, rho, ctx).div(&nw2);
+    let perp = linalg::axpy(rho, &u.clone().mul(&S::from_f64(-1.0, ctx)), &pred.w_hat_s);
+    let q = linalg::norm(&perp, ctx).div(&nw);
+    let m = linalg::min_on(&pred.z, &pred.support, rho, ctx);
+    let p1 = linalg::project(&pred.span_basis, rho, ctx);
+    let p2 = linalg::sub(rho, &p1);
+    let rho_err = match (&pred.w_tilde, &pred.w_tilde_span) {
+        (Some(wt), _) if pred.spans => Some(linalg::norm(&linalg::sub(rho, wt), ctx)),
+        (_, Some(ws)) => Some(linalg::norm(&linalg::sub(&p1, ws), ctx)),
+        _ => None,
+    };
+    let s_dir = linalg::direction_error(&w, &pred.w_hat_s, ctx).map(|e| e.mul(s));
+    let c_norm = pred.c_norm.value(ctx);
+    let u_inf = c_norm.map(|c| c.div(&nw));
+    // the predicted forms are for s > 0 (at s = 0 they may read 0/0)
+    let positive = lt(&S::zero(ctx), s);
+    let s_dir_pred = match (pred.c_dir.value(ctx), &u_inf) {
+        (Some(c), Some(ui)) if positive => Some(c.mul(s).div(&s.clone().add(ui))),
+        _ => None,
+    };
+    let norm_w = linalg::norm(&w, ctx);
+    let margins: Vec<S> = pred.z.iter().map(|z| linalg::dot(z, &w, ctx)).collect();
+    let min_all = margins
+        .iter()
+        .cloned()
+        .reduce(|a, b| if lt(&b, &a) { b } else { a });
+    let min_sv = pred
+        .support
+        .iter()
+        .map(|&i| margins[i].clone())
+        .reduce(|a, b| if lt(&b, &a) { b } else { a });
+    let min_on_support = match (&min_all, &min_sv) {
+        (Some(a), Some(b)) => !lt(a, b),
+        _ => false,
+    };
+    let s_gap = min_all
+        .filter(|_| !norm_w.is_zero())
+        .map(|mn| S::from_f64(1.0, ctx).div(&nw).sub(&mn.div(&norm_w)).mul(s));
+    let s_gap_pred = match (pred.c_gamma.value(ctx), pred.c_dir.value(ctx), &u_inf) {
+        (Some(cg), Some(cd), Some(ui)) if positive => {
+            let su = s.clone().add(ui);
+            let first = cg.mul(s).div(&su);
+            let mut second = cd
+                .clone()
+                .mul(&cd)
+                .mul(s)
+                .div(&su.clone().mul(&su))
+                .div(&nw);
+            second.mul_f64(0.5);
+            Some(first.add(&second))
+        }
+        _ => None,
+    };
+    // loss terms, in log form
+    let mut lt_n = Vec::with_capacity(pred.z.len());
+    for (z, mq) in pred.z.iter().zip(&pred.margins) {
+        let drift = S::from_rational(&(rug::Rational::from(1) - mq), ctx);
+        let mut a = linalg::dot(z, rho, ctx);
+        a.neg_mut();
+        a.mul_add_assign(s, &drift);
+        lt_n.push(log_loss_term(pred.loss, s, &a));
+    }
+    let ln_total = log_sum_exp(&lt_n).unwrap_or_else(|| S::zero(ctx));
+    let tau_loss = ln_total.clone().exp();
+    let off: Vec<usize> = (0..pred.z.len()).filter(|&i| !pred.in_support[i]).collect();
+    let ln_off = log_sum_exp(&off.iter().map(|&i| lt_n[i].clone()).collect::<Vec<_>>());
+    let ln_share = ln_off.map(|l| l.sub(&ln_total));
+    let share_scaled = match (&ln_share, &pred.theta) {
+        (Some(l), Some(th)) => {
+            let th1 = S::from_rational(&(th.clone() - 1u32), ctx);
+            Some(l.clone().add(&th1.mul(s)).exp())
+        }
+        _ => None,
+    };
+    let log10_tau = {
+        // τ = e^s − 1; for s > 40 the −1 is below f64's resolution
+        let sf = s.to_f64();
+        if sf > 40.0 {
+            sf / std::f64::consts::LN_10
+        } else {
+            sf.exp_m1().log10()
+        }
+    };
+    FlowPoint {
+        s: s.clone(),
+        log10_tau,
+        rho: rho.to_vec(),
+        w,
+        rho_err,
+        p2,
+        u,
+        q,
+        m,
+        s_dir,
+        s_dir_pred,
+        s_gap,
+        s_gap_pred,
+        min_on_support,
+        tau_loss,
+        share_scaled,
+        ln_share,
+    }
+}
+
+/// The integration's own error budget: the flow is non-expansive (its Jacobian
+/// `−Σ c_n q_n z_n z_nᵀ` is negative semidefinite, so `‖ρ₁(s) − ρ₂(s)‖` never grows), hence
+/// the global error is at most the sum of the local errors (docs/theory/flow.md).
+#[derive(Clone, Debug)]
+pub struct Budget<S: Scalar> {
+    /// Bound on `‖ρ_computed(s) − ρ_exact(s)‖` at the last checkpoint, from the error
+    /// control (estimated, not certified).
+    pub integration: S,
+}
+
+/// `2^{−bits}` at working precision.
+fn ulp<S: Scalar>(ctx: S::Ctx) -> S {
+    super::predict::pow2_neg(S::accuracy_bits(ctx), ctx)
+}
+
+/// A flow verdict for claim `id` at log-time `s`.
+fn at<S: Scalar>(id: &'static str, s: &S) -> Verdict<S> {
+    let mut v = Verdict::from_claim(claim(id), 0);
+    v.s = Some(s.clone());
+    v
+}
+
+fn na<S: Scalar>(id: &'static str, s: &S, why: impl Into<String>, applies: bool) -> Verdict<S> {
+    let mut v = at(id, s);
+    v.basis = why.into();
+    v.core = claim(id).core && applies;
+    v
+}
+
+/// Judges the flow claims on the checkpoints (in increasing `s`, at least two):
+/// `flow_residual`, `flow_direction`, `flow_margin`, `flow_sv_share`, `flow_loss_constant`
+/// (docs/theory/flow.md derives each tolerance), and the measured rate of `ρ → lim ρ`.
+pub fn assess_flow<S: Scalar>(
+    pred: &Prediction<S>,
+    pts: &[FlowPoint<S>],
+    budget: &Budget<S>,
+) -> Assessment<S> {
+    let ctx = pred.ctx;
+    let mut verdicts = Vec::new();
+    let (Some(last), true) = (pts.last(), pts.len() >= 2) else {
+        return Assessment {
+            verdicts,
+            fits: Vec::new(),
+        };
+    };
+    let prev = &pts[pts.len() - 2];
+    let d = pred.w_hat_s.len();
+    let nw = pred.norm_w_hat.clone();
+    let r = pred.r_max.clone();
+    let u = ulp::<S>(ctx);
+    let dims = S::from_f64((16 + 4 * d) as f64, ctx);
+    // the witness: lim ρ ≈ ρ(S), with bar 2‖ρ(S) − ρ(S_prev)‖ + integration + rounding
+    let step = linalg::norm(&linalg::sub(&last.rho, &prev.rho), ctx);
+    let rho_size = linalg::norm(&last.rho, ctx).add(&S::from_f64(1.0, ctx));
+    let round_rho = u.clone().mul(&dims).mul(&rho_size);
+    let mut bar = step.clone();
+    bar.mul_f64(2.0);
+    let bar = bar.add(&budget.integration).add(&round_rho);
+    let bar_note = format!(
+        "lim ρ estimated by ρ(S), S = {}, bar 2‖ρ(S) − ρ(S_prev)‖ + integration + rounding = {}",
+        last.s.to_decimal(6),
+        bar.to_decimal(3)
+    );
+    let degenerate = pred.regime == Regime::Degenerate;
+
+    // ρ → w̃
+    verdicts.push(match (&pred.w_tilde, &pred.w_tilde_span, &last.rho_err) {
+        (_, _, None) | (None, None, _) => na(
+            "flow_residual",
+            &last.s,
+            if degenerate {
+                "no w̃: degenerate data (§2.11); the flow's conserved quantity is not checked by ibias flow".to_string()
+            } else {
+                "w̃ not available for these data".to_string()
+            },
+            true,
+        ),
+        (wt, ws, Some(dev)) => {
+            let full = pred.spans && wt.is_some();
+            let expected = if full { wt.clone() } else { ws.clone() };
+            let mut v = at("flow_residual", &last.s);
+            v.user = pred.is_user("w_tilde");
+            v.measured = Some(dev.clone());
+            v.predicted = Some(S::zero(ctx));
+            let limit = if full {
+                last.rho.clone()
+            } else {
+                linalg::project(&pred.span_basis, &last.rho, ctx)
+            };
+            let scale = expected
+                .as_ref()
+                .map(|e| linalg::norm(e, ctx))
+                .filter(|n| !n.is_zero())
+                .unwrap_or_else(|| S::from_f64(1.0, ctx));
+            v.limit = Some(limit);
+            v.expected = expected;
+            v.basis = if full {
+                format!("‖ρ(S) − w̃‖; {bar_note}")
+            } else {
+                format!(
+                    "‖P1(ρ(S) − w̃)‖ (the SVs do not span: P2 ρ(S) = ({}) measured, not predicted); {bar_note}",
+                    last.p2
+                        .iter()
+                        .map(|x| x.to_decimal(8))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            v.judge(dev.clone(), bar.clone(), scale, Status::Pass)
+        }
+    });
+
+    // s·dir → C_dir s/(s + C_norm/‖ŵ‖)
+    let four = S::from_f64(4.0, ctx);
+    let lip_dir = four.clone().div(&nw);
+    verdicts.push(if pred.on_w_hat_line {
+        na(
+            "flow_direction",
+            &last.s,
+            "C_dir = 0 exactly: the trajectory stays on ŵ's line (nothing to resolve)",
+            false,
+        )
+    } else {
+        let x_of = |p: &FlowPoint<S>, rho_q: &S, rho_u: &S| {
+            rho_q.clone().div(&p.s.clone().add(rho_u))
+        };
+        let judged: Vec<(&FlowPoint<S>, S, S)> = pts
+            .iter()
+            .filter(|p| in_regime(p))
+            .filter_map(|p| {
+                let (m, pr) = (p.s_dir.clone()?, p.s_dir_pred.clone()?);
+                let x = x_of(p, &p.q, &p.u);
+                let x_lim = x_of(p, &last.q, &last.u);
+                let mut rem = x.clone().mul(&x).mul(&x).mul(&p.s);
+                rem.mul_f64(0.375);
+                let moved = x.mul(&p.s).sub(&x_lim.mul(&p.s)).abs();
+                let round = u.clone().mul(&dims).mul(&p.s);
+                let tol = rem
+                    .add(&moved)
+                    .add(&lip_dir.clone().mul(&bar))
+                    .add(&round);
+                Some((p, m.sub(&pr).abs(), tol))
+            })
+            .collect();
+        series_verdict(
+            "flow_direction",
+            pred.is_user("C_dir") || pred.is_user("C_norm"),
+            &judged,
+            |p| (p.s_dir.clone(), p.s_dir_pred.clone()),
+            pred.c_dir.value(ctx),
+            last,
+            "s·dir judged at every checkpoint with s ≥ 2(|u| + q): tolerance (3/8)s·x³ (x = tan φ) + |s·x(ρ(s)) − s·x(lim ρ)| + (4/‖ŵ‖)·bar + rounding",
+            &bar_note,
+            unavailable_why(&pred.c_dir, degenerate),
+        )
+    });
+
+    // s·gap → C_γ s/(s + u∞) + C_dir² s/(2‖ŵ‖(s + u∞)²)
+    let ten = S::from_f64(10.0, ctx);
+    let lip_gap = ten
+        .div(&nw)
+        .add(&r.clone().mul(&S::from_f64(2.0, ctx)))
+        .div(&nw);
+    {
+        let main = |p: &FlowPoint<S>, q: &S, uu: &S, m: &S| {
+            let su = p.s.clone().add(uu);
+            let delta = uu.clone().sub(m).div(&su);
+            let x = q.clone().div(&su);
+            let mut x2 = x.clone().mul(&x);
+            x2.mul_f64(0.5);
+            (delta.add(&x2).mul(&p.s).div(&nw), x)
+        };
+        let judged: Vec<(&FlowPoint<S>, S, S)> = pts
+            .iter()
+            .filter(|p| in_regime(p) && p.min_on_support)
+            .filter_map(|p| {
+                let (mv, pr) = (p.s_gap.clone()?, p.s_gap_pred.clone()?);
+                let (here, x) = main(p, &p.q, &p.u, &p.m);
+                let (lim, _) = main(p, &last.q, &last.u, &last.m);
+                let su = p.s.clone().add(&p.u);
+                let delta = p.u.clone().sub(&p.m).div(&su).abs();
+                let x2 = x.clone().mul(&x);
+                let mut r4 = x2.clone().mul(&x2);
+                r4.mul_f64(0.375);
+                let mut r2 = delta.mul(&x2);
+                r2.mul_f64(0.5);
+                let rem = r4.add(&r2).mul(&p.s).div(&nw);
+                let round = u
+                    .clone()
+                    .mul(&dims)
+                    .mul(&p.s)
+                    .mul(&r.clone().add(&S::from_f64(1.0, ctx)));
+                let tol = rem
+                    .add(&here.sub(&lim).abs())
+                    .add(&lip_gap.clone().mul(&bar))
+                    .add(&round);
+                Some((p, mv.sub(&pr).abs(), tol))
+            })
+            .collect();
+        verdicts.push(series_verdict(
+            "flow_margin",
+            pred.is_user("C_gamma") || pred.is_user("C_dir") || pred.is_user("C_norm"),
+            &judged,
+            |p| (p.s_gap.clone(), p.s_gap_pred.clone()),
+            pred.c_gamma.value(ctx),
+            last,
+            "s·gap judged at every checkpoint with s ≥ 2(|u| + q) whose minimum margin is on S: tolerance (s/‖ŵ‖)(3x⁴/8 + |δ|x²/2) + |main(ρ(s)) − main(lim ρ)| + (10/‖ŵ‖ + 2R)/‖ŵ‖·bar + rounding",
+            &bar_note,
+            unavailable_why(&pred.c_gamma, degenerate),
+        ));
+    }
+
+    // the non-SV share and the loss constant: relative, at the last checkpoint
+    let sv_lim = |rho: &[S], set: &[usize]| {
+        log_sum_exp(
+            &set.iter()
+                .map(|&i| {
+                    let mut a = linalg::dot(&pred.z[i], rho, ctx);
+                    a.neg_mut();
+                    a
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let two_r_bar = r.clone().mul(&bar).mul(&S::from_f64(2.0, ctx));
+    let n_round = u
+        .clone()
+        .mul(&S::from_f64((16 * pred.z.len() + 16) as f64, ctx))
+        .mul(&last.s.clone().mul(&r).add(&rho_size));
+    verdicts.push(match (&last.share_scaled, pred.share_loss.value(ctx)) {
+        (None, _) => na(
+            "flow_sv_share",
+            &last.s,
+            "every point is a support vector",
+            false,
+        ),
+        (_, None) => na(
+            "flow_sv_share",
+            &last.s,
+            unavailable_why(&pred.share_loss, degenerate),
+            !degenerate,
+        ),
+        (Some(meas), Some(pr)) => {
+            let lim = match (
+                sv_lim(&last.rho, &pred.theta_points),
+                sv_lim(&last.rho, &pred.support),
+            ) {
+                (Some(a), Some(b)) => a.sub(&b).exp(),
+                _ => S::zero(ctx),
+            };
+            relative_verdict(
+                "flow_sv_share",
+                pred.is_user("C_share"),
+                &last.s,
+                meas.clone(),
+                pr,
+                lim,
+                two_r_bar.clone().add(&n_round),
+                &bar_note,
+            )
+        }
+    });
+    verdicts.push(match pred.c_l.value(ctx) {
+        None => na(
+            "flow_loss_constant",
+            &last.s,
+            unavailable_why(&pred.c_l, degenerate),
+            true,
+        ),
+        Some(pr) => {
+            let lim = sv_lim(&last.rho, &pred.support)
+                .map(S::exp)
+                .unwrap_or_else(|| S::zero(ctx));
+            relative_verdict(
+                "flow_loss_constant",
+                pred.is_user("C_L"),
+                &last.s,
+                last.tau_loss.clone(),
+                pr,
+                lim,
+                r.clone().mul(&bar).add(&n_round),
+                &bar_note,
+            )
+        }
+    });
+    // measured rate of ‖ρ(s) − ρ(S)‖ (reported, not asserted)
+    let floor = bar.clone().mul(&S::from_f64(1e3, ctx));
+    let (xs, ys): (Vec<S>, Vec<S>) = pts[..pts.len() - 1]
+        .iter()
+        .map(|p| {
+            (
+                p.s.clone(),
+                linalg::norm(&linalg::sub(&p.rho, &last.rho), ctx),
+            )
+        })
+        .filter(|(_, y)| lt(&floor, y))
+        .rev()
+        .take(3)
+        .unzip();
+    let slope = super::verdict::loglog_slope(&xs, &ys).map(|k| {
+        let mut k = k;
+        k.neg_mut();
+        k
+    });
+    let fits = vec![Fit {
+        id: "flow_rate",
+        what: "rate κ of ‖ρ(s) − lim ρ‖ ~ e^(−κs)",
+        section: "§2.7",
+        measured: slope,
+        predicted: pred.kappa.value(ctx),
+    }];
+    Assessment { verdicts, fits }
+}
+
+/// `s ≥ 2(|u| + q)` and `s ≥ 1`: the Lipschitz bounds of docs/theory/flow.md hold.
+fn in_regime<S: Scalar>(p: &FlowPoint<S>) -> bool {
+    let ctx = p.s.ctx();
+    let mut b = p.u.clone().abs().add(&p.q);
+    b.mul_f64(2.0);
+    !lt(&p.s, &b) && !lt(&p.s, &S::from_f64(1.0, ctx))
+}
+
+fn unavailable_why<S: Scalar>(p: &Predicted<S>, degenerate: bool) -> String {
+    match p {
+        Predicted::Unavailable(why) => (*why).to_string(),
+        _ if degenerate => "no w̃: degenerate data (§2.11)".into(),
+        _ => "not predicted for these data".into(),
+    }
+}
+
+/// A claim judged at every checkpoint of `judged` (`(point, |dev|, tolerance)`): reported at
+/// the first failure, else at the last one.
+#[allow(clippy::too_many_arguments)]
+fn series_verdict<S: Scalar>(
+    id: &'static str,
+    user: bool,
+    judged: &[(&FlowPoint<S>, S, S)],
+    values: impl Fn(&FlowPoint<S>) -> (Option<S>, Option<S>),
+    constant: Option<S>,
+    last: &FlowPoint<S>,
+    how: &str,
+    bar_note: &str,
+    unavailable: String,
+) -> Verdict<S> {
+    let Some(constant) = constant else {
+        return na(id, &last.s, unavailable, true);
+    };
+    let shown = judged
+        .iter()
+        .find(|(_, dev, tol)| !dev.is_finite() || lt(tol, dev))
+        .or_else(|| judged.last());
+    let Some((p, dev, tol)) = shown else {
+        return na(
+            id,
+            &last.s,
+            "no checkpoint with s ≥ 2(|u| + q) (integrate further: --until)",
+            true,
+        );
+    };
+    let mut v = at(id, &p.s);
+    v.user = user;
+    let (m, pr) = values(p);
+    v.measured = m;
+    v.predicted = pr;
+    v.basis = format!("{how}; {} checkpoint(s); {bar_note}", judged.len());
+    // the constant's size, or for a (near) zero constant the value at the first judged
+    // checkpoint (as for GD's claims)
+    let first = judged
+        .first()
+        .and_then(|(p, _, _)| values(p).0)
+        .map(S::abs)
+        .unwrap_or_else(|| S::zero(p.s.ctx()));
+    let scale = linalg::max(constant.abs(), &first);
+    v.judge(dev.clone(), tol.clone(), scale, Status::Pass)
+}
+
+/// A relative limit claim at the last checkpoint: `|meas − pred|/|meas|` against the computed
+/// finite-s remainder `|meas − lim(ρ(S))|/|meas|` plus `extra` (Lipschitz·bar + rounding).
+#[allow(clippy::too_many_arguments)]
+fn relative_verdict<S: Scalar>(
+    id: &'static str,
+    user: bool,
+    s: &S,
+    meas: S,
+    pred: S,
+    lim: S,
+    extra: S,
+    bar_note: &str,
+) -> Verdict<S> {
+    let ctx = s.ctx();
+    let mut v = at(id, s);
+    v.user = user;
+    if meas.is_zero() {
+        v.basis = "the measured value is 0 at this precision".into();
+        v.status = Status::NotApplicable;
+        return v;
+    }
+    let dev = meas.clone().sub(&pred).div(&meas).abs();
+    let rem = meas.clone().sub(&lim).div(&meas).abs();
+    v.measured = Some(meas);
+    v.predicted = Some(pred);
+    v.basis = format!(
+        "relative; tolerance |value − its s → ∞ form at ρ(S)|/value = {} + Lipschitz·bar + rounding; {bar_note}",
+        rem.to_decimal(3)
+    );
+    v.judge(dev, rem.add(&extra), S::from_f64(1.0, ctx), Status::Pass)
+}
