@@ -129,7 +129,7 @@ impl Options {
 
 /// One line of the result.
 #[derive(Clone, Debug)]
-pub struct Row {
+pub struct Timing {
     /// The case.
     pub case: Case,
     /// The path.
@@ -283,7 +283,7 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
 #[derive(Clone, Debug)]
 pub struct Report {
     /// One row per case and path.
-    pub rows: Vec<Row>,
+    pub rows: Vec<Timing>,
     /// Per case: wall time of `oracle::solve(data, Norm::L2)` (certificate checked),
     /// best of the repeats; `None` if the oracle did not certify the data.
     pub oracle: Vec<(Case, Option<Duration>)>,
@@ -307,7 +307,7 @@ pub fn run_bench(opts: &Options) -> Result<Report> {
         }
         let base = best[0];
         for (i, &p) in paths.iter().enumerate() {
-            rows.push(Row {
+            rows.push(Timing {
                 case,
                 path: p,
                 steps_per_sec: best[i],
@@ -346,7 +346,7 @@ pub const NUMBA_PEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers
 /// One case measured against the numba peer, in one sitting: the peer, then ibias's f64 and
 /// double-double GD from the same warm start.
 #[derive(Clone, Debug)]
-pub struct PeerRow {
+pub struct PeerTiming {
     /// The case.
     pub case: Case,
     /// Steps per timed run (about one budget of f64 GD).
@@ -365,7 +365,7 @@ pub struct PeerRow {
 #[derive(Clone, Debug)]
 pub enum PeerReport {
     /// One row per case.
-    Measured(Vec<PeerRow>),
+    Measured(Vec<PeerTiming>),
     /// A one-line reason.
     Skipped(String),
 }
@@ -466,7 +466,7 @@ pub fn run_peers(opts: &Options) -> Result<PeerReport> {
             .iter()
             .zip(&w_peer)
             .fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale));
-        rows.push(PeerRow {
+        rows.push(PeerTiming {
             case,
             steps,
             numba_steps_per_sec: numba,
@@ -534,7 +534,7 @@ pub fn render_report(report: &Report) -> String {
 }
 
 /// Renders the rows as a plain-text table.
-pub fn render(rows: &[Row]) -> String {
+pub fn render(rows: &[Timing]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{:<16} {:<22} {:>12} {:>10} {:>9}\n",

@@ -27,7 +27,7 @@ use crate::scalar::Scalar;
 
 /// One sample of a measured quantity.
 #[derive(Clone, Debug)]
-pub struct Sample<S: Scalar> {
+pub struct Observation<S: Scalar> {
     /// Step.
     pub t: u64,
     /// `ln t`.
@@ -305,8 +305,8 @@ fn apply<S: Scalar>(w: &[S], qs: &[&[S]], ctx: S::Ctx) -> Vec<S> {
 }
 
 /// The sample whose `ln t` is nearest to `target` among `pts`.
-fn nearest<'a, S: Scalar>(pts: &[&'a Sample<S>], target: &S) -> Option<&'a Sample<S>> {
-    let mut best: Option<(&Sample<S>, S)> = None;
+fn nearest<'a, S: Scalar>(pts: &[&'a Observation<S>], target: &S) -> Option<&'a Observation<S>> {
+    let mut best: Option<(&Observation<S>, S)> = None;
     for p in pts {
         let d = p.ln_t.clone().sub(target).abs();
         if best.as_ref().map_or(true, |(_, bd)| lt(&d, bd)) {
@@ -320,14 +320,14 @@ fn nearest<'a, S: Scalar>(pts: &[&'a Sample<S>], target: &S) -> Option<&'a Sampl
 /// checkpoints with `t ≥ max(√T, t_start)`. `Err` with the reason (and what to change) when
 /// there are not four distinct checkpoints there or the solve is singular.
 pub fn extrapolate<S: Scalar>(
-    samples: &[Sample<S>],
+    samples: &[Observation<S>],
     rate: &PolyRate<S>,
     t_start: u64,
 ) -> Result<Limit<S>, String> {
     let last = samples.last().ok_or("no checkpoints")?;
     let t_end = last.t;
     let ctx = last.ln_t.ctx();
-    let judged: Vec<&Sample<S>> = samples
+    let judged: Vec<&Observation<S>> = samples
         .iter()
         .filter(|p| p.t >= t_start && u128::from(p.t) * u128::from(p.t) >= u128::from(t_end))
         .filter(|p| p.q.iter().all(S::is_finite) && p.ln_t.is_finite())
@@ -414,9 +414,9 @@ pub fn extrapolate<S: Scalar>(
 /// the late and the early window of `m + 1` of them, and the bar.
 fn fit<S: Scalar>(
     rate: &PolyRate<S>,
-    judged: &[&Sample<S>],
-    first: &Sample<S>,
-    last: &Sample<S>,
+    judged: &[&Observation<S>],
+    first: &Observation<S>,
+    last: &Observation<S>,
     t_start: u64,
     ctx: S::Ctx,
 ) -> Result<Limit<S>, String> {
@@ -426,7 +426,7 @@ fn fit<S: Scalar>(
     let (l0, l_end) = (first.ln_t.clone(), last.ln_t.clone());
     let mut h = l_end.clone().sub(&l0);
     h.mul_f64(1.0 / (m + 1) as f64);
-    let mut chosen: Vec<&Sample<S>> = vec![first];
+    let mut chosen: Vec<&Observation<S>> = vec![first];
     for k in 1..=m {
         let mut target = h.clone();
         target.mul_f64(k as f64);
@@ -502,11 +502,11 @@ fn fit<S: Scalar>(
 mod tests {
     use super::*;
 
-    fn samples(q: impl Fn(f64) -> Vec<f64>, t_max: u32) -> Vec<Sample<f64>> {
+    fn samples(q: impl Fn(f64) -> Vec<f64>, t_max: u32) -> Vec<Observation<f64>> {
         (1..=t_max)
             .map(|k| {
                 let t = (1u64 << k) as f64;
-                Sample {
+                Observation {
                     t: 1 << k,
                     ln_t: t.ln(),
                     q: q(t),

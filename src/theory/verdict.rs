@@ -19,7 +19,7 @@
 //! coarser than 10 % of the quantity's scale makes a passing verdict **weak**.
 
 use super::diagnostics::Checkpoint;
-use super::extrapolate::{extrapolate, Limit, PolyRate, Sample};
+use super::extrapolate::{extrapolate, Limit, Observation, PolyRate};
 use super::linalg::{self, lt};
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
 use crate::scalar::Scalar;
@@ -1042,11 +1042,11 @@ enum Units {
 fn samples<S: Scalar>(
     cx: &Ctx<'_, S>,
     q: &dyn Fn(&Checkpoint<S>) -> Option<Vec<S>>,
-) -> Option<Vec<Sample<S>>> {
+) -> Option<Vec<Observation<S>>> {
     let mut out = Vec::new();
     for c in &cx.cps {
         if let (Some(v), Some(ln_t)) = (q(c), c.ln_t.clone()) {
-            out.push(Sample {
+            out.push(Observation {
                 t: c.t,
                 ln_t,
                 q: v,
