@@ -319,7 +319,39 @@ fn nearest<'a, S: Scalar>(pts: &[&'a Observation<S>], target: &S) -> Option<&'a 
 /// Extrapolates the limit of the samples (which end at the judged horizon `T`) from the
 /// checkpoints with `t ≥ max(√T, t_start)`. `Err` with the reason (and what to change) when
 /// there are not four distinct checkpoints there or the solve is singular.
+///
+/// The bar also covers the spread of the estimates made at the earlier horizons `T/2`, `T/4`,
+/// `T/8` (each from the samples up to it, by the same rule): the two windows of one horizon
+/// can agree by chance where the estimate's error still changes sign from one horizon to the
+/// next (κ ≈ 1/3 at 2^15 steps), and an error that decays like `T^{−γ}` with `γ ≥ 1/3` is at
+/// most the change of the estimate since `T/8`.
 pub fn extrapolate<S: Scalar>(
+    samples: &[Observation<S>],
+    rate: &PolyRate<S>,
+    t_start: u64,
+) -> Result<Limit<S>, String> {
+    let mut out = extrapolate_at(samples, rate, t_start)?;
+    let t_end = samples.last().map_or(0, |p| p.t);
+    for k in [2, 4, 8] {
+        let upto: Vec<Observation<S>> = samples
+            .iter()
+            .filter(|p| p.t <= t_end / k)
+            .cloned()
+            .collect();
+        if let Ok(e) = extrapolate_at(&upto, rate, t_start) {
+            for ((b, v), w) in out.bar.iter_mut().zip(&out.value).zip(&e.value) {
+                let d = v.clone().sub(w).abs();
+                if d.is_finite() && lt(b, &d) {
+                    *b = d;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// [`extrapolate`] at the horizon of the last sample, without the earlier horizons.
+fn extrapolate_at<S: Scalar>(
     samples: &[Observation<S>],
     rate: &PolyRate<S>,
     t_start: u64,
