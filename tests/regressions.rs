@@ -983,6 +983,43 @@ fn issue_20_the_invariant_holds_on_near_duplicate_points() {
     }
 }
 
+/// Fuzzing (`gd_step`, CI's smoke: a 30 s timeout): one step of η = 6220000/73 from
+/// (0, 1/4, 1/3, 0) on points of size 10^9. The margins are about −7·10^8, so at MPFR
+/// precisions the weights are e^(7·10^8) ≈ 2^(10^9) — inside MPFR's exponent range — and
+/// w(1) is as large. `run --json` wrote its final iterate exactly (`w_exact`): a 10^9-bit
+/// integer, 3·10^8 decimal digits per coordinate, 1.2 GB and five minutes. An exact value
+/// outside f64's range is now null (its decimals stay in `w`). By hand: |w(1)| ≥ η e^(7·10^8)
+/// far exceeds 2^1024, so every coordinate moved by the step has a null exact value.
+#[test]
+fn issue_20_an_astronomically_large_iterate_has_no_exact_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let row = "23400000000/19,23400000000/19,23400000000/19,-70200000000/19,-1\n";
+    let text = format!("x1,x2,x3,x4,y\n1/3,4/3,-2,1/3,1\n{row}{row}{row}");
+    let f = data_file(&dir, "big.csv", &text);
+    let start = std::time::Instant::now();
+    let args = [
+        "--lr",
+        "6220000/73",
+        "--steps",
+        "1",
+        "--init",
+        "0,1/4,1/3,0",
+        "--precision",
+        "64",
+    ];
+    let (code, v) = run_json(&f, &args);
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+    assert_ne!(code, Some(2));
+    let last = v["checkpoints"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["t"], 1);
+    let exact = last["w_exact"].as_array().unwrap();
+    assert!(exact.iter().all(|x| x.is_null()), "{last}");
+    assert!(
+        last["w"].as_array().unwrap().iter().all(|x| x.is_string()),
+        "{last}"
+    );
+}
+
 /// C_dir = ‖P⊥w̃‖/‖ŵ‖ is exactly 0 when the trajectory never leaves ŵ's line (d = 1, or every
 /// support vector equal to ŵ/‖ŵ‖² with w(0) on the line), but it was computed in floating
 /// point and printed as `~2e-16`, and its claim was judged "weak" against rounding noise. By
