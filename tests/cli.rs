@@ -3,33 +3,9 @@
 //! exit status 2, never a panic).
 
 mod edge;
-use edge::no_internal_error;
+use edge::{ibias, stderr, stdout, tmp};
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn ibias(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_ibias"))
-        .args(args)
-        .output()
-        .expect("run ibias");
-    no_internal_error(o.status.code(), &o.stderr);
-    o
-}
-
-fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, contents).unwrap();
-    (dir, p)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
 
 #[test]
 fn gen_then_run_round_trip() {

@@ -3,31 +3,11 @@
 //! checkpoint schedules, and the report of an interrupted run.
 
 mod edge;
-use edge::no_internal_error;
+use edge::{ibias, no_internal_error, stderr, tmp};
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn ibias(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_ibias"))
-        .args(args)
-        .output()
-        .expect("run ibias");
-    no_internal_error(o.status.code(), &o.stderr);
-    o
-}
-
-fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, contents).unwrap();
-    (dir, p)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `ibias run --json` on `data` with `args`; the document.
 fn run_json(data: &Path, args: &[&str]) -> Value {

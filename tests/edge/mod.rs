@@ -1,4 +1,5 @@
-//! The one check every test that runs the `ibias` binary makes on its result.
+//! The one check every test that runs the `ibias` binary makes on its result, and the small
+//! helpers the binary-driving tests share.
 
 /// No input of the suite may reach the internal-error edge (exit 70) or a raw panic (101).
 #[track_caller]
@@ -54,4 +55,36 @@ pub fn run_with_stdin(args: &[&str], stdin: Vec<u8>) -> std::process::Output {
     let out = child.wait_with_output().expect("wait ibias");
     let _ = feeder.join();
     out
+}
+
+/// Runs the `ibias` binary with `args`, checking that it did not reach the internal-error edge.
+#[allow(dead_code)] // not every test binary that includes this module runs the binary this way
+pub fn ibias(args: &[&str]) -> std::process::Output {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .output()
+        .expect("run ibias");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+/// A file `name` with `contents` in a fresh temporary directory (kept alive by the guard).
+#[allow(dead_code)]
+pub fn tmp(name: &str, contents: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, contents).unwrap();
+    (dir, p)
+}
+
+/// The run's stdout as text.
+#[allow(dead_code)]
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The run's stderr as text.
+#[allow(dead_code)]
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
