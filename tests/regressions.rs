@@ -950,6 +950,63 @@ fn issue_20_max_entropy_newton_stops_at_the_rounding_floor() {
     }
 }
 
+/// Pipeline fuzzing (48,822 executions in): two copies of one point z of size 2·10⁹,
+/// logistic loss, η = 2⁻⁶¹, 126 steps. The maximum-entropy Newton iteration judged its step
+/// against max(1, |c|), so coefficients of size 10⁻¹⁹ stopped it after its first damped step:
+/// w̃ was off by a factor 2 in double-double (residual FAIL) while 128 bits PASSed. Its scale
+/// is now relative. And C_γ, computed from the two equal floating α, cancelled to rounding
+/// (−9·10⁻²² against a measured 0 with tolerance 0: FAIL); the tolerance now holds that
+/// rounding. By hand: with G = ‖z‖², F(c) = 2η e^(−Gc) + c is least at c = ln(2ηG)/G, so
+/// w̃ = c·z and each copy's α = η e^(−Gc) = 1/(2G); C_γ = 0 (equal α).
+#[test]
+fn issue_20_max_entropy_newton_scale_is_relative() {
+    use rug::{Float, Rational};
+    let dir = tempfile::tempdir().unwrap();
+    let row = "-3525000000079/1175000000000,30000000000/13,1\n";
+    let f = data_file(&dir, "two.csv", &format!("x1,x2,y\n{row}{row}"));
+    let z = [
+        Rational::from((-3525000000079i64, 1175000000000i64)),
+        Rational::from((30000000000i64, 13)),
+    ];
+    let g = Rational::from(&z[0] * &z[0]) + Rational::from(&z[1] * &z[1]);
+    let eta = Rational::from((1, 1u64 << 61));
+    let c = Float::with_val(200, 2 * eta * &g).ln() / Float::with_val(200, &g);
+    let alpha = Float::with_val(200, g.clone().recip() / 2u32);
+    for precision in ["f64", "dd", "128"] {
+        let args = [
+            "--loss",
+            "logistic",
+            "--lr",
+            "1/2305843009213693952",
+            "--steps",
+            "126",
+            "--precision",
+            precision,
+        ];
+        let (code, v) = run_json(&f, &args);
+        assert_ne!(code, Some(1), "{precision}: {}", v["theory"]);
+        assert_no_fail(&v, precision);
+        let p = &v["theory"]["prediction"];
+        let num = |x: &serde_json::Value| {
+            Float::with_val(200, Float::parse(x.as_str().unwrap()).unwrap())
+        };
+        let rel = |a: Float, b: &Float| (Float::with_val(200, &a - b) / b).abs().to_f64();
+        // f64 predictions are computed at f64 (16 digits shown), the others to their digits
+        let tol = if precision == "f64" { 1e-12 } else { 1e-25 };
+        for k in 0..2 {
+            let got = num(&p["alpha"][k]);
+            assert!(
+                rel(got, &alpha) < tol,
+                "{precision}: alpha {}",
+                p["alpha"][k]
+            );
+            let want = Float::with_val(200, &c * Float::with_val(200, &z[k]));
+            let got = num(&p["w_tilde"][k]);
+            assert!(rel(got, &want) < tol, "{precision}: w~ {}", p["w_tilde"][k]);
+        }
+    }
+}
+
 /// Pipeline fuzzing (2,458 executions in): four nearly equal points in d = 4 (they differ in
 /// the 5th to 10th digit), one step of 1/4 from (−3, 1, −3, −1). The support vectors do not
 /// span, so the invariant projects off span(Z); that orthonormal basis was computed by

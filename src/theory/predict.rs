@@ -157,6 +157,10 @@ pub struct Prediction<S: Scalar> {
     pub c_dir_1: Predicted<S>,
     /// `C_γ`.
     pub c_gamma: Predicted<S>,
+    /// A bound on the rounding of `C_γ` when it is computed from the floating maximum-entropy
+    /// `α` (zero when `C_γ` is exact): `max ln α − Σ α ln α/‖ŵ‖²` cancels to nothing when the
+    /// `α_n` are equal (copies of one point), leaving only this rounding.
+    pub c_gamma_rounding: S,
     /// The linear forms of the margin gap, one per support vector: `c_n = ŵ/‖ŵ‖² − z_n`,
     /// exact, rounded once, so that `C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖` (§2.6) is exactly 0
     /// where a form is exactly 0 (one support vector: `c_n = 0`).
@@ -434,6 +438,7 @@ pub fn predict<S: Scalar>(
         && support
             .windows(2)
             .all(|p| cert.alpha[p[0]] == cert.alpha[p[1]]);
+    let mut c_gamma_rounding = S::zero(ctx);
     let c_gamma = if regime == Regime::Degenerate {
         Predicted::Unavailable(WHY_DEGENERATE)
     } else if equal_alpha {
@@ -442,16 +447,29 @@ pub fn predict<S: Scalar>(
         let ns: S = q_to(&norm_sq, ctx);
         let mut mx: Option<S> = None;
         let mut mean = S::zero(ctx);
+        // Σ_n p_n (|ln α_n| + 1) and max |ln α_n|: each ln α_n errs by its own rounding plus
+        // the relative error of α_n (a few units of the last place after Newton's last step,
+        // counted as 1·u per unit weight), and the weighted sum by |S| + 2 roundings of its
+        // terms (Higham's γ_k bound, taken as 2k·u)
+        let mut mass = S::zero(ctx);
+        let mut top = S::zero(ctx);
+        let one = S::from_f64(1.0, ctx);
         for &i in &support {
             let la = alpha[i].clone().ln();
             let p = alpha[i].clone().div(&ns);
             mean.mul_add_assign(&p, &la);
+            mass.mul_add_assign(&p, &la.clone().abs().add(&one));
+            top = linalg::max(top, &la.clone().abs().add(&one));
             mx = Some(match mx {
                 None => la,
                 Some(m) => linalg::max(m, &la),
             });
         }
         let mx = mx.unwrap_or_else(|| S::zero(ctx));
+        let mut r = mass.add(&top);
+        r.mul_assign(&pow2_neg::<S>(S::accuracy_bits(ctx).saturating_sub(1), ctx));
+        r.mul_f64((2 * (support.len() + 8)) as f64);
+        c_gamma_rounding = r.div(&norm_w_hat);
         Predicted::Value(mx.sub(&mean).div(&norm_w_hat))
     };
     let theta_c = match &theta {
@@ -611,6 +629,7 @@ pub fn predict<S: Scalar>(
         c_dir,
         c_dir_1,
         c_gamma,
+        c_gamma_rounding,
         margin_forms,
         on_w_hat_line,
         theta_c,
@@ -733,9 +752,13 @@ fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> 
         let size = step
             .iter()
             .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs()));
+        // The size the step is judged against: the largest coordinate of the iterate or of
+        // the step, relative, never floored at 1 (coefficients are ln(ηG)/G, which is 10⁻¹⁹
+        // for points of size 10⁹; an absolute floor stopped Newton after one step there).
         let scale = c
             .iter()
-            .fold(one.clone(), |a, x| linalg::max(a, &x.clone().abs()));
+            .chain(&step)
+            .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs()));
         // Converged to the working precision: a step of a few ulps, or (rounding-limited)
         // a small step that no longer shrinks quadratically. Take it and stop.
         let stalled = prev_size.as_ref().is_some_and(|p: &S| {

@@ -1149,6 +1149,7 @@ fn derived_verdict<S: Scalar>(
     id: &'static str,
     rho: Option<&Limit<S>>,
     predicted: &Predicted<S>,
+    predicted_rounding: Option<&S>,
     f: &dyn Fn(&[S]) -> S,
     lip: S,
 ) -> Verdict<S> {
@@ -1179,7 +1180,12 @@ fn derived_verdict<S: Scalar>(
         ctx,
     ));
     rounding.mul_f64(f64::from(d));
-    let tol = lip.mul(&linalg::norm(&l.bar, ctx).add(&rounding));
+    let mut tol = lip.mul(&linalg::norm(&l.bar, ctx).add(&rounding));
+    // the prediction's own rounding, where it is computed in floating point from quantities
+    // that cancel (C_γ of equal α)
+    if let Some(r) = predicted_rounding {
+        tol.add_assign(r);
+    }
     let dev = m.clone().sub(&p).abs();
     let scale = linalg::max(p.clone().abs(), &f(&l.first).abs());
     if scale.is_zero() {
@@ -1457,6 +1463,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "direction_constant",
         rho_full,
         &pred.c_dir,
+        None,
         &|r| linalg::norm(&perp(r), ctx).div(&nw2),
         one.clone().div(&nw),
     ));
@@ -1466,6 +1473,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "norm_constant",
         rho_full,
         &pred.c_norm,
+        None,
         &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
         one.clone(),
     ));
@@ -1483,6 +1491,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         "margin_constant",
         rho_full,
         &pred.c_gamma,
+        Some(&pred.c_gamma_rounding),
         &|r| {
             forms
                 .iter()
