@@ -4,8 +4,8 @@
 //! The algorithms are the error-free transformations of Dekker (1971) and Knuth, in the
 //! forms analysed by Joldes, Muller and Popescu, "Tight and rigorous error bounds for basic
 //! building blocks of double-word arithmetic", ACM TOMS 44 (2017): with `u = 2^−53`, the
-//! sum below has relative error at most `3u²` (their Alg. 6), the product at most `5u²`
-//! (Alg. 12), the product by an f64 at most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt`
+//! sum below has relative error at most `3u²` (their Alg. 6), the product at most `7u²`
+//! (Alg. 10, the cross terms rounded separately in every build), the product by an f64 at most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt`
 //! are accurate to about `2^−102` relative (tested against MPFR in tests/fast_paths.rs).
 //!
 //! ## Range
@@ -274,7 +274,7 @@ impl Dd {
         }
     }
 
-    /// Product (relative error ≤ 5u² with FMA, Alg. 12; a few u² without). NaN when a
+    /// Product (relative error ≤ 7u², Alg. 10). NaN when a
     /// product of nonzero numbers falls below [`Dd::MIN_POSITIVE`].
     #[inline(always)]
     fn mul_dd(self, b: Dd) -> Dd {
@@ -952,7 +952,7 @@ impl std::ops::Sub for Dd {
 }
 impl std::ops::Mul for Dd {
     type Output = Dd;
-    /// Relative error ≤ 5u² with FMA, 7u² without; NaN for a nonzero product below
+    /// Relative error ≤ 7u²; NaN for a nonzero product below
     /// [`Dd::MIN_POSITIVE`].
     #[inline(always)]
     fn mul(self, b: Dd) -> Dd {
