@@ -4,8 +4,8 @@
 //! The algorithms are the error-free transformations of Dekker (1971) and Knuth, in the
 //! forms analysed by Joldes, Muller and Popescu, "Tight and rigorous error bounds for basic
 //! building blocks of double-word arithmetic", ACM TOMS 44 (2017): with `u = 2^−53`, the
-//! sum below has relative error at most `3u²` (their Alg. 6), the product at most `5u²`
-//! (Alg. 12), the product by an f64 at most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt`
+//! sum below has relative error at most `3u²` (their Alg. 6), the product at most `7u²`
+//! (Alg. 10, the cross terms rounded separately in every build), the product by an f64 at most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt`
 //! are accurate to about `2^−102` relative (tested against MPFR in tests/fast_paths.rs).
 //!
 //! ## Range
@@ -51,12 +51,29 @@ fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
     (s, e)
 }
 
-/// `a·b = p + e` exactly (barring underflow): one FMA when the target has it, else
+/// Whether the build's target has hardware FMA (`-C target-cpu=native` on such a CPU). The
+/// batch kernels ([`exp_lanes`], `mat_vec`, `mat_t_vec`) also use it when only the running
+/// processor has it (runtime dispatch, see [`fma_dispatch`]).
+const HW_FMA: bool = cfg!(target_feature = "fma");
+
+/// `a·b = p + e` exactly (barring underflow): one FMA in the build's target has it, else
 /// Dekker's splitting (no call to a software `fma`).
 #[inline(always)]
 fn two_prod(a: f64, b: f64) -> (f64, f64) {
+    two_prod_v::<HW_FMA>(a, b)
+}
+
+/// [`two_prod`] with the choice explicit: `FMA` only where the function this is inlined
+/// into is compiled for a processor with FMA. Both forms give the same exact `e` whenever
+/// no intermediate overflows, that is unless a factor exceeds about `2^996` or the product
+/// comes within a factor `1 + 2^−25` of f64's largest value: there Dekker's splitting gives
+/// NaN (the range guard of [`settle`] then refuses the result) and the FMA the exact
+/// error. Every other operation around it is the same in both forms, so the results of a
+/// computation do not depend on the processor or the build in the rest of the range.
+#[inline(always)]
+fn two_prod_v<const FMA: bool>(a: f64, b: f64) -> (f64, f64) {
     let p = a * b;
-    if cfg!(target_feature = "fma") {
+    if FMA {
         (p, a.mul_add(b, -p))
     } else {
         let (ah, al) = split(a);
@@ -257,16 +274,12 @@ impl Dd {
         }
     }
 
-    /// Product (relative error ≤ 5u² with FMA, Alg. 12; a few u² without). NaN when a
+    /// Product (relative error ≤ 7u², Alg. 10). NaN when a
     /// product of nonzero numbers falls below [`Dd::MIN_POSITIVE`].
     #[inline(always)]
     fn mul_dd(self, b: Dd) -> Dd {
         let (ch, cl1) = two_prod(self.hi, b.hi);
-        let cl2 = if cfg!(target_feature = "fma") {
-            self.lo.mul_add(b.hi, self.hi.mul_add(b.lo, self.lo * b.lo))
-        } else {
-            self.hi * b.lo + self.lo * b.hi
-        };
+        let cl2 = self.hi * b.lo + self.lo * b.hi;
         let (hi, lo) = fast_two_sum(ch, cl1 + cl2);
         if hi.abs() >= Self::MIN_POSITIVE && hi.is_finite() {
             Dd { hi, lo }
@@ -279,11 +292,7 @@ impl Dd {
     #[inline(always)]
     pub fn mul_f64(self, b: f64) -> Dd {
         let (ch, cl1) = two_prod(self.hi, b);
-        let cl3 = if cfg!(target_feature = "fma") {
-            self.lo.mul_add(b, cl1)
-        } else {
-            self.lo * b + cl1
-        };
+        let cl3 = self.lo * b + cl1;
         let (hi, lo) = fast_two_sum(ch, cl3);
         if hi.abs() >= Self::MIN_POSITIVE && hi.is_finite() {
             Dd { hi, lo }
@@ -297,12 +306,7 @@ impl Dd {
     #[inline(always)]
     fn prod_parts(a: Dd, b: Dd) -> (f64, f64) {
         let (p, e) = two_prod(a.hi, b.hi);
-        let c = if cfg!(target_feature = "fma") {
-            a.lo.mul_add(b.hi, a.hi.mul_add(b.lo, e))
-        } else {
-            e + (a.hi * b.lo + a.lo * b.hi)
-        };
-        (p, c)
+        (p, e + (a.hi * b.lo + a.lo * b.hi))
     }
 
     /// For a leading product `p = a.hi·b.hi` with `|p| < MIN_POSITIVE` or NaN: `None` when
@@ -403,11 +407,7 @@ impl Dd {
     #[inline(always)]
     fn mul_unguarded(self, b: Dd) -> Dd {
         let (ch, cl1) = two_prod(self.hi, b.hi);
-        let cl2 = if cfg!(target_feature = "fma") {
-            self.lo.mul_add(b.hi, self.hi.mul_add(b.lo, self.lo * b.lo))
-        } else {
-            self.hi * b.lo + self.lo * b.hi
-        };
+        let cl2 = self.hi * b.lo + self.lo * b.hi;
         let (hi, lo) = fast_two_sum(ch, cl1 + cl2);
         Dd { hi, lo }
     }
@@ -417,7 +417,7 @@ impl Dd {
     /// f64's range. Relative error about `3u²` (see [`exp_lanes`](crate::fast::exp_lanes)).
     pub fn exp(self) -> Dd {
         let mut v = [self];
-        exp_chunk(&mut v, consts());
+        exp_chunk::<1, HW_FMA>(&mut v, consts());
         v[0]
     }
 
@@ -432,7 +432,7 @@ impl Dd {
         let c = consts();
         let nf = round_fast(self.hi * INV_LN2_256);
         let n = nf as i64;
-        let (rh, rl) = reduce(self.hi, self.lo, nf, c);
+        let (rh, rl) = reduce::<HW_FMA>(self.hi, self.lo, nf, c);
         let (sh, sl) = expm1_poly(rh, rl, c);
         let s = Dd { hi: sh, lo: sl };
         if n == 0 {
@@ -552,16 +552,11 @@ fn round_fast(x: f64) -> f64 {
     (x + ROUND_MAGIC) - ROUND_MAGIC
 }
 
-/// `(ah + al)·(bh + bl)` as a normalized pair (relative error ≤ 5u², Alg. 12 / 7u² Alg. 10).
+/// `(ah + al)·(bh + bl)` as a normalized pair (relative error ≤ 7u², Alg. 10).
 #[inline(always)]
-fn mul_pair(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
-    let (p, e) = two_prod(ah, bh);
-    let c = if cfg!(target_feature = "fma") {
-        al.mul_add(bh, ah.mul_add(bl, al * bl))
-    } else {
-        ah * bl + al * bh
-    };
-    fast_two_sum(p, e + c)
+fn mul_pair<const FMA: bool>(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
+    let (p, e) = two_prod_v::<FMA>(ah, bh);
+    fast_two_sum(p, e + (ah * bl + al * bh))
 }
 
 /// `a + b` for `|a| ≥ |b|` (QD's sloppy sum: error at most about `2u²·|a|`, which is
@@ -577,10 +572,10 @@ fn add_ordered(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
 /// the difference); the rest is summed with error-free transformations, so the absolute
 /// error is at most about `2u²·|r| + 2^−140·|n|`.
 #[inline(always)]
-fn reduce(xh: f64, xl: f64, nf: f64, c: &Consts) -> (f64, f64) {
+fn reduce<const FMA: bool>(xh: f64, xl: f64, nf: f64, c: &Consts) -> (f64, f64) {
     let s = 1.0 / 256.0;
     let a = xh - nf * (c.l1 * s);
-    let (p2, e2) = two_prod(nf, c.l2 * s);
+    let (p2, e2) = two_prod_v::<FMA>(nf, c.l2 * s);
     let (s1, f1) = two_sum(a, xl);
     let (s2, f2) = two_sum(s1, -p2);
     fast_two_sum(s2, (f1 + f2) - (e2 + nf * (c.l3 * s)))
@@ -594,10 +589,10 @@ fn expm1_poly(rh: f64, rl: f64, c: &Consts) -> (f64, f64) {
     let h = rh * (C6 + rh * (C7 + rh * (C8 + rh * C9)));
     let (mut ah, mut al) = add_ordered(c.c5.hi, c.c5.lo, h, 0.0);
     for ck in [c.c4, c.c3, Dd { hi: 0.5, lo: 0.0 }, Dd::ONE] {
-        let (ph, pl) = mul_pair(rh, rl, ah, al);
+        let (ph, pl) = mul_pair::<HW_FMA>(rh, rl, ah, al);
         (ah, al) = add_ordered(ck.hi, ck.lo, ph, pl);
     }
-    mul_pair(rh, rl, ah, al)
+    mul_pair::<HW_FMA>(rh, rl, ah, al)
 }
 
 /// `x ← e^x` for every element, [`LANES`] at a time (the batch form of [`Dd::exp`]).
@@ -608,26 +603,68 @@ fn expm1_poly(rh: f64, rl: f64, c: &Consts) -> (f64, f64) {
 /// `p` is damped by `|p|`, so the result's relative error is that of the final sum and of
 /// `T_j`: about `3u² ≈ 2^−104.4`. Arguments below `−672` (and results below
 /// [`Dd::MIN_POSITIVE`]) give exactly 0, above `709.79` +∞, NaN gives NaN.
+///
+/// Dispatched at run time ([`fma_dispatch`]): the same operations, with the exact product
+/// error by FMA where the processor has it; the results are those of [`Dd::exp`].
 pub fn exp_lanes(xs: &mut [Dd]) {
+    fma_dispatch::exp_lanes(xs);
+}
+
+#[inline(always)]
+fn exp_lanes_v<const FMA: bool>(xs: &mut [Dd]) {
     let c = consts();
     let mut chunks = xs.chunks_exact_mut(LANES);
     for chunk in &mut chunks {
         if let Ok(lanes) = <&mut [Dd; LANES]>::try_from(chunk) {
-            exp_chunk(lanes, c);
+            exp_chunk::<LANES, FMA>(lanes, c);
         }
     }
     let rest = chunks.into_remainder();
     if !rest.is_empty() {
         let mut pad = [Dd::ZERO; LANES];
         pad[..rest.len()].copy_from_slice(rest);
-        exp_chunk(&mut pad, c);
+        exp_chunk::<LANES, FMA>(&mut pad, c);
         let k = rest.len();
         rest.copy_from_slice(&pad[..k]);
     }
 }
 
+/// Runtime selection of the batch kernels: each function is compiled twice more, for
+/// x86-64 processors with AVX2 and FMA and with FMA alone (the `multiversion` crate: the
+/// processor is queried once, then the chosen version is called directly). Inside the FMA
+/// versions `two_prod_v::<true>` is inlined and becomes one FMA instruction; everything else
+/// performs the same operations as the portable version, so the results are identical (see
+/// [`two_prod_v`] for the top of the range, where the portable version refuses a product the
+/// FMA version computes).
+mod fma_dispatch {
+    use super::{Dd, HW_FMA};
+    use multiversion::multiversion;
+    use multiversion::target::selected_target;
+
+    #[multiversion(targets("x86_64+avx2+fma", "x86_64+fma"))]
+    pub(super) fn exp_lanes(xs: &mut [Dd]) {
+        // A constant of each compiled version (a run-time test here cost a third of a step).
+        const FMA: bool = HW_FMA || selected_target!().supports_feature_str("fma");
+        super::exp_lanes_v::<FMA>(xs)
+    }
+
+    #[multiversion(targets("x86_64+avx2+fma", "x86_64+fma"))]
+    pub(super) fn mat_vec(out: &mut [Dd], a: &[Dd], x: &[Dd]) {
+        // A constant of each compiled version (a run-time test here cost a third of a step).
+        const FMA: bool = HW_FMA || selected_target!().supports_feature_str("fma");
+        super::mat_vec_v::<FMA>(out, a, x)
+    }
+
+    #[multiversion(targets("x86_64+avx2+fma", "x86_64+fma"))]
+    pub(super) fn mat_t_vec(out: &mut [Dd], a: &[Dd], y: &[Dd]) {
+        // A constant of each compiled version (a run-time test here cost a third of a step).
+        const FMA: bool = HW_FMA || selected_target!().supports_feature_str("fma");
+        super::mat_t_vec_v::<FMA>(out, a, y)
+    }
+}
+
 #[inline(always)]
-fn exp_chunk<const L: usize>(xs: &mut [Dd; L], c: &Consts) {
+fn exp_chunk<const L: usize, const FMA: bool>(xs: &mut [Dd; L], c: &Consts) {
     let mut xh = [0.0; L];
     let mut xl = [0.0; L];
     let mut ok = [false; L];
@@ -653,7 +690,7 @@ fn exp_chunk<const L: usize>(xs: &mut [Dd; L], c: &Consts) {
     let mut rh = [0.0; L];
     let mut rl = [0.0; L];
     for i in 0..L {
-        (rh[i], rl[i]) = reduce(xh[i], xl[i], nf[i], c);
+        (rh[i], rl[i]) = reduce::<FMA>(xh[i], xl[i], nf[i], c);
     }
     // Horner, one level at a time across the lanes (see expm1_poly for the scheme).
     let mut ah = [0.0; L];
@@ -665,13 +702,13 @@ fn exp_chunk<const L: usize>(xs: &mut [Dd; L], c: &Consts) {
     }
     for ck in [c.c4, c.c3, Dd { hi: 0.5, lo: 0.0 }, Dd::ONE] {
         for i in 0..L {
-            let (ph, pl) = mul_pair(rh[i], rl[i], ah[i], al[i]);
+            let (ph, pl) = mul_pair::<FMA>(rh[i], rl[i], ah[i], al[i]);
             (ah[i], al[i]) = add_ordered(ck.hi, ck.lo, ph, pl);
         }
     }
     for i in 0..L {
-        let (ph, pl) = mul_pair(rh[i], rl[i], ah[i], al[i]);
-        let (qh, ql) = mul_pair(th[i], tl[i], ph, pl);
+        let (ph, pl) = mul_pair::<FMA>(rh[i], rl[i], ah[i], al[i]);
+        let (qh, ql) = mul_pair::<FMA>(th[i], tl[i], ph, pl);
         let (vh, vl) = add_ordered(th[i], tl[i], qh, ql);
         let (vh, vl) = (vh * scale[i] * 2.0, vl * scale[i] * 2.0);
         let x = xs[i].hi;
@@ -770,16 +807,21 @@ impl<const L: usize> Dot2Lanes<L> {
     // Index loops over the lanes, one operation each, are the point here.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
-    fn add(&mut self, a: [Dd; L], b: Dd) {
+    fn add<const FMA: bool>(&mut self, a: [Dd; L], b: Dd) {
         let ah: [f64; L] = std::array::from_fn(|i| a[i].hi);
         let al: [f64; L] = std::array::from_fn(|i| a[i].lo);
         let mut p = [0.0; L];
         let mut e = [0.0; L];
-        if cfg!(target_feature = "fma") {
+        if FMA {
+            // two_prod_v::<true>, then the cross terms as below.
             for i in 0..L {
                 p[i] = ah[i] * b.hi;
+            }
+            for i in 0..L {
                 e[i] = ah[i].mul_add(b.hi, -p[i]);
-                e[i] = al[i].mul_add(b.hi, ah[i].mul_add(b.lo, e[i]));
+            }
+            for i in 0..L {
+                e[i] += ah[i] * b.lo + al[i] * b.hi;
             }
         } else {
             // Dekker's product with b's split shared by the lanes (the same operations as
@@ -832,18 +874,63 @@ impl<const L: usize> Dot2Lanes<L> {
 
 /// Columns `j0..j0 + L` of `Σ_n a[n·d + j]·y_n`, `d = out.len()`.
 #[inline(always)]
-fn mat_t_vec_lanes<const L: usize>(out: &mut [Dd], j0: usize, a: &[Dd], y: &[Dd]) {
+fn mat_t_vec_lanes<const L: usize, const FMA: bool>(out: &mut [Dd], j0: usize, a: &[Dd], y: &[Dd]) {
     let d = out.len();
     let mut acc = Dot2Lanes::<L>::default();
     for (row, yn) in a.chunks_exact(d).zip(y) {
         if let Ok(cols) = <&[Dd; L]>::try_from(&row[j0..j0 + L]) {
-            acc.add(*cols, *yn);
+            acc.add::<FMA>(*cols, *yn);
         }
     }
     for i in 0..L {
         out[j0 + i] = acc
             .lane(i)
             .finish(|| a.get(j0 + i..).map(|col| (col, y, d)));
+    }
+}
+
+/// The body of `Dd::mat_vec` (see there), with the product's error by FMA or not.
+#[inline(always)]
+fn mat_vec_v<const FMA: bool>(out: &mut [Dd], a: &[Dd], x: &[Dd]) {
+    let d = x.len();
+    if d == 0 {
+        out.iter_mut().for_each(|o| *o = Dd::ZERO);
+        return;
+    }
+    let mut rows = out.chunks_exact_mut(LANES).zip(a.chunks_exact(LANES * d));
+    for (o, block) in &mut rows {
+        let (r0, rest) = block.split_at(d);
+        let (r1, rest) = rest.split_at(d);
+        let (r2, r3) = rest.split_at(d);
+        let mut acc = Dot2Lanes::<LANES>::default();
+        for ((((xj, a0), a1), a2), a3) in x.iter().zip(r0).zip(r1).zip(r2).zip(r3) {
+            acc.add::<FMA>([*a0, *a1, *a2, *a3], *xj);
+        }
+        for (i, (oi, r)) in o.iter_mut().zip([r0, r1, r2, r3]).enumerate() {
+            *oi = acc.lane(i).finish(|| Some((r, x, 1)));
+        }
+    }
+    let done = out.len() / LANES * LANES;
+    for (o, row) in out[done..].iter_mut().zip(a[done * d..].chunks_exact(d)) {
+        o.set_dot(row.iter().zip(x));
+    }
+}
+
+/// The body of `Dd::mat_t_vec` (see there), with the product's error by FMA or not.
+#[inline(always)]
+fn mat_t_vec_v<const FMA: bool>(out: &mut [Dd], a: &[Dd], y: &[Dd]) {
+    let d = out.len();
+    let mut j = 0;
+    while j + LANES <= d {
+        mat_t_vec_lanes::<LANES, FMA>(out, j, a, y);
+        j += LANES;
+    }
+    while j + 2 <= d {
+        mat_t_vec_lanes::<2, FMA>(out, j, a, y);
+        j += 2;
+    }
+    if j < d {
+        mat_t_vec_lanes::<1, FMA>(out, j, a, y);
     }
 }
 
@@ -865,7 +952,7 @@ impl std::ops::Sub for Dd {
 }
 impl std::ops::Mul for Dd {
     type Output = Dd;
-    /// Relative error ≤ 5u² with FMA, 7u² without; NaN for a nonzero product below
+    /// Relative error ≤ 7u²; NaN for a nonzero product below
     /// [`Dd::MIN_POSITIVE`].
     #[inline(always)]
     fn mul(self, b: Dd) -> Dd {
@@ -996,48 +1083,15 @@ impl Scalar for Dd {
     fn mul_f64(&mut self, x: f64) {
         *self = Dd::mul_f64(*self, x);
     }
-    /// [`LANES`](crate::fast::LANES) rows at a time, each with exactly the operations of `set_dot` (so the
-    /// results are identical).
+    /// [`LANES`](crate::fast::LANES) rows at a time, each with exactly the operations of
+    /// `set_dot` (so the results are identical); dispatched at run time like [`exp_lanes`].
     fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
-        let d = x.len();
-        if d == 0 {
-            out.iter_mut().for_each(|o| *o = Dd::ZERO);
-            return;
-        }
-        let mut rows = out.chunks_exact_mut(LANES).zip(a.chunks_exact(LANES * d));
-        for (o, block) in &mut rows {
-            let (r0, rest) = block.split_at(d);
-            let (r1, rest) = rest.split_at(d);
-            let (r2, r3) = rest.split_at(d);
-            let mut acc = Dot2Lanes::<LANES>::default();
-            for ((((xj, a0), a1), a2), a3) in x.iter().zip(r0).zip(r1).zip(r2).zip(r3) {
-                acc.add([*a0, *a1, *a2, *a3], *xj);
-            }
-            for (i, (oi, r)) in o.iter_mut().zip([r0, r1, r2, r3]).enumerate() {
-                *oi = acc.lane(i).finish(|| Some((r, x, 1)));
-            }
-        }
-        let done = out.len() / LANES * LANES;
-        for (o, row) in out[done..].iter_mut().zip(a[done * d..].chunks_exact(d)) {
-            o.set_dot(row.iter().zip(x));
-        }
+        fma_dispatch::mat_vec(out, a, x);
     }
-    /// [`LANES`](crate::fast::LANES) (then 2, then 1) columns at a time, each summed over the rows in order
-    /// with exactly the operations of `set_dot`.
+    /// [`LANES`](crate::fast::LANES) (then 2, then 1) columns at a time, each summed over the
+    /// rows in order with exactly the operations of `set_dot`; dispatched like `mat_vec`.
     fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
-        let d = out.len();
-        let mut j = 0;
-        while j + LANES <= d {
-            mat_t_vec_lanes::<LANES>(out, j, a, y);
-            j += LANES;
-        }
-        while j + 2 <= d {
-            mat_t_vec_lanes::<2>(out, j, a, y);
-            j += 2;
-        }
-        if j < d {
-            mat_t_vec_lanes::<1>(out, j, a, y);
-        }
+        fma_dispatch::mat_t_vec(out, a, y);
     }
     #[inline(always)]
     fn neg_mut(&mut self) {
