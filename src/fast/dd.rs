@@ -5,8 +5,9 @@
 //! forms analysed by Joldes, Muller and Popescu, "Tight and rigorous error bounds for basic
 //! building blocks of double-word arithmetic", ACM TOMS 44 (2017): with `u = 2^−53`, the
 //! sum below has relative error at most `3u²` (their Alg. 6), the product at most `7u²`
-//! (Alg. 10, the cross terms rounded separately in every build), the product by an f64 at most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt`
-//! are accurate to about `2^−102` relative (tested against MPFR in tests/fast_paths.rs).
+//! (Alg. 10, the cross terms rounded separately in every build), the product by an f64 at
+//! most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt` are accurate to about `2^−102`
+//! relative (tested against MPFR in tests/fast_paths.rs).
 //!
 //! ## Range
 //! A double-double has f64's exponent range, and below `2^−969` (`hi` within 53 bits of the
@@ -56,7 +57,7 @@ fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
 /// processor has it (runtime dispatch, see [`fma_dispatch`]).
 const HW_FMA: bool = cfg!(target_feature = "fma");
 
-/// `a·b = p + e` exactly (barring underflow): one FMA in the build's target has it, else
+/// `a·b = p + e` exactly (barring underflow): one FMA if the build's target has it, else
 /// Dekker's splitting (no call to a software `fma`).
 #[inline(always)]
 fn two_prod(a: f64, b: f64) -> (f64, f64) {

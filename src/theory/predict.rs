@@ -158,8 +158,7 @@ pub struct Prediction<S: Scalar> {
     /// `C_γ`.
     pub c_gamma: Predicted<S>,
     /// A bound on the rounding of `C_γ` when it is computed from the floating maximum-entropy
-    /// `α` (zero when `C_γ` is exact): `max ln α − Σ α ln α/‖ŵ‖²` cancels to nothing when the
-    /// `α_n` are equal (copies of one point), leaving only this rounding.
+    /// `α` (zero when `C_γ` is exact; docs/theory/margin.md).
     pub c_gamma_rounding: S,
     /// The linear forms of the margin gap, one per support vector: `c_n = ŵ/‖ŵ‖² − z_n`,
     /// exact, rounded once, so that `C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖` (§2.6) is exactly 0
@@ -444,33 +443,31 @@ pub fn predict<S: Scalar>(
     } else if equal_alpha {
         Predicted::Exact(Rational::new())
     } else {
+        // C_γ = (max_S ln α − Σ_S p_n ln α_n)/‖ŵ‖ with p_n = α_n/‖ŵ‖² (Σ_S p_n = 1), summed
+        // as Σ_S p_n ln(α_max/α_n)/‖ŵ‖: every term ≥ 0, no cancellation, and exactly 0 when
+        // the α_n are equal (copies of one point), where the difference of the two sums
+        // left only rounding
         let ns: S = q_to(&norm_sq, ctx);
-        let mut mx: Option<S> = None;
-        let mut mean = S::zero(ctx);
-        // Σ_n p_n (|ln α_n| + 1) and max |ln α_n|: each ln α_n errs by its own rounding plus
-        // the relative error of α_n (a few units of the last place after Newton's last step,
-        // counted as 1·u per unit weight), and the weighted sum by |S| + 2 roundings of its
-        // terms (Higham's γ_k bound, taken as 2k·u)
+        let a_max = support
+            .iter()
+            .fold(S::zero(ctx), |m, &i| linalg::max(m, &alpha[i]));
+        let mut sum = S::zero(ctx);
+        // Σ_S p_n (ln(α_max/α_n) + 2): each ratio errs by the relative errors of its two α
+        // (counted as a unit roundoff each after Newton's last step) and its own rounding,
+        // so its ln by about 3u absolute plus u·ln(ratio); the weighted sum adds |S| + 2
+        // roundings (Higham's γ_k, taken as 2k·u)
         let mut mass = S::zero(ctx);
-        let mut top = S::zero(ctx);
-        let one = S::from_f64(1.0, ctx);
+        let two = S::from_f64(2.0, ctx);
         for &i in &support {
-            let la = alpha[i].clone().ln();
+            let lr = a_max.clone().div(&alpha[i]).ln();
             let p = alpha[i].clone().div(&ns);
-            mean.mul_add_assign(&p, &la);
-            mass.mul_add_assign(&p, &la.clone().abs().add(&one));
-            top = linalg::max(top, &la.clone().abs().add(&one));
-            mx = Some(match mx {
-                None => la,
-                Some(m) => linalg::max(m, &la),
-            });
+            sum.mul_add_assign(&p, &lr);
+            mass.mul_add_assign(&p, &lr.add(&two));
         }
-        let mx = mx.unwrap_or_else(|| S::zero(ctx));
-        let mut r = mass.add(&top);
-        r.mul_assign(&pow2_neg::<S>(S::accuracy_bits(ctx).saturating_sub(1), ctx));
-        r.mul_f64((2 * (support.len() + 8)) as f64);
-        c_gamma_rounding = r.div(&norm_w_hat);
-        Predicted::Value(mx.sub(&mean).div(&norm_w_hat))
+        mass.mul_assign(&pow2_neg::<S>(S::accuracy_bits(ctx).saturating_sub(1), ctx));
+        mass.mul_f64((2 * (support.len() + 8)) as f64);
+        c_gamma_rounding = mass.div(&norm_w_hat);
+        Predicted::Value(sum.div(&norm_w_hat))
     };
     let theta_c = match &theta {
         Some(t) => Predicted::Exact(t.clone()),
