@@ -1192,6 +1192,26 @@ fn issue_12_known_false_fail_of_dual_recovery_at_2_15_steps() {
     assert_ne!(l["status"], "FAIL", "{l}");
 }
 
+/// Known false FAIL, open: the set of `issue_12_the_loss_constant_at_kappa_one_third_after_2_15_steps`
+/// one horizon later. At 2^16 dd steps the true C_L = 2336/121 FAILs (|dev| 8.7·10⁻⁴ against
+/// tol 3.7·10⁻⁴, relative): the extrapolation's error is −9.5·10⁻⁴ at 2^12, +9.6·10⁻⁴ at
+/// 2^15 and +8.7·10⁻⁴ at 2^16, not decaying like the `t^{−γ}` the bar assumes. Its six points
+/// span only 3.5 units of `ln t` for five exponents (κ = 29/88, λ⊥, 2κ, κ + λ⊥, 1), so terms
+/// the model leaves out (exponents above 1, such as 4κ and 2λ⊥, whose coefficients are not
+/// small while `|z_nᵀ(ρ − w̃)|` is 0.2–0.3) are amplified by the solve. Requiring every
+/// support vector to be linearized (`|z_nᵀ(ρ(t) − ρ∞)| ≤ 1/2`) makes 2^15 `n/a` but leaves
+/// this FAIL (tol 6.1·10⁻⁴). Ignored until the bar covers those terms (`make known-open`).
+#[test]
+#[ignore = "known false FAIL of the loss constant at 2^16 steps (open)"]
+fn issue_12_known_false_fail_of_the_loss_constant_at_2_16_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(&dir, "pf.csv", "x1,x2,y\n2,-7/2,-1\n15/4,9/4,1\n-2,-2,-1\n");
+    let args = ["--lr", "1/128", "--steps", "65536", "--precision", "dd"];
+    let (_, v) = run_json(&f, &args);
+    let l = verdict(&v, "loss_constant");
+    assert_ne!(l["status"], "FAIL", "{l}");
+}
+
 /// Writes a data file into `dir`.
 fn data_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let f = dir.path().join(name);
