@@ -499,11 +499,12 @@ fn generated_g1_constants_and_verdicts() {
     assert_eq!(lr, q(1, 16));
     assert_eq!(mm.cert.support.len(), 2);
     check_against_exact_alpha(&data, &mm, &lr);
+    // the share claims (eight checkpoints in their judged range for six terms, which starts
+    // at t = 2049 here) are judged at 10^7 steps: falsification.rs,
+    // planted_g1_and_g2_share_goals_at_ten_to_the_seven (at 10^5 they were weak, resolution 0.54)
     for loss in [Loss::Exponential, Loss::Logistic] {
         let (_, a) = run_case(&data, &mm, loss, &lr, &zeros(2), 100_000, 10, BITS);
-        let mut must = CORE.to_vec();
-        must.extend(["sv_domination_loss", "sv_domination_grad"]);
-        assert_verdicts(&a, &must);
+        assert_verdicts(&a, CORE);
     }
 }
 
