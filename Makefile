@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SETUP := .ci/setup.sh
 
-.PHONY: setup demo test long bench bench-criterion build clean figures
+.PHONY: setup demo test long known-open bench bench-criterion build clean figures
 
 setup:
 	@bash $(SETUP)
@@ -18,8 +18,13 @@ test: setup
 
 # Long-horizon checks (10^7..10^9 steps), behind #[ignore]; every one runs even if another
 # fails (docs/theory/README.md has their times and verdicts).
+# The open known false FAIL (tests/regressions.rs) is left out here and run by `make known-open`.
 long: setup
-	$(CARGO) test --release --no-fail-fast -- --ignored --nocapture
+	$(CARGO) test --release --no-fail-fast -- --ignored --nocapture --skip known_false_fail
+
+# Ignored tests that show an open problem (they fail until it is fixed).
+known-open: setup
+	$(CARGO) test --release --test regressions -- --ignored --nocapture known_false_fail
 
 # GD steps/s as ratios to the f64 loop in the same process, plus the exact oracle timings.
 bench: setup

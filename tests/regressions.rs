@@ -1224,6 +1224,25 @@ fn issue_12_the_loss_constant_at_kappa_one_third_after_2_16_steps() {
     }
 }
 
+/// Known false FAIL, open (found by `theory_props` with its near-tie exclusion lifted and
+/// 160 cases): on {(−2, 1; −1), (−3, −13/4; −1), (−9/4, 3; −1)} (ŵ = (17/38, −2/19),
+/// S = {1, 2}, θ = 201/152, λ⊥ = 0.419, κ = θ − 1 = 49/152) with the automatic step and 2^15
+/// steps the true C_L FAILs (|dev| 3.4·10⁻³ against tol 3.1·10⁻³, relative), at 2^16 too
+/// (2.9·10⁻³ against 2.4·10⁻³); it PASSes at 2^18 and 2^20. The estimate's error falls only
+/// like T^{−0.36} (3.35, 2.92, 1.98, 1.08 ·10⁻³ at 2^15, 2^16, 2^18, 2^20), as an error
+/// from the terms left out at the first judged point t₀ = √T would. A bar term comparing the
+/// fit with one from a later start (a third of the range on) did not catch it. Ignored until
+/// the bar covers it (`make known-open` runs it).
+#[test]
+#[ignore = "known false FAIL of the loss constant at 2^15 steps (open)"]
+fn issue_12_known_false_fail_of_the_loss_constant_at_kappa_49_152() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(&dir, "pp.csv", "x1,x2,y\n-2,1,-1\n-3,-13/4,-1\n-9/4,3,-1\n");
+    let (_, v) = run_json(&f, &["--steps", "32768", "--precision", "dd"]);
+    let l = verdict(&v, "loss_constant");
+    assert_ne!(l["status"], "FAIL", "{l}");
+}
+
 /// Writes a data file into `dir`.
 fn data_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let f = dir.path().join(name);
