@@ -343,7 +343,8 @@ fn other_optimizers_are_refused_and_a_non_finite_run_is_inconclusive() {
         assert_one_line_error(&o, "map is not nonexpansive in general");
         assert!(String::from_utf8_lossy(&o.stderr).contains("not certified"));
     }
-    // e^{710} overflows f64 at the first step: the run stops non-finite, exit 3
+    // e^{710} overflows f64 at the first step: w(1) is not finite, the run stops there and
+    // certification with it (at the step it could not bound), exit 3
     let o = ibias(&[
         "run",
         "--data",
@@ -356,9 +357,11 @@ fn other_optimizers_are_refused_and_a_non_finite_run_is_inconclusive() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
     let text = stdout(&o);
-    assert!(text.contains("non-finite"), "{text}");
+    assert!(text.contains("# status: non-finite value at t=1"), "{text}");
+    let stop = "# certification: stopped at t=1: w(1) is not finite (certified through t=0)";
+    assert!(text.contains(stop), "{text}");
     assert!(
-        text.contains("# certification: certified through t=0"),
+        text.contains("# inconclusive: certification stopped at t=1"),
         "{text}"
     );
 }
