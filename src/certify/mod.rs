@@ -248,28 +248,60 @@ impl Certifier {
     /// `q_n ⊇ −ℓ′(m_n)`: the weight is decreasing in the margin, so each end is the weight at
     /// the other end of the margin, rounded outward.
     fn weights(&mut self) {
-        let Certifier { m, q, tmp, .. } = self;
+        let Certifier { m, q, tmp, acc, .. } = self;
+        // 1 + 2^{1−p}: a directed-rounded result x of a `p`-bit operation is within one unit
+        // in the last place, ulp(x) ≤ 2^{1−p}|x|, of the exact value
+        let mut ulp = Float::with_val(self.prec, 1);
+        ulp >>= self.prec - 1;
+        ulp += 1; // exact: 1 + 2^{1−p} has p bits
         for (mn, qn) in m.iter().zip(q.iter_mut()) {
+            // the width Δ = m.hi − m.lo ≥ 0, rounded up
+            acc.assign_round(&mn.hi - &mn.lo, Round::Up);
+            let narrow = *acc <= 1;
             match self.loss {
                 Loss::Exponential => {
-                    // e^{−u}
+                    // e^{−u} on [m.lo, m.hi]: e^{−m.hi} rounded down, and above it
+                    // e^{−m.lo} = e^{−m.hi}·e^{Δ} ≤ x·(1 + 2^{1−p})·(1 + 2Δ) for Δ ≤ 1
                     qn.lo.assign(-&mn.hi);
                     qn.lo.exp_round(Round::Down);
-                    qn.hi.assign(-&mn.lo);
-                    qn.hi.exp_round(Round::Up);
+                    // (an underflow to 0 has no relative bound: then the exponential again)
+                    if narrow && !qn.lo.is_zero() {
+                        tmp.assign_round(&*acc * 2u32, Round::Up);
+                        tmp.add_assign_round(1, Round::Up);
+                        qn.hi.assign_round(&qn.lo * &ulp, Round::Up);
+                        qn.hi.mul_assign_round(&*tmp, Round::Up);
+                    } else {
+                        qn.hi.assign(-&mn.lo);
+                        qn.hi.exp_round(Round::Up);
+                    }
                 }
                 Loss::Logistic => {
-                    // 1/(1 + e^{u})
+                    // 1/(1 + e^{u}), decreasing: with y ≤ e^{m.hi} (rounded down),
+                    // e^{m.hi} ≤ y·(1 + 2^{1−p}) and e^{m.lo} = e^{m.hi}·e^{−Δ} ≥ y·(1 − Δ)
                     tmp.assign(&mn.hi);
-                    tmp.exp_round(Round::Up);
+                    tmp.exp_round(Round::Down);
+                    // (an underflow to 0 has no relative bound: then the exponentials again)
+                    let relative = !tmp.is_zero();
+                    if narrow && relative {
+                        // acc ← y·(1 − Δ) rounded down (≥ 0 as Δ ≤ 1)
+                        qn.hi.assign_round(1 - &*acc, Round::Down);
+                        acc.assign_round(&*tmp * &qn.hi, Round::Down);
+                    } else {
+                        acc.assign(&mn.lo);
+                        acc.exp_round(Round::Down);
+                    }
+                    if relative {
+                        tmp.mul_assign_round(&ulp, Round::Up);
+                    } else {
+                        tmp.assign(&mn.hi);
+                        tmp.exp_round(Round::Up);
+                    }
                     tmp.add_assign_round(1, Round::Up);
                     qn.lo.assign(1);
                     qn.lo.div_assign_round(&*tmp, Round::Down);
-                    tmp.assign(&mn.lo);
-                    tmp.exp_round(Round::Down);
-                    tmp.add_assign_round(1, Round::Down);
+                    acc.add_assign_round(1, Round::Down);
                     qn.hi.assign(1);
-                    qn.hi.div_assign_round(&*tmp, Round::Up);
+                    qn.hi.div_assign_round(&*acc, Round::Up);
                 }
             }
         }
@@ -286,17 +318,12 @@ impl Certifier {
             return;
         }
         // 1. the computed w(t), enclosed exactly (it is a float of the working precision)
-        for (wj, b) in self.w.iter_mut().zip(before) {
-            match b.to_rational() {
-                Some(v) => wj.set_rational(&v),
-                None => {
-                    self.stopped = Some(Stop {
-                        at: t + 1,
-                        why: format!("w({t}) is not finite"),
-                    });
-                    return;
-                }
-            }
+        if !enclose_all(&mut self.w, before) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({t}) is not finite"),
+            });
+            return;
         }
         // 2. G(w(t)) = w(t) + η Σ_n q_n z_n enclosed
         self.margins(false);
@@ -341,17 +368,12 @@ impl Certifier {
             return;
         }
         // 3. the computed w(t+1), enclosed; δ_t ≥ max over the enclosure of ‖w(t+1) − y‖
-        for (cj, a) in self.c.iter_mut().zip(after) {
-            match a.to_rational() {
-                Some(v) => cj.set_rational(&v),
-                None => {
-                    self.stopped = Some(Stop {
-                        at: t + 1,
-                        why: format!("w({}) is not finite", t + 1),
-                    });
-                    return;
-                }
-            }
+        if !enclose_all(&mut self.c, after) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({}) is not finite", t + 1),
+            });
+            return;
         }
         let mut delta = Float::new(prec);
         if !self.zero_delta {
@@ -629,6 +651,20 @@ impl<S: Scalar> Observer<S> for Certifier {
     }
 }
 
+/// Encloses each computed value of `xs` in the interval of the same index (exactly, when
+/// it fits in the interval precision); false if one is not finite.
+fn enclose_all<S: Scalar>(out: &mut [Interval], xs: &[S]) -> bool {
+    for (o, x) in out.iter_mut().zip(xs) {
+        let p = o.lo.prec();
+        o.lo = x.to_float_round(p, Round::Down);
+        o.hi = x.to_float_round(p, Round::Up);
+        if !o.is_finite() {
+            return false;
+        }
+    }
+    true
+}
+
 /// `(min |v|, max |v|)` over the interval `v`.
 fn abs_ends(v: &Interval) -> (Float, Float) {
     let a = Float::with_val(v.lo.prec(), v.lo.abs_ref());
@@ -728,4 +764,61 @@ fn mid_rad_json(v: &Interval) -> Value {
 fn mid_rad_text(v: &Interval) -> String {
     let (mid, rad) = mid_rad(v, 1, 1);
     format!("{mid}±{rad}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::generate::Generator;
+
+    /// The weight enclosures contain `−ℓ′` at every point of the margin interval, checked at
+    /// both ends against MPFR at four times the bits (the weights are monotone), for narrow
+    /// and wide intervals, large margins, and an exponential that underflows MPFR's range.
+    #[test]
+    fn weight_enclosures_contain_the_weights() {
+        let data = Generator::R1.generate().expect("r1");
+        let witness = |loss: Loss, u: &Float| {
+            let mut x = Float::with_val(4 * 53, u);
+            match loss {
+                Loss::Exponential => {
+                    x = -x;
+                    x.exp_mut();
+                }
+                Loss::Logistic => {
+                    x.exp_mut();
+                    x += 1;
+                    x.recip_mut();
+                }
+            }
+            x
+        };
+        for loss in [Loss::Exponential, Loss::Logistic] {
+            let mut c = Certifier::new::<f64>(&data, loss, &Rational::from(1), &[], (), &[]);
+            let p = c.prec();
+            let cases = [
+                (-3.0, -3.0),
+                (0.1, 0.1 + 1e-15),
+                (-0.5, 0.7),
+                (2.0, 5.0),
+                (700.0, 700.0 + 1e-9),
+                (-40.0, -40.0),
+            ];
+            for (lo, hi) in cases {
+                c.m[0].lo = Float::with_val(p, lo);
+                c.m[0].hi = Float::with_val(p, hi);
+                c.weights();
+                let q = &c.q[0];
+                assert!(q.lo <= witness(loss, &c.m[0].hi), "{lo} {hi}");
+                assert!(q.hi >= witness(loss, &c.m[0].lo), "{lo} {hi}");
+                assert!(q.lo <= q.hi);
+            }
+            // e^{−2^40} is below MPFR's range: rounded down it is 0, and the upper end
+            // must still be positive
+            let big = Float::with_val(p, 1u64 << 40);
+            c.m[0].lo = big.clone();
+            c.m[0].hi = big;
+            c.weights();
+            assert!(c.q[0].hi.cmp0() == Some(Ordering::Greater), "{:?}", c.q[0]);
+        }
+    }
 }
