@@ -406,3 +406,50 @@ fn an_unbounded_step_stops_certification() {
         c.radius()
     );
 }
+
+/// Measurement for docs/speed.md (run with `--ignored --nocapture`): on the planted
+/// N = 20, d = 2 set at 128 bits, the radius of the nonexpansive recurrence beside the
+/// half-width of naive interval GD (the interval step applied to its own box), at powers of
+/// 2 up to 2^16. Both are sound; the naive one wraps.
+#[test]
+#[ignore]
+fn naive_interval_gd_beside_the_recurrence() {
+    let data = planted();
+    let eta = q(1, 32);
+    let steps = 1u64 << 16;
+    let cps: Vec<u64> = (0..=16).map(|k| 1u64 << k).collect();
+    let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
+    let gd = GradientDescent::<Float>::new(&eta, 128);
+    let init = vec![q(0, 1), q(0, 1)];
+    let mut radii = Vec::new();
+    for naive in [false, true] {
+        let mut c = Certifier::new::<Float>(&data, Loss::Exponential, &eta, &init, 128, &cps);
+        c.naive_intervals = naive;
+        let w0 = vec![Float::new(128), Float::new(128)];
+        let mut st = State::new(&obj, w0, 0);
+        let opts = RunOptions {
+            steps,
+            ..Default::default()
+        };
+        implicit_bias::run::run_observed(&obj, &gd, &mut st, &cps, &opts, Some(&mut c));
+        let rs: Vec<(u64, f64, Option<String>)> = c
+            .records()
+            .iter()
+            .map(|e| (e.t, e.radius.to_f64(), c.stopped().map(|s| s.why.clone())))
+            .collect();
+        radii.push((rs, c.stopped().cloned()));
+    }
+    println!("t, recurrence r(t), naive interval half-width");
+    let (rec, naive) = (&radii[0].0, &radii[1].0);
+    for (k, (t, r, _)) in rec.iter().enumerate() {
+        let n = naive
+            .get(k)
+            .map(|x| format!("{:.3e}", x.1))
+            .unwrap_or(format!("stopped: {:?}", radii[1].1));
+        println!("{t}, {r:.3e}, {n}");
+    }
+    assert!(
+        radii[0].1.is_none(),
+        "the recurrence certifies the whole run"
+    );
+}

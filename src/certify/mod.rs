@@ -100,6 +100,11 @@ pub struct Certifier {
     /// Test-only: take `δ_t = 0` (an unsound certifier, which the witness tests must catch).
     #[doc(hidden)]
     pub zero_delta: bool,
+    /// Measurement only (docs/speed.md): naive interval GD, the interval step applied to its
+    /// own output box instead of the computed point; the radius is then the largest distance
+    /// from the computed iterate to the box (sound, and it shows the wrapping effect).
+    #[doc(hidden)]
+    pub naive_intervals: bool,
 }
 
 impl Certifier {
@@ -166,6 +171,7 @@ impl Certifier {
             tmp: Float::new(prec),
             acc: Float::new(prec),
             zero_delta: false,
+            naive_intervals: false,
         };
         // r(0) = ‖w(0) − x(0)‖: the start rounded into S against the exact start
         let mut s = Rational::new();
@@ -318,7 +324,17 @@ impl Certifier {
             return;
         }
         // 1. the computed w(t), enclosed exactly (it is a float of the working precision)
-        if !enclose_all(&mut self.w, before) {
+        if self.naive_intervals {
+            // the box of the last step (at t = 0 the start's enclosure, widened by r(0))
+            if t == 0 {
+                self.w.clone_from(&self.c);
+                for v in &mut self.w {
+                    v.widen(&self.radius);
+                }
+            } else {
+                self.w.clone_from(&self.y);
+            }
+        } else if !enclose_all(&mut self.w, before) {
             self.stopped = Some(Stop {
                 at: t + 1,
                 why: format!("w({t}) is not finite"),
@@ -431,6 +447,9 @@ impl Certifier {
             return;
         }
         std::mem::swap(&mut self.radius, &mut self.tmp);
+        if self.naive_intervals {
+            self.radius.assign(&delta); // the box holds x(t+1): no recurrence
+        }
         self.t = t + 1;
         self.record_if_shown();
     }
