@@ -400,9 +400,12 @@ fn an_unbounded_step_stops_certification() {
     Observer::<f64>::observe(&mut c, &[0.0, 0.0], &st);
     assert!(c.stopped().is_none());
     assert_eq!(c.certified_through(), 1);
+    // the weight e^0 = 1 is enclosed as [1, 1 + 2^{1-69}] (one exponential per weight,
+    // the upper end from the ulp bound at 53 + 16 bits), so r(1) = η·2^{-68} = 2^{-69}
+    let bound = Float::with_val(64, 1) >> 69u32;
     assert!(
-        c.radius().is_zero(),
-        "an exact step has radius 0: {}",
+        *c.radius() <= bound && c.radius().cmp0() == Some(std::cmp::Ordering::Greater),
+        "r(1) = {} for an exact step",
         c.radius()
     );
 }
