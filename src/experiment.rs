@@ -376,9 +376,10 @@ impl Experiment {
                 _ => 3,
             },
         };
-        // certification asked for and not established to the end: inconclusive
+        // certification asked for and not established to the end: inconclusive (a FAIL
+        // stays a FAIL, as for an interrupted run)
         let code = match &certifier {
-            Some(c) if c.stopped().is_some() => 3,
+            Some(c) if c.stopped().is_some() && code == 0 => 3,
             _ => code,
         };
         let secs = traj.elapsed.as_secs_f64();
