@@ -456,3 +456,43 @@ fn naive_interval_gd_beside_the_recurrence() {
         "the recurrence certifies the whole run"
     );
 }
+
+/// `Scalar::to_float_round` gives bounds: the exact value (a rational) lies between the
+/// values rounded down and up, which are adjacent floats (or equal when it fits), for f64,
+/// MPFR and double-double values, the latter with a `lo` far below `hi`'s last bit.
+#[test]
+fn conversions_to_intervals_are_bounds() {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Scalar;
+    fn check<S: Scalar>(x: &S, prec: u32, fits: bool) {
+        let exact = x.to_rational().expect("finite");
+        let lo = x.to_float_round(prec, Round::Down);
+        let hi = x.to_float_round(prec, Round::Up);
+        let (lq, hq) = (exact_of(&lo), exact_of(&hi));
+        assert!(lq <= exact && exact <= hq, "{x:?} at {prec} bits");
+        if fits {
+            assert_eq!(lq, hq, "{x:?} fits in {prec} bits");
+        } else {
+            assert!(lq < hq, "{x:?} does not fit in {prec} bits");
+            let mut next = lo.clone();
+            next.next_up();
+            assert_eq!(next, hi, "adjacent floats");
+        }
+    }
+    fn exact_of(f: &Float) -> Rational {
+        f.to_rational().expect("finite")
+    }
+    check(&0.1f64, 69, true);
+    check(&0.1f64, 24, false);
+    check(&-0.1f64, 24, false);
+    let third = Float::with_val(128, 1) / 3u32;
+    check(&third, 144, true);
+    check(&third, 100, false);
+    // 1 + 2^-200: hi = 1, lo = 2^-200 (a valid double-double: |lo| ≤ ulp(hi)/2)
+    let tiny = Dd::from_parts(1.0, (-200f64).exp2());
+    check(&tiny, 122, false);
+    check(&Dd::from_parts(-1.0, -(-200f64).exp2()), 122, false);
+    check(&Dd::from_parts(1.0, (-60f64).exp2()), 122, true);
+    check(&Dd::from_parts(0.75, 0.0), 30, true);
+    check(&Dd::from_parts(1.0, (-200f64).exp2()), 40, false);
+}
