@@ -7,13 +7,14 @@
 //! exactly into the path's scalar), so the steps timed are typical of long runs, where the
 //! margins move by little per step. `ibias bench` prints the table; docs/speed.md explains it.
 
+use crate::certify::Certifier;
 use crate::data::generate::Generator;
 use crate::data::Dataset;
 use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::{GradientDescent, Optimizer, State};
-use crate::run::{run, RunOptions};
+use crate::run::{run, Observer, RunOptions};
 use crate::scalar::Scalar;
 use crate::stepsize::check_step;
 use crate::{Error, Result};
@@ -50,6 +51,11 @@ pub enum Path {
     Dd,
     /// GD with incremental exponentials over double-doubles.
     DdIncremental,
+    /// The generic GD over MPFR floats with this many bits, certified (`--certify`: the
+    /// certifier observes every step, docs/theory/certify.md).
+    MpfrCertified(u32),
+    /// The generic GD over double-doubles, certified.
+    DdCertified,
 }
 
 impl Path {
@@ -61,6 +67,8 @@ impl Path {
             Path::MpfrIncremental(b) => format!("mpfr {b} incremental"),
             Path::Dd => "dd".into(),
             Path::DdIncremental => "dd incremental".into(),
+            Path::MpfrCertified(b) => format!("mpfr {b} certified"),
+            Path::DdCertified => "dd certified".into(),
         }
     }
 }
@@ -70,8 +78,8 @@ impl Path {
     pub fn bits(self) -> u32 {
         match self {
             Path::F64 => 53,
-            Path::Mpfr(b) | Path::MpfrIncremental(b) => b,
-            Path::Dd | Path::DdIncremental => 106,
+            Path::Mpfr(b) | Path::MpfrIncremental(b) | Path::MpfrCertified(b) => b,
+            Path::Dd | Path::DdIncremental | Path::DdCertified => 106,
         }
     }
 }
@@ -88,6 +96,8 @@ pub fn all_paths() -> Vec<Path> {
         Path::MpfrIncremental(256),
         Path::Dd,
         Path::DdIncremental,
+        Path::MpfrCertified(128),
+        Path::DdCertified,
     ]
 }
 
@@ -225,16 +235,35 @@ pub fn steps_per_sec<S: Scalar, O: Optimizer<S> + ?Sized>(
     w0: Vec<S>,
     budget: Duration,
 ) -> Result<f64> {
+    steps_per_sec_observed(obj, opt, w0, budget, None)
+}
+
+/// [`steps_per_sec`] with an observer of every step (the certifier), as the runner calls it:
+/// the iterate copied before the step, the observer called after it.
+pub fn steps_per_sec_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    w0: Vec<S>,
+    budget: Duration,
+    mut observer: Option<&mut dyn Observer<S>>,
+) -> Result<f64> {
     let mut st = State::new(obj, w0, 0);
     opt.init(obj, &mut st);
     let start = Instant::now();
     let mut batch: u64 = 1;
     let mut steps: u64 = 0;
+    let mut before: Vec<S> = Vec::new();
     loop {
         for _ in 0..batch {
+            if observer.is_some() {
+                before.clone_from(&st.w);
+            }
             opt.step(obj, &mut st).map_err(|e| {
                 Error::Numerical(format!("benchmark run stopped at t = {}: {e:?}", st.t))
             })?;
+            if let Some(obs) = observer.as_deref_mut() {
+                obs.observe(&before, &st);
+            }
         }
         steps += batch;
         let el = start.elapsed();
@@ -276,6 +305,33 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
             let gd = GradientDescent::<Dd>::incremental(&setup.eta, ());
             steps_per_sec(&obj, &gd, setup.w0::<Dd>(()), budget)
         }
+        Path::MpfrCertified(b) => {
+            let obj = Objective::<Float>::new(&setup.data, loss, b);
+            let gd = GradientDescent::<Float>::new(&setup.eta, b);
+            let mut c = Certifier::new::<Float>(&setup.data, loss, &setup.eta, &setup.w0, b, &[]);
+            let rate =
+                steps_per_sec_observed(&obj, &gd, setup.w0::<Float>(b), budget, Some(&mut c))?;
+            certified_rate(&c, rate)
+        }
+        Path::DdCertified => {
+            let obj = Objective::<Dd>::new(&setup.data, loss, ());
+            let gd = GradientDescent::<Dd>::new(&setup.eta, ());
+            let mut c = Certifier::new::<Dd>(&setup.data, loss, &setup.eta, &setup.w0, (), &[]);
+            let rate = steps_per_sec_observed(&obj, &gd, setup.w0::<Dd>(()), budget, Some(&mut c))?;
+            certified_rate(&c, rate)
+        }
+    }
+}
+
+/// The rate of a certified path, if the certifier followed every step (a stopped one would
+/// measure nothing).
+fn certified_rate(c: &Certifier, rate: f64) -> Result<f64> {
+    match c.stopped() {
+        None => Ok(rate),
+        Some(s) => Err(Error::Numerical(format!(
+            "benchmark certification stopped at t = {}: {}",
+            s.at, s.why
+        ))),
     }
 }
 

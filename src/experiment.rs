@@ -15,15 +15,17 @@
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
 
+use crate::certify::Certifier;
 use crate::data::{format_rational, Dataset};
 use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
+use crate::optim::State;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{run_at, RunOptions, Schedule, Status, Trajectory};
+use crate::run::{run_observed, Observer, RunOptions, Schedule, Status, Trajectory};
 use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
@@ -62,6 +64,12 @@ pub struct Experiment {
     pub conjectures: Vec<Conjecture>,
     /// A progress bar on stderr for long runs.
     pub progress: bool,
+    /// Certify the trajectory (`--certify`, plain GD only): enclosures of the exact-arithmetic
+    /// iterate at the shown checkpoints (docs/theory/certify.md).
+    pub certify: bool,
+    /// Test-only: certify with a rounding bound of zero (unsound; the witness tests catch it).
+    #[doc(hidden)]
+    pub certify_zero_delta: bool,
 }
 
 /// What the theory checks of one run concluded, rendered.
@@ -97,6 +105,8 @@ pub struct Findings {
     pub skipped: Option<String>,
     /// Warnings raised during the run (already in the report's sense, for stderr).
     pub warnings: Vec<String>,
+    /// The certification of the trajectory (`--certify`).
+    pub certified: Option<Certifier>,
     header: String,
     meta: Value,
     code: u8,
@@ -121,6 +131,8 @@ impl Experiment {
             seed: 0,
             conjectures: Vec::new(),
             progress: false,
+            certify: false,
+            certify_zero_delta: false,
         }
     }
 
@@ -150,7 +162,7 @@ impl Experiment {
             opt.push_str(&format!(" --seed {}", self.seed));
         }
         format!(
-            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}{}",
+            "ibias run --data {}{}{} --loss {} --lr {} --steps {} --precision {}{}{}{}{}{}",
             self.data_name,
             self.data_flags,
             opt,
@@ -161,6 +173,7 @@ impl Experiment {
             self.schedule.to_args(),
             init_arg(&self.init),
             if self.bias { " --bias" } else { "" },
+            if self.certify { " --certify" } else { "" },
             self.conjectures
                 .iter()
                 .map(|c| format!(" --conjecture {}", c.to_arg()))
@@ -193,6 +206,16 @@ impl Experiment {
                 format!(
                     "{} is more than the supported maximum 1e15",
                     steps_text(self.steps)
+                ),
+            ));
+        }
+        if self.certify && self.optimizer.kind != Kind::Gd {
+            return Err(Error::param(
+                "certify",
+                format!(
+                    "not certified: the {} map is not nonexpansive in general; --certify is \
+                     for plain GD (--optimizer gd)",
+                    self.optimizer.kind.name()
                 ),
             ));
         }
@@ -268,6 +291,16 @@ impl Experiment {
         ctx: S::Ctx,
         dense: &[u64],
     ) -> (Objective<S>, Trajectory<S>) {
+        self.trajectory_observed(ctx, dense, None)
+    }
+
+    /// [`Experiment::trajectory`] with an [`Observer`] of every step (the certifier).
+    pub fn trajectory_observed<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        dense: &[u64],
+        observer: Option<&mut dyn Observer<S>>,
+    ) -> (Objective<S>, Trajectory<S>) {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
         let eta = self.lr();
@@ -280,7 +313,9 @@ impl Experiment {
             progress: self.progress,
             seed: self.seed,
         };
-        let traj = run_at(&obj, opt.as_ref(), w0, dense, &opts);
+        let mut st = State::new(&obj, w0, opts.seed);
+        opt.init(&obj, &mut st);
+        let traj = run_observed(&obj, opt.as_ref(), &mut st, dense, &opts, observer);
         (obj, traj)
     }
 
@@ -291,8 +326,17 @@ impl Experiment {
         (shown, dense): &(Vec<u64>, Vec<u64>),
         mut warnings: Vec<String>,
     ) -> Findings {
-        let (obj, traj) = self.trajectory::<S>(ctx, dense);
         let eta = self.lr();
+        let mut certifier = self.certify.then(|| {
+            let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
+            c.zero_delta = self.certify_zero_delta;
+            c
+        });
+        let (obj, traj) = self.trajectory_observed::<S>(
+            ctx,
+            dense,
+            certifier.as_mut().map(|c| c as &mut dyn Observer<S>),
+        );
         let mut spec = self.optimizer.clone();
         spec.lr = Some(eta.clone());
         let mut rows = report::rows(&obj, &traj);
@@ -331,6 +375,12 @@ impl Experiment {
                 Status::Completed => 0,
                 _ => 3,
             },
+        };
+        // certification asked for and not established to the end: inconclusive (a FAIL
+        // stays a FAIL, as for an interrupted run)
+        let code = match &certifier {
+            Some(c) if c.stopped().is_some() && code == 0 => 3,
+            _ => code,
         };
         let secs = traj.elapsed.as_secs_f64();
         let rate = if secs > 0.0 {
@@ -392,6 +442,7 @@ impl Experiment {
             theory,
             skipped,
             warnings,
+            certified: certifier,
             header,
             meta,
             code,
@@ -410,11 +461,20 @@ impl Findings {
     pub fn text(&self) -> String {
         let mut out = self.header.clone();
         out.push_str(&self.table);
+        if let Some(c) = &self.certified {
+            out.push_str(&c.text());
+        }
         if let Some(t) = &self.theory {
             out.push_str(&t.text);
         }
         if let Some(why) = &self.skipped {
             out.push_str(&format!("# inconclusive: theory checks skipped: {why}\n"));
+        }
+        if let Some(s) = self.certified.as_ref().and_then(Certifier::stopped) {
+            out.push_str(&format!(
+                "# inconclusive: certification stopped at t={}: {}\n",
+                s.at, s.why
+            ));
         }
         out
     }
@@ -448,6 +508,9 @@ impl Findings {
         });
         if let (Value::Object(d), Value::Object(r)) = (&mut doc, rest) {
             d.extend(r);
+        }
+        if let (Value::Object(d), Some(c)) = (&mut doc, &self.certified) {
+            d.insert("certify".into(), c.json());
         }
         doc
     }

@@ -34,6 +34,7 @@
 pub mod audit;
 pub mod bench;
 pub mod cert;
+pub mod certify;
 pub mod compare;
 pub mod data;
 pub mod error;

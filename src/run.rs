@@ -367,6 +367,27 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
     cps: &[u64],
     opts: &RunOptions,
 ) -> Trajectory<S> {
+    run_observed(obj, opt, st, cps, opts, None)
+}
+
+/// Sees every step of a run: what a certifier of the trajectory (`crate::certify`) needs.
+pub trait Observer<S: Scalar> {
+    /// Called after each successful step with the iterate `before` it and the state
+    /// `after` it (`after.t` is the new step count). Never called for a failed step.
+    fn observe(&mut self, before: &[S], after: &State<S>);
+}
+
+/// [`run_from_at`], with `observer` (if any) shown every step. Without one the loop is the
+/// same as [`run_from_at`]'s; with one, the iterate is copied before each step.
+pub fn run_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
+    obj: &Objective<S>,
+    opt: &O,
+    st: &mut State<S>,
+    cps: &[u64],
+    opts: &RunOptions,
+    mut observer: Option<&mut dyn Observer<S>>,
+) -> Trajectory<S> {
+    let mut before: Vec<S> = Vec::new();
     let start = Instant::now();
     let mut samples = Vec::with_capacity(cps.len());
     let mut status = Status::Completed;
@@ -377,9 +398,21 @@ pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
                 status = Status::Interrupted { at: st.t };
                 break;
             }
-            if let Err(e) = opt.step(obj, st) {
-                status = Status::of_event(e, st.t);
-                break 'outer;
+            match observer.as_deref_mut() {
+                None => {
+                    if let Err(e) = opt.step(obj, st) {
+                        status = Status::of_event(e, st.t);
+                        break 'outer;
+                    }
+                }
+                Some(obs) => {
+                    before.clone_from(&st.w);
+                    if let Err(e) = opt.step(obj, st) {
+                        status = Status::of_event(e, st.t);
+                        break 'outer;
+                    }
+                    obs.observe(&before, st);
+                }
             }
             if st.t & 0xfff == 0 {
                 bar.update(st.t, start);

@@ -113,6 +113,15 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn to_rational(&self) -> Option<Rational>;
     /// Decimal rendering with `digits` significant digits (scientific when needed).
     fn to_decimal(&self, digits: usize) -> String;
+    /// A bound, not a point: the `prec`-bit float next to the exact value in direction
+    /// `round` (`Round::Down` gives a lower bound, `Round::Up` an upper one; exact when the
+    /// value fits in `prec` bits). NaN for NaN and ±∞ as such.
+    fn to_float_round(&self, prec: u32, round: Round) -> Float {
+        match self.to_rational() {
+            Some(q) => Float::with_val_round(prec, &q, round).0,
+            None => Float::with_val(prec, self.to_f64()),
+        }
+    }
 
     /// `self = other`.
     fn set(&mut self, other: &Self);
@@ -275,6 +284,9 @@ impl Scalar for f64 {
     fn to_decimal(&self, digits: usize) -> String {
         format_sig_f64(*self, digits)
     }
+    fn to_float_round(&self, prec: u32, round: Round) -> Float {
+        Float::with_val_round(prec, *self, round).0
+    }
     fn set(&mut self, other: &Self) {
         *self = *other;
     }
@@ -436,6 +448,9 @@ impl Scalar for Float {
     }
     fn to_decimal(&self, digits: usize) -> String {
         format_sig_float(self, digits)
+    }
+    fn to_float_round(&self, prec: u32, round: Round) -> Float {
+        Float::with_val_round(prec, self, round).0
     }
     fn set(&mut self, other: &Self) {
         rug::Assign::assign(self, other);

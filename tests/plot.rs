@@ -119,6 +119,7 @@ fn bad_plot_requests_are_one_line_errors() {
     for (kind, extra) in [
         ("nope", vec![]),
         ("direction", vec!["--json"]),
+        ("direction", vec!["--certify"]),
         ("direction", vec!["--optimizer", "adam"]),
     ] {
         let (code, _, err) = plot(d.path(), kind, "x.svg", &extra);

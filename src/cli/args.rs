@@ -118,6 +118,13 @@ pub struct RunArgs {
     /// T are always rows.
     #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
     pub at: Option<String>,
+    /// Certify the trajectory (plain GD, exp or logistic loss): keep a radius r(t) that
+    /// provably bounds the distance of the computed iterate from the exact-arithmetic one,
+    /// and print enclosures mid±rad of w, |w|, the minimum margin, ln L and t*L at the
+    /// checkpoints (docs/theory/certify.md). Exit 3 (1 if a claim fails) if a step's bound
+    /// cannot be established.
+    #[arg(long)]
+    pub certify: bool,
     /// Print one JSON document instead of the table.
     #[arg(long)]
     pub json: bool,

@@ -11,6 +11,13 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     if a.run.json {
         return Err(Error::param("json", "plot writes an SVG file (--out), not JSON").into());
     }
+    if a.run.certify {
+        return Err(Error::param(
+            "certify",
+            "plot draws the computed trajectory; certify it with ibias run --certify",
+        )
+        .into());
+    }
     let (mut e, label_note) = experiment_from_args(&a.run)?;
     note(label_note.as_deref());
     e.progress = false;

@@ -158,6 +158,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         seed: a.hyper.seed,
         conjectures,
         progress: true,
+        certify: a.certify,
         ..Experiment::new(data)
     };
     e.validate()?;

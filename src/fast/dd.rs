@@ -21,6 +21,7 @@
 
 use crate::scalar::{format_sig_float, Precision, Scalar};
 use rug::float::Round;
+use rug::ops::AddAssignRound;
 use rug::{Float, Rational};
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -1010,6 +1011,19 @@ impl Scalar for Dd {
         let h = Rational::from_f64(self.hi)?;
         let l = Rational::from_f64(self.lo)?;
         Some(h + l)
+    }
+    /// `hi` exactly (`prec ≥ 53`), then `lo` added with one rounding in direction `round`:
+    /// the result is `hi + lo` rounded once. Below 53 bits, via the exact rational.
+    fn to_float_round(&self, prec: u32, round: Round) -> Float {
+        if prec < 53 || !self.hi.is_finite() {
+            return match self.to_rational() {
+                Some(q) => Float::with_val_round(prec, &q, round).0,
+                None => Float::with_val(prec, self.hi),
+            };
+        }
+        let mut f = Float::with_val(prec, self.hi);
+        f.add_assign_round(self.lo, round);
+        f
     }
     fn to_decimal(&self, digits: usize) -> String {
         if !self.hi.is_finite() {

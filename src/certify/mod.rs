@@ -1,0 +1,843 @@
+//! Certified GD trajectories (`ibias run --certify`, docs/theory/certify.md).
+//!
+//! The computed iterate `w(t)` is kept as the midpoint of a Euclidean ball of radius `r(t)`
+//! that provably contains the exact-arithmetic GD iterate `x(t)` (exact data, exact step,
+//! exact start, exact exponentials):
+//!
+//! ```text
+//! r(0) = ‖w(0) − x(0)‖,    r(t+1) = Lip_t · r(t) + δ_t,
+//! ```
+//!
+//! where `δ_t ≥ ‖w(t+1) − G(w(t))‖` bounds the rounding of the one computed step (the exact
+//! map `G(w) = w − η∇L(w)` is enclosed in interval arithmetic at a few more bits than the
+//! working precision, [`Interval`]), and `Lip_t` bounds the Lipschitz constant of `G` on the
+//! ball `B(w(t), r(t))`: with `∇²L ⪯ M_t I` there, `Lip_t = 1` when `η M_t ≤ 2` (GD on a
+//! convex loss is nonexpansive) and `η M_t − 1` otherwise. The certifier is an
+//! [`Observer`] of the runner: it sees each step (`w(t)` before, `w(t+1)` after) and never
+//! changes the trajectory. At the shown checkpoints it encloses `w(t)`, `‖w‖`, the
+//! normalised minimum margin, `ln L` and `t·L`.
+
+pub mod interval;
+
+pub use interval::Interval;
+
+use crate::data::Dataset;
+use crate::loss::Loss;
+use crate::optim::State;
+use crate::run::Observer;
+use crate::scalar::Scalar;
+use rug::float::Round;
+use rug::ops::{AddAssignRound, AssignRound, DivAssignRound, MulAssignRound};
+use rug::{Assign, Float, Rational};
+use serde_json::{json, Value};
+use std::cmp::Ordering;
+
+/// Bits the enclosures carry beyond the working precision.
+pub const EXTRA_BITS: u32 = 16;
+
+/// Why certification stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stop {
+    /// The step whose bound could not be established (the bound of `w(at)` is missing).
+    pub at: u64,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// The enclosures at one checkpoint: each an interval containing the exact-arithmetic value.
+#[derive(Clone, Debug)]
+pub struct Enclosure {
+    /// Step.
+    pub t: u64,
+    /// `r(t)`, rounded up: `‖w(t) − x(t)‖ ≤ radius`.
+    pub radius: Float,
+    /// `x(t)`, coordinate by coordinate.
+    pub w: Vec<Interval>,
+    /// `‖x(t)‖`.
+    pub norm: Interval,
+    /// `min_n z_n·x(t) / ‖x(t)‖` (absent when the norm's enclosure contains 0).
+    pub min_margin: Option<Interval>,
+    /// `ln L(x(t))` (absent if not finite at this precision).
+    pub ln_loss: Option<Interval>,
+    /// `t·L(x(t))` (from t = 1 on; absent if not finite).
+    pub t_loss: Option<Interval>,
+}
+
+/// The certifier of one GD run: exact data enclosed at `prec` bits, the radius, and the
+/// enclosures recorded at the checkpoints.
+#[derive(Clone, Debug)]
+pub struct Certifier {
+    prec: u32,
+    loss: Loss,
+    d: usize,
+    /// Signed points `z_n`, row-major, each coordinate enclosed.
+    z: Vec<Interval>,
+    /// Upper bounds of `‖z_n‖`.
+    z_norm: Vec<Float>,
+    /// Upper bounds of `‖z_n‖²`.
+    z_norm2: Vec<Float>,
+    /// Upper bound of `max_n ‖z_n‖`.
+    z_max: Float,
+    eta: Interval,
+    radius: Float,
+    t: u64,
+    shown: Vec<u64>,
+    next: usize,
+    records: Vec<Enclosure>,
+    stopped: Option<Stop>,
+    lip_max: Float,
+    expansive_steps: u64,
+    last_expansive: Option<u64>,
+    // buffers of one step
+    w: Vec<Interval>,
+    m: Vec<Interval>,
+    q: Vec<Interval>,
+    g: Vec<Interval>,
+    y: Vec<Interval>,
+    c: Vec<Interval>,
+    tmp: Float,
+    acc: Float,
+    /// Test-only: take `δ_t = 0` (an unsound certifier, which the witness tests must catch).
+    #[doc(hidden)]
+    pub zero_delta: bool,
+    /// Measurement only (docs/speed.md): naive interval GD, the interval step applied to its
+    /// own output box instead of the computed point; the radius is then the largest distance
+    /// from the computed iterate to the box (sound, and it shows the wrapping effect).
+    #[doc(hidden)]
+    pub naive_intervals: bool,
+}
+
+impl Certifier {
+    /// A certifier of GD with exact step `eta` on the exact `data` and `loss` from the exact
+    /// start `init`, whose computed start is `init` rounded into `S` at `ctx` (as the runner
+    /// rounds it). Enclosures are recorded at the steps `shown` (increasing).
+    pub fn new<S: Scalar>(
+        data: &Dataset,
+        loss: Loss,
+        eta: &Rational,
+        init: &[Rational],
+        ctx: S::Ctx,
+        shown: &[u64],
+    ) -> Certifier {
+        let prec = S::bits(ctx) + EXTRA_BITS;
+        let d = data.dim();
+        let zq = data.signed_points_exact();
+        let mut z = Vec::with_capacity(zq.len() * d);
+        let mut z_norm = Vec::with_capacity(zq.len());
+        let mut z_norm2 = Vec::with_capacity(zq.len());
+        for row in &zq {
+            let mut s = Rational::new();
+            for v in row {
+                z.push(Interval::of_rational(v, prec));
+                s += Rational::from(v * v);
+            }
+            let n2 = Float::with_val_round(prec, &s, Round::Up).0;
+            let mut n1 = n2.clone();
+            n1.sqrt_round(Round::Up);
+            z_norm2.push(n2);
+            z_norm.push(n1);
+        }
+        let mut z_max = Float::new(prec);
+        for v in &z_norm {
+            if *v > z_max {
+                z_max.assign_round(v, Round::Up);
+            }
+        }
+        let n = zq.len();
+        let mut c = Certifier {
+            prec,
+            loss,
+            d,
+            z,
+            z_norm,
+            z_norm2,
+            z_max,
+            eta: Interval::of_rational(eta, prec),
+            radius: Float::new(prec),
+            t: 0,
+            shown: shown.to_vec(),
+            next: 0,
+            records: Vec::new(),
+            stopped: None,
+            lip_max: Float::with_val(prec, 1),
+            expansive_steps: 0,
+            last_expansive: None,
+            w: vec![Interval::zero(prec); d],
+            m: vec![Interval::zero(prec); n],
+            q: vec![Interval::zero(prec); n],
+            g: vec![Interval::zero(prec); d],
+            y: vec![Interval::zero(prec); d],
+            c: vec![Interval::zero(prec); d],
+            tmp: Float::new(prec),
+            acc: Float::new(prec),
+            zero_delta: false,
+            naive_intervals: false,
+        };
+        // r(0) = ‖w(0) − x(0)‖: the start rounded into S against the exact start
+        let mut s = Rational::new();
+        let mut finite = init.len() == d;
+        for (j, q) in init.iter().enumerate() {
+            match S::from_rational(q, ctx).to_rational() {
+                Some(v) => {
+                    c.c[j].set_rational(&v);
+                    let e = v - q;
+                    s += Rational::from(&e * &e);
+                }
+                None => finite = false,
+            }
+        }
+        if !finite {
+            c.stopped = Some(Stop {
+                at: 0,
+                why: "the start w(0) is not finite in this precision".into(),
+            });
+            return c;
+        }
+        c.radius.assign_round(&s, Round::Up);
+        c.radius.sqrt_round(Round::Up);
+        c.record_if_shown();
+        c
+    }
+
+    /// The interval precision (working bits + [`EXTRA_BITS`]).
+    pub fn prec(&self) -> u32 {
+        self.prec
+    }
+
+    /// The current radius `r(t)` (an upper bound, rounded up).
+    pub fn radius(&self) -> &Float {
+        &self.radius
+    }
+
+    /// Steps certified so far: `r(t)` holds for every `t ≤ certified_through()`.
+    pub fn certified_through(&self) -> u64 {
+        self.t
+    }
+
+    /// Why certification stopped, if it did.
+    pub fn stopped(&self) -> Option<&Stop> {
+        self.stopped.as_ref()
+    }
+
+    /// The enclosures recorded at the shown checkpoints reached.
+    pub fn records(&self) -> &[Enclosure] {
+        &self.records
+    }
+
+    /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
+    pub fn lipschitz(&self) -> (&Float, u64, Option<u64>) {
+        (&self.lip_max, self.expansive_steps, self.last_expansive)
+    }
+
+    fn stop(&mut self, at: u64, why: &str) {
+        self.stopped = Some(Stop {
+            at,
+            why: why.into(),
+        });
+    }
+
+    /// `m_n ⊇ z_n·w` for the enclosure `w` (in `self.c` or `self.w`).
+    fn margins(&mut self, from_c: bool) {
+        let Certifier {
+            z, m, w, c, tmp, d, ..
+        } = self;
+        let w = if from_c { &*c } else { &*w };
+        for (mn, row) in m.iter_mut().zip(z.chunks_exact((*d).max(1))) {
+            mn.lo.assign(0);
+            mn.hi.assign(0);
+            for (zj, wj) in row.iter().zip(w.iter()) {
+                mn.add_mul(zj, wj, tmp);
+            }
+        }
+    }
+
+    /// `q_n ⊇ −ℓ′(m_n)`: the weight is decreasing in the margin, so each end is the weight at
+    /// the other end of the margin, rounded outward.
+    fn weights(&mut self) {
+        let Certifier { m, q, tmp, acc, .. } = self;
+        // 1 + 2^{1−p}: a directed-rounded result x of a `p`-bit operation is within one unit
+        // in the last place, ulp(x) ≤ 2^{1−p}|x|, of the exact value
+        let mut ulp = Float::with_val(self.prec, 1);
+        ulp >>= self.prec - 1;
+        ulp += 1; // exact: 1 + 2^{1−p} has p bits
+        for (mn, qn) in m.iter().zip(q.iter_mut()) {
+            // the width Δ = m.hi − m.lo ≥ 0, rounded up
+            acc.assign_round(&mn.hi - &mn.lo, Round::Up);
+            let narrow = *acc <= 1;
+            match self.loss {
+                Loss::Exponential => {
+                    // e^{−u} on [m.lo, m.hi]: e^{−m.hi} rounded down, and above it
+                    // e^{−m.lo} = e^{−m.hi}·e^{Δ} ≤ x·(1 + 2^{1−p})·(1 + 2Δ) for Δ ≤ 1
+                    qn.lo.assign(-&mn.hi);
+                    qn.lo.exp_round(Round::Down);
+                    // (an underflow to 0 has no relative bound: then the exponential again)
+                    if narrow && !qn.lo.is_zero() {
+                        tmp.assign_round(&*acc * 2u32, Round::Up);
+                        tmp.add_assign_round(1, Round::Up);
+                        qn.hi.assign_round(&qn.lo * &ulp, Round::Up);
+                        qn.hi.mul_assign_round(&*tmp, Round::Up);
+                    } else {
+                        qn.hi.assign(-&mn.lo);
+                        qn.hi.exp_round(Round::Up);
+                    }
+                }
+                Loss::Logistic => {
+                    // 1/(1 + e^{u}), decreasing: with y ≤ e^{m.hi} (rounded down),
+                    // e^{m.hi} ≤ y·(1 + 2^{1−p}) and e^{m.lo} = e^{m.hi}·e^{−Δ} ≥ y·(1 − Δ)
+                    tmp.assign(&mn.hi);
+                    tmp.exp_round(Round::Down);
+                    // (an underflow to 0 has no relative bound: then the exponentials again)
+                    let relative = !tmp.is_zero();
+                    if narrow && relative {
+                        // acc ← y·(1 − Δ) rounded down (≥ 0 as Δ ≤ 1)
+                        qn.hi.assign_round(1 - &*acc, Round::Down);
+                        acc.assign_round(&*tmp * &qn.hi, Round::Down);
+                    } else {
+                        acc.assign(&mn.lo);
+                        acc.exp_round(Round::Down);
+                    }
+                    if relative {
+                        tmp.mul_assign_round(&ulp, Round::Up);
+                    } else {
+                        tmp.assign(&mn.hi);
+                        tmp.exp_round(Round::Up);
+                    }
+                    tmp.add_assign_round(1, Round::Up);
+                    qn.lo.assign(1);
+                    qn.lo.div_assign_round(&*tmp, Round::Down);
+                    acc.add_assign_round(1, Round::Down);
+                    qn.hi.assign(1);
+                    qn.hi.div_assign_round(&*acc, Round::Up);
+                }
+            }
+        }
+    }
+
+    /// One observed step from the computed `before = w(t)` to `after = w(t+1)`.
+    fn step<S: Scalar>(&mut self, before: &[S], after: &[S], t_after: u64) {
+        if self.stopped.is_some() {
+            return;
+        }
+        let t = self.t;
+        if t_after != t + 1 || before.len() != self.d || after.len() != self.d {
+            self.stop(t + 1, "a step was not observed by the certifier");
+            return;
+        }
+        // 1. the computed w(t), enclosed exactly (it is a float of the working precision)
+        if self.naive_intervals {
+            // the box of the last step (at t = 0 the start's enclosure, widened by r(0))
+            if t == 0 {
+                self.w.clone_from(&self.c);
+                for v in &mut self.w {
+                    v.widen(&self.radius);
+                }
+            } else {
+                self.w.clone_from(&self.y);
+            }
+        } else if !enclose_all(&mut self.w, before) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({t}) is not finite"),
+            });
+            return;
+        }
+        // 2. G(w(t)) = w(t) + η Σ_n q_n z_n enclosed
+        self.margins(false);
+        self.weights();
+        if !self.q.iter().all(Interval::is_finite) {
+            self.stop(
+                t + 1,
+                "the enclosure of the loss weights is not finite (a margin out of range)",
+            );
+            return;
+        }
+        let prec = self.prec;
+        {
+            let Certifier {
+                z,
+                q,
+                g,
+                y,
+                w,
+                eta,
+                tmp,
+                d,
+                ..
+            } = self;
+            for gj in g.iter_mut() {
+                gj.lo.assign(0);
+                gj.hi.assign(0);
+            }
+            for (qn, row) in q.iter().zip(z.chunks_exact((*d).max(1))) {
+                for (gj, zj) in g.iter_mut().zip(row) {
+                    gj.add_mul(qn, zj, tmp);
+                }
+            }
+            for ((yj, wj), gj) in y.iter_mut().zip(w.iter()).zip(g.iter()) {
+                yj.lo.assign(&wj.lo);
+                yj.hi.assign(&wj.hi);
+                yj.add_mul(eta, gj, tmp);
+            }
+        }
+        if !self.y.iter().all(Interval::is_finite) {
+            self.stop(t + 1, "the enclosure of the exact step is not finite");
+            return;
+        }
+        // 3. the computed w(t+1), enclosed; δ_t ≥ max over the enclosure of ‖w(t+1) − y‖
+        if !enclose_all(&mut self.c, after) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({}) is not finite", t + 1),
+            });
+            return;
+        }
+        let mut delta = Float::new(prec);
+        if !self.zero_delta {
+            for (cj, yj) in self.c.iter().zip(&self.y) {
+                // |a − b| ≤ max(c.hi − y.lo, y.hi − c.lo) for a ∈ c, b ∈ y (the max is ≥ 0)
+                self.tmp.assign_round(&cj.hi - &yj.lo, Round::Up);
+                self.acc.assign_round(&yj.hi - &cj.lo, Round::Up);
+                if self.acc > self.tmp {
+                    std::mem::swap(&mut self.acc, &mut self.tmp);
+                }
+                let e = &self.tmp;
+                self.acc.assign_round(e * e + &delta, Round::Up);
+                std::mem::swap(&mut self.acc, &mut delta);
+            }
+            delta.sqrt_round(Round::Up);
+        }
+        // 4. Lip_t from ∇²L ⪯ M_t I on B(w(t), r(t)): ℓ''(u) ≤ −ℓ′(u) (both losses), ℓ'' ≤ 1/4
+        //    (logistic), and −ℓ′(u − s) ≤ e^{s}(−ℓ′(u)) for s ≥ 0, s = ‖z_n‖ r(t) ≤ R r(t)
+        let mut grow = Float::with_val(prec, 0);
+        grow.assign_round(&self.z_max * &self.radius, Round::Up);
+        grow.exp_round(Round::Up);
+        let mut curv = Float::new(prec);
+        for (qn, n2) in self.q.iter().zip(&self.z_norm2) {
+            self.tmp.assign_round(&qn.hi * &grow, Round::Up);
+            if self.loss == Loss::Logistic && self.tmp > 0.25 {
+                self.tmp.assign(0.25);
+            }
+            self.acc.assign_round(&self.tmp * n2 + &curv, Round::Up);
+            std::mem::swap(&mut self.acc, &mut curv);
+        }
+        // η M_t
+        curv.mul_assign_round(&self.eta.hi, Round::Up);
+        if !curv.is_finite() {
+            self.stop(
+                t + 1,
+                "the curvature bound on the ball is not finite (radius or weights overflow)",
+            );
+            return;
+        }
+        let expansive = curv > 2;
+        if expansive {
+            curv.add_assign_round(-1, Round::Up);
+            self.expansive_steps += 1;
+            self.last_expansive = Some(t);
+            if curv > self.lip_max {
+                self.lip_max.assign(&curv);
+            }
+            self.tmp
+                .assign_round(&curv * &self.radius + &delta, Round::Up);
+        } else {
+            self.tmp.assign_round(&self.radius + &delta, Round::Up);
+        }
+        if !self.tmp.is_finite() {
+            self.stop(t + 1, "the radius is not finite");
+            return;
+        }
+        std::mem::swap(&mut self.radius, &mut self.tmp);
+        if self.naive_intervals {
+            self.radius.assign(&delta); // the box holds x(t+1): no recurrence
+        }
+        self.t = t + 1;
+        self.record_if_shown();
+    }
+
+    /// Records the enclosures at `self.t` (iterate in `self.c`) if it is a shown checkpoint.
+    fn record_if_shown(&mut self) {
+        while self.next < self.shown.len() && self.shown[self.next] < self.t {
+            self.next += 1;
+        }
+        if self.next < self.shown.len() && self.shown[self.next] == self.t {
+            self.next += 1;
+            let e = self.enclose();
+            self.records.push(e);
+        }
+    }
+
+    /// The enclosures of the exact quantities at `self.t`, from the enclosure `self.c` of the
+    /// computed iterate and the radius.
+    fn enclose(&mut self) -> Enclosure {
+        let prec = self.prec;
+        let r = self.radius.clone();
+        let w: Vec<Interval> = self
+            .c
+            .iter()
+            .map(|cj| {
+                let mut v = cj.clone();
+                v.widen(&r);
+                v
+            })
+            .collect();
+        // ‖x‖ ∈ ‖c‖ ± r (triangle inequality)
+        let mut norm = Interval::zero(prec);
+        for cj in &self.c {
+            let (small, large) = abs_ends(cj);
+            self.tmp
+                .assign_round(&small * &small + &norm.lo, Round::Down);
+            std::mem::swap(&mut self.tmp, &mut norm.lo);
+            self.tmp.assign_round(&large * &large + &norm.hi, Round::Up);
+            std::mem::swap(&mut self.tmp, &mut norm.hi);
+        }
+        norm.lo.sqrt_round(Round::Down);
+        norm.hi.sqrt_round(Round::Up);
+        norm.widen(&r);
+        if norm.lo.cmp0() == Some(Ordering::Less) {
+            norm.lo.assign(0);
+        }
+        // margins of x: z_n·c ± ‖z_n‖ r
+        self.margins(true);
+        for (mn, zn) in self.m.iter_mut().zip(&self.z_norm) {
+            let s = Float::with_val_round(prec, zn * &r, Round::Up).0;
+            mn.widen(&s);
+        }
+        let mut min = self.m[0].clone();
+        for mn in &self.m[1..] {
+            if mn.lo < min.lo {
+                min.lo.assign(&mn.lo);
+            }
+            if mn.hi < min.hi {
+                min.hi.assign(&mn.hi);
+            }
+        }
+        let min_margin = (norm.lo.cmp0() == Some(Ordering::Greater)).then(|| {
+            // min / ‖x‖ with ‖x‖ > 0: each end divided by the norm's end that moves it out
+            let mut v = min.clone();
+            let lo_div = if v.lo.cmp0() == Some(Ordering::Less) {
+                &norm.lo
+            } else {
+                &norm.hi
+            };
+            v.lo.div_assign_round(lo_div, Round::Down);
+            let hi_div = if v.hi.cmp0() == Some(Ordering::Less) {
+                &norm.hi
+            } else {
+                &norm.lo
+            };
+            v.hi.div_assign_round(hi_div, Round::Up);
+            v
+        });
+        // L(x) = Σ ℓ(z_n·x): ℓ decreasing, so L ∈ [Σ ℓ(m.hi), Σ ℓ(m.lo)] rounded outward
+        let mut risk = Interval::zero(prec);
+        for mn in &self.m {
+            let lo = loss_value(self.loss, &mn.hi, prec, Round::Down);
+            let hi = loss_value(self.loss, &mn.lo, prec, Round::Up);
+            risk.lo.add_assign_round(&lo, Round::Down);
+            risk.hi.add_assign_round(&hi, Round::Up);
+        }
+        let finite = risk.is_finite() && risk.lo.cmp0() == Some(Ordering::Greater);
+        let ln_loss = finite.then(|| {
+            let mut v = risk.clone();
+            v.lo.ln_round(Round::Down);
+            v.hi.ln_round(Round::Up);
+            v
+        });
+        let t_loss = (finite && self.t >= 1).then(|| {
+            let tf = Float::with_val(64, self.t); // exact: t < 2^64
+            let mut v = risk.clone();
+            v.lo.mul_assign_round(&tf, Round::Down);
+            v.hi.mul_assign_round(&tf, Round::Up);
+            v
+        });
+        Enclosure {
+            t: self.t,
+            radius: r,
+            w,
+            norm,
+            min_margin,
+            ln_loss,
+            t_loss,
+        }
+    }
+
+    /// The certification as JSON (`certify` in `ibias run --json`, fields in docs/cli.md).
+    pub fn json(&self) -> Value {
+        let (lip, expansive, last) = self.lipschitz();
+        json!({
+            "status": if self.stopped.is_some() { "stopped" } else { "certified" },
+            "certified_through": self.t,
+            "stopped_at": self.stopped.as_ref().map(|s| s.at),
+            "reason": self.stopped.as_ref().map(|s| s.why.clone()),
+            "interval_bits": self.prec,
+            "radius": decimal_up(&self.radius, 3),
+            "max_lipschitz": decimal_up(lip, 3),
+            "expansive_steps": expansive,
+            "last_expansive_step": last,
+            "checkpoints": self.records.iter().map(|e| {
+                let ratio = ratio_up(&e.radius, &e.norm);
+                json!({
+                    "t": e.t,
+                    "radius": decimal_up(&e.radius, 3),
+                    "radius_over_norm": ratio.as_ref().map(|q| decimal_up(q, 3)),
+                    "w": e.w.iter().map(mid_rad_json).collect::<Vec<_>>(),
+                    "norm": mid_rad_json(&e.norm),
+                    "min_margin": e.min_margin.as_ref().map(mid_rad_json),
+                    "ln_loss": e.ln_loss.as_ref().map(mid_rad_json),
+                    "t_loss": e.t_loss.as_ref().map(mid_rad_json),
+                })
+            }).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The certification as `ibias run` prints it after the table: one row per shown
+    /// checkpoint, each value `mid±rad` (the exact value within `rad` of `mid`).
+    pub fn text(&self) -> String {
+        let (lip, expansive, last) = self.lipschitz();
+        let mut out = format!(
+            "# certified (--certify, docs/theory/certify.md): the exact-arithmetic GD iterate x(t) \
+             lies within r(t) of w(t); each value is mid±rad with |exact - mid| <= rad\n\
+             # certification: {}; intervals at {} bits; {}\n",
+            match &self.stopped {
+                None => format!("certified through t={}", self.t),
+                Some(s) => format!(
+                    "stopped at t={}: {} (certified through t={})",
+                    s.at, s.why, self.t
+                ),
+            },
+            self.prec,
+            if expansive == 0 {
+                "Lip_t = 1 at every step (nonexpansive)".to_string()
+            } else {
+                format!(
+                    "Lip_t > 1 at {expansive} step(s), the last at t={}, largest {}",
+                    last.unwrap_or(0),
+                    decimal_up(lip, 3)
+                )
+            }
+        );
+        let mut rows = vec![[
+            "t".to_string(),
+            "r(t)".into(),
+            "r/|w|".into(),
+            "|w|".into(),
+            "min margin".into(),
+            "ln L".into(),
+            "t*L".into(),
+            "w".into(),
+        ]];
+        for e in &self.records {
+            let opt = |v: &Option<Interval>| v.as_ref().map(mid_rad_text).unwrap_or("-".into());
+            rows.push([
+                e.t.to_string(),
+                decimal_up(&e.radius, 2),
+                ratio_up(&e.radius, &e.norm)
+                    .map(|q| decimal_up(&q, 2))
+                    .unwrap_or("-".into()),
+                mid_rad_text(&e.norm),
+                opt(&e.min_margin),
+                opt(&e.ln_loss),
+                opt(&e.t_loss),
+                e.w.iter().map(mid_rad_text).collect::<Vec<_>>().join(", "),
+            ]);
+        }
+        let mut width = [0usize; 8];
+        for row in &rows {
+            for (w, c) in width.iter_mut().zip(row) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+        for row in &rows {
+            let mut line = String::from("#");
+            for (k, (w, c)) in width.iter().zip(row).enumerate() {
+                let pad = w - c.chars().count();
+                if k == 7 {
+                    line.push_str(&format!("  {c}"));
+                } else {
+                    line.push_str(&format!("  {}{c}", " ".repeat(pad)));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl<S: Scalar> Observer<S> for Certifier {
+    fn observe(&mut self, before: &[S], after: &State<S>) {
+        self.step(before, &after.w, after.t);
+    }
+}
+
+/// Encloses each computed value of `xs` in the interval of the same index (exactly, when
+/// it fits in the interval precision); false if one is not finite.
+fn enclose_all<S: Scalar>(out: &mut [Interval], xs: &[S]) -> bool {
+    for (o, x) in out.iter_mut().zip(xs) {
+        let p = o.lo.prec();
+        o.lo = x.to_float_round(p, Round::Down);
+        o.hi = x.to_float_round(p, Round::Up);
+        if !o.is_finite() {
+            return false;
+        }
+    }
+    true
+}
+
+/// `(min |v|, max |v|)` over the interval `v`.
+fn abs_ends(v: &Interval) -> (Float, Float) {
+    let a = Float::with_val(v.lo.prec(), v.lo.abs_ref());
+    let b = Float::with_val(v.hi.prec(), v.hi.abs_ref());
+    let straddles = v.lo.cmp0() == Some(Ordering::Less) && v.hi.cmp0() == Some(Ordering::Greater);
+    let (small, large) = if a < b { (a, b) } else { (b, a) };
+    if straddles {
+        (Float::new(v.lo.prec()), large)
+    } else {
+        (small, large)
+    }
+}
+
+/// `ℓ(u)` rounded in direction `round` (monotone chain: each operation is increasing in its
+/// argument, so rounding each in one direction rounds the result in that direction).
+fn loss_value(loss: Loss, u: &Float, prec: u32, round: Round) -> Float {
+    let mut x = Float::with_val(prec, -u); // exact negation
+    x.exp_round(round);
+    if loss == Loss::Logistic {
+        x.ln_1p_round(round);
+    }
+    x
+}
+
+/// `r / norm.lo` rounded up (absent when the norm's lower end is 0).
+fn ratio_up(r: &Float, norm: &Interval) -> Option<Float> {
+    (norm.lo.cmp0() == Some(Ordering::Greater)).then(|| {
+        let mut q = r.clone();
+        q.div_assign_round(&norm.lo, Round::Up);
+        q
+    })
+}
+
+/// A non-negative float as a decimal string of `digits` significant digits, rounded up.
+pub fn decimal_up(x: &Float, digits: usize) -> String {
+    if x.is_zero() {
+        return "0".into();
+    }
+    x.to_string_radix_round(10, Some(digits), Round::Up)
+}
+
+/// An interval as `(mid, rad)`: `mid` a decimal with a few digits below the interval's
+/// width, and `rad` (rounded up, `rad_digits` digits) with `|v − mid| ≤ rad` for every `v`
+/// of the interval, computed from the exact value of the decimal `mid`.
+pub fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, String) {
+    let Some((lo, hi)) = v.to_rationals() else {
+        return ("NaN".into(), "inf".into());
+    };
+    let mid = Rational::from(&lo + &hi) / 2u32;
+    let half = Rational::from(&hi - &lo) / 2u32;
+    let prec = v.lo.prec() + 8;
+    let cap = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as i64 + 2;
+    let dec_exp = |q: &Rational| -> Option<i64> {
+        let f = Float::with_val(64, q);
+        f.get_exp()
+            .map(|e| (f64::from(e) * std::f64::consts::LOG10_2).floor() as i64)
+    };
+    let digits = match (dec_exp(&mid), dec_exp(&half)) {
+        (None, _) => 1, // mid = 0
+        (Some(_), None) => cap,
+        (Some(a), Some(b)) => (a - b + extra_digits).clamp(1, cap),
+    } as usize;
+    let f = Float::with_val(prec, &mid);
+    let text = crate::scalar::format_sig_float(&f, digits);
+    // the exact value of that decimal: MPFR's conversion, which format_sig_float prints
+    let exact = if f.is_zero() {
+        Rational::new()
+    } else {
+        let (neg, mant, exp) = f.to_sign_string_exp_round(10, Some(digits), Round::Nearest);
+        let Ok(m) = mant.parse::<rug::Integer>() else {
+            return (text, "inf".into()); // MPFR's digits always parse; if not, no bound
+        };
+        let e = i64::from(exp.unwrap_or(0)) - mant.len() as i64;
+        let p = rug::Integer::from(rug::Integer::u_pow_u(10, e.unsigned_abs() as u32));
+        let mut q = if e >= 0 {
+            Rational::from(m * p)
+        } else {
+            Rational::from((m, p))
+        };
+        if neg {
+            q = -q;
+        }
+        q
+    };
+    let a = Rational::from(&hi - &exact);
+    let b = Rational::from(&exact - &lo);
+    let rad = if a > b { a } else { b };
+    let rad = Float::with_val_round(64, &rad, Round::Up).0;
+    (text, decimal_up(&rad, rad_digits))
+}
+
+fn mid_rad_json(v: &Interval) -> Value {
+    let (mid, rad) = mid_rad(v, 2, 3);
+    json!({"mid": mid, "rad": rad})
+}
+
+fn mid_rad_text(v: &Interval) -> String {
+    let (mid, rad) = mid_rad(v, 1, 1);
+    format!("{mid}±{rad}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::generate::Generator;
+
+    /// The weight enclosures contain `−ℓ′` at every point of the margin interval, checked at
+    /// both ends against MPFR at four times the bits (the weights are monotone), for narrow
+    /// and wide intervals, large margins, and an exponential that underflows MPFR's range.
+    #[test]
+    fn weight_enclosures_contain_the_weights() {
+        let data = Generator::R1.generate().expect("r1");
+        let witness = |loss: Loss, u: &Float| {
+            let mut x = Float::with_val(4 * 53, u);
+            match loss {
+                Loss::Exponential => {
+                    x = -x;
+                    x.exp_mut();
+                }
+                Loss::Logistic => {
+                    x.exp_mut();
+                    x += 1;
+                    x.recip_mut();
+                }
+            }
+            x
+        };
+        for loss in [Loss::Exponential, Loss::Logistic] {
+            let mut c = Certifier::new::<f64>(&data, loss, &Rational::from(1), &[], (), &[]);
+            let p = c.prec();
+            let cases = [
+                (-3.0, -3.0),
+                (0.1, 0.1 + 1e-15),
+                (-0.5, 0.7),
+                (2.0, 5.0),
+                (700.0, 700.0 + 1e-9),
+                (-40.0, -40.0),
+            ];
+            for (lo, hi) in cases {
+                c.m[0].lo = Float::with_val(p, lo);
+                c.m[0].hi = Float::with_val(p, hi);
+                c.weights();
+                let q = &c.q[0];
+                assert!(q.lo <= witness(loss, &c.m[0].hi), "{lo} {hi}");
+                assert!(q.hi >= witness(loss, &c.m[0].lo), "{lo} {hi}");
+                assert!(q.lo <= q.hi);
+            }
+            // e^{−2^40} is below MPFR's range: rounded down it is 0, and the upper end
+            // must still be positive
+            let big = Float::with_val(p, 1u64 << 40);
+            c.m[0].lo = big.clone();
+            c.m[0].hi = big;
+            c.weights();
+            assert!(c.q[0].hi.cmp0() == Some(Ordering::Greater), "{:?}", c.q[0]);
+        }
+    }
+}
