@@ -5,6 +5,7 @@
 //! selection ([`Columns`]) is applied here, the same way for all of them.
 
 use super::number::{format_rational, parse_rational};
+use super::classes::ClassData;
 use super::Dataset;
 use crate::error::{Error, Result};
 use rug::Rational;
@@ -207,8 +208,61 @@ impl Table {
     }
 
     /// Applies the column selection and the label mapping: the data set, and a note that
-    /// says how labels were mapped (when `--labels` was given).
+    /// says how labels were mapped (when `--labels` was given). A label column with three or
+    /// more values is refused here; [`Table::select_any`] reads it as K-class data.
     pub fn select(&self, cols: &Columns) -> Result<Selected> {
+        let (label, features) = self.columns(cols)?;
+        let y = self.labels(label, cols.labels.as_ref())?;
+        let x = self.points(&features)?;
+        let note = cols.labels.as_ref().map(|(neg, pos)| {
+            let minus = y.iter().filter(|&&l| l < 0).count();
+            let points = |k: usize| format!("{k} point{}", if k == 1 { "" } else { "s" });
+            format!(
+                "--labels {neg},{pos}: label {neg:?} is y = -1 ({}), label {pos:?} is y = +1 ({})",
+                points(minus),
+                points(y.len() - minus)
+            )
+        });
+        Ok(Selected {
+            data: Dataset::new(x, y)?,
+            note,
+        })
+    }
+
+    /// Like [`Table::select`], but a label column with K ≥ 3 distinct values (and no
+    /// `--labels`) gives K-class data: the classes are the distinct values in the order of
+    /// [`Cell`] (numbers in numeric order, then text in byte-lexicographic order).
+    pub fn select_any(&self, cols: &Columns) -> Result<Loaded> {
+        if cols.labels.is_none() && !self.rows.is_empty() {
+            let (label, features) = self.columns(cols)?;
+            let values: BTreeSet<&Cell> = self.rows.iter().map(|r| &r[label]).collect();
+            if values.len() >= 3 {
+                let order: Vec<&Cell> = values.into_iter().collect();
+                let y: Vec<usize> = self
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        // every label value is in `order`, which was built from these cells
+                        order.binary_search(&&r[label]).unwrap_or(0)
+                    })
+                    .collect();
+                let names = order
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Num(q) => format_rational(q),
+                        Cell::Text(t) => t.clone(),
+                    })
+                    .collect();
+                let x = self.points(&features)?;
+                return Ok(Loaded::Classes(ClassData::new(x, y, names)?));
+            }
+        }
+        self.select(cols).map(Loaded::Binary)
+    }
+
+    /// The label column and the feature columns of a selection (refusing a table without
+    /// data rows).
+    fn columns(&self, cols: &Columns) -> Result<(usize, Vec<usize>)> {
         if self.rows.is_empty() {
             return Err(self.err_head(
                 None,
@@ -224,7 +278,12 @@ impl Table {
             None => self.default_label()?,
         };
         let features = self.features(cols, label)?;
-        let y = self.labels(label, cols.labels.as_ref())?;
+        Ok((label, features))
+    }
+
+    /// The points: the cells of the feature columns, exactly (a cell that is not a number is
+    /// an error at its place).
+    fn points(&self, features: &[usize]) -> Result<Vec<Vec<Rational>>> {
         let mut x = Vec::with_capacity(self.rows.len());
         for (row, &place) in self.rows.iter().zip(&self.places) {
             let mut point = Vec::with_capacity(features.len());
@@ -250,19 +309,7 @@ impl Table {
             }
             x.push(point);
         }
-        let note = cols.labels.as_ref().map(|(neg, pos)| {
-            let minus = y.iter().filter(|&&l| l < 0).count();
-            let points = |k: usize| format!("{k} point{}", if k == 1 { "" } else { "s" });
-            format!(
-                "--labels {neg},{pos}: label {neg:?} is y = -1 ({}), label {pos:?} is y = +1 ({})",
-                points(minus),
-                points(y.len() - minus)
-            )
-        });
-        Ok(Selected {
-            data: Dataset::new(x, y)?,
-            note,
-        })
+        Ok(x)
     }
 
     /// The feature columns: `--features`, or every column but the label.
@@ -349,8 +396,8 @@ impl Table {
                     Some(j),
                     format!(
                         "label {:?} is a third value of the label column {} (after {}): \
-                         multi-class data are not supported yet (labels must take two \
-                         values; choose the label column with --label)",
+                         a binary data set has two label values (K-class data are read by \
+                         `ibias oracle` and `ibias run`; choose the label column with --label)",
                         c.show(),
                         self.column_name(j),
                         others.join(" and ")
@@ -511,6 +558,15 @@ pub struct Selected {
     pub data: Dataset,
     /// How labels were mapped to ±1, when `--labels` was given (for a note on stderr).
     pub note: Option<String>,
+}
+
+/// A data set read through a [`Columns`] selection: binary, or K-class (K ≥ 3 label values).
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    /// Two label values (±1, or mapped by `--labels`).
+    Binary(Selected),
+    /// Three or more label values: K-class data.
+    Classes(ClassData),
 }
 
 /// The first 40 characters of `s` (messages quote input, never all of it).
