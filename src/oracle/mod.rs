@@ -10,6 +10,7 @@
 mod exact;
 mod face;
 mod float;
+pub mod classes;
 pub mod l2;
 pub mod lp;
 

@@ -42,6 +42,7 @@ pub mod diagnostics;
 pub mod extrapolate;
 pub mod flow;
 pub mod limits;
+pub mod multiclass;
 pub(crate) mod linalg;
 pub mod predict;
 pub mod render;
