@@ -211,6 +211,46 @@ fn the_softmax_gradient_is_the_direct_one_and_sums_to_zero_over_classes() {
     }
 }
 
+/// The dual GD selects when it is not unique (§2.1 on the lifted points), in closed form.
+/// On the support pairs, in the order (1,b), (1,c), (2,a), (2,c), (3,a), (3,b), stationarity
+/// Σ α x̃ = vec(Ŵ) leaves two free directions, the null vectors (1,−1,0,−1,0,1) and
+/// (0,−1,1,−1,1,0) of the lifted support. The swap of the two coordinates with classes a ↔ b
+/// maps the problem to itself, so the (unique) selected α has the form (A, B, A, B, C, C);
+/// stationarity in block c, (−B − 2C, −B − 2C) = (−1/3, −1/3), and in block a,
+/// (A + B + C, C − A) = (2/3, −1/3), give A = 1/3 + C, B = 1/3 − 2C. The selection rule, ln α
+/// orthogonal to both null vectors, reads ln A + ln C = 2 ln B: (1/3 + C)C = (1/3 − 2C)²,
+/// 27C² − 15C + 1 = 0, C = (5 − √13)/18 (the other root makes B < 0), A = (11 − √13)/18,
+/// B = (√13 − 2)/9.
+#[test]
+fn the_selected_dual_is_the_closed_form_maximum_entropy_one() {
+    let c = three();
+    let ClassOutcome::Separable(m) = solve(&c).unwrap() else {
+        panic!("separable")
+    };
+    let prec = 128;
+    let p = implicit_bias::theory::predict::<Float>(
+        &c.lift(),
+        &m.lifted,
+        Loss::Softmax { classes: 3 },
+        &q(1, 128),
+        &vec![Rational::new(); 6],
+        prec,
+    )
+    .unwrap();
+    let r13 = Float::with_val(prec, 13).sqrt();
+    let a = Float::with_val(prec, 11 - r13.clone()) / 18u32;
+    let b = Float::with_val(prec, r13.clone() - 2u32) / 9u32;
+    let cc = Float::with_val(prec, 5 - r13) / 18u32;
+    let expect = [a.clone(), b.clone(), a, b, cc.clone(), cc];
+    let support = &m.lifted.cert.support;
+    assert_eq!(support.len(), 6);
+    for (i, e) in support.iter().zip(&expect) {
+        let got = &p.alpha[*i];
+        let dev = Float::with_val(prec, got - e).abs();
+        assert!(dev < 1e-30, "alpha at lifted point {}: {got} vs {e}", i + 1);
+    }
+}
+
 fn experiment(steps: u64, conjecture: Option<&str>) -> Experiment {
     let mut e = Experiment::for_classes(three());
     e.optimizer.lr = Some(q(1, 128));
@@ -237,6 +277,12 @@ fn the_loss_constant_passes_and_a_wrong_one_fails() {
             .unwrap_or_default()
     };
     assert!(row(&text).starts_with("PASS"), "{text}");
+    // dual recovery on the lifted support: ηt·q_{n,k} → the selected α (checked by hand above)
+    let dual = text
+        .lines()
+        .find(|l| l.contains("→ α_n on S"))
+        .unwrap_or_default();
+    assert!(dual.starts_with("PASS"), "{text}");
     assert!(text.contains("512/3"), "{text}");
     assert!(text.contains("invariant sum_k w_k(t) = sum_k w_k(0) (docs/theory/multiclass.md §M3): PASS"));
     let bad = experiment(100_000, Some("C_L=538/3")).run().unwrap();
