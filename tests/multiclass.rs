@@ -288,6 +288,19 @@ fn the_loss_constant_passes_and_a_wrong_one_fails() {
     let bad = experiment(100_000, Some("C_L=538/3")).run().unwrap();
     assert_eq!(bad.exit_code(), 1, "{}", bad.text());
     assert!(row(&bad.text()).starts_with("FAIL"), "{}", bad.text());
+    // another dual of the same SVM (C = 1/8 in the family of the closed-form test: A = 11/24,
+    // B = 1/12; stationary, α ≥ 0), but not the one GD selects: its recovery FAILs
+    let other = experiment(100_000, Some("alpha=11/24,1/12,11/24,1/12,1/8,1/8"))
+        .run()
+        .unwrap();
+    assert_eq!(other.exit_code(), 1, "{}", other.text());
+    let dual = other
+        .text()
+        .lines()
+        .find(|l| l.contains("→ α_n on S"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(dual.starts_with("FAIL"), "{}", other.text());
 }
 
 /// The invariant check: the true dd trajectory keeps Σ_k w_k within its rounding bound; the
