@@ -731,13 +731,11 @@ pub fn class_max_margin(
 ) -> Result<Option<MaxMargin>> {
     match oracle::classes::solve(classes) {
         Ok(oracle::classes::ClassOutcome::Separable(cm)) => Ok(Some(cm.lifted)),
-        Ok(oracle::classes::ClassOutcome::NotSeparable(beta)) => Err(Error::NotSeparable(
-            format!(
-                "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n: Gordan witness \
+        Ok(oracle::classes::ClassOutcome::NotSeparable(beta)) => Err(Error::NotSeparable(format!(
+            "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n: Gordan witness \
                  beta_(n,k) = ({}) with sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0",
-                pair_list(&beta, classes)
-            ),
-        )),
+            pair_list(&beta, classes)
+        ))),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
             Ok(None)
@@ -763,7 +761,11 @@ pub fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) ->
 
 /// The K-class lines of the report (Ŵ by rows, ‖Ŵ‖²_F, the support pairs, the invariant)
 /// and the same as JSON.
-fn class_report(c: &ClassData, mm: Option<&MaxMargin>, inv: &theory::multiclass::Invariant) -> (String, Value) {
+fn class_report(
+    c: &ClassData,
+    mm: Option<&MaxMargin>,
+    inv: &theory::multiclass::Invariant,
+) -> (String, Value) {
     let mut text = String::new();
     let mut doc = json!({
         "k": c.classes(),

@@ -45,8 +45,9 @@ fn three() -> ClassData {
 /// margins are 1; point 2 likewise (w_b·x = 2/3, the others −1/3); point 3: w_c·x = 2/3,
 /// w_a·x = w_b·x = −1/3, margins 1; points 4 and 5 are twice points 1 and 2, margins 2.
 /// KKT: with x̃_{n,k} = (e_{y_n} − e_k) ⊗ x_n, take α_{1,b} = 2/3, α_{2,a} = 1/3,
-/// α_{3,b} = 1/3 (all on active pairs): 2/3·(1,0 | −1,0 | 0,0) + 1/3·(0,−1 | 0,1 | 0,0)
-/// + 1/3·(0,0 | 1,1 | −1,−1) = (2/3,−1/3 | −1/3,2/3 | −1/3,−1/3) = vec(Ŵ): stationarity
+/// α_{3,b} = 1/3 (all on active pairs): the sum 2/3·(1,0 | −1,0 | 0,0) +
+/// 1/3·(0,−1 | 0,1 | 0,0) + 1/3·(0,0 | 1,1 | −1,−1) is
+/// (2/3,−1/3 | −1/3,2/3 | −1/3,−1/3) = vec(Ŵ): stationarity
 /// holds with α ≥ 0 and complementary slackness, so Ŵ is optimal (convex problem), and
 /// ‖Ŵ‖²_F = (4+1+1+4+1+1)/9 = 4/3. Six active pairs span only rank 4 (every x̃ is orthogonal
 /// to (1,1,1) ⊗ e_j), so the dual is not unique.
@@ -68,8 +69,14 @@ fn the_hand_solved_three_class_svm_is_returned_exactly() {
     // the active pairs by hand: every (point, other class) of points 1, 2, 3
     let mut support = m.support.clone();
     support.sort();
-    assert_eq!(support, vec![(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]);
-    assert!(!m.lifted.unique, "six active pairs in rank 4: the dual is not unique");
+    assert_eq!(
+        support,
+        vec![(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
+    );
+    assert!(
+        !m.lifted.unique,
+        "six active pairs in rank 4: the dual is not unique"
+    );
     assert_eq!(m.lifted.theta, Some(q(2, 1)));
     implicit_bias::cert::check(&c.lift(), &m.lifted.cert).expect("certificate");
 }
@@ -131,7 +138,8 @@ fn softmax_weights_and_losses_match_the_direct_formulas() {
         let p = e.iter().map(|v| Float::with_val(big, v / &s)).collect();
         (p, eps.ln_1p())
     };
-    let rel = |a: &Float, b: &Float| Float::with_val(prec, (Float::with_val(2000, a - b) / b).abs());
+    let rel =
+        |a: &Float, b: &Float| Float::with_val(prec, (Float::with_val(2000, a - b) / b).abs());
     for u in [[0.5f64].as_slice(), &[-3.0], &[40.0]] {
         let one = Loss::Softmax { classes: 2 };
         let f: Vec<Float> = u.iter().map(|&v| Float::with_val(prec, v)).collect();
@@ -143,10 +151,17 @@ fn softmax_weights_and_losses_match_the_direct_formulas() {
         let (p, l) = direct(u);
         assert!(rel(&w[0], &p[0]) < 1e-36, "{u:?}");
         let ln_l = one.ln_values(&f)[0].clone();
-        assert!(rel(&Float::with_val(prec, ln_l.exp_ref()), &l) < 1e-35, "{u:?}");
+        assert!(
+            rel(&Float::with_val(prec, ln_l.exp_ref()), &l) < 1e-35,
+            "{u:?}"
+        );
     }
     let k3 = Loss::Softmax { classes: 4 };
-    for u in [[1.0f64, 2.0, -0.5].as_slice(), &[5000.0, 5001.0, 5003.0], &[-20.0, 0.0, 30.0]] {
+    for u in [
+        [1.0f64, 2.0, -0.5].as_slice(),
+        &[5000.0, 5001.0, 5003.0],
+        &[-20.0, 0.0, 30.0],
+    ] {
         let f: Vec<Float> = u.iter().map(|&v| Float::with_val(prec, v)).collect();
         let mut w = f.clone();
         k3.weights_in_place(&mut w, &mut Float::new(prec));
@@ -159,7 +174,10 @@ fn softmax_weights_and_losses_match_the_direct_formulas() {
         let total = implicit_bias::loss::log_sum_exp(&shares);
         let ln_direct = Float::with_val(2000, l.ln_ref());
         let dev = Float::with_val(prec, &total - &ln_direct).abs();
-        assert!(dev < 1e-33 * ln_direct.to_f64().abs().max(1.0), "{u:?}: {dev}");
+        assert!(
+            dev < 1e-33 * ln_direct.to_f64().abs().max(1.0),
+            "{u:?}: {dev}"
+        );
     }
 }
 
@@ -191,7 +209,10 @@ fn the_softmax_gradient_is_the_direct_one_and_sums_to_zero_over_classes() {
                 s
             })
             .collect();
-        let e: Vec<Float> = scores.iter().map(|s| Float::with_val(big, s.exp_ref())).collect();
+        let e: Vec<Float> = scores
+            .iter()
+            .map(|s| Float::with_val(big, s.exp_ref()))
+            .collect();
         let z = e.iter().fold(Float::new(big), |a, b| a + b);
         for cl in 0..k {
             let p = Float::with_val(big, &e[cl] / &z) - if cl == y { 1 } else { 0 };
@@ -284,7 +305,8 @@ fn the_loss_constant_passes_and_a_wrong_one_fails() {
         .unwrap_or_default();
     assert!(dual.starts_with("PASS"), "{text}");
     assert!(text.contains("512/3"), "{text}");
-    assert!(text.contains("invariant sum_k w_k(t) = sum_k w_k(0) (docs/theory/multiclass.md §M3): PASS"));
+    assert!(text
+        .contains("invariant sum_k w_k(t) = sum_k w_k(0) (docs/theory/multiclass.md §M3): PASS"));
     let bad = experiment(100_000, Some("C_L=538/3")).run().unwrap();
     assert_eq!(bad.exit_code(), 1, "{}", bad.text());
     assert!(row(&bad.text()).starts_with("FAIL"), "{}", bad.text());
@@ -360,7 +382,10 @@ fn overlapping_classes_are_not_separable_with_a_witness() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         let e = stderr(&o);
         assert_eq!(e.lines().count(), 1, "{e}");
-        assert!(e.starts_with("ibias: error: data are not linearly separable"), "{e}");
+        assert!(
+            e.starts_with("ibias: error: data are not linearly separable"),
+            "{e}"
+        );
     }
 }
 

@@ -313,7 +313,10 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 for (k, r) in m.w.iter().enumerate() {
                     line(&format!("w_{}:", name(k)), vector(r));
                 }
-                line("value:", format!("{}  (|W|_F^2)", format_rational(&c.value)));
+                line(
+                    "value:",
+                    format!("{}  (|W|_F^2)", format_rational(&c.value)),
+                );
                 line("row sum:", format!("{}  (sum_k w_k)", vector(&sum)));
                 line(
                     "alpha:",
@@ -331,15 +334,18 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                         .join(", "),
                 );
                 line("W unique:", "yes (strictly convex objective)".into());
-                line("unique:", format!("{}  (the dual alpha)", yes_no(m.lifted.unique)));
+                line(
+                    "unique:",
+                    format!("{}  (the dual alpha)", yes_no(m.lifted.unique)),
+                );
                 let opt = |b: Option<bool>| b.map_or("n/a".to_string(), |b| yes_no(b).to_string());
                 line("degenerate:", opt(m.lifted.degenerate));
                 line(
                     "theta:",
-                    m.lifted.theta.as_ref().map_or(
-                        "none (every pair is on the margin)".into(),
-                        format_rational,
-                    ),
+                    m.lifted
+                        .theta
+                        .as_ref()
+                        .map_or("none (every pair is on the margin)".into(), format_rational),
                 );
                 line("certificate:", "verified (on the lifted points)".into());
                 emit(&out)?;

@@ -151,7 +151,10 @@ mod tests {
         assert_eq!(l.points()[0], vec![q(-1), q(-2), q(1), q(2), q(0), q(0)]);
         assert_eq!(l.points()[1], vec![q(0), q(0), q(1), q(2), q(-1), q(-2)]);
         assert_eq!((c.pair(0), c.pair(1)), ((0, 0), (0, 2)));
-        assert_eq!(c.rows(&[1, 2, 3, 4, 5, 6]), vec![vec![1, 2], vec![3, 4], vec![5, 6]]);
+        assert_eq!(
+            c.rows(&[1, 2, 3, 4, 5, 6]),
+            vec![vec![1, 2], vec![3, 4], vec![5, 6]]
+        );
     }
 
     #[test]

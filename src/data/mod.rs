@@ -11,12 +11,12 @@ pub mod number;
 mod table;
 pub mod trajectory;
 
+pub use classes::ClassData;
 pub use csv::{
     parse_csv, parse_csv_reader, parse_table, parse_table_reader, read_csv, read_text_table,
     to_csv, Delimiter, MAX_LINE_BYTES,
 };
 pub use number::{format_rational, parse_rational};
-pub use classes::ClassData;
 pub use table::{Cell, Columns, Form, Loaded, Selected, Table};
 
 use crate::error::{Error, Result};

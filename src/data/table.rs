@@ -4,8 +4,8 @@
 //! Every file format (CSV, TSV, `.npy`, `.npz`) is read into a [`Table`] first; the column
 //! selection ([`Columns`]) is applied here, the same way for all of them.
 
-use super::number::{format_rational, parse_rational};
 use super::classes::ClassData;
+use super::number::{format_rational, parse_rational};
 use super::Dataset;
 use crate::error::{Error, Result};
 use rug::Rational;

@@ -7,10 +7,10 @@
 //! Every certificate returned is checked by the independent [`crate::cert::check`] before
 //! it is reported as verified.
 
+pub mod classes;
 mod exact;
 mod face;
 mod float;
-pub mod classes;
 pub mod l2;
 pub mod lp;
 

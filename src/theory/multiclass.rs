@@ -88,12 +88,14 @@ pub fn invariant<S: Scalar>(
         let wb = 2.0 * w_max;
         let t = s.t as f64;
         let bound = 2.0
-            * (t * (2.0 * u * k * wb + (2.0 * u + gamma) * 2.0 * eta * q * x)
-                + 2.0 * u * k * wb);
+            * (t * (2.0 * u * k * wb + (2.0 * u + gamma) * 2.0 * eta * q * x) + 2.0 * u * k * wb);
         let drift = class_sum_drift(classes, &s.w, &w0, ctx)
             .iter()
             .map(|v| v.to_f64().abs())
-            .fold(0.0, |a: f64, b| if b.is_nan() { f64::INFINITY } else { a.max(b) });
+            .fold(
+                0.0,
+                |a: f64, b| if b.is_nan() { f64::INFINITY } else { a.max(b) },
+            );
         let ratio = if bound > 0.0 {
             drift / bound
         } else if drift > 0.0 {
