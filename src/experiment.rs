@@ -446,7 +446,7 @@ impl Experiment {
             rate
         );
         header.push_str(&class_text);
-        let meta = json!({
+        let mut meta = json!({
             "data": {"source": self.data_name, "n": self.data.len(), "d": self.data.dim()},
             "optimizer": spec.kind.name(),
             "optimizer_spec": spec.to_arg(),
@@ -457,8 +457,11 @@ impl Experiment {
             "bits": self.precision.bits(),
             "steps": self.steps,
             "init": self.init.iter().map(format_rational).collect::<Vec<_>>(),
-            "classes": class_json,
         });
+        // K-class data only: the binary document keeps its documented fields
+        if self.classes.is_some() {
+            meta["classes"] = class_json;
+        }
         Findings {
             command,
             status: traj.status,

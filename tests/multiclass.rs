@@ -118,6 +118,33 @@ fn a_two_class_file_takes_the_binary_path() {
     let text = stdout(&o);
     assert!(text.contains("(N = 4, d = 2)\n"), "{text}");
     assert!(!text.contains("K = "), "{text}");
+    assert!(text.contains("\nw:           ("), "{text}");
+}
+
+/// `--bias` lifts (x, 1): one bias per class, and the rows of Ŵ (bias included) still sum
+/// to zero (docs/theory/multiclass.md §M1).
+#[test]
+fn k_class_bias_lifts_the_extended_points() {
+    let o = ibias(&["oracle", "--data", THREE, "--bias", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["data"]["d"], 3);
+    assert_eq!(doc["w_rows"].as_array().map(Vec::len), Some(3));
+    assert_eq!(doc["row_sum"], serde_json::json!(["0", "0", "0"]));
+    assert_eq!(doc["certificate"], "verified");
+}
+
+/// A label column with very many values (here 200 distinct ones) is refused before its lift
+/// (N(K−1)·K·d = 200·199·200·2 > 10^7 numbers), in one line.
+#[test]
+fn a_label_column_of_many_values_is_refused_before_lifting() {
+    let mut csv = String::from("x1,x2,y\n");
+    for i in 0..200 {
+        csv.push_str(&format!("{},{},{}\n", i, i + 1, i));
+    }
+    let (_d, f) = edge::tmp("many.csv", &csv);
+    let o = ibias(&["oracle", "--data", f.to_str().unwrap()]);
+    assert_one_line_error(&o, "200 distinct values");
 }
 
 /// The softmax loss of one margin is the logistic loss (K = 2, a group of one), to rounding;

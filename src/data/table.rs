@@ -237,6 +237,23 @@ impl Table {
             let (label, features) = self.columns(cols)?;
             let values: BTreeSet<&Cell> = self.rows.iter().map(|r| &r[label]).collect();
             if values.len() >= 3 {
+                // the lift has N(K−1) points of dimension K·d: refuse what cannot be held
+                let (n, k, d) = (self.rows.len(), values.len(), features.len());
+                let entries = (n as u128) * (k as u128 - 1) * (k as u128) * (d as u128);
+                if entries > MAX_LIFTED_ENTRIES {
+                    return Err(self.err_head(
+                        Some(label),
+                        format!(
+                            "the label column {} has {k} distinct values: as K-class data its \
+                             lift would have N(K-1) = {} points in dimension K*d = {} (more \
+                             than {MAX_LIFTED_ENTRIES} numbers); is it the label? choose the \
+                             label column with --label",
+                            self.column_name(label),
+                            (n as u128) * (k as u128 - 1),
+                            (k as u128) * (d as u128)
+                        ),
+                    ));
+                }
                 let order: Vec<&Cell> = values.into_iter().collect();
                 let y: Vec<usize> = self
                     .rows
@@ -559,6 +576,10 @@ pub struct Selected {
     /// How labels were mapped to ±1, when `--labels` was given (for a note on stderr).
     pub note: Option<String>,
 }
+
+/// The largest lift of K-class data accepted, in numbers: `N(K−1)·K·d ≤ 10^7` (a label
+/// column of many distinct values is more likely a feature chosen by mistake).
+pub const MAX_LIFTED_ENTRIES: u128 = 10_000_000;
 
 /// A data set read through a [`Columns`] selection: binary, or K-class (K ≥ 3 label values).
 #[derive(Clone, Debug)]
