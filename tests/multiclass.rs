@@ -518,3 +518,50 @@ proptest! {
         prop_assert!(inv.holds(), "{:?}", inv);
     }
 }
+
+/// Normalized GD and SGD on the softmax lift: one normalized step is `w + η(−∇L)/L`, and one
+/// SGD step of batch 1 on data of one sample is the full GD step — both against the gradient
+/// and loss of the objective, which the direct-formula test above checks.
+#[test]
+fn normalized_gd_and_sgd_take_softmax_steps() {
+    use implicit_bias::optim::{GradientDescent, NormalizedGd, Optimizer, Sgd, State};
+    let prec = 256;
+    let eta = q(1, 4);
+    let eta_f = Float::with_val(prec, &eta);
+    let c = three();
+    let obj = Objective::<Float>::new(&c.lift(), Loss::Softmax { classes: 3 }, prec);
+    let w0: Vec<Float> = [0.3, -1.2, 2.0, 0.7, -0.4, 1.1]
+        .iter()
+        .map(|&v| Float::with_val(prec, v))
+        .collect();
+    let mut g = vec![Float::new(prec); 6];
+    obj.neg_gradient(&w0, &mut g, &mut obj.scratch()).unwrap();
+    let l = Float::with_val(prec, obj.ln_loss(&w0).exp_ref());
+    let ngd = NormalizedGd::new(&eta, prec);
+    let mut st = State::new(&obj, w0.clone(), 0);
+    ngd.init(&obj, &mut st);
+    ngd.step(&obj, &mut st).unwrap();
+    for j in 0..6 {
+        let expect = Float::with_val(prec, &w0[j] + Float::with_val(prec, &eta_f * &g[j]) / &l);
+        let dev = Float::with_val(prec, &st.w[j] - &expect).abs();
+        assert!(dev < 1e-60, "normalized, coordinate {j}: {dev}");
+    }
+    // one sample (point 3, class c): SGD's batch of one sample is the whole gradient
+    let one = classes("x1,x2,y\n1,0,a\n0,1,b\n-1,-1,c\n");
+    let single =
+        ClassData::new(vec![one.points()[2].clone()], vec![2], one.names().to_vec()).unwrap();
+    let obj1 = Objective::<Float>::new(&single.lift(), Loss::Softmax { classes: 3 }, prec);
+    let gd = GradientDescent::new(&eta, prec);
+    let sgd = Sgd::new(&eta, 1, false, prec);
+    let (mut a, mut b) = (
+        State::new(&obj1, w0.clone(), 0),
+        State::new(&obj1, w0.clone(), 7),
+    );
+    gd.step(&obj1, &mut a).unwrap();
+    sgd.init(&obj1, &mut b);
+    sgd.step(&obj1, &mut b).unwrap();
+    for j in 0..6 {
+        let dev = Float::with_val(prec, &a.w[j] - &b.w[j]).abs();
+        assert!(dev < 1e-60, "sgd, coordinate {j}: {dev}");
+    }
+}
