@@ -16,7 +16,7 @@
 //! ```
 
 use crate::certify::Certifier;
-use crate::data::{format_rational, Dataset};
+use crate::data::{format_rational, ClassData, Dataset};
 use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
@@ -70,6 +70,9 @@ pub struct Experiment {
     /// Test-only: certify with a rounding bound of zero (unsound; the witness tests catch it).
     #[doc(hidden)]
     pub certify_zero_delta: bool,
+    /// K-class data (with the bias column when `bias` is set): `data` is then their lift
+    /// and `loss` a loss of the lifted margins (docs/theory/multiclass.md).
+    pub classes: Option<ClassData>,
 }
 
 /// What the theory checks of one run concluded, rendered.
@@ -133,6 +136,19 @@ impl Experiment {
             progress: false,
             certify: false,
             certify_zero_delta: false,
+            classes: None,
+        }
+    }
+
+    /// Plain GD on the softmax cross-entropy of K-class data (already with the bias column
+    /// for `--bias`) from `W(0) = 0`: the lifted data set, the other defaults of
+    /// [`Experiment::new`].
+    pub fn for_classes(classes: ClassData) -> Experiment {
+        let loss = Loss::Logistic.for_classes(classes.classes());
+        Experiment {
+            loss,
+            classes: Some(classes.clone()),
+            ..Experiment::new(classes.lift())
         }
     }
 
@@ -199,6 +215,38 @@ impl Experiment {
                 ),
             ));
         }
+        match (&self.classes, self.loss) {
+            (Some(c), loss) => {
+                if loss.group() != c.classes() - 1 && loss != Loss::Exponential {
+                    return Err(Error::param(
+                        "loss",
+                        format!(
+                            "K-class data ({} classes) take the softmax cross-entropy of {} \
+                             classes or the exponential loss",
+                            c.classes(),
+                            c.classes()
+                        ),
+                    ));
+                }
+                if self.optimizer.kind != Kind::Gd {
+                    return Err(Error::param(
+                        "optimizer",
+                        format!(
+                            "{}: K-class data are run with plain GD only (--optimizer gd; \
+                             issue 19)",
+                            self.optimizer.kind.name()
+                        ),
+                    ));
+                }
+            }
+            (None, Loss::Softmax { .. }) => {
+                return Err(Error::param(
+                    "loss",
+                    "the softmax cross-entropy needs K-class data (K >= 3 label values)",
+                ))
+            }
+            (None, _) => {}
+        }
         self.schedule.points(self.steps)?;
         if self.steps > crate::run::MAX_STEPS {
             return Err(Error::param(
@@ -217,6 +265,14 @@ impl Experiment {
                      for plain GD (--optimizer gd)",
                     self.optimizer.kind.name()
                 ),
+            ));
+        }
+        if self.certify && matches!(self.loss, Loss::Softmax { .. }) {
+            return Err(Error::param(
+                "certify",
+                "not certified: the softmax cross-entropy of K-class data has no certified \
+                 step yet (its weights and curvature bound are not enclosed); --certify takes \
+                 the exponential or logistic loss",
             ));
         }
         if !self.conjectures.is_empty() && self.optimizer.kind != Kind::Gd {
@@ -250,7 +306,9 @@ impl Experiment {
         self.validate()?;
         let mut warnings = Vec::new();
         // the theory checks of docs/theory/sections.md §2 are stated for plain GD
-        let mm = if self.optimizer.kind == Kind::Gd {
+        let mm = if let Some(c) = &self.classes {
+            class_max_margin(c, &mut warnings)?
+        } else if self.optimizer.kind == Kind::Gd {
             max_margin(&self.data, self.bias, &mut warnings)?
         } else {
             None
@@ -382,6 +440,16 @@ impl Experiment {
             Some(c) if c.stopped().is_some() && code == 0 => 3,
             _ => code,
         };
+        let mut code = code;
+        let mut class_text = String::new();
+        let mut class_json = Value::Null;
+        if let Some(c) = &self.classes {
+            let inv = theory::multiclass::invariant(c, self.loss, &eta, &self.init, &traj, ctx);
+            if !inv.holds() {
+                code = 1;
+            }
+            (class_text, class_json) = class_report(c, mm, &inv);
+        }
         let secs = traj.elapsed.as_secs_f64();
         let rate = if secs > 0.0 {
             traj.steps as f64 / secs
@@ -389,13 +457,28 @@ impl Experiment {
             0.0
         };
         let command = self.command();
-        let header = format!(
-            "# {}\n# data: {} (N = {}, d = {}), loss {}, {}, {}, w(0) = ({})\n# status: {} ({} steps in {:.2} s, {:.0} steps/s)\n",
+        let shape = match &self.classes {
+            Some(c) => format!(
+                "N = {}, d = {}, K = {} classes {}; lifted: {} points in dimension {}, w = vec(W)",
+                c.len(),
+                c.dim(),
+                c.classes(),
+                c.names().join(", "),
+                self.data.len(),
+                self.data.dim()
+            ),
+            None => format!("N = {}, d = {}", self.data.len(), self.data.dim()),
+        };
+        let loss_name = match self.loss {
+            Loss::Softmax { .. } => "softmax (cross-entropy)",
+            other => other.name(),
+        };
+        let mut header = format!(
+            "# {}\n# data: {} ({}), loss {}, {}, {}, w(0) = ({})\n# status: {} ({} steps in {:.2} s, {:.0} steps/s)\n",
             command,
             self.data_name,
-            self.data.len(),
-            self.data.dim(),
-            self.loss.name(),
+            shape,
+            loss_name,
             if self.optimizer.kind == Kind::Gd {
                 format!(
                     "GD with step {}{}",
@@ -420,7 +503,8 @@ impl Experiment {
             secs,
             rate
         );
-        let meta = json!({
+        header.push_str(&class_text);
+        let mut meta = json!({
             "data": {"source": self.data_name, "n": self.data.len(), "d": self.data.dim()},
             "optimizer": spec.kind.name(),
             "optimizer_spec": spec.to_arg(),
@@ -432,6 +516,10 @@ impl Experiment {
             "steps": self.steps,
             "init": self.init.iter().map(format_rational).collect::<Vec<_>>(),
         });
+        // K-class data only: the binary document keeps its documented fields
+        if self.classes.is_some() {
+            meta["classes"] = class_json;
+        }
         Findings {
             command,
             status: traj.status,
@@ -706,6 +794,100 @@ pub fn max_margin(
             Ok(None)
         }
     }
+}
+
+/// The exact K-class SVM the theory checks compare against: the lifted ℓ2 solution, verified
+/// by the independent checker on the lifted points ([`oracle::classes::solve`]). Not
+/// separable: an error with the Gordan witness on the lifted points.
+pub fn class_max_margin(
+    classes: &ClassData,
+    warnings: &mut Vec<String>,
+) -> Result<Option<MaxMargin>> {
+    match oracle::classes::solve(classes) {
+        Ok(oracle::classes::ClassOutcome::Separable(cm)) => Ok(Some(cm.lifted)),
+        Ok(oracle::classes::ClassOutcome::NotSeparable(beta)) => Err(Error::NotSeparable(format!(
+            "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n: Gordan witness \
+                 beta_(n,k) = ({}) with sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0",
+            pair_list(&beta, classes)
+        ))),
+        Err(e) => {
+            warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
+            Ok(None)
+        }
+    }
+}
+
+/// `(point, class): value` entries, points 1-based, classes by name.
+pub fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) -> String {
+    entries
+        .iter()
+        .map(|((n, k), v)| {
+            format!(
+                "({}, {}): {}",
+                n + 1,
+                classes.names()[*k],
+                format_rational(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The K-class lines of the report (Ŵ by rows, ‖Ŵ‖²_F, the support pairs, the invariant)
+/// and the same as JSON.
+fn class_report(
+    c: &ClassData,
+    mm: Option<&MaxMargin>,
+    inv: &theory::multiclass::Invariant,
+) -> (String, Value) {
+    let mut text = String::new();
+    let mut doc = json!({
+        "k": c.classes(),
+        "names": c.names(),
+        "invariant": {
+            "drift": inv.drift,
+            "bound": inv.bound,
+            "at": inv.at,
+            "holds": inv.holds(),
+        },
+    });
+    if let Some(mm) = mm {
+        let rows = c.rows(&mm.cert.w);
+        for (name, r) in c.names().iter().zip(&rows) {
+            text.push_str(&format!(
+                "# K-class SVM: w_{name} = ({})\n",
+                r.iter().map(format_rational).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let support: Vec<(usize, usize)> = mm.cert.support.iter().map(|&i| c.pair(i)).collect();
+        text.push_str(&format!(
+            "# K-class SVM: |W|_F^2 = {}; support (point, class): {}; dual unique: {}\n",
+            format_rational(&mm.cert.value),
+            support
+                .iter()
+                .map(|(n, k)| format!("({}, {})", n + 1, c.names()[*k]))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if mm.unique { "yes" } else { "no" }
+        ));
+        doc["w_rows"] = json!(rows
+            .iter()
+            .map(|r| r.iter().map(format_rational).collect::<Vec<_>>())
+            .collect::<Vec<_>>());
+        doc["norm_sq"] = json!(format_rational(&mm.cert.value));
+        doc["support"] = json!(support
+            .iter()
+            .map(|(n, k)| json!([n + 1, c.names()[*k]]))
+            .collect::<Vec<_>>());
+    }
+    text.push_str(&format!(
+        "# invariant sum_k w_k(t) = sum_k w_k(0) (docs/theory/multiclass.md §M3): {} (max deviation {:.3e} at t = {}, rounding bound {:.3e})\n",
+        if inv.holds() { "PASS" } else { "FAIL" },
+        inv.drift,
+        inv.at,
+        inv.bound
+    ));
+    (text, doc)
 }
 
 #[cfg(test)]

@@ -147,6 +147,13 @@ impl FlowRequest {
     /// Bad input (shapes, non-separable data, a conjecture that does not fit), or a failed
     /// integration (one line saying where).
     pub fn run(&self) -> Result<FlowFindings> {
+        if let Loss::Softmax { .. } = self.loss {
+            return Err(Error::param(
+                "loss",
+                "the log-time flow of the softmax cross-entropy (K-class data) is not \
+                 implemented (issue 19)",
+            ));
+        }
         if self.init.len() != self.data.dim() {
             return Err(Error::param(
                 "init",

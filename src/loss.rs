@@ -8,6 +8,12 @@
 //! Values are kept as logarithms (`ln ℓ`, `ln L`): risks reach `e^{−5000}` on long runs.
 //! The logistic derivative is never formed as `1 − σ(u)` (theory §8.2), which is exactly 0
 //! in f64 for `u > 36.7` and stalls GD.
+//!
+//! The softmax cross-entropy of K-class data (docs/theory/multiclass.md §M2) is a loss of
+//! the `K − 1` lifted margins `u_{n,k} = (w_{y_n} − w_k)·x_n` of a sample together:
+//! `ℓ_n = ln(1 + Σ_k e^{−u_{n,k}})`, its logistic loss for K = 2. Its margins come in
+//! consecutive groups of `K − 1` ([`Loss::group`]); the per-point functions
+//! [`Loss::weights_in_place`] and [`Loss::ln_values`] take all margins at once.
 
 use crate::scalar::Scalar;
 
@@ -18,38 +24,130 @@ pub enum Loss {
     Exponential,
     /// `ℓ(u) = ln(1 + e^{−u})`.
     Logistic,
+    /// The softmax cross-entropy of `classes ≥ 3` classes on lifted margins, in groups of
+    /// `classes − 1` per sample: `ℓ_n = ln(1 + Σ_k e^{−u_{n,k}})`.
+    Softmax {
+        /// The number of classes K.
+        classes: usize,
+    },
 }
 
 impl Loss {
-    /// Parses `exp`/`exponential` or `logistic`/`log`.
+    /// Parses `exp`/`exponential` or `logistic`/`log`; `softmax` is the logistic loss too
+    /// (the softmax cross-entropy of two classes), made K-class by [`Loss::for_classes`].
     pub fn parse(s: &str) -> crate::Result<Self> {
         match s {
             "exp" | "exponential" => Ok(Loss::Exponential),
-            "logistic" | "log" => Ok(Loss::Logistic),
+            "logistic" | "log" | "softmax" => Ok(Loss::Logistic),
             _ => Err(crate::Error::param(
                 "loss",
-                format!("{s:?} is not a loss; use `exp` or `logistic`"),
+                format!("{s:?} is not a loss; use `exp`, `logistic` or `softmax`"),
             )),
         }
     }
 
-    /// Short name (`exp`, `logistic`).
+    /// The loss on the lifted margins of `classes`-class data: the logistic loss becomes the
+    /// softmax cross-entropy (for `classes ≥ 3`); the exponential loss stays the sum of
+    /// `e^{−u}` over all lifted margins.
+    pub fn for_classes(self, classes: usize) -> Loss {
+        match self {
+            Loss::Logistic | Loss::Softmax { .. } if classes >= 3 => Loss::Softmax { classes },
+            Loss::Softmax { .. } => Loss::Logistic,
+            other => other,
+        }
+    }
+
+    /// Short name (`exp`, `logistic`, `softmax`).
     pub fn name(self) -> &'static str {
         match self {
             Loss::Exponential => "exp",
             Loss::Logistic => "logistic",
+            Loss::Softmax { .. } => "softmax",
+        }
+    }
+
+    /// The number of consecutive margins that one loss term couples: `K − 1` for the
+    /// softmax, 1 otherwise.
+    pub fn group(self) -> usize {
+        match self {
+            Loss::Softmax { classes } => classes.saturating_sub(1).max(1),
+            _ => 1,
+        }
+    }
+
+    /// Replaces every margin `u_i` by its weight `q_i = −∂L/∂u_i`, in place (`u.len()` a
+    /// multiple of [`Loss::group`]). Softmax: with `a = ln Σ_k e^{−u_k}` over the group,
+    /// `q_k = e^{−u_k − a}·σ(a)`, `σ(a) = e^a/(1 + e^a)` the logistic weight at margin `−a`
+    /// (docs/theory/multiclass.md §M2); one margin (K = 2) gives the logistic weight.
+    pub fn weights_in_place<S: Scalar>(self, u: &mut [S], tmp: &mut S) {
+        match self {
+            Loss::Exponential | Loss::Logistic => {
+                for v in u.iter_mut() {
+                    self.weight_in_place(v, tmp);
+                }
+            }
+            Loss::Softmax { .. } => {
+                for g in u.chunks_mut(self.group()) {
+                    for v in g.iter_mut() {
+                        v.neg_mut();
+                    }
+                    let a = log_sum_exp(g);
+                    let mut total = a.clone();
+                    total.neg_mut();
+                    Loss::Logistic.weight_in_place(&mut total, tmp);
+                    for v in g.iter_mut() {
+                        v.sub_assign(&a);
+                        v.exp_mut();
+                        v.mul_assign(&total);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `ln ℓ_i` per margin: the loss's own terms, or for the softmax the share
+    /// `ℓ_n·e^{−u_k − a}` of its sample's term `ℓ_n = ln(1 + e^a)` (the shares of a sample
+    /// add up to `ℓ_n`, so `ln L = ln Σ_i e^{ln ℓ_i}` either way).
+    pub fn ln_values<S: Scalar>(self, u: &[S]) -> Vec<S> {
+        match self {
+            Loss::Exponential | Loss::Logistic => u.iter().map(|v| self.ln_value(v)).collect(),
+            Loss::Softmax { .. } => {
+                let mut out = Vec::with_capacity(u.len());
+                for g in u.chunks(self.group()) {
+                    let neg: Vec<S> = g
+                        .iter()
+                        .map(|v| {
+                            let mut x = v.clone();
+                            x.neg_mut();
+                            x
+                        })
+                        .collect();
+                    let a = log_sum_exp(&neg);
+                    let mut m = a.clone();
+                    m.neg_mut();
+                    let ln_term = Loss::Logistic.ln_value(&m);
+                    for mut x in neg {
+                        x.sub_assign(&a);
+                        x.add_assign(&ln_term);
+                        out.push(x);
+                    }
+                }
+                out
+            }
         }
     }
 
     /// Replaces the margin `u` by the weight `−ℓ′(u)`, in place (no allocation for f64;
-    /// one for MPFR's logistic branch is avoided by using `tmp`).
+    /// one for MPFR's logistic branch is avoided by using `tmp`). The softmax couples the
+    /// margins of a sample ([`Loss::weights_in_place`]); a lone margin here is a group of
+    /// one, the logistic loss.
     pub fn weight_in_place<S: Scalar>(self, u: &mut S, tmp: &mut S) {
         match self {
             Loss::Exponential => {
                 u.neg_mut();
                 u.exp_mut();
             }
-            Loss::Logistic => {
+            Loss::Logistic | Loss::Softmax { .. } => {
                 // u >= 0:  e^{-u} / (1 + e^{-u});   u < 0:  1 / (1 + e^{u}).
                 tmp.set_f64(0.0);
                 if u.partial_cmp_s(tmp) != Some(std::cmp::Ordering::Less) {
@@ -68,7 +166,8 @@ impl Loss {
         }
     }
 
-    /// `ln ℓ(u)`, computed without forming `ℓ(u)` where it could underflow.
+    /// `ln ℓ(u)`, computed without forming `ℓ(u)` where it could underflow (a lone
+    /// softmax margin is a group of one, as in [`Loss::weight_in_place`]).
     pub fn ln_value<S: Scalar>(self, u: &S) -> S {
         match self {
             Loss::Exponential => {
@@ -76,7 +175,7 @@ impl Loss {
                 r.neg_mut();
                 r
             }
-            Loss::Logistic => {
+            Loss::Logistic | Loss::Softmax { .. } => {
                 let zero = S::zero(u.ctx());
                 if u.partial_cmp_s(&zero) != Some(std::cmp::Ordering::Less) {
                     // ℓ = ln1p(x), x = e^{-u};  ln ℓ = −u + ln(ln1p(x)/x)  (→ −u as x → 0)

@@ -40,7 +40,9 @@ pub struct Scratch<S: Scalar> {
 }
 
 impl<S: Scalar> Objective<S> {
-    /// Builds the objective for `data` and `loss` at context `ctx`.
+    /// Builds the objective for `data` and `loss` at context `ctx`. For the softmax loss the
+    /// data are the lifted points of K-class data ([`crate::data::ClassData::lift`]), `K − 1`
+    /// consecutive points per sample.
     pub fn new(data: &Dataset, loss: Loss, ctx: S::Ctx) -> Self {
         let z: Vec<S> = data.signed_points::<S>(ctx).into_iter().flatten().collect();
         let d = data.dim();
@@ -111,7 +113,9 @@ impl<S: Scalar> Objective<S> {
         // Points before the first non-finite margin get their weights; an underflow among
         // them is reported first, as if the points were processed one by one.
         let bad = weights.iter().position(|u| !u.is_finite());
-        let upto = bad.unwrap_or(weights.len());
+        // a softmax group is evaluated whole: stop at the start of the group of a bad margin
+        let group = self.loss.group();
+        let upto = bad.map_or(weights.len(), |b| b - b % group);
         let head = &mut weights[..upto];
         match self.loss {
             Loss::Exponential => {
@@ -121,11 +125,7 @@ impl<S: Scalar> Objective<S> {
                 }
                 S::exp_each(head);
             }
-            Loss::Logistic => {
-                for u in head.iter_mut() {
-                    self.loss.weight_in_place(u, tmp);
-                }
-            }
+            Loss::Logistic | Loss::Softmax { .. } => self.loss.weights_in_place(head, tmp),
         }
         if let Some(n) = head.iter().position(|u| u.is_zero()) {
             return Err(Event::Underflow { point: n });
@@ -159,8 +159,7 @@ impl<S: Scalar> Objective<S> {
     pub fn ln_loss(&self, w: &[S]) -> S {
         let mut u = vec![S::zero(self.ctx); self.n];
         self.margins(w, &mut u);
-        let l: Vec<S> = u.iter().map(|v| self.loss.ln_value(v)).collect();
-        log_sum_exp(&l)
+        log_sum_exp(&self.loss.ln_values(&u))
     }
 
     /// `min_n z_n·w`.

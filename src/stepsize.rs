@@ -67,15 +67,23 @@ pub enum Geometry {
 enum Condition {
     /// `η·k ≤ 0.85` with `k = R²L(w0)` (`(c/2)e^c < 1` for `c ≤ 0.85`).
     Margin { k: f64 },
-    /// `η < bound = 8/σ_max(Z)²` (logistic loss, Lemma 1 with β = 1/4, sum loss).
-    Smooth { bound: f64 },
+    /// `η < bound = c/σ_max(Z)²`: logistic loss `c = 8` (Lemma 1 with β = 1/4, sum loss),
+    /// softmax cross-entropy on the lifted points `c = 4` (its Hessian in the margins of a
+    /// sample is at most 1/2; docs/theory/multiclass.md §M2).
+    Smooth { bound: f64, c: f64 },
 }
 
 impl Condition {
     fn new(data: &Dataset, loss: Loss, geometry: Geometry, w0: &[f64]) -> Condition {
-        if loss == Loss::Logistic && geometry == Geometry::L2 {
+        let smooth = match loss {
+            Loss::Logistic => Some(8.0),
+            Loss::Softmax { .. } => Some(4.0),
+            Loss::Exponential => None,
+        };
+        if let (Some(c), Geometry::L2) = (smooth, geometry) {
             return Condition::Smooth {
-                bound: 8.0 / sigma_max_sq(data),
+                bound: c / sigma_max_sq(data),
+                c,
             };
         }
         let z = data.signed_points::<f64>(());
@@ -101,14 +109,15 @@ impl Condition {
                 let c = eta * k;
                 !c.is_nan() && c <= 0.85
             }
-            Condition::Smooth { bound } => !bound.is_nan() && eta < bound,
+            Condition::Smooth { bound, .. } => !bound.is_nan() && eta < bound,
         }
     }
 }
 
 /// `--lr auto`: the largest step `2^−k ≤ 1` (`k ≤ 200`) that meets the sufficient condition of
 /// theory §8.1 from `w0`: exponential loss `η R² L(w0) ≤ 0.85` (`R` in the norm of the
-/// `geometry`; normalized GD with `L = 1`), logistic loss `η < 8/σ_max(Z)²` for the GD family
+/// `geometry`; normalized GD with `L = 1`), logistic loss `η < 8/σ_max(Z)²` (softmax on the
+/// lifted points `η < 4/σ_max(Z̃)²`) for the GD family
 /// (the others as for the exponential loss, with the logistic `L(w0)`). A power of two, so
 /// every precision holds it exactly. For the GD family [`check_step`] accepts it (no warning).
 pub fn auto_step(data: &Dataset, loss: Loss, geometry: Geometry, w0: &[Rational]) -> Rational {
@@ -143,8 +152,8 @@ pub fn check_step(data: &Dataset, loss: Loss, eta: &Rational, w0: &[f64]) -> Opt
             crate::scalar::format_sig_f64(eta.to_f64() * k, 4),
             crate::scalar::format_sig_f64(0.85 / k, 4)
         ),
-        Condition::Smooth { bound } => format!(
-            "step {eta_text} violates Lemma 1's condition η < 8/σ_max² = {} (theory §8.1; \
+        Condition::Smooth { bound, c } => format!(
+            "step {eta_text} violates Lemma 1's condition η < {c}/σ_max² = {} (theory §8.1; \
              --lr auto takes the largest power of two that meets it)",
             crate::scalar::format_sig_f64(bound, 4)
         ),

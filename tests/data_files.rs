@@ -235,6 +235,7 @@ fn bad_column_choices_are_one_line_errors() {
     );
     let cats = dir.file("cats.csv", b"a,b,label\n1,2,dog\n-1,-1,cat\n2,1,dog\n");
     let k3 = dir.file("k3.csv", b"x1,x2,y\n1,2,0\n-1,-1,1\n2,1,2\n");
+    let one_value = dir.file("one.csv", b"x1,x2,y\n1,2,3\n-1,-1,3\n");
     let pandas = dir.file("pd.csv", b",x1,x2,y\n0,1,2,1\n1,-1,-1,-1\n2,2,1,1\n");
     let unnamed = dir.file(
         "un.csv",
@@ -244,9 +245,15 @@ fn bad_column_choices_are_one_line_errors() {
         ("0/1 without --labels", vec![&zo], "--labels 0,1"),
         ("strings without --labels", vec![&cats], "--labels cat,dog"),
         (
-            "three label values",
-            vec![&k3],
-            "multi-class data are not supported",
+            // with --labels the data are binary: a third value is not one of the two
+            "three label values and --labels",
+            vec![&k3, "--labels", "0,1"],
+            "label \"2\" is neither",
+        ),
+        (
+            "a single label value",
+            vec![&one_value],
+            "has only this value",
         ),
         ("pandas index", vec![&pandas], "index=False"),
         ("pandas index, named", vec![&unnamed], "pandas index column"),
@@ -356,7 +363,6 @@ fn bad_arrays_are_one_line_errors() {
         (garbage_npz, vec![], "not a readable .npz"),
         (npy("vector.npy"), vec![], "2-D matrix"),
         (npy("ab.npz"), vec![], "arrays named X"),
-        (npy("k3.npy"), vec![], "multi-class"),
         (npy("pm01_fortran.npy"), vec![], "--labels 0,1"),
         (npy("xy.npz"), vec![], "--labels cat,dog"),
         (npy("pm.npy"), vec!["--label", "x"], "numbered 1 to 3"),
@@ -399,4 +405,26 @@ fn non_separable_data_that_a_bias_separates_get_the_hint() {
     }
     let o = ibias(&["oracle", "--data", &line, "--bias"]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
+
+/// Three or more label values are K-class data: `oracle` and `run` read them (the classes in
+/// numeric order), the subcommands that take binary data refuse them in one line.
+#[test]
+fn three_label_values_are_k_class_data() {
+    let dir = Dir::new();
+    // classes 0, 1, 2 at (1, 2), (−1, −1), (2, 1)
+    let k3 = dir.file("k3.csv", b"x1,x2,y\n1,2,0\n-1,-1,1\n2,1,2\n");
+    let k3npy = npy("k3.npy");
+    for file in [k3.as_str(), k3npy.as_str()] {
+        let o = ibias(&["oracle", "--data", file]);
+        let text = out(&o);
+        assert!(
+            text.contains("K = 3 classes 0, 1, 2"),
+            "{file}: {text}{}",
+            err(&o)
+        );
+        assert!(matches!(o.status.code(), Some(0 | 2)), "{}", err(&o));
+        let o = ibias(&["compare", "--data", file, "--steps", "10"]);
+        assert_one_line_error(&o, "takes binary data only");
+    }
 }

@@ -281,6 +281,12 @@ impl Certifier {
                         qn.hi.exp_round(Round::Up);
                     }
                 }
+                Loss::Softmax { .. } => {
+                    // never reached: `Experiment::validate` refuses --certify for the softmax;
+                    // [0, 1] holds every softmax weight, so even then nothing false is enclosed
+                    qn.lo.assign(0);
+                    qn.hi.assign(1);
+                }
                 Loss::Logistic => {
                     // 1/(1 + e^{u}), decreasing: with y ≤ e^{m.hi} (rounded down),
                     // e^{m.hi} ≤ y·(1 + 2^{1−p}) and e^{m.lo} = e^{m.hi}·e^{−Δ} ≥ y·(1 − Δ)

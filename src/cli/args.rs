@@ -87,7 +87,8 @@ pub struct RunArgs {
     pub optimizer: String,
     #[command(flatten)]
     pub hyper: HyperArgs,
-    /// Loss: exp | logistic.
+    /// Loss: exp | logistic | softmax (softmax is logistic on two classes; on K-class data
+    /// logistic and softmax are the softmax cross-entropy, exp the sum of e^(-(w_y - w_k).x)).
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Step size: auto (the largest power of two meeting the descent condition of theory
@@ -102,7 +103,8 @@ pub struct RunArgs {
     /// MPFR bits (53, 128, 256, 1024, ...).
     #[arg(long, default_value = "128", allow_hyphen_values = true)]
     pub precision: String,
-    /// Initial point, comma-separated exact numbers (default: the origin).
+    /// Initial point, comma-separated exact numbers (default: the origin; on K-class data
+    /// vec(W): the K rows one after the other).
     #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
     /// Append a constant-1 feature (GD with a bias term; theory §1.5).
@@ -157,7 +159,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "COLS")]
     pub features: Option<String>,
     /// Map two label values to -1 and +1 (e.g. --labels 0,1 or --labels cat,dog); without
-    /// it the labels must be 1/+1/-1.
+    /// it the labels must be 1/+1/-1, or take three or more values (K-class data: oracle
+    /// and run only).
     #[arg(long, value_name = "NEG,POS", allow_hyphen_values = true)]
     pub labels: Option<String>,
 }
@@ -233,7 +236,8 @@ pub struct CompareArgs {
 pub struct OracleArgs {
     #[command(flatten)]
     pub input: DataArgs,
-    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD) | l1 | linf.
+    /// Norm of the margin: l2 (hard-margin SVM, the limit of GD; on K-class data the K-class
+    /// SVM) | l1 | linf (binary data).
     #[arg(long, default_value = "l2")]
     pub norm: String,
     /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term

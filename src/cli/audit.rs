@@ -13,7 +13,7 @@ use implicit_bias::Error;
 
 /// The validated audit of `ibias audit`, and the data's note (a label mapping).
 pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> {
-    let selected = load(&a.input)?;
+    let selected = load(&a.input, "audit")?;
     let mut data = selected.data;
     if a.bias {
         data = data.with_bias();

@@ -44,7 +44,7 @@ pub fn optimizer_from_flags(
 }
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
-    let selected = load(&a.input)?;
+    let selected = load(&a.input, "compare")?;
     let label_note = selected.note;
     let mut data = selected.data;
     if a.bias {

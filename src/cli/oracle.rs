@@ -1,10 +1,12 @@
 //! `ibias oracle`: the exact max-margin solution with its independently checked certificate.
 
 use super::args::OracleArgs;
-use super::run::{data_echo, load, note};
+use super::run::{data_echo, load_any, note};
 use super::{emit, CliResult, Failure};
 use implicit_bias::cert::{self, Norm};
-use implicit_bias::data::format_rational;
+use implicit_bias::data::{format_rational, ClassData, Loaded};
+use implicit_bias::experiment::pair_list;
+use implicit_bias::oracle::classes::{row_sum, ClassOutcome};
 use implicit_bias::oracle::{self, MaxMargin, Outcome, Witness};
 use implicit_bias::scalar::format_sig_float;
 use implicit_bias::Error;
@@ -16,7 +18,10 @@ const MARGIN_DIGITS: usize = 30;
 
 pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
     let norm = Norm::parse(&a.norm)?;
-    let selected = load(&a.input)?;
+    let selected = match load_any(&a.input)? {
+        Loaded::Binary(s) => s,
+        Loaded::Classes(c) => return classes_cmd(a, norm, c),
+    };
     note(selected.note.as_deref());
     let mut data = selected.data;
     if a.bias {
@@ -238,4 +243,148 @@ fn witness_text(w: &Witness, norm: Norm, command: &str, header: &Value) -> Strin
     ));
     out.push_str(&format!("{:<13}verified\n", "certificate:"));
     out
+}
+
+/// `ibias oracle` on K-class data: the exact K-class SVM through the lifted ℓ2 problem
+/// (docs/theory/multiclass.md §M1), or the Gordan witness on the lifted points.
+fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
+    if norm != Norm::L2 {
+        return Err(Error::param(
+            "norm",
+            format!(
+                "{}: the K-class oracle is the l2 SVM only (issue 19)",
+                norm.name()
+            ),
+        )
+        .into());
+    }
+    let data = if a.bias { data.with_bias() } else { data };
+    let command = format!(
+        "ibias oracle {} --norm l2{}",
+        data_echo(&a.input),
+        if a.bias { " --bias" } else { "" }
+    );
+    let header = json!({
+        "source": a.input.data.display().to_string(),
+        "n": data.len(),
+        "d": data.dim(),
+        "k": data.classes(),
+        "classes": data.names(),
+    });
+    let name = |k: usize| data.names()[k].clone();
+    match implicit_bias::oracle::classes::solve(&data)? {
+        ClassOutcome::Separable(m) => {
+            let c = &m.lifted.cert;
+            let sum = row_sum(&m.w);
+            if a.json {
+                let doc = json!({
+                    "command": command,
+                    "data": header,
+                    "bias": a.bias,
+                    "norm": "l2",
+                    "separable": true,
+                    "w_rows": m.w.iter().map(|r| strings(r)).collect::<Vec<_>>(),
+                    "value": format_rational(&c.value),
+                    "row_sum": strings(&sum),
+                    "support": m.support.iter().map(|(n, k)| json!([n + 1, name(*k)])).collect::<Vec<_>>(),
+                    "alpha": m.alpha.iter().map(|((n, k), v)| json!([n + 1, name(*k), format_rational(v)])).collect::<Vec<_>>(),
+                    "w_unique": true,
+                    "unique": m.lifted.unique,
+                    "degenerate": m.lifted.degenerate,
+                    "spans": m.lifted.spans,
+                    "theta": m.lifted.theta.as_ref().map(format_rational),
+                    "certificate": "verified",
+                });
+                emit(&format!("{}\n", pretty(&doc)))?;
+            } else {
+                let mut out = format!(
+                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {}; lifted: {} points in dimension {})\n",
+                    a.input.data.display(),
+                    data.len(),
+                    data.dim(),
+                    data.classes(),
+                    data.names().join(", "),
+                    data.len() * (data.classes() - 1),
+                    data.dim() * data.classes()
+                );
+                let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
+                line("norm:", "l2 (K-class SVM through the origin)".into());
+                line("separable:", "yes".into());
+                for (k, r) in m.w.iter().enumerate() {
+                    line(&format!("w_{}:", name(k)), vector(r));
+                }
+                line(
+                    "value:",
+                    format!("{}  (|W|_F^2)", format_rational(&c.value)),
+                );
+                line("row sum:", format!("{}  (sum_k w_k)", vector(&sum)));
+                line(
+                    "alpha:",
+                    format!(
+                        "{}  (non-zero entries, (point, class): value)",
+                        pair_list(&m.alpha, &data)
+                    ),
+                );
+                line(
+                    "support:",
+                    m.support
+                        .iter()
+                        .map(|(n, k)| format!("({}, {})", n + 1, name(*k)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                line("W unique:", "yes (strictly convex objective)".into());
+                line(
+                    "unique:",
+                    format!("{}  (the dual alpha)", yes_no(m.lifted.unique)),
+                );
+                let opt = |b: Option<bool>| b.map_or("n/a".to_string(), |b| yes_no(b).to_string());
+                line("degenerate:", opt(m.lifted.degenerate));
+                line(
+                    "theta:",
+                    m.lifted
+                        .theta
+                        .as_ref()
+                        .map_or("none (every pair is on the margin)".into(), format_rational),
+                );
+                line("certificate:", "verified (on the lifted points)".into());
+                emit(&out)?;
+            }
+            Ok(0)
+        }
+        ClassOutcome::NotSeparable(beta) => {
+            if a.json {
+                let doc = json!({
+                    "command": command,
+                    "data": header,
+                    "bias": a.bias,
+                    "norm": "l2",
+                    "separable": false,
+                    "witness": beta.iter().map(|((n, k), v)| json!([n + 1, name(*k), format_rational(v)])).collect::<Vec<_>>(),
+                    "certificate": "verified",
+                });
+                emit(&format!("{}\n", pretty(&doc)))?;
+            } else {
+                emit(&format!(
+                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {})\n{:<13}l2 (K-class SVM through the origin)\n{:<13}no\n{:<13}{}  (beta >= 0, sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0; (point, class): value)\n{:<13}verified (on the lifted points)\n",
+                    a.input.data.display(),
+                    data.len(),
+                    data.dim(),
+                    data.classes(),
+                    data.names().join(", "),
+                    "norm:",
+                    "separable:",
+                    "witness:",
+                    pair_list(&beta, &data),
+                    "certificate:"
+                ))?;
+            }
+            Err(Error::NotSeparable(
+                "no W has (w_y - w_k).x_n >= 1 for every point n and class k != y_n (Gordan \
+                 witness on the lifted points on stdout)"
+                    .into(),
+            )
+            .into())
+        }
+    }
 }

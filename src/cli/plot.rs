@@ -19,6 +19,15 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
         .into());
     }
     let (mut e, label_note) = experiment_from_args(&a.run)?;
+    if let Some(c) = &e.classes {
+        return Err(Error::Data(format!(
+            "{}: {} classes: `ibias plot` takes binary data only; K-class data are read by \
+             `ibias oracle` and `ibias run` (issue 19)",
+            a.run.input.data.display(),
+            c.classes()
+        ))
+        .into());
+    }
     note(label_note.as_deref());
     e.progress = false;
     let fig = figure(kind, &e)?;

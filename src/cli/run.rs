@@ -3,7 +3,8 @@
 use super::args::{DataArgs, RunArgs};
 use super::{emit, CliResult};
 use implicit_bias::data::{
-    self, generate::Generator, parse_rational, parse_table_reader, Columns, Delimiter, Selected,
+    self, generate::Generator, parse_rational, parse_table_reader, Columns, Delimiter, Loaded,
+    Selected,
 };
 use implicit_bias::experiment::Experiment;
 use implicit_bias::loss::Loss;
@@ -26,13 +27,29 @@ fn columns(a: &DataArgs) -> Result<Columns, Error> {
 }
 
 /// Reads `--data` (a file by its extension, or CSV/TSV on stdin for `-`) through the column
-/// flags.
-pub(super) fn load(a: &DataArgs) -> Result<Selected, Error> {
+/// flags, binary or K-class.
+pub(super) fn load_any(a: &DataArgs) -> Result<Loaded, Error> {
     let columns = columns(a)?;
     if a.data == Path::new("-") {
-        parse_table_reader(std::io::stdin().lock(), "<stdin>", Delimiter::Sniff)?.select(&columns)
+        parse_table_reader(std::io::stdin().lock(), "<stdin>", Delimiter::Sniff)?
+            .select_any(&columns)
     } else {
-        data::load(&a.data, &columns)
+        data::load_any(&a.data, &columns)
+    }
+}
+
+/// Reads `--data` as [`load_any`] for a subcommand that takes binary data only: K-class data
+/// are refused with a line naming the subcommand.
+pub(super) fn load(a: &DataArgs, command: &str) -> Result<Selected, Error> {
+    match load_any(a)? {
+        Loaded::Binary(s) => Ok(s),
+        Loaded::Classes(c) => Err(Error::Data(format!(
+            "{}: {} classes ({}): `ibias {command}` takes binary data only; K-class data are \
+             read by `ibias oracle` and `ibias run` (issue 19)",
+            a.data.display(),
+            c.classes(),
+            c.names().join(", ")
+        ))),
     }
 }
 
@@ -127,13 +144,22 @@ fn schedule(a: &RunArgs) -> Result<Schedule, Error> {
 
 /// The validated experiment of `ibias run`, and the data's note (a label mapping).
 pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>), Error> {
-    let selected = load(&a.input)?;
-    let note = selected.note;
-    let mut data = selected.data;
-    if a.bias {
-        data = data.with_bias();
-    }
-    let loss = Loss::parse(&a.loss)?;
+    let (base, note) = match load_any(&a.input)? {
+        Loaded::Binary(selected) => {
+            let mut data = selected.data;
+            if a.bias {
+                data = data.with_bias();
+            }
+            (Experiment::new(data), selected.note)
+        }
+        Loaded::Classes(c) => {
+            let c = if a.bias { c.with_bias() } else { c };
+            (Experiment::for_classes(c), None)
+        }
+    };
+    let data = &base.data;
+    let classes = base.classes.as_ref().map(|c| c.classes()).unwrap_or(2);
+    let loss = Loss::parse(&a.loss)?.for_classes(classes);
     let lr = parse_lr(&a.lr)?;
     // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
     let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, lr.as_ref())?;
@@ -159,7 +185,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         conjectures,
         progress: true,
         certify: a.certify,
-        ..Experiment::new(data)
+        ..base.clone()
     };
     e.validate()?;
     Ok((e, note))

@@ -3,6 +3,7 @@
 //! A [`Dataset`] is well-formed by construction (non-empty, rectangular, at least one column,
 //! labels ±1). Whether it is *separable* is a question for the oracle, not the constructor.
 
+pub mod classes;
 mod csv;
 pub mod generate;
 pub mod npy;
@@ -10,12 +11,13 @@ pub mod number;
 mod table;
 pub mod trajectory;
 
+pub use classes::ClassData;
 pub use csv::{
     parse_csv, parse_csv_reader, parse_table, parse_table_reader, read_csv, read_text_table,
     to_csv, Delimiter, MAX_LINE_BYTES,
 };
 pub use number::{format_rational, parse_rational};
-pub use table::{Cell, Columns, Form, Selected, Table};
+pub use table::{Cell, Columns, Form, Loaded, Selected, Table};
 
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
@@ -40,6 +42,12 @@ pub fn read_table(path: &Path) -> Result<Table> {
 /// Reads a data file ([`read_table`]) and applies the column selection ([`Table::select`]).
 pub fn load(path: &Path, columns: &Columns) -> Result<Selected> {
     read_table(path)?.select(columns)
+}
+
+/// Reads a data file ([`read_table`]) and applies the column selection with K-class data
+/// allowed ([`Table::select_any`]).
+pub fn load_any(path: &Path, columns: &Columns) -> Result<Loaded> {
+    read_table(path)?.select_any(columns)
 }
 
 /// A labelled data set with exact rational coordinates.

@@ -4,6 +4,7 @@
 //! Every file format (CSV, TSV, `.npy`, `.npz`) is read into a [`Table`] first; the column
 //! selection ([`Columns`]) is applied here, the same way for all of them.
 
+use super::classes::ClassData;
 use super::number::{format_rational, parse_rational};
 use super::Dataset;
 use crate::error::{Error, Result};
@@ -207,8 +208,78 @@ impl Table {
     }
 
     /// Applies the column selection and the label mapping: the data set, and a note that
-    /// says how labels were mapped (when `--labels` was given).
+    /// says how labels were mapped (when `--labels` was given). A label column with three or
+    /// more values is refused here; [`Table::select_any`] reads it as K-class data.
     pub fn select(&self, cols: &Columns) -> Result<Selected> {
+        let (label, features) = self.columns(cols)?;
+        let y = self.labels(label, cols.labels.as_ref())?;
+        let x = self.points(&features)?;
+        let note = cols.labels.as_ref().map(|(neg, pos)| {
+            let minus = y.iter().filter(|&&l| l < 0).count();
+            let points = |k: usize| format!("{k} point{}", if k == 1 { "" } else { "s" });
+            format!(
+                "--labels {neg},{pos}: label {neg:?} is y = -1 ({}), label {pos:?} is y = +1 ({})",
+                points(minus),
+                points(y.len() - minus)
+            )
+        });
+        Ok(Selected {
+            data: Dataset::new(x, y)?,
+            note,
+        })
+    }
+
+    /// Like [`Table::select`], but a label column with K ≥ 3 distinct values (and no
+    /// `--labels`) gives K-class data: the classes are the distinct values in the order of
+    /// [`Cell`] (numbers in numeric order, then text in byte-lexicographic order).
+    pub fn select_any(&self, cols: &Columns) -> Result<Loaded> {
+        if cols.labels.is_none() && !self.rows.is_empty() {
+            let (label, features) = self.columns(cols)?;
+            let values: BTreeSet<&Cell> = self.rows.iter().map(|r| &r[label]).collect();
+            if values.len() >= 3 {
+                // the lift has N(K−1) points of dimension K·d: refuse what cannot be held
+                let (n, k, d) = (self.rows.len(), values.len(), features.len());
+                let entries = (n as u128) * (k as u128 - 1) * (k as u128) * (d as u128);
+                if entries > MAX_LIFTED_ENTRIES {
+                    return Err(self.err_head(
+                        Some(label),
+                        format!(
+                            "the label column {} has {k} distinct values: as K-class data its \
+                             lift would have N(K-1) = {} points in dimension K*d = {} (more \
+                             than {MAX_LIFTED_ENTRIES} numbers); is it the label? choose the \
+                             label column with --label",
+                            self.column_name(label),
+                            (n as u128) * (k as u128 - 1),
+                            (k as u128) * (d as u128)
+                        ),
+                    ));
+                }
+                let order: Vec<&Cell> = values.into_iter().collect();
+                let y: Vec<usize> = self
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        // every label value is in `order`, which was built from these cells
+                        order.binary_search(&&r[label]).unwrap_or(0)
+                    })
+                    .collect();
+                let names = order
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Num(q) => format_rational(q),
+                        Cell::Text(t) => t.clone(),
+                    })
+                    .collect();
+                let x = self.points(&features)?;
+                return Ok(Loaded::Classes(ClassData::new(x, y, names)?));
+            }
+        }
+        self.select(cols).map(Loaded::Binary)
+    }
+
+    /// The label column and the feature columns of a selection (refusing a table without
+    /// data rows).
+    fn columns(&self, cols: &Columns) -> Result<(usize, Vec<usize>)> {
         if self.rows.is_empty() {
             return Err(self.err_head(
                 None,
@@ -224,7 +295,12 @@ impl Table {
             None => self.default_label()?,
         };
         let features = self.features(cols, label)?;
-        let y = self.labels(label, cols.labels.as_ref())?;
+        Ok((label, features))
+    }
+
+    /// The points: the cells of the feature columns, exactly (a cell that is not a number is
+    /// an error at its place).
+    fn points(&self, features: &[usize]) -> Result<Vec<Vec<Rational>>> {
         let mut x = Vec::with_capacity(self.rows.len());
         for (row, &place) in self.rows.iter().zip(&self.places) {
             let mut point = Vec::with_capacity(features.len());
@@ -250,19 +326,7 @@ impl Table {
             }
             x.push(point);
         }
-        let note = cols.labels.as_ref().map(|(neg, pos)| {
-            let minus = y.iter().filter(|&&l| l < 0).count();
-            let points = |k: usize| format!("{k} point{}", if k == 1 { "" } else { "s" });
-            format!(
-                "--labels {neg},{pos}: label {neg:?} is y = -1 ({}), label {pos:?} is y = +1 ({})",
-                points(minus),
-                points(y.len() - minus)
-            )
-        });
-        Ok(Selected {
-            data: Dataset::new(x, y)?,
-            note,
-        })
+        Ok(x)
     }
 
     /// The feature columns: `--features`, or every column but the label.
@@ -349,8 +413,8 @@ impl Table {
                     Some(j),
                     format!(
                         "label {:?} is a third value of the label column {} (after {}): \
-                         multi-class data are not supported yet (labels must take two \
-                         values; choose the label column with --label)",
+                         a binary data set has two label values (K-class data are read by \
+                         `ibias oracle` and `ibias run`; choose the label column with --label)",
                         c.show(),
                         self.column_name(j),
                         others.join(" and ")
@@ -511,6 +575,19 @@ pub struct Selected {
     pub data: Dataset,
     /// How labels were mapped to ±1, when `--labels` was given (for a note on stderr).
     pub note: Option<String>,
+}
+
+/// The largest lift of K-class data accepted, in numbers: `N(K−1)·K·d ≤ 10^7` (a label
+/// column of many distinct values is more likely a feature chosen by mistake).
+pub const MAX_LIFTED_ENTRIES: u128 = 10_000_000;
+
+/// A data set read through a [`Columns`] selection: binary, or K-class (K ≥ 3 label values).
+#[derive(Clone, Debug)]
+pub enum Loaded {
+    /// Two label values (±1, or mapped by `--labels`).
+    Binary(Selected),
+    /// Three or more label values: K-class data.
+    Classes(ClassData),
 }
 
 /// The first 40 characters of `s` (messages quote input, never all of it).

@@ -43,7 +43,7 @@ fn ln_neg_derivative<S: Scalar>(loss: Loss, x: &mut S, tmp: &mut S) {
         // −ℓ′(u) = e^{−u}
         Loss::Exponential => x.neg_mut(),
         // −ℓ′(u) = 1/(1 + e^{u}); ln = −softplus(u) = −(max(u, 0) + ln1p(e^{−|u|})).
-        Loss::Logistic => {
+        Loss::Logistic | Loss::Softmax { .. } => {
             tmp.set(x);
             tmp.abs_mut();
             tmp.neg_mut();
@@ -93,18 +93,39 @@ impl<S: Scalar> Optimizer<S> for NormalizedGd<S> {
         let (m, s) = tmps.split_at_mut(1);
         let (m, s) = (&mut m[0], &mut s[0]);
         obj.margins(w, a);
-        for (an, bn) in a.iter_mut().zip(b.iter_mut()) {
-            if !an.is_finite() {
-                return Err(Event::NonFinite);
-            }
-            match loss {
-                Loss::Exponential => {
+        if a.iter().any(|an| !an.is_finite()) {
+            return Err(Event::NonFinite);
+        }
+        match loss {
+            Loss::Exponential => {
+                for (an, bn) in a.iter_mut().zip(b.iter_mut()) {
                     an.neg_mut();
                     bn.set(an);
                 }
-                Loss::Logistic => {
+            }
+            Loss::Logistic => {
+                for (an, bn) in a.iter_mut().zip(b.iter_mut()) {
                     *bn = loss.ln_value(an);
                     ln_neg_derivative(loss, an, &mut scratch.tmp);
+                }
+            }
+            Loss::Softmax { .. } => {
+                // ln q_k = (−u_k − c) + ln σ(c), c = ln Σ_group e^{−u} (crate::loss)
+                for (bn, v) in b.iter_mut().zip(loss.ln_values(a)) {
+                    *bn = v;
+                }
+                for g in a.chunks_mut(loss.group()) {
+                    for an in g.iter_mut() {
+                        an.neg_mut();
+                    }
+                    let c = crate::loss::log_sum_exp(g);
+                    let mut ln_sigma = c.clone();
+                    ln_sigma.neg_mut();
+                    ln_neg_derivative(Loss::Logistic, &mut ln_sigma, &mut scratch.tmp);
+                    for an in g.iter_mut() {
+                        an.sub_assign(&c);
+                        an.add_assign(&ln_sigma);
+                    }
                 }
             }
         }

@@ -56,31 +56,38 @@ impl<S: Scalar> Optimizer<S> for Sgd<S> {
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
         let n = obj.n();
-        if n == 0 {
+        if n == 0 || n % obj.loss().group() != 0 {
+            // no sample, or a softmax lift cut inside a sample
             return Err(Event::NonFinite);
         }
         for g in st.grad.iter_mut() {
             g.set_f64(0.0);
         }
+        // a sample is one loss term: one point, or the K − 1 lifted points of a softmax
+        let group = obj.loss().group();
         for _ in 0..self.batch {
-            let k = self.draw(n, st);
+            let first = self.draw(n / group, st) * group;
             let State {
                 w, grad, scratch, ..
             } = &mut *st;
-            let u = &mut scratch.weights[k];
-            u.set_f64(0.0);
-            for (zj, wj) in obj.z(k).iter().zip(w.iter()) {
-                u.mul_add_assign(zj, wj);
+            let us = &mut scratch.weights[first..first + group];
+            for (i, u) in us.iter_mut().enumerate() {
+                u.set_f64(0.0);
+                for (zj, wj) in obj.z(first + i).iter().zip(w.iter()) {
+                    u.mul_add_assign(zj, wj);
+                }
+                if !u.is_finite() {
+                    return Err(Event::NonFinite);
+                }
             }
-            if !u.is_finite() {
-                return Err(Event::NonFinite);
-            }
-            obj.loss().weight_in_place(u, &mut scratch.tmp);
-            if u.is_zero() {
-                return Err(Event::Underflow { point: k });
-            }
-            for (g, zj) in grad.iter_mut().zip(obj.z(k)) {
-                g.mul_add_assign(u, zj);
+            obj.loss().weights_in_place(us, &mut scratch.tmp);
+            for (i, u) in us.iter().enumerate() {
+                if u.is_zero() {
+                    return Err(Event::Underflow { point: first + i });
+                }
+                for (g, zj) in grad.iter_mut().zip(obj.z(first + i)) {
+                    g.mul_add_assign(u, zj);
+                }
             }
         }
         for (w, g) in st.w.iter_mut().zip(&st.grad) {

@@ -7,6 +7,7 @@
 //! Every certificate returned is checked by the independent [`crate::cert::check`] before
 //! it is reported as verified.
 
+pub mod classes;
 mod exact;
 mod face;
 mod float;

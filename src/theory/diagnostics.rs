@@ -150,16 +150,11 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
 
     // margins, weights −ℓ′, ln ℓ
     let u: Vec<S> = pred.z.iter().map(|z| linalg::dot(z, w, ctx)).collect();
+    // (a softmax couples the K − 1 lifted margins of a sample: crate::loss)
     let mut tmp = S::zero(ctx);
-    let weights: Vec<S> = u
-        .iter()
-        .map(|x| {
-            let mut v = x.clone();
-            pred.loss.weight_in_place(&mut v, &mut tmp);
-            v
-        })
-        .collect();
-    let ln_l: Vec<S> = u.iter().map(|x| pred.loss.ln_value(x)).collect();
+    let mut weights: Vec<S> = u.clone();
+    pred.loss.weights_in_place(&mut weights, &mut tmp);
+    let ln_l: Vec<S> = pred.loss.ln_values(&u);
     let ln_loss = log_sum_exp(&ln_l);
 
     let dir_err = linalg::direction_error(w, wh, ctx);

@@ -82,7 +82,9 @@ impl<S: Scalar> LogTime<S> {
         let one = S::from_f64(1.0, ctx);
         Some(match self.loss {
             Loss::Exponential => (a.clone().exp(), one),
-            Loss::Logistic => {
+            // a softmax is refused by `crate::flow::FlowRequest::run`; a lone margin of it is a
+            // group of one, the logistic loss (crate::loss)
+            Loss::Logistic | Loss::Softmax { .. } => {
                 // c = σ(u) = 1/(1 + e^{a−s}), q = e^a·c, formed without overflow
                 let x = a.clone().sub(s);
                 if lt(&x, &S::zero(ctx)) {
@@ -214,7 +216,7 @@ impl<S: Scalar> System<S> for LogTime<S> {
 fn log_loss_term<S: Scalar>(loss: Loss, s: &S, a: &S) -> S {
     match loss {
         Loss::Exponential => a.clone(),
-        Loss::Logistic => {
+        Loss::Logistic | Loss::Softmax { .. } => {
             let ctx = s.ctx();
             // ℓ(u) = ln(1 + e^{−u}); e^{−u} = e^{a−s}
             let x = a.clone().sub(s);

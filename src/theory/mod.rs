@@ -43,6 +43,7 @@ pub mod extrapolate;
 pub mod flow;
 pub mod limits;
 pub(crate) mod linalg;
+pub mod multiclass;
 pub mod predict;
 pub mod render;
 pub mod verdict;
