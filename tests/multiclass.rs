@@ -430,6 +430,31 @@ fn commands_for_binary_data_refuse_k_class_data_in_one_line() {
     }
 }
 
+/// Without `--loss`, K-class data take the softmax cross-entropy (binary data keep the
+/// exponential loss), and the echoed command says so.
+#[test]
+fn k_class_data_default_to_the_softmax_cross_entropy() {
+    let o = ibias(&["run", "--data", THREE, "--steps", "100", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["loss"], "softmax", "{}", stderr(&o));
+    assert!(
+        v["command"].as_str().unwrap().contains("--loss softmax"),
+        "{}",
+        v["command"]
+    );
+    let (_d, f) = edge::tmp("b.csv", "x1,x2,y\n1,2,1\n-1,-1,-1\n");
+    let o = ibias(&[
+        "run",
+        "--data",
+        f.to_str().unwrap(),
+        "--steps",
+        "100",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["loss"], "exp");
+}
+
 /// `--certify` has no certified step for the softmax cross-entropy (its weights and curvature
 /// bound are not enclosed): refused in one line, exit 2. K-class data under `--loss exp` are
 /// binary exponential-loss GD on the lifted points, which the certifier covers: certified

@@ -88,9 +88,10 @@ pub struct RunArgs {
     #[command(flatten)]
     pub hyper: HyperArgs,
     /// Loss: exp | logistic | softmax (softmax is logistic on two classes; on K-class data
-    /// logistic and softmax are the softmax cross-entropy, exp the sum of e^(-(w_y - w_k).x)).
-    #[arg(long, default_value = "exp")]
-    pub loss: String,
+    /// logistic and softmax are the softmax cross-entropy, exp the sum of e^(-(w_y - w_k).x))
+    /// [default: exp; softmax on K-class data]
+    #[arg(long)]
+    pub loss: Option<String>,
     /// Step size: auto (the largest power of two meeting the descent condition of theory
     /// §8.1 on these data from w(0); the adaptive methods' own default) or exact (1/8, 0.125).
     #[arg(long, default_value = "auto", allow_hyphen_values = true)]

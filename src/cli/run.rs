@@ -159,7 +159,11 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     };
     let data = &base.data;
     let classes = base.classes.as_ref().map(|c| c.classes()).unwrap_or(2);
-    let loss = Loss::parse(&a.loss)?.for_classes(classes);
+    // the default: the exponential loss, and on K-class data the softmax cross-entropy
+    let loss = match &a.loss {
+        Some(s) => Loss::parse(s)?.for_classes(classes),
+        None => Loss::Exponential.default_for(classes),
+    };
     let lr = parse_lr(&a.lr)?;
     // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
     let optimizer = super::compare::optimizer_from_flags(&a.optimizer, &a.hyper, lr.as_ref())?;
