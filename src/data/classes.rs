@@ -107,17 +107,8 @@ impl ClassData {
 
     /// The data with a constant-1 feature appended to every point (`--bias`).
     pub fn with_bias(&self) -> ClassData {
-        let x = self
-            .x
-            .iter()
-            .map(|row| {
-                let mut r = row.clone();
-                r.push(Rational::from(1));
-                r
-            })
-            .collect();
         ClassData {
-            x,
+            x: super::with_bias_column(&self.x),
             y: self.y.clone(),
             names: self.names.clone(),
         }

@@ -146,17 +146,8 @@ impl Dataset {
     /// The data set with a constant-1 feature appended (what GD with a bias term learns on:
     /// the regularized-bias SVM, theory §1.5).
     pub fn with_bias(&self) -> Dataset {
-        let x = self
-            .x
-            .iter()
-            .map(|row| {
-                let mut r = row.clone();
-                r.push(Rational::from(1));
-                r
-            })
-            .collect();
         Dataset {
-            x,
+            x: with_bias_column(&self.x),
             y: self.y.clone(),
         }
     }
@@ -173,4 +164,15 @@ impl Dataset {
             y: self.y.clone(),
         }
     }
+}
+
+/// The rows with a constant-1 feature appended (`--bias`, binary and K-class data alike).
+pub(crate) fn with_bias_column(x: &[Vec<Rational>]) -> Vec<Vec<Rational>> {
+    x.iter()
+        .map(|row| {
+            let mut r = row.clone();
+            r.push(Rational::from(1));
+            r
+        })
+        .collect()
 }
