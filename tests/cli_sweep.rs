@@ -5,7 +5,9 @@
 //! Documented meanings checked: 2 is one `ibias: error:` line on stderr and nothing on
 //! stdout (`oracle`: the Gordan witness of non-separable data); 0, 1 and 3 print a report; for `run`, the report's closing line is the one of its
 //! exit status (`# all checked claims hold`, `# K checked claim(s) FAILED`, `# inconclusive:`),
-//! and `--json` agrees (`judgement`).
+//! and `--json` agrees (`judgement`). The second sweep covers `flow`, `plot`, `audit` (a log
+//! written here, judged with its true step and a wrong one, which must FAIL), `--certify`, and
+//! K-class data (accepted by `oracle` and `run`, refused in one line by the others).
 
 use std::io::Read;
 use std::path::Path;
@@ -95,6 +97,11 @@ fn ibias(args: &[&str]) -> Out {
             .filter(|l| l.starts_with("ibias: error: "))
             .collect();
         assert_eq!(errors.len(), 1, "exit 2 is one error line: {what}");
+    } else if args[0] == "plot" {
+        // `plot` writes its figure to --out and nothing on stdout
+        let at = args.iter().position(|a| *a == "--out").expect("plot --out");
+        let svg = std::fs::read_to_string(args[at + 1]).unwrap_or_default();
+        assert!(svg.contains("<svg"), "no figure: {what}");
     } else {
         assert!(!out.stdout.is_empty(), "no report: {what}");
     }
@@ -271,4 +278,214 @@ fn every_subcommand_exits_with_a_documented_status() {
         count += 2;
     }
     eprintln!("{count} commands over {} data sets", sets.len());
+}
+
+/// A GD log as another program writes it: exponential loss, step `lr`, every iterate
+/// printed as the shortest decimal that reads back as the f64 (`t,w1,w2`).
+fn gd_log(z: &[[f64; 2]], lr: f64, steps: u32) -> String {
+    let mut w = [0.0f64; 2];
+    let mut out = String::from("t,w1,w2\n");
+    for t in 0..=steps {
+        out.push_str(&format!("{t},{},{}\n", w[0], w[1]));
+        let mut g = [0.0f64; 2];
+        for p in z {
+            let e = (-(p[0] * w[0] + p[1] * w[1])).exp();
+            g[0] += e * p[0];
+            g[1] += e * p[1];
+        }
+        w[0] += lr * g[0];
+        w[1] += lr * g[1];
+    }
+    out
+}
+
+#[test]
+#[ignore = "flow, plot, audit, certify and K-class data over a grid (minutes); make long"]
+fn later_subcommands_exit_with_a_documented_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sets: Vec<String> = Vec::new();
+    for (n, d, seed) in [(5, 2, 1), (20, 2, 2), (37, 5, 3)] {
+        let (n, d, seed) = (n.to_string(), d.to_string(), seed.to_string());
+        sets.push(write(
+            dir.path(),
+            &format!("p{n}x{d}s{seed}.csv"),
+            &["gen", "planted", "--n", &n, "--d", &d, "--seed", &seed],
+        ));
+    }
+    for kind in ["r1", "r2"] {
+        sets.push(write(dir.path(), &format!("{kind}.csv"), &["gen", kind]));
+    }
+    let xor = dir.path().join("xor.csv");
+    std::fs::write(&xor, "x1,x2,y\n1,1,1\n-1,-1,1\n1,-1,-1\n-1,1,-1\n").expect("write");
+    sets.push(xor.to_str().expect("path").to_string());
+    let svg = dir.path().join("f.svg");
+    let svg = svg.to_str().expect("path");
+    let mut count = 0;
+    for f in &sets {
+        for precision in ["f64", "dd"] {
+            for loss in ["exp", "logistic"] {
+                for until in ["100", "1e3"] {
+                    let args = [
+                        "flow",
+                        "--data",
+                        f,
+                        "--until",
+                        until,
+                        "--precision",
+                        precision,
+                        "--loss",
+                        loss,
+                    ];
+                    ibias(&args);
+                    let mut j = args.to_vec();
+                    j.push("--json");
+                    check_run_json(&j, &ibias(&j));
+                    count += 2;
+                }
+            }
+            ibias(&[
+                "flow",
+                "--data",
+                f,
+                "--until",
+                "100",
+                "--bias",
+                "--precision",
+                precision,
+            ]);
+            for certify_loss in ["exp", "logistic"] {
+                let args = [
+                    "run",
+                    "--data",
+                    f,
+                    "--steps",
+                    "300",
+                    "--certify",
+                    "--loss",
+                    certify_loss,
+                    "--precision",
+                    precision,
+                ];
+                check_run_text(&args, &ibias(&args));
+                count += 1;
+            }
+            count += 1;
+        }
+        // a certified run of another optimizer is refused (exit 2)
+        ibias(&[
+            "run",
+            "--data",
+            f,
+            "--certify",
+            "--optimizer",
+            "adam",
+            "--steps",
+            "10",
+        ]);
+        for kind in ["direction", "residual"] {
+            let _ = std::fs::remove_file(svg);
+            ibias(&[
+                "plot",
+                kind,
+                "--data",
+                f,
+                "--steps",
+                "2000",
+                "--precision",
+                "dd",
+                "--out",
+                svg,
+            ]);
+            count += 1;
+        }
+        count += 1;
+    }
+    // audit: a log written here (f64 GD, step 1/8) judged with the true step and a wrong one
+    let data = dir.path().join("a.csv");
+    std::fs::write(&data, "x1,x2,y\n1,0.5,1\n0.5,1.5,1\n-1,-0.25,-1\n").expect("write");
+    let log = dir.path().join("a_log.csv");
+    let z = [[1.0, 0.5], [0.5, 1.5], [1.0, 0.25]];
+    std::fs::write(&log, gd_log(&z, 0.125, 3000)).expect("write");
+    let (data, log) = (data.to_str().expect("path"), log.to_str().expect("path"));
+    for lr in ["1/8", "1/16"] {
+        for extra in [&[][..], &["--json"][..], &["--precision", "128"][..]] {
+            let mut args = vec!["audit", "--data", data, "--trajectory", log, "--lr", lr];
+            args.extend_from_slice(extra);
+            let out = ibias(&args);
+            if lr == "1/16" {
+                assert_eq!(
+                    out.code, 1,
+                    "a wrong step FAILs the method check: {}",
+                    out.stdout
+                );
+            } else {
+                assert_ne!(out.code, 1, "the true step does not FAIL: {}", out.stdout);
+            }
+            count += 1;
+        }
+    }
+    // K-class data: oracle and run take them (every loss and precision); the other
+    // subcommands refuse them with one line (exit 2)
+    let classes = dir.path().join("classes.csv");
+    std::fs::write(
+        &classes,
+        "x1,x2,y\n2,0,cat\n0,2,dog\n-2,-2,fox\n3,1,cat\n1,3,dog\n-1,-3,fox\n",
+    )
+    .expect("write");
+    let c = classes.to_str().expect("path");
+    for norm in ["l2", "l1", "linf"] {
+        ibias(&["oracle", "--data", c, "--norm", norm]);
+        count += 1;
+    }
+    for precision in ["f64", "dd", "128"] {
+        for loss in ["softmax", "logistic", "exp"] {
+            let args = [
+                "run",
+                "--data",
+                c,
+                "--loss",
+                loss,
+                "--steps",
+                "2000",
+                "--precision",
+                precision,
+            ];
+            check_run_text(&args, &ibias(&args));
+            let mut j = args.to_vec();
+            j.push("--json");
+            check_run_json(&j, &ibias(&j));
+            count += 2;
+        }
+        for loss in ["softmax", "exp"] {
+            let args = [
+                "run",
+                "--data",
+                c,
+                "--loss",
+                loss,
+                "--steps",
+                "300",
+                "--certify",
+                "--precision",
+                precision,
+            ];
+            check_run_text(&args, &ibias(&args));
+            count += 1;
+        }
+    }
+    for args in [
+        &["compare", "--data", c, "--steps", "100"][..],
+        &["flow", "--data", c, "--until", "10"][..],
+        &["audit", "--data", c, "--trajectory", log][..],
+        &["plot", "direction", "--data", c, "--out", svg][..],
+    ] {
+        assert_eq!(
+            ibias(args).code,
+            2,
+            "K-class refused: ibias {}",
+            args.join(" ")
+        );
+        count += 1;
+    }
+    eprintln!("{count} commands over {} data sets", sets.len() + 2);
 }
