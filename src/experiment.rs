@@ -845,8 +845,10 @@ fn class_report(
         "k": c.classes(),
         "names": c.names(),
         "invariant": {
-            "drift": inv.drift,
-            "bound": inv.bound,
+            // decimal strings, as every measured value of the document (a JSON number
+            // would not survive every parser's round trip)
+            "drift": crate::scalar::format_sig_f64(inv.drift, 3),
+            "bound": crate::scalar::format_sig_f64(inv.bound, 3),
             "at": inv.at,
             "holds": inv.holds(),
         },

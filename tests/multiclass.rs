@@ -382,6 +382,22 @@ fn the_class_sum_invariant_holds_and_a_broken_one_fails() {
     assert!(!broken.holds(), "{broken:?}");
 }
 
+/// The JSON document of a K-class run survives a round trip through text: the invariant's
+/// `drift` and `bound` are decimal strings (as bare JSON numbers, 1.7256332301709633e-31 read
+/// back as 1.725633230170963e-31; found by the `pipeline` fuzz target, docs/fuzzing.md).
+#[test]
+fn the_k_class_json_round_trips_with_the_invariant_as_decimal_strings() {
+    let e = experiment(2000, None);
+    let doc = e.run().unwrap().json();
+    let inv = &doc["classes"]["invariant"];
+    for f in ["drift", "bound"] {
+        let s = inv[f].as_str().unwrap_or_else(|| panic!("{f}: {inv}"));
+        assert!(s.parse::<f64>().is_ok(), "{f}: {s}");
+    }
+    let again: serde_json::Value = serde_json::from_str(&doc.to_string()).unwrap();
+    assert_eq!(again, doc);
+}
+
 /// Overlapping classes: the same point in classes a and b. The witness by hand:
 /// x̃_{1,b} + x̃_{4,a} = (e_a − e_b) ⊗ x + (e_b − e_a) ⊗ x = 0.
 #[test]

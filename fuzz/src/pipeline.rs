@@ -8,7 +8,12 @@
 //! that may not be separable; `--bias`; either loss; f64, double-double or 24..256 bits; the
 //! default step 1/8, the §8.1 step or a fuzzed one; plain GD (three inputs in four) or another
 //! optimizer; a start, a checkpoint base, up to 64 steps (small data: up to 2000); sometimes
-//! a conjecture, good or bad.
+//! a conjecture, good or bad. Read after those (so earlier inputs keep their meaning): K-class
+//! data in one input in ten (the points labelled by the largest of three or four random
+//! linear scores, ties dropped, or at random for raw data: then possibly not separable), with
+//! the softmax cross-entropy or the exponential loss on the lifted points; `--certify` for GD
+//! in one input in ten (and for other requests, where it must be refused as bad input); a
+//! schedule of K checkpoints per decade or listed steps instead of a base.
 //!
 //! Invariants:
 //! * no panic; bad input and non-separable data are one-line errors (planted data are never
@@ -17,13 +22,19 @@
 //!   status is 0, 1 or 3 and agrees with the judgement, the counts and the summary line; a
 //!   GD run has theory checks or says why not;
 //! * the text report renders with its header, and the JSON document survives a round trip
-//!   through text and has exactly the fields docs/cli.md documents, with their types;
+//!   through text and has exactly the fields docs/cli.md documents, with their types
+//!   (`classes` for K-class data, `certify` with `--certify`);
+//! * a certified run has the documented `certify` object: certified through the last step
+//!   taken, or stopped with the step and the reason; at every certified checkpoint the printed
+//!   iterate is within `radius + rad + half a unit of its last digit` of each enclosure's
+//!   midpoint (the computed iterate is within `radius` of the exact one, the exact one within
+//!   `rad` of `mid`);
 //! * in one input in four the same experiment also runs at f64, double-double and 128 bits:
 //!   where all three complete and judge a claim, no precision FAILs a claim another passes.
 
 use super::data::{dot, planted, raw};
 use super::input::Bytes;
-use implicit_bias::data::Dataset;
+use implicit_bias::data::{ClassData, Dataset};
 use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
@@ -135,6 +146,32 @@ pub fn decode(bytes: &[u8]) -> Case {
         }
     }
     let agree = !large && b.u8() < 64;
+    // read after every field above, so that inputs found before these existed decode as before
+    let classes = if b.u8() >= 230 {
+        classes_of(&mut b, &data, is_planted)
+    } else {
+        None
+    };
+    let certify = b.u8() >= 230;
+    let schedule = match b.u8() {
+        0..=215 => Schedule::Base(base.into()),
+        216..=235 => Schedule::PerDecade(1 + b.below(100) as u32),
+        _ => Schedule::At((0..1 + b.below(4)).map(|_| b.below(steps + 1)).collect()),
+    };
+    let (template, loss, init) = match classes {
+        Some(c) => {
+            let k = c.classes();
+            let t = Experiment::for_classes(c);
+            let loss = if b.bool() {
+                t.loss
+            } else {
+                Loss::Exponential.for_classes(k)
+            };
+            let init = vec![Rational::new(); t.data.dim()];
+            (t, loss, init)
+        }
+        None => (Experiment::new(data), loss, init),
+    };
     let experiment = Experiment {
         data_name: "fuzz".into(),
         bias,
@@ -143,17 +180,55 @@ pub fn decode(bytes: &[u8]) -> Case {
         steps,
         precision,
         init,
-        schedule: Schedule::Base(base.into()),
+        schedule,
         seed,
         conjectures,
         progress: false,
-        ..Experiment::new(data)
+        certify,
+        ..template
     };
     Case {
         experiment,
         planted: is_planted,
         agree,
     }
+}
+
+/// K-class data on the points of `data` (its labels dropped): K = 3 or 4 random integer
+/// score vectors `v_k`, each point labelled by its largest score, points with a tie dropped
+/// (so the scores separate the classes: the lifted data are separable through the origin);
+/// for raw data, sometimes random labels instead (then possibly not separable). `None` when
+/// fewer than three classes remain.
+fn classes_of(b: &mut Bytes, data: &Dataset, planted: bool) -> Option<ClassData> {
+    let k = 3 + b.index(2);
+    let d = data.dim();
+    let scores: Vec<Vec<Rational>> = (0..k)
+        .map(|_| (0..d).map(|_| Rational::from(b.range(-3, 3))).collect())
+        .collect();
+    let random = !planted && b.bool();
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    for p in data.points() {
+        let label = if random {
+            b.index(k)
+        } else {
+            let s: Vec<Rational> = scores.iter().map(|v| dot(p, v)).collect();
+            let best = s.iter().max()?.clone();
+            let at: Vec<usize> = (0..k).filter(|&i| s[i] == best).collect();
+            if at.len() != 1 {
+                continue;
+            }
+            at[0]
+        };
+        x.push(p.clone());
+        y.push(label);
+    }
+    let present: BTreeSet<usize> = y.iter().copied().collect();
+    if present.len() < 3 {
+        return None;
+    }
+    let names = (0..k).map(|i| format!("c{i}")).collect();
+    ClassData::new(x, y, names).ok()
 }
 
 /// Up to three near-duplicates `z_k + 2^-e v` (e ≤ 40, v a small integer vector): margins
@@ -264,6 +339,9 @@ fn check_outcome(e: &Experiment, out: &Findings) {
         assert_eq!(code, 3, "skipped theory checks must be inconclusive");
     }
     let doc = out.json();
+    if e.certify {
+        check_certify(&doc);
+    }
     let again: Value =
         serde_json::from_str(&serde_json::to_string(&doc).expect("the JSON document serializes"))
             .expect("the JSON document parses back");
@@ -289,31 +367,51 @@ fn is_decimal_or_null(v: &Value) -> bool {
 
 /// The fields of docs/cli.md ("JSON output"), exactly, with their types.
 fn check_schema(doc: &Value, code: u8) {
-    assert_eq!(
-        keys(doc),
-        set(&[
-            "command",
-            "data",
-            "optimizer",
-            "optimizer_spec",
-            "loss",
-            "lr",
-            "lr_auto",
-            "precision",
-            "bits",
-            "steps",
-            "init",
-            "status",
-            "status_at",
-            "status_point",
-            "steps_taken",
-            "elapsed_s",
-            "checkpoints",
-            "theory",
-            "inconclusive",
-        ]),
-        "top-level fields"
-    );
+    let mut top = set(&[
+        "command",
+        "data",
+        "optimizer",
+        "optimizer_spec",
+        "loss",
+        "lr",
+        "lr_auto",
+        "precision",
+        "bits",
+        "steps",
+        "init",
+        "status",
+        "status_at",
+        "status_point",
+        "steps_taken",
+        "elapsed_s",
+        "checkpoints",
+        "theory",
+        "inconclusive",
+    ]);
+    for optional in ["classes", "certify"] {
+        if doc.get(optional).is_some() {
+            top.insert(optional);
+        }
+    }
+    assert_eq!(keys(doc), top, "top-level fields");
+    if let Some(c) = doc.get("classes") {
+        assert_eq!(
+            keys(c),
+            set(&["k", "names", "w_rows", "norm_sq", "support", "invariant"]),
+            "classes"
+        );
+        let inv = &c["invariant"];
+        assert_eq!(
+            keys(inv),
+            set(&["drift", "bound", "at", "holds"]),
+            "invariant"
+        );
+        assert!(
+            inv["drift"].is_string() && inv["bound"].is_string(),
+            "{inv}"
+        );
+        assert!(inv["at"].is_u64() && inv["holds"].is_boolean(), "{inv}");
+    }
     assert_eq!(keys(&doc["data"]), set(&["source", "n", "d"]));
     for f in [
         "command",
@@ -511,5 +609,79 @@ fn check_agreement(runs: &[Findings]) {
             "claim {id}: f64/dd/128 verdicts {s:?}\n{}",
             runs[0].command
         );
+    }
+}
+
+/// A decimal string as an exact-enough float, and half a unit of its last digit.
+fn decimal(s: &str) -> (rug::Float, rug::Float) {
+    use rug::ops::Pow;
+    let x = rug::Float::with_val(
+        512,
+        rug::Float::parse(s).unwrap_or_else(|e| panic!("decimal {s:?}: {e}")),
+    );
+    let (mant, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i32>().expect("exponent")),
+        None => (s, 0),
+    };
+    let frac = mant.find('.').map_or(0, |i| mant.len() - i - 1) as i32;
+    let half = rug::Float::with_val(512, 10u32).pow(exp - frac) / 2u32;
+    (x, half)
+}
+
+/// The `certify` object of docs/cli.md, and its enclosures against the printed iterates.
+fn check_certify(doc: &Value) {
+    let c = &doc["certify"];
+    assert_eq!(
+        keys(c),
+        set(&[
+            "status",
+            "certified_through",
+            "stopped_at",
+            "reason",
+            "interval_bits",
+            "radius",
+            "max_lipschitz",
+            "expansive_steps",
+            "last_expansive_step",
+            "checkpoints",
+        ]),
+        "certify"
+    );
+    match c["status"].as_str() {
+        Some("certified") => {
+            assert_eq!(
+                c["certified_through"], doc["steps_taken"],
+                "certified through"
+            );
+            assert!(c["reason"].is_null() && c["stopped_at"].is_null());
+        }
+        Some("stopped") => {
+            assert!(c["reason"].as_str().is_some_and(|r| !r.is_empty()), "{c}");
+            assert!(c["stopped_at"].is_u64(), "{c}");
+        }
+        other => panic!("certify status {other:?}"),
+    }
+    let cps = doc["checkpoints"].as_array().expect("checkpoints");
+    for e in c["checkpoints"].as_array().expect("certified checkpoints") {
+        let t = &e["t"];
+        let Some(cp) = cps.iter().find(|p| &p["t"] == t) else {
+            panic!("certified checkpoint {t} is not a checkpoint");
+        };
+        let (radius, _) = decimal(e["radius"].as_str().expect("radius"));
+        let w = cp["w"].as_array().expect("w");
+        let enc = e["w"].as_array().expect("enclosed w");
+        assert_eq!(w.len(), enc.len(), "enclosure length at t = {t}");
+        for (x, b) in w.iter().zip(enc) {
+            let Some(x) = x.as_str() else { continue };
+            let (x, half) = decimal(x);
+            let (mid, _) = decimal(b["mid"].as_str().expect("mid"));
+            let (rad, _) = decimal(b["rad"].as_str().expect("rad"));
+            let gap = rug::Float::with_val(512, &x - &mid).abs();
+            let room = rug::Float::with_val(512, &radius + &rad) + &half;
+            assert!(
+                gap <= room,
+                "t = {t}: printed {x} is {gap} from the enclosure {mid} ± {rad} (radius {radius})"
+            );
+        }
     }
 }
