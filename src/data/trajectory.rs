@@ -265,7 +265,7 @@ fn is_float(q: &Rational, bits: u32) -> bool {
         Rational::from((1, Integer::u_pow_u(10, (-s) as u32)))
     };
     // |fq − q| ≤ half a unit of q's last digit: q is fq rounded to q's digits
-    let off = Rational::from(fq * scale - m).abs();
+    let off = (fq * scale - m).abs();
     if off <= Rational::from((1, 2)) {
         return true;
     }
