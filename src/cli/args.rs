@@ -51,7 +51,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Draw a figure of a GD run as SVG: direction (ln t times the direction error, with
     /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
-    /// the slope -kappa). Takes the options of `run`.
+    /// the slope -kappa). Takes the options of a plain GD `run` (not those of the other
+    /// optimizers, of JSON output or of certification); --csv also writes the plotted series.
     Plot(PlotArgs),
     /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
     /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
