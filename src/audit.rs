@@ -381,6 +381,7 @@ impl Audit {
                     init: w0,
                     conjectures: &self.conjectures,
                     shown: &shown,
+                    advice: crate::theory::AUDIT_ADVICE,
                 };
                 match theory_report(&gd, &traj, ctx) {
                     Ok(t) => Some(t),

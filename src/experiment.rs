@@ -409,6 +409,7 @@ impl Experiment {
                 init: &self.init,
                 conjectures: &self.conjectures,
                 shown,
+                advice: theory::RUN_ADVICE,
             };
             theory_report(&gd, &traj, ctx)
         }) {
@@ -622,6 +623,9 @@ pub struct Gd<'a> {
     pub conjectures: &'a [Conjecture],
     /// The checkpoints the printed diagnostics show.
     pub shown: &'a [u64],
+    /// What to change when a core claim is open ([`theory::RUN_ADVICE`] for a run,
+    /// [`theory::AUDIT_ADVICE`] for a logged trajectory).
+    pub advice: &'a str,
 }
 
 /// Predictions, diagnostics and verdicts of a GD trajectory (theory §2), rendered as
@@ -648,7 +652,7 @@ pub fn theory_report<S: Scalar>(
         Status::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),
     };
-    let judgement = a.assessment.judgement(stopped.as_deref());
+    let judgement = a.assessment.judgement_with(stopped.as_deref(), gd.advice);
     // the constants again at 32 more bits: print only the digits both agree on. That second
     // computation only trims digits: if it fails, the constants keep the trusted digits of
     // the working precision, and the verdicts (which never read it) stand.
@@ -702,18 +706,12 @@ fn csv_table(doc: &Value) -> Result<String> {
                 .collect()
         })
         .unwrap_or_default();
-    let cell = |v: &Value| match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let cell = crate::report::csv_cell;
     let mut head = vec!["t".to_string()];
     head.extend((1..=d).map(|i| format!("w{i}")));
     head.extend(core.iter().map(|c| c.to_string()));
     head.extend(others.iter().map(|c| c.to_string()));
-    let bad = |e: csv::Error| Error::Numerical(format!("cannot write the CSV table: {e}"));
-    out.write_record(&head).map_err(bad)?;
+    let mut rows = Vec::with_capacity(cps.len());
     for c in cps {
         let t = &c["t"];
         let diag = diags.iter().find(|g| g["t"] == *t).unwrap_or(&Value::Null);
@@ -727,12 +725,9 @@ fn csv_table(doc: &Value) -> Result<String> {
             });
         }
         row.extend(others.iter().map(|k| cell(&diag[k.as_str()])));
-        out.write_record(&row).map_err(bad)?;
+        rows.push(row);
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Error::Numerical(format!("cannot write the CSV table: {e}")))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    crate::report::csv_text(&head, &rows)
 }
 
 /// `1e6` for a power of ten from 100 on, the decimal number otherwise.

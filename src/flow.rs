@@ -11,6 +11,7 @@ use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::ode::{Integrator, Options, Stats};
 use crate::report::align_left;
+use crate::run::Schedule;
 use crate::scalar::{Precision, Scalar};
 use crate::theory::flow::{assess_flow, diagnose_flow, Budget, FlowPoint, LogTime};
 use crate::theory::{self, Assessment, Conjecture, Judgement, Prediction};
@@ -42,6 +43,10 @@ pub struct FlowRequest {
     pub conjectures: Vec<Conjecture>,
     /// Run GD with this step for this many steps beside the flow (`--compare-gd`).
     pub compare_gd: Option<(Rational, u64)>,
+    /// The checkpoints shown (`--base`, `--per-decade`, `--at`, in whole log-times, as `ibias
+    /// run` takes them for steps); `None`: [`checkpoints`]. The verdicts are judged on
+    /// [`checkpoints`] in either case.
+    pub schedule: Option<Schedule>,
 }
 
 /// What `ibias flow` found.
@@ -102,6 +107,30 @@ pub fn checkpoints(until: f64) -> Vec<f64> {
     out
 }
 
+/// The log-times `schedule` shows up to `until`: its points (whole log-times from 1 on,
+/// [`Schedule::points`] of `⌊until⌋`), then `until`.
+///
+/// # Errors
+/// A log-time of `--at` beyond `until`, or more checkpoints than [`Schedule::points`] allows.
+pub fn schedule_points(schedule: &Schedule, until: f64) -> Result<Vec<f64>> {
+    if let Schedule::At(ts) = schedule {
+        if let Some(t) = ts.iter().find(|&&t| t as f64 > until) {
+            return Err(Error::param(
+                "at",
+                format!("log-time {t} is beyond --until {until}"),
+            ));
+        }
+    }
+    let mut out: Vec<f64> = schedule
+        .points(until.floor() as u64)?
+        .into_iter()
+        .map(|s| s as f64)
+        .filter(|s| *s > 0.0 && *s < until)
+        .collect();
+    out.push(until);
+    Ok(out)
+}
+
 /// The integrator's settings at a precision of `bits` bits: the tolerance sits
 /// `margin = max(16, bits/4)` bits above the precision, and the order is capped where the
 /// tableau's rounding amplification would reach it ([`crate::ode::max_order_for`]): f64
@@ -132,6 +161,13 @@ impl FlowRequest {
         for k in &self.conjectures {
             c.push_str(&format!(" --conjecture {}", k.to_arg()));
         }
+        if let Some(schedule) = &self.schedule {
+            // the default of run's schedule (--base 10) is not flow's default: always echoed
+            c.push_str(&match schedule {
+                Schedule::Base(b) => format!(" --base {}", crate::data::format_rational(b)),
+                other => other.to_args(),
+            });
+        }
         if let Some((lr, steps)) = &self.compare_gd {
             c.push_str(&format!(
                 " --compare-gd --lr {} --steps {steps}",
@@ -139,6 +175,58 @@ impl FlowRequest {
             ));
         }
         c
+    }
+
+    /// The log-times shown: [`schedule_points`] of the schedule, or [`checkpoints`].
+    ///
+    /// # Errors
+    /// As [`schedule_points`].
+    pub fn shown(&self) -> Result<Vec<f64>> {
+        match &self.schedule {
+            Some(s) => schedule_points(s, self.until),
+            None => Ok(checkpoints(self.until)),
+        }
+    }
+
+    /// The run's checkpoints as CSV (`ibias flow --csv`): a header row and one row per shown
+    /// checkpoint, the JSON document's values (`s`, `log10_tau`, `w1..wd`, `rho1..rhod`,
+    /// `rho_err`, `s_dir`, `s_dir_pred`, `s_gap`, `s_gap_pred`, `ln_share`, `share_scaled`,
+    /// `tau_loss`, `p2_1..p2_d`), an empty cell where the JSON has null.
+    ///
+    /// # Errors
+    /// The CSV writer's.
+    pub fn csv(found: &FlowFindings) -> Result<String> {
+        let empty = Vec::new();
+        let cps = found.json["checkpoints"].as_array().unwrap_or(&empty);
+        let d = found.json["data"]["d"].as_u64().unwrap_or(0) as usize;
+        let scalars = [
+            "rho_err",
+            "s_dir",
+            "s_dir_pred",
+            "s_gap",
+            "s_gap_pred",
+            "ln_share",
+            "share_scaled",
+            "tau_loss",
+        ];
+        let mut head = vec!["s".to_string(), "log10_tau".to_string()];
+        head.extend((1..=d).map(|i| format!("w{i}")));
+        head.extend((1..=d).map(|i| format!("rho{i}")));
+        head.extend(scalars.iter().map(|k| k.to_string()));
+        head.extend((1..=d).map(|i| format!("p2_{i}")));
+        let cell = crate::report::csv_cell;
+        let rows: Vec<Vec<String>> = cps
+            .iter()
+            .map(|c| {
+                let mut row = vec![cell(&c["s"]), cell(&c["log10_tau"])];
+                row.extend((0..d).map(|i| cell(&c["w"][i])));
+                row.extend((0..d).map(|i| cell(&c["rho"][i])));
+                row.extend(scalars.iter().map(|k| cell(&c[*k])));
+                row.extend((0..d).map(|i| cell(&c["p2"][i])));
+                row
+            })
+            .collect();
+        crate::report::csv_text(&head, &rows)
     }
 
     /// Oracle, predictions (`η = 1`), integration, verdicts, report.
@@ -187,15 +275,28 @@ impl FlowRequest {
         for c in &self.conjectures {
             pred.conjecture(c)?;
         }
-        let run = integrate(&pred, self.until)?;
+        // integrate through the judged grid and the shown checkpoints; judge on the former
+        // (its spacing sets the bar of every claim), show the latter
+        let judged = checkpoints(self.until);
+        let shown = self.shown()?;
+        let mut grid: Vec<f64> = judged.iter().chain(&shown).copied().collect();
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        let mut run = integrate_on(&pred, &grid)?;
         let budget = run.budget.clone();
-        let a = assess_flow(&pred, &run.points, &budget);
-        let hint = if pred.regime == theory::Regime::Degenerate {
-            "degenerate data (§2.11) have no w̃, and ibias flow does not check their conserved quantity"
-        } else {
-            "integrate further (a larger --until), or raise --precision"
+        // points[0] is s = 0, points[i + 1] is at grid[i]
+        let pick = |keep: &[f64]| -> Vec<FlowPoint<S>> {
+            run.points
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i == 0 || keep.contains(&grid[i - 1]))
+                .map(|(_, p)| p.clone())
+                .collect()
         };
-        let judgement = a.judgement_with(None, hint);
+        let judged_points = pick(&judged);
+        run.points = pick(&shown);
+        let a = assess_flow(&pred, &judged_points, &budget);
+        let judgement = a.judgement_with(None, &advice(&pred, &a));
         let mut text = render(self, &pred, &run, &a, &judgement);
         let mut json = to_json(self, &pred, &run, &a, &judgement);
         if let Some((lr, steps)) = &self.compare_gd {
@@ -211,6 +312,43 @@ impl FlowRequest {
             seconds: run.seconds,
         })
     }
+}
+
+/// What to change when a core claim is open, true to why each one is: a weak verdict or one
+/// with no checkpoint in the judged regime needs a longer horizon (or more precision); a
+/// claim whose prediction is unavailable (degenerate data, SVs that do not span) stays open
+/// at any horizon, and the advice says so instead.
+fn advice<S: Scalar>(pred: &Prediction<S>, a: &Assessment<S>) -> String {
+    let open = a.verdicts.iter().filter(|v| {
+        v.core
+            && matches!(
+                v.status,
+                theory::Status::Weak | theory::Status::NotApplicable
+            )
+    });
+    let mut further = false;
+    let mut unpredicted = false;
+    for v in open {
+        if v.status == theory::Status::Weak || v.basis.contains("integrate further") {
+            further = true;
+        } else {
+            unpredicted = true;
+        }
+    }
+    let mut parts = Vec::new();
+    if further {
+        parts.push("integrate further (a larger --until), or raise --precision".to_string());
+    }
+    if unpredicted {
+        parts.push(if pred.regime == theory::Regime::Degenerate {
+            "degenerate data (§2.11) have no w̃, and ibias flow does not check their conserved quantity".to_string()
+        } else if !pred.spans {
+            "the SVs do not span the data: the P2 part of w̃ depends on the trajectory (§2.1), so C_dir and the claims built on it are not predicted at any --until or --precision".to_string()
+        } else {
+            "a prediction these claims need is not available for these data (see each claim's basis)".to_string()
+        });
+    }
+    parts.join("; ")
 }
 
 /// An integrated flow: the checkpoints (the first at `s = 0`) and the counts.
@@ -233,6 +371,15 @@ pub struct FlowRun<S: Scalar> {
 /// [`Error::Numerical`] if the integrator stops (the step size underflows or the step limit
 /// is reached).
 pub fn integrate<S: Scalar>(pred: &Prediction<S>, until: f64) -> Result<FlowRun<S>> {
+    integrate_on(pred, &checkpoints(until))
+}
+
+/// [`integrate`] with checkpoints at the increasing positive log-times `grid` (the last is
+/// where the integration ends).
+///
+/// # Errors
+/// As [`integrate`].
+pub fn integrate_on<S: Scalar>(pred: &Prediction<S>, grid: &[f64]) -> Result<FlowRun<S>> {
     let ctx = pred.ctx;
     let bits = S::accuracy_bits(ctx);
     let opts = options(bits);
@@ -241,7 +388,7 @@ pub fn integrate<S: Scalar>(pred: &Prediction<S>, until: f64) -> Result<FlowRun<
     let mut points = vec![diagnose_flow(pred, &S::zero(ctx), &pred.w0)];
     let mut y_max = linalg_max_abs(&pred.w0);
     let start = Instant::now();
-    for s in checkpoints(until) {
+    for &s in grid {
         let target = S::from_f64(s, ctx);
         it.advance_to(&mut sys, &target).map_err(stopped)?;
         y_max = y_max.max(linalg_max_abs(&it.y));

@@ -50,6 +50,8 @@ impl PlotKind {
 /// One drawn series: its legend name and points.
 #[derive(Clone, Debug)]
 pub struct Series {
+    /// A short name for the CSV file (`measured`, `refined`, `C_dir`, `slope`).
+    pub id: &'static str,
     /// Legend text.
     pub name: String,
     /// Points `(x, y)` in the plotted coordinates.
@@ -67,6 +69,27 @@ pub struct Figure {
     pub y_label: String,
     /// The series.
     pub series: Vec<Series>,
+    /// The y range drawn; `None`: every series' points, padded.
+    pub y_range: Option<(f64, f64)>,
+}
+
+/// The plotted series as CSV (`ibias plot --csv`): a header `series,x,y`, then one row per
+/// drawn point, the series in drawing order, numbers in Rust's shortest round-trip form.
+///
+/// # Errors
+/// The CSV writer's (not expected for in-memory output).
+pub fn series_csv(fig: &Figure) -> Result<String> {
+    let head = ["series", "x", "y"].map(String::from);
+    let rows: Vec<Vec<String>> = fig
+        .series
+        .iter()
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .map(|(x, y)| vec![s.id.to_string(), x.to_string(), y.to_string()])
+        })
+        .collect();
+    crate::report::csv_text(&head, &rows)
 }
 
 /// The reproducing command of a plot of `e` written to `out`.
@@ -127,6 +150,12 @@ fn f<S: Scalar>(x: Option<&S>) -> Option<f64> {
     x.map(Scalar::to_f64).filter(|v| v.is_finite())
 }
 
+/// The direction figure. The refined prediction `C_dir·ln t/(ln t + C_norm/‖ŵ‖)` has a pole
+/// at `ln t = −C_norm/‖ŵ‖` when `C_norm < 0`; it is an expansion in `1/ln t`, meaningful only
+/// where the correction is small, so it is drawn only where its denominator is at least half
+/// of `ln t` (`ln t ≥ −2C_norm/‖ŵ‖`; there the curve lies between `C_dir` and `2C_dir`). The
+/// y range is that of the measured curve and `C_dir`; refined points outside it are not drawn
+/// (the refined curve is monotone in `ln t`, so what remains is one piece).
 fn direction<S: Scalar>(a: &Analysis<S>) -> Figure {
     let ctx = a.prediction.ctx;
     let pts = |g: &dyn Fn(&theory::Checkpoint<S>) -> Option<f64>| -> Vec<(f64, f64)> {
@@ -135,32 +164,81 @@ fn direction<S: Scalar>(a: &Analysis<S>) -> Figure {
             .filter_map(|c| Some((f(c.ln_t.as_ref())?, g(c)?)))
             .collect()
     };
-    let mut series = vec![Series {
-        name: "ln t · ‖w/‖w‖ − ŵ/‖ŵ‖‖ (measured)".into(),
-        points: pts(&|c| f(c.ln_t_dir.as_ref())),
-    }];
-    let refined = pts(&|c| f(c.ln_t_dir_pred.as_ref()));
-    if !refined.is_empty() {
-        series.push(Series {
-            name: "C_dir · ln t/(ln t + C_norm/‖ŵ‖) (predicted)".into(),
-            points: refined,
-        });
+    let measured = pts(&|c| f(c.ln_t_dir.as_ref()));
+    let c_dir = f(a.prediction.c_dir.value(ctx).as_ref());
+    let shift = f(a.prediction.c_norm.value(ctx).as_ref())
+        .map(|c| c / a.prediction.norm_w_hat.to_f64())
+        .filter(|u| u.is_finite());
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for y in measured.iter().map(|p| p.1).chain(c_dir) {
+        lo = lo.min(y);
+        hi = hi.max(y);
     }
-    if let Some(c) = f(a.prediction.c_dir.value(ctx).as_ref()) {
+    let y_range = (lo <= hi).then(|| pad(lo, hi));
+    let inside = |y: f64| y_range.map_or(true, |(a, b)| a <= y && y <= b);
+    let mut series = vec![Series {
+        id: "measured",
+        name: "ln t · ‖w/‖w‖ − ŵ/‖ŵ‖‖ (measured)".into(),
+        points: measured,
+    }];
+    let mut caption = "direction error × ln t against ln t (§2.5)".to_string();
+    if let Some(u) = shift {
+        let refined: Vec<(f64, f64)> = pts(&|c| f(c.ln_t_dir_pred.as_ref()))
+            .into_iter()
+            .filter(|(x, y)| x + u >= x / 2.0 && inside(*y))
+            .collect();
+        if u < 0.0 {
+            caption = format!(
+                "direction error × ln t (§2.5); refined prediction {} ln t = {} (pole {})",
+                if refined.is_empty() {
+                    "not drawn, meaningful from"
+                } else {
+                    "from"
+                },
+                crate::scalar::format_sig_f64(-2.0 * u, 3),
+                crate::scalar::format_sig_f64(-u, 3)
+            );
+        }
+        if !refined.is_empty() {
+            series.push(Series {
+                id: "refined",
+                name: if u < 0.0 {
+                    "C_dir · ln t/(ln t + C_norm/‖ŵ‖) (predicted, where ln t + C_norm/‖ŵ‖ ≥ ln t/2)"
+                        .into()
+                } else {
+                    "C_dir · ln t/(ln t + C_norm/‖ŵ‖) (predicted)".into()
+                },
+                points: refined,
+            });
+        }
+    }
+    if let Some(c) = c_dir {
         let xs: Vec<f64> = series[0].points.iter().map(|p| p.0).collect();
         if let (Some(lo), Some(hi)) = (xs.first(), xs.last()) {
             series.push(Series {
-                name: format!("C_dir = {}", crate::scalar::format_sig_f64(c, 6)),
+                id: "C_dir",
+                name: format!(
+                    "C_dir = {} (the limit)",
+                    crate::scalar::format_sig_f64(c, 6)
+                ),
                 points: vec![(*lo, c), (*hi, c)],
             });
         }
     }
     Figure {
-        caption: "direction error × ln t against ln t (§2.5)".into(),
+        caption,
         x_label: "ln t".into(),
         y_label: "ln t · direction error".into(),
         series,
+        y_range,
     }
+}
+
+/// `[a, b]` widened by 5 % of its length on each side (at least 10^-12).
+fn pad(a: f64, b: f64) -> (f64, f64) {
+    let m = ((b - a).abs() * 0.05).max(1e-12);
+    (a - m, b + m)
 }
 
 fn residual<S: Scalar>(a: &Analysis<S>) -> Figure {
@@ -175,6 +253,7 @@ fn residual<S: Scalar>(a: &Analysis<S>) -> Figure {
         })
         .collect();
     let mut series = vec![Series {
+        id: "measured",
         name: "‖ρ(t) − w̃‖ (measured)".into(),
         points: measured.clone(),
     }];
@@ -184,6 +263,7 @@ fn residual<S: Scalar>(a: &Analysis<S>) -> Figure {
         measured.last(),
     ) {
         series.push(Series {
+            id: "slope",
             name: format!(
                 "slope −κ = −{} (predicted)",
                 crate::scalar::format_sig_f64(k, 4)
@@ -196,6 +276,7 @@ fn residual<S: Scalar>(a: &Analysis<S>) -> Figure {
         x_label: "log10 t".into(),
         y_label: "log10 ‖ρ(t) − w̃‖".into(),
         series,
+        y_range: None,
     }
 }
 
@@ -240,17 +321,24 @@ fn draw(fig: &Figure, out: &mut String) -> std::result::Result<(), Box<dyn std::
         y0 = y0.min(*y);
         y1 = y1.max(*y);
     }
-    let pad = |a: f64, b: f64| {
-        let m = ((b - a).abs() * 0.05).max(1e-12);
-        (a - m, b + m)
-    };
     let (x0, x1) = pad(x0, x1);
-    let (y0, y1) = pad(y0, y1);
+    let (y0, y1) = fig.y_range.unwrap_or_else(|| pad(y0, y1));
     {
         let root = SVGBackend::with_string(out, (720, 480)).into_drawing_area();
         root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(&fig.caption, ("sans-serif", 18))
+            .caption(
+                &fig.caption,
+                // a long caption in a smaller font, to fit the 720-pixel width
+                (
+                    "sans-serif",
+                    if fig.caption.chars().count() > 60 {
+                        14
+                    } else {
+                        18
+                    },
+                ),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)

@@ -130,6 +130,33 @@ pub fn align(cells: &[Vec<String>]) -> String {
     align_cols(cells, true)
 }
 
+/// One cell of a CSV table from a JSON value: empty for null, a string as it is, any other
+/// value as JSON writes it (`ibias run --csv`, `ibias flow --csv`).
+pub fn csv_cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A CSV table: the header row, then the rows (`ibias run --csv`, `ibias flow --csv`).
+///
+/// # Errors
+/// The CSV writer's (not expected for in-memory output).
+pub fn csv_text(head: &[String], rows: &[Vec<String>]) -> crate::Result<String> {
+    let bad = |e: csv::Error| crate::Error::Numerical(format!("cannot write the CSV table: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(head).map_err(bad)?;
+    for row in rows {
+        out.write_record(row).map_err(bad)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| crate::Error::Numerical(format!("cannot write the CSV table: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Aligns a grid of cells into left-aligned columns (text-heavy tables).
 pub fn align_left(cells: &[Vec<String>]) -> String {
     align_cols(cells, false)

@@ -47,15 +47,15 @@ fn gd_f64(eta: f64, w0: [f64; 2], t_max: u64) -> Vec<(u64, [f64; 2])> {
     out
 }
 
-/// The same GD with every operation in f32; also the first step whose update left the
-/// iterate unchanged.
-fn gd_f32(eta: f32, w0: [f32; 2], t_max: u64) -> (Vec<(u64, [f32; 2])>, Option<u64>) {
+/// The same GD with every operation in f32, logged also at every step up to `dense`; also
+/// the first step whose update left the iterate unchanged.
+fn gd_f32(eta: f32, w0: [f32; 2], t_max: u64, dense: u64) -> (Vec<(u64, [f32; 2])>, Option<u64>) {
     let keep = logged_steps(t_max);
     let mut out = Vec::new();
     let mut frozen = None;
     let mut w = w0;
     for t in 0..=keep[keep.len() - 1] {
-        if keep.binary_search(&t).is_ok() {
+        if t <= dense || keep.binary_search(&t).is_ok() {
             out.push((t, w));
         }
         let mut g = [0.0f32; 2];
@@ -187,7 +187,7 @@ fn a_float32_log_reports_its_freeze() {
     let d = dir();
     let data = write(d.path(), "r2.csv", R2);
     let t_max = 1 << 22;
-    let (rows, frozen) = gd_f32(0.125, [1.0, -1.0], t_max);
+    let (rows, frozen) = gd_f32(0.125, [1.0, -1.0], t_max, 0);
     let frozen = frozen.expect("f32 GD freezes within 2^22 steps");
     // the first logged pair t, t+1 at or after the freeze
     let first_pair = rows
@@ -214,6 +214,98 @@ fn a_float32_log_reports_its_freeze() {
     assert!(text
         .stdout
         .contains(&format!("stops moving at t = {first_pair}")));
+}
+
+/// Python's `repr` of a double: the shortest decimal that reads back as `x`, a tie between
+/// two such decimals (the exact value has one digit more, a final 5) rounded to the even
+/// one. Rust's `{}` gives the shortest digits but breaks such ties upward, so the tie is
+/// redone here from the exact expansion (`{:.1100}` prints every digit of a double).
+/// Returns the text and whether it was a tie.
+fn python_repr(x: f64) -> (String, bool) {
+    let short = format!("{x}");
+    let exact = format!("{x:.1100}");
+    let exact = exact.trim_end_matches('0');
+    // significant digits: the digits from the first nonzero one on
+    let significant = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_digit)
+            .skip_while(|c| *c == '0')
+            .count()
+    };
+    let (ns, ne) = (significant(&short), significant(exact));
+    if !(short.contains('.') && ne == ns + 1 && exact.ends_with('5')) {
+        return (short, false);
+    }
+    // drop the final 5 and round the rest half to even, carrying through the digits
+    let mut b: Vec<u8> = exact[..exact.len() - 1].bytes().collect();
+    if b.last().is_some_and(|d| (d - b'0') % 2 == 1) {
+        let mut i = b.len();
+        loop {
+            i -= 1;
+            match b[i] {
+                b'.' => continue,
+                b'9' => b[i] = b'0',
+                d if d.is_ascii_digit() => {
+                    b[i] = d + 1;
+                    break;
+                }
+                _ => panic!("carry past the leading digit of {exact}"),
+            }
+        }
+    }
+    let text = String::from_utf8(b).expect("ASCII digits");
+    assert_eq!(
+        text.parse::<f64>().ok(),
+        Some(x),
+        "{text} reads back as {x}"
+    );
+    (text, true)
+}
+
+#[test]
+fn a_float32_log_printed_as_doubles_passes_as_float32() {
+    // Python's repr(float(x)) of each float32 x, as NumPy logs converted with float() print;
+    // 2.66175079345703125-like values are ties that repr breaks to even
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let (rows, _) = gd_f32(0.125, [1.0, -1.0], 100_000, 400);
+    let mut ties = 0;
+    let printed: Vec<(u64, [String; 2])> = rows
+        .iter()
+        .map(|(t, w)| {
+            let (a, ta) = python_repr(f64::from(w[0]));
+            let (b, tb) = python_repr(f64::from(w[1]));
+            ties += usize::from(ta) + usize::from(tb);
+            (*t, [a, b])
+        })
+        .collect();
+    assert!(ties > 0, "the log holds no tie, so it tests nothing");
+    let log = write(d.path(), "f32.csv", &csv(&printed));
+    let out = audit(&data, &log, &["--lr", "1/8", "--json"]);
+    assert!(matches!(out.code, 0 | 3), "{}{}", out.stdout, out.stderr);
+    let doc = json(&out);
+    assert_eq!(doc["trajectory"]["format"], "f32");
+    assert_eq!(doc["method"]["departing"], 0);
+    assert_eq!(doc["method"]["status"], "PASS");
+}
+
+#[test]
+fn an_inconclusive_audit_gives_advice_an_audit_can_follow() {
+    // 100 steps of true GD: too short to establish the limits, so exit 3; audit has no
+    // --steps, and the step is the logged run's own
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let log = write(
+        d.path(),
+        "short.csv",
+        &csv(&gd_f64(0.125, [1.0, -1.0], 100)),
+    );
+    let out = audit(&data, &log, &["--lr", "1/8"]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    let last = out.stdout.lines().last().unwrap_or("");
+    assert!(last.starts_with("# audit inconclusive"), "{last}");
+    assert!(last.contains("log a longer run"), "{last}");
+    assert!(!out.stdout.contains("--steps") && !out.stdout.contains("smaller --lr"));
 }
 
 fn one_line_error(out: &Out, needle: &str) {

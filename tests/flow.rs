@@ -64,6 +64,7 @@ fn request(data: Dataset, init: Vec<Rational>, until: f64, conj: &[&str]) -> Flo
         precision: Precision::Dd,
         conjectures: conj.iter().map(|c| Conjecture::parse(c).unwrap()).collect(),
         compare_gd: None,
+        schedule: None,
     }
 }
 
@@ -267,10 +268,47 @@ fn the_command_line_exit_codes() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["judgement"], "holds");
     assert_eq!(doc["checkpoints"].as_array().unwrap().len(), 8);
+    // --csv with run's checkpoint options: s = 0 and ⌊2^k⌋ ≤ 100, then 100 (by hand: 0, 1,
+    // 2, 4, ..., 64, 100), one row each; w = ŵ s + ρ with ŵ = (1, 1/2)
+    let table = dir.join("flow.csv");
+    let (code, _, err) = run(&[
+        "--until",
+        "100",
+        "--base",
+        "2",
+        "--csv",
+        table.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(&table).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&head[..6], &["s", "log10_tau", "w1", "w2", "rho1", "rho2"]);
+    assert!(head.contains(&"s_dir") && head.contains(&"tau_loss"));
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| {
+            l.split(',')
+                .take(6)
+                .map(|c| c.parse().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let s: Vec<f64> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(s, [0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 100.0]);
+    for r in &rows {
+        assert!((r[2] - (r[0] + r[4])).abs() <= 1e-9 * (1.0 + r[0]), "{r:?}");
+        assert!(
+            (r[3] - (r[0] / 2.0 + r[5])).abs() <= 1e-9 * (1.0 + r[0]),
+            "{r:?}"
+        );
+    }
     for bad in [
         &["--until", "-1"][..],
         &["--init", "1,2,3"],
         &["--loss", "hinge"],
+        &["--until", "100", "--at", "5,200"],
+        &["--per-decade", "0"],
+        &["--base", "1"],
     ] {
         let (code, _, err) = run(bad);
         assert_eq!(code, Some(2), "{bad:?}");
@@ -280,6 +318,55 @@ fn the_command_line_exit_codes() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The shown checkpoints follow run's schedule options; the verdicts are judged on the
+/// default grid either way (the same statuses and values), and `--per-decade 4` shows
+/// s = ⌊10^(j/4)⌋ (by hand: 1, 1, 3, 5, 10, 17, 31, 56, 100, ..., deduplicated).
+#[test]
+fn shown_checkpoints_follow_the_schedule_and_the_verdicts_do_not() {
+    use implicit_bias::run::Schedule;
+    let base = request(two_sv(), vec![q(1, 1), q(-1, 1)], 1e3, &[]);
+    let mut dense = base.clone();
+    dense.schedule = Some(Schedule::PerDecade(4));
+    let (a, b) = (base.run().unwrap(), dense.run().unwrap());
+    let s_of = |j: &serde_json::Value| -> Vec<f64> {
+        j["checkpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["s"].as_str().unwrap().parse().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        s_of(&b.json),
+        [0.0, 1.0, 3.0, 5.0, 10.0, 17.0, 31.0, 56.0, 100.0, 177.0, 316.0, 562.0, 1000.0]
+    );
+    assert_eq!(s_of(&a.json).len(), 1 + 10); // 1, 2, 5, ..., 500, 1000
+                                             // the same verdicts at the same s; the measured values agree to the integration error
+                                             // (the extra stops change the step sequence, not the judged points)
+    let (va, vb) = (
+        a.json["verdicts"].as_array().unwrap(),
+        b.json["verdicts"].as_array().unwrap(),
+    );
+    assert_eq!(va.len(), vb.len());
+    for (x, y) in va.iter().zip(vb) {
+        assert_eq!(x["id"], y["id"]);
+        assert_eq!(x["status"], y["status"], "{}", x["id"]);
+        assert_eq!(x["s"], y["s"], "{}", x["id"]);
+        let num = |v: &serde_json::Value| v.as_str().and_then(|t| t.parse::<f64>().ok());
+        if let (Some(m), Some(n)) = (num(&x["measured"]), num(&y["measured"])) {
+            assert!(
+                (m - n).abs() <= 1e-15 * (1.0 + m.abs()),
+                "{}: {m} vs {n}",
+                x["id"]
+            );
+        }
+    }
+    assert!(b.json["command"]
+        .as_str()
+        .unwrap()
+        .ends_with("--per-decade 4"));
 }
 
 /// §2.11's example: z1 = (1, 0) with α = 1, z2 = (1, 1) on the margin of ŵ = (1, 0) with α = 0.
@@ -363,6 +450,43 @@ fn without_the_span_condition_the_p1_limit_is_judged_and_p2_reported() {
     let p2: f64 = last["p2"][1].as_str().unwrap().parse().unwrap();
     // ρ2 moves only through the z2 term: it rises from 1/3, by less than ∫ e^{−s−2ρ1−ρ2} ds
     assert!(p2 > 1.0 / 3.0 && p2 < 1.0 / 3.0 + 1.0, "P2 ρ = {p2}");
+}
+
+/// The same non-spanning data to s = 10^5: |u| + q stays near 0.46, so every checkpoint from
+/// s = 1 on is in the judged regime; what keeps the direction and margin claims open is the
+/// unpredicted C_dir (the P2 part of w̃, §2.1), and the reasons say that, not "integrate
+/// further" (which would not help).
+#[test]
+fn without_the_span_condition_the_open_claims_say_why() {
+    let data = Dataset::new(
+        vec![vec![q(1, 1), q(0, 1)], vec![q(2, 1), q(1, 1)]],
+        vec![1, 1],
+    )
+    .unwrap();
+    let f = request(data, vec![Rational::new(); 2], 1e5, &[])
+        .run()
+        .unwrap();
+    assert_eq!(f.exit_code(), 3, "{}", f.text);
+    let basis = |id: &str| -> String {
+        f.json["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id)
+            .unwrap()["basis"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for id in ["flow_direction", "flow_margin"] {
+        assert_eq!(status(&f.json, id), "n/a");
+        let b = basis(id);
+        assert!(!b.contains("integrate further"), "{id}: {b}");
+        assert!(b.contains("do not span"), "{id}: {b}");
+    }
+    let why = f.json["inconclusive"].as_str().unwrap();
+    assert!(!why.contains("integrate further"), "{why}");
+    assert!(why.contains("do not span"), "{why}");
 }
 
 /// `--compare-gd` on R1 from 0 with η = 1/2: GD has e^{w1(t)} = ηt + (η/2) ln t + C + o(1)

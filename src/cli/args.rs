@@ -51,7 +51,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Draw a figure of a GD run as SVG: direction (ln t times the direction error, with
     /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
-    /// the slope -kappa). Takes the options of `run`.
+    /// the slope -kappa). Takes the options of a plain GD `run` (not those of the other
+    /// optimizers, of JSON output or of certification); --csv also writes the plotted series.
     Plot(PlotArgs),
     /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
     /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
@@ -313,10 +314,70 @@ pub struct PlotArgs {
     /// Which figure: direction | residual.
     pub kind: String,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub input: DataArgs,
+    /// Loss: exp | logistic | softmax (softmax is logistic on two classes).
+    #[arg(long)]
+    pub loss: Option<String>,
+    /// Step size of the plain GD run: auto (as for ibias run) or exact (1/8, 0.125).
+    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
+    pub lr: String,
+    /// Number of steps (e.g. 1e6).
+    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
+    pub steps: String,
+    /// Working precision: f64, dd or a number of MPFR bits (as for ibias run).
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
+    pub precision: String,
+    /// Initial point, comma-separated exact numbers (default: the origin).
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Option<String>,
+    /// Append a constant-1 feature (GD with a bias term; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+    /// Checkpoint base b > 1 (as for ibias run): the plotted points are t = floor(b^k) and
+    /// the powers of 2.
+    #[arg(long, default_value = "10", allow_hyphen_values = true)]
+    pub base: String,
+    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
+    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
+    pub per_decade: Option<String>,
+    /// Checkpoints at these steps (each <= T), instead of --base.
+    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
+    pub at: Option<String>,
+    /// Replace a prediction by your own value (repeatable, as for ibias run): the figure
+    /// draws it.
+    #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
+    pub conjecture: Vec<String>,
+    /// Also write the plotted series to this CSV file: a header row series,x,y and one row
+    /// per drawn point (series: measured, refined, C_dir, slope).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
     /// The SVG file to write.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+impl PlotArgs {
+    /// The plain GD run the figure draws, as `ibias run` would take it.
+    pub fn run(&self) -> RunArgs {
+        RunArgs {
+            input: self.input.clone(),
+            optimizer: "gd".into(),
+            hyper: HyperArgs::default(),
+            loss: self.loss.clone(),
+            lr: self.lr.clone(),
+            steps: self.steps.clone(),
+            precision: self.precision.clone(),
+            init: self.init.clone(),
+            bias: self.bias,
+            base: self.base.clone(),
+            per_decade: self.per_decade.clone(),
+            at: self.at.clone(),
+            certify: false,
+            json: false,
+            csv: None,
+            conjecture: self.conjecture.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -356,4 +417,21 @@ pub struct FlowArgs {
     /// GD's number of steps with --compare-gd [default 1e5].
     #[arg(long, allow_hyphen_values = true, requires = "compare_gd")]
     pub steps: Option<String>,
+    /// Checkpoint base b > 1 (as for ibias run, in log-time): rows at s = 0, floor(b^k) and
+    /// the last s [default: s = 1, 2, 5, 10, 20, 50, ...]. The verdicts are judged on the
+    /// default checkpoints whatever is shown.
+    #[arg(long, allow_hyphen_values = true)]
+    pub base: Option<String>,
+    /// Checkpoints floor(10^(j/K)) in log-time, K per decade (1..=100), instead of --base.
+    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
+    pub per_decade: Option<String>,
+    /// Checkpoints at these whole log-times (e.g. 10,500,1e4; each <= --until), instead of
+    /// --base; s = 0 and the last s are always rows.
+    #[arg(long, value_name = "S1,S2,...", conflicts_with = "base")]
+    pub at: Option<String>,
+    /// Also write the checkpoints to this CSV file: a header row, one row per shown
+    /// checkpoint (s, log10_tau, w1..wd, rho1..rhod, rho_err, s_dir, ... as in the JSON),
+    /// plain numbers.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }

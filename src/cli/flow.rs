@@ -1,12 +1,13 @@
 //! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
 
 use super::args::FlowArgs;
-use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps};
+use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps, schedule};
 use super::{emit, CliResult};
 use implicit_bias::flow::{parse_until, FlowRequest};
 use implicit_bias::loss::Loss;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
+use implicit_bias::Error;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
     let selected = load(&a.input, "flow")?;
@@ -40,8 +41,22 @@ pub fn flow_cmd(a: &FlowArgs) -> CliResult {
         } else {
             None
         },
+        schedule: if a.base.is_some() || a.per_decade.is_some() || a.at.is_some() {
+            Some(schedule(
+                a.base.as_deref().unwrap_or("10"),
+                a.per_decade.as_deref(),
+                a.at.as_deref(),
+            )?)
+        } else {
+            None
+        },
     };
     let found = req.run()?;
+    if let Some(path) = &a.csv {
+        std::fs::write(path, FlowRequest::csv(&found)?).map_err(|err| {
+            Error::param("csv", format!("cannot write {}: {err}", path.display()))
+        })?;
+    }
     if a.json {
         emit(&format!(
             "{}\n",

@@ -3,27 +3,18 @@
 use super::args::PlotArgs;
 use super::run::{experiment_from_args, note};
 use super::{CliResult, Failure};
-use implicit_bias::plot::{command, figure, svg, PlotKind};
+use implicit_bias::plot::{command, figure, series_csv, svg, PlotKind};
 use implicit_bias::Error;
 
 pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     let kind = PlotKind::parse(&a.kind)?;
-    if a.run.json {
-        return Err(Error::param("json", "plot writes an SVG file (--out), not JSON").into());
-    }
-    if a.run.certify {
-        return Err(Error::param(
-            "certify",
-            "plot draws the computed trajectory; certify it with ibias run --certify",
-        )
-        .into());
-    }
-    let (mut e, label_note) = experiment_from_args(&a.run)?;
+    let run = a.run();
+    let (mut e, label_note) = experiment_from_args(&run)?;
     if let Some(c) = &e.classes {
         return Err(Error::Data(format!(
             "{}: {} classes: `ibias plot` takes binary data only; K-class data are read by \
              `ibias oracle` and `ibias run` (issue 19)",
-            a.run.input.data.display(),
+            a.input.data.display(),
             c.classes()
         ))
         .into());
@@ -32,9 +23,15 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     e.progress = false;
     let fig = figure(kind, &e)?;
     let text = svg(&fig, &command(kind, &e, &a.out.display().to_string()))?;
-    std::fs::write(&a.out, text).map_err(|err| Failure {
-        code: 2,
-        message: format!("{}: {err}", a.out.display()),
-    })?;
+    let write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).map_err(|err| Failure {
+            code: 2,
+            message: format!("{}: {err}", path.display()),
+        })
+    };
+    write(&a.out, &text)?;
+    if let Some(path) = &a.csv {
+        write(path, &series_csv(&fig)?)?;
+    }
     Ok(0)
 }

@@ -129,16 +129,16 @@ fn parse_step(s: &str) -> Result<Rational, Error> {
     Ok(q)
 }
 
-/// The checkpoint schedule of `--base`, `--per-decade` or `--at`.
-fn schedule(a: &RunArgs) -> Result<Schedule, Error> {
-    match (&a.per_decade, &a.at) {
+/// The checkpoint schedule of `--base`, `--per-decade` or `--at` (`ibias run`, `ibias flow`).
+pub fn schedule(base: &str, per_decade: Option<&str>, at: Option<&str>) -> Result<Schedule, Error> {
+    match (per_decade, at) {
         (Some(k), _) => Schedule::parse_per_decade(k),
         (None, Some(list)) => list
             .split(',')
             .map(|t| parse_steps(t.trim()).map_err(|e| Error::param("at", e.to_string())))
             .collect::<Result<Vec<_>, _>>()
             .map(Schedule::At),
-        (None, None) => Schedule::parse_base(&a.base),
+        (None, None) => Schedule::parse_base(base),
     }
 }
 
@@ -184,7 +184,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         steps,
         precision,
         init,
-        schedule: schedule(a)?,
+        schedule: schedule(&a.base, a.per_decade.as_deref(), a.at.as_deref())?,
         seed: a.hyper.seed,
         conjectures,
         progress: true,

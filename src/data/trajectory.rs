@@ -3,7 +3,7 @@
 //! exactly (a decimal is its exact rational, a float its exact binary fraction), and the
 //! number format the values were written in ([`LogFormat`]), which bounds their rounding.
 
-use super::number::format_rational;
+use super::number::{format_rational, parse_rational};
 use super::table::{Cell, Table};
 use super::{npy, read_table};
 use crate::error::{Error, Result};
@@ -234,7 +234,12 @@ fn decimal(q: &Rational) -> Option<(Integer, i64)> {
 }
 
 /// Whether `q` is a float of `bits` significand bits in the exponent range of that IEEE
-/// format (normal numbers), or the decimal that float rounds to on `q`'s own digit grid.
+/// format (normal numbers), or a decimal that float prints as: the float rounded to `q`'s
+/// own digit grid (`printf`-style `%.Kg`, a tie rounded either way), or the shortest decimal
+/// that reads back as the float (Python's `repr`, Ryu, Rust's `{}`), which can lie farther
+/// than half a grid unit from it where the float is a power of two (the gap below is half
+/// the gap above). A float32 may also be printed as the double it widens to
+/// (`repr(float(x))`), so for 24 bits the shortest double decimal counts too.
 fn is_float(q: &Rational, bits: u32) -> bool {
     if *q == 0 {
         return true;
@@ -259,13 +264,25 @@ fn is_float(q: &Rational, bits: u32) -> bool {
     } else {
         Rational::from((1, Integer::u_pow_u(10, (-s) as u32)))
     };
-    (fq * scale).round() == m
+    // |fq − q| ≤ half a unit of q's last digit: q is fq rounded to q's digits
+    let off = (fq * scale - m).abs();
+    if off <= Rational::from((1, 2)) {
+        return true;
+    }
+    // Rust's `{}` of an f32/f64 is its shortest round-trip decimal; the float is exact
+    // in f32 (24 bits) or f64 (53 bits) by construction of `f`
+    let shortest = |text: String| parse_rational(&text).is_ok_and(|v| v == *q);
+    if bits <= 24 {
+        let x = f.to_f32();
+        shortest(format!("{x}")) || shortest(format!("{}", f64::from(x)))
+    } else {
+        shortest(format!("{}", f.to_f64()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::parse_rational;
 
     fn q(s: &str) -> Rational {
         parse_rational(s).unwrap()
@@ -288,5 +305,29 @@ mod tests {
             LogFormat::detect([q("0.123456789012345678901")].iter()),
             LogFormat::Decimal(21)
         ));
+    }
+
+    #[test]
+    fn every_decimal_repr_prints_for_a_float_is_recognized() {
+        // the float32 2.66175079345703125 (= 11164192·2^-22)
+        // widened to a double prints as 2.6617507934570312 (Python repr, Ryu: ties to even);
+        // the value lies exactly halfway between that and ...313
+        let x = Rational::from((11_164_192, 4_194_304));
+        assert_eq!(x, q("2.66175079345703125"));
+        let tie = q("2.6617507934570312");
+        assert!(is_float(&tie, 24) && is_float(&tie, 53));
+        assert!(is_float(&q("2.6617507934570313"), 24));
+        assert_eq!(LogFormat::detect([tie, x].iter()), LogFormat::Float32);
+        // 2^87 = 154742504910672534362390528 as a float32 prints as 1.5474251e+26 (repr of
+        // numpy.float32, Ryu), 5.09·10^18 above the value: more than half a unit (10^19) of
+        // its last digit, since the gap below a power of two is half the gap above and
+        // 1.5474250e+26 lies outside the lower half-gap
+        let p87 = Rational::from(Integer::from(1) << 87);
+        let r = q("1.5474251e26");
+        assert!(Rational::from(&r - &p87).abs() > Rational::from(Integer::u_pow_u(10, 19)) / 2);
+        assert!(is_float(&r, 24));
+        assert_eq!(LogFormat::detect([r, p87].iter()), LogFormat::Float32);
+        // a decimal with more digits than the float32 carries is no float32's print
+        assert!(!is_float(&q("2.6617507934570314"), 24));
     }
 }

@@ -528,6 +528,14 @@ pub fn assess_flow<S: Scalar>(
         let x_of = |p: &FlowPoint<S>, rho_q: &S, rho_u: &S| {
             rho_q.clone().div(&p.s.clone().add(rho_u))
         };
+        let none_why = if pts.iter().all(|p| p.s_dir_pred.is_none()) {
+            format!(
+                "no checkpoint has the refined prediction C_dir·s/(s + C_norm/‖ŵ‖): C_norm {}",
+                unavailable_why(&pred.c_norm, degenerate)
+            )
+        } else {
+            NO_REGIME.to_string()
+        };
         let judged: Vec<(&FlowPoint<S>, S, S)> = pts
             .iter()
             .filter(|p| in_regime(p))
@@ -556,6 +564,7 @@ pub fn assess_flow<S: Scalar>(
             "s·dir judged at every checkpoint with s ≥ 2(|u| + q): tolerance (3/8)s·x³ (x = tan φ) + |s·x(ρ(s)) − s·x(lim ρ)| + (4/‖ŵ‖)·bar + rounding",
             &bar_note,
             unavailable_why(&pred.c_dir, degenerate),
+            &none_why,
         )
     });
 
@@ -573,6 +582,24 @@ pub fn assess_flow<S: Scalar>(
             let mut x2 = x.clone().mul(&x);
             x2.mul_f64(0.5);
             (delta.add(&x2).mul(&p.s).div(&nw), x)
+        };
+        let none_why = if pts.iter().all(|p| p.s_gap_pred.is_none()) {
+            let (cd, cn) = (pred.c_dir.value(ctx), pred.c_norm.value(ctx));
+            let (name, why) = if cd.is_none() {
+                ("C_dir", unavailable_why(&pred.c_dir, degenerate))
+            } else if cn.is_none() {
+                ("C_norm", unavailable_why(&pred.c_norm, degenerate))
+            } else {
+                ("C_γ", unavailable_why(&pred.c_gamma, degenerate))
+            };
+            format!(
+                "no checkpoint has the refined prediction C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²): {name} {why}"
+            )
+        } else if pts.iter().any(|p| in_regime(p)) {
+            "no checkpoint with s ≥ 2(|u| + q) has its minimum margin on S (integrate further: --until)"
+                .to_string()
+        } else {
+            NO_REGIME.to_string()
         };
         let judged: Vec<(&FlowPoint<S>, S, S)> = pts
             .iter()
@@ -611,6 +638,7 @@ pub fn assess_flow<S: Scalar>(
             "s·gap judged at every checkpoint with s ≥ 2(|u| + q) whose minimum margin is on S: tolerance (s/‖ŵ‖)(3x⁴/8 + |δ|x²/2) + |main(ρ(s)) − main(lim ρ)| + (10/‖ŵ‖ + 2R)/‖ŵ‖·bar + rounding",
             &bar_note,
             unavailable_why(&pred.c_gamma, degenerate),
+            &none_why,
         ));
     }
 
@@ -716,6 +744,10 @@ pub fn assess_flow<S: Scalar>(
     Assessment { verdicts, fits }
 }
 
+/// Why a series claim has no judged checkpoint when the predictions exist: none is in the
+/// regime of [`in_regime`].
+const NO_REGIME: &str = "no checkpoint with s ≥ 2(|u| + q) (integrate further: --until)";
+
 /// `s ≥ 2(|u| + q)` and `s ≥ 1`: the Lipschitz bounds of docs/theory/flow.md hold.
 fn in_regime<S: Scalar>(p: &FlowPoint<S>) -> bool {
     let ctx = p.s.ctx();
@@ -733,7 +765,8 @@ fn unavailable_why<S: Scalar>(p: &Predicted<S>, degenerate: bool) -> String {
 }
 
 /// A claim judged at every checkpoint of `judged` (`(point, |dev|, tolerance)`): reported at
-/// the first failure, else at the last one.
+/// the first failure, else at the last one; n/a with `unavailable` without the constant, and
+/// with `none_why` when no checkpoint was judged.
 #[allow(clippy::too_many_arguments)]
 fn series_verdict<S: Scalar>(
     id: &'static str,
@@ -745,6 +778,7 @@ fn series_verdict<S: Scalar>(
     how: &str,
     bar_note: &str,
     unavailable: String,
+    none_why: &str,
 ) -> Verdict<S> {
     let Some(constant) = constant else {
         return na(id, &last.s, unavailable, true);
@@ -754,12 +788,7 @@ fn series_verdict<S: Scalar>(
         .find(|(_, dev, tol)| !dev.is_finite() || lt(tol, dev))
         .or_else(|| judged.last());
     let Some((p, dev, tol)) = shown else {
-        return na(
-            id,
-            &last.s,
-            "no checkpoint with s ≥ 2(|u| + q) (integrate further: --until)",
-            true,
-        );
+        return na(id, &last.s, none_why, true);
     };
     let mut v = at(id, &p.s);
     v.user = user;

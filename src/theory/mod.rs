@@ -51,7 +51,10 @@ pub mod verdict;
 pub use conjecture::Conjecture;
 pub use diagnostics::{diagnose, diagnose_all, Checkpoint};
 pub use predict::{predict, Predicted, Prediction, Regime};
-pub use verdict::{assess, Assessment, Claim, Counts, Fit, Judgement, Status, Verdict, CLAIMS};
+pub use verdict::{
+    assess, Assessment, Claim, Counts, Fit, Judgement, Status, Verdict, AUDIT_ADVICE, CLAIMS,
+    RUN_ADVICE,
+};
 
 use crate::data::Dataset;
 use crate::error::Result;

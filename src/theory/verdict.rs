@@ -509,10 +509,7 @@ impl<S: Scalar> Assessment<S> {
     /// [`Judgement::Inconclusive`] if the run stopped early (`stopped`: why) or a core claim
     /// that applies to these data was not judged or only weakly; else [`Judgement::Holds`].
     pub fn judgement(&self, stopped: Option<&str>) -> Judgement {
-        self.judgement_with(
-            stopped,
-            "run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr)",
-        )
+        self.judgement_with(stopped, RUN_ADVICE)
     }
     /// [`Self::judgement`] with the advice printed when a core claim is open (`hint`: what
     /// to change, e.g. a longer horizon).
@@ -557,6 +554,14 @@ impl<S: Scalar> Assessment<S> {
         self.fits.iter().find(|v| v.id == id)
     }
 }
+
+/// What to change when a core claim of a GD run is open (`ibias run`).
+pub const RUN_ADVICE: &str =
+    "run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr)";
+
+/// The same for a logged trajectory (`ibias audit`): the step is the logged run's own, so
+/// only a longer log helps, or a new run.
+pub const AUDIT_ADVICE: &str = "log a longer run (a later last t, with each power of 2 and of 10 logged, and its successor for the method check); the step is the logged run's own: a step that meets the descent condition of §8.1 takes a new run";
 
 impl<S: Scalar> Verdict<S> {
     fn witness_is_history(&self) -> bool {
