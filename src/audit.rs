@@ -421,7 +421,7 @@ struct Run {
 /// `w(t)`, at [`CHECK_BITS`] bits.
 ///
 /// With `u` the log's unit roundoff ([`LogFormat::unit_roundoff`]; `2^−(CHECK_BITS−32)` for
-/// exact logs), `q_n = −ℓ′(z_nᵀw)` and `G = Σ_n q_n z_n = −∇L(w)`, the departure
+/// exact logs; for a decimal log the coarser of the pair's two rows, [`LogFormat::of_row`]), `q_n = −ℓ′(z_nᵀw)` and `G = Σ_n q_n z_n = −∇L(w)`, the departure
 /// `e = Δw − ηG` of a step computed and logged in that format obeys, per coordinate,
 /// `|e_i| ≤ B_i = 2·[u(|w_i(t)| + |w_i(t+1)|) + η Σ_n q_n |z_ni| ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)]`:
 /// the rounding of the two logged iterates, of the margins (`d` terms, and the data's own
@@ -485,6 +485,15 @@ pub fn check_steps(
         }
         out.pairs += 1;
         let next = to_f(&log.w[k + 1]);
+        // the coarser of the two rows' rounding grids (decimal logs may print fewer digits
+        // in later rows)
+        let mut u = u.clone();
+        for row in [&log.w[k], &log.w[k + 1]] {
+            let r = format.of_row(row).unit_roundoff(bits);
+            if r > u {
+                u = r;
+            }
+        }
         // per point: q_n ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)
         let c0 = Float::with_val(bits, (n + d + 6) as u32) * &u;
         let c1 = Float::with_val(bits, (d + 2) as u32) * &u;

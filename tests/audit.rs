@@ -160,6 +160,43 @@ fn a_true_f64_gd_log_passes() {
     ));
 }
 
+/// The CSV `ibias run --csv` writes is a log `audit` reads (the columns t, w1, ..., wd among
+/// the others, by their header) and checks: with the step of the run its method check
+/// PASSes (its rows print fewer digits as t grows: each pair is judged on its own grid),
+/// with half that step it FAILs.
+#[test]
+fn the_csv_of_a_run_audits_with_its_own_step() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let log = d.path().join("run.csv");
+    let o = Command::new(BIN)
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--lr",
+            "1/8",
+            "--init",
+            "1,-1",
+            "--steps",
+            "1e4",
+            "--per-decade",
+            "20",
+        ])
+        .arg("--csv")
+        .arg(&log)
+        .output()
+        .expect("run ibias");
+    assert!(o.status.code().is_some_and(|c| c != 2), "{o:?}");
+    let out = audit(&data, &log, &["--lr", "1/8", "--json"]);
+    assert_ne!(out.code, 2, "{}", out.stderr);
+    let doc = json(&out);
+    assert_eq!(doc["method"]["status"], "PASS", "{}", doc["method"]);
+    assert!(doc["method"]["pairs"].as_u64().unwrap_or(0) >= 10);
+    let out = audit(&data, &log, &["--lr", "1/16", "--json"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(json(&out)["method"]["status"], "FAIL");
+}
+
 #[test]
 fn a_log_made_with_half_the_claimed_step_fails() {
     let d = dir();

@@ -23,8 +23,9 @@ pub struct Logged {
 
 /// Reads a logged trajectory of dimension `dim` (the data's `d`, bias column included):
 /// by extension, `.npz` (arrays `t` and `w`), `.npy` (a matrix whose first column is `t`),
-/// `.tsv`, anything else CSV (a header line such as `t,w1,w2` is optional). Refused, with the
-/// place: a row that is not `1 + dim` numbers, a `t` that is not a whole number
+/// `.tsv`, anything else CSV (a header line such as `t,w1,w2` is optional; a header naming
+/// `t` and `w1` ... `wd` selects those columns among others, as in the CSV `ibias run --csv`
+/// writes). Refused, with the place: a row that is not `1 + dim` numbers, a `t` that is not a whole number
 /// `≥ 0`, a `t` that does not increase, no rows.
 pub fn read_trajectory(path: &Path, dim: usize) -> Result<Logged> {
     let is_npz = path
@@ -47,24 +48,36 @@ pub fn logged(table: &Table, source: &str, dim: usize) -> Result<Logged> {
             "{source}: no rows (expected t,w1,...,w{dim}, one row per logged step)"
         )));
     }
-    if table.width() != dim + 1 {
-        return Err(table.row_error(
-            0,
-            None,
-            format!(
-                "{} columns, but the data have d = {dim}: need t and {dim} iterate \
-                 coordinates (t,w1,...,w{dim})",
-                table.width()
-            ),
-        ));
-    }
+    // a header naming t, w1, ..., wd selects those columns (the CSV of `ibias run --csv` has
+    // more); without one, the table is exactly t and the d coordinates
+    let named: Option<Vec<usize>> = table.names().and_then(|names| {
+        std::iter::once("t".to_string())
+            .chain((1..=dim).map(|k| format!("w{k}")))
+            .map(|want| names.iter().position(|n| n.trim() == want))
+            .collect()
+    });
+    let cols: Vec<usize> = match named {
+        Some(c) => c,
+        None if table.width() == dim + 1 => (0..=dim).collect(),
+        None => {
+            return Err(table.row_error(
+                0,
+                None,
+                format!(
+                    "{} columns, but the data have d = {dim}: need t and {dim} iterate \
+                     coordinates (t,w1,...,w{dim}), or a header naming them",
+                    table.width()
+                ),
+            ))
+        }
+    };
     let mut t = Vec::with_capacity(table.len());
     let mut w = Vec::with_capacity(table.len());
     for i in 0..table.len() {
         let row = table.row(i);
-        let mut nums = Vec::with_capacity(row.len());
-        for (j, cell) in row.iter().enumerate() {
-            match cell {
+        let mut nums = Vec::with_capacity(cols.len());
+        for &j in &cols {
+            match &row[j] {
                 Cell::Num(q) => nums.push(q.clone()),
                 Cell::Text(s) => {
                     let text: String = s.chars().take(20).collect();
@@ -203,6 +216,26 @@ impl LogFormat {
         } else {
             LogFormat::Decimal(digits.max(1))
         }
+    }
+}
+
+impl LogFormat {
+    /// The format of one logged row: for decimals, a row whose values carry fewer
+    /// significant digits than `K` (a producer that prints fewer digits as its guaranteed
+    /// ones shrink, as `ibias run --csv` does) was rounded on that coarser grid, so its
+    /// digits count, not the log's most; other formats are the log's.
+    pub fn of_row(self, w: &[Rational]) -> LogFormat {
+        let LogFormat::Decimal(k) = self else {
+            return self;
+        };
+        let mut most = 0;
+        for q in w {
+            match decimal(q) {
+                Some((m, _)) => most = most.max(m.abs().to_string().len() as u32),
+                None => return self,
+            }
+        }
+        LogFormat::Decimal(k.min(most.max(1)))
     }
 }
 
