@@ -68,7 +68,7 @@ pub fn bench(a: &BenchArgs) -> CliResult {
 
 /// `ibias bench --horizon STEPS`: one long double-double run on the first case.
 fn long_run(a: &BenchArgs, steps: &str) -> CliResult {
-    let steps = super::run::parse_steps(steps)?;
+    let steps = super::common::parse_steps(steps)?;
     let case = match &a.cases {
         Some(c) => parse_cases(c)?
             .first()
