@@ -16,7 +16,7 @@ use crate::objective::Objective;
 use crate::optim::{GradientDescent, Optimizer, State};
 use crate::run::{run, Observer, RunOptions};
 use crate::scalar::Scalar;
-use crate::stepsize::check_step;
+use crate::stepsize::{auto_step, Geometry};
 use crate::{Error, Result};
 use rug::{Float, Rational};
 use std::hint::black_box;
@@ -215,17 +215,14 @@ impl Setup {
 }
 
 /// The largest `2^−k` satisfying the sufficient descent condition of theory §8.1 at `w = 0`
-/// for the exponential loss (what the demo uses).
+/// for the exponential loss (what the demo uses): [`auto_step`] for GD from the origin.
 pub fn largest_safe_step(data: &Dataset) -> Rational {
-    let zero = vec![0.0; data.dim()];
-    let mut lr = Rational::from(1);
-    for _ in 0..200 {
-        if check_step(data, Loss::Exponential, &lr, &zero).is_none() {
-            break;
-        }
-        lr /= 2;
-    }
-    lr
+    auto_step(
+        data,
+        Loss::Exponential,
+        Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    )
 }
 
 /// Steps per second of `opt` from `w0` over about `budget` of wall time.
@@ -669,7 +666,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
         steps: traj.steps,
         status: traj.status,
         elapsed: traj.elapsed,
-        norm: crate::objective::norm(&last.w, ()).to_decimal(12),
+        norm: crate::scalar::norm(&last.w, ()).to_decimal(12),
         ln_loss: last.ln_loss.to_decimal(12),
     })
 }
@@ -677,6 +674,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stepsize::check_step;
 
     #[test]
     fn safe_step_satisfies_and_is_tight() {
