@@ -337,9 +337,9 @@ fn compare_gd<S: Scalar>(
             .map(|(a, b)| a.clone().sub(b))
             .collect();
         let (n, n1, n2) = (
-            linalg::norm(&diff, ctx),
-            linalg::norm(&p1, ctx),
-            linalg::norm(&p2, ctx),
+            crate::scalar::norm(&diff, ctx),
+            crate::scalar::norm(&p1, ctx),
+            crate::scalar::norm(&p2, ctx),
         );
         let tn1 = n1.clone().mul(&S::from_f64(smp.t as f64, ctx));
         cells.push(vec![

@@ -1,8 +1,11 @@
 //! The risk `L(w) = Σ_n ℓ(z_n·w)` over a data set, at a chosen scalar type.
 
 use crate::data::Dataset;
-use crate::loss::{log_sum_exp, Loss};
-use crate::scalar::Scalar;
+use crate::loss::Loss;
+use crate::scalar::{log_sum_exp, Scalar};
+
+/// The norm and dot product of iterates, re-exported from their home in [`crate::scalar`].
+pub use crate::scalar::{dot, norm};
 
 /// A numerical event met while evaluating the risk or taking a step. Events are values,
 /// recorded by the runner as the run's status, never panics.
@@ -174,23 +177,4 @@ impl<S: Scalar> Objective<S> {
         }
         m
     }
-}
-
-/// Euclidean norm of a vector.
-pub fn norm<S: Scalar>(v: &[S], ctx: S::Ctx) -> S {
-    let mut s = S::zero(ctx);
-    for x in v {
-        s.mul_add_assign(x, x);
-    }
-    s.sqrt_mut();
-    s
-}
-
-/// Dot product.
-pub fn dot<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> S {
-    let mut s = S::zero(ctx);
-    for (x, y) in a.iter().zip(b) {
-        s.mul_add_assign(x, y);
-    }
-    s
 }

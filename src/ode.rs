@@ -17,7 +17,7 @@
 //! module knows no linear algebra (docs/theory/flow.md derives the method's use for the
 //! log-time gradient flow).
 
-use crate::scalar::Scalar;
+use crate::scalar::{lt, Scalar};
 
 /// A system `dy/ds = f(s, y)`.
 pub trait System<S: Scalar> {
@@ -290,11 +290,6 @@ impl<S: Scalar> Integrator<S> {
         }
         Ok(())
     }
-}
-
-/// `a < b` (false if either is NaN).
-fn lt<S: Scalar>(a: &S, b: &S) -> bool {
-    a.partial_cmp_s(b) == Some(std::cmp::Ordering::Less)
 }
 
 /// `max(|a|, |b|)`.

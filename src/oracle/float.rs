@@ -20,6 +20,11 @@ pub(crate) struct Proposal {
 }
 
 /// Dot product with four accumulators (lets the compiler use SIMD lanes).
+///
+/// f64-only numerics of the float proposal, kept apart from the generic
+/// [`crate::scalar::dot`] on purpose: the proposal is a hot f64 loop that only picks where the
+/// exact solve starts, and its four-lane sum rounds differently from the generic one's
+/// left-to-right sum.
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];

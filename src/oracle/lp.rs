@@ -33,6 +33,7 @@ use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::scalar;
 use float::Proposal;
 use rug::{Integer, Rational};
 use simplex::{End, Factor, Lp, Start};
@@ -265,7 +266,7 @@ impl Shape {
         let mut points: Vec<usize> = (0..self.n).collect();
         match proposal {
             Proposal::Primal(w) => {
-                let slack: Vec<f64> = zf.iter().map(|zn| dot(zn, w) - 1.0).collect();
+                let slack: Vec<f64> = zf.iter().map(|zn| scalar::dot(zn, w, ()) - 1.0).collect();
                 points.sort_by(|&a, &b| slack[a].total_cmp(&slack[b]));
             }
             Proposal::Infeasible(a) if a.len() == self.n => {
@@ -286,7 +287,7 @@ impl Shape {
             .iter()
             .enumerate()
             .filter_map(|(i, zn)| {
-                let slack = dot(zn, w) - 1.0;
+                let slack = scalar::dot(zn, w, ()) - 1.0;
                 let scale: f64 = zn.iter().zip(w).map(|(a, b)| (a * b).abs()).sum();
                 (slack <= 1e-7 * (1.0 + scale)).then_some((slack, i))
             })
@@ -328,10 +329,6 @@ impl Shape {
         };
         (cands, vec![false; self.ncols()])
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// A witness from non-negative weights: scaled to coprime integers, then checked.

@@ -20,9 +20,9 @@
 
 use super::diagnostics::Checkpoint;
 use super::extrapolate::{extrapolate, Limit, Observation, PolyRate};
-use super::linalg::{self, lt};
+use super::linalg;
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
-use crate::scalar::Scalar;
+use crate::scalar::{self, lt, Scalar};
 
 /// Outcome of one claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -650,7 +650,7 @@ pub enum Combine {
 impl Combine {
     fn size<S: Scalar>(self, v: &[S], ctx: S::Ctx) -> S {
         match self {
-            Combine::Euclid => linalg::norm(v, ctx),
+            Combine::Euclid => scalar::norm(v, ctx),
             Combine::Max => v
                 .iter()
                 .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs())),
@@ -1174,13 +1174,13 @@ fn derived_verdict<S: Scalar>(
     // a norm, a linear form or a maximum of linear forms of ρ, so evaluating it at working
     // precision errs by at most γ_{d+4}·Lip·‖ρ‖ (γ_k = k·u/(1 − k·u), taken as 2k·u)
     let d = l.value.len() as u32 + 4;
-    let mut rounding = linalg::norm(&l.value, ctx);
+    let mut rounding = scalar::norm(&l.value, ctx);
     rounding.mul_assign(&super::predict::pow2_neg::<S>(
         S::accuracy_bits(ctx).saturating_sub(1),
         ctx,
     ));
     rounding.mul_f64(f64::from(d));
-    let mut tol = lip.mul(&linalg::norm(&l.bar, ctx).add(&rounding));
+    let mut tol = lip.mul(&scalar::norm(&l.bar, ctx).add(&rounding));
     // the prediction's own rounding, where it is computed in floating point from quantities
     // that cancel (C_γ of equal α)
     if let Some(r) = predicted_rounding {
@@ -1452,7 +1452,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 // ρ(t) stays on ŵ's line (exact, `Prediction::on_w_hat_line`): P⊥ρ = 0
                 return vec![S::zero(ctx); r.len()];
             }
-            let mut c = linalg::dot(r, &wh, ctx).div(&ns);
+            let mut c = scalar::dot(r, &wh, ctx).div(&ns);
             c.neg_mut();
             linalg::axpy(r, &c, &wh)
         }
@@ -1464,7 +1464,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         rho_full,
         &pred.c_dir,
         None,
-        &|r| linalg::norm(&perp(r), ctx).div(&nw2),
+        &|r| scalar::norm(&perp(r), ctx).div(&nw2),
         one.clone().div(&nw),
     ));
     let (wh2, nw3) = (wh.clone(), nw.clone());
@@ -1474,7 +1474,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         rho_full,
         &pred.c_norm,
         None,
-        &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
+        &|r| scalar::dot(&wh2, r, ctx).div(&nw3),
         one.clone(),
     ));
     // C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖ with the exact forms c_n = ŵ/‖ŵ‖² − z_n, a maximum of
@@ -1482,7 +1482,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     let forms = &pred.margin_forms;
     let lip_gamma = forms
         .iter()
-        .map(|c| linalg::norm(c, ctx))
+        .map(|c| scalar::norm(c, ctx))
         .fold(S::zero(ctx), |a, b| linalg::max(a, &b))
         .div(&nw);
     let nw4 = nw.clone();
@@ -1495,7 +1495,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         &|r| {
             forms
                 .iter()
-                .map(|c| linalg::dot(c, r, ctx))
+                .map(|c| scalar::dot(c, r, ctx))
                 .reduce(|a, b| linalg::max(a, &b))
                 .unwrap_or_else(|| S::zero(ctx))
                 .div(&nw4)
