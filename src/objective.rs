@@ -162,7 +162,13 @@ impl<S: Scalar> Objective<S> {
     pub fn ln_loss(&self, w: &[S]) -> S {
         let mut u = vec![S::zero(self.ctx); self.n];
         self.margins(w, &mut u);
-        log_sum_exp(&self.loss.ln_values(&u))
+        self.ln_loss_at(&u)
+    }
+
+    /// `ln L` from the margins `u_n = z_n·w` ([`margins`](Self::margins)): the one formula of
+    /// the risk, for a caller that needs the margins too.
+    pub fn ln_loss_at(&self, u: &[S]) -> S {
+        log_sum_exp(&self.loss.ln_values(u))
     }
 
     /// `min_n z_n·w`.

@@ -148,13 +148,14 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let eta = S::from_rational(&pred.eta, ctx);
 
     // margins, weights −ℓ′, ln ℓ
-    let u: Vec<S> = pred.z.iter().map(|z| scalar::dot(z, w, ctx)).collect();
+    let mut u: Vec<S> = vec![S::zero(ctx); n];
+    pred.objective.margins(w, &mut u);
     // (a softmax couples the K − 1 lifted margins of a sample: crate::loss)
     let mut tmp = S::zero(ctx);
     let mut weights: Vec<S> = u.clone();
     pred.loss.weights_in_place(&mut weights, &mut tmp);
     let ln_l: Vec<S> = pred.loss.ln_values(&u);
-    let ln_loss = log_sum_exp(&ln_l);
+    let ln_loss = pred.objective.ln_loss_at(&u);
 
     let dir_err = linalg::direction_error(w, wh, ctx);
     let angle = linalg::angle(w, wh, ctx);

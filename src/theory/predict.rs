@@ -20,6 +20,7 @@ use super::linalg;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
+use crate::objective::Objective;
 use crate::oracle::{MaxMargin, Norm};
 use crate::scalar::{self, lt, Scalar};
 use rug::{Integer, Rational};
@@ -105,6 +106,9 @@ pub struct Prediction<S: Scalar> {
     pub eta: Rational,
     /// Signed points `z_n` at working precision.
     pub z: Vec<Vec<S>>,
+    /// The run's risk on the same rounded points: the diagnostics take the margins and
+    /// `ln L` of every checkpoint from it, so the risk is computed in one place.
+    pub objective: Objective<S>,
     /// `R = max_n ‖z_n‖`.
     pub r_max: S,
     /// `w(0)` at working precision.
@@ -602,6 +606,7 @@ pub fn predict<S: Scalar>(
         r_max,
         w0: w0.iter().map(|v| q_to(v, ctx)).collect(),
         z,
+        objective: Objective::new(data, loss, ctx),
         w_hat: cert.w.clone(),
         w_hat_s,
         norm_sq,
