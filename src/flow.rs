@@ -9,7 +9,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::fast::Dd;
 use crate::loss::Loss;
-use crate::ode::{Integrator, Options, Stats};
+use crate::ode::{Integrator, OdeOptions, Stats};
 use crate::report::align_left;
 use crate::scalar::{Precision, Scalar};
 use crate::theory::flow::{assess_flow, diagnose_flow, Budget, FlowPoint, LogTime};
@@ -107,9 +107,9 @@ pub fn checkpoints(until: f64) -> Vec<f64> {
 /// tableau's rounding amplification would reach it ([`crate::ode::max_order_for`]): f64
 /// 2^−37 and order ≤ 8, double-double (103 accurate bits) 2^−78 and ≤ 13, 256 bits 2^−192
 /// and ≤ 34.
-pub fn options(bits: u32) -> Options {
+pub fn options(bits: u32) -> OdeOptions {
     let margin = (bits / 4).max(16);
-    Options {
+    OdeOptions {
         tol_bits: bits.saturating_sub(margin).max(20),
         max_order: crate::ode::max_order_for(margin),
         h0: 1e-3,

@@ -12,7 +12,7 @@ use implicit_bias::fast::{Dd, ExpSeries};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
-use implicit_bias::run::{run, RunOptions, Status};
+use implicit_bias::run::{run, RunOptions, RunStatus};
 use implicit_bias::scalar::Scalar;
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
@@ -268,7 +268,7 @@ fn r1() -> Dataset {
     Generator::R1.generate().unwrap()
 }
 
-fn run_r1<S: Scalar>(gd: GradientDescent<S>, ctx: S::Ctx, w0: &Rational, steps: u64) -> Status {
+fn run_r1<S: Scalar>(gd: GradientDescent<S>, ctx: S::Ctx, w0: &Rational, steps: u64) -> RunStatus {
     let obj = Objective::<S>::new(&r1(), Loss::Exponential, ctx);
     let w = vec![S::from_rational(w0, ctx), S::zero(ctx)];
     let opts = RunOptions {
@@ -284,12 +284,12 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
     let w0 = Rational::from(680);
     let eta = Rational::from(1);
     let plain = run_r1::<Dd>(GradientDescent::new(&eta, ()), (), &w0, 10);
-    assert_eq!(plain, Status::Underflow { at: 0, point: 0 });
+    assert_eq!(plain, RunStatus::Underflow { at: 0, point: 0 });
     let inc = run_r1::<Dd>(GradientDescent::incremental(&eta, ()), (), &w0, 10);
-    assert_eq!(inc, Status::Underflow { at: 0, point: 0 });
+    assert_eq!(inc, RunStatus::Underflow { at: 0, point: 0 });
     assert_eq!(
         run_r1::<Float>(GradientDescent::new(&eta, 106), 106, &w0, 10),
-        Status::Completed
+        RunStatus::Completed
     );
     // Margin 671.6 (weight ≈ 2^−968.9, still representable), and a step that moves it by
     // η·e^{−671.6} = 0.1: the incremental update q·e^{−0.1} uses the series (0.1 ≤ 1/8) and
@@ -297,7 +297,7 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
     let w0 = Rational::from((6716, 10));
     let q0 = Float::with_val(P, -671.6f64).exp();
     let eta = Rational::from_f64(0.1 / q0.to_f64()).unwrap();
-    let expect = Status::Underflow { at: 1, point: 0 };
+    let expect = RunStatus::Underflow { at: 1, point: 0 };
     assert_eq!(
         run_r1::<Dd>(GradientDescent::new(&eta, ()), (), &w0, 10),
         expect
@@ -368,7 +368,7 @@ fn trajectory<S: Scalar>(
         ..Default::default()
     };
     let traj = run(&obj, gd, w0, &opts);
-    assert_eq!(traj.status, Status::Completed);
+    assert_eq!(traj.status, RunStatus::Completed);
     traj.samples
         .iter()
         .map(|s| (s.t, s.w.iter().map(|v| v.to_rational().unwrap()).collect()))

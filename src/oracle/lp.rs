@@ -34,21 +34,21 @@ use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::scalar;
-use float::Proposal;
+use float::LpProposal;
 use rug::{Integer, Rational};
 use simplex::{End, Factor, Lp, Start};
 
 /// One signed point as `z_n = v_n / c_n` with `v_n` integer and `c_n > 0`.
 #[derive(Clone, Debug)]
-struct Row {
+struct IntPoint {
     v: Vec<Integer>,
     c: Integer,
 }
 
 /// The rows of [`IntRows`] (whose denominators it cleared) as owned integer vectors.
-fn rows_of(ints: &IntRows) -> Vec<Row> {
+fn rows_of(ints: &IntRows) -> Vec<IntPoint> {
     (0..ints.len())
-        .map(|n| Row {
+        .map(|n| IntPoint {
             v: (0..ints.dim()).map(|j| ints.entry(n, j)).collect(),
             c: ints.den(n).clone(),
         })
@@ -98,10 +98,10 @@ fn solve_from(
     norm: Norm,
     ints: &IntRows,
     zf: &[Vec<f64>],
-    proposal: &Proposal,
+    proposal: &LpProposal,
 ) -> Result<Outcome> {
     let rows = rows_of(ints);
-    if let Proposal::Infeasible(a) = proposal {
+    if let LpProposal::Infeasible(a) = proposal {
         if let Some(alpha) = restricted_witness(&rows, norm, data.dim(), a)? {
             return witness(data, alpha);
         }
@@ -114,7 +114,7 @@ fn solve_from(
     let lp = shape.lp(&rows);
     let order = shape.order(proposal, zf);
     let mut starts = Vec::new();
-    if let Proposal::Primal(w) = proposal {
+    if let LpProposal::Primal(w) = proposal {
         if w.len() == shape.d {
             starts.push(shape.warm(w, zf));
         }
@@ -151,7 +151,7 @@ fn solve_from(
 /// LP restricted to those columns, from the trivial basis. An unbounded ray there is a
 /// witness for the whole data set (zero elsewhere); `None` when the restriction is bounded.
 fn restricted_witness(
-    rows: &[Row],
+    rows: &[IntPoint],
     norm: Norm,
     d: usize,
     a: &[f64],
@@ -162,7 +162,7 @@ fn restricted_witness(
     }
     let mut keep: Vec<usize> = (0..rows.len()).filter(|&i| a[i] > 1e-9 * big).collect();
     keep.sort_by(|&x, &y| a[y].total_cmp(&a[x]));
-    let sub: Vec<Row> = keep.iter().map(|&i| rows[i].clone()).collect();
+    let sub: Vec<IntPoint> = keep.iter().map(|&i| rows[i].clone()).collect();
     let shape = Shape {
         norm,
         n: sub.len(),
@@ -202,9 +202,9 @@ struct Shape {
 }
 
 impl Shape {
-    fn lp(&self, rows: &[Row]) -> Lp {
+    fn lp(&self, rows: &[IntPoint]) -> Lp {
         let (n, d) = (self.n, self.d);
-        let point = |r: &Row| -> Vec<(usize, Integer)> {
+        let point = |r: &IntPoint| -> Vec<(usize, Integer)> {
             r.v.iter()
                 .enumerate()
                 .filter(|(_, v)| !v.is_zero())
@@ -262,14 +262,14 @@ impl Shape {
     }
 
     /// Bland order: the points, most promising first, then the bound columns.
-    fn order(&self, proposal: &Proposal, zf: &[Vec<f64>]) -> Vec<usize> {
+    fn order(&self, proposal: &LpProposal, zf: &[Vec<f64>]) -> Vec<usize> {
         let mut points: Vec<usize> = (0..self.n).collect();
         match proposal {
-            Proposal::Primal(w) => {
+            LpProposal::Primal(w) => {
                 let slack: Vec<f64> = zf.iter().map(|zn| scalar::dot(zn, w, ()) - 1.0).collect();
                 points.sort_by(|&a, &b| slack[a].total_cmp(&slack[b]));
             }
-            Proposal::Infeasible(a) if a.len() == self.n => {
+            LpProposal::Infeasible(a) if a.len() == self.n => {
                 points.sort_by(|&x, &y| a[y].total_cmp(&a[x]));
             }
             _ => {}
@@ -364,7 +364,7 @@ fn witness(data: &Dataset, alpha: Vec<Rational>) -> Result<Outcome> {
 fn certificate(
     data: &Dataset,
     ints: &IntRows,
-    rows: &[Row],
+    rows: &[IntPoint],
     shape: Shape,
     vertex: &simplex::Vertex,
 ) -> Result<Outcome> {
@@ -453,7 +453,7 @@ fn certificate(
 /// `Mᵀμ + Eᵀν = 0`; the latter is a feasibility LP solved by the same exact simplex.
 /// (When the optimal basis is nondegenerate the caller skips all this: complementary
 /// slackness then pins `ŵ` to the basis equations.)
-fn is_unique(rows: &[Row], shape: Shape, cert: &Certificate) -> Result<bool> {
+fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool> {
     let d = shape.d;
     let mut g = vec![Rational::new(); d];
     for (r, a) in rows.iter().zip(&cert.alpha) {
@@ -671,7 +671,7 @@ mod tests {
             let ints = IntRows::new(&data);
             let zf: Vec<Vec<f64>> = (0..n).map(|i| ints.zf_row(i).to_vec()).collect();
             for norm in [Norm::L1, Norm::LInf] {
-                let value = |p: &Proposal| match solve_from(&data, norm, &ints, &zf, p).unwrap() {
+                let value = |p: &LpProposal| match solve_from(&data, norm, &ints, &zf, p).unwrap() {
                     Outcome::Separable(m) => Some(m.cert.value),
                     Outcome::NotSeparable(_) => None,
                 };
@@ -679,10 +679,10 @@ mod tests {
                 kinds[usize::from(guided.is_some())] += 1;
                 let mut one = vec![0.0; n];
                 one[0] = 1.0;
-                assert_eq!(value(&Proposal::Nothing), guided);
-                assert_eq!(value(&Proposal::Primal(vec![-1.0; d])), guided);
-                assert_eq!(value(&Proposal::Infeasible(vec![1.0; n])), guided);
-                assert_eq!(value(&Proposal::Infeasible(one)), guided);
+                assert_eq!(value(&LpProposal::Nothing), guided);
+                assert_eq!(value(&LpProposal::Primal(vec![-1.0; d])), guided);
+                assert_eq!(value(&LpProposal::Infeasible(vec![1.0; n])), guided);
+                assert_eq!(value(&LpProposal::Infeasible(one)), guided);
             }
         }
         // Both outcomes were exercised.
