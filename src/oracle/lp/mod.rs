@@ -12,7 +12,7 @@
 //! 1. **Propose** in floating point: the primal LP through `good_lp` (microlp).
 //! 2. **Certify** in exact arithmetic: the *dual* LP, written in equality form with `d`
 //!    (ℓ1) or `d + 1` (ℓ∞) rows and integer data, is solved by an exact simplex method
-//!    (`lp_simplex.rs`) started from the basis the float solution suggests (or from the trivial
+//!    (`lp/simplex.rs`) started from the basis the float solution suggests (or from the trivial
 //!    basis when that one is not exactly feasible). The optimal basis gives `α` (its values)
 //!    and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
 //!    (`α ≥ 0`, `α ≠ 0`, `Σ α_n z_n = 0`), since the dual is unbounded exactly when no `w`
@@ -23,9 +23,7 @@
 //! 3. **Check** with the independent [`crate::cert::check`] / [`crate::cert::check_witness`].
 //! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test; see the docs).
 
-#[path = "lp_float.rs"]
-mod float;
-#[path = "lp_simplex.rs"]
+mod proposal;
 mod simplex;
 
 use super::exact::{self, IntRows};
@@ -34,7 +32,7 @@ use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::scalar;
-use float::LpProposal;
+use proposal::LpProposal;
 use rug::{Integer, Rational};
 use simplex::{End, Factor, Lp, Start};
 
@@ -87,7 +85,7 @@ pub fn solve(data: &Dataset, norm: Norm) -> Result<Outcome> {
     // The float rows are z_n scaled by one power of two: the proposal (tight points, sign
     // pattern) does not depend on the scale, and the scale keeps them in range.
     let zf: Vec<Vec<f64>> = (0..ints.len()).map(|n| ints.zf_row(n).to_vec()).collect();
-    let proposal = float::propose(&zf, norm);
+    let proposal = proposal::propose(&zf, norm);
     solve_from(data, norm, &ints, &zf, &proposal)
 }
 
@@ -675,7 +673,7 @@ mod tests {
                     Outcome::Separable(m) => Some(m.cert.value),
                     Outcome::NotSeparable(_) => None,
                 };
-                let guided = value(&float::propose(&zf, norm));
+                let guided = value(&proposal::propose(&zf, norm));
                 kinds[usize::from(guided.is_some())] += 1;
                 let mut one = vec![0.0; n];
                 one[0] = 1.0;
