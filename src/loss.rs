@@ -15,7 +15,10 @@
 //! consecutive groups of `K − 1` ([`Loss::group`]); the per-point functions
 //! [`Loss::weights_in_place`] and [`Loss::ln_values`] take all margins at once.
 
-use crate::scalar::{log_sum_exp, Scalar};
+use crate::scalar::Scalar;
+
+/// `ln Σ_n e^{a_n}`, re-exported from its home in [`crate::scalar`].
+pub use crate::scalar::log_sum_exp;
 
 /// Loss function `ℓ` of the margin `u = z·w` (the risk is `L(w) = Σ_n ℓ(z_n·w)`, a sum).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
