@@ -2,16 +2,16 @@
 //!
 //! Witnesses: MPFR at 300–400 bits (correctly rounded elementary functions) for single
 //! operations; the plain generic GD over MPFR at 320 bits for whole trajectories. Bounds are
-//! the claims documented in src/fast/dd.rs and src/fast/series.rs (u = 2^−53), not values
+//! the claims documented in src/fast/dd.rs and src/optim/exp_series.rs (u = 2^−53), not values
 //! read off the program's output; a negative control (f64) shows the trajectory bound can
 //! fail.
 
 use implicit_bias::data::generate::{Generator, SplitMix64};
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::{Dd, ExpSeries};
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::{GradientDescent, Optimizer, State};
+use implicit_bias::optim::{ExpSeries, GradientDescent, Optimizer, State};
 use implicit_bias::run::{run, RunOptions, RunStatus};
 use implicit_bias::scalar::Scalar;
 use rug::ops::Pow;
@@ -312,7 +312,7 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
 fn exp_series_is_within_four_units_of_the_precision() {
     // q·e^x by ExpSeries against MPFR at p + 128 bits, for |x| up to the plan's bound:
     // truncation ≤ 2^−(p+3), f64 tail ≤ 2^−(p+3), plus the roundings of the last Horner
-    // level and of the product (src/fast/series.rs): ≤ 4·2^−p for MPFR (single roundings);
+    // level and of the product (src/optim/exp_series.rs): ≤ 4·2^−p for MPFR (single roundings);
     // for Dd the roundings are the dd bounds (add 3u², product 7u²): ≤ 16u².
     let mut r = SplitMix64::new(14);
     for p in [64u32, 106, 128, 256, 1024] {
