@@ -35,9 +35,9 @@ use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::report;
-use crate::run::{dense_checkpoints, Sample, Status, Trajectory, MAX_STEPS};
+use crate::run::{dense_checkpoints, RunStatus, Sample, Trajectory, MAX_STEPS};
 use crate::scalar::{Precision, Scalar};
-use crate::theory::{render, Conjecture, Judgement, Status as Verdict};
+use crate::theory::{render, Conjecture, Judgement, Status};
 use crate::{Error, Result};
 use rug::{Float, Rational};
 use serde_json::{json, Value};
@@ -97,7 +97,7 @@ pub struct StepCheck {
     /// unit in the last place of every coordinate.
     pub below_rounding_from: Option<u64>,
     /// PASS (resolved pairs, none departing), FAIL (one departs), n/a (none resolved).
-    pub status: Verdict,
+    pub status: Status,
 }
 
 impl StepCheck {
@@ -278,7 +278,7 @@ impl Audit {
         };
         warnings.append(&mut out.warnings);
         let code = match (&out.theory, steps.status) {
-            (_, Verdict::Fail) => 1,
+            (_, Status::Fail) => 1,
             (Some(t), _) => t.judgement.exit_code(),
             (None, _) => 3,
         };
@@ -362,7 +362,7 @@ impl Audit {
         let last = self.log.t[self.log.t.len() - 1];
         let traj = Trajectory {
             samples,
-            status: Status::Completed,
+            status: RunStatus::Completed,
             steps: last,
             elapsed: Duration::ZERO,
         };
@@ -454,7 +454,7 @@ pub fn check_steps(
         implied: Vec::new(),
         frozen_at: None,
         below_rounding_from: None,
-        status: Verdict::NotApplicable,
+        status: Status::NotApplicable,
     };
     let to_f =
         |w: &[Rational]| -> Vec<Float> { w.iter().map(|q| Float::with_val(bits, q)).collect() };
@@ -564,11 +564,11 @@ pub fn check_steps(
         }
     }
     out.status = if out.departing > 0 {
-        Verdict::Fail
+        Status::Fail
     } else if out.resolved > 0 {
-        Verdict::Pass
+        Status::Pass
     } else {
-        Verdict::NotApplicable
+        Status::NotApplicable
     };
     out
 }
@@ -626,11 +626,11 @@ impl AuditFindings {
             }
         ));
         let verdict = match s.status {
-            Verdict::Pass => format!(
+            Status::Pass => format!(
                 "the logged steps are GD with step {lr} to within the log's rounding ({} of {} pairs resolved)",
                 s.resolved, s.pairs
             ),
-            Verdict::Fail => format!(
+            Status::Fail => format!(
                 "{} of {} logged steps depart from GD with step {lr} beyond the log's rounding{}",
                 s.departing,
                 s.pairs,
@@ -664,7 +664,7 @@ impl AuditFindings {
 
     /// The last line: what the audit established.
     fn closing(&self) -> String {
-        let method_failed = self.steps.status == Verdict::Fail;
+        let method_failed = self.steps.status == Status::Fail;
         match (&self.theory, method_failed) {
             (_, true) => "# audit FAILED: the log is not the claimed method (see the method check)\n".into(),
             (Some(t), false) => match &t.judgement {

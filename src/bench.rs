@@ -16,7 +16,7 @@ use crate::objective::Objective;
 use crate::optim::{GradientDescent, Optimizer, State};
 use crate::run::{run, Observer, RunOptions};
 use crate::scalar::Scalar;
-use crate::stepsize::check_step;
+use crate::stepsize::{auto_step, Geometry};
 use crate::{Error, Result};
 use rug::{Float, Rational};
 use std::hint::black_box;
@@ -103,7 +103,7 @@ pub fn all_paths() -> Vec<Path> {
 
 /// How long and how often to measure.
 #[derive(Clone, Debug)]
-pub struct Options {
+pub struct BenchOptions {
     /// Wall time per measurement of one path.
     pub budget: Duration,
     /// Measurements per path (the fastest counts: interference only slows a run down).
@@ -116,10 +116,10 @@ pub struct Options {
     pub paths: Vec<Path>,
 }
 
-impl Options {
+impl BenchOptions {
     /// Quick mode (the default of `ibias bench`): 0.15 s per measurement, 3 repeats.
     pub fn quick() -> Self {
-        Options {
+        BenchOptions {
             budget: Duration::from_millis(150),
             repeats: 3,
             warm_steps: 10_000,
@@ -129,10 +129,10 @@ impl Options {
     }
     /// Full mode: 1 s per measurement, 5 repeats.
     pub fn full() -> Self {
-        Options {
+        BenchOptions {
             budget: Duration::from_secs(1),
             repeats: 5,
-            ..Options::quick()
+            ..BenchOptions::quick()
         }
     }
 }
@@ -215,17 +215,14 @@ impl Setup {
 }
 
 /// The largest `2^−k` satisfying the sufficient descent condition of theory §8.1 at `w = 0`
-/// for the exponential loss (what the demo uses).
+/// for the exponential loss (what the demo uses): [`auto_step`] for GD from the origin.
 pub fn largest_safe_step(data: &Dataset) -> Rational {
-    let zero = vec![0.0; data.dim()];
-    let mut lr = Rational::from(1);
-    for _ in 0..200 {
-        if check_step(data, Loss::Exponential, &lr, &zero).is_none() {
-            break;
-        }
-        lr /= 2;
-    }
-    lr
+    auto_step(
+        data,
+        Loss::Exponential,
+        Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    )
 }
 
 /// Steps per second of `opt` from `w0` over about `budget` of wall time.
@@ -347,7 +344,7 @@ pub struct Report {
 
 /// Runs the benchmark: for each case, `repeats` rounds in which f64 and then every other
 /// path are measured once each (each path keeps its best rate), then the exact oracle.
-pub fn run_bench(opts: &Options) -> Result<Report> {
+pub fn run_bench(opts: &BenchOptions) -> Result<Report> {
     let mut rows = Vec::new();
     let mut oracle = Vec::new();
     let mut paths: Vec<Path> = vec![Path::F64];
@@ -501,7 +498,7 @@ fn f64_iterate(setup: &Setup, steps: u64) -> Result<Vec<f64>> {
 /// then `repeats` rounds of f64 and dd, best rates on both sides; and the deviation of the
 /// peer's final iterate from ibias f64's after the same steps. Skipped, with the reason, if
 /// the peer cannot run.
-pub fn run_peers(opts: &Options) -> Result<PeerReport> {
+pub fn run_peers(opts: &BenchOptions) -> Result<PeerReport> {
     let mut rows = Vec::new();
     for &case in &opts.cases {
         let setup = Setup::new(case, opts.warm_steps)?;
@@ -634,7 +631,7 @@ pub struct Horizon {
     /// Steps taken.
     pub steps: u64,
     /// How the run ended.
-    pub status: crate::run::Status,
+    pub status: crate::run::RunStatus,
     /// Wall time of the loop.
     pub elapsed: Duration,
     /// `‖w‖₂` and `ln L(w)` at the end (decimal, 12 significant digits).
@@ -669,7 +666,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
         steps: traj.steps,
         status: traj.status,
         elapsed: traj.elapsed,
-        norm: crate::objective::norm(&last.w, ()).to_decimal(12),
+        norm: crate::scalar::norm(&last.w, ()).to_decimal(12),
         ln_loss: last.ln_loss.to_decimal(12),
     })
 }
@@ -677,6 +674,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stepsize::check_step;
 
     #[test]
     fn safe_step_satisfies_and_is_tight() {

@@ -14,7 +14,7 @@ use crate::objective::Objective;
 use crate::optim::spec::OptimizerSpec;
 use crate::optim::{build, Optimizer, State};
 use crate::report::align;
-use crate::run::{run_from, RunOptions, Status};
+use crate::run::{run_from, RunOptions, RunStatus};
 use crate::scalar::{Precision, Scalar};
 use crate::theory::limits::{
     angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
@@ -56,7 +56,7 @@ pub struct CompareRow {
     /// Its prediction.
     pub prediction: OptimizerLimit,
     /// How the run ended.
-    pub status: Status,
+    pub status: RunStatus,
     /// Steps taken.
     pub steps: u64,
     /// The earlier end of the secant.
@@ -135,7 +135,7 @@ pub struct Legs<S: Scalar> {
     /// `T′`.
     pub t_prev: u64,
     /// How the run ended.
-    pub status: Status,
+    pub status: RunStatus,
     /// Wall time in seconds.
     pub elapsed: f64,
 }
@@ -164,10 +164,10 @@ pub fn run_legs<S: Scalar>(
             },
         )
     };
-    let mut status = Status::Completed;
+    let mut status = RunStatus::Completed;
     let mut elapsed = 0.0;
     let mut go = |st: &mut State<S>, to: u64| {
-        if status == Status::Completed {
+        if status == RunStatus::Completed {
             let t = leg(st, to);
             status = t.status;
             elapsed += t.elapsed.as_secs_f64();
@@ -371,7 +371,7 @@ fn judge_limit<S: Scalar>(
         detail: String::new(),
         elapsed: legs.elapsed,
     };
-    if legs.status != Status::Completed {
+    if legs.status != RunStatus::Completed {
         row.verdict = LimitVerdict::NotReached;
         row.detail = legs.status.describe();
         return row;

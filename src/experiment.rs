@@ -25,7 +25,7 @@ use crate::optim::State;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{run_observed, Observer, RunOptions, Schedule, Status, Trajectory};
+use crate::run::{run_observed, Observer, RunOptions, RunStatus, Schedule, Trajectory};
 use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
@@ -93,7 +93,7 @@ pub struct Findings {
     /// The reproducing command.
     pub command: String,
     /// How the run ended.
-    pub status: Status,
+    pub status: RunStatus,
     /// Steps actually taken.
     pub steps_taken: u64,
     /// Wall-clock time of the run, in seconds.
@@ -301,7 +301,7 @@ impl Experiment {
     }
 
     /// Runs the experiment. Bad input and non-separable data (with the Gordan witness) are
-    /// errors; every numerical event of the run is a [`Status`] in the outcome.
+    /// errors; every numerical event of the run is a [`RunStatus`] in the outcome.
     pub fn run(&self) -> Result<Findings> {
         self.validate()?;
         let mut warnings = Vec::new();
@@ -431,7 +431,7 @@ impl Experiment {
             Some(t) => t.judgement.exit_code(),
             None if self.optimizer.kind == Kind::Gd => 3,
             None => match traj.status {
-                Status::Completed => 0,
+                RunStatus::Completed => 0,
                 _ => 3,
             },
         };
@@ -577,9 +577,9 @@ impl Findings {
     /// The JSON document of `ibias run --json` (fields in docs/cli.md).
     pub fn json(&self) -> Value {
         let (status_at, point) = match self.status {
-            Status::Completed => (None, None),
-            Status::Underflow { at, point } => (Some(at), Some(point + 1)),
-            Status::NonFinite { at } | Status::Interrupted { at } => (Some(at), None),
+            RunStatus::Completed => (None, None),
+            RunStatus::Underflow { at, point } => (Some(at), Some(point + 1)),
+            RunStatus::NonFinite { at } | RunStatus::Interrupted { at } => (Some(at), None),
         };
         let mut doc = json!({ "command": self.command });
         if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {
@@ -649,7 +649,7 @@ pub fn theory_report<S: Scalar>(
         gd.conjectures,
     )?;
     let stopped = match traj.status {
-        Status::Completed => None,
+        RunStatus::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),
     };
     let judgement = a.assessment.judgement_with(stopped.as_deref(), gd.advice);

@@ -9,7 +9,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::fast::Dd;
 use crate::loss::Loss;
-use crate::ode::{Integrator, Options, Stats};
+use crate::ode::{Integrator, OdeOptions, Stats};
 use crate::report::align_left;
 use crate::run::Schedule;
 use crate::scalar::{Precision, Scalar};
@@ -136,9 +136,9 @@ pub fn schedule_points(schedule: &Schedule, until: f64) -> Result<Vec<f64>> {
 /// tableau's rounding amplification would reach it ([`crate::ode::max_order_for`]): f64
 /// 2^−37 and order ≤ 8, double-double (103 accurate bits) 2^−78 and ≤ 13, 256 bits 2^−192
 /// and ≤ 34.
-pub fn options(bits: u32) -> Options {
+pub fn options(bits: u32) -> OdeOptions {
     let margin = (bits / 4).max(16);
-    Options {
+    OdeOptions {
         tol_bits: bits.saturating_sub(margin).max(20),
         max_order: crate::ode::max_order_for(margin),
         h0: 1e-3,
@@ -484,9 +484,9 @@ fn compare_gd<S: Scalar>(
             .map(|(a, b)| a.clone().sub(b))
             .collect();
         let (n, n1, n2) = (
-            linalg::norm(&diff, ctx),
-            linalg::norm(&p1, ctx),
-            linalg::norm(&p2, ctx),
+            crate::scalar::norm(&diff, ctx),
+            crate::scalar::norm(&p1, ctx),
+            crate::scalar::norm(&p2, ctx),
         );
         let tn1 = n1.clone().mul(&S::from_f64(smp.t as f64, ctx));
         cells.push(vec![

@@ -75,7 +75,7 @@ pub mod prelude {
     pub use crate::objective::{Event, Objective};
     pub use crate::optim::{GradientDescent, Optimizer, OptimizerSpec, State};
     pub use crate::oracle::{solve, MaxMargin, Outcome};
-    pub use crate::run::{run, RunOptions, Status as RunStatus, Trajectory};
+    pub use crate::run::{run, RunOptions, RunStatus, Trajectory};
     pub use crate::scalar::{Precision, Scalar};
     pub use crate::theory::limits::{LimitVerdict, Target};
     pub use crate::theory::{analyze_with, Analysis, Judgement, Status, Verdict};

@@ -17,6 +17,9 @@
 
 use crate::scalar::Scalar;
 
+/// `ln Σ_n e^{a_n}`, re-exported from its home in [`crate::scalar`].
+pub use crate::scalar::log_sum_exp;
+
 /// Loss function `ℓ` of the margin `u = z·w` (the risk is `L(w) = Σ_n ℓ(z_n·w)`, a sum).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Loss {
@@ -216,30 +219,6 @@ impl Loss {
             }
         }
     }
-}
-
-/// `ln Σ_n e^{a_n}` (log-sum-exp with a max shift). `a` must be non-empty.
-pub fn log_sum_exp<S: Scalar>(a: &[S]) -> S {
-    let mut m = a[0].clone();
-    for v in &a[1..] {
-        if v.partial_cmp_s(&m) == Some(std::cmp::Ordering::Greater) {
-            m.set(v);
-        }
-    }
-    if !m.is_finite() {
-        return m;
-    }
-    let mut s = S::zero(m.ctx());
-    let mut t = S::zero(m.ctx());
-    for v in a {
-        t.set(v);
-        t.sub_assign(&m);
-        t.exp_mut();
-        s.add_assign(&t);
-    }
-    s.ln_mut();
-    s.add_assign(&m);
-    s
 }
 
 #[cfg(test)]

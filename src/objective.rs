@@ -1,8 +1,11 @@
 //! The risk `L(w) = Σ_n ℓ(z_n·w)` over a data set, at a chosen scalar type.
 
 use crate::data::Dataset;
-use crate::loss::{log_sum_exp, Loss};
-use crate::scalar::Scalar;
+use crate::loss::Loss;
+use crate::scalar::{log_sum_exp, Scalar};
+
+/// The norm and dot product of iterates, re-exported from their home in [`crate::scalar`].
+pub use crate::scalar::{dot, norm};
 
 /// A numerical event met while evaluating the risk or taking a step. Events are values,
 /// recorded by the runner as the run's status, never panics.
@@ -159,7 +162,13 @@ impl<S: Scalar> Objective<S> {
     pub fn ln_loss(&self, w: &[S]) -> S {
         let mut u = vec![S::zero(self.ctx); self.n];
         self.margins(w, &mut u);
-        log_sum_exp(&self.loss.ln_values(&u))
+        self.ln_loss_at(&u)
+    }
+
+    /// `ln L` from the margins `u_n = z_n·w` ([`margins`](Self::margins)): the one formula of
+    /// the risk, for a caller that needs the margins too.
+    pub fn ln_loss_at(&self, u: &[S]) -> S {
+        log_sum_exp(&self.loss.ln_values(u))
     }
 
     /// `min_n z_n·w`.
@@ -174,23 +183,4 @@ impl<S: Scalar> Objective<S> {
         }
         m
     }
-}
-
-/// Euclidean norm of a vector.
-pub fn norm<S: Scalar>(v: &[S], ctx: S::Ctx) -> S {
-    let mut s = S::zero(ctx);
-    for x in v {
-        s.mul_add_assign(x, x);
-    }
-    s.sqrt_mut();
-    s
-}
-
-/// Dot product.
-pub fn dot<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> S {
-    let mut s = S::zero(ctx);
-    for (x, y) in a.iter().zip(b) {
-        s.mul_add_assign(x, y);
-    }
-    s
 }

@@ -10,14 +10,14 @@
 //! `T_{j,k+1} = T_{j,k} + (T_{j,k} − T_{j−1,k})/(n_j/n_{j−k} − 1)` has order `k`. The
 //! difference `T_{j,j} − T_{j,j−1}` estimates the local error; the step is accepted with
 //! `T_{j,j}` (local extrapolation). Every coefficient is a ratio of small integers, exact at
-//! every precision, so the order (up to [`Options::max_order`]) can follow the precision:
+//! every precision, so the order (up to [`OdeOptions::max_order`]) can follow the precision:
 //! an order-5 method with irrational coefficients would need 10⁵ steps to reach 10⁻³⁰.
 //!
 //! The system supplies its right-hand side and the linear solves with `I − hJ`, so this
 //! module knows no linear algebra (docs/theory/flow.md derives the method's use for the
 //! log-time gradient flow).
 
-use crate::scalar::Scalar;
+use crate::scalar::{lt, Scalar};
 
 /// A system `dy/ds = f(s, y)`.
 pub trait System<S: Scalar> {
@@ -32,7 +32,7 @@ pub trait System<S: Scalar> {
 
 /// Error control.
 #[derive(Clone, Copy, Debug)]
-pub struct Options {
+pub struct OdeOptions {
     /// Local error tolerance `2^−tol_bits`, mixed: component `i` of the error estimate is
     /// measured against `tol·(1 + max(|y0_i|, |y1_i|))`.
     pub tol_bits: u32,
@@ -72,7 +72,7 @@ pub struct Integrator<S: Scalar> {
     pub y: Vec<S>,
     h: f64,
     k: usize,
-    opts: Options,
+    opts: OdeOptions,
     tol: S,
     /// Counts so far.
     pub stats: Stats,
@@ -105,7 +105,7 @@ fn work(j: usize) -> f64 {
 
 impl<S: Scalar> Integrator<S> {
     /// Starts at `(s0, y0)`.
-    pub fn new(s0: S, y0: Vec<S>, opts: Options) -> Integrator<S> {
+    pub fn new(s0: S, y0: Vec<S>, opts: OdeOptions) -> Integrator<S> {
         let ctx = s0.ctx();
         let tol = S::from_rational(
             &rug::Rational::from((
@@ -292,11 +292,6 @@ impl<S: Scalar> Integrator<S> {
     }
 }
 
-/// `a < b` (false if either is NaN).
-fn lt<S: Scalar>(a: &S, b: &S) -> bool {
-    a.partial_cmp_s(b) == Some(std::cmp::Ordering::Less)
-}
-
 /// `max(|a|, |b|)`.
 fn linf<S: Scalar>(a: &S, b: &S) -> S {
     let (a, b) = (a.clone().abs(), b.clone().abs());
@@ -341,7 +336,7 @@ mod tests {
 
     #[test]
     fn linear_problem_to_the_tolerance_with_few_steps() {
-        let opts = Options {
+        let opts = OdeOptions {
             tol_bits: 37,
             max_order: max_order_for(16),
             h0: 1e-2,

@@ -4,9 +4,9 @@
 //! the number of significant digits the working precision guarantees at that step
 //! ([`trusted_digits`]), never more.
 
-use crate::objective::{dot, norm, Objective};
+use crate::objective::Objective;
 use crate::run::Trajectory;
-use crate::scalar::Scalar;
+use crate::scalar::{dot, norm, Scalar};
 use serde_json::{json, Value};
 
 /// Significant decimal digits that a `bits`-bit computation still guarantees after `t`

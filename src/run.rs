@@ -13,7 +13,7 @@ pub const MAX_STEPS: u64 = 1_000_000_000_000_000;
 
 /// How a run ended. Numerical events are findings, recorded here, never panics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+pub enum RunStatus {
     /// All requested steps were taken.
     Completed,
     /// At step `at` the weight of point `point` underflowed to 0 (f64 range exhausted);
@@ -41,7 +41,7 @@ pub enum Status {
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// Asks every running loop of this process to stop at its next step, recording the iterate
-/// it reached (status [`Status::Interrupted`]). Safe to call from a signal handler; it stays
+/// it reached (status [`RunStatus::Interrupted`]). Safe to call from a signal handler; it stays
 /// set for the rest of the process.
 pub fn request_stop() {
     STOP.store(true, Ordering::Relaxed);
@@ -52,48 +52,48 @@ pub fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
-impl Status {
+impl RunStatus {
     /// Short text: `completed`, `underflow at t=…`, `non-finite at t=…`.
     pub fn describe(&self) -> String {
         match self {
-            Status::Completed => "completed".into(),
-            Status::Underflow { at, point } => {
+            RunStatus::Completed => "completed".into(),
+            RunStatus::Underflow { at, point } => {
                 format!(
                     "underflow at t={at} (weight of point {} is 0 in this precision)",
                     point + 1
                 )
             }
-            Status::NonFinite { at } => format!(
+            RunStatus::NonFinite { at } => format!(
                 "non-finite value at t={at} (step too large, or a value out of the scalar's \
                  range: double-double refuses nonzero magnitudes below 2^-969)"
             ),
-            Status::Interrupted { at } => format!("interrupted at t={at}"),
+            RunStatus::Interrupted { at } => format!("interrupted at t={at}"),
         }
     }
     /// What to change for a run that ended so (empty for a completed one).
     pub fn advice(&self) -> &'static str {
         match self {
-            Status::Completed => "",
-            Status::Underflow { .. } | Status::NonFinite { .. } => {
+            RunStatus::Completed => "",
+            RunStatus::Underflow { .. } | RunStatus::NonFinite { .. } => {
                 "use a smaller step (--lr) or a wider precision"
             }
-            Status::Interrupted { .. } => "run it to the end for a judgement",
+            RunStatus::Interrupted { .. } => "run it to the end for a judgement",
         }
     }
     /// The status of a run stopped at step `at` by the step event `e`.
-    pub fn of_event(e: Event, at: u64) -> Status {
+    pub fn of_event(e: Event, at: u64) -> RunStatus {
         match e {
-            Event::Underflow { point } => Status::Underflow { at, point },
-            Event::NonFinite => Status::NonFinite { at },
+            Event::Underflow { point } => RunStatus::Underflow { at, point },
+            Event::NonFinite => RunStatus::NonFinite { at },
         }
     }
     /// Machine name for JSON: `completed`, `underflow`, `non_finite`, `interrupted`.
     pub fn code(&self) -> &'static str {
         match self {
-            Status::Completed => "completed",
-            Status::Underflow { .. } => "underflow",
-            Status::NonFinite { .. } => "non_finite",
-            Status::Interrupted { .. } => "interrupted",
+            RunStatus::Completed => "completed",
+            RunStatus::Underflow { .. } => "underflow",
+            RunStatus::NonFinite { .. } => "non_finite",
+            RunStatus::Interrupted { .. } => "interrupted",
         }
     }
 }
@@ -277,7 +277,7 @@ pub struct Trajectory<S: Scalar> {
     /// Samples at the checkpoints reached.
     pub samples: Vec<Sample<S>>,
     /// How the run ended.
-    pub status: Status,
+    pub status: RunStatus,
     /// Steps actually taken.
     pub steps: u64,
     /// Wall time of the loop.
@@ -390,25 +390,25 @@ pub fn run_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
     let mut before: Vec<S> = Vec::new();
     let start = Instant::now();
     let mut samples = Vec::with_capacity(cps.len());
-    let mut status = Status::Completed;
+    let mut status = RunStatus::Completed;
     let bar = Progress::new(opts.progress, opts.steps);
     'outer: for &cp in cps {
         while st.t < cp {
             if stop_requested() {
-                status = Status::Interrupted { at: st.t };
+                status = RunStatus::Interrupted { at: st.t };
                 break;
             }
             match observer.as_deref_mut() {
                 None => {
                     if let Err(e) = opt.step(obj, st) {
-                        status = Status::of_event(e, st.t);
+                        status = RunStatus::of_event(e, st.t);
                         break 'outer;
                     }
                 }
                 Some(obs) => {
                     before.clone_from(&st.w);
                     if let Err(e) = opt.step(obj, st) {
-                        status = Status::of_event(e, st.t);
+                        status = RunStatus::of_event(e, st.t);
                         break 'outer;
                     }
                     obs.observe(&before, st);
@@ -419,7 +419,7 @@ pub fn run_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
             }
         }
         if !st.w.iter().all(Scalar::is_finite) {
-            status = Status::NonFinite { at: st.t };
+            status = RunStatus::NonFinite { at: st.t };
             break;
         }
         // A finite iterate whose ln L is NaN (double-double: a margin's product below its
@@ -429,14 +429,14 @@ pub fn run_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
         let ln_loss = obj.ln_loss(&st.w);
         if ln_loss.partial_cmp_s(&ln_loss).is_none() {
             status = match opt.step(obj, &mut st.clone()) {
-                Err(e) => Status::of_event(e, st.t),
-                Ok(()) => Status::NonFinite { at: st.t },
+                Err(e) => RunStatus::of_event(e, st.t),
+                Ok(()) => RunStatus::NonFinite { at: st.t },
             };
             break;
         }
         // an interrupted run records the iterate it reached (unless it is a checkpoint's);
         // the inner loop sets no other status
-        let interrupted = status != Status::Completed;
+        let interrupted = status != RunStatus::Completed;
         if interrupted && samples.last().is_some_and(|s: &Sample<S>| s.t == st.t) {
             break;
         }

@@ -508,6 +508,53 @@ impl Scalar for Float {
     }
 }
 
+// ---- small generic helpers over the trait: their one home (objective, theory and ode use them) ----
+
+/// Dot product `a·b` at working precision (a fused multiply-add per term).
+pub fn dot<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> S {
+    let mut s = S::zero(ctx);
+    for (x, y) in a.iter().zip(b) {
+        s.mul_add_assign(x, y);
+    }
+    s
+}
+
+/// Euclidean norm `‖a‖₂`, the square root of [`dot`]`(a, a)`.
+pub fn norm<S: Scalar>(a: &[S], ctx: S::Ctx) -> S {
+    dot(a, a, ctx).sqrt()
+}
+
+/// `a < b` (false if either is NaN).
+pub fn lt<S: Scalar>(a: &S, b: &S) -> bool {
+    a.partial_cmp_s(b) == Some(Ordering::Less)
+}
+
+/// `ln Σ_n e^{a_n}` (log-sum-exp with a max shift). `a` must be non-empty. A NaN first value
+/// is returned as it is; an infinite maximum is returned as it is (the sum is `+∞`, or `0`
+/// when every value is `−∞`).
+pub fn log_sum_exp<S: Scalar>(a: &[S]) -> S {
+    let mut m = a[0].clone();
+    for v in &a[1..] {
+        if v.partial_cmp_s(&m) == Some(Ordering::Greater) {
+            m.set(v);
+        }
+    }
+    if !m.is_finite() {
+        return m;
+    }
+    let mut s = S::zero(m.ctx());
+    let mut t = S::zero(m.ctx());
+    for v in a {
+        t.set(v);
+        t.sub_assign(&m);
+        t.exp_mut();
+        s.add_assign(&t);
+    }
+    s.ln_mut();
+    s.add_assign(&m);
+    s
+}
+
 /// Formats an f64 with `digits` significant digits: fixed notation for moderate magnitudes,
 /// scientific otherwise. Deterministic (Rust's float formatting is exact and platform-free).
 pub fn format_sig_f64(x: f64, digits: usize) -> String {

@@ -39,7 +39,7 @@ use implicit_bias::data::{read_csv, Dataset};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{build, OptimizerSpec};
-use implicit_bias::run::Status;
+use implicit_bias::run::RunStatus;
 use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::limits::{angle_deg, unit, weighted_svm, Answers};
 use rayon::prelude::*;
@@ -100,7 +100,7 @@ fn go<S: Scalar>(data: &Dataset, spec: &str, w0: &[Rational; 2], t: u64, ctx: S:
     let opt = build::<S>(&s, ctx);
     let w: Vec<S> = w0.iter().map(|v| S::from_rational(v, ctx)).collect();
     let legs = run_legs(&obj, opt.as_ref(), w, t, 0);
-    assert_eq!(legs.status, Status::Completed, "{spec} from {w0:?}");
+    assert_eq!(legs.status, RunStatus::Completed, "{spec} from {w0:?}");
     let svm = |h: Option<Vec<S>>| {
         h.map(|h| {
             let (w, _) = weighted_svm(data, &h).unwrap();
@@ -292,7 +292,7 @@ fn f64_adam_records_the_underflow_stall() {
             let opt = build::<f64>(&s, ());
             let legs = run_legs(&obj, opt.as_ref(), f64v(w0), 2_000_000, 0);
             let (at, point) = match legs.status {
-                Status::Underflow { at, point } => (at, point),
+                RunStatus::Underflow { at, point } => (at, point),
                 other => panic!("from {w0:?}: expected an underflow, got {other:?}"),
             };
             assert!((100_000..2_000_000).contains(&at), "{at}");
@@ -330,5 +330,5 @@ fn f64_adam_records_the_underflow_stall() {
         ats[0] + 1000,
         0,
     );
-    assert_eq!(more.status, Status::Completed);
+    assert_eq!(more.status, RunStatus::Completed);
 }

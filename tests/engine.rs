@@ -248,7 +248,7 @@ fn f64_underflow_is_a_status_and_mpfr_continues() {
     );
     assert!(matches!(
         t.status,
-        implicit_bias::run::Status::Underflow { at: 0, point: 0 }
+        implicit_bias::run::RunStatus::Underflow { at: 0, point: 0 }
     ));
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
     let t = run(
@@ -257,7 +257,7 @@ fn f64_underflow_is_a_status_and_mpfr_continues() {
         vec![Float::with_val(128, &w0), Float::new(128)],
         &opts(10),
     );
-    assert_eq!(t.status, implicit_bias::run::Status::Completed);
+    assert_eq!(t.status, implicit_bias::run::RunStatus::Completed);
     // ln L(w(10)) = −w1(10) and w1 grows by η e^{−w1} ≈ 1000·e^{−800} per step: still ≈ −800.
     let l = t.samples.last().unwrap().ln_loss.to_f64();
     assert!((l + 800.0).abs() < 1e-12, "ln L = {l}");

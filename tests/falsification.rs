@@ -23,7 +23,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{self, MaxMargin, Norm, Outcome};
-use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, Status as RunStatus, Trajectory};
+use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, RunStatus, Trajectory};
 use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::verdict::claim;
 use implicit_bias::theory::{analyze_with, Analysis, Conjecture, Judgement, Status};

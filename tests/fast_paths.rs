@@ -2,17 +2,17 @@
 //!
 //! Witnesses: MPFR at 300–400 bits (correctly rounded elementary functions) for single
 //! operations; the plain generic GD over MPFR at 320 bits for whole trajectories. Bounds are
-//! the claims documented in src/fast/dd.rs and src/fast/series.rs (u = 2^−53), not values
+//! the claims documented in src/fast/dd.rs and src/optim/exp_series.rs (u = 2^−53), not values
 //! read off the program's output; a negative control (f64) shows the trajectory bound can
 //! fail.
 
 use implicit_bias::data::generate::{Generator, SplitMix64};
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::{Dd, ExpSeries};
+use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::{GradientDescent, Optimizer, State};
-use implicit_bias::run::{run, RunOptions, Status};
+use implicit_bias::optim::{ExpSeries, GradientDescent, Optimizer, State};
+use implicit_bias::run::{run, RunOptions, RunStatus};
 use implicit_bias::scalar::Scalar;
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
@@ -268,7 +268,7 @@ fn r1() -> Dataset {
     Generator::R1.generate().unwrap()
 }
 
-fn run_r1<S: Scalar>(gd: GradientDescent<S>, ctx: S::Ctx, w0: &Rational, steps: u64) -> Status {
+fn run_r1<S: Scalar>(gd: GradientDescent<S>, ctx: S::Ctx, w0: &Rational, steps: u64) -> RunStatus {
     let obj = Objective::<S>::new(&r1(), Loss::Exponential, ctx);
     let w = vec![S::from_rational(w0, ctx), S::zero(ctx)];
     let opts = RunOptions {
@@ -284,12 +284,12 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
     let w0 = Rational::from(680);
     let eta = Rational::from(1);
     let plain = run_r1::<Dd>(GradientDescent::new(&eta, ()), (), &w0, 10);
-    assert_eq!(plain, Status::Underflow { at: 0, point: 0 });
+    assert_eq!(plain, RunStatus::Underflow { at: 0, point: 0 });
     let inc = run_r1::<Dd>(GradientDescent::incremental(&eta, ()), (), &w0, 10);
-    assert_eq!(inc, Status::Underflow { at: 0, point: 0 });
+    assert_eq!(inc, RunStatus::Underflow { at: 0, point: 0 });
     assert_eq!(
         run_r1::<Float>(GradientDescent::new(&eta, 106), 106, &w0, 10),
-        Status::Completed
+        RunStatus::Completed
     );
     // Margin 671.6 (weight ≈ 2^−968.9, still representable), and a step that moves it by
     // η·e^{−671.6} = 0.1: the incremental update q·e^{−0.1} uses the series (0.1 ≤ 1/8) and
@@ -297,7 +297,7 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
     let w0 = Rational::from((6716, 10));
     let q0 = Float::with_val(P, -671.6f64).exp();
     let eta = Rational::from_f64(0.1 / q0.to_f64()).unwrap();
-    let expect = Status::Underflow { at: 1, point: 0 };
+    let expect = RunStatus::Underflow { at: 1, point: 0 };
     assert_eq!(
         run_r1::<Dd>(GradientDescent::new(&eta, ()), (), &w0, 10),
         expect
@@ -312,7 +312,7 @@ fn dd_gd_reports_underflow_where_mpfr_continues() {
 fn exp_series_is_within_four_units_of_the_precision() {
     // q·e^x by ExpSeries against MPFR at p + 128 bits, for |x| up to the plan's bound:
     // truncation ≤ 2^−(p+3), f64 tail ≤ 2^−(p+3), plus the roundings of the last Horner
-    // level and of the product (src/fast/series.rs): ≤ 4·2^−p for MPFR (single roundings);
+    // level and of the product (src/optim/exp_series.rs): ≤ 4·2^−p for MPFR (single roundings);
     // for Dd the roundings are the dd bounds (add 3u², product 7u²): ≤ 16u².
     let mut r = SplitMix64::new(14);
     for p in [64u32, 106, 128, 256, 1024] {
@@ -368,7 +368,7 @@ fn trajectory<S: Scalar>(
         ..Default::default()
     };
     let traj = run(&obj, gd, w0, &opts);
-    assert_eq!(traj.status, Status::Completed);
+    assert_eq!(traj.status, RunStatus::Completed);
     traj.samples
         .iter()
         .map(|s| (s.t, s.w.iter().map(|v| v.to_rational().unwrap()).collect()))

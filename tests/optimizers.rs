@@ -27,7 +27,7 @@ use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{build, OptimizerSpec, State};
-use implicit_bias::run::{run, RunOptions, Status};
+use implicit_bias::run::{run, RunOptions, RunStatus};
 use implicit_bias::scalar::{Precision, Scalar};
 use implicit_bias::theory::limits::{
     angle_deg, normalized_margin, Answer, Answers, LimitVerdict, Target,
@@ -99,7 +99,7 @@ fn final_state<S: Scalar>(
     w0: &[Rational],
     steps: u64,
     ctx: S::Ctx,
-) -> (State<S>, Status) {
+) -> (State<S>, RunStatus) {
     let obj = Objective::<S>::new(data, loss, ctx);
     let opt = build::<S>(s, ctx);
     let mut st = State::new(
@@ -404,7 +404,7 @@ fn gradient_methods_stay_in_the_span_of_the_data_and_adaptive_ones_leave_it() {
         "normalized:lr=1/64",
     ] {
         let (st, status) = final_state::<Float>(&data, Loss::Exponential, &spec(s), &w0, 2000, 256);
-        assert_eq!(status, Status::Completed);
+        assert_eq!(status, RunStatus::Completed);
         let d = (cw(&st.w) - fl(0.5)).abs().to_f64();
         assert!(d < 1e-70, "{s}: c·w moved by {d:e}");
     }
@@ -478,7 +478,7 @@ fn normalized_gd_reaches_the_constants_of_section_2_10() {
             ..Default::default()
         },
     );
-    assert_eq!(tr.status, Status::Completed);
+    assert_eq!(tr.status, RunStatus::Completed);
     let errs = |t: u64| {
         let w = &tr.samples.iter().find(|s| s.t == t).unwrap().w;
         let gap = gamma_star - normalized_margin(&obj, w, Norm::L2);
@@ -507,14 +507,14 @@ fn normalized_gd_underflow_in_f64_is_a_recorded_status() {
     let w0 = [q(0, 1), q(0, 1)];
     let (_, status) = final_state::<f64>(&data, Loss::Exponential, &s, &w0, 20_000, ());
     match status {
-        Status::Underflow { at, point } => {
+        RunStatus::Underflow { at, point } => {
             assert_eq!(point, 1);
             assert!((5_000..9_000).contains(&at), "{at}");
         }
         other => panic!("expected an underflow, got {other:?}"),
     }
     let (_, status) = final_state::<Float>(&data, Loss::Exponential, &s, &w0, 20_000, 64);
-    assert_eq!(status, Status::Completed);
+    assert_eq!(status, RunStatus::Completed);
 }
 
 /// Runs `compare` on THREE with the hand answers and returns the single row.
@@ -578,7 +578,7 @@ fn gd_momentum_and_sgd_head_for_the_l2_answer() {
     // nothing can underflow), default steps from theory §8.1.
     for s in ["gd", "momentum", "nesterov", "sgd"] {
         let r = judged(s, 100_000, Precision::F64, [q(0, 1), q(0, 1)]);
-        assert_eq!(r.status, Status::Completed);
+        assert_eq!(r.status, RunStatus::Completed);
         if s == "nesterov" {
             // [M] in theory §5: reported, not asserted.
             continue;
@@ -703,7 +703,7 @@ fn adam_eps0_decaying_lr_raises_the_linf_margin() {
         1_000_000,
         0,
     );
-    assert_eq!(legs.status, Status::Completed);
+    assert_eq!(legs.status, RunStatus::Completed);
     let gap = |w: &[Float]| 3.0 - normalized_margin(&obj, w, Norm::LInf);
     let (g5, g6) = (gap(&legs.w_prev), gap(&legs.state.w));
     assert!(g6 < g5 && g6 < 0.5, "linf gap {g5} -> {g6}");
@@ -724,7 +724,7 @@ fn adam_eps0_decaying_lr_raises_the_linf_margin() {
     let optf = build::<f64>(&s, ());
     let lf = implicit_bias::compare::run_legs(&objf, optf.as_ref(), vec![0.0, 0.0], 1_000_000, 0);
     assert!(
-        matches!(lf.status, Status::Underflow { at, .. } if at < 1_000_000),
+        matches!(lf.status, RunStatus::Underflow { at, .. } if at < 1_000_000),
         "{:?}",
         lf.status
     );
@@ -743,7 +743,7 @@ fn adam_squared_gradient_underflow_is_reported_in_f64() {
     let w0 = [q(0, 1), q(0, 1)];
     let (st, status) = final_state::<f64>(&r1(), Loss::Exponential, &s, &w0, 10_000, ());
     match status {
-        Status::Underflow { at, point } => {
+        RunStatus::Underflow { at, point } => {
             assert_eq!(point, 0);
             assert!((4_000..4_300).contains(&at), "{at}");
             // At the recorded step e^{−u} itself is still an ordinary f64.
@@ -752,7 +752,7 @@ fn adam_squared_gradient_underflow_is_reported_in_f64() {
         other => panic!("expected an underflow, got {other:?}"),
     }
     let (_, status) = final_state::<Float>(&r1(), Loss::Exponential, &s, &w0, 10_000, 64);
-    assert_eq!(status, Status::Completed);
+    assert_eq!(status, RunStatus::Completed);
 }
 
 // ---------------------------------------------------------------- the command line

@@ -447,7 +447,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::{Event, Objective};
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
-    use implicit_bias::run::{run, RunOptions, Status};
+    use implicit_bias::run::{run, RunOptions, RunStatus};
     use implicit_bias::scalar::Scalar;
     use rug::{Float, Rational};
     let data = parse_csv(b"x1,x2,x3,x4,y\n40850/31,-12/5,411/95000000,0,1\n", "t").unwrap();
@@ -461,7 +461,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let gd = GradientDescent::<Dd>::new(&Rational::from(1), ());
     let start: Vec<Dd> = w0.iter().map(|q| Dd::from_rational(q, ())).collect();
     let traj = run(&obj, &gd, start.clone(), &opts);
-    assert_eq!(traj.status, Status::NonFinite { at: 0 });
+    assert_eq!(traj.status, RunStatus::NonFinite { at: 0 });
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
     let mut st = State::new(&obj, start, 0);
     gd.init(&obj, &mut st);
@@ -470,7 +470,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let gd = GradientDescent::<Float>::new(&Rational::from(1), 128);
     let start: Vec<Float> = w0.iter().map(|q| Float::with_val(128, q)).collect();
     let traj = run(&obj, &gd, start, &opts);
-    assert_eq!(traj.status, Status::Completed);
+    assert_eq!(traj.status, RunStatus::Completed);
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
 }
 
@@ -492,7 +492,7 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::Objective;
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
-    use implicit_bias::run::{run, RunOptions, Status};
+    use implicit_bias::run::{run, RunOptions, RunStatus};
     use implicit_bias::scalar::Scalar;
     use rug::Rational;
     let a = "-107/900000000000,-1070/9,353/38,0,-11/2,-1\n";
@@ -511,7 +511,7 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
         ..Default::default()
     };
     let traj = run(&obj, &gd, w0.clone(), &opts);
-    assert_eq!(traj.status, Status::Underflow { at: 1, point: 0 });
+    assert_eq!(traj.status, RunStatus::Underflow { at: 1, point: 0 });
     // The same status stepping by hand.
     let mut st = State::new(&obj, w0, 0);
     gd.init(&obj, &mut st);
@@ -523,7 +523,7 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
         "margin at t = 1: {margin}"
     );
     let e = gd.step(&obj, &mut st).unwrap_err();
-    assert_eq!(Status::of_event(e, st.t), traj.status);
+    assert_eq!(RunStatus::of_event(e, st.t), traj.status);
 }
 
 /// `ibias oracle --norm l1` (and `linf`) never returned on this 7-point set (found by

@@ -14,7 +14,7 @@ use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::MaxMargin;
 use implicit_bias::report::trusted_digits;
-use implicit_bias::run::{checkpoints, Status as RunStatus};
+use implicit_bias::run::{checkpoints, RunStatus};
 use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::render::{agreeing_digits, render_all, Guard};
 use implicit_bias::theory::{Analysis, Status};

@@ -21,7 +21,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::{Event, Objective};
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
 use implicit_bias::report;
-use implicit_bias::run::{checkpoints, run, RunOptions, Status};
+use implicit_bias::run::{checkpoints, run, RunOptions, RunStatus};
 use implicit_bias::scalar::{Precision, Scalar};
 use implicit_bias::stepsize::check_step;
 use rug::{Float, Rational};
@@ -229,7 +229,7 @@ impl Case {
         let mut orth_budget = 0.0f64;
         let mut orth_w: Option<Vec<S>> = None; // last iterate the ⟂ invariant applies to
         let mut nonfinite_at: Option<u64> = None;
-        let mut expected = Status::Completed;
+        let mut expected = RunStatus::Completed;
         // The runner stops at the first checkpoint whose iterate is finite but has a NaN
         // ln L (double-double range), with the status of the step from that iterate, or
         // `NonFinite` there if that step succeeds.
@@ -238,7 +238,7 @@ impl Case {
             let l = obj.ln_loss(w);
             w.iter().all(S::is_finite) && l.partial_cmp_s(&l).is_none()
         };
-        let mut runner_stop: Option<Status> = None;
+        let mut runner_stop: Option<RunStatus> = None;
         for t in 0..self.steps {
             let before = st.w.clone();
             let nan_checkpoint =
@@ -246,7 +246,7 @@ impl Case {
             match gd.step(&obj, &mut st) {
                 Ok(()) => {
                     if nan_checkpoint {
-                        runner_stop = Some(Status::NonFinite { at: t });
+                        runner_stop = Some(RunStatus::NonFinite { at: t });
                     }
                     assert!(
                         nonfinite_at.is_none(),
@@ -270,7 +270,7 @@ impl Case {
                     if !finite || !fresh_ok {
                         if !st.w.iter().all(S::is_finite) {
                             nonfinite_at = Some(t + 1);
-                            expected = Status::NonFinite { at: t + 1 };
+                            expected = RunStatus::NonFinite { at: t + 1 };
                         }
                         if orth_w.is_none() {
                             orth_w = Some(before.clone());
@@ -352,7 +352,7 @@ impl Case {
                     assert!(point < n);
                     assert_eq!(st.t, t, "an event must not count a step");
                     same_vec(&st.w, &before, "Underflow left a changed iterate");
-                    expected = Status::Underflow { at: t, point };
+                    expected = RunStatus::Underflow { at: t, point };
                     break;
                 }
                 Err(Event::NonFinite) => {
@@ -363,7 +363,7 @@ impl Case {
                     assert_eq!(st.t, t, "an event must not count a step");
                     same_vec(&st.w, &before, "NonFinite left a changed iterate");
                     if nonfinite_at.is_none() {
-                        expected = Status::NonFinite { at: t };
+                        expected = RunStatus::NonFinite { at: t };
                     }
                     break;
                 }
@@ -390,10 +390,10 @@ impl Case {
         }
         // The same rule at the last checkpoint, `steps`: stepping has no step left there, so
         // the step from it is tried on a copy.
-        if runner_stop.is_none() && expected == Status::Completed && lnl_nan(&st.w) {
+        if runner_stop.is_none() && expected == RunStatus::Completed && lnl_nan(&st.w) {
             runner_stop = Some(match gd.step(&obj, &mut st.clone()) {
-                Err(e) => Status::of_event(e, st.t),
-                Ok(()) => Status::NonFinite { at: st.t },
+                Err(e) => RunStatus::of_event(e, st.t),
+                Ok(()) => RunStatus::NonFinite { at: st.t },
             });
         }
         let expected = runner_stop.unwrap_or(expected);
@@ -413,7 +413,7 @@ impl Case {
         gd: &GradientDescent<S>,
         w0: Vec<S>,
         st: &State<S>,
-        expected: Status,
+        expected: RunStatus,
     ) {
         let opts = RunOptions {
             steps: self.steps,
@@ -423,7 +423,7 @@ impl Case {
         };
         let traj = run(obj, gd, w0, &opts);
         assert_eq!(traj.status, expected, "runner status differs from stepping");
-        if expected == Status::Completed {
+        if expected == RunStatus::Completed {
             assert_eq!(traj.steps, self.steps);
             let last = traj.samples.last().expect("a completed run has samples");
             assert_eq!(last.t, self.steps);

@@ -18,7 +18,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::{build, Kind, OptimizerSpec};
 use implicit_bias::report;
-use implicit_bias::run::{run, RunOptions, Status, Trajectory};
+use implicit_bias::run::{run, RunOptions, RunStatus, Trajectory};
 use implicit_bias::scalar::{Precision, Scalar};
 use rug::{Float, Rational};
 use std::cmp::Ordering;
@@ -186,7 +186,7 @@ impl Case {
         let traj = self.trajectory(&obj, ctx);
         let what = || format!("{} on {:?}", self.spec.to_arg(), self.data);
         assert!(traj.steps <= self.steps);
-        if traj.status == Status::Completed {
+        if traj.status == RunStatus::Completed {
             assert_eq!(traj.steps, self.steps, "{}", what());
         }
         assert!(traj.samples.windows(2).all(|p| p[0].t < p[1].t));

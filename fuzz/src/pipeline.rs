@@ -38,7 +38,7 @@ use implicit_bias::data::{ClassData, Dataset};
 use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::{Schedule, Status};
+use implicit_bias::run::{RunStatus, Schedule};
 use implicit_bias::scalar::Precision;
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::Conjecture;
@@ -310,8 +310,10 @@ pub fn check_pipeline(bytes: &[u8]) {
 /// One outcome against its request: status, exit code, text and JSON.
 fn check_outcome(e: &Experiment, out: &Findings) {
     match out.status {
-        Status::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
-        Status::Underflow { at, .. } | Status::NonFinite { at } | Status::Interrupted { at } => {
+        RunStatus::Completed => assert_eq!(out.steps_taken, e.steps, "completed early"),
+        RunStatus::Underflow { at, .. }
+        | RunStatus::NonFinite { at }
+        | RunStatus::Interrupted { at } => {
             assert!(at <= e.steps && out.steps_taken <= at, "{:?}", out.status)
         }
     }
@@ -581,7 +583,7 @@ fn check_schema(doc: &Value, code: u8) {
 /// f64, double-double and 128 bits: where all three complete and judge a claim, none FAILs
 /// what another passes (PASS and weak differ only in resolution).
 fn check_agreement(runs: &[Findings]) {
-    if runs.iter().any(|o| o.status != Status::Completed) {
+    if runs.iter().any(|o| o.status != RunStatus::Completed) {
         return;
     }
     let Some(first) = runs[0].theory.as_ref() else {

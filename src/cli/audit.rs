@@ -1,7 +1,7 @@
 //! `ibias audit`.
 
 use super::args::AuditArgs;
-use super::run::{columns_echo, load, note, parse_lr};
+use super::common::{columns_echo, load, note, parse_lr};
 use super::{emit, CliResult};
 use implicit_bias::audit::Audit;
 use implicit_bias::data::parse_rational;

@@ -3,7 +3,7 @@
 use super::args::BenchArgs;
 use super::{emit, CliResult};
 use implicit_bias::bench::{
-    horizon, render_peers, render_report, run_bench, run_peers, Case, Options,
+    horizon, render_peers, render_report, run_bench, run_peers, BenchOptions, Case,
 };
 use implicit_bias::Error;
 
@@ -36,9 +36,9 @@ pub fn bench(a: &BenchArgs) -> CliResult {
         return long_run(a, h);
     }
     let mut opts = if a.full {
-        Options::full()
+        BenchOptions::full()
     } else {
-        Options::quick()
+        BenchOptions::quick()
     };
     if let Some(c) = &a.cases {
         opts.cases = parse_cases(c)?;
@@ -68,7 +68,7 @@ pub fn bench(a: &BenchArgs) -> CliResult {
 
 /// `ibias bench --horizon STEPS`: one long double-double run on the first case.
 fn long_run(a: &BenchArgs, steps: &str) -> CliResult {
-    let steps = super::run::parse_steps(steps)?;
+    let steps = super::common::parse_steps(steps)?;
     let case = match &a.cases {
         Some(c) => parse_cases(c)?
             .first()

@@ -1,7 +1,7 @@
 //! `ibias compare`: several optimizers from one start, against the exact ℓ1, ℓ2, ℓ∞ answers.
 
-use super::args::{CompareArgs, HyperArgs};
-use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps};
+use super::args::CompareArgs;
+use super::common::{data_echo, load, note, parse_init, parse_lr, parse_steps};
 use super::{emit, CliResult};
 use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::data::format_rational;
@@ -10,38 +10,7 @@ use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::limits::Answers;
 use implicit_bias::Error;
-use rug::Rational;
 use serde_json::json;
-
-/// The optimizer of `ibias run`: `name` (possibly `name:key=value...`), the hyper-parameter
-/// flags, and the step size `lr`.
-pub fn optimizer_from_flags(
-    name: &str,
-    h: &HyperArgs,
-    lr: Option<&Rational>,
-) -> Result<OptimizerSpec, Error> {
-    let mut spec = OptimizerSpec::parse(name)?;
-    let flags = [
-        ("beta", &h.beta),
-        ("beta2", &h.beta2),
-        ("eps", &h.eps),
-        ("decay", &h.lr_decay),
-        ("wd", &h.weight_decay),
-        ("batch", &h.batch),
-    ];
-    for (k, v) in flags {
-        if let Some(v) = v {
-            spec.set(k, Some(v))?;
-        }
-    }
-    if h.replacement {
-        spec.set("replacement", None)?;
-    }
-    if spec.lr.is_none() {
-        spec.lr = lr.cloned();
-    }
-    Ok(spec)
-}
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     let selected = load(&a.input, "compare")?;

@@ -1,7 +1,7 @@
 //! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
 
 use super::args::FlowArgs;
-use super::run::{data_echo, load, note, parse_init, parse_lr, parse_steps, schedule};
+use super::common::{data_echo, load, note, parse_init, parse_lr, parse_steps, schedule};
 use super::{emit, CliResult};
 use implicit_bias::flow::{parse_until, FlowRequest};
 use implicit_bias::loss::Loss;

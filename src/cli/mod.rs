@@ -6,6 +6,7 @@
 mod args;
 mod audit;
 mod bench;
+mod common;
 mod compare;
 mod flow;
 mod gen;

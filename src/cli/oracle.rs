@@ -1,7 +1,7 @@
 //! `ibias oracle`: the exact max-margin solution with its independently checked certificate.
 
 use super::args::OracleArgs;
-use super::run::{data_echo, load_any, note};
+use super::common::{data_echo, load_any, note};
 use super::{emit, CliResult, Failure};
 use implicit_bias::cert::{self, Norm};
 use implicit_bias::data::{format_rational, ClassData, Loaded};

@@ -1,7 +1,7 @@
 //! `ibias plot`.
 
 use super::args::PlotArgs;
-use super::run::{experiment_from_args, note};
+use super::common::{experiment_from_args, note};
 use super::{CliResult, Failure};
 use implicit_bias::plot::{command, figure, series_csv, svg, PlotKind};
 use implicit_bias::Error;

@@ -3,14 +3,10 @@
 //!
 //! * [`Dd`]: a double-double [`Scalar`](crate::scalar::Scalar) (106-bit significand, f64
 //!   exponent range with an explicit underflow guard), for which the generic optimizers
-//!   compile to straight-line floating-point code;
-//! * [`ExpSeries`]: the incremental update `e^{−(u+δ)} = e^{−u}·e^{−δ}` with a short,
-//!   rigorously truncated series for `e^{−δ}`, used by
-//!   [`GradientDescent::incremental`](crate::optim::GradientDescent::incremental) for any
-//!   scalar type.
+//!   compile to straight-line floating-point code.
+//!
+//! The incremental exponentials of GD (`ExpSeries`) live with GD, in [`crate::optim`].
 
 mod dd;
-mod series;
 
 pub use dd::{exp_lanes, Dd, LANES};
-pub use series::ExpSeries;

@@ -7,7 +7,7 @@
 //! [`GradientDescent::incremental`] computes the same iteration, but for the exponential
 //! loss it keeps the weights `q_n = e^{−z_n·w}` in the state and updates them by
 //! `q_n ← q_n·e^{−δ_n}`, `δ_n = z_n·(w(t+1) − w(t))`, with the rigorously truncated series of
-//! [`ExpSeries`](crate::fast::ExpSeries) instead of a full exponential. The difference
+//! [`ExpSeries`](super::ExpSeries) instead of a full exponential. The difference
 //! `w(t+1) − w(t)` is taken from the rounded iterates (exact when they are within a factor
 //! 2, Sterbenz), so the weights follow the iterate actually stored. Every `resync` steps,
 //! whenever `max_n |δ_n|` could exceed 1/8, and whenever a weight is zero or not finite, the
@@ -15,8 +15,8 @@
 //! underflow and non-finite values exactly as the plain step does. Other losses take the
 //! plain step.
 
+use super::ExpSeries;
 use super::{Optimizer, State};
-use crate::fast::ExpSeries;
 use crate::loss::Loss;
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;

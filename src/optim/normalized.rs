@@ -118,7 +118,7 @@ impl<S: Scalar> Optimizer<S> for NormalizedGd<S> {
                     for an in g.iter_mut() {
                         an.neg_mut();
                     }
-                    let c = crate::loss::log_sum_exp(g);
+                    let c = crate::scalar::log_sum_exp(g);
                     let mut ln_sigma = c.clone();
                     ln_sigma.neg_mut();
                     ln_neg_derivative(Loss::Logistic, &mut ln_sigma, &mut scratch.tmp);

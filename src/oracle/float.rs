@@ -12,7 +12,7 @@
 
 /// A proposed corral with its (approximate) convex weights.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Proposal {
+pub(crate) struct CorralProposal {
     /// Point indices (0-based), affinely independent in floating point.
     pub corral: Vec<usize>,
     /// Convex weights, one per corral point (positive, summing to about 1).
@@ -20,6 +20,11 @@ pub(crate) struct Proposal {
 }
 
 /// Dot product with four accumulators (lets the compiler use SIMD lanes).
+///
+/// f64-only numerics of the float proposal, kept apart from the generic
+/// [`crate::scalar::dot`] on purpose: the proposal is a hot f64 loop that only picks where the
+/// exact solve starts, and its four-lane sum rounds differently from the generic one's
+/// left-to-right sum.
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0f64; 4];
@@ -130,15 +135,15 @@ impl Chol {
 /// Wolfe's minimum-norm-point algorithm on the rows of `z` (`n` rows of length `d`,
 /// row-major). Returns the final corral; stops early (with the best corral so far) on
 /// numerical trouble or after an iteration budget, since the exact phase repairs anything.
-pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
+pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> CorralProposal {
     if n == 0 || d == 0 || z.len() != n * d {
-        return Proposal::default();
+        return CorralProposal::default();
     }
     let row = |i: usize| &z[i * d..(i + 1) * d];
     let norms: Vec<f64> = (0..n).map(|i| dot(row(i), row(i))).collect();
     let maxn2 = norms.iter().cloned().fold(0.0f64, f64::max);
     if !maxn2.is_finite() || maxn2 <= 0.0 {
-        return Proposal::default();
+        return CorralProposal::default();
     }
     let j0 = (0..n)
         .min_by(|&a, &b| norms[a].total_cmp(&norms[b]))
@@ -147,7 +152,7 @@ pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
     let mut lambda = vec![1.0];
     let mut chol = Chol::new();
     if !chol.append(&[1.0 + norms[j0]]) {
-        return Proposal { corral, lambda };
+        return CorralProposal { corral, lambda };
     }
     let mut x = row(j0).to_vec();
     let mut v = vec![0.0; n];
@@ -237,7 +242,7 @@ pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
             retain_mask(&mut corral, &keep);
             retain_mask(&mut lambda, &keep);
             if corral.is_empty() {
-                return Proposal::default();
+                return CorralProposal::default();
             }
             if stalled {
                 break;
@@ -253,7 +258,7 @@ pub(crate) fn min_norm_point(z: &[f64], n: usize, d: usize) -> Proposal {
             break;
         }
     }
-    Proposal { corral, lambda }
+    CorralProposal { corral, lambda }
 }
 
 #[cfg(test)]

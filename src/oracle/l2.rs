@@ -32,7 +32,7 @@
 //! (1976) 128–149.
 
 use super::exact::{self, rational_exp, IntRows, ModEchelon};
-use super::float::{self, retain_mask, Proposal};
+use super::float::{self, retain_mask, CorralProposal};
 use super::{face, MaxMargin, Outcome};
 use crate::cert::{self, Certificate, Norm, Witness};
 use crate::data::Dataset;
@@ -279,7 +279,7 @@ enum Found {
 }
 
 /// Wolfe's algorithm in exact arithmetic, started from the floating-point proposal.
-fn wolfe_exact(rows: &IntRows, proposal: Proposal) -> Result<Found> {
+fn wolfe_exact(rows: &IntRows, proposal: CorralProposal) -> Result<Found> {
     let n = rows.len();
     let mut corral: Vec<usize> = Vec::new();
     let mut lambda: Vec<Rational> = Vec::new();
@@ -528,7 +528,7 @@ mod tests {
             for mask in 0u32..(1 << d.len()) {
                 let corral: Vec<usize> = (0..d.len()).filter(|&i| mask >> i & 1 == 1).collect();
                 let lambda: Vec<f64> = (0..corral.len()).map(|i| (i + 1) as f64).collect();
-                let got = wolfe_exact(&rows, Proposal { corral, lambda }).unwrap();
+                let got = wolfe_exact(&rows, CorralProposal { corral, lambda }).unwrap();
                 match (got, &expect) {
                     (Found::Optimal(_, m), Some(w)) => assert_eq!(&m.w, w, "mask {mask}"),
                     (Found::Witness(a), None) => {

@@ -1,11 +1,10 @@
 //! Per-checkpoint diagnostics of a trajectory against the exact oracle and the predictions
 //! (theory §2): everything a verdict or a report row needs, at the working precision.
 
-use super::linalg::{self, lt};
+use super::linalg;
 use super::predict::{pow2_neg, Prediction};
-use crate::loss::log_sum_exp;
 use crate::run::Trajectory;
-use crate::scalar::Scalar;
+use crate::scalar::{self, log_sum_exp, lt, Scalar};
 
 /// Diagnostics at one checkpoint. `None` where a quantity is undefined (e.g. `ln t` at
 /// `t < 2`, `w̃` for degenerate data).
@@ -135,7 +134,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let one = S::from_f64(1.0, ctx);
     let n = pred.z.len();
     let d = w.len();
-    let norm_w = linalg::norm(w, ctx);
+    let norm_w = scalar::norm(w, ctx);
     let nw = &pred.norm_w_hat;
     let ns = pred.norm_sq_s();
     let wh = &pred.w_hat_s;
@@ -149,13 +148,14 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let eta = S::from_rational(&pred.eta, ctx);
 
     // margins, weights −ℓ′, ln ℓ
-    let u: Vec<S> = pred.z.iter().map(|z| linalg::dot(z, w, ctx)).collect();
+    let mut u: Vec<S> = vec![S::zero(ctx); n];
+    pred.objective.margins(w, &mut u);
     // (a softmax couples the K − 1 lifted margins of a sample: crate::loss)
     let mut tmp = S::zero(ctx);
     let mut weights: Vec<S> = u.clone();
     pred.loss.weights_in_place(&mut weights, &mut tmp);
     let ln_l: Vec<S> = pred.loss.ln_values(&u);
-    let ln_loss = log_sum_exp(&ln_l);
+    let ln_loss = pred.objective.ln_loss_at(&u);
 
     let dir_err = linalg::direction_error(w, wh, ctx);
     let angle = linalg::angle(w, wh, ctx);
@@ -178,7 +178,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         c.neg_mut();
         linalg::axpy(w, &c, wh)
     });
-    let rho_norm = rho.as_ref().map(|r| linalg::norm(r, ctx));
+    let rho_norm = rho.as_ref().map(|r| scalar::norm(r, ctx));
     let rho_diff: Option<Vec<S>> = match (&rho, &pred.w_tilde, &pred.w_tilde_span) {
         (Some(r), Some(wt), _) => Some(linalg::sub(r, wt)),
         (Some(r), None, Some(ws)) => {
@@ -187,7 +187,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         }
         _ => None,
     };
-    let rho_err = rho_diff.as_ref().map(|v| linalg::norm(v, ctx));
+    let rho_err = rho_diff.as_ref().map(|v| scalar::norm(v, ctx));
     let rho_limit = rho.as_ref().map(|r| {
         if pred.spans {
             r.clone()
@@ -202,7 +202,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
                 let diff = linalg::sub(r, lim);
                 pred.theta_points
                     .iter()
-                    .map(|&i| linalg::dot(&pred.z[i], &diff, ctx).abs())
+                    .map(|&i| scalar::dot(&pred.z[i], &diff, ctx).abs())
                     .reduce(|a, b| linalg::max(a, &b))
             })
         }
@@ -222,11 +222,11 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         .as_ref()
         .and_then(|p| linalg::direction_diff(w, p, ctx));
     let gap_pred = predicted_vec.as_ref().map(|p| {
-        let np = linalg::norm(p, ctx);
+        let np = scalar::norm(p, ctx);
         let m = pred
             .z
             .iter()
-            .map(|z| linalg::dot(z, p, ctx))
+            .map(|z| scalar::dot(z, p, ctx))
             .reduce(|a, b| if lt(&b, &a) { b } else { a })
             .unwrap_or_else(|| S::zero(ctx));
         gamma_star.clone().sub(&m.div(&np))
@@ -288,7 +288,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         let v: Vec<S> = g_all.iter().map(|g| g.clone().mul(&eta_t)).collect();
         linalg::sub(&v, wh).into_iter().map(|x| x.div(nw)).collect()
     });
-    let grad_dev = grad_diff.as_ref().map(|v| linalg::norm(v, ctx));
+    let grad_dev = grad_diff.as_ref().map(|v| scalar::norm(v, ctx));
 
     // non-SV shares (§2.8)
     let non_sv: Vec<S> = (0..n)
@@ -297,7 +297,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         .collect();
     let share_loss = (!non_sv.is_empty()).then(|| log_sum_exp(&non_sv).sub(&ln_loss).exp());
     let share_grad =
-        (!non_sv.is_empty()).then(|| linalg::norm(&g_non, ctx).div(&linalg::norm(&g_all, ctx)));
+        (!non_sv.is_empty()).then(|| scalar::norm(&g_non, ctx).div(&scalar::norm(&g_all, ctx)));
     let t_pow = match (&pred.theta, &ln_t) {
         (Some(th), Some(l)) => {
             let e: S = S::from_rational(&rug::Rational::from(th - 1u32), ctx);
@@ -316,19 +316,19 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
 
     // exact identities (§2.5, §2.6)
     let perp = |v: &[S]| -> Vec<S> {
-        let mut c = linalg::dot(v, wh, ctx).div(&ns);
+        let mut c = scalar::dot(v, wh, ctx).div(&ns);
         c.neg_mut();
         linalg::axpy(v, &c, wh)
     };
     let tan_direct = (!norm_w.is_zero()).then(|| {
-        let along = linalg::dot(w, wh, ctx).div(nw);
-        linalg::norm(&perp(w), ctx).div(&along)
+        let along = scalar::dot(w, wh, ctx).div(nw);
+        scalar::norm(&perp(w), ctx).div(&along)
     });
     // b = ‖ŵ‖ L + ŵᵀρ/‖ŵ‖ for a given ρ
     let tan_of = |r: &[S], l: &S| -> (S, S) {
         let mut b = nw.clone().mul(l);
-        b.add_assign(&linalg::dot(wh, r, ctx).div(nw));
-        (linalg::norm(&perp(r), ctx).div(&b), b)
+        b.add_assign(&scalar::dot(wh, r, ctx).div(nw));
+        (scalar::norm(&perp(r), ctx).div(&b), b)
     };
     let (tan_identity, b_meas) = match (&rho, &ln_t) {
         (Some(r), Some(l)) => {
@@ -344,8 +344,8 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let gap_identity = match (&rho, &ln_t) {
         (Some(r), Some(l)) => {
             let m = linalg::min_on(&pred.z, &pred.support, r, ctx);
-            let uu = linalg::dot(wh, r, ctx).div(&ns);
-            let q = linalg::norm(&perp(r), ctx).div(nw);
+            let uu = scalar::dot(wh, r, ctx).div(&ns);
+            let q = scalar::norm(&perp(r), ctx).div(nw);
             let mut den = l.clone().add(&uu);
             den = den.clone().mul(&den);
             den.mul_add_assign(&q, &q);
@@ -368,7 +368,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     };
     let dir_bound = match (&ln_t, &tan_direct, &tan_pred, &rho, &pred.w_tilde, &b_meas) {
         (Some(l), Some(x), Some(xp), Some(r), Some(wt), Some(b)) => {
-            let rn = linalg::norm(&linalg::sub(r, wt), ctx);
+            let rn = scalar::norm(&linalg::sub(r, wt), ctx);
             let mut cube = x.clone().mul(x).mul(x);
             cube.mul_f64(0.375);
             let term = rn.mul(&one.clone().add(xp)).div(b);
@@ -388,7 +388,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     } else {
         &pred.data_basis
     };
-    let drift = linalg::norm(&linalg::sub(&dw, &linalg::project(basis, &dw, ctx)), ctx);
+    let drift = scalar::norm(&linalg::sub(&dw, &linalg::project(basis, &dw, ctx)), ctx);
 
     // rounding floors
     let eps_t = pow2_neg::<S>(trusted_bits(bits, t), ctx);
@@ -412,7 +412,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     let resolved = |rel: &S| rel.is_finite() && !lt(&quarter, rel);
     let tan_tol = match &tan_direct {
         Some(x) => {
-            let b = linalg::dot(w, wh, ctx).div(nw).abs();
+            let b = scalar::dot(w, wh, ctx).div(nw).abs();
             let rel = unit.clone().mul(&scale).div(&b);
             resolved(&rel).then(|| {
                 let x1 = one.clone().add(&x.clone().abs());

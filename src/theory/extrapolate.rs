@@ -22,8 +22,8 @@
 //! horizons several unmodelled terms compete, and 2 let a false FAIL through on random data
 //! at 2^15 steps (`tests/theory_props.rs`).
 
-use super::linalg::{self, lt};
-use crate::scalar::Scalar;
+use super::linalg;
+use crate::scalar::{self, lt, Scalar};
 
 /// One sample of a measured quantity.
 #[derive(Clone, Debug)]
@@ -380,7 +380,7 @@ fn extrapolate_at<S: Scalar>(
     // change seen means the terms of the model do not dominate yet
     let diff = |a: &[S], b: &[S]| -> S {
         let d: Vec<S> = a.iter().zip(b).map(|(x, y)| x.clone().sub(y)).collect();
-        linalg::norm(&d, ctx)
+        scalar::norm(&d, ctx)
     };
     let k = match rate.terms.first() {
         Some(t) => t.exponent().clone(),

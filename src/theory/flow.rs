@@ -15,12 +15,12 @@
 //! checkpoint ([`FlowPoint`]) and the flow's claims ([`assess_flow`]), rows of the same
 //! claims table as GD's ([`super::CLAIMS`]).
 
-use super::linalg::{self, lt};
+use super::linalg;
 use super::predict::{Predicted, Prediction, Regime};
 use super::verdict::{claim, Assessment, Fit, Status, Verdict};
 use crate::loss::Loss;
 use crate::ode::System;
-use crate::scalar::Scalar;
+use crate::scalar::{self, lt, Scalar};
 
 /// The log-time flow as an [`ode::System`](crate::ode::System).
 #[derive(Clone, Debug)]
@@ -64,7 +64,7 @@ impl<S: Scalar> LogTime<S> {
     fn exponents(&mut self, s: &S, rho: &[S]) {
         let ctx = s.ctx();
         for ((a, z), dr) in self.a.iter_mut().zip(&self.z).zip(&self.drift) {
-            let mut e = linalg::dot(z, rho, ctx);
+            let mut e = scalar::dot(z, rho, ctx);
             e.neg_mut();
             e.mul_add_assign(s, dr);
             *a = e;
@@ -244,13 +244,7 @@ fn log_loss_term<S: Scalar>(loss: Loss, s: &S, a: &S) -> S {
 
 /// `ln Σ_i e^{v_i}` over the given values (`None` for an empty set).
 fn log_sum_exp<S: Scalar>(v: &[S]) -> Option<S> {
-    let top = v.iter().cloned().reduce(|a, b| linalg::max(a, &b))?;
-    let ctx = top.ctx();
-    let mut sum = S::zero(ctx);
-    for x in v {
-        sum.add_assign(&x.clone().sub(&top).exp());
-    }
-    Some(top.add(&sum.ln()))
+    (!v.is_empty()).then(|| scalar::log_sum_exp(v))
 }
 
 /// The quantities of one checkpoint `s` (docs/cli.md, `ibias flow`).
@@ -298,15 +292,15 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
     let nw = pred.norm_w_hat.clone();
     let nw2 = pred.norm_sq_s();
     let w: Vec<S> = linalg::axpy(rho, s, &pred.w_hat_s);
-    let u = linalg::dot(&pred.w_hat_s, rho, ctx).div(&nw2);
+    let u = scalar::dot(&pred.w_hat_s, rho, ctx).div(&nw2);
     let perp = linalg::axpy(rho, &u.clone().mul(&S::from_f64(-1.0, ctx)), &pred.w_hat_s);
-    let q = linalg::norm(&perp, ctx).div(&nw);
+    let q = scalar::norm(&perp, ctx).div(&nw);
     let m = linalg::min_on(&pred.z, &pred.support, rho, ctx);
     let p1 = linalg::project(&pred.span_basis, rho, ctx);
     let p2 = linalg::sub(rho, &p1);
     let rho_err = match (&pred.w_tilde, &pred.w_tilde_span) {
-        (Some(wt), _) if pred.spans => Some(linalg::norm(&linalg::sub(rho, wt), ctx)),
-        (_, Some(ws)) => Some(linalg::norm(&linalg::sub(&p1, ws), ctx)),
+        (Some(wt), _) if pred.spans => Some(scalar::norm(&linalg::sub(rho, wt), ctx)),
+        (_, Some(ws)) => Some(scalar::norm(&linalg::sub(&p1, ws), ctx)),
         _ => None,
     };
     let s_dir = linalg::direction_error(&w, &pred.w_hat_s, ctx).map(|e| e.mul(s));
@@ -318,8 +312,8 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
         (Some(c), Some(ui)) if positive => Some(c.mul(s).div(&s.clone().add(ui))),
         _ => None,
     };
-    let norm_w = linalg::norm(&w, ctx);
-    let margins: Vec<S> = pred.z.iter().map(|z| linalg::dot(z, &w, ctx)).collect();
+    let norm_w = scalar::norm(&w, ctx);
+    let margins: Vec<S> = pred.z.iter().map(|z| scalar::dot(z, &w, ctx)).collect();
     let min_all = margins
         .iter()
         .cloned()
@@ -355,7 +349,7 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
     let mut lt_n = Vec::with_capacity(pred.z.len());
     for (z, mq) in pred.z.iter().zip(&pred.margins) {
         let drift = S::from_rational(&(rug::Rational::from(1) - mq), ctx);
-        let mut a = linalg::dot(z, rho, ctx);
+        let mut a = scalar::dot(z, rho, ctx);
         a.neg_mut();
         a.mul_add_assign(s, &drift);
         lt_n.push(log_loss_term(pred.loss, s, &a));
@@ -454,8 +448,8 @@ pub fn assess_flow<S: Scalar>(
     let u = ulp::<S>(ctx);
     let dims = S::from_f64((16 + 4 * d) as f64, ctx);
     // the witness: lim ρ ≈ ρ(S), with bar 2‖ρ(S) − ρ(S_prev)‖ + integration + rounding
-    let step = linalg::norm(&linalg::sub(&last.rho, &prev.rho), ctx);
-    let rho_size = linalg::norm(&last.rho, ctx).add(&S::from_f64(1.0, ctx));
+    let step = scalar::norm(&linalg::sub(&last.rho, &prev.rho), ctx);
+    let rho_size = scalar::norm(&last.rho, ctx).add(&S::from_f64(1.0, ctx));
     let round_rho = u.clone().mul(&dims).mul(&rho_size);
     let mut bar = step.clone();
     bar.mul_f64(2.0);
@@ -493,7 +487,7 @@ pub fn assess_flow<S: Scalar>(
             };
             let scale = expected
                 .as_ref()
-                .map(|e| linalg::norm(e, ctx))
+                .map(|e| scalar::norm(e, ctx))
                 .filter(|n| !n.is_zero())
                 .unwrap_or_else(|| S::from_f64(1.0, ctx));
             v.limit = Some(limit);
@@ -647,7 +641,7 @@ pub fn assess_flow<S: Scalar>(
         log_sum_exp(
             &set.iter()
                 .map(|&i| {
-                    let mut a = linalg::dot(&pred.z[i], rho, ctx);
+                    let mut a = scalar::dot(&pred.z[i], rho, ctx);
                     a.neg_mut();
                     a
                 })
@@ -722,7 +716,7 @@ pub fn assess_flow<S: Scalar>(
         .map(|p| {
             (
                 p.s.clone(),
-                linalg::norm(&linalg::sub(&p.rho, &last.rho), ctx),
+                scalar::norm(&linalg::sub(&p.rho, &last.rho), ctx),
             )
         })
         .filter(|(_, y)| lt(&floor, y))

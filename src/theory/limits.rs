@@ -294,7 +294,7 @@ pub fn angle_deg(a: &[f64], b: &[f64]) -> f64 {
 
 /// A vector of scalars as f64, normalized in `S` first (so huge iterates do not overflow).
 pub fn direction_f64<S: Scalar>(w: &[S], ctx: S::Ctx) -> Vec<f64> {
-    let n = crate::objective::norm(w, ctx);
+    let n = crate::scalar::norm(w, ctx);
     if n.is_zero() || !n.is_finite() {
         return w.iter().map(Scalar::to_f64).collect();
     }

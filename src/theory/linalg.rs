@@ -4,7 +4,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops read like the matrix formulas
 
-use crate::scalar::Scalar;
+use crate::scalar::{dot, lt, norm, Scalar};
 use rug::Rational;
 use std::cmp::Ordering;
 
@@ -116,20 +116,6 @@ pub fn project_exact(basis: &[Vec<Rational>], v: &[Rational]) -> Option<Vec<Rati
 
 // ------------------------------------------------------- working precision
 
-/// `a·b` at working precision.
-pub fn dot<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> S {
-    let mut s = S::zero(ctx);
-    for (x, y) in a.iter().zip(b) {
-        s.mul_add_assign(x, y);
-    }
-    s
-}
-
-/// `‖a‖₂`.
-pub fn norm<S: Scalar>(a: &[S], ctx: S::Ctx) -> S {
-    dot(a, a, ctx).sqrt()
-}
-
 /// `a − b`.
 pub fn sub<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
     a.iter().zip(b).map(|(x, y)| x.clone().sub(y)).collect()
@@ -145,11 +131,6 @@ pub fn axpy<S: Scalar>(a: &[S], c: &S, b: &[S]) -> Vec<S> {
             v
         })
         .collect()
-}
-
-/// `a < b` (false for NaN).
-pub fn lt<S: Scalar>(a: &S, b: &S) -> bool {
-    a.partial_cmp_s(b) == Some(Ordering::Less)
 }
 
 /// A total order on scalars: the numeric order, with every NaN after every number and NaNs

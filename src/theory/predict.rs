@@ -16,12 +16,13 @@
 //! Degenerate data (a margin point with `α_n = 0` in every KKT vector, §2.11) have no `w̃`:
 //! every constant that needs it is [`Predicted::Unavailable`] with the reason, never a number.
 
-use super::linalg::{self, lt};
+use super::linalg;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::loss::Loss;
+use crate::objective::Objective;
 use crate::oracle::{MaxMargin, Norm};
-use crate::scalar::Scalar;
+use crate::scalar::{self, lt, Scalar};
 use rug::{Integer, Rational};
 
 /// A predicted constant.
@@ -105,6 +106,9 @@ pub struct Prediction<S: Scalar> {
     pub eta: Rational,
     /// Signed points `z_n` at working precision.
     pub z: Vec<Vec<S>>,
+    /// The run's risk on the same rounded points: the diagnostics take the margins and
+    /// `ln L` of every checkpoint from it, so the risk is computed in one place.
+    pub objective: Objective<S>,
     /// `R = max_n ‖z_n‖`.
     pub r_max: S,
     /// `w(0)` at working precision.
@@ -314,7 +318,7 @@ pub fn predict<S: Scalar>(
         .collect();
     let r_max = z
         .iter()
-        .map(|r| linalg::norm(r, ctx))
+        .map(|r| scalar::norm(r, ctx))
         .fold(S::zero(ctx), |a, b| linalg::max(a, &b));
     let eta_s: S = q_to(eta, ctx);
     let w_hat_s: Vec<S> = cert.w.iter().map(|v| q_to(v, ctx)).collect();
@@ -351,7 +355,7 @@ pub fn predict<S: Scalar>(
             let c = max_entropy(&gram, &eta_s, ctx)?;
             let mut alpha = vec![S::zero(ctx); n];
             for (row, &i) in gram.iter().zip(&support) {
-                let mut u = linalg::dot(row, &c, ctx);
+                let mut u = scalar::dot(row, &c, ctx);
                 u.neg_mut();
                 alpha[i] = u.exp().mul(&eta_s);
             }
@@ -393,7 +397,7 @@ pub fn predict<S: Scalar>(
     // ---- constants
     let c_l = Predicted::Exact(Rational::from(&norm_sq / eta));
     let c_norm = match &w_tilde_span {
-        Some(ws) => Predicted::Value(linalg::dot(&w_hat_s, ws, ctx).div(&norm_w_hat)),
+        Some(ws) => Predicted::Value(scalar::dot(&w_hat_s, ws, ctx).div(&norm_w_hat)),
         None => Predicted::Unavailable(WHY_DEGENERATE),
     };
     let on_w_hat_line = spans && {
@@ -414,10 +418,10 @@ pub fn predict<S: Scalar>(
         _ if on_w_hat_line => Predicted::Exact(Rational::new()),
         (Some(wt), _) => {
             let ns: S = q_to(&norm_sq, ctx);
-            let mut c = linalg::dot(&w_hat_s, wt, ctx).div(&ns);
+            let mut c = scalar::dot(&w_hat_s, wt, ctx).div(&ns);
             c.neg_mut();
             let perp = linalg::axpy(wt, &c, &w_hat_s);
-            Predicted::Value(linalg::norm(&perp, ctx).div(&norm_w_hat))
+            Predicted::Value(scalar::norm(&perp, ctx).div(&norm_w_hat))
         }
         (None, _) => Predicted::Unavailable(WHY_NO_SPAN),
     };
@@ -570,7 +574,7 @@ pub fn predict<S: Scalar>(
                 let mut sum = S::zero(ctx);
                 let mut vec_sum = vec![S::zero(ctx); d];
                 for &i in &theta_points {
-                    let mut u = linalg::dot(&z[i], rho, ctx);
+                    let mut u = scalar::dot(&z[i], rho, ctx);
                     u.neg_mut();
                     let e = u.exp();
                     sum.add_assign(&e);
@@ -579,7 +583,7 @@ pub fn predict<S: Scalar>(
                 let ns: S = q_to(&norm_sq, ctx);
                 (
                     Predicted::Value(sum.mul(&eta_s).div(&ns)),
-                    Predicted::Value(linalg::norm(&vec_sum, ctx).mul(&eta_s).div(&norm_w_hat)),
+                    Predicted::Value(scalar::norm(&vec_sum, ctx).mul(&eta_s).div(&norm_w_hat)),
                 )
             }
         }
@@ -602,6 +606,7 @@ pub fn predict<S: Scalar>(
         r_max,
         w0: w0.iter().map(|v| q_to(v, ctx)).collect(),
         z,
+        objective: Objective::new(data, loss, ctx),
         w_hat: cert.w.clone(),
         w_hat_s,
         norm_sq,
@@ -681,7 +686,7 @@ fn perp_eigenvalues<S: Scalar>(
     // A_ij = Σ_n α_n (z_nᵀq_i)(z_nᵀq_j)
     let proj: Vec<Vec<S>> = support
         .iter()
-        .map(|&n| q.iter().map(|qi| linalg::dot(&z[n], qi, ctx)).collect())
+        .map(|&n| q.iter().map(|qi| scalar::dot(&z[n], qi, ctx)).collect())
         .collect();
     let m = q.len();
     let mut a = vec![vec![S::zero(ctx); m]; m];
@@ -708,7 +713,7 @@ fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> 
     let f = |c: &[S]| -> S {
         let mut s = S::zero(ctx);
         for row in g {
-            let mut u = linalg::dot(row, c, ctx);
+            let mut u = scalar::dot(row, c, ctx);
             u.neg_mut();
             s.add_assign(&u.exp().mul(eta));
         }
@@ -724,7 +729,7 @@ fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> 
         let mut grad = vec![one.clone(); r];
         let mut h = vec![vec![S::zero(ctx); r]; r];
         for row in g {
-            let mut u = linalg::dot(row, &c, ctx);
+            let mut u = scalar::dot(row, &c, ctx);
             u.neg_mut();
             let e = u.exp().mul(eta);
             for k in 0..r {
@@ -745,7 +750,7 @@ fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> 
             .collect();
         let step = linalg::cholesky_solve(&h, &neg_grad, ctx)
             .ok_or_else(|| Error::Numerical("maximum-entropy Newton: singular Hessian".into()))?;
-        let dec = linalg::dot(&neg_grad, &step, ctx); // Newton decrement², ≥ 0
+        let dec = scalar::dot(&neg_grad, &step, ctx); // Newton decrement², ≥ 0
         let size = step
             .iter()
             .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs()));

@@ -20,9 +20,9 @@
 
 use super::diagnostics::Checkpoint;
 use super::extrapolate::{extrapolate, Limit, Observation, PolyRate};
-use super::linalg::{self, lt};
+use super::linalg;
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
-use crate::scalar::Scalar;
+use crate::scalar::{self, lt, Scalar};
 
 /// Outcome of one claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ impl Status {
 
 /// How a claim's tolerance is obtained (docs/theory/verdicts.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Witness {
+pub enum ToleranceWitness {
     /// Exact identity: rounding bound only.
     Identity,
     /// The limit extrapolated from the trajectory with the predicted exponents.
@@ -63,24 +63,24 @@ pub enum Witness {
     History,
 }
 
-impl Witness {
+impl ToleranceWitness {
     /// Machine name for JSON: `identity`, `extrapolation`, `derived`, `history`.
     pub fn code(self) -> &'static str {
         match self {
-            Witness::Identity => "identity",
-            Witness::Extrapolation => "extrapolation",
-            Witness::Derived => "derived",
-            Witness::History => "history",
+            ToleranceWitness::Identity => "identity",
+            ToleranceWitness::Extrapolation => "extrapolation",
+            ToleranceWitness::Derived => "derived",
+            ToleranceWitness::History => "history",
         }
     }
 
     /// Short name for reports.
     pub fn name(self) -> &'static str {
         match self {
-            Witness::Identity => "identity",
-            Witness::Extrapolation => "extrapolation",
-            Witness::Derived => "derived from the residual limit",
-            Witness::History => "own history",
+            ToleranceWitness::Identity => "identity",
+            ToleranceWitness::Extrapolation => "extrapolation",
+            ToleranceWitness::Derived => "derived from the residual limit",
+            ToleranceWitness::History => "own history",
         }
     }
 }
@@ -97,7 +97,7 @@ pub struct Claim {
     /// The conjecture name of the prediction it judges (`--conjecture`), if any.
     pub prediction: Option<&'static str>,
     /// The witness its tolerance comes from.
-    pub witness: Witness,
+    pub witness: ToleranceWitness,
     /// A core claim: the run establishes something only if every core claim of its regime
     /// that applies was judged (PASS or FAIL).
     pub core: bool,
@@ -108,7 +108,7 @@ const fn row(
     section: &'static str,
     statement: &'static str,
     prediction: Option<&'static str>,
-    witness: Witness,
+    witness: ToleranceWitness,
     core: bool,
 ) -> Claim {
     Claim {
@@ -129,7 +129,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.5",
         "tan φ(t) = ‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖) with the measured ρ(t)",
         None,
-        Witness::Identity,
+        ToleranceWitness::Identity,
         false,
     ),
     row(
@@ -137,7 +137,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.6",
         "γ*−γ(t) = (1 − (L+m)/√((L+u)²+q²))/‖ŵ‖ with the measured ρ(t)",
         None,
-        Witness::Identity,
+        ToleranceWitness::Identity,
         false,
     ),
     row(
@@ -145,7 +145,7 @@ pub const CLAIMS: &[Claim] = &[
         "§1.3",
         "P2 w(t) = P2 w(0) (the part off span(Z_S), or off span(Z), never moves)",
         None,
-        Witness::Identity,
+        ToleranceWitness::Identity,
         false,
     ),
     row(
@@ -153,7 +153,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.3",
         "ηt(−ℓ′(z_nᵀw(t))) → α_n on S (relative)",
         Some("alpha"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         true,
     ),
     row(
@@ -161,7 +161,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.2",
         "t·L(w(t)) → C_L = ‖ŵ‖²/η (relative)",
         Some("C_L"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         true,
     ),
     row(
@@ -169,7 +169,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.3",
         "ηt(−∇L(w(t)))/‖ŵ‖ → ŵ/‖ŵ‖",
         Some("grad_limit"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         false,
     ),
     row(
@@ -177,7 +177,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.7",
         "ρ(t) = w(t) − ŵ ln t → w̃ (P1 ρ → P1 w̃ without the span condition)",
         Some("w_tilde"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         true,
     ),
     row(
@@ -185,7 +185,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.8",
         "non-SV loss share · t^(θ−1) → C_share (relative)",
         Some("C_share"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         false,
     ),
     row(
@@ -193,7 +193,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.8",
         "non-SV gradient share · t^(θ−1) → C_share_grad (relative)",
         Some("C_share_grad"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         false,
     ),
     row(
@@ -201,7 +201,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.5",
         "ln t·‖w/‖w‖ − ŵ/‖ŵ‖‖ → C_dir = ‖P⊥w̃‖/‖ŵ‖",
         Some("C_dir"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         true,
     ),
     row(
@@ -209,7 +209,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.4",
         "‖w(t)‖ − ‖ŵ‖ ln t → C_norm = ŵᵀw̃/‖ŵ‖",
         Some("C_norm"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         false,
     ),
     row(
@@ -217,7 +217,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.6",
         "ln t·(γ* − γ(t)) → C_γ = (ŵᵀw̃/‖ŵ‖² − min_S z_nᵀw̃)/‖ŵ‖",
         Some("C_gamma"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         false,
     ),
     row(
@@ -225,7 +225,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.11",
         "ηt(−ℓ′)/α_n → 1 on the α > 0 support vectors, slowly",
         Some("alpha"),
-        Witness::History,
+        ToleranceWitness::History,
         true,
     ),
     row(
@@ -233,7 +233,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.11",
         "t·L(w(t))/C_L → 1, slowly (degenerate)",
         Some("C_L"),
-        Witness::History,
+        ToleranceWitness::History,
         true,
     ),
     row(
@@ -241,7 +241,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.11",
         "ηt(−ℓ′) → 0 like 1/ln t on zero-α margin points",
         None,
-        Witness::History,
+        ToleranceWitness::History,
         false,
     ),
     row(
@@ -249,7 +249,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.11",
         "‖ρ(t)‖ = O(ln ln t) (no finite w̃)",
         None,
-        Witness::History,
+        ToleranceWitness::History,
         true,
     ),
     row(
@@ -257,7 +257,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.11",
         "direction error = O(ln ln t/ln t)",
         None,
-        Witness::History,
+        ToleranceWitness::History,
         true,
     ),
     row(
@@ -265,7 +265,7 @@ pub const CLAIMS: &[Claim] = &[
         "§1.4",
         "margin gap = O(1/ln t) (all data)",
         None,
-        Witness::History,
+        ToleranceWitness::History,
         false,
     ),
     row(
@@ -273,7 +273,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.8",
         "non-SV loss share = O(t^(1−θ)) (constant not predicted)",
         None,
-        Witness::History,
+        ToleranceWitness::History,
         false,
     ),
     // gradient flow in log-time s = ln(1 + τ) (`ibias flow`, theory::flow, docs/theory/flow.md)
@@ -282,7 +282,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.12",
         "flow: ρ(s) = w − ŵ s → w̃_flow (e^(−z_nᵀw̃) = α_n on S; P1 part without the span condition)",
         Some("w_tilde"),
-        Witness::Extrapolation,
+        ToleranceWitness::Extrapolation,
         true,
     ),
     row(
@@ -290,7 +290,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.5",
         "flow: s·‖w/‖w‖ − ŵ/‖ŵ‖‖ = C_dir·s/(s + C_norm/‖ŵ‖) + O(1/s²)",
         Some("C_dir"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         true,
     ),
     row(
@@ -298,7 +298,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.6",
         "flow: s·(γ* − γ) = C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²) + O(1/s²)",
         Some("C_gamma"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         false,
     ),
     row(
@@ -306,7 +306,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.8",
         "flow: non-SV loss share · e^((θ−1)s) → C_share (relative)",
         Some("C_share"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         false,
     ),
     row(
@@ -314,7 +314,7 @@ pub const CLAIMS: &[Claim] = &[
         "§2.2",
         "flow: (1 + τ)·L(w) → ‖ŵ‖² (relative)",
         Some("C_L"),
-        Witness::Derived,
+        ToleranceWitness::Derived,
         false,
     ),
 ];
@@ -514,7 +514,7 @@ impl<S: Scalar> Assessment<S> {
     /// [`Self::judgement`] with the advice printed when a core claim is open (`hint`: what
     /// to change, e.g. a longer horizon).
     pub fn judgement_with(&self, stopped: Option<&str>, hint: &str) -> Judgement {
-        // `stopped`: why the run ended early and what to change ([`crate::run::Status::advice`])
+        // `stopped`: why the run ended early and what to change ([`crate::run::RunStatus::advice`])
         let c = self.counts();
         if c.fail > 0 {
             return Judgement::Fails(c.fail);
@@ -565,7 +565,7 @@ pub const AUDIT_ADVICE: &str = "log a longer run (a later last t, with each powe
 
 impl<S: Scalar> Verdict<S> {
     fn witness_is_history(&self) -> bool {
-        claim(self.id).witness == Witness::History
+        claim(self.id).witness == ToleranceWitness::History
     }
 }
 
@@ -655,7 +655,7 @@ pub enum Combine {
 impl Combine {
     fn size<S: Scalar>(self, v: &[S], ctx: S::Ctx) -> S {
         match self {
-            Combine::Euclid => linalg::norm(v, ctx),
+            Combine::Euclid => scalar::norm(v, ctx),
             Combine::Max => v
                 .iter()
                 .fold(S::zero(ctx), |a, x| linalg::max(a, &x.clone().abs())),
@@ -1179,13 +1179,13 @@ fn derived_verdict<S: Scalar>(
     // a norm, a linear form or a maximum of linear forms of ρ, so evaluating it at working
     // precision errs by at most γ_{d+4}·Lip·‖ρ‖ (γ_k = k·u/(1 − k·u), taken as 2k·u)
     let d = l.value.len() as u32 + 4;
-    let mut rounding = linalg::norm(&l.value, ctx);
+    let mut rounding = scalar::norm(&l.value, ctx);
     rounding.mul_assign(&super::predict::pow2_neg::<S>(
         S::accuracy_bits(ctx).saturating_sub(1),
         ctx,
     ));
     rounding.mul_f64(f64::from(d));
-    let mut tol = lip.mul(&linalg::norm(&l.bar, ctx).add(&rounding));
+    let mut tol = lip.mul(&scalar::norm(&l.bar, ctx).add(&rounding));
     // the prediction's own rounding, where it is computed in floating point from quantities
     // that cancel (C_γ of equal α)
     if let Some(r) = predicted_rounding {
@@ -1457,7 +1457,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                 // ρ(t) stays on ŵ's line (exact, `Prediction::on_w_hat_line`): P⊥ρ = 0
                 return vec![S::zero(ctx); r.len()];
             }
-            let mut c = linalg::dot(r, &wh, ctx).div(&ns);
+            let mut c = scalar::dot(r, &wh, ctx).div(&ns);
             c.neg_mut();
             linalg::axpy(r, &c, &wh)
         }
@@ -1469,7 +1469,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         rho_full,
         &pred.c_dir,
         None,
-        &|r| linalg::norm(&perp(r), ctx).div(&nw2),
+        &|r| scalar::norm(&perp(r), ctx).div(&nw2),
         one.clone().div(&nw),
     ));
     let (wh2, nw3) = (wh.clone(), nw.clone());
@@ -1479,7 +1479,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         rho_full,
         &pred.c_norm,
         None,
-        &|r| linalg::dot(&wh2, r, ctx).div(&nw3),
+        &|r| scalar::dot(&wh2, r, ctx).div(&nw3),
         one.clone(),
     ));
     // C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖ with the exact forms c_n = ŵ/‖ŵ‖² − z_n, a maximum of
@@ -1487,7 +1487,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     let forms = &pred.margin_forms;
     let lip_gamma = forms
         .iter()
-        .map(|c| linalg::norm(c, ctx))
+        .map(|c| scalar::norm(c, ctx))
         .fold(S::zero(ctx), |a, b| linalg::max(a, &b))
         .div(&nw);
     let nw4 = nw.clone();
@@ -1500,7 +1500,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         &|r| {
             forms
                 .iter()
-                .map(|c| linalg::dot(c, r, ctx))
+                .map(|c| scalar::dot(c, r, ctx))
                 .reduce(|a, b| linalg::max(a, &b))
                 .unwrap_or_else(|| S::zero(ctx))
                 .div(&nw4)

@@ -8,7 +8,7 @@ use good_lp::{
 
 /// What the floating-point LP says.
 #[derive(Clone, Debug)]
-pub(crate) enum Proposal {
+pub(crate) enum LpProposal {
     /// An (approximately) optimal `w` of `min ‖w‖ s.t. z_n·w ≥ 1`.
     Primal(Vec<f64>),
     /// The primal LP is infeasible: a float solution of the auxiliary LP
@@ -29,10 +29,10 @@ fn guarded<T>(f: impl FnOnce() -> Option<T>) -> Option<T> {
 /// Solves the primal LP in floating point: for ℓ1 with split variables `w = p − q`,
 /// `p, q ≥ 0`, minimizing `Σ (p_j + q_j)`; for ℓ∞ with a bound variable `s`, minimizing `s`
 /// subject to `−s ≤ w_j ≤ s`. Both subject to `z_n·w ≥ 1`.
-pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
+pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> LpProposal {
     let d = z.first().map_or(0, Vec::len);
     if badly_scaled(z) {
-        return Proposal::Nothing;
+        return LpProposal::Nothing;
     }
     // Repeated rows are repeated constraints: microlp cycled on them (a 9-point set with one
     // point five times; the same set without repeats is refused in 41 µs).
@@ -45,7 +45,7 @@ pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
         Some(r)
     });
     match primal {
-        Some(Ok(w)) if w.iter().all(|v| v.is_finite()) => Proposal::Primal(w),
+        Some(Ok(w)) if w.iter().all(|v| v.is_finite()) => LpProposal::Primal(w),
         Some(Err(ResolutionError::Infeasible)) => {
             let alpha = guarded(|| witness(&rows, d)).map(|a| {
                 let mut full = vec![0.0; z.len()];
@@ -54,9 +54,9 @@ pub(crate) fn propose(z: &[Vec<f64>], norm: Norm) -> Proposal {
                 }
                 full
             });
-            Proposal::Infeasible(alpha.unwrap_or_default())
+            LpProposal::Infeasible(alpha.unwrap_or_default())
         }
-        _ => Proposal::Nothing,
+        _ => LpProposal::Nothing,
     }
 }
 

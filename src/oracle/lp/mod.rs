@@ -12,7 +12,7 @@
 //! 1. **Propose** in floating point: the primal LP through `good_lp` (microlp).
 //! 2. **Certify** in exact arithmetic: the *dual* LP, written in equality form with `d`
 //!    (ℓ1) or `d + 1` (ℓ∞) rows and integer data, is solved by an exact simplex method
-//!    (`lp_simplex.rs`) started from the basis the float solution suggests (or from the trivial
+//!    (`lp/simplex.rs`) started from the basis the float solution suggests (or from the trivial
 //!    basis when that one is not exactly feasible). The optimal basis gives `α` (its values)
 //!    and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
 //!    (`α ≥ 0`, `α ≠ 0`, `Σ α_n z_n = 0`), since the dual is unbounded exactly when no `w`
@@ -23,9 +23,7 @@
 //! 3. **Check** with the independent [`crate::cert::check`] / [`crate::cert::check_witness`].
 //! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test; see the docs).
 
-#[path = "lp_float.rs"]
-mod float;
-#[path = "lp_simplex.rs"]
+mod proposal;
 mod simplex;
 
 use super::exact::{self, IntRows};
@@ -33,21 +31,22 @@ use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use float::Proposal;
+use crate::scalar;
+use proposal::LpProposal;
 use rug::{Integer, Rational};
 use simplex::{End, Factor, Lp, Start};
 
 /// One signed point as `z_n = v_n / c_n` with `v_n` integer and `c_n > 0`.
 #[derive(Clone, Debug)]
-struct Row {
+struct IntPoint {
     v: Vec<Integer>,
     c: Integer,
 }
 
 /// The rows of [`IntRows`] (whose denominators it cleared) as owned integer vectors.
-fn rows_of(ints: &IntRows) -> Vec<Row> {
+fn rows_of(ints: &IntRows) -> Vec<IntPoint> {
     (0..ints.len())
-        .map(|n| Row {
+        .map(|n| IntPoint {
             v: (0..ints.dim()).map(|j| ints.entry(n, j)).collect(),
             c: ints.den(n).clone(),
         })
@@ -86,7 +85,7 @@ pub fn solve(data: &Dataset, norm: Norm) -> Result<Outcome> {
     // The float rows are z_n scaled by one power of two: the proposal (tight points, sign
     // pattern) does not depend on the scale, and the scale keeps them in range.
     let zf: Vec<Vec<f64>> = (0..ints.len()).map(|n| ints.zf_row(n).to_vec()).collect();
-    let proposal = float::propose(&zf, norm);
+    let proposal = proposal::propose(&zf, norm);
     solve_from(data, norm, &ints, &zf, &proposal)
 }
 
@@ -97,10 +96,10 @@ fn solve_from(
     norm: Norm,
     ints: &IntRows,
     zf: &[Vec<f64>],
-    proposal: &Proposal,
+    proposal: &LpProposal,
 ) -> Result<Outcome> {
     let rows = rows_of(ints);
-    if let Proposal::Infeasible(a) = proposal {
+    if let LpProposal::Infeasible(a) = proposal {
         if let Some(alpha) = restricted_witness(&rows, norm, data.dim(), a)? {
             return witness(data, alpha);
         }
@@ -113,7 +112,7 @@ fn solve_from(
     let lp = shape.lp(&rows);
     let order = shape.order(proposal, zf);
     let mut starts = Vec::new();
-    if let Proposal::Primal(w) = proposal {
+    if let LpProposal::Primal(w) = proposal {
         if w.len() == shape.d {
             starts.push(shape.warm(w, zf));
         }
@@ -150,7 +149,7 @@ fn solve_from(
 /// LP restricted to those columns, from the trivial basis. An unbounded ray there is a
 /// witness for the whole data set (zero elsewhere); `None` when the restriction is bounded.
 fn restricted_witness(
-    rows: &[Row],
+    rows: &[IntPoint],
     norm: Norm,
     d: usize,
     a: &[f64],
@@ -161,7 +160,7 @@ fn restricted_witness(
     }
     let mut keep: Vec<usize> = (0..rows.len()).filter(|&i| a[i] > 1e-9 * big).collect();
     keep.sort_by(|&x, &y| a[y].total_cmp(&a[x]));
-    let sub: Vec<Row> = keep.iter().map(|&i| rows[i].clone()).collect();
+    let sub: Vec<IntPoint> = keep.iter().map(|&i| rows[i].clone()).collect();
     let shape = Shape {
         norm,
         n: sub.len(),
@@ -201,9 +200,9 @@ struct Shape {
 }
 
 impl Shape {
-    fn lp(&self, rows: &[Row]) -> Lp {
+    fn lp(&self, rows: &[IntPoint]) -> Lp {
         let (n, d) = (self.n, self.d);
-        let point = |r: &Row| -> Vec<(usize, Integer)> {
+        let point = |r: &IntPoint| -> Vec<(usize, Integer)> {
             r.v.iter()
                 .enumerate()
                 .filter(|(_, v)| !v.is_zero())
@@ -261,14 +260,14 @@ impl Shape {
     }
 
     /// Bland order: the points, most promising first, then the bound columns.
-    fn order(&self, proposal: &Proposal, zf: &[Vec<f64>]) -> Vec<usize> {
+    fn order(&self, proposal: &LpProposal, zf: &[Vec<f64>]) -> Vec<usize> {
         let mut points: Vec<usize> = (0..self.n).collect();
         match proposal {
-            Proposal::Primal(w) => {
-                let slack: Vec<f64> = zf.iter().map(|zn| dot(zn, w) - 1.0).collect();
+            LpProposal::Primal(w) => {
+                let slack: Vec<f64> = zf.iter().map(|zn| scalar::dot(zn, w, ()) - 1.0).collect();
                 points.sort_by(|&a, &b| slack[a].total_cmp(&slack[b]));
             }
-            Proposal::Infeasible(a) if a.len() == self.n => {
+            LpProposal::Infeasible(a) if a.len() == self.n => {
                 points.sort_by(|&x, &y| a[y].total_cmp(&a[x]));
             }
             _ => {}
@@ -286,7 +285,7 @@ impl Shape {
             .iter()
             .enumerate()
             .filter_map(|(i, zn)| {
-                let slack = dot(zn, w) - 1.0;
+                let slack = scalar::dot(zn, w, ()) - 1.0;
                 let scale: f64 = zn.iter().zip(w).map(|(a, b)| (a * b).abs()).sum();
                 (slack <= 1e-7 * (1.0 + scale)).then_some((slack, i))
             })
@@ -330,10 +329,6 @@ impl Shape {
     }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 /// A witness from non-negative weights: scaled to coprime integers, then checked.
 fn witness(data: &Dataset, alpha: Vec<Rational>) -> Result<Outcome> {
     let mut den = Integer::from(1);
@@ -367,7 +362,7 @@ fn witness(data: &Dataset, alpha: Vec<Rational>) -> Result<Outcome> {
 fn certificate(
     data: &Dataset,
     ints: &IntRows,
-    rows: &[Row],
+    rows: &[IntPoint],
     shape: Shape,
     vertex: &simplex::Vertex,
 ) -> Result<Outcome> {
@@ -456,7 +451,7 @@ fn certificate(
 /// `Mᵀμ + Eᵀν = 0`; the latter is a feasibility LP solved by the same exact simplex.
 /// (When the optimal basis is nondegenerate the caller skips all this: complementary
 /// slackness then pins `ŵ` to the basis equations.)
-fn is_unique(rows: &[Row], shape: Shape, cert: &Certificate) -> Result<bool> {
+fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool> {
     let d = shape.d;
     let mut g = vec![Rational::new(); d];
     for (r, a) in rows.iter().zip(&cert.alpha) {
@@ -674,18 +669,18 @@ mod tests {
             let ints = IntRows::new(&data);
             let zf: Vec<Vec<f64>> = (0..n).map(|i| ints.zf_row(i).to_vec()).collect();
             for norm in [Norm::L1, Norm::LInf] {
-                let value = |p: &Proposal| match solve_from(&data, norm, &ints, &zf, p).unwrap() {
+                let value = |p: &LpProposal| match solve_from(&data, norm, &ints, &zf, p).unwrap() {
                     Outcome::Separable(m) => Some(m.cert.value),
                     Outcome::NotSeparable(_) => None,
                 };
-                let guided = value(&float::propose(&zf, norm));
+                let guided = value(&proposal::propose(&zf, norm));
                 kinds[usize::from(guided.is_some())] += 1;
                 let mut one = vec![0.0; n];
                 one[0] = 1.0;
-                assert_eq!(value(&Proposal::Nothing), guided);
-                assert_eq!(value(&Proposal::Primal(vec![-1.0; d])), guided);
-                assert_eq!(value(&Proposal::Infeasible(vec![1.0; n])), guided);
-                assert_eq!(value(&Proposal::Infeasible(one)), guided);
+                assert_eq!(value(&LpProposal::Nothing), guided);
+                assert_eq!(value(&LpProposal::Primal(vec![-1.0; d])), guided);
+                assert_eq!(value(&LpProposal::Infeasible(vec![1.0; n])), guided);
+                assert_eq!(value(&LpProposal::Infeasible(one)), guided);
             }
         }
         // Both outcomes were exercised.
