@@ -21,6 +21,7 @@ use crate::theory::limits::{
     LimitBasis, LimitVerdict, OptimizerLimit, Target,
 };
 use crate::theory::render::{judgement_json, judgement_line};
+use crate::theory::verdict::Claim;
 use crate::theory::Judgement;
 use rayon::prelude::*;
 use rug::{Float, Rational};
@@ -73,6 +74,8 @@ pub struct CompareRow {
     pub target: Option<Vec<f64>>,
     /// AdaGrad: the exact weighted SVM at the measured `h(T)`.
     pub weighted: Option<Vec<Rational>>,
+    /// The row of the claims table that judges it (`None`: no prediction).
+    pub claim: Option<&'static Claim>,
     /// The verdict.
     pub verdict: LimitVerdict,
     /// One sentence on how the verdict was reached.
@@ -367,6 +370,7 @@ fn judge_limit<S: Scalar>(
         secant_angle: None,
         target: None,
         weighted: None,
+        claim: prediction.claim(answers),
         verdict: LimitVerdict::NoClaim,
         detail: String::new(),
         elapsed: legs.elapsed,
@@ -790,6 +794,9 @@ pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
             "target_direction": r.target,
             "secant_angle_deg": r.secant_angle.map(f),
             "weighted_svm": r.weighted.as_ref().map(|w| w.iter().map(format_rational).collect::<Vec<_>>()),
+            "claim": r.claim.map(|c| c.id),
+            "section": r.claim.map(|c| c.section),
+            "witness": r.claim.map(|c| c.witness.code()),
             "verdict": r.verdict.code(),
             "detail": r.detail,
             "elapsed_s": (r.elapsed * 1000.0).round() / 1000.0,

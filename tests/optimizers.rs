@@ -978,6 +978,14 @@ fn compare_json_has_the_documented_fields() {
         assert!(!rows[0][key].is_null(), "{key}");
     }
     assert_eq!(rows[1]["verdict"], "no_claim");
+    // the row of the claims table that judged each prediction: GD's direction by the secant
+    // rule; constant-rate Adam with eps = 0 has no prediction, so no claim
+    assert_eq!(rows[0]["claim"], "limit_direction");
+    assert_eq!(rows[0]["witness"], "separation");
+    assert_eq!(rows[0]["section"], "§2.9, §4, §5");
+    assert!(rows[1]["claim"].is_null());
+    let table = implicit_bias::theory::CLAIMS;
+    assert!(table.iter().any(|c| c.id == "limit_direction" && c.core));
     // Bad lists are usage errors.
     let o = ibias(&[
         "compare",

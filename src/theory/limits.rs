@@ -193,6 +193,22 @@ impl OptimizerSpec {
     }
 }
 
+impl OptimizerLimit {
+    /// The row of the claims table ([`super::verdict::CLAIMS`]) that judges this prediction
+    /// against `answers`: the secant rule for a direction, the margin gap for a non-unique
+    /// max-margin answer, the box for AdamW; `None` without a prediction.
+    pub fn claim(&self, answers: &Answers) -> Option<&'static super::verdict::Claim> {
+        let id = match &self.target {
+            Target::None => return None,
+            Target::LInfBox { .. } => "limit_box",
+            Target::MaxMargin(n) if !answers.get(*n).unique => "limit_margin",
+            Target::LInfMargin if !answers.get(Norm::LInf).unique => "limit_margin",
+            _ => "limit_direction",
+        };
+        Some(super::verdict::claim(id))
+    }
+}
+
 /// One exact max-margin answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
@@ -464,6 +480,36 @@ pub fn separation(target: &[f64], others: &[Vec<f64>]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_prediction_is_judged_by_its_row_of_the_claims_table() {
+        let answer = |norm, unique| Answer {
+            norm,
+            w: vec![Rational::from(1), Rational::new()],
+            unique,
+        };
+        let unique = Answers {
+            all: [Norm::L1, Norm::L2, Norm::LInf].map(|n| answer(n, true)),
+        };
+        let tied = Answers {
+            all: [Norm::L1, Norm::L2, Norm::LInf].map(|n| answer(n, n == Norm::L2)),
+        };
+        let id = |spec: &str, a: &Answers| {
+            OptimizerSpec::parse(spec)
+                .unwrap()
+                .prediction()
+                .claim(a)
+                .map(|c| c.id)
+        };
+        assert_eq!(id("gd", &unique), Some("limit_direction"));
+        assert_eq!(id("adagrad", &unique), Some("limit_direction"));
+        assert_eq!(id("sign", &unique), Some("limit_direction"));
+        assert_eq!(id("sign", &tied), Some("limit_margin"));
+        assert_eq!(id("coordinate", &tied), Some("limit_margin"));
+        assert_eq!(id("gd", &tied), Some("limit_direction"));
+        assert_eq!(id("adamw", &unique), Some("limit_box"));
+        assert_eq!(id("adam:eps=0", &unique), None);
+    }
 
     #[test]
     fn angles_are_stable_and_symmetric() {

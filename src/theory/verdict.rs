@@ -61,16 +61,22 @@ pub enum ToleranceWitness {
     Derived,
     /// The rate envelope of the deviation's own history (slow claims; weak at best).
     History,
+    /// The separation of the exact candidate answers (`ibias compare`'s secant rule): half
+    /// the angle from the predicted direction to every other answer, fixed by the oracle
+    /// before the run.
+    Separation,
 }
 
 impl ToleranceWitness {
-    /// Machine name for JSON: `identity`, `extrapolation`, `derived`, `history`.
+    /// Machine name for JSON: `identity`, `extrapolation`, `derived`, `history`,
+    /// `separation`.
     pub fn code(self) -> &'static str {
         match self {
             ToleranceWitness::Identity => "identity",
             ToleranceWitness::Extrapolation => "extrapolation",
             ToleranceWitness::Derived => "derived",
             ToleranceWitness::History => "history",
+            ToleranceWitness::Separation => "separation",
         }
     }
 
@@ -81,6 +87,7 @@ impl ToleranceWitness {
             ToleranceWitness::Extrapolation => "extrapolation",
             ToleranceWitness::Derived => "derived from the residual limit",
             ToleranceWitness::History => "own history",
+            ToleranceWitness::Separation => "separation of the exact answers",
         }
     }
 }
@@ -316,6 +323,32 @@ pub const CLAIMS: &[Claim] = &[
         Some("C_L"),
         ToleranceWitness::Derived,
         false,
+    ),
+    // the optimizers' limits (`ibias compare`, `compare::check_optimizer`; the predictions are
+    // theory::limits' table, the rule its `secant_rule`, docs/optimizers.md)
+    row(
+        "limit_direction",
+        "§2.9, §4, §5",
+        "the secant w(T) − w(T/10) is closer to the predicted limit direction than half its angle to every other exact answer",
+        None,
+        ToleranceWitness::Separation,
+        true,
+    ),
+    row(
+        "limit_margin",
+        "§4, §5",
+        "a non-unique max-margin answer: the normalized margin gap in its norm does not grow from T/10 to T",
+        None,
+        ToleranceWitness::History,
+        true,
+    ),
+    row(
+        "limit_box",
+        "§5",
+        "AdamW: ‖w(T)‖∞ ≤ 1/λ once the iterate has stopped moving",
+        None,
+        ToleranceWitness::Identity,
+        true,
     ),
 ];
 
