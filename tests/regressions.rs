@@ -1243,6 +1243,30 @@ fn issue_12_known_false_fail_of_the_loss_constant_at_kappa_49_152() {
     assert_ne!(l["status"], "FAIL", "{l}");
 }
 
+/// Known false FAIL, open (found by `theory_props` at its own precondition, λ⊥, θ − 1 ≥ 0.3,
+/// with 400 cases and seed 7: one FAIL in 179 accepted sets): on
+/// {(−2, −11/4; +1), (−1/4, 2; −1), (−9/4, −9/4; +1), (−11/4, −1; +1)} (θ = 36/23,
+/// κ = 13/23, λ⊥ = 0.603: κ and λ⊥ 0.038 apart, above the merge distance) with the automatic
+/// step 1/64 and 2^15 steps the true C_L FAILs (|dev| 1.68·10⁻⁴ against 8.95·10⁻⁵, the same
+/// at double-double and 128 bits) and PASSes from 2^16 on (9.7·10⁻⁵ against 2.9·10⁻⁴). A
+/// bar floor of 5 instead of 3 left it FAILing. Ignored until the bar covers it.
+#[test]
+#[ignore = "known false FAIL of the loss constant at 2^15 steps (open)"]
+fn issue_12_known_false_fail_of_the_loss_constant_at_kappa_13_23() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(
+        &dir,
+        "kf2.csv",
+        "x1,x2,y\n-2,-11/4,1\n-1/4,2,-1\n-9/4,-9/4,1\n-11/4,-1,1\n",
+    );
+    let (_, v) = run_json(&f, &["--steps", "32768", "--precision", "dd"]);
+    let l = verdict(&v, "loss_constant");
+    assert_ne!(l["status"], "FAIL", "{l}");
+    // from 2^16 on it PASSes
+    let (_, v) = run_json(&f, &["--steps", "65536", "--precision", "dd"]);
+    assert_eq!(verdict(&v, "loss_constant")["status"], "PASS");
+}
+
 /// Writes a data file into `dir`.
 fn data_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let f = dir.path().join(name);
