@@ -209,6 +209,37 @@ fn every_flow_claim_passes_true_and_fails_wrong_predictions() {
     }
 }
 
+/// The rate of ρ → lim ρ (§2.7): on z1 = (1, 0), z2 = (0, 2) (the support vectors of
+/// ŵ = (1, 1/2), Σ α_n z_n z_nᵀ = diag(1, 1)) with the non-SV point (1, 1), θ = 3/2, so by
+/// hand κ = min(λ⊥, θ − 1, 1) = min(1, 1/2, 1) = 1/2 leads alone: PASS for both losses, and
+/// κ 10 % off FAILs. On `two_sv` κ = 1 ties with the ŵ mode (s·e^{−s} may appear): n/a.
+#[test]
+fn the_flow_rate_is_judged_when_kappa_leads_alone() {
+    let data = Dataset::new(
+        vec![
+            vec![q(1, 1), q(0, 1)],
+            vec![q(0, 1), q(2, 1)],
+            vec![q(1, 1), q(1, 1)],
+        ],
+        vec![1, 1, 1],
+    )
+    .unwrap();
+    for loss in [Loss::Exponential, Loss::Logistic] {
+        let mut r = request(data.clone(), vec![q(0, 1), q(0, 1)], 1e5, &[]);
+        r.loss = loss;
+        let f = r.run().unwrap();
+        assert_eq!(status(&f.json, "flow_rate"), "PASS", "{}", f.text);
+        let mut r = request(data.clone(), vec![q(0, 1), q(0, 1)], 1e5, &["kappa=0.55"]);
+        r.loss = loss;
+        let f = r.run().unwrap();
+        assert_eq!(status(&f.json, "flow_rate"), "FAIL", "{}", f.text);
+    }
+    let f = request(two_sv(), vec![q(1, 1), q(-1, 1)], 1e5, &[])
+        .run()
+        .unwrap();
+    assert_eq!(status(&f.json, "flow_rate"), "n/a", "{}", f.text);
+}
+
 #[test]
 fn a_short_horizon_is_not_a_pass() {
     // s ≤ 2: the residual's witness bar is of its own size: weak, exit 3

@@ -404,7 +404,7 @@ pub struct FlowArgs {
     pub json: bool,
     /// Replace a prediction of the flow (eta = 1) by your own value and let the verdicts
     /// judge it (repeatable): NAME=VALUE with NAME one of w_tilde, C_L, C_norm, C_dir,
-    /// C_gamma, C_share (exact numbers, vectors comma-separated).
+    /// C_gamma, C_share, kappa (exact numbers, vectors comma-separated).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
     /// Also run GD (step --lr, --steps steps) from the same start and report its difference

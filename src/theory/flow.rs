@@ -17,7 +17,7 @@
 
 use super::linalg;
 use super::predict::{Predicted, Prediction, Regime};
-use super::verdict::{claim, Assessment, Fit, Status, Verdict};
+use super::verdict::{claim, Assessment, Status, Verdict};
 use crate::loss::Loss;
 use crate::ode::System;
 use crate::scalar::{self, lt, Scalar};
@@ -709,9 +709,15 @@ pub fn assess_flow<S: Scalar>(
             )
         }
     });
-    // measured rate of ‖ρ(s) − ρ(S)‖ (reported, not asserted)
+    // the rate of ρ → lim ρ (§2.7): the slope κ_m of ln‖ρ(s) − ρ(S)‖ against s over the
+    // last three checkpoints where that distance is above 10³ times the bar of lim ρ, against
+    // κ. The witness's bar: twice the change of the slope from the window one checkpoint
+    // earlier (the next exponent's correction e^{−(κ₂−κ)s} shrinks from one window to the
+    // next), plus what the distances' own errors (≤ bar, so ≤ 10⁻³ relative) do to a slope
+    // over the window: 2·max(bar/y)/(s_last − s_first). Degenerate or non-spanning data have
+    // no κ (n/a).
     let floor = bar.clone().mul(&S::from_f64(1e3, ctx));
-    let (xs, ys): (Vec<S>, Vec<S>) = pts[..pts.len() - 1]
+    let above: Vec<(S, S)> = pts[..pts.len() - 1]
         .iter()
         .map(|p| {
             (
@@ -720,22 +726,99 @@ pub fn assess_flow<S: Scalar>(
             )
         })
         .filter(|(_, y)| lt(&floor, y))
-        .rev()
-        .take(3)
-        .unzip();
-    let slope = super::verdict::loglog_slope(&xs, &ys).map(|k| {
-        let mut k = k;
-        k.neg_mut();
-        k
-    });
-    let fits = vec![Fit {
-        id: "flow_rate",
-        what: "rate κ of ‖ρ(s) − lim ρ‖ ~ e^(−κs)",
-        section: "§2.7",
-        measured: slope,
-        predicted: pred.kappa.value(ctx),
-    }];
+        .collect();
+    verdicts.push(rate_verdict(pred, &above, &bar, &last.s, ctx));
+    let fits: Vec<super::verdict::Fit<S>> = Vec::new();
     Assessment { verdicts, fits }
+}
+
+/// The `flow_rate` verdict from the distances `(s, ‖ρ(s) − ρ(S)‖)` above the floor
+/// (increasing `s`), see [`assess_flow`].
+fn rate_verdict<S: Scalar>(
+    pred: &Prediction<S>,
+    above: &[(S, S)],
+    bar: &S,
+    s_last: &S,
+    ctx: S::Ctx,
+) -> Verdict<S> {
+    let id = "flow_rate";
+    let Some(kappa) = pred.kappa.value(ctx) else {
+        return na(
+            id,
+            s_last,
+            unavailable_why(&pred.kappa, pred.regime == Regime::Degenerate),
+            true,
+        );
+    };
+    // one exponent must lead alone: with another within 1/50 of κ (a tie or near-tie of
+    // the linearized flow), or κ at 1 (the ŵ mode, and for the logistic loss its e^{−s}
+    // correction forcing), the distance can decay like s·e^{−κs}, whose log-slope drifts
+    // like 1/s: not a rate the window test can bound
+    let near = S::from_f64(0.02, ctx);
+    let close = pred
+        .exponents
+        .iter()
+        .filter(|e: &&S| !lt(&near, &(*e).clone().sub(&kappa).abs()))
+        .count();
+    let one = S::from_f64(1.0, ctx);
+    if close >= 2 || !lt(&kappa, &one.sub(&near)) {
+        return na(
+            id,
+            s_last,
+            format!(
+                "κ = {} does not lead alone (another exponent of the linearized flow within 1/50, or κ at 1): the decay may be s·e^(−κs), not judged",
+                kappa.to_decimal(4)
+            ),
+            false,
+        );
+    }
+    if above.len() < 4 {
+        return na(
+            id,
+            s_last,
+            format!(
+                "needs four checkpoints where ‖ρ(s) − ρ(S)‖ is above 10³ times the bar of lim ρ, has {} (checkpoints closer in s: --per-decade)",
+                above.len()
+            ),
+            true,
+        );
+    }
+    let slope = |w: &[(S, S)]| -> Option<S> {
+        let (xs, ys): (Vec<S>, Vec<S>) = w.iter().cloned().unzip();
+        super::verdict::loglog_slope(&xs, &ys).map(|mut k| {
+            k.neg_mut();
+            k
+        })
+    };
+    let n = above.len();
+    let (Some(late), Some(early)) = (slope(&above[n - 3..]), slope(&above[n - 4..n - 1])) else {
+        return na(id, s_last, "the rate fit is singular", true);
+    };
+    let (s_first, s_end) = (&above[n - 3].0, &above[n - 1].0);
+    let mut worst = S::zero(ctx);
+    for (_, y) in &above[n - 3..] {
+        let r = bar.clone().div(y);
+        if lt(&worst, &r) {
+            worst = r;
+        }
+    }
+    let mut noise = worst.div(&s_end.clone().sub(s_first));
+    noise.mul_f64(2.0);
+    let mut tol = late.clone().sub(&early).abs();
+    tol.mul_f64(2.0);
+    let tol = tol.add(&noise);
+    let mut v = at(id, s_end);
+    v.user = pred.is_user("kappa");
+    v.basis = format!(
+        "slope of ln‖ρ(s) − ρ(S)‖ over s = {} … {}; tolerance 2·|that − the slope one checkpoint earlier ({})| + the distances' error over the window",
+        s_first.to_decimal(4),
+        s_end.to_decimal(4),
+        early.to_decimal(6)
+    );
+    let dev = late.clone().sub(&kappa).abs();
+    v.measured = Some(late);
+    v.predicted = Some(kappa.clone());
+    v.judge(dev, tol, kappa, Status::Pass)
 }
 
 /// Why a series claim has no judged checkpoint when the predictions exist: none is in the

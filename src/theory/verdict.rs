@@ -317,6 +317,14 @@ pub const CLAIMS: &[Claim] = &[
         false,
     ),
     row(
+        "flow_rate",
+        "§2.7",
+        "flow: ‖ρ(s) − lim ρ‖ decays like e^(−κs) (the slope of its log against s → κ)",
+        Some("kappa"),
+        ToleranceWitness::Extrapolation,
+        false,
+    ),
+    row(
         "flow_loss_constant",
         "§2.2",
         "flow: (1 + τ)·L(w) → ‖ŵ‖² (relative)",
