@@ -819,18 +819,19 @@ pub fn class_max_margin(
 
 /// `(point, class): value` entries, points 1-based, classes by name.
 pub fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) -> String {
+    pair_items(entries, classes, &format_rational).join(", ")
+}
+
+/// The entries of [`pair_list`], each value written by `number`.
+pub fn pair_items(
+    entries: &[((usize, usize), Rational)],
+    classes: &ClassData,
+    number: &dyn Fn(&Rational) -> String,
+) -> Vec<String> {
     entries
         .iter()
-        .map(|((n, k), v)| {
-            format!(
-                "({}, {}): {}",
-                n + 1,
-                classes.names()[*k],
-                format_rational(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|((n, k), v)| format!("({}, {}): {}", n + 1, classes.names()[*k], number(v)))
+        .collect()
 }
 
 /// The K-class lines of the report (Ŵ by rows, ‖Ŵ‖²_F, the support pairs, the invariant)

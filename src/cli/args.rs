@@ -245,9 +245,17 @@ pub struct OracleArgs {
     /// converges to; theory §1.5).
     #[arg(long)]
     pub bias: bool,
-    /// Print one JSON document instead of the report.
+    /// Print one JSON document instead of the report (every value exact, as a rational).
     #[arg(long)]
     pub json: bool,
+    /// Print the exact rationals in the report instead of decimals rounded to 12
+    /// significant digits.
+    #[arg(long)]
+    pub exact: bool,
+    /// Print every entry of long lists (w, alpha, the support) instead of the first 6 and
+    /// the last 2 of more than 8.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Args, Debug)]
