@@ -318,6 +318,95 @@ fn sigterm_prints_the_table_and_the_theory_report() {
     );
 }
 
+/// Starts `ibias args` with R2 as `--data`, sends `signal` after `wait_ms`, and returns its
+/// output (the same signal handling as `run`: the report of what was computed).
+fn interrupted(args: &[&str], signal: &str, wait_ms: u64) -> Output {
+    let (_d, p) = tmp("r2.csv", R2);
+    let child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .args(["--data", p.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start ibias");
+    std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+    let k = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(k.success());
+    let o = child.wait_with_output().expect("ibias ends");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+/// `ibias compare` for 10^12 steps per optimizer, interrupted: every row stops where it was
+/// (status `interrupted`), the JSON report is printed, and the judgement is open (exit 3),
+/// saying why; SIGTERM gives the same as text.
+#[test]
+fn sigint_during_compare_prints_the_comparison_and_exits_3() {
+    let args = [
+        "compare",
+        "--steps",
+        "1e12",
+        "--optimizers",
+        "gd,momentum,adam",
+    ];
+    let o = interrupted(&[&args[..], &["--json"]].concat(), "-INT", 1000);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted");
+    let rows = v["comparison"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        assert_eq!(r["status"], "interrupted", "{r}");
+        assert_eq!(r["verdict"], "not_reached", "{r}");
+        assert!(r["steps"].as_u64().unwrap() < 1_000_000_000_000, "{r}");
+    }
+    // the first optimizer ran for about a second before the signal
+    assert!(rows[0]["steps"].as_u64().unwrap() > 1000, "{}", rows[0]);
+    let why = v["comparison"]["inconclusive"].as_str().unwrap_or_default();
+    assert!(why.contains("interrupted: run it to the end"), "{v}");
+    assert!(!why.contains("smaller step"), "{why}");
+    let o = interrupted(&args, "-TERM", 1000);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.contains("# status: interrupted (SIGINT or SIGTERM)"),
+        "{text}"
+    );
+    assert!(text.contains("  interrupted  "), "{text}");
+}
+
+/// `ibias flow` to s = 10^15 at 256 bits (minutes), interrupted after three seconds: the
+/// rows end at the log-time reached (status `interrupted`) and the report is printed. On R2
+/// the claims judged there pass (exit 3: not a judgement of the flow's limits); a FAIL would
+/// stay a FAIL, as for `run`.
+#[test]
+fn sigint_during_flow_prints_the_points_reached() {
+    let args = ["flow", "--until", "1e15", "--precision", "256"];
+    let o = interrupted(&[&args[..], &["--json"]].concat(), "-INT", 3000);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted", "{v}");
+    let at: f64 = v["interrupted_at_s"].as_str().unwrap().parse().unwrap();
+    assert!(at > 0.0 && at < 1e15, "{at}");
+    let cps = v["checkpoints"].as_array().unwrap();
+    let last: f64 = cps.last().unwrap()["s"].as_str().unwrap().parse().unwrap();
+    assert!((last - at).abs() <= 1e-9 * at, "{last} {at}");
+    match o.status.code() {
+        Some(3) => {
+            let why = v["inconclusive"].as_str().unwrap();
+            assert!(why.contains("interrupted at s = "), "{why}");
+        }
+        Some(1) => assert_eq!(v["judgement"], "fails"),
+        c => panic!("exit {c:?}: {}", stderr(&o)),
+    }
+    let o = interrupted(&args, "-TERM", 3000);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("# status: interrupted at s = "), "{text}");
+    assert!(matches!(o.status.code(), Some(1 | 3)), "{}", stderr(&o));
+}
+
 /// `ibias` with `args`; its stdout, after asserting that nothing failed (exit 0 or 3).
 fn stdout_of(args: &[&str]) -> String {
     let o = ibias(args);

@@ -7,6 +7,7 @@ use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::data::format_rational;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
+use implicit_bias::run::Status;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::limits::Answers;
 use implicit_bias::Error;
@@ -44,6 +45,7 @@ pub fn optimizer_from_flags(
 }
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
+    super::run::stop_on_signal();
     let selected = load(&a.input, "compare")?;
     let label_note = selected.note;
     let mut data = selected.data;
@@ -94,6 +96,9 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
             String::new()
         }
     );
+    let interrupted = rows
+        .iter()
+        .any(|r| matches!(r.status, Status::Interrupted { .. }));
     if a.json {
         let doc = json!({
             "command": command,
@@ -103,6 +108,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
             "bits": precision.bits(),
             "steps": steps,
             "init": init.iter().map(format_rational).collect::<Vec<_>>(),
+            "status": if interrupted { "interrupted" } else { "completed" },
             "comparison": to_json(&answers, &rows),
         });
         emit(&format!(
@@ -124,6 +130,11 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
                 .join(", "),
             steps
         ));
+        if interrupted {
+            out.push_str(
+                "# status: interrupted (SIGINT or SIGTERM): the optimizers stopped where they were; no judgement of their limits\n",
+            );
+        }
         out.push_str(&render_text(&answers, &rows));
         emit(&out)?;
     }

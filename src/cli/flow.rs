@@ -9,6 +9,7 @@ use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
+    super::run::stop_on_signal();
     let selected = load(&a.input, "flow")?;
     note(selected.note.as_deref());
     let mut data = selected.data;

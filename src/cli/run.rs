@@ -204,7 +204,7 @@ pub fn run_cmd(a: &RunArgs) -> CliResult {
 /// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
 /// what was computed is printed as usual (status `interrupted`); a second ends the process at
 /// once with exit status 130. Best effort: without a handler the signal ends the process.
-fn stop_on_signal() {
+pub(super) fn stop_on_signal() {
     let _ = ctrlc::set_handler(|| {
         if implicit_bias::run::stop_requested() {
             std::process::exit(130);
