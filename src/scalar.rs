@@ -107,6 +107,12 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn from_f64(x: f64, ctx: Self::Ctx) -> Self;
     /// Nearest value to a rational (one rounding).
     fn from_rational(q: &Rational, ctx: Self::Ctx) -> Self;
+    /// The value equal to `q`, or `None` when `q` is not exactly a value of this type and
+    /// context (a saved state is restored with it: `--resume`).
+    fn from_rational_exact(q: &Rational, ctx: Self::Ctx) -> Option<Self> {
+        let x = Self::from_rational(q, ctx);
+        (x.to_rational().as_ref() == Some(q)).then_some(x)
+    }
     /// Nearest f64 (may overflow to ±inf or underflow to 0 for MPFR values).
     fn to_f64(&self) -> f64;
     /// Exact rational value; `None` for NaN or ±∞.

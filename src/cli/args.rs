@@ -136,6 +136,15 @@ pub struct RunArgs {
     /// plain numbers.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Write the state the run ends in (iterate, t, the optimizer's memory, the random
+    /// source, the step used) exactly to this JSON file, also when interrupted.
+    #[arg(long, value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+    /// Continue the run saved by --save-state in this file, to --steps in all: the same
+    /// data, loss, optimizer, step, precision and seed; bit-identical to one uninterrupted
+    /// run.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
     /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
     /// NAME=VALUE with NAME one of w_tilde, alpha, grad_limit, C_L, C_norm, C_dir, C_gamma,
     /// C_share, C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.

@@ -18,6 +18,13 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
         )
         .into());
     }
+    if a.run.resume.is_some() || a.run.save_state.is_some() {
+        return Err(Error::param(
+            "resume",
+            "plot draws a whole trajectory from w(0); --resume and --save-state are for ibias run",
+        )
+        .into());
+    }
     let (mut e, label_note) = experiment_from_args(&a.run)?;
     if let Some(c) = &e.classes {
         return Err(Error::Data(format!(

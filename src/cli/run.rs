@@ -11,6 +11,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::optim::spec::Kind;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::run::{Schedule, MAX_STEPS};
+use implicit_bias::saved::SavedState;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
@@ -174,7 +175,29 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         .collect::<Result<Vec<_>, _>>()?;
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
-    let init = parse_init(a.init.as_deref(), data.dim())?;
+    let mut init = parse_init(a.init.as_deref(), data.dim())?;
+    let mut optimizer = optimizer;
+    let resume = match &a.resume {
+        None => None,
+        Some(path) => {
+            if a.init.is_some() {
+                return Err(Error::param(
+                    "init",
+                    "--init and --resume: a resumed run starts where the state file is",
+                ));
+            }
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                Error::param("resume", format!("cannot read {}: {err}", path.display()))
+            })?;
+            let saved = SavedState::parse(&text, &path.display().to_string())?;
+            init = saved.init_exact()?;
+            // `--lr auto` takes the step the state was run with, never a new pick
+            if optimizer.lr.is_none() {
+                optimizer.lr = saved.lr();
+            }
+            Some(saved)
+        }
+    };
     let e = Experiment {
         data_name: a.input.data.display().to_string(),
         data_flags: columns_echo(&a.input)?,
@@ -189,6 +212,8 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         conjectures,
         progress: true,
         certify: a.certify,
+        resume,
+        save_state: a.save_state.is_some(),
         ..base.clone()
     };
     e.validate()?;
@@ -198,7 +223,7 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
 pub fn run_cmd(a: &RunArgs) -> CliResult {
     let (e, label_note) = experiment_from_args(a)?;
     note(label_note.as_deref());
-    execute(&e, a.json, a.csv.as_deref())
+    execute(&e, a.json, a.csv.as_deref(), a.save_state.as_deref())
 }
 
 /// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
@@ -215,7 +240,12 @@ pub(super) fn stop_on_signal() {
 
 /// Runs an experiment and prints its report: warnings on stderr, the report (text or JSON)
 /// on stdout, the trajectory to the `csv` file if given; the exit status is the outcome's.
-pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
+pub fn execute(
+    e: &Experiment,
+    as_json: bool,
+    csv: Option<&Path>,
+    save_state: Option<&Path>,
+) -> CliResult {
     stop_on_signal();
     for w in e.warnings() {
         super::diagnostic(&w);
@@ -227,6 +257,14 @@ pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
     if let Some(path) = csv {
         std::fs::write(path, out.csv()?).map_err(|err| {
             Error::param("csv", format!("cannot write {}: {err}", path.display()))
+        })?;
+    }
+    if let (Some(path), Some(state)) = (save_state, &out.state) {
+        std::fs::write(path, state.to_json()).map_err(|err| {
+            Error::param(
+                "save-state",
+                format!("cannot write {}: {err}", path.display()),
+            )
         })?;
     }
     if as_json {
@@ -255,7 +293,7 @@ pub fn demo() -> CliResult {
         progress: true,
         ..Experiment::new(data)
     };
-    let code = execute(&e, false, None)?;
+    let code = execute(&e, false, None, None)?;
     super::emit(
         "# demo in double-double (106 bits); the same at 128-bit MPFR, about 30 times slower:\n\
          #   ibias gen fig1 --seed 1 > fig1.csv && ibias run --data fig1.csv --steps 1e6 --precision 128\n",
