@@ -177,7 +177,15 @@ impl SavedState {
     pub fn init_exact(&self) -> Result<Vec<Rational>> {
         self.init.iter().map(|s| parse_rational(s)).collect()
     }
+}
 
+/// A number `p/q` or `p` of the file, without the length limit of data files (a value of a
+/// wide precision far from 1 has thousands of digits).
+fn exact_number(s: &str) -> Option<Rational> {
+    Rational::parse(s).ok().map(Rational::from)
+}
+
+impl SavedState {
     /// The step actually used (the `lr=` of the optimizer spec).
     pub fn lr(&self) -> Option<Rational> {
         crate::optim::OptimizerSpec::parse(&self.identity.optimizer)
@@ -237,7 +245,7 @@ impl SavedState {
     pub fn restore<S: Scalar>(&self, st: &mut State<S>, ctx: S::Ctx, name: &str) -> Result<()> {
         let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
         let value = |s: &String| -> Result<S> {
-            let q = parse_rational(s).map_err(|e| bad(e.to_string()))?;
+            let q = exact_number(s).ok_or_else(|| bad(format!("{s:.40} is not a number p/q")))?;
             S::from_rational_exact(&q, ctx)
                 .ok_or_else(|| bad(format!("{s} is not exactly a number of this precision")))
         };
@@ -269,5 +277,76 @@ impl SavedState {
         st.rng = crate::data::generate::SplitMix64::new(rng);
         st.indices = self.indices.clone();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::parse_csv;
+    use crate::fast::Dd;
+    use crate::loss::Loss;
+    use crate::objective::Objective;
+    use rug::Float;
+
+    fn identity() -> Identity {
+        Identity {
+            data: DataId {
+                n: 1,
+                d: 2,
+                fnv1a64: "0".into(),
+            },
+            bias: false,
+            loss: "exp".into(),
+            optimizer: "adam:lr=1/100".into(),
+            precision: "128".into(),
+            seed: 0,
+        }
+    }
+
+    /// A value far from 1 at 128 bits (2^-20000 + 2^-20127: a rational of about 6000
+    /// digits, beyond the 2000 of a data file) survives the file exactly.
+    #[test]
+    fn wide_values_round_trip_exactly() {
+        let data = parse_csv(b"x1,x2,y\n1,2,1\n", "t").unwrap();
+        let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
+        let tiny = (Float::with_val(128, 1) >> 20000u32) + (Float::with_val(128, 1) >> 20127u32);
+        let mut st = State::new(&obj, vec![tiny.clone(), Float::with_val(128, -3)], 7);
+        st.t = 5;
+        st.memory = vec![vec![Float::with_val(128, 1) >> 7u32, tiny.clone()]];
+        st.rng.next_u64();
+        let saved =
+            SavedState::capture(identity(), &[Rational::new(), Rational::new()], &st).unwrap();
+        assert!(saved.w[0].len() > 5000);
+        let back = SavedState::parse(&saved.to_json(), "f").unwrap();
+        assert_eq!(back, saved);
+        let mut fresh = State::new(&obj, vec![Float::new(128), Float::new(128)], 0);
+        fresh.memory = vec![vec![Float::new(128), Float::new(128)]];
+        back.restore(&mut fresh, 128, "f").unwrap();
+        assert_eq!(fresh.t, 5);
+        assert_eq!(fresh.w, st.w);
+        assert_eq!(fresh.memory, st.memory);
+        assert_eq!(fresh.rng.next_u64(), st.rng.next_u64());
+        // a memory of another shape is refused
+        let mut other = State::new(&obj, vec![Float::new(128), Float::new(128)], 0);
+        assert!(back.restore(&mut other, 128, "f").is_err());
+    }
+
+    /// A double-double whose low part is far below its high part (1 + 2^-300) needs more
+    /// than the 200 bits of `from_rational`; the exact conversion keeps it, and a rational
+    /// that is no double-double is refused.
+    #[test]
+    fn double_double_values_are_restored_exactly() {
+        let x = Dd::from_parts(1.0, 2f64.powi(-300));
+        let q = x.to_rational().unwrap();
+        assert_ne!(Dd::from_rational(&q, ()).to_rational().unwrap(), q);
+        let y = Dd::from_rational_exact(&q, ()).unwrap();
+        assert_eq!(y.to_rational().unwrap(), q);
+        assert!(Dd::from_rational_exact(&Rational::from((1, 3)), ()).is_none());
+        assert!(f64::from_rational_exact(&Rational::from((1, 3)), ()).is_none());
+        assert_eq!(
+            f64::from_rational_exact(&Rational::from((3, 4)), ()),
+            Some(0.75)
+        );
     }
 }

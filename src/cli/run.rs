@@ -296,7 +296,9 @@ pub fn demo() -> CliResult {
     let code = execute(&e, false, None, None)?;
     super::emit(
         "# demo in double-double (106 bits); the same at 128-bit MPFR, about 30 times slower:\n\
-         #   ibias gen fig1 --seed 1 > fig1.csv && ibias run --data fig1.csv --steps 1e6 --precision 128\n",
+         #   ibias gen fig1 --seed 1 > fig1.csv && ibias run --data fig1.csv --steps 1e6 --precision 128\n\
+         # or certified (a proven radius around the exact-arithmetic iterate at every checkpoint):\n\
+         #   ibias run --data fig1.csv --steps 1e6 --precision dd --certify\n",
     )?;
     Ok(code)
 }
