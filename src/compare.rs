@@ -651,7 +651,7 @@ pub fn judgement(rows: &[CompareRow]) -> Judgement {
     }
     if open
         .iter()
-        .any(|r| r.verdict == LimitVerdict::NotReached && !interrupted(&r))
+        .any(|r| r.verdict == LimitVerdict::NotReached && !interrupted(r))
     {
         hints.push("not reached: a smaller step or a wider precision (see its note)");
     }
