@@ -649,7 +649,14 @@ pub fn judgement(rows: &[CompareRow]) -> Judgement {
     if has(LimitVerdict::Pending) {
         hints.push("pending: run longer (more --steps)");
     }
-    if has(LimitVerdict::NotReached) {
+    let interrupted = |r: &&&CompareRow| matches!(r.status, RunStatus::Interrupted { .. });
+    if open.iter().any(interrupted) {
+        hints.push("interrupted: run it to the end for a judgement");
+    }
+    if open
+        .iter()
+        .any(|r| r.verdict == LimitVerdict::NotReached && !interrupted(r))
+    {
         hints.push("not reached: a smaller step or a wider precision (see its note)");
     }
     if has(LimitVerdict::NotDiscriminating) {

@@ -26,6 +26,7 @@ use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
 use crate::run::{run_observed, Observer, RunOptions, RunStatus, Schedule, Trajectory};
+use crate::saved::{DataId, Identity, SavedState};
 use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
@@ -73,6 +74,11 @@ pub struct Experiment {
     /// K-class data (with the bias column when `bias` is set): `data` is then their lift
     /// and `loss` a loss of the lifted margins (docs/theory/multiclass.md).
     pub classes: Option<ClassData>,
+    /// Continue from this saved state (`--resume`) to `steps` in all; `init` is then the
+    /// state's `w(0)` and the optimizer's step the state's.
+    pub resume: Option<SavedState>,
+    /// Capture the state the run ends in ([`Findings::state`], `--save-state`).
+    pub save_state: bool,
 }
 
 /// What the theory checks of one run concluded, rendered.
@@ -110,6 +116,8 @@ pub struct Findings {
     pub warnings: Vec<String>,
     /// The certification of the trajectory (`--certify`).
     pub certified: Option<Certifier>,
+    /// The state the run ended in, exact ([`Experiment::save_state`]).
+    pub state: Option<SavedState>,
     header: String,
     meta: Value,
     code: u8,
@@ -137,6 +145,23 @@ impl Experiment {
             certify: false,
             certify_zero_delta: false,
             classes: None,
+            resume: None,
+            save_state: false,
+        }
+    }
+
+    /// What a saved state of this experiment belongs to (the data, the loss, the optimizer
+    /// with the step used, the precision, the seed).
+    pub fn identity(&self) -> Identity {
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
+        Identity {
+            data: DataId::of(&self.data),
+            bias: self.bias,
+            loss: self.loss.name().into(),
+            optimizer: spec.to_arg(),
+            precision: self.precision.to_arg(),
+            seed: self.seed,
         }
     }
 
@@ -275,6 +300,31 @@ impl Experiment {
                  the exponential or logistic loss",
             ));
         }
+        if let Some(saved) = &self.resume {
+            if self.certify {
+                return Err(Error::param(
+                    "resume",
+                    "--certify encloses the trajectory from w(0); it cannot start from a saved state",
+                ));
+            }
+            saved.check_identity(&self.identity(), "the state file")?;
+            if saved.t > self.steps {
+                return Err(Error::param(
+                    "steps",
+                    format!(
+                        "the state file is at t = {}, beyond --steps {} (with --resume, --steps is the total horizon)",
+                        saved.t,
+                        steps_text(self.steps)
+                    ),
+                ));
+            }
+            if saved.init_exact()? != self.init {
+                return Err(Error::param(
+                    "init",
+                    "the state file was saved by a run from another w(0); with --resume the start is the state's",
+                ));
+            }
+        }
         if !self.conjectures.is_empty() && self.optimizer.kind != Kind::Gd {
             return Err(Error::param(
                 "conjecture",
@@ -333,32 +383,50 @@ impl Experiment {
             self.schedule.points(self.steps)?,
             self.schedule.dense(self.steps)?,
         );
-        let out = match self.precision {
+        match self.precision {
             Precision::F64 => self.go::<f64>((), mm.as_ref(), &grid, warnings),
             Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), &grid, warnings),
             Precision::Dd => self.go::<Dd>((), mm.as_ref(), &grid, warnings),
-        };
-        Ok(out)
+        }
     }
 
     /// The objective and the run's trajectory at working context `ctx`, sampled on `dense`
     /// (the schedule's checkpoints and the powers of 2: the rate fits need them; the table
     /// shows the schedule's).
+    ///
+    /// # Errors
+    /// A saved state ([`Experiment::resume`]) that does not fit this run.
     pub fn trajectory<S: Scalar>(
         &self,
         ctx: S::Ctx,
         dense: &[u64],
-    ) -> (Objective<S>, Trajectory<S>) {
+    ) -> Result<(Objective<S>, Trajectory<S>)> {
         self.trajectory_observed(ctx, dense, None)
     }
 
     /// [`Experiment::trajectory`] with an [`Observer`] of every step (the certifier).
+    ///
+    /// # Errors
+    /// As [`Experiment::trajectory`].
     pub fn trajectory_observed<S: Scalar>(
         &self,
         ctx: S::Ctx,
         dense: &[u64],
         observer: Option<&mut dyn Observer<S>>,
-    ) -> (Objective<S>, Trajectory<S>) {
+    ) -> Result<(Objective<S>, Trajectory<S>)> {
+        self.run_state(ctx, dense, observer)
+            .map(|(obj, traj, _)| (obj, traj))
+    }
+
+    /// [`Experiment::trajectory_observed`], and the state the run ends in. From a saved
+    /// state ([`Experiment::resume`]) the run starts at its `t` (recorded as the first sample)
+    /// and records the checkpoints after it.
+    fn run_state<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        dense: &[u64],
+        observer: Option<&mut dyn Observer<S>>,
+    ) -> Result<(Objective<S>, Trajectory<S>, State<S>)> {
         let obj = Objective::<S>::new(&self.data, self.loss, ctx);
         let mut spec = self.optimizer.clone();
         let eta = self.lr();
@@ -373,8 +441,18 @@ impl Experiment {
         };
         let mut st = State::new(&obj, w0, opts.seed);
         opt.init(&obj, &mut st);
-        let traj = run_observed(&obj, opt.as_ref(), &mut st, dense, &opts, observer);
-        (obj, traj)
+        let cps: Vec<u64> = match &self.resume {
+            None => dense.to_vec(),
+            Some(saved) => {
+                saved.restore(&mut st, ctx, "the state file")?;
+                let t0 = st.t;
+                std::iter::once(t0)
+                    .chain(dense.iter().copied().filter(|&t| t > t0))
+                    .collect()
+            }
+        };
+        let traj = run_observed(&obj, opt.as_ref(), &mut st, &cps, &opts, observer);
+        Ok((obj, traj, st))
     }
 
     fn go<S: Scalar>(
@@ -383,18 +461,29 @@ impl Experiment {
         mm: Option<&MaxMargin>,
         (shown, dense): &(Vec<u64>, Vec<u64>),
         mut warnings: Vec<String>,
-    ) -> Findings {
+    ) -> Result<Findings> {
         let eta = self.lr();
         let mut certifier = self.certify.then(|| {
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
             c.zero_delta = self.certify_zero_delta;
             c
         });
-        let (obj, traj) = self.trajectory_observed::<S>(
+        let (obj, traj, end) = self.run_state::<S>(
             ctx,
             dense,
             certifier.as_mut().map(|c| c as &mut dyn Observer<S>),
-        );
+        )?;
+        let state = if self.save_state {
+            match SavedState::capture(self.identity(), &self.init, &end) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    warnings.push(format!("ibias: warning: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let mut spec = self.optimizer.clone();
         spec.lr = Some(eta.clone());
         let mut rows = report::rows(&obj, &traj);
@@ -521,7 +610,7 @@ impl Experiment {
         if self.classes.is_some() {
             meta["classes"] = class_json;
         }
-        Findings {
+        Ok(Findings {
             command,
             status: traj.status,
             steps_taken: traj.steps,
@@ -532,10 +621,11 @@ impl Experiment {
             skipped,
             warnings,
             certified: certifier,
+            state,
             header,
             meta,
             code,
-        }
+        })
     }
 }
 
@@ -814,18 +904,19 @@ pub fn class_max_margin(
 
 /// `(point, class): value` entries, points 1-based, classes by name.
 pub fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) -> String {
+    pair_items(entries, classes, &format_rational).join(", ")
+}
+
+/// The entries of [`pair_list`], each value written by `number`.
+pub fn pair_items(
+    entries: &[((usize, usize), Rational)],
+    classes: &ClassData,
+    number: &dyn Fn(&Rational) -> String,
+) -> Vec<String> {
     entries
         .iter()
-        .map(|((n, k), v)| {
-            format!(
-                "({}, {}): {}",
-                n + 1,
-                classes.names()[*k],
-                format_rational(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|((n, k), v)| format!("({}, {}): {}", n + 1, classes.names()[*k], number(v)))
+        .collect()
 }
 
 /// The K-class lines of the report (Ŵ by rows, ‖Ŵ‖²_F, the support pairs, the invariant)

@@ -296,7 +296,13 @@ impl FlowRequest {
         let judged_points = pick(&judged);
         run.points = pick(&shown);
         let a = assess_flow(&pred, &judged_points, &budget);
-        let judgement = a.judgement_with(None, &advice(&pred, &a));
+        let stop = run.interrupted.as_ref().map(|s| {
+            format!(
+                "interrupted at s = {}: run it to the end for a judgement",
+                s.to_decimal(6)
+            )
+        });
+        let judgement = a.judgement_with(stop.as_deref(), &advice(&pred, &a));
         let mut text = render(self, &pred, &run, &a, &judgement);
         let mut json = to_json(self, &pred, &run, &a, &judgement);
         if let Some((lr, steps)) = &self.compare_gd {
@@ -362,6 +368,9 @@ pub struct FlowRun<S: Scalar> {
     pub budget: Budget<S>,
     /// Wall time, seconds.
     pub seconds: f64,
+    /// The log-time reached when a stop was requested before `until` (SIGINT, SIGTERM); the
+    /// last checkpoint is the point reached.
+    pub interrupted: Option<S>,
 }
 
 /// Integrates the log-time flow of `pred`'s data from `ρ(0) = w(0)` to `s = until`, with
@@ -388,11 +397,23 @@ pub fn integrate_on<S: Scalar>(pred: &Prediction<S>, grid: &[f64]) -> Result<Flo
     let mut points = vec![diagnose_flow(pred, &S::zero(ctx), &pred.w0)];
     let mut y_max = linalg_max_abs(&pred.w0);
     let start = Instant::now();
+    let mut interrupted = None;
     for &s in grid {
         let target = S::from_f64(s, ctx);
         it.advance_to(&mut sys, &target).map_err(stopped)?;
         y_max = y_max.max(linalg_max_abs(&it.y));
-        points.push(diagnose_flow(pred, &it.s, &it.y));
+        let short = it.s.partial_cmp_s(&target) == Some(std::cmp::Ordering::Less);
+        // a stop short of the checkpoint records the point reached (unless it is the last)
+        let moved = points.last().map_or(true, |p: &FlowPoint<S>| {
+            p.s.partial_cmp_s(&it.s) == Some(std::cmp::Ordering::Less)
+        });
+        if !short || moved {
+            points.push(diagnose_flow(pred, &it.s, &it.y));
+        }
+        if short {
+            interrupted = Some(it.s.clone());
+            break;
+        }
     }
     let seconds = start.elapsed().as_secs_f64();
     // Σ local errors ≤ err_sum·tol·(1 + max|ρ_i|) per component; ×√d for the 2-norm, ×2
@@ -407,6 +428,7 @@ pub fn integrate_on<S: Scalar>(pred: &Prediction<S>, grid: &[f64]) -> Result<Flo
         stats: it.stats,
         budget: Budget { integration },
         seconds,
+        interrupted,
     })
 }
 
@@ -572,6 +594,12 @@ fn render<S: Scalar>(
         req.loss.name(),
         req.precision.label()
     ));
+    if let Some(at) = &run.interrupted {
+        out.push_str(&format!(
+            "# status: interrupted at s = {} (SIGINT or SIGTERM; the rows end at the point reached)\n",
+            at.to_decimal(dg)
+        ));
+    }
     out.push_str(&format!(
         "# ŵ = ({}) exact, ‖ŵ‖² = {}, support = {{{}}}, {}\n",
         pred.w_hat
@@ -796,6 +824,8 @@ fn to_json<S: Scalar>(
         "support": pred.support.iter().map(|i| i + 1).collect::<Vec<_>>(),
         "w_tilde": pred.w_tilde.as_ref().map(|w| jvec(w, dg)),
         "spans": pred.spans,
+        "status": if run.interrupted.is_some() { "interrupted" } else { "completed" },
+        "interrupted_at_s": run.interrupted.as_ref().map(|s| s.to_decimal(dg)),
         "checkpoints": checkpoints,
         "integrator": {
             "method": "extrapolated linearly implicit Euler",

@@ -49,6 +49,7 @@ pub mod oracle;
 pub mod plot;
 pub mod report;
 pub mod run;
+pub mod saved;
 pub mod scalar;
 pub mod stepsize;
 pub mod theory;

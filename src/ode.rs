@@ -126,7 +126,9 @@ impl<S: Scalar> Integrator<S> {
         }
     }
 
-    /// Integrates to `target` (≥ the current `s`), landing on it exactly.
+    /// Integrates to `target` (≥ the current `s`), landing on it exactly; or, when a stop
+    /// was requested ([`crate::run::request_stop`]: SIGINT or SIGTERM in `ibias`), returns
+    /// `Ok` before the next step, short of `target`.
     ///
     /// # Errors
     /// A one-line reason: the step size underflowed, the step limit was reached, or the
@@ -138,6 +140,9 @@ impl<S: Scalar> Integrator<S> {
         let mut f0 = vec![S::zero(ctx); dim];
         let mut f = vec![S::zero(ctx); dim];
         while lt(&self.s, target) {
+            if crate::run::stop_requested() {
+                return Ok(());
+            }
             if self.stats.accepted + self.stats.rejected >= self.opts.max_steps {
                 return Err(format!(
                     "more than {} steps before s = {}",

@@ -129,7 +129,7 @@ fn figure_at<S: Scalar>(
     mm: &crate::oracle::MaxMargin,
     ctx: S::Ctx,
 ) -> Result<Figure> {
-    let (_, traj) = e.trajectory::<S>(ctx, &e.schedule.dense(e.steps)?);
+    let (_, traj) = e.trajectory::<S>(ctx, &e.schedule.dense(e.steps)?)?;
     let a = theory::analyze_with(
         &e.data,
         mm,

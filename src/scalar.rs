@@ -107,6 +107,12 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn from_f64(x: f64, ctx: Self::Ctx) -> Self;
     /// Nearest value to a rational (one rounding).
     fn from_rational(q: &Rational, ctx: Self::Ctx) -> Self;
+    /// The value equal to `q`, or `None` when `q` is not exactly a value of this type and
+    /// context (a saved state is restored with it: `--resume`).
+    fn from_rational_exact(q: &Rational, ctx: Self::Ctx) -> Option<Self> {
+        let x = Self::from_rational(q, ctx);
+        (x.to_rational().as_ref() == Some(q)).then_some(x)
+    }
     /// Nearest f64 (may overflow to ±inf or underflow to 0 for MPFR values).
     fn to_f64(&self) -> f64;
     /// Exact rational value; `None` for NaN or ±∞.
@@ -632,8 +638,85 @@ pub fn format_sig_float(x: &Float, digits: usize) -> String {
     }
 }
 
+/// Formats an exact rational with `digits` significant digits, correctly rounded to nearest,
+/// in the layout of [`format_sig_float`]; a value whose decimal expansion ends within those
+/// digits is printed exactly, without trailing zeros (`1/2` → `0.5`, `3` → `3`).
+///
+/// The rational is first rounded to a binary float and MPFR rounds that to decimal; the
+/// decimal is then checked against the exact value (within half a unit of its last digit)
+/// and the binary precision doubled in the rare case where a decimal rounding boundary lies
+/// between the two, so every digit printed is the exact value's.
+pub fn format_sig_rational(q: &Rational, digits: usize) -> String {
+    if *q == 0 {
+        return "0".into();
+    }
+    let digits = digits.max(1);
+    let mut prec = 64 + 4 * digits as u32;
+    loop {
+        let (f, ord) = Float::with_val_round(prec, q, Round::Nearest);
+        let (neg, mant, exp) = f.to_sign_string_exp_round(10, Some(digits), Round::Nearest);
+        // the decimal printed: ±0.mant × 10^exp, in units of 10^(exp − len(mant))
+        let exp = i64::from(exp.unwrap_or(0));
+        let scale = |k: i64| -> Rational {
+            let p = rug::Integer::from(rug::Integer::u_pow_u(10, k.unsigned_abs() as u32));
+            if k >= 0 {
+                Rational::from(p)
+            } else {
+                Rational::from((rug::Integer::from(1), p))
+            }
+        };
+        let m = mant.parse::<rug::Integer>().unwrap_or_default();
+        let mut value = Rational::from(m) * scale(exp - mant.len() as i64);
+        if neg {
+            value = -value;
+        }
+        let err = Rational::from(q - &value).abs() * 2u32;
+        if ord == Ordering::Equal || err <= scale(exp - digits as i64) {
+            let s = format_sig_float(&f, digits);
+            return if value == *q { trim_zeros(&s) } else { s };
+        }
+        prec *= 2;
+    }
+}
+
+/// `0.500` → `0.5`, `2.000e20` → `2e20`, `120` → `120`: drops the zeros a fraction ends with.
+fn trim_zeros(s: &str) -> String {
+    let (mant, exp) = match s.find('e') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    if !mant.contains('.') {
+        return s.to_string();
+    }
+    format!("{}{exp}", mant.trim_end_matches('0').trim_end_matches('.'))
+}
+
 #[cfg(test)]
 mod tests {
+    /// Hand-derived decimals: exact ones without trailing zeros, others rounded to nearest
+    /// (2/3 = 0.666…, 1/7 = 0.142857142857142857…, -10^17/3 = -3.33…e16).
+    #[test]
+    fn rationals_are_rounded_correctly_and_exact_ones_trimmed() {
+        let q = |p: i64, d: i64| Rational::from((p, d));
+        assert_eq!(format_sig_rational(&q(1, 2), 12), "0.5");
+        assert_eq!(format_sig_rational(&q(3, 1), 12), "3");
+        assert_eq!(format_sig_rational(&q(-5, 4), 12), "-1.25");
+        assert_eq!(format_sig_rational(&q(2, 3), 12), "0.666666666667");
+        assert_eq!(format_sig_rational(&q(1, 7), 12), "0.142857142857");
+        assert_eq!(format_sig_rational(&q(1, 7), 5), "0.14286");
+        assert_eq!(
+            format_sig_rational(&q(-100_000_000_000_000_000, 3), 4),
+            "-3.333e16"
+        );
+        assert_eq!(format_sig_rational(&q(1, 1 << 20), 12), "9.53674316406e-7");
+        assert_eq!(format_sig_rational(&Rational::new(), 12), "0");
+        // a tie of the binary value on the way: 0.125 + 2^-200 must round up at 2 digits
+        let near = Rational::from((1, 8)) + Rational::from((1, rug::Integer::from(1) << 200));
+        assert_eq!(format_sig_rational(&near, 2), "0.13");
+        let below = Rational::from((1, 8)) - Rational::from((1, rug::Integer::from(1) << 200));
+        assert_eq!(format_sig_rational(&below, 2), "0.12");
+    }
+
     use super::*;
 
     /// The f64 of a rational is the nearest one: Rust's decimal parser rounds correctly, so

@@ -16,7 +16,8 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ibias");
 
-/// The hand-derived answer of the reference points (module docs), as `ibias oracle` prints it.
+/// The hand-derived answer of the reference points (module docs), as `ibias oracle --exact`
+/// prints it.
 const W_LINE: &str = "w:           (1/2, 1/2)\n";
 
 fn ibias(args: &[&str]) -> Output {
@@ -67,7 +68,7 @@ impl Dir {
 /// `ibias oracle` on `file` with `flags`: exit 0 and the reference answer.
 #[track_caller]
 fn assert_reference_answer(file: &str, flags: &[&str]) -> Output {
-    let mut args = vec!["oracle", "--data", file];
+    let mut args = vec!["oracle", "--exact", "--data", file];
     args.extend_from_slice(flags);
     let o = ibias(&args);
     assert_eq!(o.status.code(), Some(0), "{file} {flags:?}: {}", err(&o));
@@ -149,7 +150,7 @@ fn every_form_of_the_reference_points_gives_the_hand_derived_answer() {
     let tsv = PM.replace(',', "\t");
     assert_reference_answer(&dir.file("pm.tsv", tsv.as_bytes()), &[]);
     assert_reference_answer(&dir.file("pm.txt", tsv.as_bytes()), &[]);
-    let o = ibias_stdin(&["oracle", "--data", "-"], &tsv);
+    let o = ibias_stdin(&["oracle", "--exact", "--data", "-"], &tsv);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(out(&o).contains(W_LINE), "{}", out(&o));
 
@@ -333,10 +334,17 @@ fn npy_and_npz_give_the_hand_derived_answer() {
     // A float is converted exactly: the double nearest 0.1 is 3602879701896397 / 2^55
     // (Python: fractions.Fraction(0.1)), so the one point x = 0.1, y = +1 has
     // ŵ = 1/x = 2^55 / 3602879701896397, not the 10 of the decimal 0.1 in a CSV.
-    let o = ibias(&["oracle", "--data", &npy("tenth.npy")]);
+    let o = ibias(&["oracle", "--exact", "--data", &npy("tenth.npy")]);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(
         out(&o).contains("w:           (36028797018963968/3602879701896397)\n"),
+        "{}",
+        out(&o)
+    );
+    // in decimals it is 10.000000000000000555..., twelve digits that do not claim to be exact
+    let o = ibias(&["oracle", "--data", &npy("tenth.npy")]);
+    assert!(
+        out(&o).contains("w:           (10.0000000000)\n"),
         "{}",
         out(&o)
     );

@@ -483,29 +483,89 @@ fn cli_json_with_bias() {
     assert_eq!(v["data"]["d"], 3);
 }
 
-/// R2 as text: the report lines a reader looks for.
+/// R2 as text: the report lines a reader looks for, in decimals by default and as the exact
+/// rationals with `--exact` (hand answer: ŵ = (1/2, 1/2), ‖ŵ‖² = 1/2, α = (1/4, 1/4, 0, 0)).
 #[test]
 fn cli_text_report() {
-    let o = ibias(
-        &["oracle", "--data", "-"],
-        "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n",
-    );
+    let r2 = "x1,x2,y\n1/2,3/2,1\n3/2,1/2,1\n-1/2,-3/2,-1\n-3/2,-1/2,-1\n";
+    let o = ibias(&["oracle", "--data", "-"], r2);
     assert_eq!(o.status.code(), Some(0));
     let t = String::from_utf8_lossy(&o.stdout);
     for line in [
-        "w:           (1/2, 1/2)",
-        "value:       1/2",
+        "w:           (0.5, 0.5)\n",
+        "value:       0.5  (|w|^2)",
+        "margin:      1.41421356237  (1/|w|; margin^2 = 2)",
+        "alpha:       1: 0.25, 2: 0.25  (",
         "support:     1, 2, 3, 4",
         "unique:      no",
         "degenerate:  no",
         "spans:       yes",
         "certificate: verified",
+        "the exact rationals: ibias oracle --data - --norm l2 --exact, or --json\n",
     ] {
         assert!(t.contains(line), "missing {line:?} in\n{t}");
     }
+    assert!(!t.contains("1/2"), "{t}");
+    assert!(!t.contains("--wide"), "nothing was shortened:\n{t}");
+    let o = ibias(&["oracle", "--data", "-", "--exact"], r2);
+    assert_eq!(o.status.code(), Some(0));
+    let t = String::from_utf8_lossy(&o.stdout);
+    for line in [
+        "w:           (1/2, 1/2)\n",
+        "value:       1/2  (|w|^2)",
+        "alpha:       1: 1/4, 2: 1/4  (",
+        "support:     1, 2, 3, 4",
+    ] {
+        assert!(t.contains(line), "missing {line:?} in\n{t}");
+    }
+    assert!(!t.contains("# numbers:"), "{t}");
     // √2 = 1.41421356237309504880168872420969807856967187537694...
     assert!(
         t.contains("margin:      1.414213562373095048801688724"),
+        "{t}"
+    );
+}
+
+/// A long vector is shortened to its first 6 and last 2 entries unless `--wide`, and the
+/// report says so. One point x = (1, ..., 10), y = +1: ŵ = x/‖x‖² = x/385, margin √385
+/// (decimals by Python's `decimal` at 12 digits: 1/385 = 0.00259740259740, 7/385 =
+/// 0.0181818181818, 9/385 = 0.0233766233766, √385 = 19.6214168703).
+#[test]
+fn cli_long_vectors_are_shortened_unless_wide() {
+    let row: Vec<String> = (1..=10).map(|j| j.to_string()).collect();
+    let head: Vec<String> = (1..=10).map(|j| format!("x{j}")).collect();
+    let data = format!("{},y\n{},1\n", head.join(","), row.join(","));
+    let o = ibias(&["oracle", "--data", "-"], &data);
+    assert_eq!(o.status.code(), Some(0));
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        t.contains(
+            "w:           (0.00259740259740, 0.00519480519481, 0.00779220779221, \
+             0.0103896103896, 0.0129870129870, 0.0155844155844, ..., 0.0233766233766, \
+             0.0259740259740  [10 entries])\n"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("margin:      19.6214168703  (1/|w|; margin^2 = 385)"),
+        "{t}"
+    );
+    assert!(
+        t.contains("all of them: ibias oracle --data - --norm l2 --wide\n"),
+        "{t}"
+    );
+    assert!(!t.contains("0.0181818181818"), "{t}");
+    let o = ibias(&["oracle", "--data", "-", "--wide"], &data);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains(", 0.0181818181818, "), "{t}");
+    assert!(!t.contains("..."), "{t}");
+    assert!(!t.contains("--wide"), "{t}");
+    let o = ibias(&["oracle", "--data", "-", "--wide", "--exact"], &data);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        t.contains(
+            "w:           (1/385, 2/385, 3/385, 4/385, 1/77, 6/385, 1/55, 8/385, 9/385, 2/77)\n"
+        ),
         "{t}"
     );
 }

@@ -318,6 +318,288 @@ fn sigterm_prints_the_table_and_the_theory_report() {
     );
 }
 
+/// Starts `ibias args` with R2 as `--data`, sends `signal` after `wait_ms`, and returns its
+/// output (the same signal handling as `run`: the report of what was computed).
+fn interrupted(args: &[&str], signal: &str, wait_ms: u64) -> Output {
+    let (_d, p) = tmp("r2.csv", R2);
+    let child = Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .args(["--data", p.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start ibias");
+    std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+    let k = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(k.success());
+    let o = child.wait_with_output().expect("ibias ends");
+    no_internal_error(o.status.code(), &o.stderr);
+    o
+}
+
+/// `ibias compare` for 10^12 steps per optimizer, interrupted: every row stops where it was
+/// (status `interrupted`), the JSON report is printed, and the judgement is open (exit 3),
+/// saying why; SIGTERM gives the same as text.
+#[test]
+fn sigint_during_compare_prints_the_comparison_and_exits_3() {
+    let args = [
+        "compare",
+        "--steps",
+        "1e12",
+        "--optimizers",
+        "gd,momentum,adam",
+    ];
+    let o = interrupted(&[&args[..], &["--json"]].concat(), "-INT", 1000);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted");
+    let rows = v["comparison"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for r in rows {
+        assert_eq!(r["status"], "interrupted", "{r}");
+        assert_eq!(r["verdict"], "not_reached", "{r}");
+        assert!(r["steps"].as_u64().unwrap() < 1_000_000_000_000, "{r}");
+    }
+    // the first optimizer ran for about a second before the signal
+    assert!(rows[0]["steps"].as_u64().unwrap() > 1000, "{}", rows[0]);
+    let why = v["comparison"]["inconclusive"].as_str().unwrap_or_default();
+    assert!(why.contains("interrupted: run it to the end"), "{v}");
+    assert!(!why.contains("smaller step"), "{why}");
+    let o = interrupted(&args, "-TERM", 1000);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        text.contains("# status: interrupted (SIGINT or SIGTERM)"),
+        "{text}"
+    );
+    assert!(text.contains("  interrupted  "), "{text}");
+}
+
+/// `ibias flow` to s = 10^15 at 1024 bits (more than ten minutes), interrupted after two
+/// seconds: the rows end at the log-time reached (status `interrupted`) and the report is
+/// printed; exit 3 naming the interruption, or 1 if a claim FAILs at the points reached (as
+/// for `run`; the flow's verdicts judge the last point as the horizon, docs/cli.md).
+#[test]
+fn sigint_during_flow_prints_the_points_reached() {
+    let args = ["flow", "--until", "1e15", "--precision", "1024"];
+    let o = interrupted(&[&args[..], &["--json"]].concat(), "-INT", 2000);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(v["status"], "interrupted", "{v}");
+    let at: f64 = v["interrupted_at_s"].as_str().unwrap().parse().unwrap();
+    assert!(at > 0.0 && at < 1e15, "{at}");
+    let cps = v["checkpoints"].as_array().unwrap();
+    let last: f64 = cps.last().unwrap()["s"].as_str().unwrap().parse().unwrap();
+    assert!((last - at).abs() <= 1e-9 * at, "{last} {at}");
+    match o.status.code() {
+        Some(3) => {
+            let why = v["inconclusive"].as_str().unwrap();
+            assert!(why.contains("interrupted at s = "), "{why}");
+        }
+        Some(1) => assert_eq!(v["judgement"], "fails"),
+        c => panic!("exit {c:?}: {}", stderr(&o)),
+    }
+    let o = interrupted(&args, "-TERM", 2000);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("# status: interrupted at s = "), "{text}");
+    assert!(matches!(o.status.code(), Some(1 | 3)), "{}", stderr(&o));
+}
+
+/// `ibias run` on R2 with `args` and the JSON report; the exit status is not judged here.
+fn run_on(data: &Path, args: &[&str]) -> (Value, Output) {
+    let mut all = vec!["run", "--data", data.to_str().unwrap(), "--json"];
+    all.extend_from_slice(args);
+    let o = ibias(&all);
+    assert!(
+        matches!(o.status.code(), Some(0 | 3)),
+        "{args:?}: {}",
+        stderr(&o)
+    );
+    (serde_json::from_slice(&o.stdout).expect("JSON"), o)
+}
+
+/// `--save-state` after T1 steps and `--resume` to T is bit-identical to one run of T steps,
+/// for every optimizer with memory (momentum's velocity, Adam's moments and step counters,
+/// SGD's random source and epoch) and every precision: the same final iterate (exact), the same
+/// state file byte for byte, and the same checkpoint rows after T1. The witness is the
+/// uninterrupted run, not the resumed one's own output.
+#[test]
+fn a_resumed_run_is_bit_identical_to_one_run() {
+    let (d, data) = tmp("r2.csv", R2);
+    let file = |n: &str| d.path().join(n).display().to_string();
+    for opt in [
+        "gd",
+        "momentum",
+        "nesterov",
+        "adam",
+        "adagrad",
+        "rmsprop",
+        "sgd:batch=3",
+        "sign",
+    ] {
+        for prec in ["f64", "dd", "128"] {
+            let common = ["--optimizer", opt, "--precision", prec, "--per-decade", "3"];
+            let (a, b, c) = (file("a.json"), file("b.json"), file("c.json"));
+            run_on(
+                &data,
+                &[&common[..], &["--steps", "301", "--save-state", &a]].concat(),
+            );
+            let (resumed, _) = run_on(
+                &data,
+                &[
+                    &common[..],
+                    &["--steps", "2000", "--resume", &a, "--save-state", &b],
+                ]
+                .concat(),
+            );
+            let (whole, _) = run_on(
+                &data,
+                &[&common[..], &["--steps", "2000", "--save-state", &c]].concat(),
+            );
+            let what = format!("{opt} {prec}");
+            let (sb, sc) = (std::fs::read(&b).unwrap(), std::fs::read(&c).unwrap());
+            assert!(sb == sc, "{what}: the state files differ");
+            let state: Value = serde_json::from_slice(&sc).unwrap();
+            assert_eq!(state["t"], 2000, "{what}");
+            assert_eq!(last_exact(&resumed), last_exact(&whole), "{what}");
+            // the rows after t = 301 are the uninterrupted run's
+            let after = |v: &Value| -> Vec<Value> {
+                v["checkpoints"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| r["t"].as_u64().unwrap() > 301)
+                    .cloned()
+                    .collect()
+            };
+            assert!(!after(&whole).is_empty());
+            assert_eq!(after(&resumed), after(&whole), "{what}");
+            let rows = resumed["checkpoints"].as_array().unwrap();
+            assert!(
+                rows.iter().all(|r| r["t"].as_u64().unwrap() >= 301),
+                "{what}"
+            );
+        }
+    }
+    // memory that is not the fresh optimizer's: the state after 301 steps of Adam is not the
+    // state at 0 (a resume that re-initialized the moments would differ above)
+    let a = file("adam.json");
+    run_on(
+        &data,
+        &["--optimizer", "adam", "--steps", "301", "--save-state", &a],
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    assert_eq!(v["format"], "ibias-state");
+    assert_eq!(v["version"], 1);
+    assert_ne!(v["memory"][0][0], "0");
+}
+
+/// `--lr auto` on resume takes the state's step, never a new pick; a state that does not
+/// belong to the run is refused with one line (exit 2).
+#[test]
+fn a_state_of_another_run_is_refused() {
+    let (d, data) = tmp("r2.csv", R2);
+    let a = d.path().join("a.json").display().to_string();
+    let (first, _) = run_on(
+        &data,
+        &["--steps", "100", "--lr", "1/64", "--save-state", &a],
+    );
+    assert_eq!(first["status"], "completed");
+    // auto would pick 1/16 on R2; the resumed run keeps 1/64
+    let (v, _) = run_on(&data, &["--steps", "200", "--resume", &a]);
+    assert!(
+        v["command"].as_str().unwrap().contains("--lr 1/64"),
+        "{}",
+        v["command"]
+    );
+    let other = d.path().join("other.csv");
+    std::fs::write(&other, TWO_POINTS).unwrap();
+    let refused: [(Vec<&str>, &str); 7] = [
+        (
+            vec!["--lr", "1/16"],
+            "--optimizer gd:lr=1/64, not gd:lr=1/16",
+        ),
+        (vec!["--optimizer", "momentum"], "--optimizer"),
+        (vec!["--precision", "dd"], "--precision 128, not dd"),
+        (vec!["--loss", "logistic"], "--loss exp, not logistic"),
+        (vec!["--steps", "50"], "beyond --steps 50"),
+        (vec!["--init", "1,1"], "--init and --resume"),
+        (vec!["--certify"], "cannot start from a saved state"),
+    ];
+    for (extra, needle) in refused {
+        let mut args = vec![
+            "run",
+            "--data",
+            data.to_str().unwrap(),
+            "--steps",
+            "200",
+            "--resume",
+            &a,
+        ];
+        args.extend_from_slice(&extra);
+        let o = ibias(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(
+            e.starts_with("ibias: error:") && e.contains(needle),
+            "{extra:?}: {e}"
+        );
+    }
+    let o = ibias(&["run", "--data", other.to_str().unwrap(), "--resume", &a]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("other data"), "{}", stderr(&o));
+    let junk = d.path().join("junk.json");
+    std::fs::write(&junk, "{\"t\": 3}").unwrap();
+    let o = ibias(&[
+        "run",
+        "--data",
+        data.to_str().unwrap(),
+        "--resume",
+        junk.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not an ibias state file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `--save-state` with SIGINT: the state the run was stopped in is written, and resuming it
+/// reaches the same iterate as one run to the same t.
+#[test]
+fn an_interrupted_run_saves_its_state() {
+    let (d, data) = tmp("r2.csv", R2);
+    let a = d.path().join("a.json").display().to_string();
+    let o = interrupted_run("-INT", &["--save-state", &a, "--json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    let t = v["t"].as_u64().unwrap();
+    assert!(t > 0, "{v}");
+    let w_at_stop: Vec<Value> = v["w"].as_array().unwrap().clone();
+    // one uninterrupted run to the same t, same flags as interrupted_run
+    let c = d.path().join("c.json").display().to_string();
+    let steps = t.to_string();
+    run_on(
+        &data,
+        &[
+            "--lr",
+            "1/16",
+            "--precision",
+            "dd",
+            "--steps",
+            &steps,
+            "--save-state",
+            &c,
+        ],
+    );
+    let w: Value = serde_json::from_str(&std::fs::read_to_string(&c).unwrap()).unwrap();
+    assert_eq!(w["w"].as_array().unwrap(), &w_at_stop);
+}
+
 /// `ibias` with `args`; its stdout, after asserting that nothing failed (exit 0 or 3).
 fn stdout_of(args: &[&str]) -> String {
     let o = ibias(args);

@@ -324,7 +324,7 @@ fn issue_7_l2_oracle_in_ten_thousand_dimensions_has_bounded_memory() {
     std::fs::write(&f, text).unwrap();
     let out = Command::new("sh")
         .arg("-c")
-        .arg("ulimit -v 524288 && exec \"$0\" oracle --data \"$1\"")
+        .arg("ulimit -v 524288 && exec \"$0\" oracle --exact --data \"$1\"")
         .arg(env!("CARGO_BIN_EXE_ibias"))
         .arg(&f)
         .output()

@@ -137,6 +137,15 @@ pub struct RunArgs {
     /// plain numbers.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+    /// Write the state the run ends in (iterate, t, the optimizer's memory, the random
+    /// source, the step used) exactly to this JSON file, also when interrupted.
+    #[arg(long, value_name = "FILE")]
+    pub save_state: Option<PathBuf>,
+    /// Continue the run saved by --save-state in this file, to --steps in all: the same
+    /// data, loss, optimizer, step, precision and seed; bit-identical to one uninterrupted
+    /// run.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
     /// Replace a prediction by your own value and let the verdicts judge it (repeatable):
     /// NAME=VALUE with NAME one of w_tilde, alpha, grad_limit, C_L, C_norm, C_dir, C_gamma,
     /// C_share, C_share_grad, theta, kappa; exact numbers, vectors comma-separated (e.g.
@@ -246,9 +255,17 @@ pub struct OracleArgs {
     /// converges to; theory §1.5).
     #[arg(long)]
     pub bias: bool,
-    /// Print one JSON document instead of the report.
+    /// Print one JSON document instead of the report (every value exact, as a rational).
     #[arg(long)]
     pub json: bool,
+    /// Print the exact rationals in the report instead of decimals rounded to 12
+    /// significant digits.
+    #[arg(long)]
+    pub exact: bool,
+    /// Print every entry of long lists (w, alpha, the support) instead of the first 6 and
+    /// the last 2 of more than 8.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Args, Debug)]
@@ -375,6 +392,8 @@ impl PlotArgs {
             certify: false,
             json: false,
             csv: None,
+            save_state: None,
+            resume: None,
             conjecture: self.conjecture.clone(),
         }
     }

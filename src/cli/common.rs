@@ -11,6 +11,7 @@ use implicit_bias::experiment::Experiment;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::run::{Schedule, MAX_STEPS};
+use implicit_bias::saved::SavedState;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
@@ -174,7 +175,29 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         .collect::<Result<Vec<_>, _>>()?;
     let steps = parse_steps(&a.steps)?;
     let precision = Precision::parse(&a.precision)?;
-    let init = parse_init(a.init.as_deref(), data.dim())?;
+    let mut init = parse_init(a.init.as_deref(), data.dim())?;
+    let mut optimizer = optimizer;
+    let resume = match &a.resume {
+        None => None,
+        Some(path) => {
+            if a.init.is_some() {
+                return Err(Error::param(
+                    "init",
+                    "--init and --resume: a resumed run starts where the state file is",
+                ));
+            }
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                Error::param("resume", format!("cannot read {}: {err}", path.display()))
+            })?;
+            let saved = SavedState::parse(&text, &path.display().to_string())?;
+            init = saved.init_exact()?;
+            // `--lr auto` takes the step the state was run with, never a new pick
+            if optimizer.lr.is_none() {
+                optimizer.lr = saved.lr();
+            }
+            Some(saved)
+        }
+    };
     let e = Experiment {
         data_name: a.input.data.display().to_string(),
         data_flags: columns_echo(&a.input)?,
@@ -189,6 +212,8 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         conjectures,
         progress: true,
         certify: a.certify,
+        resume,
+        save_state: a.save_state.is_some(),
         ..base.clone()
     };
     e.validate()?;
@@ -223,4 +248,16 @@ pub fn optimizer_from_flags(
         spec.lr = lr.cloned();
     }
     Ok(spec)
+}
+
+/// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
+/// what was computed is printed as usual (status `interrupted`); a second ends the process at
+/// once with exit status 130. Best effort: without a handler the signal ends the process.
+pub fn stop_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        if implicit_bias::run::stop_requested() {
+            std::process::exit(130);
+        }
+        implicit_bias::run::request_stop();
+    });
 }

@@ -7,12 +7,14 @@ use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
 use implicit_bias::data::format_rational;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
+use implicit_bias::run::RunStatus;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::limits::Answers;
 use implicit_bias::Error;
 use serde_json::json;
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
+    super::common::stop_on_signal();
     let selected = load(&a.input, "compare")?;
     let label_note = selected.note;
     let mut data = selected.data;
@@ -63,6 +65,9 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
             String::new()
         }
     );
+    let interrupted = rows
+        .iter()
+        .any(|r| matches!(r.status, RunStatus::Interrupted { .. }));
     if a.json {
         let doc = json!({
             "command": command,
@@ -72,6 +77,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
             "bits": precision.bits(),
             "steps": steps,
             "init": init.iter().map(format_rational).collect::<Vec<_>>(),
+            "status": if interrupted { "interrupted" } else { "completed" },
             "comparison": to_json(&answers, &rows),
         });
         emit(&format!(
@@ -93,6 +99,11 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
                 .join(", "),
             steps
         ));
+        if interrupted {
+            out.push_str(
+                "# status: interrupted (SIGINT or SIGTERM): the optimizers stopped where they were; no judgement of their limits\n",
+            );
+        }
         out.push_str(&render_text(&answers, &rows));
         emit(&out)?;
     }

@@ -10,6 +10,7 @@ use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
+    super::common::stop_on_signal();
     let selected = load(&a.input, "flow")?;
     note(selected.note.as_deref());
     let mut data = selected.data;

@@ -5,16 +5,105 @@ use super::common::{data_echo, load_any, note};
 use super::{emit, CliResult, Failure};
 use implicit_bias::cert::{self, Norm};
 use implicit_bias::data::{format_rational, ClassData, Loaded};
-use implicit_bias::experiment::pair_list;
+use implicit_bias::experiment::pair_items;
 use implicit_bias::oracle::classes::{row_sum, ClassOutcome};
 use implicit_bias::oracle::{self, MaxMargin, Outcome, Witness};
-use implicit_bias::scalar::format_sig_float;
+use implicit_bias::scalar::{format_sig_float, format_sig_rational};
 use implicit_bias::Error;
 use rug::{Float, Rational};
 use serde_json::{json, Value};
 
-/// Significant digits of the decimal `margin` for ℓ2 (computed at 256 bits).
+/// Significant digits of the decimal `margin` for ℓ2 with `--exact` (computed at 256 bits).
 const MARGIN_DIGITS: usize = 30;
+
+/// Significant digits of the report's decimals (without `--exact`).
+const DECIMAL_DIGITS: usize = 12;
+
+/// Lists longer than this are shortened to their first [`HEAD`] and last [`TAIL`] entries
+/// unless `--wide` is given.
+const LONG_LIST: usize = 8;
+const HEAD: usize = 6;
+const TAIL: usize = 2;
+
+/// How the human report writes numbers and lists (`--exact`, `--wide`), and whether a list
+/// was shortened (the report then says how to see all of it).
+struct Style {
+    exact: bool,
+    wide: bool,
+    shortened: std::cell::Cell<bool>,
+}
+
+impl Style {
+    fn new(a: &OracleArgs) -> Style {
+        Style {
+            exact: a.exact,
+            wide: a.wide,
+            shortened: std::cell::Cell::new(false),
+        }
+    }
+    /// An exact value: the rational with `--exact`, else its decimal, correctly rounded.
+    fn num(&self, q: &Rational) -> String {
+        if self.exact {
+            format_rational(q)
+        } else {
+            format_sig_rational(q, DECIMAL_DIGITS)
+        }
+    }
+    /// `1/√value` for ℓ2, with as many digits as the other numbers.
+    fn l2_margin(&self, value: &Rational) -> String {
+        l2_margin(
+            value,
+            if self.exact {
+                MARGIN_DIGITS
+            } else {
+                DECIMAL_DIGITS
+            },
+        )
+    }
+    /// Entries joined by `, `, shortened to the first and last ones when long.
+    fn list(&self, items: Vec<String>) -> String {
+        let n = items.len();
+        if self.wide || n <= LONG_LIST {
+            return items.join(", ");
+        }
+        self.shortened.set(true);
+        format!(
+            "{}, ..., {}  [{n} entries]",
+            items[..HEAD].join(", "),
+            items[n - TAIL..].join(", ")
+        )
+    }
+    fn vector(&self, v: &[Rational]) -> String {
+        format!("({})", self.list(v.iter().map(|q| self.num(q)).collect()))
+    }
+    /// The non-zero entries of `v` as `point: value` (points 1-based).
+    fn entries(&self, v: &[Rational]) -> String {
+        self.list(
+            v.iter()
+                .enumerate()
+                .filter(|(_, a)| **a != 0)
+                .map(|(i, a)| format!("{}: {}", i + 1, self.num(a)))
+                .collect(),
+        )
+    }
+    /// The report's comment lines on how its numbers are written and how to get the rest.
+    fn notes(&self, command: &str) -> String {
+        let mut out = String::new();
+        if !self.exact {
+            out.push_str(&format!(
+                "# numbers: decimals correctly rounded to {DECIMAL_DIGITS} significant digits \
+                 (shorter ones are exact); the exact rationals: {command} --exact, or --json\n"
+            ));
+        }
+        if self.shortened.get() {
+            out.push_str(&format!(
+                "# lists of more than {LONG_LIST} entries show the first {HEAD} and the last \
+                 {TAIL}; all of them: {command} --wide\n"
+            ));
+        }
+        out
+    }
+}
 
 pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
     let norm = Norm::parse(&a.norm)?;
@@ -56,7 +145,7 @@ pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
                 doc["bias"] = json!(a.bias);
                 emit(&format!("{}\n", pretty(&doc)))?;
             } else {
-                emit(&separable_text(&m, norm, &command, &header))?;
+                emit(&separable_text(&m, norm, &command, &header, &Style::new(a)))?;
             }
             Ok(0)
         }
@@ -77,7 +166,7 @@ pub fn oracle_cmd(a: &OracleArgs) -> CliResult {
                 });
                 emit(&format!("{}\n", pretty(&doc)))?;
             } else {
-                emit(&witness_text(&w, norm, &command, &header))?;
+                emit(&witness_text(&w, norm, &command, &header, &Style::new(a)))?;
             }
             Err(Error::NotSeparable(format!(
                 "a non-negative combination of the signed points y_n x_n is zero (Gordan \
@@ -97,12 +186,12 @@ fn strings(v: &[Rational]) -> Vec<String> {
     v.iter().map(format_rational).collect()
 }
 
-/// `1/√value` for ℓ2, as a decimal string.
-fn l2_margin(value: &Rational) -> String {
+/// `1/√value` for ℓ2, as a decimal string of `digits` significant digits.
+fn l2_margin(value: &Rational, digits: usize) -> String {
     let mut f = Float::with_val(256, value);
     f.sqrt_mut();
     f.recip_mut();
-    format_sig_float(&f, MARGIN_DIGITS)
+    format_sig_float(&f, digits)
 }
 
 fn separable_json(m: &MaxMargin, norm: Norm) -> Value {
@@ -124,7 +213,7 @@ fn separable_json(m: &MaxMargin, norm: Norm) -> Value {
         Norm::L2 => {
             let margin_sq = Rational::from(c.value.recip_ref());
             doc["margin_sq"] = json!(format_rational(&margin_sq));
-            doc["margin"] = json!(l2_margin(&c.value));
+            doc["margin"] = json!(l2_margin(&c.value, MARGIN_DIGITS));
         }
         Norm::L1 | Norm::LInf => {
             doc["margin"] = json!(format_rational(&Rational::from(c.value.recip_ref())));
@@ -141,13 +230,6 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-fn vector(v: &[Rational]) -> String {
-    format!(
-        "({})",
-        v.iter().map(format_rational).collect::<Vec<_>>().join(", ")
-    )
-}
-
 fn head(command: &str, header: &Value) -> String {
     format!(
         "# {command}\n# data: {} (N = {}, d = {})\n",
@@ -157,58 +239,44 @@ fn head(command: &str, header: &Value) -> String {
     )
 }
 
-fn separable_text(m: &MaxMargin, norm: Norm, command: &str, header: &Value) -> String {
+fn separable_text(m: &MaxMargin, norm: Norm, command: &str, header: &Value, st: &Style) -> String {
     let c = &m.cert;
-    let mut out = head(command, header);
+    let mut out = String::new();
     let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
     line("norm:", norm.name().into());
     line("separable:", "yes".into());
-    line("w:", vector(&c.w));
+    line("w:", st.vector(&c.w));
     match norm {
         Norm::L2 => {
-            line("value:", format!("{}  (|w|^2)", format_rational(&c.value)));
+            line("value:", format!("{}  (|w|^2)", st.num(&c.value)));
             line(
                 "margin:",
                 format!(
                     "{}  (1/|w|; margin^2 = {})",
-                    l2_margin(&c.value),
-                    format_rational(&Rational::from(c.value.recip_ref()))
+                    st.l2_margin(&c.value),
+                    st.num(&Rational::from(c.value.recip_ref()))
                 ),
             );
         }
         Norm::L1 | Norm::LInf => {
             let which = if norm == Norm::L1 { "|w|_1" } else { "|w|_inf" };
-            line(
-                "value:",
-                format!("{}  ({which})", format_rational(&c.value)),
-            );
+            line("value:", format!("{}  ({which})", st.num(&c.value)));
             line(
                 "margin:",
                 format!(
                     "{}  (1/{which})",
-                    format_rational(&Rational::from(c.value.recip_ref()))
+                    st.num(&Rational::from(c.value.recip_ref()))
                 ),
             );
         }
     }
-    let nz: Vec<String> = c
-        .alpha
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| **a != 0)
-        .map(|(i, a)| format!("{}: {}", i + 1, format_rational(a)))
-        .collect();
     line(
         "alpha:",
-        format!("{}  (non-zero entries, point: value)", nz.join(", ")),
+        format!("{}  (non-zero entries, point: value)", st.entries(&c.alpha)),
     );
     line(
         "support:",
-        c.support
-            .iter()
-            .map(|i| (i + 1).to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        st.list(c.support.iter().map(|i| (i + 1).to_string()).collect()),
     );
     line("unique:", yes_no(m.unique).into());
     let opt = |b: Option<bool>| b.map_or("n/a".to_string(), |b| yes_no(b).to_string());
@@ -216,33 +284,26 @@ fn separable_text(m: &MaxMargin, norm: Norm, command: &str, header: &Value) -> S
     line("spans:", opt(m.spans));
     line(
         "theta:",
-        m.theta.as_ref().map_or(
-            "none (every point is on the margin)".into(),
-            format_rational,
+        m.theta.as_ref().map_or_else(
+            || "none (every point is on the margin)".into(),
+            |q| st.num(q),
         ),
     );
     line("certificate:", "verified".into());
-    out
+    format!("{}{}{out}", head(command, header), st.notes(command))
 }
 
-fn witness_text(w: &Witness, norm: Norm, command: &str, header: &Value) -> String {
-    let mut out = head(command, header);
+fn witness_text(w: &Witness, norm: Norm, command: &str, header: &Value, st: &Style) -> String {
+    let mut out = String::new();
     out.push_str(&format!("{:<13}{}\n", "norm:", norm.name()));
     out.push_str(&format!("{:<13}no\n", "separable:"));
-    let nz: Vec<String> = w
-        .alpha
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| **a != 0)
-        .map(|(i, a)| format!("{}: {}", i + 1, format_rational(a)))
-        .collect();
     out.push_str(&format!(
         "{:<13}{}  (alpha >= 0, sum alpha_n y_n x_n = 0; non-zero entries, point: value)\n",
         "witness:",
-        nz.join(", ")
+        st.entries(&w.alpha)
     ));
     out.push_str(&format!("{:<13}verified\n", "certificate:"));
-    out
+    format!("{}{}{out}", head(command, header), st.notes(command))
 }
 
 /// `ibias oracle` on K-class data: the exact K-class SVM through the lifted ℓ2 problem
@@ -272,6 +333,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
         "classes": data.names(),
     });
     let name = |k: usize| data.names()[k].clone();
+    let st = Style::new(a);
     match implicit_bias::oracle::classes::solve(&data)? {
         ClassOutcome::Separable(m) => {
             let c = &m.lifted.cert;
@@ -297,7 +359,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 });
                 emit(&format!("{}\n", pretty(&doc)))?;
             } else {
-                let mut out = format!(
+                let mut top = format!(
                     "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {}; lifted: {} points in dimension {})\n",
                     a.input.data.display(),
                     data.len(),
@@ -307,31 +369,30 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                     data.len() * (data.classes() - 1),
                     data.dim() * data.classes()
                 );
+                let mut out = String::new();
                 let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
                 line("norm:", "l2 (K-class SVM through the origin)".into());
                 line("separable:", "yes".into());
                 for (k, r) in m.w.iter().enumerate() {
-                    line(&format!("w_{}:", name(k)), vector(r));
+                    line(&format!("w_{}:", name(k)), st.vector(r));
                 }
-                line(
-                    "value:",
-                    format!("{}  (|W|_F^2)", format_rational(&c.value)),
-                );
-                line("row sum:", format!("{}  (sum_k w_k)", vector(&sum)));
+                line("value:", format!("{}  (|W|_F^2)", st.num(&c.value)));
+                line("row sum:", format!("{}  (sum_k w_k)", st.vector(&sum)));
                 line(
                     "alpha:",
                     format!(
                         "{}  (non-zero entries, (point, class): value)",
-                        pair_list(&m.alpha, &data)
+                        st.list(pair_items(&m.alpha, &data, &|q| st.num(q)))
                     ),
                 );
                 line(
                     "support:",
-                    m.support
-                        .iter()
-                        .map(|(n, k)| format!("({}, {})", n + 1, name(*k)))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    st.list(
+                        m.support
+                            .iter()
+                            .map(|(n, k)| format!("({}, {})", n + 1, name(*k)))
+                            .collect(),
+                    ),
                 );
                 line("W unique:", "yes (strictly convex objective)".into());
                 line(
@@ -342,13 +403,15 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 line("degenerate:", opt(m.lifted.degenerate));
                 line(
                     "theta:",
-                    m.lifted
-                        .theta
-                        .as_ref()
-                        .map_or("none (every pair is on the margin)".into(), format_rational),
+                    m.lifted.theta.as_ref().map_or_else(
+                        || "none (every pair is on the margin)".into(),
+                        |q| st.num(q),
+                    ),
                 );
                 line("certificate:", "verified (on the lifted points)".into());
-                emit(&out)?;
+                top.push_str(&st.notes(&command));
+                top.push_str(&out);
+                emit(&top)?;
             }
             Ok(0)
         }
@@ -365,17 +428,19 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 });
                 emit(&format!("{}\n", pretty(&doc)))?;
             } else {
+                let witness = st.list(pair_items(&beta, &data, &|q| st.num(q)));
                 emit(&format!(
-                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {})\n{:<13}l2 (K-class SVM through the origin)\n{:<13}no\n{:<13}{}  (beta >= 0, sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0; (point, class): value)\n{:<13}verified (on the lifted points)\n",
+                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {})\n{}{:<13}l2 (K-class SVM through the origin)\n{:<13}no\n{:<13}{}  (beta >= 0, sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0; (point, class): value)\n{:<13}verified (on the lifted points)\n",
                     a.input.data.display(),
                     data.len(),
                     data.dim(),
                     data.classes(),
                     data.names().join(", "),
+                    st.notes(&command),
                     "norm:",
                     "separable:",
                     "witness:",
-                    pair_list(&beta, &data),
+                    witness,
                     "certificate:"
                 ))?;
             }

@@ -1,7 +1,7 @@
 //! `ibias run` and the demo.
 
 use super::args::RunArgs;
-use super::common::{experiment_from_args, note};
+use super::common::{experiment_from_args, note, stop_on_signal};
 use super::{emit, CliResult};
 use implicit_bias::data::generate::Generator;
 use implicit_bias::experiment::Experiment;
@@ -14,24 +14,17 @@ use std::path::Path;
 pub fn run_cmd(a: &RunArgs) -> CliResult {
     let (e, label_note) = experiment_from_args(a)?;
     note(label_note.as_deref());
-    execute(&e, a.json, a.csv.as_deref())
-}
-
-/// SIGINT, SIGTERM (and SIGHUP): the first stops the run at its next step, and the report of
-/// what was computed is printed as usual (status `interrupted`); a second ends the process at
-/// once with exit status 130. Best effort: without a handler the signal ends the process.
-fn stop_on_signal() {
-    let _ = ctrlc::set_handler(|| {
-        if implicit_bias::run::stop_requested() {
-            std::process::exit(130);
-        }
-        implicit_bias::run::request_stop();
-    });
+    execute(&e, a.json, a.csv.as_deref(), a.save_state.as_deref())
 }
 
 /// Runs an experiment and prints its report: warnings on stderr, the report (text or JSON)
 /// on stdout, the trajectory to the `csv` file if given; the exit status is the outcome's.
-pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
+pub fn execute(
+    e: &Experiment,
+    as_json: bool,
+    csv: Option<&Path>,
+    save_state: Option<&Path>,
+) -> CliResult {
     stop_on_signal();
     for w in e.warnings() {
         super::diagnostic(&w);
@@ -43,6 +36,14 @@ pub fn execute(e: &Experiment, as_json: bool, csv: Option<&Path>) -> CliResult {
     if let Some(path) = csv {
         std::fs::write(path, out.csv()?).map_err(|err| {
             Error::param("csv", format!("cannot write {}: {err}", path.display()))
+        })?;
+    }
+    if let (Some(path), Some(state)) = (save_state, &out.state) {
+        std::fs::write(path, state.to_json()).map_err(|err| {
+            Error::param(
+                "save-state",
+                format!("cannot write {}: {err}", path.display()),
+            )
         })?;
     }
     if as_json {
@@ -71,10 +72,12 @@ pub fn demo() -> CliResult {
         progress: true,
         ..Experiment::new(data)
     };
-    let code = execute(&e, false, None)?;
+    let code = execute(&e, false, None, None)?;
     super::emit(
         "# demo in double-double (106 bits); the same at 128-bit MPFR, about 30 times slower:\n\
-         #   ibias gen fig1 --seed 1 > fig1.csv && ibias run --data fig1.csv --steps 1e6 --precision 128\n",
+         #   ibias gen fig1 --seed 1 > fig1.csv && ibias run --data fig1.csv --steps 1e6 --precision 128\n\
+         # or certified (a proven radius around the exact-arithmetic iterate at every checkpoint):\n\
+         #   ibias run --data fig1.csv --steps 1e6 --precision dd --certify\n",
     )?;
     Ok(code)
 }

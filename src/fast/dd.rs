@@ -1004,6 +1004,18 @@ impl Scalar for Dd {
     fn from_rational(q: &Rational, _: ()) -> Self {
         Dd::from_float(&Float::with_val(200, q))
     }
+    /// `hi + lo` spans more bits than the 200 of [`Scalar::from_rational`] when `lo` is far
+    /// below `hi`: the rational is first made a float exactly (its numerator's bits suffice
+    /// for a binary fraction), then split.
+    fn from_rational_exact(q: &Rational, _: ()) -> Option<Self> {
+        let bits = q.numer().significant_bits().max(53) + 1;
+        let (f, ord) = Float::with_val_round(bits, q, Round::Nearest);
+        if ord != std::cmp::Ordering::Equal {
+            return None;
+        }
+        let x = Dd::from_float(&f);
+        (x.to_rational().as_ref() == Some(q)).then_some(x)
+    }
     fn to_f64(&self) -> f64 {
         self.hi
     }
