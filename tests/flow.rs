@@ -238,6 +238,22 @@ fn the_flow_rate_is_judged_when_kappa_leads_alone() {
         .run()
         .unwrap();
     assert_eq!(status(&f.json, "flow_rate"), "n/a", "{}", f.text);
+    // R2 from the origin stays on the diagonal: the κ = 1/4 mode is not excited and ρ decays
+    // at rate 1. The claim is O(e^{−κs}): not a FAIL, and no PASS for κ either (n/a)
+    let r2 = Dataset::new(
+        vec![
+            vec![q(1, 2), q(3, 2)],
+            vec![q(3, 2), q(1, 2)],
+            vec![q(-1, 2), q(-3, 2)],
+            vec![q(-3, 2), q(-1, 2)],
+        ],
+        vec![1, 1, -1, -1],
+    )
+    .unwrap();
+    let f = request(r2, vec![q(0, 1), q(0, 1)], 500.0, &[])
+        .run()
+        .unwrap();
+    assert_eq!(status(&f.json, "flow_rate"), "n/a", "{}", f.text);
 }
 
 #[test]
@@ -581,4 +597,35 @@ fn planted_to_ten_million_holds() {
         .unwrap();
     eprintln!("{}", f.text);
     assert_eq!(f.judgement, Judgement::Holds);
+}
+
+/// Known false FAILs of the flow at short horizons, open: on planted N = 100, d = 10 (seed 1)
+/// `flow_direction` FAILs at s = 2 for every `--until` from 2 to 30 (its O(1/s²) remainder
+/// bound does not hold that early), and `flow_residual` FAILs with `--until 7` and `15` (the
+/// last interval is shorter than the one before, so twice its increment is no bound of the
+/// tail). The default horizon (s = 10^5) and the 1-2-5 grid from s = 50 on are not affected.
+/// Ignored until the regime rules cover them (`make known-open`).
+#[test]
+#[ignore = "known false FAILs of the flow at short horizons (open)"]
+fn known_false_fail_of_the_flow_at_short_horizons() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("s100.csv");
+    let g = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(["gen", "planted", "--n", "100", "--d", "10", "--seed", "1"])
+        .output()
+        .unwrap();
+    std::fs::write(&data, g.stdout).unwrap();
+    for until in ["2", "7", "15"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+            .args(["flow", "--data", data.to_str().unwrap(), "--until", until])
+            .args(["--precision", "dd"])
+            .output()
+            .unwrap();
+        assert_ne!(
+            o.status.code(),
+            Some(1),
+            "--until {until}: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
 }
