@@ -240,16 +240,9 @@ fn the_flow_rate_is_judged_when_kappa_leads_alone() {
     assert_eq!(status(&f.json, "flow_rate"), "n/a", "{}", f.text);
     // R2 from the origin stays on the diagonal: the κ = 1/4 mode is not excited and ρ decays
     // at rate 1. The claim is O(e^{−κs}): not a FAIL, and no PASS for κ either (n/a)
-    let r2 = Dataset::new(
-        vec![
-            vec![q(1, 2), q(3, 2)],
-            vec![q(3, 2), q(1, 2)],
-            vec![q(-1, 2), q(-3, 2)],
-            vec![q(-3, 2), q(-1, 2)],
-        ],
-        vec![1, 1, -1, -1],
-    )
-    .unwrap();
+    let r2 = implicit_bias::data::generate::Generator::R2
+        .generate()
+        .unwrap();
     let f = request(r2, vec![q(0, 1), q(0, 1)], 500.0, &[])
         .run()
         .unwrap();
