@@ -1267,6 +1267,20 @@ fn issue_12_known_false_fail_of_the_loss_constant_at_kappa_13_23() {
     assert_eq!(verdict(&v, "loss_constant")["status"], "PASS");
 }
 
+/// Generic data (unique α, one support vector, a non-SV margin 1.027: κ = 0.027) are not
+/// resolvable at 10^5 steps and the run is inconclusive; the reason must not call them
+/// degenerate (it did whenever `share_order`, whose witness is its own history, was present).
+#[test]
+fn an_inconclusive_generic_run_is_not_called_degenerate() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(&dir, "hand.csv", "a,b,label\n1,1/3,1\n2,1,1\n-1,-1/7,-1\n");
+    let (code, v) = run_json(&f, &["--steps", "1e5", "--precision", "dd"]);
+    assert_eq!(code, Some(3));
+    assert_eq!(v["theory"]["prediction"]["regime"], "unique");
+    let why = v["theory"]["inconclusive"].as_str().unwrap();
+    assert!(!why.contains("degenerate"), "{why}");
+}
+
 /// Writes a data file into `dir`.
 fn data_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
     let f = dir.path().join(name);

@@ -578,7 +578,13 @@ impl<S: Scalar> Assessment<S> {
             Judgement::Inconclusive(format!(
                 "core claim(s) not established: {}; {hint}{}",
                 open.join(", "),
-                if self.verdicts.iter().any(|v| v.witness_is_history()) {
+                // only an open core claim of degenerate data (a history witness) says so:
+                // `share_order` has a history witness on generic data too
+                if self.verdicts.iter().any(|v| {
+                    v.core
+                        && matches!(v.status, Status::Weak | Status::NotApplicable)
+                        && v.witness_is_history()
+                }) {
                     "; degenerate data (§2.11) converge like ln ln t/ln t and cannot be resolved at any reachable horizon"
                 } else {
                     ""
