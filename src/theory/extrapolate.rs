@@ -47,6 +47,10 @@ pub const BAR_FLOOR: f64 = 3.0;
 /// order left out for `t^{−1}`, missed the error by a factor 2 (docs/theory/verdicts.md).
 pub const MAX_TERMS: usize = 6;
 
+/// Exponents of the dynamics closer than this count as one (a tie): `t^{1/50}` changes by
+/// 25 % over 10^5 steps, so two such terms cannot be told apart at reachable horizons.
+pub const MERGE_DISTANCE: f64 = 0.02;
+
 /// One term of a rate model, a function of `t`.
 #[derive(Clone, Debug)]
 pub enum Term<S> {
@@ -94,7 +98,7 @@ impl<S: Scalar> PolyRate<S> {
         // exponents closer than 1/50 cannot be told apart at reachable horizons (t^{1/50}
         // changes by 25 % over 10^5 steps, and the two-term fit turns into a cancellation):
         // they count as one
-        let near = S::from_f64(0.02, ctx);
+        let near = S::from_f64(MERGE_DISTANCE, ctx);
         let same = |a: &S, b: &S| {
             !lt(&near, &a.clone().sub(b).abs()) || !lt(&gap, &a.clone().sub(b).abs())
         };

@@ -774,7 +774,7 @@ fn rate_verdict<S: Scalar>(
     // the linearized flow), or κ at 1 (the ŵ mode, and for the logistic loss its e^{−s}
     // correction forcing), the distance can decay like s·e^{−κs}, whose log-slope drifts
     // like 1/s: not a rate the window test can bound
-    let near = S::from_f64(0.02, ctx);
+    let near = S::from_f64(super::extrapolate::MERGE_DISTANCE, ctx);
     let close = pred
         .exponents
         .iter()
