@@ -14,10 +14,13 @@ mod theory_common;
 use implicit_bias::data::generate::Generator;
 use implicit_bias::data::Dataset;
 use implicit_bias::loss::Loss;
+use implicit_bias::objective::Objective;
+use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{MaxMargin, Norm};
+use implicit_bias::run::{dense_checkpoints, run_at, RunOptions};
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::predict::predict;
-use implicit_bias::theory::{Analysis, Predicted, Regime, Status};
+use implicit_bias::theory::{analyze_with, Analysis, Conjecture, Predicted, Regime, Status};
 use rug::float::Constant;
 use rug::{Float, Rational};
 use theory_common::*;
@@ -703,23 +706,46 @@ fn two_precisions_agree_on_the_residual() {
 }
 
 /// The verdicts can fail: R1 judged against a wrong dual vector (α = 2 instead of 1, so the
-/// predicted `w̃1 = ln(η/α)` is off by ln 2) fails dual recovery (the ratio tends to 1/2) and
+/// predicted `w̃1 = ln(η/α)` is off by ln 2: `w̃ = (ln(1/4), 3/10)` instead of
+/// `(ln(1/2), 3/10)`, given as conjectures) fails dual recovery (the ratio tends to 1/2) and
 /// the residual claim (`ρ − w̃` tends to `(ln 2, 0)`, a plateau), while the claims that do not
-/// involve α (`t·L/C_L`, the identities) still pass.
+/// involve α (`t·L/C_L`, the identities) still pass. (The oracle's certified α, which the
+/// regime test reads, stays the true one: a conjecture replaces a prediction, not a fact
+/// about the data.)
 #[test]
 fn a_wrong_prediction_fails() {
-    let (data, mut mm) = r1();
-    mm.cert.alpha = vec![q(2, 1)];
-    let (_, a) = run_case(
+    let (data, mm) = r1();
+    let eta = q(1, 2);
+    let w0 = [q(0, 1), q(3, 10)];
+    let steps = 100_000;
+    let obj = Objective::<Float>::new(&data, Loss::Exponential, BITS);
+    let traj = run_at(
+        &obj,
+        &GradientDescent::new(&eta, BITS),
+        w0.iter().map(|v| Float::with_val(BITS, v)).collect(),
+        &dense_checkpoints(steps, 10),
+        &RunOptions {
+            steps,
+            base: 10,
+            ..Default::default()
+        },
+    );
+    let conjectures = [
+        Conjecture::parse("alpha=2").unwrap(),
+        // ln(1/4) to 12 digits, far closer than the ln 2 the claim must resolve.
+        Conjecture::parse("w_tilde=-1.386294361120,3/10").unwrap(),
+    ];
+    let a = analyze_with(
         &data,
         &mm,
         Loss::Exponential,
-        &q(1, 2),
-        &[q(0, 1), q(3, 10)],
-        100_000,
-        10,
+        &eta,
+        &w0,
+        &traj,
         BITS,
-    );
+        &conjectures,
+    )
+    .unwrap();
     for id in ["dual_recovery", "residual"] {
         assert_eq!(a.assessment.get(id).unwrap().status, Status::Fail, "{id}");
     }

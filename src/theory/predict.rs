@@ -139,6 +139,10 @@ pub struct Prediction<S: Scalar> {
     pub spans: bool,
     /// The dual vector GD recovers (length N, 0 off S).
     pub alpha: Vec<S>,
+    /// The oracle's certified dual `α` when it is unique (length N, 0 off S), else `None`.
+    /// Unlike [`Prediction::alpha`] no conjecture replaces it: it is a fact about the data,
+    /// like `ŵ`, and the regime test of the verdicts reads it (theory/verdict.rs).
+    pub alpha_certified: Option<Vec<S>>,
     /// Margin points with `α_n = 0` (degenerate data, unique `α`).
     pub zero_alpha: Vec<usize>,
     /// Orthonormal basis of `span(Z_S)` (defines `P1`).
@@ -619,6 +623,9 @@ pub fn predict<S: Scalar>(
         theta_points,
         regime,
         spans,
+        alpha_certified: mm
+            .unique
+            .then(|| cert.alpha.iter().map(|a| q_to(a, ctx)).collect()),
         alpha,
         zero_alpha,
         span_basis,
