@@ -451,11 +451,27 @@ pub fn assess_flow<S: Scalar>(
     let step = scalar::norm(&linalg::sub(&last.rho, &prev.rho), ctx);
     let rho_size = scalar::norm(&last.rho, ctx).add(&S::from_f64(1.0, ctx));
     let round_rho = u.clone().mul(&dims).mul(&rho_size);
-    let mut bar = step.clone();
-    bar.mul_f64(2.0);
-    let bar = bar.add(&budget.integration).add(&round_rho);
+    // the tail ‖ρ(S) − lim ρ‖: twice the last increment (a contraction by at least half per
+    // interval), and at least the last mean speed over κ, the slowest rate of the linearized
+    // flow computed from the data (§2.7, `exponents[0]`, which no conjecture replaces): for
+    // r' = −M r with M symmetric, M ⪰ κ on the modes present, ‖r‖ ≤ ‖r'‖/κ, and the speed
+    // at S is at most the mean speed over the last interval while it decays. Without the
+    // second term a flow with a slow mode (κ = 0.0065 on planted 100×10 data) FAILed a true
+    // w̃ at S = 15, where ρ still had 3.5 to travel after a fast transient.
+    let mut two_steps = step.clone();
+    two_steps.mul_f64(2.0);
+    let len_last = last.s.clone().sub(&prev.s);
+    let slow = match pred.exponents.first() {
+        Some(k) if lt(&S::zero(ctx), k) && lt(&S::zero(ctx), &len_last) => {
+            step.clone().div(&len_last).div(k)
+        }
+        _ => S::zero(ctx),
+    };
+    let bar = linalg::max(two_steps, &slow)
+        .add(&budget.integration)
+        .add(&round_rho);
     let bar_note = format!(
-        "lim ρ estimated by ρ(S), S = {}, bar 2‖ρ(S) − ρ(S_prev)‖ + integration + rounding = {}",
+        "lim ρ estimated by ρ(S), S = {}, bar max(2‖ρ(S) − ρ(S_prev)‖, speed/κ) + integration + rounding = {}",
         last.s.to_decimal(6),
         bar.to_decimal(3)
     );
@@ -464,11 +480,17 @@ pub fn assess_flow<S: Scalar>(
     // increment at most half the one before, or already within the integration and rounding
     // budget. Before that (the transient, short --until) ρ(S) is no estimate of lim ρ: n/a
     let floor_rho = budget.integration.clone().add(&round_rho);
+    // The two increments are compared over intervals of which the last is at least as long as
+    // the one before: a shorter last interval moves ρ less whether or not it contracts
+    // (`--until 7` on the 1-2-5 grid: 5 → 7 after 2 → 5 passed the test, and a true w̃
+    // FAILed on planted 100×10 data).
     let contracting = pts.len() >= 3 && {
-        let before = scalar::norm(&linalg::sub(&prev.rho, &pts[pts.len() - 3].rho), ctx);
+        let before_pt = &pts[pts.len() - 3];
+        let before = scalar::norm(&linalg::sub(&prev.rho, &before_pt.rho), ctx);
         let mut half = before;
         half.mul_f64(0.5);
-        !lt(&half, &step) || !lt(&floor_rho, &step)
+        let len_before = prev.s.clone().sub(&before_pt.s);
+        (!lt(&half, &step) && !lt(&len_last, &len_before)) || !lt(&floor_rho, &step)
     };
 
     // ρ → w̃
@@ -477,7 +499,7 @@ pub fn assess_flow<S: Scalar>(
             "flow_residual",
             &last.s,
             format!(
-                "ρ does not contract yet at S = {} (its last increment, {}, is more than half the one before): ρ(S) is no estimate of lim ρ; integrate further (--until)",
+                "ρ does not contract yet at S = {} (its last increment, {}, is more than half the one before, or its last interval is shorter than the one before): ρ(S) is no estimate of lim ρ; integrate further (--until)",
                 last.s.to_decimal(6),
                 step.to_decimal(3)
             ),
@@ -552,7 +574,7 @@ pub fn assess_flow<S: Scalar>(
         };
         let judged: Vec<(&FlowPoint<S>, S, S)> = pts
             .iter()
-            .filter(|p| in_regime(p))
+            .filter(|p| in_regime(p, last, &bar, &nw))
             .filter_map(|p| {
                 let (m, pr) = (p.s_dir.clone()?, p.s_dir_pred.clone()?);
                 let x = x_of(p, &p.q, &p.u);
@@ -575,7 +597,7 @@ pub fn assess_flow<S: Scalar>(
             |p| (p.s_dir.clone(), p.s_dir_pred.clone()),
             pred.c_dir.value(ctx),
             last,
-            "s·dir judged at every checkpoint with s ≥ 2(|u| + q): tolerance (3/8)s·x³ (x = tan φ) + |s·x(ρ(s)) − s·x(lim ρ)| + (4/‖ŵ‖)·bar + rounding",
+            "s·dir judged at every checkpoint with s ≥ 2(|u| + q) at ρ(s) and at the ball of lim ρ: tolerance (3/8)s·x³ (x = tan φ) + |s·x(ρ(s)) − s·x(lim ρ)| + (4/‖ŵ‖)·bar + rounding",
             &bar_note,
             unavailable_why(&pred.c_dir, degenerate),
             &none_why,
@@ -609,15 +631,15 @@ pub fn assess_flow<S: Scalar>(
             format!(
                 "no checkpoint has the refined prediction C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²): {name} {why}"
             )
-        } else if pts.iter().any(|p| in_regime(p)) {
-            "no checkpoint with s ≥ 2(|u| + q) has its minimum margin on S (integrate further: --until)"
+        } else if pts.iter().any(|p| in_regime(p, last, &bar, &nw)) {
+            "no checkpoint in the regime (s ≥ 2(|u| + q) at ρ(s) and at the ball of lim ρ) has its minimum margin on S (integrate further: --until)"
                 .to_string()
         } else {
             NO_REGIME.to_string()
         };
         let judged: Vec<(&FlowPoint<S>, S, S)> = pts
             .iter()
-            .filter(|p| in_regime(p) && p.min_on_support)
+            .filter(|p| in_regime(p, last, &bar, &nw) && p.min_on_support)
             .filter_map(|p| {
                 let (mv, pr) = (p.s_gap.clone()?, p.s_gap_pred.clone()?);
                 let (here, x) = main(p, &p.q, &p.u, &p.m);
@@ -649,7 +671,7 @@ pub fn assess_flow<S: Scalar>(
             |p| (p.s_gap.clone(), p.s_gap_pred.clone()),
             pred.c_gamma.value(ctx),
             last,
-            "s·gap judged at every checkpoint with s ≥ 2(|u| + q) whose minimum margin is on S: tolerance (s/‖ŵ‖)(3x⁴/8 + |δ|x²/2) + |main(ρ(s)) − main(lim ρ)| + (10/‖ŵ‖ + 2R)/‖ŵ‖·bar + rounding",
+            "s·gap judged at every checkpoint with s ≥ 2(|u| + q) at ρ(s) and at the ball of lim ρ whose minimum margin is on S: tolerance (s/‖ŵ‖)(3x⁴/8 + |δ|x²/2) + |main(ρ(s)) − main(lim ρ)| + (10/‖ŵ‖ + 2R)/‖ŵ‖·bar + rounding",
             &bar_note,
             unavailable_why(&pred.c_gamma, degenerate),
             &none_why,
@@ -857,14 +879,23 @@ fn rate_verdict<S: Scalar>(
 
 /// Why a series claim has no judged checkpoint when the predictions exist: none is in the
 /// regime of [`in_regime`].
-const NO_REGIME: &str = "no checkpoint with s ≥ 2(|u| + q) (integrate further: --until)";
+const NO_REGIME: &str = "no checkpoint with s ≥ 2(|u| + q) at ρ(s) and s ≥ 2(|u| + q + 2·bar/‖ŵ‖) at ρ(S) (integrate further: --until)";
 
-/// `s ≥ 2(|u| + q)` and `s ≥ 1`: the Lipschitz bounds of docs/theory/flow.md hold.
-fn in_regime<S: Scalar>(p: &FlowPoint<S>) -> bool {
+/// The Lipschitz bounds of docs/theory/flow.md hold at `p.s`: `s ≥ 1`, `s ≥ 2(|u| + q)` at
+/// `ρ(s)`, and on the whole ball of radius `bar` around `ρ(S)` (where `lim ρ` is, and on the
+/// segment from `ρ(S)` to it the mean-value bound is taken): `s ≥ 2(|u_S| + q_S +
+/// 2·bar/‖ŵ‖)`, since `u` and `q` move by at most `‖dρ‖/‖ŵ‖`. Without the second condition a
+/// short horizon judged `s = 2` on planted 100×10 data with `u_S ≈ −1.7` (the refined
+/// prediction's pole is at `s = −C_norm/‖ŵ‖ = 1.69`) and FAILed a true `C_dir`.
+fn in_regime<S: Scalar>(p: &FlowPoint<S>, last: &FlowPoint<S>, bar: &S, nw: &S) -> bool {
     let ctx = p.s.ctx();
     let mut b = p.u.clone().abs().add(&p.q);
     b.mul_f64(2.0);
-    !lt(&p.s, &b) && !lt(&p.s, &S::from_f64(1.0, ctx))
+    let mut ball = bar.clone().div(nw);
+    ball.mul_f64(2.0);
+    let mut b_lim = last.u.clone().abs().add(&last.q).add(&ball);
+    b_lim.mul_f64(2.0);
+    !lt(&p.s, &b) && !lt(&p.s, &b_lim) && b_lim.is_finite() && !lt(&p.s, &S::from_f64(1.0, ctx))
 }
 
 fn unavailable_why<S: Scalar>(p: &Predicted<S>, degenerate: bool) -> String {
