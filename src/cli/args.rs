@@ -216,9 +216,10 @@ pub struct CompareArgs {
         default_value = "gd,momentum,nesterov,sgd,normalized,sign,coordinate,adagrad,rmsprop,adam,adamw"
     )]
     pub optimizers: String,
-    /// Loss: exp | logistic.
-    #[arg(long, default_value = "exp")]
-    pub loss: String,
+    /// Loss: exp | logistic | softmax (default: exp; on K-class data softmax, the summed
+    /// softmax cross-entropy).
+    #[arg(long)]
+    pub loss: Option<String>,
     /// Step size for every optimizer without its own lr=: auto (the default: the largest
     /// power of two meeting theory §8.1, the adaptive methods' own default) or exact.
     #[arg(long, allow_hyphen_values = true)]
