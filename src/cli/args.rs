@@ -170,8 +170,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "COLS")]
     pub features: Option<String>,
     /// Map two label values to -1 and +1 (e.g. --labels 0,1 or --labels cat,dog); without
-    /// it the labels must be 1/+1/-1, or take three or more values (K-class data: oracle
-    /// and run only).
+    /// it the labels must be 1/+1/-1, or take three or more values (K-class data: oracle,
+    /// run, compare and flow).
     #[arg(long, value_name = "NEG,POS", allow_hyphen_values = true)]
     pub labels: Option<String>,
 }
@@ -410,7 +410,7 @@ pub struct FlowArgs {
     /// w at tau = 0, comma-separated exact numbers (default: the origin).
     #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
-    /// Loss: exp | logistic.
+    /// Loss: exp | logistic (K-class data: exp only, the flow of the lifted points).
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.
