@@ -755,17 +755,22 @@ fn compare_judges_k_class_limits_against_the_hand_answers() {
 /// exponential-loss runs on the lift, with the binary table's basis.
 #[test]
 fn compare_on_a_k_class_file() {
-    let o = ibias(&[
+    let args = [
         "compare",
         "--data",
-        THREE,
+        "tests/data/three_classes.csv",
         "--optimizers",
         "gd,sign,coordinate",
         "--steps",
         "1e5",
         "--precision",
         "dd",
-    ]);
+    ];
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
     assert!(out.contains("--loss softmax"), "{out}");
@@ -785,6 +790,13 @@ fn compare_on_a_k_class_file() {
         let cells: Vec<&str> = row.split_whitespace().collect();
         assert_eq!(cells[cells.len() - 2..], ["derived", "holds"], "{row}");
     }
+    // the table is deterministic (double-double, no timing in it)
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(format!("reproduce: ibias {}", args.join(" ")));
+    settings.bind(|| insta::assert_snapshot!("multiclass_compare_three_classes", out));
     let o = ibias(&[
         "compare",
         "--data",
