@@ -449,7 +449,6 @@ fn commands_for_binary_data_refuse_k_class_data_in_one_line() {
             "--trajectory",
             "tests/data/three_classes.csv",
         ],
-        vec!["oracle", "--data", THREE, "--norm", "linf"],
     ] {
         let o = ibias(&args);
         assert_one_line_error(&o, "issue 19");
@@ -680,6 +679,37 @@ fn compare_options(steps: u64) -> CompareOptions {
         init: vec![Rational::new(); 6],
         seed: 0,
         lr: None,
+    }
+}
+
+/// `ibias oracle --norm linf|l1` on K-class data: the hand-derived answers of
+/// `hand_answers`, by rows, with their values (1/2 and 2), margins and class sums.
+#[test]
+fn the_oracle_gives_the_k_class_linf_and_l1_answers() {
+    for (norm, rows, value, sum) in [
+        (
+            "linf",
+            [["1/2", "-1/2"], ["-1/2", "1/2"], ["-1/2", "-1/2"]],
+            "1/2",
+            ["-1/2", "-1/2"],
+        ),
+        ("l1", [["1", "0"], ["0", "1"], ["0", "0"]], "2", ["1", "1"]),
+    ] {
+        let o = ibias(&["oracle", "--data", THREE, "--norm", norm, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["norm"], norm);
+        assert_eq!(v["w_rows"], serde_json::json!(rows), "{norm}");
+        assert_eq!(v["value"], value, "{norm}");
+        assert_eq!(v["row_sum"], serde_json::json!(sum), "{norm}");
+        assert_eq!(v["w_unique"], true, "{norm}");
+        assert_eq!(v["certificate"], "verified");
+        let o = ibias(&["oracle", "--data", THREE, "--norm", norm, "--exact"]);
+        assert!(
+            stdout(&o).contains(&format!("value:       {value}  (|vec W|_")),
+            "{}",
+            stdout(&o)
+        );
     }
 }
 

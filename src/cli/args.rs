@@ -249,7 +249,7 @@ pub struct OracleArgs {
     #[command(flatten)]
     pub input: DataArgs,
     /// Norm of the margin: l2 (hard-margin SVM, the limit of GD; on K-class data the K-class
-    /// SVM) | l1 | linf (binary data).
+    /// SVM) | l1 | linf (on K-class data the max margin under |vec W|_1 resp. |vec W|_inf).
     #[arg(long, default_value = "l2")]
     pub norm: String,
     /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
