@@ -18,8 +18,8 @@ pub struct Invariant {
     pub bound: f64,
     /// The step count of the checkpoint where `drift / bound` is largest.
     pub at: u64,
-    /// The largest deviation over all recorded checkpoints (what an optimizer whose
-    /// deviation is not judged reports, [`InvariantRule`]).
+    /// The largest deviation over all recorded checkpoints (what the text report of an
+    /// optimizer whose deviation is not judged shows, [`InvariantRule`]).
     pub largest: f64,
     /// The step count where [`Invariant::largest`] was recorded.
     pub largest_at: u64,
