@@ -5,7 +5,7 @@
 //! The system and the claims live in [`crate::theory::flow`]; the integrator is
 //! [`crate::ode`]; this module validates the request, runs them and renders the result.
 
-use crate::data::Dataset;
+use crate::data::{ClassData, Dataset};
 use crate::error::{Error, Result};
 use crate::fast::Dd;
 use crate::loss::Loss;
@@ -25,8 +25,11 @@ pub const MAX_UNTIL: f64 = 1e15;
 /// A validated `ibias flow` request.
 #[derive(Clone, Debug)]
 pub struct FlowRequest {
-    /// The data (exact).
+    /// The data (exact); for K-class data their lift (docs/theory/multiclass.md §M1).
     pub data: Dataset,
+    /// K-class data (with the bias column for `--bias`): `data` is their lift, and the flow
+    /// that of the exponential loss of the lifted margins (docs/theory/multiclass.md §M6).
+    pub classes: Option<ClassData>,
     /// How the data were named on the command line (for the echoed command).
     pub data_name: String,
     /// A constant-1 feature was appended.
@@ -238,8 +241,10 @@ impl FlowRequest {
         if let Loss::Softmax { .. } = self.loss {
             return Err(Error::param(
                 "loss",
-                "the log-time flow of the softmax cross-entropy (K-class data) is not \
-                 implemented (issue 19)",
+                "the log-time flow of the softmax cross-entropy is not integrated: its K-1 \
+                 margins of a sample share one logarithm, so it is not the binary flow of the \
+                 lifted points (docs/theory/multiclass.md §M6); K-class data take --loss exp, \
+                 the exponential loss of the lifted margins",
             ));
         }
         if self.init.len() != self.data.dim() {
@@ -253,14 +258,16 @@ impl FlowRequest {
             ));
         }
         let mut warnings = Vec::new();
-        let mm = crate::experiment::max_margin(&self.data, self.bias, &mut warnings)?.ok_or_else(
-            || {
-                Error::Numerical(format!(
-                    "the flow needs the exact max-margin solution: {}",
-                    warnings.join("; ")
-                ))
-            },
-        )?;
+        let mm = match &self.classes {
+            Some(c) => crate::experiment::class_max_margin(c, &mut warnings)?,
+            None => crate::experiment::max_margin(&self.data, self.bias, &mut warnings)?,
+        }
+        .ok_or_else(|| {
+            Error::Numerical(format!(
+                "the flow needs the exact max-margin solution: {}",
+                warnings.join("; ")
+            ))
+        })?;
         match self.precision {
             Precision::F64 => self.go::<f64>(&mm, ()),
             Precision::Bits(b) => self.go::<Float>(&mm, b),
@@ -594,6 +601,15 @@ fn render<S: Scalar>(
         req.loss.name(),
         req.precision.label()
     ));
+    if let Some(c) = &req.classes {
+        out.push_str(&format!(
+            "# K-class data: N = {}, d = {}, K = {} classes {}; the flow of sum_(n,k) e^(-u_(n,k)) on the lifted points x~_(n,k) = (e_(y_n) - e_k) (x) x_n, w = vec(W), ŵ the K-class SVM (docs/theory/multiclass.md §M6)\n",
+            c.len(),
+            c.dim(),
+            c.classes(),
+            c.names().join(", ")
+        ));
+    }
     if let Some(at) = &run.interrupted {
         out.push_str(&format!(
             "# status: interrupted at s = {} (SIGINT or SIGTERM; the rows end at the point reached)\n",
@@ -815,7 +831,7 @@ fn to_json<S: Scalar>(
         })
         .collect();
     let st = run.stats;
-    json!({
+    let mut doc = json!({
         "command": req.command(),
         "data": { "source": req.data_name, "n": req.data.len(), "d": req.data.dim() },
         "loss": req.loss.name(),
@@ -852,7 +868,16 @@ fn to_json<S: Scalar>(
             Judgement::Inconclusive(why) => Value::from(why.clone()),
             _ => Value::Null,
         },
-    })
+    });
+    if let Some(c) = &req.classes {
+        doc["classes"] = json!({
+            "k": c.classes(),
+            "names": c.names(),
+            "n": c.len(),
+            "d": c.dim(),
+        });
+    }
+    doc
 }
 
 #[cfg(test)]

@@ -432,7 +432,8 @@ fn three_label_values_are_k_class_data() {
             err(&o)
         );
         assert!(matches!(o.status.code(), Some(0 | 2)), "{}", err(&o));
-        let o = ibias(&["compare", "--data", file, "--steps", "10"]);
+        // `audit` judges logged binary trajectories only
+        let o = ibias(&["audit", "--data", file, "--trajectory", file]);
         assert_one_line_error(&o, "takes binary data only");
     }
 }

@@ -56,6 +56,7 @@ fn gap(a: &Float, b: &Float) -> f64 {
 fn request(data: Dataset, init: Vec<Rational>, until: f64, conj: &[&str]) -> FlowRequest {
     FlowRequest {
         data,
+        classes: None,
         data_name: "test".into(),
         bias: false,
         loss: Loss::Exponential,

@@ -170,8 +170,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "COLS")]
     pub features: Option<String>,
     /// Map two label values to -1 and +1 (e.g. --labels 0,1 or --labels cat,dog); without
-    /// it the labels must be 1/+1/-1, or take three or more values (K-class data: oracle
-    /// and run only).
+    /// it the labels must be 1/+1/-1, or take three or more values (K-class data: oracle,
+    /// run, compare and flow).
     #[arg(long, value_name = "NEG,POS", allow_hyphen_values = true)]
     pub labels: Option<String>,
 }
@@ -216,9 +216,10 @@ pub struct CompareArgs {
         default_value = "gd,momentum,nesterov,sgd,normalized,sign,coordinate,adagrad,rmsprop,adam,adamw"
     )]
     pub optimizers: String,
-    /// Loss: exp | logistic.
-    #[arg(long, default_value = "exp")]
-    pub loss: String,
+    /// Loss: exp | logistic | softmax (default: exp; on K-class data softmax, the summed
+    /// softmax cross-entropy).
+    #[arg(long)]
+    pub loss: Option<String>,
     /// Step size for every optimizer without its own lr=: auto (the default: the largest
     /// power of two meeting theory §8.1, the adaptive methods' own default) or exact.
     #[arg(long, allow_hyphen_values = true)]
@@ -248,7 +249,7 @@ pub struct OracleArgs {
     #[command(flatten)]
     pub input: DataArgs,
     /// Norm of the margin: l2 (hard-margin SVM, the limit of GD; on K-class data the K-class
-    /// SVM) | l1 | linf (binary data).
+    /// SVM) | l1 | linf (on K-class data the max margin under |vec W|_1 resp. |vec W|_inf).
     #[arg(long, default_value = "l2")]
     pub norm: String,
     /// Append a constant-1 feature (the regularized-bias SVM that GD with a bias term
@@ -409,7 +410,7 @@ pub struct FlowArgs {
     /// w at tau = 0, comma-separated exact numbers (default: the origin).
     #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
-    /// Loss: exp | logistic.
+    /// Loss: exp | logistic (K-class data: exp only, the flow of the lifted points).
     #[arg(long, default_value = "exp")]
     pub loss: String,
     /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.

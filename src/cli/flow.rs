@@ -1,8 +1,9 @@
 //! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
 
 use super::args::FlowArgs;
-use super::common::{data_echo, load, note, parse_init, parse_lr, parse_steps, schedule};
+use super::common::{data_echo, load_any, note, parse_init, parse_lr, parse_steps, schedule};
 use super::{emit, CliResult};
+use implicit_bias::data::{ClassData, Loaded};
 use implicit_bias::flow::{parse_until, FlowRequest};
 use implicit_bias::loss::Loss;
 use implicit_bias::scalar::Precision;
@@ -11,20 +12,28 @@ use implicit_bias::Error;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
     super::common::stop_on_signal();
-    let selected = load(&a.input, "flow")?;
-    note(selected.note.as_deref());
-    let mut data = selected.data;
-    if a.bias {
-        data = data.with_bias();
-    }
+    // K-class data: the binary flow of their lift under the exponential loss
+    // (docs/theory/multiclass.md §M6)
+    let (data, classes) = match load_any(&a.input)? {
+        Loaded::Binary(s) => {
+            note(s.note.as_deref());
+            (if a.bias { s.data.with_bias() } else { s.data }, None)
+        }
+        Loaded::Classes(c) => {
+            let c = if a.bias { c.with_bias() } else { c };
+            (c.lift(), Some(c))
+        }
+    };
+    let k = classes.as_ref().map_or(2, ClassData::classes);
     let req = FlowRequest {
         init: parse_init(a.init.as_deref(), data.dim())?,
         data,
+        classes,
         data_name: data_echo(&a.input)
             .trim_start_matches("--data ")
             .to_string(),
         bias: a.bias,
-        loss: Loss::parse(&a.loss)?,
+        loss: Loss::parse(&a.loss)?.for_classes(k),
         until: parse_until(&a.until)?,
         precision: Precision::parse(&a.precision)?,
         conjectures: a

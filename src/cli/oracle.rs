@@ -309,22 +309,26 @@ fn witness_text(w: &Witness, norm: Norm, command: &str, header: &Value, st: &Sty
 /// `ibias oracle` on K-class data: the exact K-class SVM through the lifted ℓ2 problem
 /// (docs/theory/multiclass.md §M1), or the Gordan witness on the lifted points.
 fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
-    if norm != Norm::L2 {
-        return Err(Error::param(
-            "norm",
-            format!(
-                "{}: the K-class oracle is the l2 SVM only (issue 19)",
-                norm.name()
-            ),
-        )
-        .into());
-    }
     let data = if a.bias { data.with_bias() } else { data };
     let command = format!(
-        "ibias oracle {} --norm l2{}",
+        "ibias oracle {} --norm {}{}",
         data_echo(&a.input),
+        norm.name(),
         if a.bias { " --bias" } else { "" }
     );
+    // what the answer is, and what its value measures (docs/theory/multiclass.md §M1, §M5)
+    let (problem, measure) = match norm {
+        Norm::L2 => ("l2 (K-class SVM through the origin)", "|W|_F^2"),
+        Norm::L1 => (
+            "l1 (K-class max margin under |vec W|_1, through the origin)",
+            "|vec W|_1",
+        ),
+        Norm::LInf => (
+            "linf (K-class max margin under |vec W|_inf, through the origin)",
+            "|vec W|_inf",
+        ),
+    };
+    let lp = norm != Norm::L2;
     let header = json!({
         "source": a.input.data.display().to_string(),
         "n": data.len(),
@@ -334,7 +338,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
     });
     let name = |k: usize| data.names()[k].clone();
     let st = Style::new(a);
-    match implicit_bias::oracle::classes::solve(&data)? {
+    match implicit_bias::oracle::classes::solve_norm(&data, norm)? {
         ClassOutcome::Separable(m) => {
             let c = &m.lifted.cert;
             let sum = row_sum(&m.w);
@@ -343,14 +347,14 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                     "command": command,
                     "data": header,
                     "bias": a.bias,
-                    "norm": "l2",
+                    "norm": norm.name(),
                     "separable": true,
                     "w_rows": m.w.iter().map(|r| strings(r)).collect::<Vec<_>>(),
                     "value": format_rational(&c.value),
                     "row_sum": strings(&sum),
                     "support": m.support.iter().map(|(n, k)| json!([n + 1, name(*k)])).collect::<Vec<_>>(),
                     "alpha": m.alpha.iter().map(|((n, k), v)| json!([n + 1, name(*k), format_rational(v)])).collect::<Vec<_>>(),
-                    "w_unique": true,
+                    "w_unique": !lp || m.lifted.unique,
                     "unique": m.lifted.unique,
                     "degenerate": m.lifted.degenerate,
                     "spans": m.lifted.spans,
@@ -371,12 +375,21 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 );
                 let mut out = String::new();
                 let mut line = |k: &str, v: String| out.push_str(&format!("{k:<13}{v}\n"));
-                line("norm:", "l2 (K-class SVM through the origin)".into());
+                line("norm:", problem.into());
                 line("separable:", "yes".into());
                 for (k, r) in m.w.iter().enumerate() {
                     line(&format!("w_{}:", name(k)), st.vector(r));
                 }
-                line("value:", format!("{}  (|W|_F^2)", st.num(&c.value)));
+                line("value:", format!("{}  ({measure})", st.num(&c.value)));
+                if lp {
+                    line(
+                        "margin:",
+                        format!(
+                            "{}  (1/{measure})",
+                            st.num(&Rational::from(c.value.recip_ref()))
+                        ),
+                    );
+                }
                 line("row sum:", format!("{}  (sum_k w_k)", st.vector(&sum)));
                 line(
                     "alpha:",
@@ -394,11 +407,15 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                             .collect(),
                     ),
                 );
-                line("W unique:", "yes (strictly convex objective)".into());
-                line(
-                    "unique:",
-                    format!("{}  (the dual alpha)", yes_no(m.lifted.unique)),
-                );
+                if lp {
+                    line("W unique:", yes_no(m.lifted.unique).into());
+                } else {
+                    line("W unique:", "yes (strictly convex objective)".into());
+                    line(
+                        "unique:",
+                        format!("{}  (the dual alpha)", yes_no(m.lifted.unique)),
+                    );
+                }
                 let opt = |b: Option<bool>| b.map_or("n/a".to_string(), |b| yes_no(b).to_string());
                 line("degenerate:", opt(m.lifted.degenerate));
                 line(
@@ -421,7 +438,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                     "command": command,
                     "data": header,
                     "bias": a.bias,
-                    "norm": "l2",
+                    "norm": norm.name(),
                     "separable": false,
                     "witness": beta.iter().map(|((n, k), v)| json!([n + 1, name(*k), format_rational(v)])).collect::<Vec<_>>(),
                     "certificate": "verified",
@@ -430,7 +447,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
             } else {
                 let witness = st.list(pair_items(&beta, &data, &|q| st.num(q)));
                 emit(&format!(
-                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {})\n{}{:<13}l2 (K-class SVM through the origin)\n{:<13}no\n{:<13}{}  (beta >= 0, sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0; (point, class): value)\n{:<13}verified (on the lifted points)\n",
+                    "# {command}\n# data: {} (N = {}, d = {}, K = {} classes {})\n{}{:<13}{problem}\n{:<13}no\n{:<13}{}  (beta >= 0, sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0; (point, class): value)\n{:<13}verified (on the lifted points)\n",
                     a.input.data.display(),
                     data.len(),
                     data.dim(),

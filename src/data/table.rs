@@ -414,7 +414,7 @@ impl Table {
                     format!(
                         "label {:?} is a third value of the label column {} (after {}): \
                          a binary data set has two label values (K-class data are read by \
-                         `ibias oracle` and `ibias run`; choose the label column with --label)",
+                         `ibias oracle`, `run`, `compare` and `flow`; choose the label column with --label)",
                         c.show(),
                         self.column_name(j),
                         others.join(" and ")

@@ -3,9 +3,11 @@
 //! max-margin problem on the lifted points `x̃_{n,k} = (e_{y_n} − e_k) ⊗ x_n` (all of label
 //! +1), since `(w_{y_n} − w_k)·x_n = vec(W)·x̃_{n,k}` and `Σ_k ‖w_k‖² = ‖vec(W)‖²`. It is solved
 //! by the ℓ2 oracle ([`super::l2`]) on the lift and its certificate checked by the
-//! independent checker ([`crate::cert`]) on the lift; nothing here solves anything.
+//! independent checker ([`crate::cert`]) on the lift; nothing here solves anything. The ℓ1
+//! and ℓ∞ analogues (`min ‖vec W‖_p` under the same constraints, docs/theory/multiclass.md
+//! §M5) are the binary LP oracles on the same lift ([`solve_norm`]).
 
-use super::{l2, MaxMargin, Outcome};
+use super::{MaxMargin, Norm, Outcome};
 use crate::data::ClassData;
 use crate::error::{Error, Result};
 use rug::Rational;
@@ -36,6 +38,15 @@ pub enum ClassOutcome {
 /// Solves the K-class SVM exactly on `data` (already with its bias column for `--bias`),
 /// the certificate verified by the independent checker on the lifted data.
 pub fn solve(data: &ClassData) -> Result<ClassOutcome> {
+    solve_norm(data, Norm::L2)
+}
+
+/// The K-class max margin in the entrywise norm `‖vec W‖_p` (docs/theory/multiclass.md §M5):
+/// the binary max-margin problem of that norm on the lifted points, solved by the binary
+/// oracle of the norm ([`super::solve`]: ℓ2 the K-class SVM, ℓ1 and ℓ∞ the LP oracles) and
+/// verified by the independent checker on the lift. For ℓ1 and ℓ∞ `ClassMaxMargin::alpha` is
+/// the LP's dual vector and `lifted.unique` says whether `W` is unique.
+pub fn solve_norm(data: &ClassData, norm: Norm) -> Result<ClassOutcome> {
     let lifted = data.lift();
     let pairs = |v: &[Rational]| -> Vec<((usize, usize), Rational)> {
         v.iter()
@@ -44,7 +55,7 @@ pub fn solve(data: &ClassData) -> Result<ClassOutcome> {
             .map(|(i, a)| (data.pair(i), a.clone()))
             .collect()
     };
-    match l2::solve(&lifted)? {
+    match super::solve(&lifted, norm)? {
         Outcome::Separable(m) => {
             crate::cert::check(&lifted, &m.cert).map_err(|v| {
                 Error::Numerical(format!(

@@ -4,6 +4,7 @@
 
 use crate::data::ClassData;
 use crate::loss::Loss;
+use crate::optim::spec::Kind;
 use crate::run::Trajectory;
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -17,12 +18,47 @@ pub struct Invariant {
     pub bound: f64,
     /// The step count of the checkpoint where `drift / bound` is largest.
     pub at: u64,
+    /// The largest deviation over all recorded checkpoints (what the text report of an
+    /// optimizer whose deviation is not judged shows, [`InvariantRule`]).
+    pub largest: f64,
+    /// The step count where [`Invariant::largest`] was recorded.
+    pub largest_at: u64,
 }
 
 impl Invariant {
     /// Whether every recorded deviation is within its bound.
     pub fn holds(&self) -> bool {
         self.drift <= self.bound
+    }
+}
+
+/// How a run's optimizer stands to the class-sum invariant (docs/theory/multiclass.md §M3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvariantRule {
+    /// Plain GD: the invariant is judged against its rounding bound `B(t)`.
+    Judged,
+    /// Every step adds a combination of gradients (momentum, Nesterov, SGD, normalized GD):
+    /// the class sum is kept in exact arithmetic, but the bound `B(t)` is derived for plain
+    /// GD's update only, so the deviation is reported, not judged.
+    Exact,
+    /// The step is not a combination of gradients (sign, coordinate, the adaptive methods,
+    /// AdamW's decay): the class sum is free to move; reported only.
+    Free,
+}
+
+impl InvariantRule {
+    /// The rule of an optimizer.
+    pub fn of(kind: Kind) -> InvariantRule {
+        match kind {
+            Kind::Gd => InvariantRule::Judged,
+            Kind::Momentum | Kind::Nesterov | Kind::Sgd | Kind::Normalized => InvariantRule::Exact,
+            Kind::Sign
+            | Kind::Coordinate
+            | Kind::AdaGrad
+            | Kind::RmsProp
+            | Kind::Adam
+            | Kind::AdamW => InvariantRule::Free,
+        }
     }
 }
 
@@ -76,7 +112,10 @@ pub fn invariant<S: Scalar>(
         drift: 0.0,
         bound: f64::INFINITY,
         at: 0,
+        largest: 0.0,
+        largest_at: 0,
     };
+    let (mut largest, mut largest_at) = (0.0f64, 0u64);
     let mut worst_ratio = -1.0;
     for s in &traj.samples {
         w_max = s.w.iter().map(|v| v.to_f64().abs()).fold(w_max, f64::max);
@@ -96,6 +135,9 @@ pub fn invariant<S: Scalar>(
                 0.0,
                 |a: f64, b| if b.is_nan() { f64::INFINITY } else { a.max(b) },
             );
+        if drift > largest {
+            (largest, largest_at) = (drift, s.t);
+        }
         let ratio = if bound > 0.0 {
             drift / bound
         } else if drift > 0.0 {
@@ -109,11 +151,14 @@ pub fn invariant<S: Scalar>(
                 drift,
                 bound,
                 at: s.t,
+                largest: 0.0,
+                largest_at: 0,
             };
         }
     }
     if traj.samples.is_empty() {
         worst.bound = 0.0;
     }
+    (worst.largest, worst.largest_at) = (largest, largest_at);
     worst
 }
