@@ -61,6 +61,11 @@ pub use error::{Error, Result};
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+/// The Rust examples of docs/theory/verdicts.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/theory/verdicts.md")]
+pub struct VerdictsDoctests;
+
 /// The names a test of your own needs: data, losses, the objective, the optimizer trait and
 /// its state, the scalar types, the runner, the oracle's answers, and the checks with their
 /// judgement (`use implicit_bias::prelude::*;`).
