@@ -533,7 +533,8 @@ pub struct SweepArgs {
     /// Instead of running: collect the job files (FILE.json ..., or a directory: its *.json)
     /// into the table of the whole sweep, the same as the local sweep prints.
     #[arg(long, num_args = 1.., value_name = "FILES", conflicts_with_all = [
-        "data", "planted", "init", "starts", "only", "emit", "jobs", "bias"
+        "data", "label", "features", "labels", "planted", "lr", "init", "starts", "start_seed",
+        "optimizers", "loss", "steps", "precision", "bias", "seed", "jobs", "only", "emit"
     ])]
     pub merge: Option<Vec<PathBuf>>,
     /// Print one JSON document instead of the table.
