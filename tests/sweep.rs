@@ -390,6 +390,7 @@ fn bad_grids_are_one_error_line_and_nothing_runs() {
         (vec!["sweep", "--data", &three, "--starts", "0"], "starts"),
         (vec!["sweep", "--planted", "20:2"], "N:D:SEED"),
         (vec!["sweep"], "no data"),
+        (vec!["sweep", "--data", "-"], "stdin"),
         (
             vec!["sweep", "--data", &three, "--emit", "pbs", "/tmp/x"],
             "slurm",

@@ -60,6 +60,12 @@ fn grid_from_args(a: &SweepArgs) -> Result<(Grid, Vec<String>), Error> {
     }
     let mut data = Vec::new();
     for path in &a.data {
+        if path == Path::new("-") {
+            return Err(Error::param(
+                "data",
+                "`-`: a sweep reads files, not stdin (each job of --emit reads them again)",
+            ));
+        }
         let input = DataArgs {
             data: path.clone(),
             label: a.label.clone(),
