@@ -11,6 +11,8 @@
 //! * [`report`]: the per-checkpoint convergence table;
 //! * [`experiment`]: the whole pipeline of `ibias run` (oracle, run, predictions, verdicts,
 //!   report) as one call;
+//! * [`sweep`]: a grid of `ibias run` experiments on all cores, or as jobs for a batch
+//!   scheduler, merged into one table;
 //! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md);
 //! * [`compare::check_optimizer`]: does an optimizer of your own reach the ℓ2 / ℓ1 / ℓ∞
 //!   max-margin direction? The judgement, with its evidence ([`prelude`] has every name a test
@@ -52,6 +54,7 @@ pub mod run;
 pub mod saved;
 pub mod scalar;
 pub mod stepsize;
+pub mod sweep;
 pub mod theory;
 
 pub use error::{Error, Result};

@@ -7,7 +7,8 @@
 //! exit status (`# all checked claims hold`, `# K checked claim(s) FAILED`, `# inconclusive:`),
 //! and `--json` agrees (`judgement`). The second sweep covers `flow`, `plot`, `audit` (a log
 //! written here, judged with its true step and a wrong one, which must FAIL), `--certify`, and
-//! K-class data (accepted by `oracle` and `run`, refused in one line by the others).
+//! K-class data (accepted by `oracle` and `run`, refused in one line by the others), and
+//! `sweep` grids of each data set.
 
 use std::io::Read;
 use std::path::Path;
@@ -398,6 +399,26 @@ fn later_subcommands_exit_with_a_documented_status() {
             ]);
             count += 1;
         }
+        // sweep: a grid of runs on this data set (the whole sweep exits 0; xor: exit 2)
+        for precision in ["f64", "dd"] {
+            let out = ibias(&[
+                "sweep",
+                "--data",
+                f,
+                "--lr",
+                "1/8,auto",
+                "--starts",
+                "2",
+                "--optimizers",
+                "gd,adam,sign",
+                "--steps",
+                "300",
+                "--precision",
+                precision,
+            ]);
+            assert!(matches!(out.code, 0 | 2), "sweep on {f}: {}", out.stderr);
+            count += 1;
+        }
         count += 1;
     }
     // audit: a log written here (f64 GD, step 1/8) judged with the true step and a wrong one
@@ -478,6 +499,7 @@ fn later_subcommands_exit_with_a_documented_status() {
         &["flow", "--data", c, "--until", "10"][..],
         &["audit", "--data", c, "--trajectory", log][..],
         &["plot", "direction", "--data", c, "--out", svg][..],
+        &["sweep", "--data", c, "--steps", "100"][..],
     ] {
         assert_eq!(
             ibias(args).code,

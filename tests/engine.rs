@@ -7,6 +7,7 @@ use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::run::{run, RunOptions};
 use proptest::prelude::*;
+use rayon::prelude::*;
 use rug::{Float, Rational};
 
 fn q(p: i64, d: i64) -> Rational {
@@ -165,35 +166,38 @@ fn orthogonal_complement_is_invariant() {
 #[test]
 fn precision_p_and_2p_agree_to_about_p_bits() {
     let data = Generator::Fig1 { seed: 3 }.generate().unwrap();
-    for loss in [Loss::Exponential, Loss::Logistic] {
-        for p in [64u32, 128] {
-            let go = |bits: u32| {
-                let obj = Objective::<Float>::new(&data, loss, bits);
-                let gd = GradientDescent::<Float>::new(&q(1, 64), bits);
-                run(
-                    &obj,
-                    &gd,
-                    vec![Float::new(bits), Float::new(bits)],
-                    &opts(20_000),
-                )
-            };
-            let a = go(p);
-            let b = go(2 * p);
-            assert_eq!(a.samples.len(), b.samples.len());
-            for (sa, sb) in a.samples.iter().zip(&b.samples).skip(1) {
-                let lost = ((sa.t + 1) as f64).log2().ceil() + 4.0;
-                let bound = 2f64.powf(-(f64::from(p) - lost));
-                for j in 0..2 {
-                    let r = rel(&sa.w[j], &sb.w[j]);
-                    assert!(
-                        r <= bound,
-                        "{loss:?} p={p} t={} j={j} rel={r:e} bound={bound:e}",
-                        sa.t
-                    );
-                }
+    // the four (loss, precision) cases are independent: in parallel (rayon), each judged alone
+    let cases: Vec<(Loss, u32)> = [Loss::Exponential, Loss::Logistic]
+        .iter()
+        .flat_map(|&l| [64u32, 128].map(|p| (l, p)))
+        .collect();
+    cases.par_iter().for_each(|&(loss, p)| {
+        let go = |bits: u32| {
+            let obj = Objective::<Float>::new(&data, loss, bits);
+            let gd = GradientDescent::<Float>::new(&q(1, 64), bits);
+            run(
+                &obj,
+                &gd,
+                vec![Float::new(bits), Float::new(bits)],
+                &opts(20_000),
+            )
+        };
+        let a = go(p);
+        let b = go(2 * p);
+        assert_eq!(a.samples.len(), b.samples.len());
+        for (sa, sb) in a.samples.iter().zip(&b.samples).skip(1) {
+            let lost = ((sa.t + 1) as f64).log2().ceil() + 4.0;
+            let bound = 2f64.powf(-(f64::from(p) - lost));
+            for j in 0..2 {
+                let r = rel(&sa.w[j], &sb.w[j]);
+                assert!(
+                    r <= bound,
+                    "{loss:?} p={p} t={} j={j} rel={r:e} bound={bound:e}",
+                    sa.t
+                );
             }
         }
-    }
+    });
 }
 
 /// f64 and 53-bit MPFR run the same generic code; they differ only in how `exp` rounds

@@ -58,6 +58,11 @@ pub enum Command {
     /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
     /// established, 1 a claim failed, 2 bad input, 3 inconclusive).
     Flow(FlowArgs),
+    /// Run a grid of ordinary runs (data x steps x starts x optimizers) on all local cores,
+    /// one table row per point; or write the grid as jobs for Slurm or GNU parallel
+    /// (--emit) and collect their files (--merge). Exit 0 every point ran to its report
+    /// (each point's own exit status is in its row), 2 bad input, 3 interrupted.
+    Sweep(SweepArgs),
 }
 
 #[derive(Args, Debug)]
@@ -454,4 +459,86 @@ pub struct FlowArgs {
     /// plain numbers.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(
+    after_help = "Exit status: 0 every point ran to its report (each run's own exit \
+                  status, 0 established, 1 a claim failed, 3 inconclusive, is in its row), 2 bad \
+                  input (nothing is run), 3 interrupted (SIGINT or SIGTERM: the points that ran \
+                  are printed, the others are `not_run`). See docs/cli.md."
+)]
+pub struct SweepArgs {
+    /// A data file of the data axis (repeatable; binary data; the column flags apply to
+    /// every file).
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
+    /// The label column of every --data file (as for ibias run).
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+    /// The feature columns of every --data file (as for ibias run).
+    #[arg(long, value_name = "COLS")]
+    pub features: Option<String>,
+    /// Map two label values to -1 and +1 in every --data file (as for ibias run).
+    #[arg(long, value_name = "NEG,POS", allow_hyphen_values = true)]
+    pub labels: Option<String>,
+    /// Planted data sets of the data axis, comma-separated N:D:SEED (`ibias gen planted --n
+    /// N --d D --seed SEED`, margin 1/10), after the --data files.
+    #[arg(long, value_name = "N:D:SEED,...")]
+    pub planted: Option<String>,
+    /// The step axis, comma-separated: exact steps and/or auto (the step of ibias run --lr
+    /// auto at each start).
+    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
+    pub lr: String,
+    /// A start of the start axis (repeatable): comma-separated exact numbers, or origin
+    /// [default: origin, unless --starts gives random ones].
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Vec<String>,
+    /// Also K random starts, after the --init ones: coordinates j/100, j uniform in
+    /// -100..=100, drawn from --start-seed (docs/cli.md).
+    #[arg(long, value_name = "K")]
+    pub starts: Option<usize>,
+    /// Seed of the random starts.
+    #[arg(long, default_value = "0")]
+    pub start_seed: u64,
+    /// The optimizer axis, comma-separated NAME or NAME:key=value:... (docs/optimizers.md;
+    /// the step comes from --lr).
+    #[arg(long, default_value = "gd")]
+    pub optimizers: String,
+    /// Loss: exp | logistic.
+    #[arg(long, default_value = "exp")]
+    pub loss: String,
+    /// Number of steps of every run (e.g. 1e5).
+    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
+    pub steps: String,
+    /// Working precision of every run: f64, dd or a number of MPFR bits.
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
+    pub precision: String,
+    /// Append a constant-1 feature to every data set.
+    #[arg(long)]
+    pub bias: bool,
+    /// Seed of the SGD sampler.
+    #[arg(long, default_value = "0")]
+    pub seed: u64,
+    /// Threads [default: the number of cores]; the results are the same for every value.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run only grid point I (0-based; what one job of --emit runs).
+    #[arg(long, value_name = "I")]
+    pub only: Option<usize>,
+    /// Instead of running: write the grid as independent jobs to DIR, for KIND slurm (a
+    /// job-array script DIR/sweep.sbatch) or parallel (a GNU parallel command file
+    /// DIR/jobs.txt); each job writes DIR/job-I.json.
+    #[arg(long, num_args = 2, value_names = ["KIND", "DIR"], conflicts_with_all = ["only", "json"])]
+    pub emit: Option<Vec<String>>,
+    /// Instead of running: collect the job files (FILE.json ..., or a directory: its *.json)
+    /// into the table of the whole sweep, the same as the local sweep prints.
+    #[arg(long, num_args = 1.., value_name = "FILES", conflicts_with_all = [
+        "data", "label", "features", "labels", "planted", "lr", "init", "starts", "start_seed",
+        "optimizers", "loss", "steps", "precision", "bias", "seed", "jobs", "only", "emit"
+    ])]
+    pub merge: Option<Vec<PathBuf>>,
+    /// Print one JSON document instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }

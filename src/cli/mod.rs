@@ -13,6 +13,7 @@ mod gen;
 mod oracle;
 mod plot;
 mod run;
+mod sweep;
 
 use clap::Parser;
 use std::io::Write;
@@ -128,6 +129,7 @@ fn dispatch() -> ExitCode {
         Some(Command::Audit(a)) => audit::audit_cmd(&a),
         Some(Command::Plot(a)) => plot::plot_cmd(&a),
         Some(Command::Flow(a)) => flow::flow_cmd(&a),
+        Some(Command::Sweep(a)) => sweep::sweep_cmd(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
