@@ -572,7 +572,9 @@ pub fn format_sig_f64(x: f64, digits: usize) -> String {
     }
     let digits = digits.max(1);
     let e = x.abs().log10().floor() as i32;
-    if (-4..15).contains(&e) {
+    // fixed notation only where it shows no digit beyond the `digits` significant ones
+    // (87814.6 at 4 digits is 8.781e4, not 87815 or 87810)
+    if (-4..15).contains(&e) && e < digits as i32 {
         let decimals = (digits as i32 - 1 - e).max(0) as usize;
         format!("{x:.decimals$}")
     } else {
@@ -603,7 +605,10 @@ pub fn format_sig_float(x: &Float, digits: usize) -> String {
     let mant = if mant.is_empty() { "0" } else { mant };
     let sign = if neg { "-" } else { "" };
     let e = exp - 1; // decimal exponent of the leading digit
-    if (-4..15).contains(&e) {
+                     // fixed notation only where it shows no digit beyond the `digits` significant ones: an
+                     // integer part longer than that would pad with zeros that read as digits (87814.6 at 4
+                     // digits printed as 87810, which a reader, and the pipeline fuzz target, took for ±0.5)
+    if (-4..15).contains(&e) && e < digits as i32 {
         // fixed notation with exactly `digits` significant digits (pad with zeros)
         let mut m: String = mant.to_string();
         while m.len() < digits {
@@ -710,6 +715,16 @@ mod tests {
         );
         assert_eq!(format_sig_rational(&q(1, 1 << 20), 12), "9.53674316406e-7");
         assert_eq!(format_sig_rational(&Rational::new(), 12), "0");
+        // an integer part longer than the digits goes scientific (no zeros read as digits)
+        assert_eq!(format_sig_rational(&q(12345, 1), 3), "1.23e4");
+        assert_eq!(format_sig_rational(&q(87810, 1), 4), "8.781e4");
+        assert_eq!(format_sig_rational(&q(8781, 1), 4), "8781");
+        assert_eq!(format_sig_f64(87814.62109, 4), "8.781e4");
+        assert_eq!(format_sig_f64(8781.4, 4), "8781");
+        assert_eq!(
+            format_sig_float(&Float::with_val(53, 87814.62109), 4),
+            "8.781e4"
+        );
         // a tie of the binary value on the way: 0.125 + 2^-200 must round up at 2 digits
         let near = Rational::from((1, 8)) + Rational::from((1, rug::Integer::from(1) << 200));
         assert_eq!(format_sig_rational(&near, 2), "0.13");

@@ -497,6 +497,16 @@ fn later_subcommands_exit_with_a_documented_status() {
     for args in [
         &["compare", "--data", c, "--steps", "100"][..],
         &["flow", "--data", c, "--until", "10"][..],
+    ] {
+        let code = ibias(args).code;
+        assert!(
+            [0, 1, 3].contains(&code),
+            "K-class data taken: ibias {} exited {code}",
+            args.join(" ")
+        );
+        count += 1;
+    }
+    for args in [
         &["audit", "--data", c, "--trajectory", log][..],
         &["plot", "direction", "--data", c, "--out", svg][..],
         &["sweep", "--data", c, "--steps", "100"][..],

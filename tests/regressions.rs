@@ -708,6 +708,37 @@ fn issue_20_margin_constant_of_one_point_is_exactly_zero() {
     }
 }
 
+/// Found by the `pipeline` fuzz target (certified runs): z = (11), (3/4) (d = 1, both
+/// `y = −1` on x = −11, −3/4), step 2/15 from w(0) = −1, 60 steps at 25 bits with --certify.
+/// The iterate w(60) = 22480543/256 = 87814.62… has 4 trusted digits, and the table and JSON
+/// printed it as `87810`: zeros padding an integer part longer than the digits read as
+/// digits (±0.5), 4.6 away from the certified enclosure 87814.62 ± 1.6·10⁻³. A number whose
+/// integer part is longer than its digits is now printed in scientific notation, `8.781e4`.
+#[test]
+fn issue_20_a_long_integer_part_is_not_padded_with_zeros_that_read_as_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(&dir, "c1.csv", "x1,y\n-11,-1\n-3/4,-1\n");
+    let args = [
+        "--lr",
+        "2/15",
+        "--steps",
+        "60",
+        "--precision",
+        "25",
+        "--at",
+        "0",
+        "--init",
+        "-1",
+        "--certify",
+    ];
+    let (_, v) = run_json(&f, &args);
+    let last = v["checkpoints"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["w_exact"][0], "22480543/256", "{last}");
+    assert_eq!(last["digits"], 4, "{last}");
+    assert_eq!(last["w"][0], "8.781e4", "{last}");
+    assert_eq!(last["norm"], "8.781e4", "{last}");
+}
+
 /// Found by a long `pipeline` fuzz session (docs/fuzzing.md): two points
 /// z₁ = (51/2·10⁻¹¹, −12), z₂ = (−7/4, −487/65·10⁻¹⁰) (both y = +1), logistic loss, step
 /// 31/8 (70 times the §8.1 bound), w(0) = (−1, −3), 1345 steps. `norm_constant` was weak at
