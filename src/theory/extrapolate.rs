@@ -21,6 +21,12 @@
 //! `|late − q∞| ≤ |late − early|·r/(1 − r)`. The factor is `f = max(3, r/(1 − r))`: at short
 //! horizons several unmodelled terms compete, and 2 let a false FAIL through on random data
 //! at 2^15 steps (`tests/theory_props.rs`).
+//!
+//! **Model consistency.** The bar also covers twice the distance to reduced fits: without the
+//! model's fastest term, without a near-tie's divided difference, and without the faster of
+//! two consecutive terms the judged range cannot separate (`(b − a)·ln(T/t₀) < 1`), whose
+//! joint fit is a near-cancellation that the window difference does not show (two false
+//! FAILs of C_L at 2^15 steps, tests/regressions.rs).
 
 use super::linalg;
 use crate::scalar::{self, lt, Scalar};
@@ -432,6 +438,24 @@ fn extrapolate_at<S: Scalar>(
             terms,
             unmodelled: near.exponent().clone(),
         });
+    }
+    // exponents the judged range cannot separate: two terms t^{−a}, t^{−b} with
+    // (b − a)·ln(T/t₀) < 1 change by less than a factor e against each other over the range,
+    // so their fit is a near-cancellation whatever the merge distance; the model without the
+    // faster one is a consistency check too
+    let span = last.ln_t.clone().sub(&first.ln_t);
+    let one_q = S::from_f64(1.0, ctx);
+    for i in 1..m {
+        let (a, b) = (rate.terms[i - 1].exponent(), rate.terms[i].exponent());
+        let close = lt(&b.clone().sub(a).mul(&span), &one_q) && lt(a, b);
+        if close && matches!(rate.terms[i], Term::Pow(_)) {
+            let mut terms = rate.terms.clone();
+            terms.remove(i);
+            reduced.push(PolyRate {
+                terms,
+                unmodelled: b.clone(),
+            });
+        }
     }
     let mut out = full;
     for r in &reduced {
