@@ -302,6 +302,9 @@ const THREE: &str = "x1,x2,y\n2,1,1\n-3,-6,-1\n6,-2,1\n";
 /// the signed point z3 = (2, 2) of the two-SV set, so ŵ = (1, 1/2) and the run are the same.
 const TWO_SV_PM: &str = "x1,x2,y\n1,0,1\n0,2,1\n-2,-2,-1\n";
 
+/// The series of a `--csv` file by id.
+type SeriesMap = std::collections::BTreeMap<String, Vec<(f64, f64)>>;
+
 /// Runs `ibias plot KIND --data (text) ARGS --out F.svg --csv F.csv`: exit code, the SVG,
 /// the series and stderr.
 fn plot_kind(
@@ -309,12 +312,7 @@ fn plot_kind(
     data: &str,
     kind: &str,
     args: &[&str],
-) -> (
-    i32,
-    String,
-    std::collections::BTreeMap<String, Vec<(f64, f64)>>,
-    String,
-) {
+) -> (i32, String, SeriesMap, String) {
     let file = dir.join(format!("{kind}.csv"));
     std::fs::write(&file, data).expect("write data");
     let (svg, csv) = (
