@@ -223,6 +223,20 @@ pub fn figure(e: &Experiment, opts: &PlotOptions) -> Result<Figure> {
         "angle to the ℓ2 answer (degrees)",
         sweep,
     );
+    // room above the curves for the legend
+    let ys: Vec<f64> = right
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect();
+    let (y0, y1) = (
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    if y0 <= y1 {
+        let (a, b) = super::pad(y0, y1);
+        right.y_range = Some((a, b + 0.75 * (b - a)));
+    }
     right.legend = Some(SeriesLabelPosition::UpperRight);
     Ok(Figure {
         title: Some(format!(

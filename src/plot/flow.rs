@@ -152,6 +152,6 @@ pub fn figure<S: Scalar>(
         "s · direction error",
         series,
     );
-    p.legend = Some(plotters::prelude::SeriesLabelPosition::UpperLeft);
+    p.legend = Some(plotters::prelude::SeriesLabelPosition::LowerRight);
     Ok(Figure::single(p))
 }

@@ -605,6 +605,16 @@ fn draw(fig: &Figure, out: &mut String) -> DrawResult {
     Ok(())
 }
 
+/// A tick label: three decimals, and no `-0.000`.
+fn tick(v: f64) -> String {
+    let s = format!("{v:.3}");
+    if s == "-0.000" {
+        "0.000".into()
+    } else {
+        s
+    }
+}
+
 /// The caption's font size: smaller for a long caption, to fit the width.
 fn caption_size(text: &str, width: u32) -> u32 {
     if text.chars().count() as u32 * 12 > width {
@@ -645,8 +655,8 @@ where
         .configure_mesh()
         .x_desc(p.x_label.as_str())
         .y_desc(p.y_label.as_str())
-        .x_label_formatter(&|v| format!("{v:.3}"))
-        .y_label_formatter(&|v| format!("{v:.3}"))
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
         .draw()?;
     for s in &p.series {
         let color = COLORS[s.color % COLORS.len()];

@@ -21,6 +21,12 @@ use crate::{Error, Result};
 use plotters::prelude::SeriesLabelPosition;
 use rug::Rational;
 
+/// A panel's size in pixels: taller than wide, so that with the y range
+/// `[−r, (2·HEADROOM − 1)·r]` one unit is about as long on both axes (the plotting area is
+/// about 216 × 306 pixels) and the legend has the room above the data.
+const PANEL: (u32, u32) = (300, 390);
+const HEADROOM: f64 = 1.4;
+
 /// At most this many checkpoint panels (the ŵ panel comes on top).
 pub const MAX_PANELS: usize = 15;
 
@@ -125,9 +131,10 @@ pub fn figure<S: Scalar>(e: &Experiment, mm: &MaxMargin, ctx: S::Ctx) -> Result<
         Style::Dashed,
         3,
     ));
-    last.legend = Some(SeriesLabelPosition::LowerRight);
+    // the legends of the first and the last panel, above the data (see `frame`)
+    last.legend = Some(SeriesLabelPosition::UpperRight);
     if let Some(first) = panels.first_mut() {
-        first.legend = Some(SeriesLabelPosition::LowerRight);
+        first.legend = Some(SeriesLabelPosition::UpperRight);
     }
     panels.push(last);
     Ok(Figure {
@@ -136,7 +143,7 @@ pub fn figure<S: Scalar>(e: &Experiment, mm: &MaxMargin, ctx: S::Ctx) -> Result<
             crate::data::format_rational(&e.lr())
         )),
         columns: 4,
-        panel_size: (300, 300),
+        panel_size: PANEL,
         panels,
     })
 }
@@ -177,6 +184,6 @@ fn frame(
     ];
     let mut p = Panel::new(id, caption, "along the boundary", "score xᵀu", series);
     p.x_range = Some((-r, r));
-    p.y_range = Some((-r, r));
+    p.y_range = Some((-r, (2.0 * HEADROOM - 1.0) * r));
     p
 }
