@@ -620,6 +620,28 @@ fn flow_overlays_gd_at_its_flow_time() {
     assert_eq!(svg, again, "byte-identical");
 }
 
+/// One point z = (1, 0): GD from the origin stays on ŵ's ray, so the angle and the margin
+/// gap are exactly 0 at every t and have no log; those panels are drawn empty and say so,
+/// and the norm and loss panels are drawn (one point per dense checkpoint t ≥ 1).
+#[test]
+fn soudry_draws_a_panel_whose_values_are_all_zero_empty() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = ["--steps", "100", "--precision", "f64"];
+    let (code, svg, s, err) = plot_kind(d.path(), "x1,x2,y\n1,0,1\n", "soudry", &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(!s
+        .keys()
+        .any(|k| k.starts_with("angle/") || k.starts_with("margin_gap/")));
+    // 1, 2, 4, ..., 64, 10, 100
+    assert_eq!(s["norm/gd"].len(), 9);
+    let (_, texts, _) = parse(&svg, 2);
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("no log")).count(),
+        2,
+        "{texts:?}"
+    );
+}
+
 /// The new kinds' refusals: one line, exit 2.
 #[test]
 fn the_new_kinds_refuse_what_they_cannot_draw() {

@@ -51,7 +51,12 @@ pub fn figure(e: &Experiment, opts: &PlotOptions) -> Result<Figure> {
             ),
         ));
     }
-    let answers = Answers::from_oracle(&e.data)?;
+    let answers = Answers::from_oracle(&e.data).map_err(|err| match err {
+        Error::NotSeparable(m) => {
+            Error::NotSeparable(format!("{m}{}", crate::oracle::bias_hint(&e.data, e.bias)))
+        }
+        other => other,
+    })?;
     let specs = match &opts.optimizers {
         Some(s) => s.clone(),
         None => OptimizerSpec::parse_list(DEFAULT_OPTIMIZERS)?,
@@ -163,6 +168,8 @@ pub fn figure(e: &Experiment, opts: &PlotOptions) -> Result<Figure> {
     let base_ids = super::spec_ids(&base);
     let mut sweep = Vec::new();
     for (j, w0) in starts.iter().enumerate() {
+        // one row per spec, in the order of `swept` (compare's contract): method k's three
+        // steps are rows 3k..3k + 3
         let rows = compare(&e.data, &answers, &swept, &copts(w0))?;
         for k in 0..base.len() {
             let points: Vec<(f64, f64)> = rows

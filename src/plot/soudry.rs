@@ -118,6 +118,13 @@ pub fn figure<S: Scalar>(
                 .collect();
             let mut p = Panel::new(*id, *caption, "log10 t", *y, series);
             p.legend = (i == 1).then_some(SeriesLabelPosition::LowerLeft);
+            if p.series.iter().all(|s| s.points.is_empty()) {
+                // e.g. the angle and the gap when every iterate is on ŵ's ray: 0 has no log
+                p.caption
+                    .push_str(": 0 or undefined at every t ≥ 1, no log");
+                p.x_range = Some((0.0, (e.steps.max(1) as f64).log10().max(1.0)));
+                p.y_range = Some((0.0, 1.0));
+            }
             p
         })
         .collect();
