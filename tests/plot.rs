@@ -655,6 +655,7 @@ fn the_new_kinds_refuse_what_they_cannot_draw() {
         (THREE, "soudry", vec!["--until", "10"]),
         (THREE, "soudry", vec!["--optimizers", "nope"]),
         (THREE, "flow", vec!["--until", "0"]),
+        (THREE, "compare", vec!["--conjecture", "C_dir=1"]),
     ] {
         let mut args = vec!["--steps", "100", "--precision", "f64"];
         args.extend(extra.iter().copied());

@@ -357,7 +357,7 @@ pub struct PlotArgs {
     #[arg(long)]
     pub bias: bool,
     /// Checkpoint base b > 1 (as for ibias run): the plotted points are t = floor(b^k) and
-    /// the powers of 2.
+    /// the powers of 2 (rotation: one panel per t = floor(b^k)).
     #[arg(long, default_value = "10", allow_hyphen_values = true)]
     pub base: String,
     /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
@@ -366,8 +366,8 @@ pub struct PlotArgs {
     /// Checkpoints at these steps (each <= T), instead of --base.
     #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
     pub at: Option<String>,
-    /// Replace a prediction by your own value (repeatable, as for ibias run): the figure
-    /// draws it.
+    /// Replace a prediction by your own value (repeatable, as for ibias run): direction,
+    /// residual and flow draw it (the other kinds draw no prediction and refuse it).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
     /// soudry and compare: comma-separated optimizers, each NAME or NAME:key=value:... as for

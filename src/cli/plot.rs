@@ -19,6 +19,21 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
         )
         .into());
     }
+    if !a.conjecture.is_empty()
+        && !matches!(
+            kind,
+            PlotKind::Direction | PlotKind::Residual | PlotKind::Flow
+        )
+    {
+        return Err(Error::param(
+            "conjecture",
+            format!(
+                "the {} figure draws no prediction; --conjecture is for direction, residual and flow",
+                kind.name()
+            ),
+        )
+        .into());
+    }
     if a.until.is_some() && kind != PlotKind::Flow {
         return Err(Error::param("until", "--until is for the flow figure").into());
     }
