@@ -38,16 +38,30 @@ bench-criterion: setup
 clean:
 	$(CARGO) clean
 
-# The figures docs/ shows (docs/figures/*.svg): the two-SV set z1 = (1, 0), z2 = (0, 2),
-# z3 = (2, 2) (docs/figures/two_sv.csv; C_dir = 4 ln 2/5 > 0, so the slow 1/ln t approach is
-# visible) from the origin, GD with the automatic step (1/32, which meets the descent condition
-# of theory §8.1), 10^6 steps in double-double; each SVG's <title> is the command that made it.
+# The figures docs/ shows (docs/figures/*.svg; each SVG's <title> is the command that made it):
+# * direction, residual, flow: the two-SV set z1 = (1, 0), z2 = (0, 2), z3 = (2, 2)
+#   (docs/figures/two_sv.csv; C_dir = 4 ln 2/5 > 0, so the slow 1/ln t approach is visible)
+#   from the origin, GD with the automatic step (1/32, which meets the descent condition of
+#   theory §8.1), 10^6 steps in double-double; flow: the log-time flow to s = 10^5 beside it;
+# * rotation: the same set with its third point mirrored, x3 = (-2, -2) with y3 = -1 (the same
+#   signed points, so the same run and ŵ = (1, 1/2); docs/figures/two_sv_pm.csv), so that
+#   both labels are drawn;
+# * soudry, compare: three points whose l1, l2 and linf answers all differ (l2 (2/5, 1/5),
+#   linf (1/3, 1/3), l1 (1/2, 0); docs/figures/three_answers.csv, as tests/data), at 128-bit
+#   MPFR (in double-double Adam's run from the origin underflows near t = 6400).
 FIGURE_RUN = --data docs/figures/two_sv.csv --steps 1e6 --precision dd
+FIGURE_THREE = --data docs/figures/three_answers.csv --precision 128
 figures: setup
 	$(CARGO) build --release --quiet
 	printf 'x1,x2,y\n1,0,1\n0,2,1\n2,2,1\n' > docs/figures/two_sv.csv
+	printf '# the two-SV set with x3 mirrored: the same signed points z1 = (1, 0), z2 = (0, 2), z3 = (2, 2)\nx1,x2,y\n1,0,1\n0,2,1\n-2,-2,-1\n' > docs/figures/two_sv_pm.csv
+	printf '# l2 (2/5, 1/5), linf (1/3, 1/3), l1 (1/2, 0): the three answers differ\nx1,x2,y\n2,1,1\n-3,-6,-1\n6,-2,1\n' > docs/figures/three_answers.csv
 	./target/release/ibias plot direction $(FIGURE_RUN) --out docs/figures/direction.svg
 	./target/release/ibias plot residual $(FIGURE_RUN) --out docs/figures/residual.svg
+	./target/release/ibias plot flow $(FIGURE_RUN) --out docs/figures/flow.svg
+	./target/release/ibias plot rotation --data docs/figures/two_sv_pm.csv --steps 1e6 --precision dd --out docs/figures/rotation.svg
+	./target/release/ibias plot soudry $(FIGURE_THREE) --steps 1e5 --out docs/figures/soudry.svg
+	./target/release/ibias plot compare $(FIGURE_THREE) --steps 1e4 --out docs/figures/compare.svg
 
 # Fuzzing (docs/fuzzing.md): cargo-fuzz on the stable toolchain (RUSTC_BOOTSTRAP=1), installed
 # on first use. `make fuzz` runs every target for FUZZ_TIME seconds, `make fuzz-smoke` for

@@ -92,22 +92,35 @@ pub fn compare(
     opts: &CompareOptions,
 ) -> Result<Vec<CompareRow>> {
     check_init(data, &opts.init)?;
-    let specs: Vec<OptimizerSpec> = specs
-        .iter()
-        .map(|s| {
-            let mut s = s.clone();
-            if s.lr.is_none() {
-                s.lr.clone_from(&opts.lr);
-            }
-            s.with_default_lr(data, opts.loss, &opts.init)
-        })
-        .collect();
+    let specs = with_steps(data, specs, opts.loss, &opts.init, opts.lr.as_ref());
     let rows = match opts.precision {
         Precision::F64 => run_all::<f64>(data, answers, &specs, opts, ()),
         Precision::Bits(b) => run_all::<Float>(data, answers, &specs, opts, b),
         Precision::Dd => run_all::<crate::fast::Dd>(data, answers, &specs, opts, ()),
     };
     Ok(rows)
+}
+
+/// The specs with the step each run takes: its own `lr=`, else `lr` (a step for every
+/// optimizer without its own), else its default ([`OptimizerSpec::with_default_lr`] from
+/// `init`).
+pub fn with_steps(
+    data: &Dataset,
+    specs: &[OptimizerSpec],
+    loss: Loss,
+    init: &[Rational],
+    lr: Option<&Rational>,
+) -> Vec<OptimizerSpec> {
+    specs
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if s.lr.is_none() {
+                s.lr = lr.cloned();
+            }
+            s.with_default_lr(data, loss, init)
+        })
+        .collect()
 }
 
 fn run_all<S: Scalar>(

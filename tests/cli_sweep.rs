@@ -383,9 +383,16 @@ fn later_subcommands_exit_with_a_documented_status() {
             "--steps",
             "10",
         ]);
-        for kind in ["direction", "residual"] {
+        for kind in [
+            "direction",
+            "residual",
+            "rotation",
+            "soudry",
+            "compare",
+            "flow",
+        ] {
             let _ = std::fs::remove_file(svg);
-            ibias(&[
+            let mut args = vec![
                 "plot",
                 kind,
                 "--data",
@@ -396,7 +403,11 @@ fn later_subcommands_exit_with_a_documented_status() {
                 "dd",
                 "--out",
                 svg,
-            ]);
+            ];
+            if kind == "flow" {
+                args.extend(["--until", "100"]);
+            }
+            ibias(&args);
             count += 1;
         }
         // sweep: a grid of runs on this data set (the whole sweep exits 0; xor: exit 2)

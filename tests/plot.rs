@@ -263,13 +263,405 @@ fn a_direction_figure_with_negative_c_norm_keeps_the_measured_scale() {
     assert!(texts.iter().any(|t| t.contains("not drawn")), "{texts:?}");
 }
 
-/// `plot --help` lists only what plot takes: no --json, --certify or --optimizer (refused as
-/// unknown arguments, one line, exit 2), and --csv, which writes the plotted series.
+/// `plot --help` lists only what plot takes: no --json, --certify, --optimizer or --beta
+/// (refused as unknown arguments, one line, exit 2), and --csv, which writes the plotted
+/// series, every kind, and the options of the kinds beyond a GD run's.
 #[test]
 fn plot_help_lists_only_what_plot_takes() {
     let help = String::from_utf8_lossy(&ibias(&["plot", "--help"]).stdout).into_owned();
+    // the options named in the help, as whole words
+    let flags: std::collections::BTreeSet<String> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .map(String::from)
+        .collect();
     for gone in ["--json", "--certify", "--optimizer", "--beta"] {
-        assert!(!help.contains(gone), "{gone} in plot --help");
+        assert!(!flags.contains(gone), "{gone} in plot --help");
     }
-    assert!(help.contains("--csv") && help.contains("--out"));
+    for kept in ["--csv", "--out", "--optimizers", "--until", "--seed"] {
+        assert!(flags.contains(kept), "{kept} not in plot --help: {flags:?}");
+    }
+    for kind in [
+        "direction",
+        "residual",
+        "rotation",
+        "soudry",
+        "compare",
+        "flow",
+    ] {
+        assert!(help.contains(kind), "{kind} not in plot --help");
+    }
+}
+
+// ---- the kinds rotation, soudry, compare and flow ----
+
+/// THREE (tests/data/three_answers.csv): signed points z1 = (2, 1), z2 = (3, 6),
+/// z3 = (6, −2); by hand (tests/optimizers.rs) ℓ2 ŵ = (2/5, 1/5), ℓ∞ (1/3, 1/3), ℓ1 (1/2, 0).
+const THREE: &str = "x1,x2,y\n2,1,1\n-3,-6,-1\n6,-2,1\n";
+/// The two-SV set of docs/figures with its third point mirrored: x3 = (−2, −2), y3 = −1 has
+/// the signed point z3 = (2, 2) of the two-SV set, so ŵ = (1, 1/2) and the run are the same.
+const TWO_SV_PM: &str = "x1,x2,y\n1,0,1\n0,2,1\n-2,-2,-1\n";
+
+/// The series of a `--csv` file by id.
+type SeriesMap = std::collections::BTreeMap<String, Vec<(f64, f64)>>;
+
+/// Runs `ibias plot KIND --data (text) ARGS --out F.svg --csv F.csv`: exit code, the SVG,
+/// the series and stderr.
+fn plot_kind(
+    dir: &Path,
+    data: &str,
+    kind: &str,
+    args: &[&str],
+) -> (i32, String, SeriesMap, String) {
+    let file = dir.join(format!("{kind}.csv"));
+    std::fs::write(&file, data).expect("write data");
+    let (svg, csv) = (
+        dir.join(format!("{kind}.svg")),
+        dir.join(format!("{kind}.series.csv")),
+    );
+    let _ = std::fs::remove_file(&csv);
+    let o = Command::new(BIN)
+        .args(["plot", kind, "--data"])
+        .arg(&file)
+        .args(args)
+        .arg("--out")
+        .arg(&svg)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .expect("run ibias");
+    let code = o.status.code().unwrap_or(-1);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    if code != 0 {
+        return (code, String::new(), Default::default(), err);
+    }
+    (
+        code,
+        std::fs::read_to_string(&svg).expect("svg"),
+        series(&csv),
+        err,
+    )
+}
+
+/// Plain GD on the summed exponential loss `Σ e^{−z_n·w}`, written here in f64:
+/// `w ← w + η Σ z_n e^{−z_n·w}`, from the origin; `w(t)` at each `t` of `at`.
+fn gd_f64(z: &[[f64; 2]], eta: f64, at: &[u64]) -> Vec<[f64; 2]> {
+    let mut w = [0.0f64; 2];
+    let mut out = Vec::new();
+    let mut t = 0u64;
+    for &stop in at {
+        while t < stop {
+            let mut g = [0.0; 2];
+            for zn in z {
+                let e = (-(zn[0] * w[0] + zn[1] * w[1])).exp();
+                g[0] += zn[0] * e;
+                g[1] += zn[1] * e;
+            }
+            w = [w[0] + eta * g[0], w[1] + eta * g[1]];
+            t += 1;
+        }
+        out.push(w);
+    }
+    out
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + b.abs())
+}
+
+fn assert_points(got: &[(f64, f64)], want: &[(f64, f64)], tol: f64, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: {got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            close(g.0, w.0, tol) && close(g.1, w.1, tol),
+            "{what}: {g:?} vs {w:?}"
+        );
+    }
+}
+
+/// The rotation figure of the mirrored two-SV set: in the ŵ panel the support vectors
+/// x1 = (1, 0) and x2 = (0, 2) sit at height exactly 1/‖ŵ‖ = 2/√5 on the margin line, the
+/// negative point at −6/√5 (u = ŵ/‖ŵ‖ = (2, 1)/√5, u⊥ = (1, −2)/√5: by hand, x1 → (1, 2)/√5,
+/// x2 → (−4, 2)/√5, x3 → (2, −6)/√5); in each checkpoint's panel a point's height is its
+/// score along w(t)/‖w(t)‖ of a GD written here. A wrong witness (the ŵ frame at t = 1)
+/// does not match.
+#[test]
+fn rotation_puts_the_support_vectors_on_the_margin_lines() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = ["--lr", "1/32", "--steps", "1e3", "--precision", "f64"];
+    let (code, svg, s, err) = plot_kind(d.path(), TWO_SV_PM, "rotation", &args);
+    assert_eq!(code, 0, "{err}");
+    let r5 = 5f64.sqrt();
+    let m = 2.0 / r5;
+    assert_points(
+        &s["w_hat/positive"],
+        &[(1.0 / r5, m), (-4.0 / r5, m)],
+        1e-12,
+        "SVs",
+    );
+    assert_points(&s["w_hat/negative"], &[(2.0 / r5, -6.0 / r5)], 1e-12, "x3");
+    assert!(s["w_hat/margin_plus"].iter().all(|p| close(p.1, m, 1e-14)));
+    assert!(s["w_hat/margin_minus"]
+        .iter()
+        .all(|p| close(p.1, -m, 1e-14)));
+    // the panels t = 1, 10, 100, 1000 (the base-10 checkpoints; w(0) = 0 has no direction)
+    let ts = [1u64, 10, 100, 1000];
+    let panels: std::collections::BTreeSet<&str> =
+        s.keys().filter_map(|k| k.split('/').next()).collect();
+    let want: std::collections::BTreeSet<String> = ts
+        .iter()
+        .map(|t| format!("t={t}"))
+        .chain(["w_hat".to_string()])
+        .collect();
+    assert_eq!(
+        panels,
+        want.iter().map(String::as_str).collect(),
+        "{panels:?}"
+    );
+    let z = [[1.0, 0.0], [0.0, 2.0], [2.0, 2.0]];
+    let x = [[1.0, 0.0], [0.0, 2.0], [-2.0, -2.0]];
+    for (t, w) in ts.iter().zip(gd_f64(&z, 1.0 / 32.0, &ts)) {
+        let n = w[0].hypot(w[1]);
+        let u = [w[0] / n, w[1] / n];
+        let at = |p: [f64; 2]| (p[0] * u[1] - p[1] * u[0], p[0] * u[0] + p[1] * u[1]);
+        assert_points(
+            &s[&format!("t={t}/positive")],
+            &[at(x[0]), at(x[1])],
+            1e-9,
+            &format!("t = {t}"),
+        );
+        assert_points(&s[&format!("t={t}/negative")], &[at(x[2])], 1e-9, "x3");
+        assert!(s[&format!("t={t}/boundary")].iter().all(|p| p.1 == 0.0));
+    }
+    // the ŵ frame is not the frame at t = 1
+    let first = &s["t=1/positive"][0];
+    assert!((first.1 - m).abs() > 0.1, "{first:?}");
+    let (_, texts, _) = parse(&svg, 2);
+    for name in [
+        "t = 1000",
+        "max margin: rotated by ŵ",
+        "margins ±1/‖ŵ‖ = ±0.894427",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(name)),
+            "{name} in {texts:?}"
+        );
+    }
+    let (_, again, _, _) = plot_kind(d.path(), TWO_SV_PM, "rotation", &args);
+    assert_eq!(svg, again, "byte-identical");
+}
+
+/// Soudry's four panels on THREE with one step 1/512 for GD, momentum and Adam: the points
+/// at t = 1 are GD's first step w(1) = η Σ z_n = (11, 5)/512, by hand; one point per dense
+/// checkpoint (13 up to 10^3, t ≥ 1); and Adam ends far from ŵ while GD heads for it.
+#[test]
+fn soudry_panels_start_at_the_hand_computed_first_step() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = ["--lr", "1/512", "--steps", "1e4", "--precision", "f64"];
+    let (code, svg, s, err) = plot_kind(d.path(), THREE, "soudry", &args);
+    assert_eq!(code, 0, "{err}");
+    let eta = 1.0f64 / 512.0;
+    let z: [[f64; 2]; 3] = [[2.0, 1.0], [3.0, 6.0], [6.0, -2.0]];
+    let w1 = [11.0 * eta, 5.0 * eta];
+    let n1 = w1[0].hypot(w1[1]);
+    let loss: f64 = z
+        .iter()
+        .map(|p| (-(p[0] * w1[0] + p[1] * w1[1])).exp())
+        .sum();
+    let gamma = 1.0 / (0.16f64 + 0.04).sqrt(); // 1/‖(2/5, 1/5)‖
+    let min_margin = z
+        .iter()
+        .map(|p| (p[0] * w1[0] + p[1] * w1[1]) / n1)
+        .fold(f64::INFINITY, f64::min);
+    // the angle between (11, 5) and (2, 1)
+    let angle = ((22.0 + 5.0) / (146f64.sqrt() * 5f64.sqrt()))
+        .acos()
+        .to_degrees();
+    for (panel, want) in [
+        ("norm", n1.log10()),
+        ("loss", loss.log10()),
+        ("angle", angle.log10()),
+        ("margin_gap", (gamma - min_margin).log10()),
+    ] {
+        let p = s[&format!("{panel}/gd")][0];
+        assert!(
+            p.0 == 0.0 && close(p.1, want, 1e-9),
+            "{panel}: {p:?} vs {want}"
+        );
+    }
+    // dense checkpoints t ≥ 1 up to 10^4: 1, 2, 4, ..., 8192 and 10, 100, 1000, 10^4
+    for o in ["gd", "momentum", "adam"] {
+        assert_eq!(s[&format!("norm/{o}")].len(), 18, "{o}");
+        assert_eq!(s[&format!("loss/{o}")].len(), 18, "{o}");
+    }
+    let last = |k: &str| s[k].last().expect("points").1;
+    let (gd, adam) = (last("angle/gd"), last("angle/adam"));
+    assert!(10f64.powf(adam) > 10.0, "adam's angle {}", 10f64.powf(adam));
+    assert!(adam > gd + 0.5, "adam {adam} vs gd {gd} (log10 degrees)");
+    // GD's angle and margin gap fall
+    assert!(last("angle/gd") < s["angle/gd"][4].1);
+    assert!(last("margin_gap/gd") < s["margin_gap/gd"][4].1);
+    let (title, texts, _) = parse(&svg, 10);
+    assert!(title.starts_with("ibias plot soudry"), "{title}");
+    for name in ["gd (lr 1/512)", "adam (lr 1/512)", "margin gap"] {
+        assert!(
+            texts.iter().any(|t| t.contains(name)),
+            "{name} in {texts:?}"
+        );
+    }
+    let (_, again, _, _) = plot_kind(d.path(), THREE, "soudry", &args);
+    assert_eq!(svg, again, "byte-identical");
+}
+
+/// The compare figure on THREE: the exact answers' rays end at (1, 0), (2, 1)/√5 and
+/// (1, 1)/√2 (by hand), every optimizer's dot is on the unit circle, and the sweep has a
+/// curve of three steps (×1/4, ×1, ×4 of AdaGrad's 1/10 and Adam's 1/100) per method and
+/// start, with the ℓ1 and ℓ∞ answers at atan(1/2) = 26.565° and 45° − atan(1/2) from ℓ2.
+#[test]
+fn compare_draws_the_exact_answers_and_the_sweep() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = ["--steps", "1e3", "--precision", "f64"];
+    let (code, svg, s, err) = plot_kind(d.path(), THREE, "compare", &args);
+    assert_eq!(code, 0, "{err}");
+    let (r2, r5) = (2f64.sqrt(), 5f64.sqrt());
+    assert_points(&s["circle/l1"], &[(0.0, 0.0), (1.0, 0.0)], 1e-15, "l1");
+    assert_points(
+        &s["circle/l2"],
+        &[(0.0, 0.0), (2.0 / r5, 1.0 / r5)],
+        1e-15,
+        "l2",
+    );
+    assert_points(
+        &s["circle/linf"],
+        &[(0.0, 0.0), (1.0 / r2, 1.0 / r2)],
+        1e-15,
+        "linf",
+    );
+    for o in ["gd", "momentum", "sign", "coordinate", "adagrad", "adam"] {
+        let p = &s[&format!("circle/{o}")];
+        assert_eq!(p.len(), 1, "{o}");
+        assert!(close(p[0].0.hypot(p[0].1), 1.0, 1e-12), "{o}: {p:?}");
+    }
+    let lx = |p: f64, q: f64| (p / q).log10();
+    for (o, xs) in [
+        ("adagrad", [lx(1.0, 40.0), lx(1.0, 10.0), lx(2.0, 5.0)]),
+        ("adam", [lx(1.0, 400.0), lx(1.0, 100.0), lx(1.0, 25.0)]),
+    ] {
+        for start in 1..=3 {
+            let p = &s[&format!("sweep/{o}@start{start}")];
+            let got: Vec<f64> = p.iter().map(|q| q.0).collect();
+            assert_eq!(got.len(), 3, "{o} {start}");
+            for (g, w) in got.iter().zip(xs) {
+                assert!(close(*g, w, 1e-12), "{o}: {got:?} vs {xs:?}");
+            }
+        }
+    }
+    let a = 0.5f64.atan().to_degrees();
+    assert!(s["sweep/l1"].iter().all(|p| close(p.1, a, 1e-9)));
+    assert!(s["sweep/linf"].iter().all(|p| close(p.1, 45.0 - a, 1e-9)));
+    assert!(s["sweep/l2"].iter().all(|p| p.1.abs() < 1e-6));
+    let (_, again, _, _) = plot_kind(d.path(), THREE, "compare", &args);
+    assert_eq!(svg, again, "byte-identical");
+}
+
+/// The flow figure on the two-SV set to s = 100 with GD (step 1/32, 10^4 steps) overlaid:
+/// the flow's 41 checkpoints 10^(k/10) (k = −20..19) and 100, GD at s = ln(1 + t/32) for
+/// every dense checkpoint t ≥ 1, GD's value there s·‖w/‖w‖ − ŵ/‖ŵ‖‖ of a GD written here,
+/// and the limit C_dir = 4 ln 2/5 (by hand, theory §2.5), which the flow nears.
+#[test]
+fn flow_overlays_gd_at_its_flow_time() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let data = "x1,x2,y\n1,0,1\n0,2,1\n2,2,1\n";
+    let args = [
+        "--lr",
+        "1/32",
+        "--steps",
+        "1e4",
+        "--precision",
+        "dd",
+        "--until",
+        "100",
+    ];
+    let (code, svg, s, err) = plot_kind(d.path(), data, "flow", &args);
+    assert_eq!(code, 0, "{err}");
+    let flow = &s["flow"];
+    assert_eq!(flow.len(), 41);
+    for (k, p) in flow.iter().enumerate() {
+        let want = if k == 40 {
+            2.0
+        } else {
+            (k as f64 - 20.0) / 10.0
+        };
+        assert!(close(p.0, want, 1e-12), "{k}: {p:?}");
+    }
+    let mut ts: Vec<u64> = (0..14).map(|k| 1u64 << k).collect();
+    ts.extend([10, 100, 1000, 10_000]);
+    ts.sort_unstable();
+    let ws = gd_f64(&[[1.0, 0.0], [0.0, 2.0], [2.0, 2.0]], 1.0 / 32.0, &ts);
+    let u = [2.0 / 5f64.sqrt(), 1.0 / 5f64.sqrt()];
+    let want: Vec<(f64, f64)> = ts
+        .iter()
+        .zip(&ws)
+        .map(|(t, w)| {
+            let sl = (1.0 + *t as f64 / 32.0).ln();
+            let n = w[0].hypot(w[1]);
+            let e = (w[0] / n - u[0]).hypot(w[1] / n - u[1]);
+            (sl.log10(), sl * e)
+        })
+        .collect();
+    assert_points(&s["gd"], &want, 1e-9, "gd");
+    let c_dir = 4.0 * std::f64::consts::LN_2 / 5.0;
+    assert!(s["C_dir"].iter().all(|p| close(p.1, c_dir, 1e-12)));
+    let end = flow.last().unwrap().1;
+    assert!((end - c_dir).abs() < 0.01 * c_dir, "{end} vs C_dir {c_dir}");
+    let (title, _, _) = parse(&svg, 10);
+    assert!(title.contains("--until 100"), "{title}");
+    let (_, again, _, _) = plot_kind(d.path(), data, "flow", &args);
+    assert_eq!(svg, again, "byte-identical");
+}
+
+/// One point z = (1, 0): GD from the origin stays on ŵ's ray, so the angle and the margin
+/// gap are exactly 0 at every t and have no log; those panels are drawn empty and say so,
+/// and the norm and loss panels are drawn (one point per dense checkpoint t ≥ 1).
+#[test]
+fn soudry_draws_a_panel_whose_values_are_all_zero_empty() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = ["--steps", "100", "--precision", "f64"];
+    let (code, svg, s, err) = plot_kind(d.path(), "x1,x2,y\n1,0,1\n", "soudry", &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(!s
+        .keys()
+        .any(|k| k.starts_with("angle/") || k.starts_with("margin_gap/")));
+    // 1, 2, 4, ..., 64, 10, 100
+    assert_eq!(s["norm/gd"].len(), 9);
+    let (_, texts, _) = parse(&svg, 2);
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("no log")).count(),
+        2,
+        "{texts:?}"
+    );
+}
+
+/// The new kinds' refusals: one line, exit 2.
+#[test]
+fn the_new_kinds_refuse_what_they_cannot_draw() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let three_d = "x1,x2,x3,y\n1,0,0,1\n0,1,0,1\n0,0,-1,-1\n";
+    for (data, kind, extra) in [
+        (three_d, "rotation", vec![]),
+        (TWO_SV_PM, "rotation", vec!["--bias"]),
+        (three_d, "compare", vec![]),
+        (THREE, "direction", vec!["--optimizers", "gd"]),
+        (THREE, "soudry", vec!["--until", "10"]),
+        (THREE, "soudry", vec!["--optimizers", "nope"]),
+        (THREE, "flow", vec!["--until", "0"]),
+        (THREE, "compare", vec!["--conjecture", "C_dir=1"]),
+    ] {
+        let mut args = vec!["--steps", "100", "--precision", "f64"];
+        args.extend(extra.iter().copied());
+        let (code, _, _, err) = plot_kind(d.path(), data, kind, &args);
+        assert_eq!(code, 2, "{kind} {extra:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("ibias: error: "), "{err}");
+    }
 }

@@ -49,10 +49,14 @@ pub enum Command {
     /// check that its logged steps are GD with the claimed step (exit 0 established, 1 a
     /// claim or the method check failed, 2 bad input, 3 inconclusive).
     Audit(AuditArgs),
-    /// Draw a figure of a GD run as SVG: direction (ln t times the direction error, with
-    /// C_dir and its refined prediction) or residual (the residual against t, log-log, with
-    /// the slope -kappa). Takes the options of a plain GD `run` (not those of the other
-    /// optimizers, of JSON output or of certification); --csv also writes the plotted series.
+    /// Draw a figure as SVG: direction (ln t times the direction error, with C_dir and its
+    /// refined prediction), residual (the residual against t, log-log, with the slope
+    /// -kappa), rotation (the data turned by w(t) at each checkpoint and by the max-margin
+    /// vector; d = 2), soudry (norm, loss, angle and margin gap against t for several
+    /// optimizers), compare (final directions against the exact l1, l2, linf answers, and
+    /// an adaptive sweep; d = 2) or flow (the log-time flow with GD overlaid). Takes the
+    /// options of a plain GD `run` (not those of JSON output or of certification);
+    /// --csv also writes the plotted series.
     Plot(PlotArgs),
     /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
     /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
@@ -334,14 +338,16 @@ pub struct AuditArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct PlotArgs {
-    /// Which figure: direction | residual.
+    /// Which figure: direction | residual | rotation | soudry | compare | flow (docs/cli.md).
     pub kind: String,
     #[command(flatten)]
     pub input: DataArgs,
     /// Loss: exp | logistic | softmax (softmax is logistic on two classes).
     #[arg(long)]
     pub loss: Option<String>,
-    /// Step size of the plain GD run: auto (as for ibias run) or exact (1/8, 0.125).
+    /// Step size: auto (as for ibias run) or exact (1/8, 0.125). soudry and compare: the
+    /// step of every optimizer without its own lr= (auto: each one's default, as for ibias
+    /// compare).
     #[arg(long, default_value = "auto", allow_hyphen_values = true)]
     pub lr: String,
     /// Number of steps (e.g. 1e6).
@@ -357,7 +363,7 @@ pub struct PlotArgs {
     #[arg(long)]
     pub bias: bool,
     /// Checkpoint base b > 1 (as for ibias run): the plotted points are t = floor(b^k) and
-    /// the powers of 2.
+    /// the powers of 2 (rotation: one panel per t = floor(b^k)).
     #[arg(long, default_value = "10", allow_hyphen_values = true)]
     pub base: String,
     /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
@@ -366,12 +372,25 @@ pub struct PlotArgs {
     /// Checkpoints at these steps (each <= T), instead of --base.
     #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
     pub at: Option<String>,
-    /// Replace a prediction by your own value (repeatable, as for ibias run): the figure
-    /// draws it.
+    /// Replace a prediction by your own value (repeatable, as for ibias run): direction,
+    /// residual and flow draw it (the other kinds draw no prediction and refuse it).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
+    /// soudry and compare: comma-separated optimizers, each NAME or NAME:key=value:... as for
+    /// ibias compare [default: soudry gd,momentum,adam; compare
+    /// gd,momentum,sign,coordinate,adagrad,adam].
+    #[arg(long, value_name = "LIST")]
+    pub optimizers: Option<String>,
+    /// flow: integrate the log-time flow to s = ln(1 + tau) = UNTIL (as for ibias flow)
+    /// [default: 1e5].
+    #[arg(long, value_name = "UNTIL", allow_hyphen_values = true)]
+    pub until: Option<String>,
+    /// Seed of SGD (soudry and compare, as for ibias compare).
+    #[arg(long, default_value = "0")]
+    pub seed: u64,
     /// Also write the plotted series to this CSV file: a header row series,x,y and one row
-    /// per drawn point (series: measured, refined, C_dir, slope).
+    /// per drawn point (the series ids, docs/cli.md: measured, refined, C_dir, slope; in a
+    /// figure of several panels PANEL/SERIES).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// The SVG file to write.
@@ -380,12 +399,16 @@ pub struct PlotArgs {
 }
 
 impl PlotArgs {
-    /// The plain GD run the figure draws, as `ibias run` would take it.
+    /// The plain GD run the figure draws (and the data, loss, start, horizon, precision and
+    /// schedule of the other optimizers' runs), as `ibias run` would take it.
     pub fn run(&self) -> RunArgs {
         RunArgs {
             input: self.input.clone(),
             optimizer: "gd".into(),
-            hyper: HyperArgs::default(),
+            hyper: HyperArgs {
+                seed: self.seed,
+                ..HyperArgs::default()
+            },
             loss: self.loss.clone(),
             lr: self.lr.clone(),
             steps: self.steps.clone(),

@@ -3,11 +3,48 @@
 use super::args::PlotArgs;
 use super::common::{experiment_from_args, note};
 use super::{CliResult, Failure};
-use implicit_bias::plot::{command, figure, series_csv, svg, PlotKind};
+use implicit_bias::optim::OptimizerSpec;
+use implicit_bias::plot::{command, figure, series_csv, svg, PlotKind, PlotOptions};
 use implicit_bias::Error;
 
 pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     let kind = PlotKind::parse(&a.kind)?;
+    if a.optimizers.is_some() && kind.gd_only() {
+        return Err(Error::param(
+            "optimizers",
+            format!(
+                "the {} figure is of plain GD; --optimizers is for soudry and compare",
+                kind.name()
+            ),
+        )
+        .into());
+    }
+    if !a.conjecture.is_empty()
+        && !matches!(
+            kind,
+            PlotKind::Direction | PlotKind::Residual | PlotKind::Flow
+        )
+    {
+        return Err(Error::param(
+            "conjecture",
+            format!(
+                "the {} figure draws no prediction; --conjecture is for direction, residual and flow",
+                kind.name()
+            ),
+        )
+        .into());
+    }
+    if a.until.is_some() && kind != PlotKind::Flow {
+        return Err(Error::param("until", "--until is for the flow figure").into());
+    }
+    let mut opts = PlotOptions::default();
+    if let Some(list) = &a.optimizers {
+        opts.optimizers = Some(OptimizerSpec::parse_list(list)?);
+        opts.optimizers_arg = Some(list.clone());
+    }
+    if let Some(u) = &a.until {
+        opts.until = implicit_bias::flow::parse_until(u)?;
+    }
     let run = a.run();
     let (mut e, label_note) = experiment_from_args(&run)?;
     if let Some(c) = &e.classes {
@@ -21,8 +58,11 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     }
     note(label_note.as_deref());
     e.progress = false;
-    let fig = figure(kind, &e)?;
-    let text = svg(&fig, &command(kind, &e, &a.out.display().to_string()))?;
+    let fig = figure(kind, &e, &opts)?;
+    let text = svg(
+        &fig,
+        &command(kind, &e, &opts, &a.out.display().to_string()),
+    )?;
     let write = |path: &std::path::Path, text: &str| {
         std::fs::write(path, text).map_err(|err| Failure {
             code: 2,
