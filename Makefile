@@ -18,8 +18,8 @@ test: setup
 
 # Long-horizon checks (10^7..10^9 steps), behind #[ignore]; every one runs even if another
 # fails (docs/theory/README.md has their times and verdicts).
-# Open known false FAILs (ignored tests named known_false_fail; none at present) are left out
-# here and run by `make known-open`.
+# Open known false FAILs (ignored tests named known_false_fail, tests/regressions.rs) are left
+# out here and run by `make known-open`.
 long: setup
 	$(CARGO) test --release --no-fail-fast -- --ignored --nocapture --skip known_false_fail
 

@@ -1307,6 +1307,31 @@ fn issue_12_the_loss_constant_at_kappa_one_third_after_2_16_steps() {
     }
 }
 
+/// Known false FAIL, open (found by `theory_props` with a random seed): on
+/// {(−5/4, −1/4; +1), (1, −7/4; −1), (2, 11/4; −1)} (ŵ = (−32/39, 4/39), S = {1, 2},
+/// θ = 53/39, κ = θ − 1 = 14/39, λ⊥ = 4/9) with the automatic step 1/64 the true gradient
+/// limit (ηt(−∇L) → ŵ, a theorem) FAILs at 2^14 (|dev| 0.0354 against tol 0.0326) and 2^15
+/// steps (0.0308 against 0.0297), and PASSes from 2^16 on; dual recovery, which the property
+/// test asserts, FAILed there too before the bar took the fits without terms the range cannot
+/// separate and is now weak. The estimate's error falls only like T^{−0.18} (0.035, 0.031,
+/// 0.028, 0.024, 0.0215 at 2^14 … 2^18), about κ/2: as if the leading term were missing at
+/// t₀ = √T, which no bar term sees yet. Ignored until the bar covers it (`make known-open`).
+#[test]
+#[ignore = "known false FAIL of the gradient limit at 2^15 steps (open)"]
+fn issue_12_known_false_fail_of_the_gradient_limit_at_kappa_14_39() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(
+        &dir,
+        "hp.csv",
+        "x1,x2,y\n-5/4,-1/4,1\n1,-7/4,-1\n2,11/4,-1\n",
+    );
+    for steps in ["16384", "32768"] {
+        let (_, v) = run_json(&f, &["--steps", steps, "--precision", "dd"]);
+        let g = verdict(&v, "gradient_limit");
+        assert_ne!(g["status"], "FAIL", "{steps}: {g}");
+    }
+}
+
 /// Former false FAIL (found by `theory_props` with its near-tie exclusion lifted and 160
 /// cases): on {(−2, 1; −1), (−3, −13/4; −1), (−9/4, 3; −1)} (ŵ = (17/38, −2/19), S = {1, 2},
 /// θ = 201/152, λ⊥ = 0.419, κ = θ − 1 = 49/152) with the automatic step 1/128 and 2^15 steps
