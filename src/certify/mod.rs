@@ -735,15 +735,20 @@ pub fn decimal_up(x: &Float, digits: usize) -> String {
 /// width, and `rad` (rounded up, `rad_digits` digits) with `|v − mid| ≤ rad` for every `v`
 /// of the interval, computed from the exact value of the decimal `mid`.
 pub fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, String) {
-    let Some((lo, hi)) = v.to_rationals() else {
+    if !v.lo.is_finite() || !v.hi.is_finite() {
         return ("NaN".into(), "inf".into());
-    };
-    let mid = Rational::from(&lo + &hi) / 2u32;
-    let half = Rational::from(&hi - &lo) / 2u32;
+    }
+    // Everything in MPFR with directed rounding, never in exact rationals: an enclosure of
+    // e^{−4·10⁷} (ln L of a run far beyond §8.1) is a float with a binary exponent near
+    // −6·10⁷, whose exact rational and decimal power are 60-Mbit integers (seconds per
+    // checkpoint; a pipeline fuzz timeout). Any point of the interval serves as the midpoint.
     let prec = v.lo.prec() + 8;
+    let mut mid = Float::with_val(prec, &v.lo + &v.hi);
+    mid >>= 1;
+    let mut half = Float::with_val(prec, &v.hi - &v.lo);
+    half >>= 1;
     let cap = (f64::from(prec) * std::f64::consts::LOG10_2).ceil() as i64 + 2;
-    let dec_exp = |q: &Rational| -> Option<i64> {
-        let f = Float::with_val(64, q);
+    let dec_exp = |f: &Float| -> Option<i64> {
         f.get_exp()
             .map(|e| (f64::from(e) * std::f64::consts::LOG10_2).floor() as i64)
     };
@@ -752,32 +757,23 @@ pub fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, S
         (Some(_), None) => cap,
         (Some(a), Some(b)) => (a - b + extra_digits).clamp(1, cap),
     } as usize;
-    let f = Float::with_val(prec, &mid);
-    let text = crate::scalar::format_sig_float(&f, digits);
-    // the exact value of that decimal: MPFR's conversion, which format_sig_float prints
-    let exact = if f.is_zero() {
-        Rational::new()
-    } else {
-        let (neg, mant, exp) = f.to_sign_string_exp_round(10, Some(digits), Round::Nearest);
-        let Ok(m) = mant.parse::<rug::Integer>() else {
-            return (text, "inf".into()); // MPFR's digits always parse; if not, no bound
-        };
-        let e = i64::from(exp.unwrap_or(0)) - mant.len() as i64;
-        let p = rug::Integer::from(rug::Integer::u_pow_u(10, e.unsigned_abs() as u32));
-        let mut q = if e >= 0 {
-            Rational::from(m * p)
-        } else {
-            Rational::from((m, p))
-        };
-        if neg {
-            q = -q;
-        }
-        q
+    let text = crate::scalar::format_sig_float(&mid, digits);
+    // the decimal printed, enclosed: [dec_lo, dec_hi] ∋ its exact value
+    let wide = prec + 4 * digits as u32 + 64;
+    let (Ok(lo_text), Ok(hi_text)) = (Float::parse(&text), Float::parse(&text)) else {
+        return (text, "inf".into()); // format_sig_float's digits always parse; if not, no bound
     };
-    let a = Rational::from(&hi - &exact);
-    let b = Rational::from(&exact - &lo);
+    let dec_lo = Float::with_val_round(wide, lo_text, Round::Down).0;
+    let dec_hi = Float::with_val_round(wide, hi_text, Round::Up).0;
+    // rad ≥ max(hi − dec, dec − lo), each difference rounded up
+    let a = Float::with_val_round(64, &v.hi - &dec_lo, Round::Up).0;
+    let b = Float::with_val_round(64, &dec_hi - &v.lo, Round::Up).0;
     let rad = if a > b { a } else { b };
-    let rad = Float::with_val_round(64, &rad, Round::Up).0;
+    let rad = if rad.is_sign_negative() {
+        Float::with_val(64, 0)
+    } else {
+        rad
+    };
     (text, decimal_up(&rad, rad_digits))
 }
 
@@ -795,6 +791,38 @@ fn mid_rad_text(v: &Interval) -> String {
 mod tests {
     use super::*;
     use crate::data::generate::Generator;
+
+    /// The printed mid ± rad contains both ends of the interval, for a moderate interval and
+    /// for one near e^{−4·10⁷} (binary exponent about −6·10⁷, the pipeline fuzz timeout),
+    /// checked against the ends at 4 times the bits: |end − mid| ≤ rad with mid, rad parsed
+    /// from the printed decimals and rounded outward.
+    #[test]
+    fn mid_rad_contains_both_ends_at_any_exponent() {
+        let make = |x: &Float, width: &Float| Interval {
+            lo: Float::with_val(52, x - width),
+            hi: Float::with_val(52, x + width),
+        };
+        let mut tiny = Float::with_val(64, -43_118_743);
+        tiny.exp_mut();
+        let cases = [
+            make(
+                &Float::with_val(52, 87814.62109),
+                &Float::with_val(52, 1.5e-3),
+            ),
+            make(&Float::with_val(52, -2.5), &Float::with_val(52, 1e-12)),
+            make(&tiny, &(Float::with_val(52, &tiny) >> 10)),
+        ];
+        for v in &cases {
+            let (mid, rad) = mid_rad(v, 2, 3);
+            let p = 4 * 52 + 64;
+            let mid_f = Float::with_val(p, Float::parse(&mid).unwrap());
+            let rad_f = Float::with_val(p, Float::parse(&rad).unwrap());
+            for end in [&v.lo, &v.hi] {
+                let gap = Float::with_val(p, end - &mid_f).abs();
+                assert!(gap <= rad_f, "{mid} ± {rad} misses {end}");
+            }
+        }
+    }
 
     /// The weight enclosures contain `−ℓ′` at every point of the margin interval, checked at
     /// both ends against MPFR at four times the bits (the weights are monotone), for narrow
