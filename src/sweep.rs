@@ -541,9 +541,20 @@ fn fill(p: &mut Point, f: &Findings, answer: Option<&[Rational]>) {
     let number = |v: &Value| v.as_str().and_then(|s| s.parse::<f64>().ok());
     if let Some(last) = last {
         let digits = last["digits"].as_u64().unwrap_or(1).clamp(1, 6) as usize;
-        let dir: Option<Vec<f64>> = last["direction"]
-            .as_array()
-            .and_then(|d| d.iter().map(number).collect());
+        // the angle of w(T) itself: its exact coordinates (`w_exact`, each the working
+        // precision's binary value), not the direction printed to 6 digits, whose rounding
+        // moves a small angle by up to ~4·10⁻⁵ degrees, the size of its 4th digit
+        let exact: Option<Vec<f64>> = last["w_exact"].as_array().and_then(|d| {
+            d.iter()
+                .map(|v| v.as_str().and_then(|s| parse_rational(s).ok()))
+                .map(|q| q.map(|q| q.to_f64()))
+                .collect()
+        });
+        let dir: Option<Vec<f64>> = exact.or_else(|| {
+            last["direction"]
+                .as_array()
+                .and_then(|d| d.iter().map(number).collect())
+        });
         if let (Some(dir), Some(w)) = (dir, answer) {
             let w: Vec<f64> = w.iter().map(Rational::to_f64).collect();
             let a = angle_deg(&dir, &w);
