@@ -41,16 +41,10 @@ const ANSWER_COLORS: [usize; 3] = [7, 8, 9];
 /// # Errors
 /// Data of dimension other than 2, non-separable data, bad `--optimizers`, a bad start.
 pub fn figure(e: &Experiment, opts: &PlotOptions) -> Result<Figure> {
-    let d = e.data.dim();
-    if d != 2 {
-        return Err(Error::param(
-            "data",
-            format!(
-                "the compare figure draws directions of two-dimensional data only; these have d = {d}{}",
-                if e.bias { " with the --bias column" } else { "" }
-            ),
-        ));
-    }
+    super::require_plane(
+        e,
+        "the compare figure draws directions of two-dimensional data only",
+    )?;
     let answers = Answers::from_oracle(&e.data).map_err(|err| match err {
         Error::NotSeparable(m) => {
             Error::NotSeparable(format!("{m}{}", crate::oracle::bias_hint(&e.data, e.bias)))

@@ -321,6 +321,24 @@ pub fn figure(kind: PlotKind, e: &Experiment, opts: &PlotOptions) -> Result<Figu
 /// The optimizers of a multi-optimizer kind (`--optimizers`, else `default`) with the step
 /// each takes ([`crate::compare::with_steps`]: `--lr` for those without their own `lr=`,
 /// `--lr auto` each one's default).
+/// The refusal of a figure that draws the plane itself (one line, exit 2): `what` says what
+/// is drawn, the message adds the data's dimension (and the `--bias` column when counted).
+fn require_plane(e: &Experiment, what: &str) -> Result<()> {
+    let d = e.data.dim();
+    if d == 2 {
+        return Ok(());
+    }
+    let bias = if e.bias {
+        " with the --bias column"
+    } else {
+        ""
+    };
+    Err(Error::param(
+        "data",
+        format!("{what}; these have d = {d}{bias}"),
+    ))
+}
+
 fn optimizer_specs(
     e: &Experiment,
     opts: &PlotOptions,

@@ -36,20 +36,7 @@ pub const MAX_PANELS: usize = 15;
 /// Data of dimension other than 2 (with `--bias`: the appended column counts), more than
 /// [`MAX_PANELS`] checkpoints, the run's own errors.
 pub fn figure<S: Scalar>(e: &Experiment, mm: &MaxMargin, ctx: S::Ctx) -> Result<Figure> {
-    let d = e.data.dim();
-    if d != 2 {
-        return Err(Error::param(
-            "data",
-            format!(
-                "the rotation figure draws two-dimensional data only; these have d = {d}{}",
-                if e.bias {
-                    " with the --bias column"
-                } else {
-                    ""
-                }
-            ),
-        ));
-    }
+    super::require_plane(e, "the rotation figure draws two-dimensional data only")?;
     let cps = e.schedule.points(e.steps)?;
     let (_, traj) = e.trajectory::<S>(ctx, &cps)?;
     let frames: Vec<(u64, Vec<f64>)> = traj
