@@ -143,6 +143,14 @@ pub struct Prediction<S: Scalar> {
     /// Unlike [`Prediction::alpha`] no conjecture replaces it: it is a fact about the data,
     /// like `ŵ`, and the regime test of the verdicts reads it (theory/verdict.rs).
     pub alpha_certified: Option<Vec<S>>,
+    /// `P1 w̃` from the certified unique `α` (`z_bᵀw̃ = ln(η/α_b)` on a basis of the support
+    /// vectors), when `α` is unique; like [`Prediction::alpha_certified`] no conjecture
+    /// replaces it. The regime test reads it on [`Prediction::regime_points`].
+    pub w_tilde_certified: Option<Vec<S>>,
+    /// The points at the first non-support level `θ` that lie in `span(Z_S)`: there
+    /// `z_nᵀ(ρ(t) − w̃)` depends only on `P1 ρ(t)` and the certified `P1 w̃`, and the regime
+    /// test asks their weights to be linearized too (theory/verdict.rs).
+    pub regime_points: Vec<usize>,
     /// Margin points with `α_n = 0` (degenerate data, unique `α`).
     pub zero_alpha: Vec<usize>,
     /// Orthonormal basis of `span(Z_S)` (defines `P1`).
@@ -388,6 +396,16 @@ pub fn predict<S: Scalar>(
         }
         v
     });
+    let w_tilde_certified = if regime == Regime::Unique && mm.unique {
+        w_tilde_span.clone()
+    } else {
+        None
+    };
+    let regime_points: Vec<usize> = theta_points
+        .iter()
+        .copied()
+        .filter(|&i| linalg::project_exact(&basis_rows, &zq[i]).is_some_and(|p| p == zq[i]))
+        .collect();
     let w_tilde: Option<Vec<S>> = match (&w_tilde_span, spans) {
         (Some(ws), true) => Some(
             ws.iter()
@@ -627,6 +645,8 @@ pub fn predict<S: Scalar>(
             .unique
             .then(|| cert.alpha.iter().map(|a| q_to(a, ctx)).collect()),
         alpha,
+        w_tilde_certified,
+        regime_points,
         zero_alpha,
         span_basis,
         data_basis,
