@@ -10,7 +10,10 @@
 //!   from the logged `w(t)`: the step it implies, how far it departs, and whether that
 //!   departure exceeds what the log's rounding allows (the bound in docs/cli.md, "ibias
 //!   audit"). Low-precision logs also get the step at which the update falls below half a
-//!   unit in the last place of every coordinate (the float32/float64 freeze).
+//!   unit in the last place of every coordinate (the float32/float64 freeze). Gaps of the
+//!   log (logged steps more than one apart) are replayed from their logged start by exact GD
+//!   and judged against a bound of the producer's accumulated rounding ([`GapCheck`]), so a
+//!   sparse log is checked too.
 //!
 //! ```
 //! use implicit_bias::audit::Audit;
@@ -96,9 +99,34 @@ pub struct StepCheck {
     /// Binary float logs: the first logged `t` from which the exact update is below half a
     /// unit in the last place of every coordinate.
     pub below_rounding_from: Option<u64>,
-    /// PASS (resolved pairs, none departing), FAIL (one departs), n/a (none resolved).
+    /// The replay of the logged gaps `t_k, t_{k+1}` with `t_{k+1} − t_k > 1` ([`GapCheck`]).
+    pub gaps: GapCheck,
+    /// PASS (resolved pairs or gaps, none departing), FAIL (one departs), n/a (none resolved).
     pub status: Status,
 }
+
+/// The method check of a sparse log: each gap `t_k < t_{k+1}` (more than one step apart)
+/// replayed from the logged `w(t_k)` with exact GD at [`CHECK_BITS`] bits, `t_{k+1} − t_k`
+/// steps, against the logged `w(t_{k+1})`, with the bound of [`replay_gap`].
+#[derive(Clone, Debug, Default)]
+pub struct GapCheck {
+    /// Gaps replayed.
+    pub replayed: usize,
+    /// Gaps left out: beyond [`REPLAY_BUDGET`] in all, or where the replay or its bound is
+    /// not finite.
+    pub skipped: usize,
+    /// Replayed gaps whose exact motion `‖x(t_{k+1}) − w(t_k)‖` exceeds the bound.
+    pub resolved: usize,
+    /// Replayed gaps whose logged end departs from the replay by more than the bound.
+    pub departing: usize,
+    /// The largest `‖w(t_{k+1}) − x(t_{k+1})‖/bound` and its `t_{k+1}`.
+    pub worst_ratio: Option<(u64, f64)>,
+}
+
+/// The gap check's budget: replayed steps times `N·d` in all (the replay runs at
+/// [`CHECK_BITS`] bits, about a second per 2^23 on one core); a gap beyond what is left is
+/// skipped and counted, and the later ones are still tried.
+pub const REPLAY_BUDGET: u64 = 1 << 23;
 
 impl StepCheck {
     /// The median implied step.
@@ -454,6 +482,7 @@ pub fn check_steps(
         implied: Vec::new(),
         frozen_at: None,
         below_rounding_from: None,
+        gaps: GapCheck::default(),
         status: Status::NotApplicable,
     };
     let to_f =
@@ -563,14 +592,218 @@ pub fn check_steps(
             out.departing += 1;
         }
     }
-    out.status = if out.departing > 0 {
+    out.gaps = replay_gaps(&obj, lr, log, format, &u);
+    out.status = if out.departing > 0 || out.gaps.departing > 0 {
         Status::Fail
-    } else if out.resolved > 0 {
+    } else if out.resolved > 0 || out.gaps.resolved > 0 {
         Status::Pass
     } else {
         Status::NotApplicable
     };
     out
+}
+
+/// The gap check ([`GapCheck`]): every gap of the log, in order, while the replayed steps stay
+/// within [`REPLAY_BUDGET`]. `u` is the log's unit roundoff as the pair check takes it.
+fn replay_gaps(
+    obj: &Objective<Float>,
+    lr: &Rational,
+    log: &Logged,
+    format: LogFormat,
+    u: &Float,
+) -> GapCheck {
+    let bits = CHECK_BITS;
+    let mut out = GapCheck::default();
+    let mut budget = REPLAY_BUDGET;
+    let per_step = (obj.n() * obj.d()).max(1) as u64;
+    let to_f =
+        |w: &[Rational]| -> Vec<Float> { w.iter().map(|q| Float::with_val(bits, q)).collect() };
+    for k in 0..log.t.len().saturating_sub(1) {
+        let m = log.t[k + 1] - log.t[k];
+        if m < 2 {
+            continue;
+        }
+        let cost = m.saturating_mul(per_step);
+        if cost > budget {
+            out.skipped += 1;
+            continue;
+        }
+        budget -= cost;
+        // the coarser of the two rows' rounding grids, as for a pair
+        let mut u = u.clone();
+        for row in [&log.w[k], &log.w[k + 1]] {
+            let r = format.of_row(row).unit_roundoff(bits);
+            if r > u {
+                u = r;
+            }
+        }
+        let Some(g) = replay_gap(obj, lr, &to_f(&log.w[k]), m, &u) else {
+            out.skipped += 1;
+            continue;
+        };
+        out.replayed += 1;
+        let end = to_f(&log.w[k + 1]);
+        let dist = |a: &[Float], b: &[Float]| -> Float {
+            let mut s = Float::new(bits);
+            for (x, y) in a.iter().zip(b) {
+                s += Float::with_val(bits, x - y).square();
+            }
+            s.sqrt()
+        };
+        let dep = dist(&end, &g.end);
+        let t = log.t[k + 1];
+        if g.motion > g.bound {
+            out.resolved += 1;
+        }
+        if dep > g.bound {
+            out.departing += 1;
+        }
+        if !g.bound.is_zero() {
+            let r = (dep / &g.bound).to_f64();
+            if out.worst_ratio.map_or(true, |(_, w)| r > w) {
+                out.worst_ratio = Some((t, r));
+            }
+        }
+    }
+    out
+}
+
+/// One replayed gap: the exact GD end `x(m)` (as computed), its distance from the start, and
+/// the bound on `‖logged w(t_{k+1}) − x(m)‖` for a log that is GD with the claimed step.
+struct Gap {
+    end: Vec<Float>,
+    motion: Float,
+    bound: Float,
+}
+
+/// Replays `m` GD steps with step `lr` from the logged `w(t_k)` at [`CHECK_BITS`] bits and
+/// bounds how far a log of that GD may end from it (docs/cli.md, "ibias audit"). The
+/// producer's iterate `y_i` starts within `ρ₀ = u‖w(t_k)‖` of the logged value (the log
+/// rounds it) and each of its steps errs from the exact map `G` by at most `β_i = ‖B‖₂`, the
+/// pair check's per-coordinate bound evaluated over the ball `‖y − x_i‖ ≤ ρ_i` (coordinates
+/// `|x_ij| + ρ_i`, weights `q_n e^{R ρ_i}`, `R = max ‖z_n‖`). `G` is `Lip_i`-Lipschitz on that
+/// ball with `Lip_i = 1` if `ηM_i ≤ 2` and `ηM_i − 1` otherwise, `M_i = Σ_n b_n‖z_n‖²`,
+/// `b_n = q_n e^{Rρ_i}` (exponential loss; logistic: at most 1/4), as for `--certify`
+/// (docs/theory/certify.md). So `ρ_{i+1} = Lip_i ρ_i + β_i`, and the logged end is within
+/// `ρ_m + u‖x_m‖` (its own rounding) of `x(m)`, plus the replay's own rounding, at most
+/// `m·2^{−(CHECK_BITS−32)}(1 + ‖x‖)` on this nonexpansive path (a floor far below any log's
+/// `u`). `None` when a weight underflows or a bound is not finite.
+fn replay_gap(
+    obj: &Objective<Float>,
+    lr: &Rational,
+    start: &[Float],
+    m: u64,
+    u: &Float,
+) -> Option<Gap> {
+    let bits = CHECK_BITS;
+    let (n, d) = (obj.n(), obj.d());
+    let eta = Float::with_val(bits, lr);
+    let norm = |v: &[Float]| -> Float {
+        let mut s = Float::new(bits);
+        for x in v {
+            s += Float::with_val(bits, x.square_ref());
+        }
+        s.sqrt()
+    };
+    let zn2: Vec<Float> = (0..n)
+        .map(|p| {
+            let z = obj.z(p);
+            let mut s = Float::new(bits);
+            for x in z {
+                s += Float::with_val(bits, x.square_ref());
+            }
+            s
+        })
+        .collect();
+    let r_max = zn2
+        .iter()
+        .fold(Float::new(bits), |a, b| if *b > a { b.clone() } else { a })
+        .sqrt();
+    let logistic = !matches!(obj.loss(), Loss::Exponential);
+    let quarter = Float::with_val(bits, 0.25);
+    let c0 = Float::with_val(bits, (n + d + 6) as u32) * u;
+    let c1 = Float::with_val(bits, (d + 2) as u32) * u;
+    let mut x: Vec<Float> = start.to_vec();
+    let mut rho = Float::with_val(bits, u * norm(&x));
+    let mut scratch = obj.scratch();
+    let mut g = vec![Float::new(bits); d];
+    for _ in 0..m {
+        obj.weights(&x, &mut scratch).ok()?;
+        let grow = Float::with_val(bits, &r_max * &rho).exp();
+        let q: Vec<Float> = scratch
+            .weights
+            .iter()
+            .map(|w| Float::with_val(bits, w * &grow))
+            .collect();
+        // curvature bound on the ball, and G's Lipschitz constant there
+        let mut big_m = Float::new(bits);
+        for (qn, z2) in q.iter().zip(&zn2) {
+            let b = if logistic && *qn > quarter {
+                quarter.clone()
+            } else {
+                qn.clone()
+            };
+            big_m += b * z2;
+        }
+        let em = Float::with_val(bits, &eta * &big_m);
+        let lip = if em <= 2 {
+            Float::with_val(bits, 1)
+        } else {
+            em - 1u32
+        };
+        // the producer's step error over the ball: ‖B‖₂ of the pair check's bound
+        let per: Vec<Float> = (0..n)
+            .map(|p| {
+                let z = obj.z(p);
+                let mut s = Float::new(bits);
+                for j in 0..d {
+                    let a = Float::with_val(bits, x[j].abs_ref()) + &rho;
+                    s += Float::with_val(bits, z[j].abs_ref()) * a;
+                }
+                Float::with_val(bits, &c1 * &s) + &c0
+            })
+            .collect();
+        obj.neg_gradient_from_weights(&scratch.weights, &mut g);
+        let mut beta2 = Float::new(bits);
+        let mut next = Vec::with_capacity(d);
+        for j in 0..d {
+            let xn = Float::with_val(bits, &x[j] + Float::with_val(bits, &eta * &g[j]));
+            let mut b = Float::with_val(bits, x[j].abs_ref()) + Float::with_val(bits, xn.abs_ref());
+            b += Float::with_val(bits, &rho * 2u32);
+            b *= u;
+            let mut s = Float::new(bits);
+            for p in 0..n {
+                let zi = Float::with_val(bits, obj.z(p)[j].abs_ref());
+                s += Float::with_val(bits, &q[p] * &zi) * &per[p];
+            }
+            b += s * &eta;
+            b *= 2;
+            beta2 += b.square();
+            next.push(xn);
+        }
+        rho = lip * rho + beta2.sqrt();
+        x = next;
+        if !rho.is_finite() {
+            return None;
+        }
+    }
+    let nx = norm(&x);
+    let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)))
+        * Float::with_val(bits, m)
+        * Float::with_val(bits, &nx + 1u32);
+    let bound = rho + Float::with_val(bits, u * &nx) + floor;
+    let motion = {
+        let mut s = Float::new(bits);
+        for (a, b) in x.iter().zip(start) {
+            s += Float::with_val(bits, a - b).square();
+        }
+        s.sqrt()
+    };
+    bound.is_finite().then_some(Gap {
+        end: x,
+        motion,
+        bound,
+    })
 }
 
 fn sig(x: f64) -> String {
@@ -591,6 +824,19 @@ impl AuditFindings {
             "\n# the method: each logged pair w(t), w(t+1) against the exact GD update w(t) + η(−∇L(w(t))) at {CHECK_BITS} bits\npairs {}, resolved {} (the update exceeds the log's rounding bound), departing {}\n",
             s.pairs, s.resolved, s.departing
         );
+        let g = &s.gaps;
+        if g.replayed + g.skipped > 0 {
+            out.push_str(&format!(
+                "gaps (logged t, t' more than one step apart, replayed from w(t) by exact GD at {CHECK_BITS} bits): replayed {}, skipped {} (beyond {REPLAY_BUDGET} steps × N·d in all, or not finite), resolved {} (the exact motion exceeds the bound), departing {}\n",
+                g.replayed, g.skipped, g.resolved, g.departing
+            ));
+            if let Some((t, r)) = g.worst_ratio {
+                out.push_str(&format!(
+                    "largest ‖w(t') − replay‖/bound: {} at t' = {t} (above 1 departs)\n",
+                    sig(r)
+                ));
+            }
+        }
         if let (Some(first), Some(last), Some(med)) =
             (s.implied.first(), s.implied.last(), s.median_implied())
         {
@@ -627,17 +873,19 @@ impl AuditFindings {
         ));
         let verdict = match s.status {
             Status::Pass => format!(
-                "the logged steps are GD with step {lr} to within the log's rounding ({} of {} pairs resolved)",
-                s.resolved, s.pairs
+                "the logged steps are GD with step {lr} to within the log's rounding ({} of {} pairs and {} of {} gaps resolved)",
+                s.resolved, s.pairs, g.resolved, g.replayed
             ),
             Status::Fail => format!(
-                "{} of {} logged steps depart from GD with step {lr} beyond the log's rounding{}",
+                "{} of {} logged steps and {} of {} replayed gaps depart from GD with step {lr} beyond the log's rounding{}",
                 s.departing,
                 s.pairs,
+                g.departing,
+                g.replayed,
                 self.mean_loss_hint(lr, n)
             ),
-            _ if s.pairs == 0 => {
-                "no consecutive iterates t, t+1 logged: log some to check the method".to_string()
+            _ if s.pairs == 0 && g.replayed == 0 => {
+                "no consecutive iterates t, t+1 logged and no gap replayed: log some to check the method".to_string()
             }
             _ => "every logged update is below the log's rounding: nothing to resolve".to_string(),
         };
@@ -724,6 +972,13 @@ impl AuditFindings {
                 "worst_ratio": pair(s.worst_ratio),
                 "frozen_at": s.frozen_at,
                 "below_rounding_from": s.below_rounding_from,
+                "gaps": {
+                    "replayed": s.gaps.replayed,
+                    "skipped": s.gaps.skipped,
+                    "resolved": s.gaps.resolved,
+                    "departing": s.gaps.departing,
+                    "worst_ratio": pair(s.gaps.worst_ratio),
+                },
             },
             "checkpoints": self.checkpoints,
             "theory": self.theory.as_ref().map(|t| t.json.clone()),

@@ -1,6 +1,7 @@
 //! `ibias audit` on trajectories made here by an independent plain GD loop (f64 and f32
 //! arithmetic written in this file, not the crate's): a true log passes, a log made with
-//! half the claimed step fails, a float32 log reports its freeze, bad logs are exit 2.
+//! half the claimed step fails (also a sparse log, through the replay of its gaps), a
+//! float32 log reports its freeze, bad logs are exit 2.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,7 +30,11 @@ fn logged_steps(t_max: u64) -> Vec<u64> {
 
 /// Plain GD on the summed exponential loss in f64: w ← w + η Σ_n e^{−z_n·w} z_n.
 fn gd_f64(eta: f64, w0: [f64; 2], t_max: u64) -> Vec<(u64, [f64; 2])> {
-    let keep = logged_steps(t_max);
+    gd_f64_at(eta, w0, &logged_steps(t_max))
+}
+
+/// The same GD logged at the steps `keep` (sorted).
+fn gd_f64_at(eta: f64, w0: [f64; 2], keep: &[u64]) -> Vec<(u64, [f64; 2])> {
     let mut out = Vec::new();
     let mut w = w0;
     for t in 0..=keep[keep.len() - 1] {
@@ -217,6 +222,43 @@ fn a_log_made_with_half_the_claimed_step_fails() {
     // the same log claimed with its true step passes
     let ok = audit(&data, &log, &["--lr", "1/16"]);
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+}
+
+/// A sparse log (t = 0, the powers of 2 from 2 on, and T: no two consecutive steps) is
+/// checked by replaying each gap from its logged start with exact GD: a true log PASSes
+/// through its gaps alone, a log made with half the claimed step, or with 1 % less, FAILs.
+#[test]
+fn a_sparse_log_is_checked_by_replaying_its_gaps() {
+    let d = dir();
+    let data = write(d.path(), "r2.csv", R2);
+    let mut keep: Vec<u64> = (1..14).map(|k| 1u64 << k).collect();
+    keep.insert(0, 0);
+    keep.push(10_000);
+    let case = |eta: f64, claim: &str| {
+        let log = write(
+            d.path(),
+            "sparse.csv",
+            &csv(&gd_f64_at(eta, [1.0, -1.0], &keep)),
+        );
+        let out = audit(&data, &log, &["--lr", claim, "--json"]);
+        (out.code, json(&out)["method"].clone())
+    };
+    let (code, m) = case(0.125, "1/8");
+    assert_eq!(code, 0, "{m}");
+    assert_eq!(m["status"], "PASS");
+    assert_eq!(m["pairs"], 0);
+    assert_eq!(m["gaps"]["replayed"], keep.len() - 1);
+    assert_eq!(m["gaps"]["departing"], 0);
+    assert_eq!(m["gaps"]["resolved"], keep.len() - 1);
+    for eta in [0.0625, 0.125 * 0.99] {
+        let (code, m) = case(eta, "1/8");
+        assert_eq!(code, 1, "{eta}: {m}");
+        assert_eq!(m["status"], "FAIL", "{eta}");
+        assert!(
+            m["gaps"]["departing"].as_u64().unwrap_or(0) > 0,
+            "{eta}: {m}"
+        );
+    }
 }
 
 #[test]

@@ -124,16 +124,17 @@ proptest! {
         }
     }
 
-    /// After 2^15 steps on generic data with λ⊥, θ − 1 ≥ 0.3: dual recovery (§2.3) and
-    /// t·L/C_L (§2.2) never FAIL on the true predictions (they PASS, or are weak or n/a with
-    /// the reason when the run is short), and the exact identities hold.
+    /// After 2^15 steps on generic data with λ⊥, θ − 1 ≥ 0.3: dual recovery (§2.3),
+    /// t·L/C_L (§2.2), the gradient limit (§2.3) and the residual (§2.7) never FAIL on the
+    /// true predictions (they PASS, or are weak or n/a with the reason when the run is
+    /// short), and the exact identities hold.
     #[test]
     fn dual_recovery_and_loss_constant_hold_after_enough_steps(data in separable_quarters(2, 6)) {
         let Some(mm) = brute_force(&data) else { return Ok(()) };
         let eta = step_for(&data, Loss::Exponential, &[0.0, 0.0]);
         prop_assume!(fast(&data, &mm, &eta));
         let (_, a) = run_case(&data, &mm, Loss::Exponential, &eta, &[q(0, 1), q(0, 1)], 1 << 15, 10, BITS);
-        for id in ["dual_recovery", "loss_constant"] {
+        for id in ["dual_recovery", "loss_constant", "gradient_limit", "residual"] {
             let v = a.assessment.get(id).unwrap();
             // never a false FAIL; a short run may be weak or not judged (it says why)
             prop_assert!(
