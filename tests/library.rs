@@ -154,3 +154,30 @@ fn a_short_run_is_inconclusive_and_a_bad_start_is_an_error() {
     );
     assert!(matches!(e, Err(Error::Parameter { .. })), "{e:?}");
 }
+
+/// Every page of docs/ is compiled by rustdoc (src/lib.rs, `docs_doctests`), so a Rust
+/// example added to any of them runs as a doctest.
+#[test]
+fn every_docs_page_is_compiled_as_doctests() {
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"))
+        .expect("src/lib.rs");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = Vec::new();
+    for dir in ["docs", "docs/theory"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("docs directory") {
+            let p = entry.expect("entry").path();
+            if p.extension().is_some_and(|e| e == "md") {
+                let name = p.file_name().and_then(|n| n.to_str()).expect("name");
+                pages.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    assert!(pages.len() > 20, "{pages:?}");
+    for page in pages {
+        let include = format!("include_str!(\"../{page}\")");
+        assert!(
+            lib.contains(&include),
+            "{page} is not in src/lib.rs docs_doctests"
+        );
+    }
+}
