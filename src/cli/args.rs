@@ -97,40 +97,10 @@ pub struct RunArgs {
     pub optimizer: String,
     #[command(flatten)]
     pub hyper: HyperArgs,
-    /// Loss: exp | logistic | softmax (softmax is logistic on two classes; on K-class data
-    /// logistic and softmax are the softmax cross-entropy, exp the sum of e^(-(w_y - w_k).x))
-    /// [default: exp; softmax on K-class data]
-    #[arg(long)]
-    pub loss: Option<String>,
-    /// Step size: auto (the largest power of two meeting the descent condition of theory
-    /// §8.1 on these data from w(0); the adaptive methods' own default) or exact (1/8, 0.125).
-    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
-    pub lr: String,
-    /// Number of steps (e.g. 1e6).
-    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
-    pub steps: String,
-    /// Working precision: f64, dd (double-double, 106 bits: the fast path for long GD runs;
-    /// f64's exponent range, so an underflow stops the run with a status) or a number of
-    /// MPFR bits (53, 128, 256, 1024, ...).
-    #[arg(long, default_value = "128", allow_hyphen_values = true)]
-    pub precision: String,
-    /// Initial point, comma-separated exact numbers (default: the origin; on K-class data
-    /// vec(W): the K rows one after the other).
-    #[arg(long, allow_hyphen_values = true)]
-    pub init: Option<String>,
-    /// Append a constant-1 feature (GD with a bias term; theory §1.5).
-    #[arg(long)]
-    pub bias: bool,
-    /// Checkpoint base b, any real > 1 (10, 2, 1.5, 3/2): rows at t = 0, floor(b^k) and T.
-    #[arg(long, default_value = "10", allow_hyphen_values = true)]
-    pub base: String,
-    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
-    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
-    pub per_decade: Option<String>,
-    /// Checkpoints at these steps (e.g. 10,500,1e4; each <= T), instead of --base; t = 0 and
-    /// T are always rows.
-    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub gd: GdArgs,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
     /// Certify the trajectory (plain GD, exp or logistic loss): keep a radius r(t) that
     /// provably bounds the distance of the computed iterate from the exact-arithmetic one,
     /// and print enclosures mid±rad of w, |w|, the minimum margin, ln L and t*L at the
@@ -161,6 +131,51 @@ pub struct RunArgs {
     /// --conjecture w_tilde=0.5,-1/3). GD only.
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
     pub conjecture: Vec<String>,
+}
+
+/// The plain GD run of `ibias run` and `ibias plot`: loss, step, horizon, precision, start,
+/// bias column (one definition, so the commands cannot drift apart).
+#[derive(Args, Debug, Clone)]
+pub struct GdArgs {
+    /// Loss: exp | logistic | softmax (softmax is logistic on two classes; on K-class data
+    /// logistic and softmax are the softmax cross-entropy, exp the sum of e^(-(w_y - w_k).x))
+    /// [default: exp; softmax on K-class data]
+    #[arg(long)]
+    pub loss: Option<String>,
+    /// Step size: auto (the largest power of two meeting the descent condition of theory
+    /// §8.1 on these data from w(0); the adaptive methods' own default) or exact (1/8, 0.125).
+    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
+    pub lr: String,
+    /// Number of steps (e.g. 1e6).
+    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
+    pub steps: String,
+    /// Working precision: f64, dd (double-double, 106 bits: the fast path for long GD runs;
+    /// f64's exponent range, so an underflow stops the run with a status) or a number of
+    /// MPFR bits (53, 128, 256, 1024, ...).
+    #[arg(long, default_value = "128", allow_hyphen_values = true)]
+    pub precision: String,
+    /// Initial point, comma-separated exact numbers (default: the origin; on K-class data
+    /// vec(W): the K rows one after the other).
+    #[arg(long, allow_hyphen_values = true)]
+    pub init: Option<String>,
+    /// Append a constant-1 feature (GD with a bias term; theory §1.5).
+    #[arg(long)]
+    pub bias: bool,
+}
+
+/// The checkpoints of `ibias run` and `ibias plot`.
+#[derive(Args, Debug, Clone)]
+pub struct ScheduleArgs {
+    /// Checkpoint base b, any real > 1 (10, 2, 1.5, 3/2): rows at t = 0, floor(b^k) and T.
+    #[arg(long, default_value = "10", allow_hyphen_values = true)]
+    pub base: String,
+    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
+    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
+    pub per_decade: Option<String>,
+    /// Checkpoints at these steps (e.g. 10,500,1e4; each <= T), instead of --base; t = 0 and
+    /// T are always rows.
+    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
+    pub at: Option<String>,
 }
 
 /// The data file and which of its columns make the data set (docs/cli.md, "Data files").
@@ -337,41 +352,21 @@ pub struct AuditArgs {
 }
 
 #[derive(Args, Debug, Clone)]
+#[command(
+    after_help = "The run options are those of ibias run: soudry and compare take --lr as the \
+                  step of every optimizer without its own lr= (auto: each one's default, as for \
+                  ibias compare); the checkpoints (--base, --per-decade, --at) and the powers of \
+                  2 are the plotted points (rotation: one panel per checkpoint). See docs/cli.md."
+)]
 pub struct PlotArgs {
     /// Which figure: direction | residual | rotation | soudry | compare | flow (docs/cli.md).
     pub kind: String,
     #[command(flatten)]
     pub input: DataArgs,
-    /// Loss: exp | logistic | softmax (softmax is logistic on two classes).
-    #[arg(long)]
-    pub loss: Option<String>,
-    /// Step size: auto (as for ibias run) or exact (1/8, 0.125). soudry and compare: the
-    /// step of every optimizer without its own lr= (auto: each one's default, as for ibias
-    /// compare).
-    #[arg(long, default_value = "auto", allow_hyphen_values = true)]
-    pub lr: String,
-    /// Number of steps (e.g. 1e6).
-    #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
-    pub steps: String,
-    /// Working precision: f64, dd or a number of MPFR bits (as for ibias run).
-    #[arg(long, default_value = "128", allow_hyphen_values = true)]
-    pub precision: String,
-    /// Initial point, comma-separated exact numbers (default: the origin).
-    #[arg(long, allow_hyphen_values = true)]
-    pub init: Option<String>,
-    /// Append a constant-1 feature (GD with a bias term; theory §1.5).
-    #[arg(long)]
-    pub bias: bool,
-    /// Checkpoint base b > 1 (as for ibias run): the plotted points are t = floor(b^k) and
-    /// the powers of 2 (rotation: one panel per t = floor(b^k)).
-    #[arg(long, default_value = "10", allow_hyphen_values = true)]
-    pub base: String,
-    /// Checkpoints floor(10^(j/K)), K per decade (1..=100), instead of --base.
-    #[arg(long, value_name = "K", conflicts_with_all = ["base", "at"])]
-    pub per_decade: Option<String>,
-    /// Checkpoints at these steps (each <= T), instead of --base.
-    #[arg(long, value_name = "T1,T2,...", conflicts_with = "base")]
-    pub at: Option<String>,
+    #[command(flatten)]
+    pub gd: GdArgs,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
     /// Replace a prediction by your own value (repeatable, as for ibias run): direction,
     /// residual and flow draw it (the other kinds draw no prediction and refuse it).
     #[arg(long, value_name = "NAME=VALUE", allow_hyphen_values = true)]
@@ -409,15 +404,8 @@ impl PlotArgs {
                 seed: self.seed,
                 ..HyperArgs::default()
             },
-            loss: self.loss.clone(),
-            lr: self.lr.clone(),
-            steps: self.steps.clone(),
-            precision: self.precision.clone(),
-            init: self.init.clone(),
-            bias: self.bias,
-            base: self.base.clone(),
-            per_decade: self.per_decade.clone(),
-            at: self.at.clone(),
+            gd: self.gd.clone(),
+            schedule: self.schedule.clone(),
             certify: false,
             json: false,
             csv: None,

@@ -148,24 +148,24 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     let (base, note) = match load_any(&a.input)? {
         Loaded::Binary(selected) => {
             let mut data = selected.data;
-            if a.bias {
+            if a.gd.bias {
                 data = data.with_bias();
             }
             (Experiment::new(data), selected.note)
         }
         Loaded::Classes(c) => {
-            let c = if a.bias { c.with_bias() } else { c };
+            let c = if a.gd.bias { c.with_bias() } else { c };
             (Experiment::for_classes(c), None)
         }
     };
     let data = &base.data;
     let classes = base.classes.as_ref().map(|c| c.classes()).unwrap_or(2);
     // the default: the exponential loss, and on K-class data the softmax cross-entropy
-    let loss = match &a.loss {
+    let loss = match &a.gd.loss {
         Some(s) => Loss::parse(s)?.for_classes(classes),
         None => Loss::Exponential.default_for(classes),
     };
-    let lr = parse_lr(&a.lr)?;
+    let lr = parse_lr(&a.gd.lr)?;
     // the step of the optimizer spec (`gd:lr=1/512`) is the step used everywhere
     let optimizer = optimizer_from_flags(&a.optimizer, &a.hyper, lr.as_ref())?;
     let conjectures = a
@@ -173,14 +173,14 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
         .iter()
         .map(|c| Conjecture::parse(c))
         .collect::<Result<Vec<_>, _>>()?;
-    let steps = parse_steps(&a.steps)?;
-    let precision = Precision::parse(&a.precision)?;
-    let mut init = parse_init(a.init.as_deref(), data.dim())?;
+    let steps = parse_steps(&a.gd.steps)?;
+    let precision = Precision::parse(&a.gd.precision)?;
+    let mut init = parse_init(a.gd.init.as_deref(), data.dim())?;
     let mut optimizer = optimizer;
     let resume = match &a.resume {
         None => None,
         Some(path) => {
-            if a.init.is_some() {
+            if a.gd.init.is_some() {
                 return Err(Error::param(
                     "init",
                     "--init and --resume: a resumed run starts where the state file is",
@@ -201,13 +201,17 @@ pub fn experiment_from_args(a: &RunArgs) -> Result<(Experiment, Option<String>),
     let e = Experiment {
         data_name: a.input.data.display().to_string(),
         data_flags: columns_echo(&a.input)?,
-        bias: a.bias,
+        bias: a.gd.bias,
         loss,
         optimizer,
         steps,
         precision,
         init,
-        schedule: schedule(&a.base, a.per_decade.as_deref(), a.at.as_deref())?,
+        schedule: schedule(
+            &a.schedule.base,
+            a.schedule.per_decade.as_deref(),
+            a.schedule.at.as_deref(),
+        )?,
         seed: a.hyper.seed,
         conjectures,
         progress: true,
