@@ -1464,3 +1464,29 @@ fn verdict<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .find(|x| x["id"] == id)
         .unwrap_or_else(|| panic!("no verdict {id}"))
 }
+
+/// A conjectured `w̃` is judged, and moves no judged range: the start of the share claims
+/// (the θ-points linearized, `|z_nᵀ(ρ − w̃)| ≤ 1/2`) reads the `P1 w̃` of the certified unique
+/// `α`, not the conjecture. On z = (1, 0), (0, 2), (2, 2) (ŵ = (1, 1/2), the third point at
+/// θ = 3, in span(Z_S)) with the automatic step and 10^5 double-double steps, the wrong
+/// `w̃ = (1, −1)` FAILs the residual while the share claims are judged as without it (PASS;
+/// they were n/a, their range pushed past T by the conjecture).
+#[test]
+fn a_conjectured_w_tilde_moves_no_judged_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = data_file(&dir, "two_sv.csv", "x1,x2,y\n1,0,1\n0,2,1\n2,2,1\n");
+    let args = ["--steps", "1e5", "--precision", "dd"];
+    let (_, plain) = run_json(&f, &args);
+    let (code, v) = run_json(&f, &[&args[..], &["--conjecture", "w_tilde=1,-1"]].concat());
+    assert_eq!(code, Some(1));
+    assert_eq!(verdict(&v, "residual")["status"], "FAIL");
+    for id in ["sv_domination_loss", "sv_domination_grad"] {
+        assert_eq!(verdict(&plain, id)["status"], "PASS", "{id}");
+        assert_eq!(
+            verdict(&v, id)["status"],
+            "PASS",
+            "{id}: {}",
+            verdict(&v, id)
+        );
+    }
+}

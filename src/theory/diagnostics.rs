@@ -197,7 +197,16 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
     });
     let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
         (Some(r), Some(_)) => {
-            let lim = pred.w_tilde.as_ref().or(pred.w_tilde_span.as_ref());
+            // the certified P1 w̃ where it decides z_nᵀ(ρ − w̃) on every θ-point (they lie in
+            // span(Z_S)), so that a conjectured w̃ moves no judged range (the start of the
+            // share claims reads this); else the predicted one
+            let certified = pred
+                .w_tilde_certified
+                .as_ref()
+                .filter(|_| pred.regime_points.len() == pred.theta_points.len());
+            let lim = certified
+                .or(pred.w_tilde.as_ref())
+                .or(pred.w_tilde_span.as_ref());
             lim.and_then(|lim| {
                 let diff = linalg::sub(r, lim);
                 pred.theta_points
