@@ -90,6 +90,8 @@ pub struct TheoryReport {
     pub json: Value,
     /// What the run established.
     pub judgement: Judgement,
+    /// The predicted `w̃` (span condition), as the exact value of the computed prediction.
+    pub w_tilde: Option<Vec<Rational>>,
 }
 
 /// What [`Experiment::run`] found: the trajectory's status, the rendered report, the
@@ -455,6 +457,8 @@ impl Experiment {
         let eta = self.lr();
         let mut certifier = self.certify.then(|| {
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
+            // the samples the verdicts read are enclosed too (not shown)
+            c.also_enclose(dense);
             c.zero_delta = self.certify_zero_delta;
             c
         });
@@ -492,7 +496,7 @@ impl Experiment {
                 shown,
                 advice: theory::RUN_ADVICE,
             };
-            theory_report(&gd, &traj, ctx)
+            theory_report_certified(&gd, &traj, ctx, certifier.as_ref())
         }) {
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
@@ -506,6 +510,12 @@ impl Experiment {
             }
             None => None,
         };
+        if let (Some(c), Some(mm)) = (certifier.as_mut(), gd_mm) {
+            c.set_reference(
+                mm.cert.w.clone(),
+                theory.as_ref().and_then(|t| t.w_tilde.clone()),
+            );
+        }
         // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
         // checks (another optimizer) is judged by its status alone
         let code = match &theory {
@@ -721,7 +731,22 @@ pub fn theory_report<S: Scalar>(
     traj: &Trajectory<S>,
     ctx: S::Ctx,
 ) -> Result<TheoryReport> {
-    let a = theory::analyze_with(
+    theory_report_certified(gd, traj, ctx, None)
+}
+
+/// [`theory_report`] of a certified trajectory (`--certify`): every verdict is also judged
+/// on the certifier's enclosures (certified PASS / FAIL, or not certified and why).
+///
+/// # Errors
+/// As [`theory::analyze_with`].
+pub fn theory_report_certified<S: Scalar>(
+    gd: &Gd<'_>,
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+    certified: Option<&Certifier>,
+) -> Result<TheoryReport> {
+    let w_hat = &gd.mm.cert.w;
+    let a = theory::analyze_certified(
         gd.data,
         gd.mm,
         gd.loss,
@@ -730,7 +755,13 @@ pub fn theory_report<S: Scalar>(
         traj,
         ctx,
         gd.conjectures,
+        &|t| certified.and_then(|c| c.sample_moves::<S>(t, w_hat, ctx)),
     )?;
+    let w_tilde = a.prediction.w_tilde.as_ref().and_then(|v| {
+        v.iter()
+            .map(Scalar::to_rational)
+            .collect::<Option<Vec<_>>>()
+    });
     let stopped = match traj.status {
         RunStatus::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),
@@ -759,6 +790,7 @@ pub fn theory_report<S: Scalar>(
         text,
         json,
         judgement,
+        w_tilde,
     })
 }
 
