@@ -386,6 +386,13 @@ impl Certifier {
         self.reference = Some((w_hat, w_tilde));
     }
 
+    /// `ŵ` and `w̃` as set by [`Certifier::set_reference`].
+    pub fn reference(&self) -> Option<(&[Rational], Option<&[Rational]>)> {
+        self.reference
+            .as_ref()
+            .map(|(wh, wt)| (wh.as_slice(), wt.as_deref()))
+    }
+
     /// The derived enclosures of a record, when a reference is set.
     pub fn derived(&self, e: &Enclosure) -> Option<Derived> {
         self.reference
