@@ -16,6 +16,7 @@
 //! ```
 
 use crate::certify::Certifier;
+use crate::certify::Interval;
 use crate::data::{format_rational, ClassData, Dataset};
 use crate::fast::Dd;
 use crate::loss::Loss;
@@ -31,8 +32,11 @@ use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
 use crate::{Error, Result};
-use rug::{Float, Rational};
+use rug::float::Round;
+use rug::ops::{DivAssignRound, MulAssignRound};
+use rug::{Assign, Float, Rational};
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 
 /// A validated request: what `ibias run` takes on its command line.
 #[derive(Clone, Debug)]
@@ -755,7 +759,7 @@ pub fn theory_report_certified<S: Scalar>(
         traj,
         ctx,
         gd.conjectures,
-        &|t| certified.and_then(|c| c.sample_moves::<S>(t, w_hat, ctx)),
+        &|t| certified.and_then(|c| sample_moves::<S>(c, t, w_hat, ctx)),
     )?;
     let w_tilde = a.prediction.w_tilde.as_ref().and_then(|v| {
         v.iter()
@@ -791,6 +795,56 @@ pub fn theory_report_certified<S: Scalar>(
         json,
         judgement,
         w_tilde,
+    })
+}
+
+/// Under `--certify`: the bounds of how far each quantity the verdicts read at checkpoint `t` lies from its
+/// value at the computed iterate, for the exact-arithmetic iterate (docs/theory/certify.md,
+/// "Verdicts on enclosures"), in the working scalar: each computed upward in MPFR,
+/// converted to f64 upward, and doubled (the conversion into a narrower `S` rounds to
+/// nearest). `None` where `t` was not enclosed.
+fn sample_moves<S: Scalar>(
+    cert: &Certifier,
+    t: u64,
+    w_hat: &[Rational],
+    ctx: S::Ctx,
+) -> Option<theory::SampleMoves<S>> {
+    let e = cert.enclosure_at(t)?;
+    let p = cert.prec();
+    let to_s = |x: &Float| {
+        let mut v = S::from_f64(x.to_f64_round(Round::Up), ctx);
+        v.mul_f64(2.0);
+        v
+    };
+    let width = |v: &Interval| Float::with_val_round(p, &v.hi - &v.lo, Round::Up).0;
+    let tf = Float::with_val(64, t); // exact: t < 2^64
+    let mut eta_t = Float::with_val_round(p, cert.eta_upper() * &tf, Round::Up).0;
+    if eta_t.is_sign_negative() {
+        eta_t.assign(0);
+    }
+    let weights: Vec<S> = e
+        .weights
+        .iter()
+        .map(|q| to_s(&Float::with_val_round(p, width(q) * &eta_t, Round::Up).0))
+        .collect();
+    // ηt·M·r/‖ŵ‖ with ‖ŵ‖ rounded down
+    let mut nh = Rational::new();
+    for q in w_hat {
+        nh += Rational::from(q * q);
+    }
+    let mut nh = Float::with_val_round(p, &nh, Round::Down).0;
+    nh.sqrt_round(Round::Down);
+    let grad = (nh.cmp0() == Some(Ordering::Greater)).then(|| {
+        let mut g = Float::with_val_round(p, &eta_t * &e.curvature, Round::Up).0;
+        g.mul_assign_round(&e.radius, Round::Up);
+        g.div_assign_round(&nh, Round::Up);
+        to_s(&g)
+    });
+    Some(theory::SampleMoves {
+        w: to_s(&e.radius),
+        t_loss: e.t_loss.as_ref().map(|v| to_s(&width(v))),
+        eta_t_weights: Some(weights),
+        grad,
     })
 }
 

@@ -347,6 +347,11 @@ impl Certifier {
         self.prec
     }
 
+    /// The upper end of the step's enclosure.
+    pub fn eta_upper(&self) -> &Float {
+        &self.eta.hi
+    }
+
     /// The current radius `r(t)` (an upper bound, rounded up).
     pub fn radius(&self) -> &Float {
         &self.radius
@@ -398,56 +403,6 @@ impl Certifier {
         self.reference
             .as_ref()
             .map(|(wh, wt)| e.derived(wh, wt.as_deref()))
-    }
-
-    /// The bounds of how far each quantity the verdicts read at checkpoint `t` lies from its
-    /// value at the computed iterate, for the exact-arithmetic iterate (docs/theory/certify.md,
-    /// "Verdicts on enclosures"), in the working scalar: each computed upward in MPFR,
-    /// converted to f64 upward, and doubled (the conversion into a narrower `S` rounds to
-    /// nearest). `None` where `t` was not enclosed.
-    pub fn sample_moves<S: Scalar>(
-        &self,
-        t: u64,
-        w_hat: &[Rational],
-        ctx: S::Ctx,
-    ) -> Option<crate::theory::SampleMoves<S>> {
-        let e = self.enclosure_at(t)?;
-        let p = self.prec;
-        let to_s = |x: &Float| {
-            let mut v = S::from_f64(x.to_f64_round(Round::Up), ctx);
-            v.mul_f64(2.0);
-            v
-        };
-        let width = |v: &Interval| Float::with_val_round(p, &v.hi - &v.lo, Round::Up).0;
-        let tf = Float::with_val(64, t); // exact: t < 2^64
-        let mut eta_t = Float::with_val_round(p, &self.eta.hi * &tf, Round::Up).0;
-        if eta_t.is_sign_negative() {
-            eta_t.assign(0);
-        }
-        let weights: Vec<S> = e
-            .weights
-            .iter()
-            .map(|q| to_s(&Float::with_val_round(p, width(q) * &eta_t, Round::Up).0))
-            .collect();
-        // ηt·M·r/‖ŵ‖ with ‖ŵ‖ rounded down
-        let mut nh = Rational::new();
-        for q in w_hat {
-            nh += Rational::from(q * q);
-        }
-        let mut nh = Float::with_val_round(p, &nh, Round::Down).0;
-        nh.sqrt_round(Round::Down);
-        let grad = (nh.cmp0() == Some(Ordering::Greater)).then(|| {
-            let mut g = Float::with_val_round(p, &eta_t * &e.curvature, Round::Up).0;
-            g.mul_assign_round(&e.radius, Round::Up);
-            g.div_assign_round(&nh, Round::Up);
-            to_s(&g)
-        });
-        Some(crate::theory::SampleMoves {
-            w: to_s(&e.radius),
-            t_loss: e.t_loss.as_ref().map(|v| to_s(&width(v))),
-            eta_t_weights: Some(weights),
-            grad,
-        })
     }
 
     /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
