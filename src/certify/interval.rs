@@ -130,14 +130,6 @@ impl Interval {
         self.lo.is_nan() || self.hi.is_nan()
     }
 
-    /// Both ends rounded outward to `prec` bits.
-    fn rounded(&self, prec: u32) -> Interval {
-        Interval {
-            lo: Float::with_val_round(prec, &self.lo, Round::Down).0,
-            hi: Float::with_val_round(prec, &self.hi, Round::Up).0,
-        }
-    }
-
     /// `self ⊆ [0, ∞)`.
     fn nonneg(&self) -> bool {
         self.lo.cmp0() != Some(Ordering::Less)
@@ -333,13 +325,6 @@ impl crate::scalar::Scalar for Interval {
         } else {
             None
         }
-    }
-}
-
-impl Interval {
-    /// The same interval at `prec` bits, rounded outward (a change of context).
-    pub fn at_prec(&self, prec: u32) -> Interval {
-        self.rounded(prec)
     }
 }
 
