@@ -724,4 +724,54 @@ mod tests {
         let s = samples(|t| vec![1.0 / t], 4);
         assert!(extrapolate(&s, &rate, 0).is_err());
     }
+
+    /// The moves of an extrapolation bound what it does when the samples move: the samples
+    /// of a model with an unmodelled term, each moved by ±rad in several sign patterns
+    /// (and by 0.9·rad), give estimates within `moves.value` and bars within `moves.bar` of
+    /// the unmoved ones; the stability test is decided at this radius.
+    #[test]
+    fn the_moves_bound_the_estimate_and_bar_over_moved_samples() {
+        let rate = PolyRate::new(&0.25, &[0.25, 0.5], false);
+        let q = |t: f64| vec![1.0 + t.powf(-0.25) + 0.5 * t.powf(-0.5) + 40.0 * t.powf(-1.5)];
+        let rad = 1e-6;
+        let base: Vec<Observation<f64>> = samples(q, 17)
+            .into_iter()
+            .map(|o| Observation {
+                rad: Some(rad),
+                ..o
+            })
+            .collect();
+        let l = extrapolate(&base, &rate, 0).unwrap();
+        let m = l.moves.as_ref().expect("every sample has a rad");
+        assert!(m.value > 0.0 && m.bar > 0.0);
+        let patterns: [&dyn Fn(usize) -> f64; 4] = [
+            &|i| if i % 2 == 0 { 1.0 } else { -1.0 },
+            &|i| if i % 3 == 0 { -1.0 } else { 1.0 },
+            &|i| if i < 9 { 1.0 } else { -0.9 },
+            &|_| 0.9,
+        ];
+        for f in patterns {
+            let moved: Vec<Observation<f64>> = base
+                .iter()
+                .enumerate()
+                .map(|(i, o)| Observation {
+                    q: vec![o.q[0] + f(i) * rad],
+                    ..o.clone()
+                })
+                .collect();
+            let k = extrapolate(&moved, &rate, 0).unwrap();
+            assert!(
+                (k.value[0] - l.value[0]).abs() <= m.value,
+                "{} vs {}",
+                k.value[0],
+                l.value[0]
+            );
+            assert!(
+                (k.bar[0] - l.bar[0]).abs() <= m.bar,
+                "{} vs {}",
+                k.bar[0],
+                l.bar[0]
+            );
+        }
+    }
 }
