@@ -16,6 +16,7 @@
 //! ```
 
 use crate::certify::Certifier;
+use crate::certify::Interval;
 use crate::data::{format_rational, ClassData, Dataset};
 use crate::fast::Dd;
 use crate::loss::Loss;
@@ -31,8 +32,11 @@ use crate::scalar::{Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
 use crate::{Error, Result};
-use rug::{Float, Rational};
+use rug::float::Round;
+use rug::ops::{DivAssignRound, MulAssignRound};
+use rug::{Assign, Float, Rational};
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 
 /// A validated request: what `ibias run` takes on its command line.
 #[derive(Clone, Debug)]
@@ -90,6 +94,8 @@ pub struct TheoryReport {
     pub json: Value,
     /// What the run established.
     pub judgement: Judgement,
+    /// The predicted `w̃` (span condition), as the exact value of the computed prediction.
+    pub w_tilde: Option<Vec<Rational>>,
 }
 
 /// What [`Experiment::run`] found: the trajectory's status, the rendered report, the
@@ -455,6 +461,8 @@ impl Experiment {
         let eta = self.lr();
         let mut certifier = self.certify.then(|| {
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
+            // the samples the verdicts read are enclosed too (not shown)
+            c.also_enclose(dense);
             c.zero_delta = self.certify_zero_delta;
             c
         });
@@ -492,7 +500,7 @@ impl Experiment {
                 shown,
                 advice: theory::RUN_ADVICE,
             };
-            theory_report(&gd, &traj, ctx)
+            theory_report_certified(&gd, &traj, ctx, certifier.as_ref())
         }) {
             Some(Ok(t)) => Some(t),
             Some(Err(e)) => {
@@ -506,6 +514,12 @@ impl Experiment {
             }
             None => None,
         };
+        if let (Some(c), Some(mm)) = (certifier.as_mut(), gd_mm) {
+            c.set_reference(
+                mm.cert.w.clone(),
+                theory.as_ref().and_then(|t| t.w_tilde.clone()),
+            );
+        }
         // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
         // checks (another optimizer) is judged by its status alone
         let code = match &theory {
@@ -721,7 +735,22 @@ pub fn theory_report<S: Scalar>(
     traj: &Trajectory<S>,
     ctx: S::Ctx,
 ) -> Result<TheoryReport> {
-    let a = theory::analyze_with(
+    theory_report_certified(gd, traj, ctx, None)
+}
+
+/// [`theory_report`] of a certified trajectory (`--certify`): every verdict is also judged
+/// on the certifier's enclosures (certified PASS / FAIL, or not certified and why).
+///
+/// # Errors
+/// As [`theory::analyze_with`].
+pub fn theory_report_certified<S: Scalar>(
+    gd: &Gd<'_>,
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+    certified: Option<&Certifier>,
+) -> Result<TheoryReport> {
+    let w_hat = &gd.mm.cert.w;
+    let a = theory::analyze_certified(
         gd.data,
         gd.mm,
         gd.loss,
@@ -730,7 +759,13 @@ pub fn theory_report<S: Scalar>(
         traj,
         ctx,
         gd.conjectures,
+        &|t| certified.and_then(|c| sample_moves::<S>(c, t, w_hat, ctx)),
     )?;
+    let w_tilde = a.prediction.w_tilde.as_ref().and_then(|v| {
+        v.iter()
+            .map(Scalar::to_rational)
+            .collect::<Option<Vec<_>>>()
+    });
     let stopped = match traj.status {
         RunStatus::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),
@@ -759,6 +794,57 @@ pub fn theory_report<S: Scalar>(
         text,
         json,
         judgement,
+        w_tilde,
+    })
+}
+
+/// Under `--certify`: the bounds of how far each quantity the verdicts read at checkpoint `t` lies from its
+/// value at the computed iterate, for the exact-arithmetic iterate (docs/theory/certify.md,
+/// "Verdicts on enclosures"), in the working scalar: each computed upward in MPFR,
+/// converted to f64 upward, and doubled (the conversion into a narrower `S` rounds to
+/// nearest). `None` where `t` was not enclosed.
+fn sample_moves<S: Scalar>(
+    cert: &Certifier,
+    t: u64,
+    w_hat: &[Rational],
+    ctx: S::Ctx,
+) -> Option<theory::SampleMoves<S>> {
+    let e = cert.enclosure_at(t)?;
+    let p = cert.prec();
+    let to_s = |x: &Float| {
+        let mut v = S::from_f64(x.to_f64_round(Round::Up), ctx);
+        v.mul_f64(2.0);
+        v
+    };
+    let width = |v: &Interval| Float::with_val_round(p, &v.hi - &v.lo, Round::Up).0;
+    let tf = Float::with_val(64, t); // exact: t < 2^64
+    let mut eta_t = Float::with_val_round(p, cert.eta_upper() * &tf, Round::Up).0;
+    if eta_t.is_sign_negative() {
+        eta_t.assign(0);
+    }
+    let weights: Vec<S> = e
+        .weights
+        .iter()
+        .map(|q| to_s(&Float::with_val_round(p, width(q) * &eta_t, Round::Up).0))
+        .collect();
+    // ηt·M·r/‖ŵ‖ with ‖ŵ‖ rounded down
+    let mut nh = Rational::new();
+    for q in w_hat {
+        nh += Rational::from(q * q);
+    }
+    let mut nh = Float::with_val_round(p, &nh, Round::Down).0;
+    nh.sqrt_round(Round::Down);
+    let grad = (nh.cmp0() == Some(Ordering::Greater)).then(|| {
+        let mut g = Float::with_val_round(p, &eta_t * &e.curvature, Round::Up).0;
+        g.mul_assign_round(&e.radius, Round::Up);
+        g.div_assign_round(&nh, Round::Up);
+        to_s(&g)
+    });
+    Some(theory::SampleMoves {
+        w: to_s(&e.radius),
+        t_loss: e.t_loss.as_ref().map(|v| to_s(&width(v))),
+        eta_t_weights: Some(weights),
+        grad,
     })
 }
 

@@ -205,7 +205,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn is_finite(&self) -> bool;
     /// Exactly zero.
     fn is_zero(&self) -> bool;
-    /// Total order on non-NaN values (NaN compares as `None`).
+    /// Total order on non-NaN values; `None` means NaN **or undecided**: the enclosure
+    /// scalar ([`crate::certify::Interval`], whose values are intervals that contain an exact
+    /// value) answers `None` for two overlapping enclosures, where the order of the exact
+    /// values is not known, and decides only disjoint ones. `None` is never a branch.
     ///
     /// NaN policy of the crate: no caller maps `None` to a default order. Comparisons test
     /// for one outcome (`== Some(Ordering::Greater)`), so a NaN never wins a max, a min or an

@@ -532,8 +532,21 @@ fn check_schema(doc: &Value, code: u8) {
                 "user",
                 "limit",
                 "expected",
+                "certification",
             ])
         );
+        // `certification`: null without --certify, else {certified, reason}: a reason exactly
+        // when not certified, and n/a is never certified
+        let certified = doc["certify"].is_object();
+        let c = &v["certification"];
+        if certified {
+            assert_eq!(keys(c), set(&["certified", "reason"]), "certification: {v}");
+            let yes = c["certified"].as_bool().expect("certified is a boolean");
+            assert_eq!(yes, c["reason"].is_null(), "certification reason: {v}");
+            assert!(!yes || v["status"] != "n/a", "n/a certified: {v}");
+        } else {
+            assert!(c.is_null(), "certification without --certify: {v}");
+        }
         let k = ["PASS", "weak", "FAIL", "n/a"]
             .iter()
             .position(|s| v["status"] == *s)

@@ -61,6 +61,139 @@ pub struct Enclosure {
     pub ln_loss: Option<Interval>,
     /// `t·L(x(t))` (from t = 1 on; absent if not finite).
     pub t_loss: Option<Interval>,
+    /// The computed iterate `w(t)` itself, enclosed (a point for f64 and MPFR working values).
+    pub computed: Vec<Interval>,
+    /// `−ℓ′(z_nᵀx)` for every point `n`, over the ball (contains the weight of the exact and
+    /// of the computed iterate).
+    pub weights: Vec<Interval>,
+    /// `M ≥ sup_{v∈ball} ‖∇²L(v)‖`, the curvature bound on the ball (docs/theory/certify.md):
+    /// `‖∇L(x) − ∇L(w)‖ ≤ M·r`.
+    pub curvature: Float,
+}
+
+/// Enclosures at one checkpoint of the quantities measured against the max-margin solution:
+/// the direction, its error and angle to `ŵ` (exact), `ρ(t) = x(t) − ŵ ln t` and its
+/// distance to `w̃` (docs/theory/certify.md, "The direction and the residual").
+#[derive(Clone, Debug)]
+pub struct Derived {
+    /// `x(t)/‖x(t)‖`, per coordinate (absent when the ball may contain 0).
+    pub direction: Option<Vec<Interval>>,
+    /// `‖x/‖x‖ − ŵ/‖ŵ‖‖`.
+    pub dir_err: Option<Interval>,
+    /// The angle between `x(t)` and `ŵ`, radians.
+    pub angle: Option<Interval>,
+    /// `ρ(t) = x(t) − ŵ ln t`, per coordinate (from t = 1 on).
+    pub rho: Option<Vec<Interval>>,
+    /// `‖ρ(t) − w̃‖` for the given `w̃` (a point; from t = 1 on).
+    pub rho_err: Option<Interval>,
+}
+
+impl Enclosure {
+    /// The enclosures of the direction, its error and angle to the exact `w_hat`, `ρ(t)`,
+    /// and `‖ρ(t) − w̃‖` for the point `w_tilde` (when given), from the enclosure of the
+    /// computed iterate `c` and the radius `r`:
+    ///
+    /// * `‖x/‖x‖ − c/‖c‖‖ ≤ 2r/‖c‖` for `‖x − c‖ ≤ r < ‖c‖`, so each coordinate of the
+    ///   direction lies in `c_j/‖c‖ ± 2r/‖c‖` and the direction error in
+    ///   `‖c/‖c‖ − ŵ/‖ŵ‖‖ ± 2r/‖c‖`; the angle is `2 asin(err/2)` (increasing);
+    /// * `ρ(x) − ρ(c) = x − c`: `‖ρ(x) − w̃‖ ∈ ‖ρ(c) − w̃‖ ± r`, `ρ_j(x) ∈ x_j − ŵ_j ln t`.
+    ///
+    /// Everything else is interval arithmetic ([`Interval`] as a [`Scalar`]).
+    pub fn derived(&self, w_hat: &[Rational], w_tilde: Option<&[Rational]>) -> Derived {
+        let prec = self.norm.lo.prec();
+        let r = &self.radius;
+        let d = self.computed.len();
+        let wh: Vec<Interval> = w_hat
+            .iter()
+            .map(|q| Interval::of_rational(q, prec))
+            .collect();
+        let fits = wh.len() == d && w_tilde.map_or(true, |v| v.len() == d);
+        let cn = crate::scalar::norm(&self.computed, prec);
+        let mut direction = None;
+        let mut dir_err = None;
+        let mut angle = None;
+        if fits && cn.lo > *r {
+            // s = 2r/‖c‖, rounded up
+            let mut s = Float::with_val_round(prec, r * 2u32, Round::Up).0;
+            s.div_assign_round(&cn.lo, Round::Up);
+            let v: Vec<Interval> = self.computed.iter().map(|c| c.clone().div(&cn)).collect();
+            let mut u = v.clone();
+            for x in &mut u {
+                x.widen(&s);
+                clip(x, -1, 1);
+            }
+            direction = Some(u);
+            let nh = crate::scalar::norm(&wh, prec);
+            if nh.lo.cmp0() == Some(Ordering::Greater) {
+                let diff: Vec<Interval> = v
+                    .iter()
+                    .zip(&wh)
+                    .map(|(a, b)| a.clone().sub(&b.clone().div(&nh)))
+                    .collect();
+                let mut e = crate::scalar::norm(&diff, prec);
+                e.widen(&s);
+                clip(&mut e, 0, 2);
+                // φ = 2 asin(e/2), increasing in e ∈ [0, 2]
+                let mut a = e.clone();
+                a.lo >>= 1;
+                a.hi >>= 1;
+                a.lo.asin_round(Round::Down);
+                a.hi.asin_round(Round::Up);
+                a.lo <<= 1;
+                a.hi <<= 1;
+                dir_err = Some(e);
+                angle = Some(a);
+            }
+        }
+        let (mut rho, mut rho_err) = (None, None);
+        if fits && self.t >= 1 {
+            let mut lt = Interval {
+                lo: Float::with_val_round(prec, self.t, Round::Down).0,
+                hi: Float::with_val_round(prec, self.t, Round::Up).0,
+            };
+            lt.ln_mut();
+            let shift: Vec<Interval> = wh.iter().map(|h| h.clone().mul(&lt)).collect();
+            rho = Some(
+                self.w
+                    .iter()
+                    .zip(&shift)
+                    .map(|(x, h)| x.clone().sub(h))
+                    .collect(),
+            );
+            if let Some(wt) = w_tilde {
+                let diff: Vec<Interval> = self
+                    .computed
+                    .iter()
+                    .zip(&shift)
+                    .zip(wt)
+                    .map(|((c, h), q)| c.clone().sub(h).sub(&Interval::of_rational(q, prec)))
+                    .collect();
+                let mut e = crate::scalar::norm(&diff, prec);
+                e.widen(r);
+                if e.lo.cmp0() == Some(Ordering::Less) {
+                    e.lo.assign(0);
+                }
+                rho_err = Some(e);
+            }
+        }
+        Derived {
+            direction,
+            dir_err,
+            angle,
+            rho,
+            rho_err,
+        }
+    }
+}
+
+/// `v ∩ [lo, hi]` (the exact value is known to lie in `[lo, hi]`).
+fn clip(v: &mut Interval, lo: i32, hi: i32) {
+    if v.lo < lo {
+        v.lo.assign(lo);
+    }
+    if v.hi > hi {
+        v.hi.assign(hi);
+    }
 }
 
 /// The certifier of one GD run: exact data enclosed at `prec` bits, the radius, and the
@@ -84,6 +217,12 @@ pub struct Certifier {
     shown: Vec<u64>,
     next: usize,
     records: Vec<Enclosure>,
+    /// Further steps enclosed (the samples the verdicts read), not shown.
+    judged: Vec<u64>,
+    next_judged: usize,
+    extra: Vec<Enclosure>,
+    /// `ŵ` (exact) and `w̃` (the prediction, a point) for [`Enclosure::derived`].
+    reference: Option<(Vec<Rational>, Option<Vec<Rational>>)>,
     stopped: Option<Stop>,
     lip_max: Float,
     expansive_steps: u64,
@@ -158,6 +297,10 @@ impl Certifier {
             shown: shown.to_vec(),
             next: 0,
             records: Vec::new(),
+            judged: Vec::new(),
+            next_judged: 0,
+            extra: Vec::new(),
+            reference: None,
             stopped: None,
             lip_max: Float::with_val(prec, 1),
             expansive_steps: 0,
@@ -204,6 +347,11 @@ impl Certifier {
         self.prec
     }
 
+    /// The upper end of the step's enclosure.
+    pub fn eta_upper(&self) -> &Float {
+        &self.eta.hi
+    }
+
     /// The current radius `r(t)` (an upper bound, rounded up).
     pub fn radius(&self) -> &Float {
         &self.radius
@@ -222,6 +370,39 @@ impl Certifier {
     /// The enclosures recorded at the shown checkpoints reached.
     pub fn records(&self) -> &[Enclosure] {
         &self.records
+    }
+
+    /// Also encloses the steps `steps` (increasing; the samples the verdicts read), without
+    /// showing them. Call before the run.
+    pub fn also_enclose(&mut self, steps: &[u64]) {
+        self.judged = steps.to_vec();
+        self.next_judged = 0;
+    }
+
+    /// The enclosures at step `t`, shown or not, if it was enclosed.
+    pub fn enclosure_at(&self, t: u64) -> Option<&Enclosure> {
+        self.records.iter().chain(&self.extra).find(|e| e.t == t)
+    }
+
+    /// Sets `ŵ` (exact) and `w̃` (the predicted value, taken as a point) for the enclosures
+    /// of the direction error, `ρ(t)` and `‖ρ(t) − w̃‖` in [`Certifier::json`] and
+    /// [`Certifier::text`].
+    pub fn set_reference(&mut self, w_hat: Vec<Rational>, w_tilde: Option<Vec<Rational>>) {
+        self.reference = Some((w_hat, w_tilde));
+    }
+
+    /// `ŵ` and `w̃` as set by [`Certifier::set_reference`].
+    pub fn reference(&self) -> Option<(&[Rational], Option<&[Rational]>)> {
+        self.reference
+            .as_ref()
+            .map(|(wh, wt)| (wh.as_slice(), wt.as_deref()))
+    }
+
+    /// The derived enclosures of a record, when a reference is set.
+    pub fn derived(&self, e: &Enclosure) -> Option<Derived> {
+        self.reference
+            .as_ref()
+            .map(|(wh, wt)| e.derived(wh, wt.as_deref()))
     }
 
     /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
@@ -465,10 +646,18 @@ impl Certifier {
         while self.next < self.shown.len() && self.shown[self.next] < self.t {
             self.next += 1;
         }
+        while self.next_judged < self.judged.len() && self.judged[self.next_judged] < self.t {
+            self.next_judged += 1;
+        }
+        let judged =
+            self.next_judged < self.judged.len() && self.judged[self.next_judged] == self.t;
         if self.next < self.shown.len() && self.shown[self.next] == self.t {
             self.next += 1;
             let e = self.enclose();
             self.records.push(e);
+        } else if judged {
+            let e = self.enclose();
+            self.extra.push(e);
         }
     }
 
@@ -534,6 +723,20 @@ impl Certifier {
             v.hi.div_assign_round(hi_div, Round::Up);
             v
         });
+        // the weights −ℓ′ over the ball's margins, and the curvature bound on the ball:
+        // ℓ″ ≤ −ℓ′ (both losses), ≤ 1/4 (logistic), so ‖∇²L(v)‖ ≤ Σ_n q̄_n ‖z_n‖²
+        self.weights();
+        let weights = self.q.clone();
+        let mut curvature = Float::new(prec);
+        for (qn, n2) in self.q.iter().zip(&self.z_norm2) {
+            self.tmp.assign(&qn.hi);
+            if self.loss == Loss::Logistic && self.tmp > 0.25 {
+                self.tmp.assign(0.25);
+            }
+            self.acc
+                .assign_round(&self.tmp * n2 + &curvature, Round::Up);
+            std::mem::swap(&mut self.acc, &mut curvature);
+        }
         // L(x) = Σ ℓ(z_n·x): ℓ decreasing, so L ∈ [Σ ℓ(m.hi), Σ ℓ(m.lo)] rounded outward
         let mut risk = Interval::zero(prec);
         for mn in &self.m {
@@ -564,6 +767,9 @@ impl Certifier {
             min_margin,
             ln_loss,
             t_loss,
+            computed: self.c.clone(),
+            weights,
+            curvature,
         }
     }
 
@@ -582,6 +788,7 @@ impl Certifier {
             "last_expansive_step": last,
             "checkpoints": self.records.iter().map(|e| {
                 let ratio = ratio_up(&e.radius, &e.norm);
+                let derived = self.derived(e);
                 json!({
                     "t": e.t,
                     "radius": decimal_up(&e.radius, 3),
@@ -591,6 +798,11 @@ impl Certifier {
                     "min_margin": e.min_margin.as_ref().map(mid_rad_json),
                     "ln_loss": e.ln_loss.as_ref().map(mid_rad_json),
                     "t_loss": e.t_loss.as_ref().map(mid_rad_json),
+                    "direction": derived.as_ref().and_then(|d| d.direction.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
+                    "dir_err": derived.as_ref().and_then(|d| d.dir_err.as_ref()).map(mid_rad_json),
+                    "angle": derived.as_ref().and_then(|d| d.angle.as_ref()).map(mid_rad_json),
+                    "rho": derived.as_ref().and_then(|d| d.rho.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
+                    "rho_err": derived.as_ref().and_then(|d| d.rho_err.as_ref()).map(mid_rad_json),
                 })
             }).collect::<Vec<_>>(),
         })
@@ -630,10 +842,13 @@ impl Certifier {
             "min margin".into(),
             "ln L".into(),
             "t*L".into(),
+            "dir err".into(),
+            "|rho-w~|".into(),
             "w".into(),
         ]];
         for e in &self.records {
             let opt = |v: &Option<Interval>| v.as_ref().map(mid_rad_text).unwrap_or("-".into());
+            let derived = self.derived(e);
             rows.push([
                 e.t.to_string(),
                 decimal_up(&e.radius, 2),
@@ -644,10 +859,12 @@ impl Certifier {
                 opt(&e.min_margin),
                 opt(&e.ln_loss),
                 opt(&e.t_loss),
+                opt(&derived.as_ref().and_then(|d| d.dir_err.clone())),
+                opt(&derived.as_ref().and_then(|d| d.rho_err.clone())),
                 e.w.iter().map(mid_rad_text).collect::<Vec<_>>().join(", "),
             ]);
         }
-        let mut width = [0usize; 8];
+        let mut width = [0usize; 10];
         for row in &rows {
             for (w, c) in width.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -657,7 +874,7 @@ impl Certifier {
             let mut line = String::from("#");
             for (k, (w, c)) in width.iter().zip(row).enumerate() {
                 let pad = w - c.chars().count();
-                if k == 7 {
+                if k == 9 {
                     line.push_str(&format!("  {c}"));
                 } else {
                     line.push_str(&format!("  {}{c}", " ".repeat(pad)));

@@ -103,9 +103,10 @@ pub struct RunArgs {
     pub schedule: ScheduleArgs,
     /// Certify the trajectory (plain GD, exp or logistic loss): keep a radius r(t) that
     /// provably bounds the distance of the computed iterate from the exact-arithmetic one,
-    /// and print enclosures mid±rad of w, |w|, the minimum margin, ln L and t*L at the
-    /// checkpoints (docs/theory/certify.md). Exit 3 (1 if a claim fails) if a step's bound
-    /// cannot be established.
+    /// print enclosures mid±rad of w, |w|, the minimum margin, ln L, t*L, the direction
+    /// error and |rho - w~| at the checkpoints, and judge each verdict on the enclosures
+    /// (certified PASS / FAIL, or not certified and why; docs/theory/certify.md). Exit 3 (1
+    /// if a claim fails) if a step's bound cannot be established.
     #[arg(long)]
     pub certify: bool,
     /// Print one JSON document instead of the table.

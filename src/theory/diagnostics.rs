@@ -110,6 +110,27 @@ pub struct Checkpoint<S: Scalar> {
     /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`; `None` where its leading term
     /// exceeds 1/4 (unresolved at this precision).
     pub gap_tol: Option<S>,
+    /// Under `--certify`: how far the exact-arithmetic iterate's quantities lie from these
+    /// (set by [`super::analyze_certified`]; `None` otherwise).
+    pub moves: Option<SampleMoves<S>>,
+}
+
+/// Bounds, at one checkpoint of a certified run, of how far each quantity a verdict reads
+/// can lie from its value at the computed iterate `w(t)` when evaluated at the
+/// exact-arithmetic iterate `x(t)`, `‖x(t) − w(t)‖ ≤ r(t)` (docs/theory/certify.md,
+/// "Verdicts on enclosures").
+#[derive(Clone, Debug)]
+pub struct SampleMoves<S: Scalar> {
+    /// `r(t)`: also the move of `ρ(t)` and of `P1ρ(t)` (`ρ(x) − ρ(w) = x − w`).
+    pub w: S,
+    /// `|t·L(x) − t·L(w)|` (the width of the enclosure of `t·L` over the ball).
+    pub t_loss: Option<S>,
+    /// Per point, `|ηt(−ℓ′(z_nᵀx)) − ηt(−ℓ′(z_nᵀw))|` (`ηt` times the width of the weight's
+    /// enclosure over the ball).
+    pub eta_t_weights: Option<Vec<S>>,
+    /// `ηt·M·r/‖ŵ‖ ≥ ‖ηt∇L(x) − ηt∇L(w)‖/‖ŵ‖`, `M` the curvature bound on the ball: the
+    /// move of `grad_diff` and of `grad_dev`.
+    pub grad: Option<S>,
 }
 
 /// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
@@ -483,5 +504,6 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         noise,
         tan_tol,
         gap_tol,
+        moves: None,
     }
 }

@@ -42,6 +42,45 @@ pub struct Observation<S: Scalar> {
     pub q: Vec<S>,
     /// Rounding floor at this step (docs/theory/precision.md).
     pub noise: S,
+    /// Under `--certify`: a bound of how far the quantity of the exact-arithmetic iterate
+    /// lies from this sample (Euclidean, over the components; docs/theory/certify.md).
+    pub rad: Option<S>,
+}
+
+/// How far an extrapolation's outputs can move when every sample moves within its `rad`
+/// (docs/theory/certify.md, "Verdicts on enclosures"): the estimate is linear in the samples,
+/// `q∞ = Σ c_i q(t_i)`, so it moves by at most `Σ |c_i| rad_i` (Euclidean); the bar is built
+/// from such linear forms by `|·|`, `max`, sums and sample-independent factors.
+#[derive(Clone, Debug)]
+pub struct Moves<S: Scalar> {
+    /// Bound of the estimate's movement (Euclidean over the components).
+    pub value: S,
+    /// Bound of each component of the bar's movement.
+    pub bar: S,
+    /// `rad` of the first judged sample (`Limit::first`).
+    pub first: S,
+}
+
+/// An extrapolation that is not judged, and whether that is decided over the samples'
+/// enclosures (`false`: the stability test is undecided, or the limit is not finite).
+struct Refused {
+    why: String,
+    decided: bool,
+}
+
+impl From<String> for Refused {
+    fn from(why: String) -> Refused {
+        Refused { why, decided: true }
+    }
+}
+
+impl From<&str> for Refused {
+    fn from(why: &str) -> Refused {
+        Refused {
+            why: why.into(),
+            decided: true,
+        }
+    }
 }
 
 /// The least factor of the window difference in the bar (the geometric bound `r/(1 − r)`
@@ -240,6 +279,20 @@ pub struct Limit<S: Scalar> {
     pub first: Vec<S>,
     /// The model fitted.
     pub model: String,
+    /// Under `--certify`: how far the estimate and the bar can move over the samples'
+    /// enclosures, or why that is not bounded.
+    pub moves: Result<Moves<S>, String>,
+}
+
+/// `Σ |c_i| rad_i`, doubled (the bound evaluated at working precision: the factor covers its
+/// rounding); `None` if a sample has no `rad`.
+fn spread<S: Scalar>(c: &[S], pts: &[&Observation<S>]) -> Option<S> {
+    let mut acc = S::zero(c.first()?.ctx());
+    for (w, p) in c.iter().zip(pts) {
+        acc.mul_add_assign(&w.clone().abs(), p.rad.as_ref()?);
+    }
+    acc.mul_f64(2.0);
+    Some(acc)
 }
 
 /// The weights `c` with `q∞ = Σ c_i q(t_i)` of the model through the samples at `ls`
@@ -342,7 +395,7 @@ pub fn extrapolate<S: Scalar>(
     rate: &PolyRate<S>,
     t_start: u64,
 ) -> Result<Limit<S>, String> {
-    let mut out = extrapolate_at(samples, rate, t_start)?;
+    let mut out = extrapolate_at(samples, rate, t_start).map_err(|r| r.why)?;
     let t_end = samples.last().map_or(0, |p| p.t);
     for k in [2, 4, 8] {
         let upto: Vec<Observation<S>> = samples
@@ -350,13 +403,30 @@ pub fn extrapolate<S: Scalar>(
             .filter(|p| p.t <= t_end / k)
             .cloned()
             .collect();
-        if let Ok(e) = extrapolate_at(&upto, rate, t_start) {
-            for ((b, v), w) in out.bar.iter_mut().zip(&out.value).zip(&e.value) {
-                let d = v.clone().sub(w).abs();
-                if d.is_finite() && lt(b, &d) {
-                    *b = d;
+        match extrapolate_at(&upto, rate, t_start) {
+            Ok(e) => {
+                for ((b, v), w) in out.bar.iter_mut().zip(&out.value).zip(&e.value) {
+                    let d = v.clone().sub(w).abs();
+                    if d.is_finite() && lt(b, &d) {
+                        *b = d;
+                    }
                 }
+                // the bar's term |v − v_k| moves by at most the sum of the two estimates' moves
+                out.moves = match (out.moves, e.moves) {
+                    (Ok(mut m), Ok(me)) => {
+                        m.bar = linalg::max(m.bar, &m.value.clone().add(&me.value));
+                        Ok(m)
+                    }
+                    (Err(w), _) | (_, Err(w)) => Err(w),
+                };
             }
+            Err(r) if !r.decided => {
+                out.moves = Err(format!(
+                    "the estimate at the horizon T/{k} that the bar compares with is undecided over the enclosures ({})",
+                    r.why
+                ));
+            }
+            Err(_) => {}
         }
     }
     Ok(out)
@@ -367,7 +437,7 @@ fn extrapolate_at<S: Scalar>(
     samples: &[Observation<S>],
     rate: &PolyRate<S>,
     t_start: u64,
-) -> Result<Limit<S>, String> {
+) -> Result<Limit<S>, Refused> {
     let last = samples.last().ok_or("no checkpoints")?;
     let t_end = last.t;
     let ctx = last.ln_t.ctx();
@@ -413,12 +483,32 @@ fn extrapolate_at<S: Scalar>(
     let mut seen = diff(&last.q, &first.q).mul(&ratio);
     seen.mul_f64(2.0);
     let beyond = diff(&full.value, &last.q);
+    // over the enclosures: `seen` moves by at most 2·ratio·(rad_T + rad_first), `beyond` by
+    // the estimate's move + rad_T; the test is decided when its margin exceeds both
+    let stable_margin = match (&full.moves, &last.rad, &first.rad) {
+        (Ok(m), Some(rt), Some(rf)) => {
+            let mut ds = rt.clone().add(rf).mul(&ratio);
+            ds.mul_f64(2.0);
+            let moves = ds.add(&m.value).add(rt);
+            let gap = seen.clone().sub(&beyond).abs();
+            Some(lt(&moves, &gap))
+        }
+        _ => None,
+    };
+    let mut full = full;
     if lt(&seen, &beyond) {
-        return Err(format!(
+        return Err(Refused {
+            decided: stable_margin != Some(false),
+            why: format!(
             "the extrapolation is not stable (it moves {} past q(T), the trajectory moved {} over the judged range): not yet asymptotic, run longer",
             beyond.to_decimal(3),
             diff(&last.q, &first.q).to_decimal(3)
-        ));
+        ),
+        });
+    }
+    if stable_margin == Some(false) {
+        full.moves =
+            Err("the extrapolation's stability test is undecided over the enclosures".into());
     }
     // reduced models, each a consistency check: the bar covers twice the distance of the
     // estimate to each fit: without the model's fastest term, and without its near-tie term
@@ -467,6 +557,16 @@ fn extrapolate_at<S: Scalar>(
                     *b = d;
                 }
             }
+            // the term 2|v − v_reduced| moves by at most twice the two estimates' moves
+            out.moves = match (out.moves, s.moves) {
+                (Ok(mut m), Ok(ms)) => {
+                    let mut both = m.value.clone().add(&ms.value);
+                    both.mul_f64(2.0);
+                    m.bar = linalg::max(m.bar, &both);
+                    Ok(m)
+                }
+                (Err(w), _) | (_, Err(w)) => Err(w),
+            };
         }
     }
     Ok(out)
@@ -551,12 +651,27 @@ fn fit<S: Scalar>(
     if !value.iter().chain(&bar).all(S::is_finite) {
         return Err("the extrapolated limit is not finite".into());
     }
+    // over the enclosures: the estimate moves by Σ|c_late,i| rad_i, each component of the
+    // bar by factor·(that + Σ|c_early,i| rad_i) (the rounding term is fixed)
+    let moves = match (
+        spread(&late, &chosen[1..]),
+        spread(&early, &chosen[..=m]),
+        first.rad.clone(),
+    ) {
+        (Some(a), Some(b), Some(f)) => Ok(Moves {
+            bar: a.clone().add(&b).mul(&factor),
+            value: a,
+            first: f,
+        }),
+        _ => Err("a sample it reads is not enclosed".to_string()),
+    };
     Ok(Limit {
         value,
         bar,
         points: pts,
         model: rate.describe(),
         first: first.q.clone(),
+        moves,
     })
 }
 
@@ -573,6 +688,7 @@ mod tests {
                     ln_t: t.ln(),
                     q: q(t),
                     noise: 1e-15,
+                    rad: None,
                 }
             })
             .collect()
@@ -607,5 +723,55 @@ mod tests {
         let rate = PolyRate::new(&1.0, &[1.0], true);
         let s = samples(|t| vec![1.0 / t], 4);
         assert!(extrapolate(&s, &rate, 0).is_err());
+    }
+
+    /// The moves of an extrapolation bound what it does when the samples move: the samples
+    /// of a model with an unmodelled term, each moved by ±rad in several sign patterns
+    /// (and by 0.9·rad), give estimates within `moves.value` and bars within `moves.bar` of
+    /// the unmoved ones; the stability test is decided at this radius.
+    #[test]
+    fn the_moves_bound_the_estimate_and_bar_over_moved_samples() {
+        let rate = PolyRate::new(&0.25, &[0.25, 0.5], false);
+        let q = |t: f64| vec![1.0 + t.powf(-0.25) + 0.5 * t.powf(-0.5) + 40.0 * t.powf(-1.5)];
+        let rad = 1e-6;
+        let base: Vec<Observation<f64>> = samples(q, 17)
+            .into_iter()
+            .map(|o| Observation {
+                rad: Some(rad),
+                ..o
+            })
+            .collect();
+        let l = extrapolate(&base, &rate, 0).unwrap();
+        let m = l.moves.as_ref().expect("every sample has a rad");
+        assert!(m.value > 0.0 && m.bar > 0.0);
+        let patterns: [&dyn Fn(usize) -> f64; 4] = [
+            &|i| if i % 2 == 0 { 1.0 } else { -1.0 },
+            &|i| if i % 3 == 0 { -1.0 } else { 1.0 },
+            &|i| if i < 9 { 1.0 } else { -0.9 },
+            &|_| 0.9,
+        ];
+        for f in patterns {
+            let moved: Vec<Observation<f64>> = base
+                .iter()
+                .enumerate()
+                .map(|(i, o)| Observation {
+                    q: vec![o.q[0] + f(i) * rad],
+                    ..o.clone()
+                })
+                .collect();
+            let k = extrapolate(&moved, &rate, 0).unwrap();
+            assert!(
+                (k.value[0] - l.value[0]).abs() <= m.value,
+                "{} vs {}",
+                k.value[0],
+                l.value[0]
+            );
+            assert!(
+                (k.bar[0] - l.bar[0]).abs() <= m.bar,
+                "{} vs {}",
+                k.bar[0],
+                l.bar[0]
+            );
+        }
     }
 }

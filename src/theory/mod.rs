@@ -49,11 +49,11 @@ pub mod render;
 pub mod verdict;
 
 pub use conjecture::Conjecture;
-pub use diagnostics::{diagnose, diagnose_all, Checkpoint};
+pub use diagnostics::{diagnose, diagnose_all, Checkpoint, SampleMoves};
 pub use predict::{predict, Predicted, Prediction, Regime};
 pub use verdict::{
-    assess, Assessment, Claim, Counts, Fit, Judgement, Status, Verdict, AUDIT_ADVICE, CLAIMS,
-    RUN_ADVICE,
+    assess, Assessment, Certification, Claim, Counts, Fit, Judgement, Status, Verdict,
+    AUDIT_ADVICE, CLAIMS, RUN_ADVICE,
 };
 
 use crate::data::Dataset;
@@ -108,11 +108,36 @@ pub fn analyze_with<S: Scalar>(
     ctx: S::Ctx,
     conjectures: &[Conjecture],
 ) -> Result<Analysis<S>> {
+    analyze_certified(data, mm, loss, eta, w0, traj, ctx, conjectures, &|_| None)
+}
+
+/// [`analyze_with`] on a certified trajectory (`--certify`): `moves(t)` bounds
+/// how far the quantities at checkpoint `t` of the exact-arithmetic iterate lie from the
+/// computed ones, and every verdict says whether it holds at every point of those
+/// enclosures ([`verdict::Certification`], docs/theory/certify.md).
+///
+/// # Errors
+/// As [`analyze_with`].
+#[allow(clippy::too_many_arguments)]
+pub fn analyze_certified<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    loss: Loss,
+    eta: &Rational,
+    w0: &[Rational],
+    traj: &Trajectory<S>,
+    ctx: S::Ctx,
+    conjectures: &[Conjecture],
+    moves: &dyn Fn(u64) -> Option<SampleMoves<S>>,
+) -> Result<Analysis<S>> {
     let mut prediction = predict::predict(data, mm, loss, eta, w0, ctx)?;
     for c in conjectures {
         prediction.conjecture(c)?;
     }
-    let checkpoints = diagnose_all(&prediction, traj);
+    let mut checkpoints = diagnose_all(&prediction, traj);
+    for c in &mut checkpoints {
+        c.moves = moves(c.t);
+    }
     let assessment = assess(&prediction, &checkpoints);
     Ok(Analysis {
         prediction,

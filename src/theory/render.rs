@@ -271,7 +271,7 @@ pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> Strin
             predicted.push_str(" (user)");
         }
         cells.push(vec![
-            v.status.label().to_string(),
+            v.label(),
             v.section.to_string(),
             v.t.to_string(),
             pair(|x| x.measured.as_ref(), dg),
@@ -282,6 +282,14 @@ pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> Strin
             v.claim.to_string(),
         ]);
         notes.push_str(&format!("#   {}: {}\n", v.id, v.basis));
+        if let Some(why) = v
+            .certified
+            .as_ref()
+            .and_then(|c| c.reason.as_ref())
+            .filter(|_| v.status != super::Status::NotApplicable)
+        {
+            notes.push_str(&format!("#     not certified: {why}\n"));
+        }
         if let (Some(l), Some(e)) = (&v.limit, &v.expected) {
             let vec = |x: &[S]| {
                 x.iter()
@@ -484,6 +492,10 @@ pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value
                 "limit": v.limit.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
                 "expected": v.expected.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
                 "basis": v.basis,
+                "certification": v.certified.as_ref().map(|c| json!({
+                    "certified": c.certified,
+                    "reason": c.reason,
+                })),
             })
         })
         .collect();

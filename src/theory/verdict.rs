@@ -18,7 +18,7 @@
 //! farther than that from the one judged is rejected (triangle inequality). A resolution
 //! coarser than 10 % of the quantity's scale makes a passing verdict **weak**.
 
-use super::diagnostics::Checkpoint;
+use super::diagnostics::{Checkpoint, SampleMoves};
 use super::extrapolate::{extrapolate, Limit, Observation, PolyRate};
 use super::linalg;
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
@@ -407,6 +407,36 @@ pub struct Verdict<S: Scalar> {
     pub limit: Option<Vec<S>>,
     /// Vector claims: the predicted limit, per component.
     pub expected: Option<Vec<S>>,
+    /// Under `--certify`: whether the status holds at every point of the enclosures of the
+    /// samples it reads (`None` without `--certify`).
+    pub certified: Option<Certification>,
+}
+
+/// A verdict judged on enclosures (`--certify`, docs/theory/certify.md, "Verdicts on
+/// enclosures").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certification {
+    /// The status is the same for every exact-arithmetic trajectory within the radii of the
+    /// computed one: `certified PASS` / `certified FAIL` (or weak).
+    pub certified: bool,
+    /// Why not, when not: undecided over the enclosures, or not bounded.
+    pub reason: Option<String>,
+}
+
+impl Certification {
+    fn yes() -> Certification {
+        Certification {
+            certified: true,
+            reason: None,
+        }
+    }
+
+    fn no(why: impl Into<String>) -> Certification {
+        Certification {
+            certified: false,
+            reason: Some(why.into()),
+        }
+    }
 }
 
 impl<S: Scalar> Verdict<S> {
@@ -429,7 +459,72 @@ impl<S: Scalar> Verdict<S> {
             user: false,
             limit: None,
             expected: None,
+            certified: None,
         }
+    }
+
+    /// The status label, under `--certify` with its certification: `certified PASS`,
+    /// `certified FAIL`, or `PASS (not certified)` (the reason is
+    /// [`Certification::reason`]).
+    pub fn label(&self) -> String {
+        match &self.certified {
+            None => self.status.label().to_string(),
+            Some(_) if self.status == Status::NotApplicable => self.status.label().to_string(),
+            Some(c) if c.certified => format!("certified {}", self.status.label()),
+            Some(_) => format!("{} (not certified)", self.status.label()),
+        }
+    }
+
+    /// Certifies the judged status over the enclosures: the deviation moves by at most
+    /// `ddev`, the tolerance by `dtol`, the scale by `dscale` (all `≥ 0`). The status holds
+    /// at every point when its decision keeps its side with those margins: PASS when
+    /// `dev + ddev ≤ tol − dtol` and `res + ddev + dtol ≤ (|scale| − dscale)/10`; FAIL when
+    /// `dev − ddev > tol + dtol`; weak when it holds and `res − ddev − dtol > (|scale| +
+    /// dscale)/10`. Anything else is undecided.
+    pub(crate) fn certify_moves(&mut self, ddev: &S, dtol: &S, dscale: &S) {
+        let (Some(dev), Some(tol), Some(scale)) = (&self.deviation, &self.tolerance, &self.scale)
+        else {
+            self.certified = Some(Certification::no("not judged"));
+            return;
+        };
+        if !(ddev.is_finite() && dtol.is_finite() && dscale.is_finite()) {
+            self.certified = Some(Certification::no(
+                "the bound of its moves over the enclosures is not finite",
+            ));
+            return;
+        }
+        let dev_hi = dev.clone().add(ddev);
+        let dev_lo = dev.clone().sub(ddev);
+        let tol_lo = tol.clone().sub(dtol);
+        let tol_hi = tol.clone().add(dtol);
+        let holds = dev_hi.is_finite() && !lt(&tol_lo, &dev_hi);
+        let fails = lt(&tol_hi, &dev_lo);
+        let res = dev.clone().add(tol);
+        let mut tenth_lo = scale.clone().abs().sub(dscale);
+        tenth_lo.mul_f64(0.1);
+        let mut tenth_hi = scale.clone().abs().add(dscale);
+        tenth_hi.mul_f64(0.1);
+        let res_hi = res.clone().add(ddev).add(dtol);
+        let res_lo = res.sub(ddev).sub(dtol);
+        let ok = match self.status {
+            Status::Fail => fails,
+            Status::Pass => holds && res_hi.is_finite() && !lt(&tenth_lo, &res_hi),
+            Status::Weak => holds && (!res_lo.is_finite() || lt(&tenth_hi, &res_lo)),
+            Status::NotApplicable => false,
+        };
+        self.certified = Some(if ok {
+            Certification::yes()
+        } else if self.status == Status::NotApplicable {
+            Certification::no("not judged")
+        } else {
+            Certification::no(format!(
+                "undecided over the enclosures: deviation {}±{}, tolerance {}±{}",
+                dev.to_decimal(3),
+                ddev.to_decimal(2),
+                tol.to_decimal(3),
+                dtol.to_decimal(2)
+            ))
+        });
     }
 
     /// Sets deviation, tolerance, resolution, scale and the status they give.
@@ -897,16 +992,22 @@ struct Ctx<'a, S: Scalar> {
     last: &'a Checkpoint<S>,
     /// Start of the asymptotic regime (§2.7 linearization valid from here on).
     t_start: u64,
+    /// Under `--certify`: `Ok` when the start is the same for every trajectory within the
+    /// enclosures, else why not; `None` without `--certify`.
+    certify: Option<Result<(), String>>,
 }
 
 impl<S: Scalar> Ctx<'_, S> {
-    /// The same context with a later regime start.
+    /// The same context with a later regime start (whose certification is not derived).
     fn starting(&self, t: u64) -> Ctx<'_, S> {
         Ctx {
             pred: self.pred,
             cps: self.cps.clone(),
             last: self.last,
             t_start: self.t_start.max(t),
+            certify: self.certify.as_ref().map(|_| {
+                Err("its regime start (the θ-points' linearization) is not certified".into())
+            }),
         }
     }
 }
@@ -1169,6 +1270,7 @@ enum Units {
 fn samples<S: Scalar>(
     cx: &Ctx<'_, S>,
     q: &dyn Fn(&Checkpoint<S>) -> Option<Vec<S>>,
+    rad: &MoveFn<'_, S>,
 ) -> Option<Vec<Observation<S>>> {
     let mut out = Vec::new();
     for c in &cx.cps {
@@ -1178,6 +1280,7 @@ fn samples<S: Scalar>(
                 ln_t,
                 q: v,
                 noise: c.noise.clone(),
+                rad: c.moves.as_ref().and_then(rad),
             });
         }
     }
@@ -1195,13 +1298,38 @@ fn describe_limit<S: Scalar>(l: &Limit<S>) -> String {
     )
 }
 
+/// The bound of a sample's move over the enclosures (`--certify`), from a checkpoint's
+/// [`SampleMoves`]; `None` where no bound is derived.
+type MoveFn<'a, S> = dyn Fn(&SampleMoves<S>) -> Option<S> + 'a;
+
+/// `⌈√n⌉`: `‖v‖₂ ≤ ⌈√n⌉·max|v_j|` for `n` components.
+fn sqrt_n<S: Scalar>(n: usize, ctx: S::Ctx) -> S {
+    S::from_f64((n as f64).sqrt().ceil(), ctx)
+}
+
+/// The certification of a limit or derived verdict: the regime start and the extrapolation
+/// must both be bounded over the enclosures.
+fn moves_of<'l, S: Scalar>(
+    cx: &Ctx<'_, S>,
+    limit: &'l Limit<S>,
+) -> Option<Result<&'l super::extrapolate::Moves<S>, String>> {
+    let c = cx.certify.as_ref()?;
+    Some(match (c, &limit.moves) {
+        (Err(why), _) => Err(why.clone()),
+        (Ok(()), Err(why)) => Err(why.clone()),
+        (Ok(()), Ok(m)) => Ok(m),
+    })
+}
+
 /// A limit claim: the quantity `q` (components), its predicted limit, judged against the
 /// limit extrapolated from the trajectory. Returns the verdict and the extrapolated limit.
+/// Under `--certify`, `rad` bounds each sample's move over the enclosures.
 #[allow(clippy::too_many_arguments)]
 fn limit_verdict<S: Scalar>(
     cx: &Ctx<'_, S>,
     id: &'static str,
     q: &dyn Fn(&Checkpoint<S>) -> Option<Vec<S>>,
+    rad: &MoveFn<'_, S>,
     predicted: Option<Vec<S>>,
     units: Units,
     combine: Combine,
@@ -1211,7 +1339,7 @@ fn limit_verdict<S: Scalar>(
     let t = cx.last.t;
     let mut v = Verdict::from_claim(row, t);
     v.user = row.prediction.is_some_and(|n| cx.pred.is_user(n));
-    let Some(series) = samples(cx, q) else {
+    let Some(series) = samples(cx, q, rad) else {
         v.basis = "undefined at the last checkpoint".into();
         return (v, None);
     };
@@ -1252,6 +1380,46 @@ fn limit_verdict<S: Scalar>(
     }
     let dev = combine.size(&devs, ctx);
     let tol = combine.size(&bars, ctx);
+    // under --certify: the moves of dev, tol and scale over the enclosures (docs/theory/
+    // certify.md): the estimate e moves by ≤ mv.value (Euclidean), each bar component by
+    // ≤ mv.bar; a relative deviation (e − p)/|e| and bar b/|e| by ≤ (mv + |·|·mv/|e|)/(|e| − mv)
+    let n = p.len();
+    let widen = match combine {
+        Combine::Euclid => sqrt_n::<S>(n, ctx),
+        Combine::Max => one.clone(),
+    };
+    let certify = moves_of(cx, &limit).map(|m| {
+        let m = m?;
+        match units {
+            Units::Absolute | Units::Normalized => Ok((
+                m.value.clone(),
+                m.bar.clone().mul(&widen),
+                if units == Units::Absolute {
+                    m.first.clone()
+                } else {
+                    S::zero(ctx)
+                },
+            )),
+            Units::Relative => {
+                let mut dd = S::zero(ctx);
+                let mut db = S::zero(ctx);
+                for ((e, b), d) in limit.value.iter().zip(&limit.bar).zip(&devs) {
+                    let a = e.clone().abs();
+                    let room = a.clone().sub(&m.value);
+                    if !lt(&S::zero(ctx), &room) {
+                        return Err("the estimate's enclosure contains 0".to_string());
+                    }
+                    // |e| moves by ≤ mv: |x'/|e'| − x/|e|| ≤ (Δx + |x|·mv/|e|)/(|e| − mv)
+                    let rel = m.value.clone().div(&a);
+                    let x = d.clone().abs().mul(&a).mul(&rel).add(&m.value).div(&room);
+                    let y = b.clone().mul(&rel).add(&m.bar).div(&room);
+                    dd = linalg::max(dd, &x);
+                    db = linalg::max(db, &y);
+                }
+                Ok((dd.mul(&widen), db.mul(&widen), S::zero(ctx)))
+            }
+        }
+    });
     let scale = match units {
         Units::Relative | Units::Normalized => one,
         // the larger of the predicted magnitude and the quantity's size at the first judged
@@ -1266,7 +1434,13 @@ fn limit_verdict<S: Scalar>(
         v.expected = Some(p);
     }
     v.basis = describe_limit(&limit);
-    (v.judge(dev, tol, scale, Status::Pass), Some(limit))
+    let mut v = v.judge(dev, tol, scale, Status::Pass);
+    match certify {
+        None => {}
+        Some(Err(why)) => v.certified = Some(Certification::no(why)),
+        Some(Ok((dd, dt, ds))) => v.certify_moves(&dd, &dt, &ds),
+    }
+    (v, Some(limit))
 }
 
 /// A constant that is an exact function `f` of `lim ρ(t)` with Lipschitz constant `lip`
@@ -1307,6 +1481,24 @@ fn derived_verdict<S: Scalar>(
         ctx,
     ));
     rounding.mul_f64(f64::from(d));
+    // under --certify: f(ρ∞) moves by ≤ lip·mv.value, the tolerance by
+    // ≤ lip·(⌈√d⌉·mv.bar + the rounding term's move), the scale by ≤ lip·rad(first)
+    let certify = moves_of(cx, l).map(|m| {
+        m.map(|m| {
+            let mut dr = m.value.clone().mul(&super::predict::pow2_neg::<S>(
+                S::accuracy_bits(ctx).saturating_sub(1),
+                ctx,
+            ));
+            dr.mul_f64(f64::from(d));
+            let dt = m
+                .bar
+                .clone()
+                .mul(&sqrt_n::<S>(l.value.len(), ctx))
+                .add(&dr)
+                .mul(&lip);
+            (m.value.clone().mul(&lip), dt, m.first.clone().mul(&lip))
+        })
+    });
     let mut tol = lip.mul(&scalar::norm(&l.bar, ctx).add(&rounding));
     // the prediction's own rounding, where it is computed in floating point from quantities
     // that cancel (C_γ of equal α)
@@ -1327,11 +1519,104 @@ fn derived_verdict<S: Scalar>(
         l.points[1],
         l.points[l.points.len() - 1]
     );
-    v.judge(dev, tol, scale, Status::Pass)
+    let mut v = v.judge(dev, tol, scale, Status::Pass);
+    match certify {
+        None => {}
+        Some(Err(why)) => v.certified = Some(Certification::no(why)),
+        Some(Ok((dd, dt, ds))) => v.certify_moves(&dd, &dt, &ds),
+    }
+    v
 }
 
-/// Evaluates every claim of the table that applies to this run.
+/// Under `--certify`: whether [`regime_start`] gives the same start for every trajectory
+/// within the enclosures: each of its comparisons must keep its side by more than the
+/// quantity's move (`grad_dev` moves by ≤ `moves.grad`; `ln(ηt(−ℓ′_n)/α_n)` by
+/// ≤ `ε_n/(q_n − ε_n)` for a weight `q_n` that moves by `ε_n < q_n`).
+fn regime_certified<S: Scalar>(pred: &Prediction<S>, cps: &[&Checkpoint<S>]) -> Result<(), String> {
+    let ctx = pred.ctx;
+    let quarter = S::from_f64(REGIME_BOUND, ctx);
+    let bound = S::from_f64(SV_REGIME_BOUND, ctx).ln();
+    let undecided = |t: u64, what: &str| {
+        Err(format!(
+            "the start of the asymptotic regime is undecided over the enclosures (t = {t}: {what})"
+        ))
+    };
+    for c in cps {
+        let Some(m) = &c.moves else {
+            return Err(format!(
+                "a checkpoint it reads (t = {}) is not enclosed",
+                c.t
+            ));
+        };
+        if let Some(g) = &c.grad_dev {
+            match &m.grad {
+                Some(dg) if lt(dg, &g.clone().sub(&quarter).abs()) => {}
+                _ => return undecided(c.t, "the gradient test"),
+            }
+        }
+        let Some(alpha) = &pred.alpha_certified else {
+            continue;
+        };
+        for &i in &pred.support {
+            let a = &alpha[i];
+            if !lt(&S::zero(ctx), a) {
+                continue;
+            }
+            let (Some(w), Some(e)) = (
+                c.eta_t_weights.get(i),
+                m.eta_t_weights.as_ref().and_then(|v| v.get(i)),
+            ) else {
+                return undecided(c.t, "a support vector's weight");
+            };
+            let room = w.clone().sub(e);
+            if !lt(&S::zero(ctx), &room) {
+                return undecided(c.t, "a support vector's weight");
+            }
+            let mut d = w.clone().div(a).ln();
+            d.abs_mut();
+            let dd = e.clone().div(&room);
+            if !lt(&dd, &d.sub(&bound).abs()) {
+                return undecided(c.t, "a support vector's weight");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Evaluates every claim of the table that applies to this run. Under `--certify` (the
+/// checkpoints carry [`SampleMoves`]) every verdict also says whether it is certified.
 pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) -> Assessment<S> {
+    let mut a = assess_computed(pred, checkpoints);
+    if checkpoints.iter().any(|c| c.moves.is_some()) {
+        for v in &mut a.verdicts {
+            if v.certified.is_some() {
+                continue;
+            }
+            let why = if v.status == Status::NotApplicable {
+                "not judged"
+            } else {
+                match claim(v.id).witness {
+                    ToleranceWitness::Identity => {
+                        "an identity of the computed values, judged against their own rounding (the exact iterate satisfies it exactly)"
+                    }
+                    ToleranceWitness::History | ToleranceWitness::Separation => {
+                        "judged on the deviation's own history, which is not bounded over the enclosures"
+                    }
+                    ToleranceWitness::Extrapolation | ToleranceWitness::Derived => {
+                        "no bound of its quantity over the enclosures is derived"
+                    }
+                }
+            };
+            v.certified = Some(Certification::no(why));
+        }
+    }
+    a
+}
+
+fn assess_computed<S: Scalar>(
+    pred: &Prediction<S>,
+    checkpoints: &[Checkpoint<S>],
+) -> Assessment<S> {
     let ctx = pred.ctx;
     let one = S::from_f64(1.0, ctx);
     let Some(last) = checkpoints.last() else {
@@ -1342,11 +1627,17 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
     };
     let cps: Vec<&Checkpoint<S>> = checkpoints.iter().filter(|c| c.t >= 2).collect();
     let t_start = regime_start(pred, &cps);
+    // a certified run (--certify) carries the moves at its checkpoints
+    let certify = checkpoints
+        .iter()
+        .any(|c| c.moves.is_some())
+        .then(|| regime_certified(pred, &cps));
     let cx = Ctx {
         pred,
         cps,
         last,
         t_start,
+        certify,
     };
     let t_last = last.t;
     let mut v: Vec<Verdict<S>> = Vec::new();
@@ -1412,11 +1703,21 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         .collect();
 
     let on_s2 = on_s.clone();
+    let on_s3 = on_s.clone();
     v.push(
         limit_verdict(
             &cx,
             "dual_recovery",
             &move |c| Some(on_s2.iter().map(|&i| c.eta_t_weights[i].clone()).collect()),
+            // ‖Δ‖₂ ≤ Σ_n ε_n over the support vectors judged
+            &|m| {
+                let e = m.eta_t_weights.as_ref()?;
+                let mut acc = S::zero(ctx);
+                for &i in &on_s3 {
+                    acc.add_assign(e.get(i)?);
+                }
+                Some(acc)
+            },
             Some(on_s.iter().map(|&i| pred.alpha[i].clone()).collect()),
             Units::Relative,
             Combine::Max,
@@ -1429,6 +1730,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             &cx,
             "loss_constant",
             &|c| c.t_loss.clone().map(|x| vec![x]),
+            &|m| m.t_loss.clone(),
             pred.c_l.value(ctx).map(|x| vec![x]),
             Units::Relative,
             Combine::Euclid,
@@ -1441,6 +1743,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
             &cx,
             "gradient_limit",
             &|c| c.grad_diff.clone(),
+            &|m| m.grad.clone(),
             // the measured quantity is ηt(−∇L)/‖ŵ‖ − ŵ/‖ŵ‖: a conjectured limit g enters as
             // (g − ŵ)/‖ŵ‖
             Some(match &pred.grad_limit {
@@ -1466,6 +1769,8 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
         &cx,
         "residual",
         &|c| c.rho_limit.clone(),
+        // ρ(x) − ρ(w) = x − w, and P1 is a projection: both move by ≤ r(t)
+        &|m| Some(m.w.clone()),
         expected,
         Units::Absolute,
         Combine::Euclid,
@@ -1499,6 +1804,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                     &cx,
                     "sv_domination_loss",
                     &|c| c.share_loss_scaled.clone().map(|x| vec![x]),
+                    &|_| None,
                     pred.share_loss.value(ctx).map(|x| vec![x]),
                     Units::Relative,
                     Combine::Euclid,
@@ -1511,6 +1817,7 @@ pub fn assess<S: Scalar>(pred: &Prediction<S>, checkpoints: &[Checkpoint<S>]) ->
                     &cx,
                     "sv_domination_grad",
                     &|c| c.share_grad_scaled.clone().map(|x| vec![x]),
+                    &|_| None,
                     pred.share_grad.value(ctx).map(|x| vec![x]),
                     Units::Relative,
                     Combine::Euclid,
