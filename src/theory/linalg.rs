@@ -92,6 +92,32 @@ pub fn solve_exact(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Ve
     )
 }
 
+/// Whether the symmetric rational matrix `a` is positive definite, exactly: Gaussian
+/// elimination without pivoting, every pivot `> 0` (Sylvester's criterion through the
+/// leading principal minors, which are the products of the pivots).
+pub fn positive_definite_exact(mut a: Vec<Vec<Rational>>) -> bool {
+    let n = a.len();
+    if a.iter().any(|r| r.len() != n) {
+        return false;
+    }
+    for col in 0..n {
+        if a[col][col] <= 0 {
+            return false;
+        }
+        let inv = Rational::from(a[col][col].recip_ref());
+        let src = a[col].clone();
+        for row in a.iter_mut().skip(col + 1) {
+            if row[col] != 0 {
+                let f = Rational::from(&row[col] * &inv);
+                for (dj, sj) in row.iter_mut().zip(&src) {
+                    *dj -= Rational::from(&f * sj);
+                }
+            }
+        }
+    }
+    true
+}
+
 /// Exact orthogonal projection of `v` onto the span of the linearly independent `basis`
 /// rows: `Bᵀ (B Bᵀ)⁻¹ B v`. `None` only if the rows are dependent.
 pub fn project_exact(basis: &[Vec<Rational>], v: &[Rational]) -> Option<Vec<Rational>> {

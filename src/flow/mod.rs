@@ -19,6 +19,8 @@ use rug::{Float, Rational};
 use serde_json::{json, Value};
 use std::time::Instant;
 
+pub mod tail;
+
 /// Largest `--until` accepted: `s·(1 − ŵᵀz_n)` and `s·ŵ` stay far inside f64's range.
 pub const MAX_UNTIL: f64 = 1e15;
 
@@ -312,6 +314,9 @@ impl FlowRequest {
         let judgement = a.judgement_with(stop.as_deref(), &advice(&pred, &a));
         let mut text = render(self, &pred, &run, &a, &judgement);
         let mut json = to_json(self, &pred, &run, &a, &judgement);
+        let (tail_text, tail_json) = self.tail(mm, &judged_points);
+        text.push_str(&tail_text);
+        json["certified_tail"] = tail_json;
         if let Some((lr, steps)) = &self.compare_gd {
             let rows = compare_gd(self, &pred, lr, *steps)?;
             text.push_str(&rows.text);
@@ -324,6 +329,81 @@ impl FlowRequest {
             stats: run.stats,
             seconds: run.seconds,
         })
+    }
+}
+
+impl FlowRequest {
+    /// The certified tail ([`tail::certify`]) from the judged checkpoints: its report lines
+    /// and JSON object (`status` `certified` with the constants and the bound at the last
+    /// checkpoint beside the measured distance, or `not certified` with the reason).
+    fn tail<S: Scalar>(
+        &self,
+        mm: &crate::oracle::MaxMargin,
+        points: &[FlowPoint<S>],
+    ) -> (String, Value) {
+        let why_not = if self.loss != Loss::Exponential {
+            Some("the logistic flow's support-vector terms depend on s (only the exponential loss is certified)".to_string())
+        } else if self.classes.is_some() {
+            Some("K-class data: not certified".to_string())
+        } else if !self.conjectures.is_empty() {
+            Some("a conjecture replaces a prediction: the certificate is of the oracle's w̃ only; rerun without --conjecture".to_string())
+        } else {
+            None
+        };
+        let pts: Vec<(f64, Vec<S>)> = points
+            .iter()
+            .skip(1)
+            .map(|p| (p.s.to_f64(), p.rho.clone()))
+            .collect();
+        let found = match why_not {
+            Some(w) => Err(w),
+            None => tail::certify(&self.data, mm, &self.init, &pts),
+        };
+        match found {
+            Err(why) => (
+                format!("# certified tail: not certified: {why}\n"),
+                json!({"status": "not certified", "reason": why}),
+            ),
+            Ok(t) => {
+                let last = points.last();
+                let s_last = last.map_or(t.s0, |p| p.s.to_f64());
+                let bound = t.bound(s_last);
+                let measured = last
+                    .and_then(|p| p.rho_err.as_ref())
+                    .map(|e| e.to_decimal(3));
+                let up = |x: &Float| crate::certify::decimal_up(x, 3);
+                let rows: Vec<Value> = points
+                    .iter()
+                    .filter(|p| p.s.to_f64() >= t.s0)
+                    .map(|p| {
+                        json!({
+                            "s": p.s.to_f64(),
+                            "bound": up(&t.bound(p.s.to_f64())),
+                            "measured": p.rho_err.as_ref().map(|e| e.to_decimal(3)),
+                        })
+                    })
+                    .collect();
+                (
+                    format!(
+                        "# certified tail (docs/theory/flow.md, \"The certified tail\"; the exact flow through the computed P1 ρ(s0) and P2 w(0)): {}\n#   at s = {s_last}: B(s) = {}; the computed ‖ρ − w̃‖ = {} (at most the working precision's floor once B(s) is below it)\n",
+                        t.describe(),
+                        up(&bound),
+                        measured.as_deref().unwrap_or("-")
+                    ),
+                    json!({
+                        "status": "certified",
+                        "s0": t.s0,
+                        "r0": up(&t.r0),
+                        "ball": up(&t.b),
+                        "mu": t.mu.to_f64_round(rug::float::Round::Down),
+                        "kappa": t.kappa.to_f64_round(rug::float::Round::Down),
+                        "c": up(&t.c),
+                        "last": {"s": s_last, "bound": up(&bound), "measured": measured},
+                        "checkpoints": rows,
+                    }),
+                )
+            }
+        }
     }
 }
 

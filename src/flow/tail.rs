@@ -1,0 +1,409 @@
+//! The certified tail of the log-time flow (docs/theory/flow.md, "The certified tail"): from
+//! a checkpoint `s₀` on, the exact flow stays within a proven `B(s)` of `w̃`, for every
+//! `s ≥ s₀`, however far the integration went.
+//!
+//! Everything is exact rationals or MPFR with directed rounding: `w̃` is enclosed from the
+//! certified unique `α` (`z_bᵀw̃ = −ln α_b` on a basis of the support vectors, `η = 1`, plus
+//! `P2 w(0)`), the contraction rate `μ₀ < λ_min(Σ_S α_n z_n z_nᵀ)` on `span(Z_S)` is tested
+//! exactly (a positive definite rational matrix), the non-support forcing is bounded by its
+//! `e^{−(θ−1)s}` envelope. The state at `s₀` is the computed `P1 ρ(s₀)` with the exact
+//! `P2 w(0)`: the certificate is that of the exact flow through that state (the integration
+//! up to `s₀` is error-controlled, not certified).
+
+use crate::data::Dataset;
+use crate::oracle::MaxMargin;
+use crate::scalar::Scalar;
+use crate::theory::linalg::{
+    independent_rows, positive_definite_exact, project_exact, solve_exact,
+};
+use rug::float::Round;
+use rug::{Float, Rational};
+
+/// Bits of the tail's MPFR arithmetic.
+const BITS: u32 = 256;
+
+/// A proven tail bound: for every `s ≥ s0`,
+/// `‖ρ(s) − w̃‖ ≤ B(s) = e^{−μ(s−s₀)}r₀ + C e^{−κs₀}·φ(s − s₀)`,
+/// `φ(x) = (e^{−κx} − e^{−μx})/(μ − κ)` (`x e^{−μx}` when `μ = κ`), and `B(s) ≤ b` throughout.
+#[derive(Clone, Debug)]
+pub struct Tail {
+    /// The checkpoint the certificate starts from.
+    pub s0: f64,
+    /// `r₀ ≥ ‖P1 ρ(s₀) + P2 w(0) − w̃‖` (rounded up, with `w̃`'s enclosure).
+    pub r0: Float,
+    /// The radius of the ball the flow is proven to stay in.
+    pub b: Float,
+    /// The contraction rate on that ball, `μ = e^{−R_S b}μ₀`.
+    pub mu: Float,
+    /// `κ = θ − 1` (0 when every point is a support vector: no forcing).
+    pub kappa: Float,
+    /// The forcing constant `C = Σ_{n∉S} e^{−z_nᵀw̃}e^{‖z_n‖b}‖z_n‖` (rounded up).
+    pub c: Float,
+}
+
+impl Tail {
+    /// `B(s)` rounded up, for `s ≥ s0`.
+    pub fn bound(&self, s: f64) -> Float {
+        // s − s₀ exactly (two f64 at 256 bits), then −μx rounded up: e^{−μx} from above
+        let x = (Float::with_val(BITS, s) - self.s0).max(&Float::new(BITS));
+        let decay = exp_round(&neg_up(&self.mu, &x), Round::Up);
+        let mut out = Float::with_val_round(BITS, &decay * &self.r0, Round::Up).0;
+        if self.c.is_zero() {
+            return out;
+        }
+        // φ(x) ≤ x e^{−min(μ,κ)x} (mean value theorem), rounded up
+        let m = if self.mu < self.kappa {
+            self.mu.clone()
+        } else {
+            self.kappa.clone()
+        };
+        let phi =
+            Float::with_val_round(BITS, &x * exp_round(&neg_up(&m, &x), Round::Up), Round::Up).0;
+        let force = exp_round(
+            &neg_up(&self.kappa, &Float::with_val(BITS, self.s0)),
+            Round::Up,
+        );
+        let term = Float::with_val_round(
+            BITS,
+            Float::with_val_round(BITS, &self.c * &force, Round::Up).0 * phi,
+            Round::Up,
+        )
+        .0;
+        out = Float::with_val_round(BITS, &out + &term, Round::Up).0;
+        out
+    }
+
+    /// One line for the report.
+    pub fn describe(&self) -> String {
+        format!(
+            "for all s >= {}: ‖ρ(s) − w̃‖ <= e^(−μ(s−s0))·r0 + C·e^(−κ·s0)·(e^(−κ(s−s0)) − e^(−μ(s−s0)))/(μ − κ), r0 = {}, μ = {}, κ = {}, C = {}; the flow stays within {} of w̃",
+            self.s0,
+            up(&self.r0),
+            down(&self.mu),
+            down(&self.kappa),
+            up(&self.c),
+            up(&self.b)
+        )
+    }
+}
+
+fn up(x: &Float) -> String {
+    crate::certify::decimal_up(x, 3)
+}
+
+fn down(x: &Float) -> String {
+    // a positive rate printed rounded down: its negation rounded up
+    let neg = Float::with_val(BITS, -x);
+    let s = crate::certify::decimal_up(&neg, 3);
+    s.strip_prefix('-')
+        .map_or_else(|| format!("-{s}"), str::to_string)
+}
+
+/// `−a·x` rounded up (so that `e^{−ax}` evaluated from it is an upper bound).
+fn neg_up(a: &Float, x: &Float) -> Float {
+    let p = Float::with_val_round(BITS, a * x, Round::Down).0;
+    -p
+}
+
+fn exp_round(x: &Float, r: Round) -> Float {
+    Float::with_val_round(BITS, x.exp_ref(), r).0
+}
+
+fn to_q(x: &Float) -> Rational {
+    // every finite Float is a binary fraction
+    x.to_rational().unwrap_or_default()
+}
+
+fn sqrt_up(q: &Rational) -> Float {
+    let sq = Float::with_val_round(BITS, q, Round::Up).0;
+    Float::with_val_round(BITS, sq.sqrt_ref(), Round::Up).0
+}
+
+fn qdot(a: &[Rational], b: &[Rational]) -> Rational {
+    let mut s = Rational::new();
+    for (x, y) in a.iter().zip(b) {
+        s += Rational::from(x * y);
+    }
+    s
+}
+
+/// Why the tail could not be certified, or the certificate from the earliest checkpoint
+/// (of `points`, `(s, ρ(s))` in increasing `s`) at which its ball closes.
+pub fn certify<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    init: &[Rational],
+    points: &[(f64, Vec<S>)],
+) -> Result<Tail, String> {
+    certify_with_rate_factor(data, mm, init, points, 1)
+}
+
+/// [`certify`] with the proven rate `μ₀` multiplied by `factor` (1: the sound certificate):
+/// a test switch, so that a test can show its witness catches a false rate.
+#[doc(hidden)]
+pub fn certify_with_rate_factor<S: Scalar>(
+    data: &Dataset,
+    mm: &MaxMargin,
+    init: &[Rational],
+    points: &[(f64, Vec<S>)],
+    factor: u32,
+) -> Result<Tail, String> {
+    if !mm.unique {
+        return Err(
+            "the dual α is not unique: w̃ is the maximum-entropy solution, not enclosed here".into(),
+        );
+    }
+    if mm.spans != Some(true) {
+        return Err(
+            "the support vectors do not span the data: the forcing leaves span(Z_S)".into(),
+        );
+    }
+    let z = data.signed_points_exact();
+    let w_hat = &mm.cert.w;
+    let alpha = &mm.cert.alpha;
+    let margins: Vec<Rational> = z.iter().map(|zn| qdot(zn, w_hat)).collect();
+    let support: Vec<usize> = (0..z.len()).filter(|&n| margins[n] == 1).collect();
+    if support.iter().any(|&n| alpha[n] <= 0) {
+        return Err("a support vector has α_n = 0 (degenerate data): no w̃".into());
+    }
+    let rows: Vec<Vec<Rational>> = support.iter().map(|&n| z[n].clone()).collect();
+    let basis: Vec<usize> = independent_rows(&rows)
+        .iter()
+        .map(|&k| support[k])
+        .collect();
+    let zb: Vec<Vec<Rational>> = basis.iter().map(|&n| z[n].clone()).collect();
+    let k = zb.len();
+    let d = w_hat.len();
+    let gram: Vec<Vec<Rational>> = zb
+        .iter()
+        .map(|a| zb.iter().map(|b| qdot(a, b)).collect())
+        .collect();
+    // M = Z_Bᵀ G⁻¹ (d × k), column by column: w̃_S = M β, β_b = −ln α_b
+    let mut m_cols: Vec<Vec<Rational>> = Vec::with_capacity(k);
+    for j in 0..k {
+        let e: Vec<Rational> = (0..k).map(|i| Rational::from(u32::from(i == j))).collect();
+        let c = solve_exact(gram.clone(), e).ok_or("the support-vector Gram matrix is singular")?;
+        let mut col = vec![Rational::new(); d];
+        for (ci, zi) in c.iter().zip(&zb) {
+            for (x, y) in col.iter_mut().zip(zi) {
+                *x += Rational::from(ci * y);
+            }
+        }
+        m_cols.push(col);
+    }
+    let (mut beta_mid, mut beta_rad) = (Vec::new(), Vec::new());
+    for &n in &basis {
+        let a_lo = Float::with_val_round(BITS, &alpha[n], Round::Down).0;
+        let a_hi = Float::with_val_round(BITS, &alpha[n], Round::Up).0;
+        let lo = to_q(&Float::with_val_round(BITS, a_lo.ln_ref(), Round::Down).0);
+        let hi = to_q(&Float::with_val_round(BITS, a_hi.ln_ref(), Round::Up).0);
+        // β = −ln α ∈ [−hi, −lo]
+        beta_mid.push((-(Rational::from(&lo + &hi))) / 2u32);
+        beta_rad.push(Rational::from(&hi - &lo) / 2u32);
+    }
+    let p1_w0 = project_exact(&zb, init).ok_or("the support-vector basis is singular")?;
+    let p2_w0: Vec<Rational> = init
+        .iter()
+        .zip(&p1_w0)
+        .map(|(a, b)| Rational::from(a - b))
+        .collect();
+    let mut wt_mid = vec![Rational::new(); d];
+    let mut wt_rad = vec![Rational::new(); d];
+    for (col, (bm, br)) in m_cols.iter().zip(beta_mid.iter().zip(&beta_rad)) {
+        for j in 0..d {
+            wt_mid[j] += Rational::from(&col[j] * bm);
+            wt_rad[j] += col[j].clone().abs() * br;
+        }
+    }
+    let wt_span_mid = wt_mid.clone();
+    for (x, p) in wt_mid.iter_mut().zip(&p2_w0) {
+        *x += p;
+    }
+    let wt_rad_norm = sqrt_up(&qdot(&wt_rad, &wt_rad));
+
+    // μ₀ < λ_min of H = Σ_S α z zᵀ on span(Z_S): A − μ₀G positive definite in the basis,
+    // A = Z_B H Z_Bᵀ; the largest μ₀ = λ̂(1 − 2^−k) that passes, found by halving
+    let a_mat: Vec<Vec<Rational>> = (0..k)
+        .map(|i| {
+            (0..k)
+                .map(|j| {
+                    let mut s = Rational::new();
+                    for &n in &support {
+                        s += (&alpha[n] * qdot(&zb[i], &z[n])) * qdot(&z[n], &zb[j]);
+                    }
+                    s
+                })
+                .collect()
+        })
+        .collect();
+    let pd = |mu: &Rational| {
+        positive_definite_exact(
+            a_mat
+                .iter()
+                .zip(&gram)
+                .map(|(ar, gr)| {
+                    ar.iter()
+                        .zip(gr)
+                        .map(|(a, g)| a - Rational::from(mu * g))
+                        .collect()
+                })
+                .collect(),
+        )
+    };
+    // an upper end: the trace of H bounds λ_max
+    let mut hi = Rational::new();
+    for &n in &support {
+        hi += &alpha[n] * qdot(&z[n], &z[n]);
+    }
+    let mut lo = Rational::new();
+    if !pd(&lo) {
+        return Err("the support-vector curvature is not positive definite on span(Z_S)".into());
+    }
+    for _ in 0..40 {
+        let mid = Rational::from(&lo + &hi) / 2u32;
+        if pd(&mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    // keep a small rational: the last passing point rounded down to 2^−60
+    let mu0 = {
+        let f = Float::with_val_round(64, &lo, Round::Down).0;
+        to_q(&f)
+    };
+    if mu0 <= 0 || !pd(&mu0) {
+        return Err("no positive contraction rate on span(Z_S) could be established".into());
+    }
+    let mu0 = Float::with_val(BITS, &mu0) * factor;
+    let r_s = support
+        .iter()
+        .map(|&n| sqrt_up(&qdot(&z[n], &z[n])))
+        .fold(Float::new(BITS), |a, b| if b > a { b } else { a });
+
+    // non-support forcing: e^{−z_nᵀw̃} (upper end) and ‖z_n‖, κ = θ − 1
+    let off: Vec<usize> = (0..z.len()).filter(|&n| margins[n] > 1).collect();
+    let kappa = match off.iter().map(|&n| margins[n].clone()).min() {
+        Some(th) => Float::with_val_round(BITS, th - 1u32, Round::Down).0,
+        None => Float::new(BITS),
+    };
+    let forcing: Vec<(Float, Float)> = off
+        .iter()
+        .map(|&n| {
+            // z_nᵀw̃ ≥ z_nᵀw̃_mid − Σ|z_nj|·rad_j: e^{−z_nᵀw̃} ≤ e^{−that}
+            let mut low = qdot(&z[n], &wt_mid);
+            for (zj, rj) in z[n].iter().zip(&wt_rad) {
+                low -= zj.clone().abs() * rj;
+            }
+            let e = exp_round(&Float::with_val_round(BITS, -low, Round::Up).0, Round::Up);
+            (e, sqrt_up(&qdot(&z[n], &z[n])))
+        })
+        .collect();
+    let c_of = |b: &Float| -> Float {
+        let mut c = Float::new(BITS);
+        for (e, zn) in &forcing {
+            let grow = exp_round(&Float::with_val_round(BITS, zn * b, Round::Up).0, Round::Up);
+            let t = Float::with_val_round(
+                BITS,
+                Float::with_val_round(BITS, e * &grow, Round::Up).0 * zn,
+                Round::Up,
+            )
+            .0;
+            c = Float::with_val_round(BITS, &c + &t, Round::Up).0;
+        }
+        c
+    };
+    let mu_of = |b: &Float| -> Float {
+        let prod = Float::with_val_round(BITS, &r_s * b, Round::Up).0;
+        let shrink = exp_round(&Float::with_val(BITS, -prod), Round::Down);
+        Float::with_val_round(BITS, &shrink * &mu0, Round::Down).0
+    };
+
+    let mut last_err = "no checkpoint".to_string();
+    for (s0, rho) in points {
+        if !s0.is_finite() || *s0 <= 0.0 {
+            continue;
+        }
+        // the state: P1 ρ(s₀) (exact value of the computed one) + P2 w(0)
+        let Some(rq) = rho
+            .iter()
+            .map(Scalar::to_rational)
+            .collect::<Option<Vec<Rational>>>()
+        else {
+            last_err = format!("s = {s0}: the computed ρ is not finite");
+            continue;
+        };
+        let Some(p1) = project_exact(&zb, &rq) else {
+            last_err = "the support-vector basis is singular".into();
+            continue;
+        };
+        let diff: Vec<Rational> = p1
+            .iter()
+            .zip(&wt_span_mid)
+            .map(|(a, b)| Rational::from(a - b))
+            .collect();
+        let r0 = Float::with_val_round(
+            BITS,
+            &sqrt_up(&qdot(&diff, &diff)) + &wt_rad_norm,
+            Round::Up,
+        )
+        .0;
+        // the ball: b with r₀ + C(b)e^{−κs₀}/(e·min(μ(b), κ)) ≤ b, tried from b = 2r₀ up
+        let force = if forcing.is_empty() {
+            Float::new(BITS)
+        } else {
+            exp_round(&neg_up(&kappa, &Float::with_val(BITS, *s0)), Round::Up)
+        };
+        let tiny = Float::with_val(BITS, Float::i_exp(1, -(BITS as i32)));
+        let mut b = Float::with_val_round(BITS, &r0 * 2u32, Round::Up).0 + &tiny;
+        let mut closed = None;
+        for _ in 0..60 {
+            let mu = mu_of(&b);
+            let c = c_of(&b);
+            let need = if forcing.is_empty() {
+                r0.clone()
+            } else {
+                let m = if mu < kappa {
+                    mu.clone()
+                } else {
+                    kappa.clone()
+                };
+                let e = exp_round(&Float::with_val(BITS, 1), Round::Down);
+                let den = Float::with_val_round(BITS, &m * &e, Round::Down).0;
+                if den <= 0 {
+                    break;
+                }
+                let t = Float::with_val_round(
+                    BITS,
+                    Float::with_val_round(BITS, &c * &force, Round::Up).0 / &den,
+                    Round::Up,
+                )
+                .0;
+                Float::with_val_round(BITS, &r0 + &t, Round::Up).0
+            };
+            // strictly inside: the flow cannot reach the sphere ‖r‖ = b
+            if need < b && mu > 0 {
+                closed = Some((mu, c));
+                break;
+            }
+            b = Float::with_val_round(BITS, &need * 2u32, Round::Up).0 + &tiny;
+            if !b.is_finite() || b > 1e6 {
+                break;
+            }
+        }
+        match closed {
+            Some((mu, c)) => {
+                return Ok(Tail {
+                    s0: *s0,
+                    r0,
+                    b,
+                    mu,
+                    kappa: if forcing.is_empty() { Float::new(BITS) } else { kappa.clone() },
+                    c,
+                })
+            }
+            None => last_err = format!("the ball around w̃ does not close at any checkpoint up to s = {s0} (the forcing or the distance is too large): integrate further"),
+        }
+    }
+    Err(last_err)
+}
