@@ -71,6 +71,13 @@ pub struct Experiment {
     /// Test-only: certify with a rounding bound of zero (unsound; the witness tests catch it).
     #[doc(hidden)]
     pub certify_zero_delta: bool,
+    /// Certify every step by the interval enclosure, also where the a-priori bound of the
+    /// double-double step applies (docs/theory/certify.md).
+    #[doc(hidden)]
+    pub certify_interval: bool,
+    /// Test-only: the a-priori rounding bound divided by `2^20` (unsound; the tests catch it).
+    #[doc(hidden)]
+    pub certify_shrink: bool,
     /// K-class data (with the bias column when `bias` is set): `data` is then their lift
     /// and `loss` a loss of the lifted margins (docs/theory/multiclass.md).
     pub classes: Option<ClassData>,
@@ -144,6 +151,8 @@ impl Experiment {
             progress: false,
             certify: false,
             certify_zero_delta: false,
+            certify_interval: false,
+            certify_shrink: false,
             classes: None,
             resume: None,
             save_state: false,
@@ -456,6 +465,10 @@ impl Experiment {
         let mut certifier = self.certify.then(|| {
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
             c.zero_delta = self.certify_zero_delta;
+            if !self.certify_interval {
+                // the runner's step is GradientDescent::new's (built from the spec, Kind::Gd)
+                c.use_a_priori::<S>(&self.data, &eta, ctx, self.certify_shrink);
+            }
             c
         });
         let (obj, traj, end) = self.run_state::<S>(

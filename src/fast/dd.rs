@@ -1019,6 +1019,10 @@ impl Scalar for Dd {
     fn to_f64(&self) -> f64 {
         self.hi
     }
+    #[inline(always)]
+    fn double_double_parts(&self) -> Option<(f64, f64)> {
+        Some((self.hi, self.lo))
+    }
     fn to_rational(&self) -> Option<Rational> {
         let h = Rational::from_f64(self.hi)?;
         let l = Rational::from_f64(self.lo)?;
