@@ -320,7 +320,8 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
             let obj = Objective::<Dd>::new(&setup.data, loss, ());
             let gd = GradientDescent::<Dd>::new(&setup.eta, ());
             let mut c = Certifier::new::<Dd>(&setup.data, loss, &setup.eta, &setup.w0, (), &[]);
-            if path == Path::DdCertified && !c.use_a_priori::<Dd>(&setup.data, &setup.eta, (), false)
+            if path == Path::DdCertified
+                && !c.use_a_priori::<Dd>(&setup.data, &setup.eta, (), false)
             {
                 return Err(Error::Numerical(
                     "the a-priori rounding bound does not apply to the benchmark".into(),

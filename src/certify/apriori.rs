@@ -89,12 +89,15 @@ pub struct StepBound {
     d: usize,
     /// `c_d u² |ẑ_nj| + ε_nj` (margins: dot error and data rounding), row-major.
     margin_coef: Vec<f64>,
-    /// `c_N u² |ẑ_nj| + ε_nj` (gradient: dot error and data rounding).
+    /// `c_N u² |ẑ_nj| + ε_nj + ρ₀ (|ẑ_nj| + ε_nj)` (gradient: dot error, data rounding,
+    /// and the exponential's error `ρ₀ = EXP_REL (1 + 2u)`).
     grad_coef: Vec<f64>,
-    /// `|ẑ_nj| + ε_nj ≥ |z_nj|`.
+    /// `τ (|ẑ_nj| + ε_nj) ≥ τ|z_nj|`, `τ = 2(1 + 2u)` (the margin error's share of the weight).
     z_abs: Vec<f64>,
-    /// `‖z_n‖²`.
+    /// `‖z_n‖² (1 + ρ₀)`.
     z_norm2: Vec<f64>,
+    /// `τ ‖z_n‖²`.
+    z_norm2_tau: Vec<f64>,
     /// `max_n ‖z_n‖`.
     z_max: f64,
     /// `|η̂_hi|` (the leading part of the rounded step, as the multiply-add sees it).
@@ -109,8 +112,7 @@ pub struct StepBound {
     pub shrink: bool,
     // buffers
     q_up: Vec<f64>,
-    q_rho: Vec<f64>,
-    q_bar: Vec<f64>,
+    q_delta: Vec<f64>,
     w_abs: Vec<f64>,
     g_err: Vec<f64>,
 }
@@ -140,20 +142,22 @@ impl StepBound {
         let cd = dot_constant(d) * U2;
         let cn = dot_constant(n) * U2;
         let (mut margin_coef, mut grad_coef, mut z_abs) = (vec![], vec![], vec![]);
-        let (mut z_norm2, mut z_max) = (vec![], 0.0f64);
+        let (mut z_norm2, mut z_norm2_tau, mut z_max) = (vec![], vec![], 0.0f64);
         for (row, row_dd) in z.iter().zip(z_dd) {
             let mut s2 = Rational::new();
             for (v, &(hi, lo)) in row.iter().zip(row_dd) {
                 let exact_dd = Rational::from_f64(hi)? + Rational::from_f64(lo)?;
                 let eps = f64_up(&Rational::from(&exact_dd - v).abs());
                 let a = mag(hi, lo);
+                let za = add_up(a, eps);
                 margin_coef.push(add_up(mul_up(cd, a), eps));
-                grad_coef.push(add_up(mul_up(cn, a), eps));
-                z_abs.push(add_up(a, eps));
+                grad_coef.push(add_up(add_up(mul_up(cn, a), eps), mul_up(RHO0, za)));
+                z_abs.push(mul_up(TAU, za));
                 s2 += Rational::from(v * v);
             }
             let n2 = f64_up(&s2);
-            z_norm2.push(n2);
+            z_norm2.push(mul_up(n2, add_up(1.0, RHO0)));
+            z_norm2_tau.push(mul_up(TAU, n2));
             z_max = z_max.max(up(n2.sqrt()));
         }
         let eta_exact = Rational::from_f64(eta_dd.0)? + Rational::from_f64(eta_dd.1)?;
@@ -166,6 +170,7 @@ impl StepBound {
             grad_coef,
             z_abs,
             z_norm2,
+            z_norm2_tau,
             z_max,
             eta_hi: eta_dd.0.abs(),
             eta_up: f64_up(&eta.clone().abs()),
@@ -173,8 +178,7 @@ impl StepBound {
             margin_err_max,
             shrink: false,
             q_up: vec![0.0; n],
-            q_rho: vec![0.0; n],
-            q_bar: vec![0.0; n],
+            q_delta: vec![0.0; n],
             w_abs: vec![0.0; d],
             g_err: vec![0.0; d],
         })
@@ -217,6 +221,9 @@ impl StepBound {
         self.w_abs.extend(w.iter().map(|&(h, l)| mag(h, l)));
         // Δ_n ≥ |û_n − z_n·ŵ| (the margin's dot product and the data's rounding): a sum of
         // products of bounds in round-to-nearest, then closed by `sum_bound`
+        //
+        // |q̂_n − e^{−z_n·ŵ}| ≤ ρ_n q̂_n with ρ_n = (EXP_REL + 2Δ_n)/(1 − EXP_REL)
+        // ≤ ρ₀ + τΔ_n: the weights' bound q̂_n (1 + ρ_n) is carried as q̂_n and q̂_n Δ_n
         let mut worst = 0.0f64;
         for (k, row) in self.margin_coef.chunks_exact(d.max(1)).enumerate() {
             let mut s = 0.0;
@@ -225,23 +232,20 @@ impl StepBound {
             }
             let delta_m = sum_bound(s, d);
             worst = if delta_m > worst { delta_m } else { worst };
-            // |q̂_n − e^{−z_n·ŵ}| ≤ ρ_n q̂_n, ρ_n = (EXP_REL + 2Δ_n)/(1 − EXP_REL)
-            let rho = mul_up(add_up(EXP_REL, 2.0 * delta_m), 1.0 + 2.0 * U);
             let qb = mag(q[k].0, q[k].1);
             self.q_up[k] = qb;
-            self.q_rho[k] = mul_up(qb, rho);
-            self.q_bar[k] = add_up(qb, self.q_rho[k]);
+            self.q_delta[k] = mul_up(qb, delta_m);
         }
         // (a NaN fails the comparison and the step is enclosed in intervals)
         if !(worst <= self.margin_err_max) {
             return None;
         }
-        // the curvature at ŵ: Σ_n q̄_n ‖z_n‖²
+        // the curvature at ŵ: Σ_n q̄_n ‖z_n‖² ≤ Σ_n q̂_n ‖z_n‖²(1 + ρ₀) + q̂_n Δ_n τ‖z_n‖²
         let mut curv = 0.0;
-        for (qb, n2) in self.q_bar.iter().zip(&self.z_norm2) {
-            curv += qb * n2;
+        for k in 0..n {
+            curv += self.q_up[k] * self.z_norm2[k] + self.q_delta[k] * self.z_norm2_tau[k];
         }
-        let curv = sum_bound(curv, n);
+        let curv = sum_bound(curv, 2 * n);
         // |ĝ_j − Σ_n z_nj e^{−z_n·ŵ}| ≤ Σ_n (c_N u²|ẑ_nj| + ε_nj) q̂_n + |z_nj| ρ_n q̂_n
         self.g_err.clear();
         self.g_err.resize(d, 0.0);
@@ -251,9 +255,9 @@ impl StepBound {
             .zip(self.z_abs.chunks_exact(d.max(1)))
             .enumerate()
         {
-            let (qb, qr) = (self.q_up[k], self.q_rho[k]);
+            let (qb, qd) = (self.q_up[k], self.q_delta[k]);
             for ((e, c), a) in self.g_err.iter_mut().zip(gc).zip(za) {
-                *e += c * qb + a * qr;
+                *e += c * qb + a * qd;
             }
         }
         let mut sum2 = 0.0f64;
@@ -268,7 +272,10 @@ impl StepBound {
             );
             let e = add_up(
                 axpy,
-                add_up(mul_up(self.eta_err, mag(gh, gl)), mul_up(self.eta_up, g_err)),
+                add_up(
+                    mul_up(self.eta_err, mag(gh, gl)),
+                    mul_up(self.eta_up, g_err),
+                ),
             );
             sum2 = add_up(sum2, mul_up(e, e));
         }
@@ -283,6 +290,11 @@ impl StepBound {
         })
     }
 }
+
+/// `ρ₀ = EXP_REL·(1 + 2u)`, rounded up: `EXP_REL/(1 − EXP_REL) ≤ ρ₀`.
+const RHO0: f64 = EXP_REL * (1.0 + 4.0 * U);
+/// `τ = 2(1 + 2u) = 2 + 2^−51` (exact): `2/(1 − EXP_REL) ≤ τ`.
+const TAU: f64 = 2.0 + 4.0 * U;
 
 /// An upper bound of `Σ_k a_k b_k` (`a_k, b_k ≥ 0` f64 bounds, `k` terms, `k ≤ 2^20`) from
 /// `s`, the same sum of products evaluated in round-to-nearest in any order: each rounding

@@ -253,9 +253,8 @@ impl Certifier {
             .iter()
             .map(|row| row.iter().map(Scalar::double_double_parts).collect())
             .collect();
-        let bound = z_dd.and_then(|z_dd| {
-            StepBound::new(&data.signed_points_exact(), &z_dd, eta, eta_dd)
-        });
+        let bound =
+            z_dd.and_then(|z_dd| StepBound::new(&data.signed_points_exact(), &z_dd, eta, eta_dd));
         self.apriori = bound.map(|mut b| {
             b.shrink = shrink;
             b
@@ -742,6 +741,8 @@ impl Certifier {
             "stopped_at": self.stopped.as_ref().map(|s| s.at),
             "reason": self.stopped.as_ref().map(|s| s.why.clone()),
             "interval_bits": self.prec,
+            "a_priori_steps": self.apriori_steps,
+            "interval_steps": self.interval_steps,
             "radius": decimal_up(&self.radius, 3),
             "max_lipschitz": decimal_up(lip, 3),
             "expansive_steps": expansive,
@@ -769,7 +770,7 @@ impl Certifier {
         let mut out = format!(
             "# certified (--certify, docs/theory/certify.md): the exact-arithmetic GD iterate x(t) \
              lies within r(t) of w(t); each value is mid±rad with |exact - mid| <= rad\n\
-             # certification: {}; intervals at {} bits; {}\n",
+             # certification: {}; intervals at {} bits; {}; {}\n",
             match &self.stopped {
                 None => format!("certified through t={}", self.t),
                 Some(s) => format!(
@@ -778,6 +779,14 @@ impl Certifier {
                 ),
             },
             self.prec,
+            if self.apriori_steps == 0 {
+                "delta_t by interval enclosure at every step".to_string()
+            } else {
+                format!(
+                    "delta_t a priori at {} step(s), by interval enclosure at {}",
+                    self.apriori_steps, self.interval_steps
+                )
+            },
             if expansive == 0 {
                 "Lip_t = 1 at every step (nonexpansive)".to_string()
             } else {
