@@ -215,6 +215,27 @@ fn witness_at_three_times_the_bits_is_inside_every_enclosure() {
         against_witness(&e, &out, wb).unwrap_or_else(|m| panic!("{} {:?}: {m}", loss.name(), p));
         radius_is_small(&out, p.bits());
     }
+    // dd on the exponential loss takes the a-priori rounding bound: with --bias and a start
+    // dd cannot represent, and from the origin
+    for (data, bias, init) in [
+        (
+            planted().with_bias(),
+            true,
+            vec![q(1, 3), q(1, 7), q(-1, 9)],
+        ),
+        (planted(), false, vec![]),
+    ] {
+        let mut e = experiment(data, Loss::Exponential, Precision::Dd, 2000);
+        e.bias = bias;
+        if !init.is_empty() {
+            e.init = init;
+        }
+        let out = e.run().expect("runs");
+        let cert = out.certified.as_ref().expect("certified");
+        assert_eq!(cert.rounding_steps(), (2000, 0), "a-priori at every step");
+        against_witness(&e, &out, 320).unwrap_or_else(|m| panic!("dd a priori: {m}"));
+        radius_is_small(&out, 106);
+    }
     // --bias: the appended constant column, logistic, 128 bits
     let mut e = experiment(
         planted().with_bias(),

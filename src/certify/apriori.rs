@@ -161,8 +161,8 @@ impl StepBound {
             z_max = z_max.max(up(n2.sqrt()));
         }
         let eta_exact = Rational::from_f64(eta_dd.0)? + Rational::from_f64(eta_dd.1)?;
-        // Δ_n ≥ c_d u² S_n: the exponential's input needs (2d + 7) u S_n ≤ 2^-30 (docs)
-        let margin_err_max = cd * (-30f64).exp2() / ((2 * d + 7) as f64 * U) * 0.5;
+        // Δ_n ≥ c_d u² S_n: the exponential's input needs (3d + 7) u S_n ≤ 2^-30 (docs)
+        let margin_err_max = cd * (-30f64).exp2() / ((3 * d + 7) as f64 * U) * 0.5;
         Some(StepBound {
             n,
             d,
