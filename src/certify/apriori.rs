@@ -43,15 +43,15 @@ pub const AXPY_P: f64 = 30.0;
 /// The successor of `x ≥ 0` (`+∞` and NaN unchanged): if `x` is the round-to-nearest
 /// result of an exact value `v ≥ 0`, then `v ≤ up(x)` (the exact value lies within half a
 /// unit of `x`, and the successor is a whole unit above it, in the subnormals too).
+///
+/// Branch-free (so that loops of it vectorize): `+∞` becomes a NaN, and every result of the
+/// bound is checked to be finite. A NaN stays a NaN (arithmetic NaNs have a zero low
+/// payload, so adding 1 to their bits keeps them NaN).
 #[inline(always)]
 pub fn up(x: f64) -> f64 {
-    if x < f64::INFINITY {
-        // x ≥ 0 here (a negative x never occurs: every operand is a bound ≥ 0); `+ 0.0`
-        // turns −0 into +0, whose successor is the smallest subnormal
-        f64::from_bits((x + 0.0).to_bits() + 1)
-    } else {
-        x
-    }
+    // x ≥ 0 here (every operand is a bound ≥ 0); `+ 0.0` turns −0 into +0, whose successor
+    // is the smallest subnormal
+    f64::from_bits((x + 0.0).to_bits().wrapping_add(1))
 }
 
 #[inline(always)]
@@ -87,7 +87,8 @@ fn f64_up(x: &Rational) -> f64 {
 pub struct StepBound {
     n: usize,
     d: usize,
-    /// `c_d u² |ẑ_nj| + ε_nj` (margins: dot error and data rounding), row-major.
+    /// `c_d u² |ẑ_nj| + ε_nj` (margins: dot error and data rounding), column-major (index
+    /// `j·N + n`, so that one pass over a column serves every point).
     margin_coef: Vec<f64>,
     /// `c_N u² |ẑ_nj| + ε_nj + ρ₀ (|ẑ_nj| + ε_nj)` (gradient: dot error, data rounding,
     /// and the exponential's error `ρ₀ = EXP_REL (1 + 2u)`).
@@ -113,6 +114,7 @@ pub struct StepBound {
     // buffers
     q_up: Vec<f64>,
     q_delta: Vec<f64>,
+    m_err: Vec<f64>,
     w_abs: Vec<f64>,
     g_err: Vec<f64>,
 }
@@ -163,6 +165,10 @@ impl StepBound {
         let eta_exact = Rational::from_f64(eta_dd.0)? + Rational::from_f64(eta_dd.1)?;
         // Δ_n ≥ c_d u² S_n: the exponential's input needs (3d + 7) u S_n ≤ 2^-30 (docs)
         let margin_err_max = cd * (-30f64).exp2() / ((3 * d + 7) as f64 * U) * 0.5;
+        // column-major: margin_coef[j·n + k] is that of point k, coordinate j
+        let margin_coef = (0..d * n)
+            .map(|i| margin_coef[(i % n) * d + i / n])
+            .collect();
         Some(StepBound {
             n,
             d,
@@ -179,6 +185,7 @@ impl StepBound {
             shrink: false,
             q_up: vec![0.0; n],
             q_delta: vec![0.0; n],
+            m_err: vec![0.0; n],
             w_abs: vec![0.0; d],
             g_err: vec![0.0; d],
         })
@@ -224,20 +231,22 @@ impl StepBound {
         //
         // |q̂_n − e^{−z_n·ŵ}| ≤ ρ_n q̂_n with ρ_n = (EXP_REL + 2Δ_n)/(1 − EXP_REL)
         // ≤ ρ₀ + τΔ_n: the weights' bound q̂_n (1 + ρ_n) is carried as q̂_n and q̂_n Δ_n
-        let mut worst = 0.0f64;
-        for (k, row) in self.margin_coef.chunks_exact(d.max(1)).enumerate() {
-            let mut s = 0.0;
-            for (c, a) in row.iter().zip(&self.w_abs) {
-                s += c * a;
+        self.m_err.iter_mut().for_each(|v| *v = 0.0);
+        for (col, a) in self.margin_coef.chunks_exact(n.max(1)).zip(&self.w_abs) {
+            for (s, c) in self.m_err.iter_mut().zip(col) {
+                *s += c * a;
             }
+        }
+        let mut in_range = true;
+        for (k, &s) in self.m_err.iter().enumerate() {
             let delta_m = sum_bound(s, d);
-            worst = if delta_m > worst { delta_m } else { worst };
+            // (a NaN fails the comparison: the step is then enclosed in intervals)
+            in_range &= delta_m <= self.margin_err_max;
             let qb = mag(q[k].0, q[k].1);
             self.q_up[k] = qb;
             self.q_delta[k] = mul_up(qb, delta_m);
         }
-        // (a NaN fails the comparison and the step is enclosed in intervals)
-        if !(worst <= self.margin_err_max) {
+        if !in_range {
             return None;
         }
         // the curvature at ŵ: Σ_n q̄_n ‖z_n‖² ≤ Σ_n q̂_n ‖z_n‖²(1 + ρ₀) + q̂_n Δ_n τ‖z_n‖²
@@ -319,7 +328,9 @@ mod tests {
         assert_eq!(up(0.0), f64::from_bits(1));
         assert_eq!(up(-0.0), f64::from_bits(1));
         assert_eq!(up(f64::MAX), f64::INFINITY);
-        assert_eq!(up(f64::INFINITY), f64::INFINITY);
+        assert!(up(f64::INFINITY).is_nan());
+        assert!(up(f64::NAN).is_nan());
+        assert!(up(0.0 * f64::INFINITY).is_nan());
         let tiny = f64::from_bits(7);
         assert_eq!(up(tiny), f64::from_bits(8));
         // a round-to-nearest result: the exact 1/3 lies below up(fl(1/3))

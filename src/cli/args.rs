@@ -134,8 +134,9 @@ pub struct RunArgs {
     /// Certify the trajectory (plain GD, exp or logistic loss): keep a radius r(t) that
     /// provably bounds the distance of the computed iterate from the exact-arithmetic one,
     /// and print enclosures mid±rad of w, |w|, the minimum margin, ln L and t*L at the
-    /// checkpoints (docs/theory/certify.md). Exit 3 (1 if a claim fails) if a step's bound
-    /// cannot be established.
+    /// checkpoints (docs/theory/certify.md). Each step's rounding bound is a-priori in
+    /// double-double on the exponential loss, else an interval enclosure. Exit 3 (1 if a
+    /// claim fails) if a step's bound cannot be established.
     #[arg(long)]
     pub certify: bool,
     /// Print one JSON document instead of the table.

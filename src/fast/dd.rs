@@ -1071,7 +1071,8 @@ impl Scalar for Dd {
         *self = Dd::div_dd(*self, *other);
     }
     /// `self += a·b` with the product's error terms folded into one renormalisation:
-    /// absolute error at most a few `u²·(|self| + |a·b|)`; NaN if `a·b` is a nonzero product
+    /// absolute error at most `u²·(10|self.hi| + 30|a.hi·b.hi|)` for normalized operands
+    /// (proven in docs/theory/certify.md); NaN if `a·b` is a nonzero product
     /// below the full-precision range.
     #[inline(always)]
     fn mul_add_assign(&mut self, a: &Self, b: &Self) {
@@ -1087,8 +1088,9 @@ impl Scalar for Dd {
         *self = settle(s, hi, lo);
     }
     /// Compensated dot product (Ogita, Rump and Oishi's Dot2 on the exact leading products
-    /// plus the double-double cross terms): absolute error at most about
-    /// `(n + 3)·u²·Σ|a_i b_i|`, the same order as a sequence of double-double `mul_add`s,
+    /// plus the double-double cross terms): absolute error at most
+    /// `(n² + 7n + 20)·u²·Σ|a_i,hi b_i,hi|` for normalized factors (proven in
+    /// docs/theory/certify.md, "The a-priori bound for double-double"),
     /// without a renormalisation per term.
     #[inline]
     fn set_dot<'a, I>(&mut self, pairs: I)
