@@ -591,7 +591,8 @@ fn the_apriori_rounding_bound_covers_the_measured_one_on_every_step() {
 }
 
 /// The consistency check can fail: the a-priori bound divided by 2^20 (a hidden test
-/// switch) falls below the measured `δ_t` on some step, on each data set.
+/// switch) falls below the measured `δ_t` on some step, on each data set; and the witness at
+/// 320 bits leaves the enclosures of that certifier, while the sound one contains it.
 #[test]
 fn a_too_small_apriori_constant_is_caught() {
     for (data, init) in [(fig1(), vec![]), (planted(), vec![q(1, 3), q(1, 7)])] {
@@ -599,6 +600,21 @@ fn a_too_small_apriori_constant_is_caught() {
         let caught = pairs.iter().filter(|(a, m)| a < m).count();
         assert!(caught > 0, "a bound 2^20 times too small was not caught");
     }
+    let mut e = experiment(fig1(), Loss::Exponential, Precision::Dd, 3000);
+    let out = e.run().expect("runs");
+    against_witness(&e, &out, 320).unwrap_or_else(|m| panic!("sound: {m}"));
+    e.certify_shrink = true;
+    let out = e.run().expect("runs");
+    let cert = out.certified.as_ref().expect("certified");
+    assert_eq!(
+        cert.rounding_steps(),
+        (3000, 0),
+        "the shrunk bound at every step"
+    );
+    assert!(
+        against_witness(&e, &out, 320).is_err(),
+        "the witness stayed inside the enclosures of a bound 2^20 times too small"
+    );
 }
 
 /// The proven relative error of the double-double exponential (docs/theory/certify.md,
