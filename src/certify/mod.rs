@@ -10,8 +10,9 @@
 //!
 //! where `δ_t ≥ ‖w(t+1) − G(w(t))‖` bounds the rounding of the one computed step (the exact
 //! map `G(w) = w − η∇L(w)` is enclosed in interval arithmetic at a few more bits than the
-//! working precision, [`Interval`]), and `Lip_t` bounds the Lipschitz constant of `G` on the
-//! ball `B(w(t), r(t))`: with `∇²L ⪯ M_t I` there, `Lip_t = 1` when `η M_t ≤ 2` (GD on a
+//! working precision, [`Interval`]; or, for double-double on the exponential loss, the
+//! a-priori bound of that computation, [`StepBound`]), and `Lip_t` bounds the Lipschitz
+//! constant of `G` on the ball `B(w(t), r(t))`: with `∇²L ⪯ M_t I` there, `Lip_t = 1` when `η M_t ≤ 2` (GD on a
 //! convex loss is nonexpansive) and `η M_t − 1` otherwise. The certifier is an
 //! [`Observer`] of the runner: it sees each step (`w(t)` before, `w(t+1)` after) and never
 //! changes the trajectory. At the shown checkpoints it encloses `w(t)`, `‖w‖`, the
