@@ -132,7 +132,8 @@ pub struct Bound {
 impl StepBound {
     /// The bound for data `z` (exact, row-major rows of length `d`) rounded into
     /// double-double as `z_dd` (the `(hi, lo)` parts of the objective's points), and the
-    /// exact step `eta` rounded as `eta_dd`. `None` if a value is not finite.
+    /// exact step `eta` rounded as `eta_dd`. `None` if a value is not finite or the data have
+    /// more than `2^19` points or `2^20` coordinates (the range of the proof).
     pub fn new(
         z: &[Vec<Rational>],
         z_dd: &[Vec<(f64, f64)>],
@@ -141,6 +142,10 @@ impl StepBound {
     ) -> Option<StepBound> {
         let n = z.len();
         let d = z.first().map_or(0, Vec::len);
+        // the sums' closing factor (`sum_bound`) and Lemma D hold for up to 2^20 terms
+        if 2 * n > 1 << 20 || d > 1 << 20 {
+            return None;
+        }
         let cd = dot_constant(d) * U2;
         let cn = dot_constant(n) * U2;
         let (mut margin_coef, mut grad_coef, mut z_abs) = (vec![], vec![], vec![]);
