@@ -54,8 +54,12 @@ pub enum Path {
     /// The generic GD over MPFR floats with this many bits, certified (`--certify`: the
     /// certifier observes every step, docs/theory/certify.md).
     MpfrCertified(u32),
-    /// The generic GD over double-doubles, certified.
+    /// The generic GD over double-doubles, certified with the a-priori rounding bound
+    /// (as `ibias run --certify --precision dd` on the exponential loss).
     DdCertified,
+    /// The generic GD over double-doubles, certified with every step enclosed in interval
+    /// arithmetic at 122 bits (the a-priori bound switched off).
+    DdCertifiedInterval,
 }
 
 impl Path {
@@ -69,6 +73,7 @@ impl Path {
             Path::DdIncremental => "dd incremental".into(),
             Path::MpfrCertified(b) => format!("mpfr {b} certified"),
             Path::DdCertified => "dd certified".into(),
+            Path::DdCertifiedInterval => "dd certified interval".into(),
         }
     }
 }
@@ -79,7 +84,7 @@ impl Path {
         match self {
             Path::F64 => 53,
             Path::Mpfr(b) | Path::MpfrIncremental(b) | Path::MpfrCertified(b) => b,
-            Path::Dd | Path::DdIncremental | Path::DdCertified => 106,
+            Path::Dd | Path::DdIncremental | Path::DdCertified | Path::DdCertifiedInterval => 106,
         }
     }
 }
@@ -98,6 +103,7 @@ pub fn all_paths() -> Vec<Path> {
         Path::DdIncremental,
         Path::MpfrCertified(128),
         Path::DdCertified,
+        Path::DdCertifiedInterval,
     ]
 }
 
@@ -310,10 +316,17 @@ fn measure_path(setup: &Setup, path: Path, budget: Duration) -> Result<f64> {
                 steps_per_sec_observed(&obj, &gd, setup.w0::<Float>(b), budget, Some(&mut c))?;
             certified_rate(&c, rate)
         }
-        Path::DdCertified => {
+        Path::DdCertified | Path::DdCertifiedInterval => {
             let obj = Objective::<Dd>::new(&setup.data, loss, ());
             let gd = GradientDescent::<Dd>::new(&setup.eta, ());
             let mut c = Certifier::new::<Dd>(&setup.data, loss, &setup.eta, &setup.w0, (), &[]);
+            if path == Path::DdCertified
+                && !c.use_a_priori::<Dd>(&setup.data, &setup.eta, (), false)
+            {
+                return Err(Error::Numerical(
+                    "the a-priori rounding bound does not apply to the benchmark".into(),
+                ));
+            }
             let rate = steps_per_sec_observed(&obj, &gd, setup.w0::<Dd>(()), budget, Some(&mut c))?;
             certified_rate(&c, rate)
         }

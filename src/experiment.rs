@@ -75,6 +75,13 @@ pub struct Experiment {
     /// Test-only: certify with a rounding bound of zero (unsound; the witness tests catch it).
     #[doc(hidden)]
     pub certify_zero_delta: bool,
+    /// Certify every step by the interval enclosure, also where the a-priori bound of the
+    /// double-double step applies (docs/theory/certify.md).
+    #[doc(hidden)]
+    pub certify_interval: bool,
+    /// Test-only: the a-priori rounding bound divided by `2^20` (unsound; the tests catch it).
+    #[doc(hidden)]
+    pub certify_shrink: bool,
     /// K-class data (with the bias column when `bias` is set): `data` is then their lift
     /// and `loss` a loss of the lifted margins (docs/theory/multiclass.md).
     pub classes: Option<ClassData>,
@@ -150,6 +157,8 @@ impl Experiment {
             progress: false,
             certify: false,
             certify_zero_delta: false,
+            certify_interval: false,
+            certify_shrink: false,
             classes: None,
             resume: None,
             save_state: false,
@@ -464,6 +473,10 @@ impl Experiment {
             // the samples the verdicts read are enclosed too (not shown)
             c.also_enclose(dense);
             c.zero_delta = self.certify_zero_delta;
+            if !self.certify_interval {
+                // the runner's step is GradientDescent::new's (built from the spec, Kind::Gd)
+                c.use_a_priori::<S>(&self.data, &eta, ctx, self.certify_shrink);
+            }
             c
         });
         let (obj, traj, end) = self.run_state::<S>(

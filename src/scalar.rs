@@ -119,6 +119,12 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn to_rational(&self) -> Option<Rational>;
     /// Decimal rendering with `digits` significant digits (scientific when needed).
     fn to_decimal(&self, digits: usize) -> String;
+    /// The parts `(hi, lo)` of a double-double value (`fast::Dd`), `None` for every other
+    /// type: the a-priori rounding bound of a certified step reads its magnitudes
+    /// (docs/theory/certify.md, "The a-priori bound for double-double").
+    fn double_double_parts(&self) -> Option<(f64, f64)> {
+        None
+    }
     /// A bound, not a point: the `prec`-bit float next to the exact value in direction
     /// `round` (`Round::Down` gives a lower bound, `Round::Up` an upper one; exact when the
     /// value fits in `prec` bits). NaN for NaN and ±∞ as such.

@@ -215,6 +215,27 @@ fn witness_at_three_times_the_bits_is_inside_every_enclosure() {
         against_witness(&e, &out, wb).unwrap_or_else(|m| panic!("{} {:?}: {m}", loss.name(), p));
         radius_is_small(&out, p.bits());
     }
+    // dd on the exponential loss takes the a-priori rounding bound: with --bias and a start
+    // dd cannot represent, and from the origin
+    for (data, bias, init) in [
+        (
+            planted().with_bias(),
+            true,
+            vec![q(1, 3), q(1, 7), q(-1, 9)],
+        ),
+        (planted(), false, vec![]),
+    ] {
+        let mut e = experiment(data, Loss::Exponential, Precision::Dd, 2000);
+        e.bias = bias;
+        if !init.is_empty() {
+            e.init = init;
+        }
+        let out = e.run().expect("runs");
+        let cert = out.certified.as_ref().expect("certified");
+        assert_eq!(cert.rounding_steps(), (2000, 0), "a-priori at every step");
+        against_witness(&e, &out, 320).unwrap_or_else(|m| panic!("dd a priori: {m}"));
+        radius_is_small(&out, 106);
+    }
     // --bias: the appended constant column, logistic, 128 bits
     let mut e = experiment(
         planted().with_bias(),
@@ -495,4 +516,173 @@ fn conversions_to_intervals_are_bounds() {
     check(&Dd::from_parts(1.0, (-60f64).exp2()), 122, true);
     check(&Dd::from_parts(0.75, 0.0), 30, true);
     check(&Dd::from_parts(1.0, (-200f64).exp2()), 40, false);
+}
+
+/// Runs plain double-double GD on the exponential loss for `steps` steps from `init` with
+/// the a-priori rounding bound (`shrink`: divided by 2^20), recording at every step the
+/// a-priori `δ_t` beside the one measured by the interval enclosure of the exact step.
+fn apriori_pairs(
+    data: &Dataset,
+    init: &[Rational],
+    steps: u64,
+    shrink: bool,
+) -> (Certifier, Vec<(f64, f64)>) {
+    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Scalar;
+    let eta = q(1, 32);
+    let obj = Objective::<Dd>::new(data, Loss::Exponential, ());
+    let gd = GradientDescent::<Dd>::new(&eta, ());
+    let init: Vec<Rational> = if init.is_empty() {
+        vec![Rational::new(); data.dim()]
+    } else {
+        init.to_vec()
+    };
+    let mut c = Certifier::new::<Dd>(data, Loss::Exponential, &eta, &init, (), &[steps]);
+    assert!(
+        c.use_a_priori::<Dd>(data, &eta, (), shrink),
+        "applies to dd, exp"
+    );
+    c.delta_pairs = Some(Vec::new());
+    let w0: Vec<Dd> = init.iter().map(|v| Dd::from_rational(v, ())).collect();
+    let mut st = State::new(&obj, w0, 0);
+    let opts = RunOptions {
+        steps,
+        ..Default::default()
+    };
+    implicit_bias::run::run_observed(&obj, &gd, &mut st, &[steps], &opts, Some(&mut c));
+    assert!(c.stopped().is_none(), "{:?}", c.stopped());
+    let pairs = c.delta_pairs.take().expect("recorded");
+    (c, pairs)
+}
+
+/// A consistency check of the a-priori rounding bound of the double-double step (its proof
+/// is in docs/theory/certify.md, "The a-priori bound for double-double"): on every step of
+/// several runs — Fig. 1 data and a planted set, with and without the bias column, from
+/// the origin and from a start that double-double cannot represent — the a-priori `δ_t`
+/// is at least the `δ_t` that the interval enclosure of the exact step at 122 bits measures
+/// (an independent witness of the step's actual error), and every step took the a-priori
+/// path.
+#[test]
+fn the_apriori_rounding_bound_covers_the_measured_one_on_every_step() {
+    let cases: Vec<(Dataset, Vec<Rational>)> = vec![
+        (fig1(), vec![]),
+        (fig1(), vec![q(1, 10), q(-1, 3)]),
+        (planted(), vec![]),
+        (planted().with_bias(), vec![q(1, 3), q(1, 7), q(-1, 9)]),
+    ];
+    for (k, (data, init)) in cases.iter().enumerate() {
+        let (c, pairs) = apriori_pairs(data, init, 1500, false);
+        assert_eq!(c.rounding_steps(), (1500, 0), "case {k}");
+        assert_eq!(pairs.len(), 1500);
+        let mut ratio_min = f64::INFINITY;
+        for (t, &(a, m)) in pairs.iter().enumerate() {
+            assert!(a >= m, "case {k}, t={t}: a-priori {a:e} < measured {m:e}");
+            if m > 0.0 {
+                ratio_min = ratio_min.min(a / m);
+            }
+        }
+        eprintln!("case {k}: smallest a-priori / measured delta_t = {ratio_min:.1}");
+        // and not vacuous: within a few hundred times the measured error at its tightest
+        assert!(
+            ratio_min < 1e3,
+            "case {k}: a-priori / measured >= {ratio_min}"
+        );
+    }
+}
+
+/// The consistency check can fail: the a-priori bound divided by 2^20 (a hidden test
+/// switch) falls below the measured `δ_t` on some step, on each data set; and the witness at
+/// 320 bits leaves the enclosures of that certifier, while the sound one contains it.
+#[test]
+fn a_too_small_apriori_constant_is_caught() {
+    for (data, init) in [(fig1(), vec![]), (planted(), vec![q(1, 3), q(1, 7)])] {
+        let (_, pairs) = apriori_pairs(&data, &init, 300, true);
+        let caught = pairs.iter().filter(|(a, m)| a < m).count();
+        assert!(caught > 0, "a bound 2^20 times too small was not caught");
+    }
+    let mut e = experiment(fig1(), Loss::Exponential, Precision::Dd, 3000);
+    let out = e.run().expect("runs");
+    against_witness(&e, &out, 320).unwrap_or_else(|m| panic!("sound: {m}"));
+    e.certify_shrink = true;
+    let out = e.run().expect("runs");
+    let cert = out.certified.as_ref().expect("certified");
+    assert_eq!(
+        cert.rounding_steps(),
+        (3000, 0),
+        "the shrunk bound at every step"
+    );
+    assert!(
+        against_witness(&e, &out, 320).is_err(),
+        "the witness stayed inside the enclosures of a bound 2^20 times too small"
+    );
+}
+
+/// The proven relative error of the double-double exponential (docs/theory/certify.md,
+/// "The exponential": ≤ EXP_REL = 8u²) against MPFR at 300 bits, on random arguments over
+/// the whole range and on edge arguments: near −672 (the last nonzero results), 0, the
+/// boundaries ±ln2/512 of the reduction (and those of larger n), large positive, and with
+/// nonzero trailing parts; the scalar `Dd::exp` and the batch `exp_lanes` alike.
+#[test]
+fn the_exponential_is_within_its_proven_error() {
+    use implicit_bias::certify::apriori::{EXP_REL, U};
+    use implicit_bias::fast::{exp_lanes, Dd};
+    let ln2 = std::f64::consts::LN_2;
+    let mut xs: Vec<Dd> = Vec::new();
+    for hi in [
+        -672.0, -671.99, -671.6, -669.0, -1e-300, 0.0, 1e-300, 1e-20, 0.5, 1.0, 100.0, 700.0,
+        709.0, 709.78,
+    ] {
+        xs.push(Dd::from_parts(hi, 0.0));
+        xs.push(Dd::from_parts(hi, hi * U * 0.75));
+    }
+    for n in [1i32, -1, 3, -3, 255, -255, 1001, -20001, 180001] {
+        let b = f64::from(n) * ln2 / 512.0; // near a rounding boundary of n = round(256x/ln2)
+        for k in -3i64..=3 {
+            let x = f64::from_bits((b.to_bits() as i64 + k) as u64);
+            xs.push(Dd::from_parts(x, 0.0));
+            xs.push(Dd::from_parts(x, -x * U * 0.5));
+        }
+    }
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..20_000 {
+        let hi = -672.0 + 1381.7 * next();
+        let lo = hi * U * (2.0 * next() - 1.0);
+        xs.push(Dd::from_parts(hi, lo));
+        let small = (next() - 0.5) * 0.01;
+        xs.push(Dd::from_parts(small, small * U * (2.0 * next() - 1.0)));
+    }
+    let mut batch = xs.clone();
+    exp_lanes(&mut batch);
+    let mut worst = 0.0f64;
+    for (x, b) in xs.iter().zip(&batch) {
+        let v = x.exp();
+        assert_eq!(v, *b, "exp_lanes equals exp at {x:?}");
+        if v.hi() == 0.0 {
+            // below Dd::MIN_POSITIVE: exactly 0 by design (the objective reports underflow)
+            assert!(x.hi() < -669.0, "{x:?}");
+            continue;
+        }
+        let mut exact = Float::with_val(300, x.hi());
+        exact += x.lo();
+        exact.exp_mut();
+        let got = Float::with_val(300, v.hi()) + v.lo();
+        let rel = Float::with_val(300, (got - &exact) / &exact).abs().to_f64();
+        worst = worst.max(rel / (U * U));
+        assert!(
+            rel <= EXP_REL,
+            "exp({x:?}): relative error {:.3}u²",
+            rel / (U * U)
+        );
+    }
+    eprintln!("largest relative error of exp: {worst:.3}u² (proven: 8u²)");
+    assert!(
+        worst > 0.1,
+        "the measurement sees the rounding: worst {worst}u²"
+    );
 }

@@ -654,6 +654,8 @@ fn check_certify(doc: &Value) {
             "stopped_at",
             "reason",
             "interval_bits",
+            "a_priori_steps",
+            "interval_steps",
             "radius",
             "max_lipschitz",
             "expansive_steps",

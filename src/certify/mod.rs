@@ -10,15 +10,18 @@
 //!
 //! where `δ_t ≥ ‖w(t+1) − G(w(t))‖` bounds the rounding of the one computed step (the exact
 //! map `G(w) = w − η∇L(w)` is enclosed in interval arithmetic at a few more bits than the
-//! working precision, [`Interval`]), and `Lip_t` bounds the Lipschitz constant of `G` on the
-//! ball `B(w(t), r(t))`: with `∇²L ⪯ M_t I` there, `Lip_t = 1` when `η M_t ≤ 2` (GD on a
+//! working precision, [`Interval`]; or, for double-double on the exponential loss, the
+//! a-priori bound of that computation, [`StepBound`]), and `Lip_t` bounds the Lipschitz
+//! constant of `G` on the ball `B(w(t), r(t))`: with `∇²L ⪯ M_t I` there, `Lip_t = 1` when `η M_t ≤ 2` (GD on a
 //! convex loss is nonexpansive) and `η M_t − 1` otherwise. The certifier is an
 //! [`Observer`] of the runner: it sees each step (`w(t)` before, `w(t+1)` after) and never
 //! changes the trajectory. At the shown checkpoints it encloses `w(t)`, `‖w‖`, the
 //! normalised minimum margin, `ln L` and `t·L`.
 
+pub mod apriori;
 pub mod interval;
 
+pub use apriori::StepBound;
 pub use interval::Interval;
 
 use crate::data::Dataset;
@@ -239,6 +242,20 @@ pub struct Certifier {
     /// Test-only: take `δ_t = 0` (an unsound certifier, which the witness tests must catch).
     #[doc(hidden)]
     pub zero_delta: bool,
+    /// The a-priori rounding bound (double-double, exponential loss), when enabled
+    /// ([`Certifier::use_a_priori`]); steps it cannot bound are enclosed in intervals.
+    apriori: Option<StepBound>,
+    /// `r(t)` rounded up to f64 (the a-priori steps update it, then `radius`).
+    r64: f64,
+    /// Steps whose `δ_t` is the a-priori bound, and those enclosed in intervals.
+    apriori_steps: u64,
+    interval_steps: u64,
+    // the parts (hi, lo) of w(t), q̂, ĝ, w(t+1) at an a-priori step
+    parts: [Vec<(f64, f64)>; 4],
+    /// Test-only: at each a-priori step also measure `δ_t` by the interval enclosure and
+    /// record `(a-priori δ_t, interval δ_t)` (both rounded up to f64).
+    #[doc(hidden)]
+    pub delta_pairs: Option<Vec<(f64, f64)>>,
     /// Measurement only (docs/speed.md): naive interval GD, the interval step applied to its
     /// own output box instead of the computed point; the radius is then the largest distance
     /// from the computed iterate to the box (sound, and it shows the wrapping effect).
@@ -315,6 +332,12 @@ impl Certifier {
             acc: Float::new(prec),
             zero_delta: false,
             naive_intervals: false,
+            apriori: None,
+            r64: 0.0,
+            apriori_steps: 0,
+            interval_steps: 0,
+            parts: Default::default(),
+            delta_pairs: None,
         };
         // r(0) = ‖w(0) − x(0)‖: the start rounded into S against the exact start
         let mut s = Rational::new();
@@ -338,6 +361,7 @@ impl Certifier {
         }
         c.radius.assign_round(&s, Round::Up);
         c.radius.sqrt_round(Round::Up);
+        c.r64 = c.radius.to_f64_round(Round::Up);
         c.record_if_shown();
         c
     }
@@ -350,6 +374,46 @@ impl Certifier {
     /// The upper end of the step's enclosure.
     pub fn eta_upper(&self) -> &Float {
         &self.eta.hi
+    }
+
+    /// Takes `δ_t` from the a-priori bound of the double-double step ([`StepBound`],
+    /// docs/theory/certify.md) instead of the interval enclosure, where it applies: `S` is
+    /// `fast::Dd`, the loss exponential, and the observed steps are those of
+    /// `GradientDescent::new` (the runner's plain step; the bound is the error bound of
+    /// that computation, read from the weights and gradient it leaves in the state). A step
+    /// where a hypothesis of the bound fails is enclosed in intervals. Returns whether the
+    /// a-priori bound applies. `shrink` (tests only) divides it by `2^20`.
+    pub fn use_a_priori<S: Scalar>(
+        &mut self,
+        data: &Dataset,
+        eta: &Rational,
+        ctx: S::Ctx,
+        shrink: bool,
+    ) -> bool {
+        if self.loss != Loss::Exponential || self.zero_delta || self.naive_intervals {
+            return false;
+        }
+        let eta_dd = match S::from_rational(eta, ctx).double_double_parts() {
+            Some(p) => p,
+            None => return false,
+        };
+        let z_dd: Option<Vec<Vec<(f64, f64)>>> = data
+            .signed_points::<S>(ctx)
+            .iter()
+            .map(|row| row.iter().map(Scalar::double_double_parts).collect())
+            .collect();
+        let bound =
+            z_dd.and_then(|z_dd| StepBound::new(&data.signed_points_exact(), &z_dd, eta, eta_dd));
+        self.apriori = bound.map(|mut b| {
+            b.shrink = shrink;
+            b
+        });
+        self.apriori.is_some()
+    }
+
+    /// Steps whose `δ_t` was the a-priori bound, and steps enclosed in intervals.
+    pub fn rounding_steps(&self) -> (u64, u64) {
+        (self.apriori_steps, self.interval_steps)
     }
 
     /// The current radius `r(t)` (an upper bound, rounded up).
@@ -500,99 +564,25 @@ impl Certifier {
         }
     }
 
-    /// One observed step from the computed `before = w(t)` to `after = w(t+1)`.
-    fn step<S: Scalar>(&mut self, before: &[S], after: &[S], t_after: u64) {
+    /// One observed step from the computed `before = w(t)` to `after.w = w(t+1)`.
+    fn step<S: Scalar>(&mut self, before: &[S], after: &State<S>) {
         if self.stopped.is_some() {
             return;
         }
         let t = self.t;
-        if t_after != t + 1 || before.len() != self.d || after.len() != self.d {
+        if after.t != t + 1 || before.len() != self.d || after.w.len() != self.d {
             self.stop(t + 1, "a step was not observed by the certifier");
             return;
         }
-        // 1. the computed w(t), enclosed exactly (it is a float of the working precision)
-        if self.naive_intervals {
-            // the box of the last step (at t = 0 the start's enclosure, widened by r(0))
-            if t == 0 {
-                self.w.clone_from(&self.c);
-                for v in &mut self.w {
-                    v.widen(&self.radius);
-                }
-            } else {
-                self.w.clone_from(&self.y);
-            }
-        } else if !enclose_all(&mut self.w, before) {
-            self.stopped = Some(Stop {
-                at: t + 1,
-                why: format!("w({t}) is not finite"),
-            });
+        if self.apriori.is_some() && self.apriori_step(before, after) {
             return;
         }
-        // 2. G(w(t)) = w(t) + η Σ_n q_n z_n enclosed
-        self.margins(false);
-        self.weights();
-        if !self.q.iter().all(Interval::is_finite) {
-            self.stop(
-                t + 1,
-                "the enclosure of the loss weights is not finite (a margin out of range)",
-            );
+        self.interval_steps += 1;
+        let after = &after.w[..];
+        let Some(delta) = self.interval_delta(before, after) else {
             return;
-        }
+        };
         let prec = self.prec;
-        {
-            let Certifier {
-                z,
-                q,
-                g,
-                y,
-                w,
-                eta,
-                tmp,
-                d,
-                ..
-            } = self;
-            for gj in g.iter_mut() {
-                gj.lo.assign(0);
-                gj.hi.assign(0);
-            }
-            for (qn, row) in q.iter().zip(z.chunks_exact((*d).max(1))) {
-                for (gj, zj) in g.iter_mut().zip(row) {
-                    gj.add_mul(qn, zj, tmp);
-                }
-            }
-            for ((yj, wj), gj) in y.iter_mut().zip(w.iter()).zip(g.iter()) {
-                yj.lo.assign(&wj.lo);
-                yj.hi.assign(&wj.hi);
-                yj.add_mul(eta, gj, tmp);
-            }
-        }
-        if !self.y.iter().all(Interval::is_finite) {
-            self.stop(t + 1, "the enclosure of the exact step is not finite");
-            return;
-        }
-        // 3. the computed w(t+1), enclosed; δ_t ≥ max over the enclosure of ‖w(t+1) − y‖
-        if !enclose_all(&mut self.c, after) {
-            self.stopped = Some(Stop {
-                at: t + 1,
-                why: format!("w({}) is not finite", t + 1),
-            });
-            return;
-        }
-        let mut delta = Float::new(prec);
-        if !self.zero_delta {
-            for (cj, yj) in self.c.iter().zip(&self.y) {
-                // |a − b| ≤ max(c.hi − y.lo, y.hi − c.lo) for a ∈ c, b ∈ y (the max is ≥ 0)
-                self.tmp.assign_round(&cj.hi - &yj.lo, Round::Up);
-                self.acc.assign_round(&yj.hi - &cj.lo, Round::Up);
-                if self.acc > self.tmp {
-                    std::mem::swap(&mut self.acc, &mut self.tmp);
-                }
-                let e = &self.tmp;
-                self.acc.assign_round(e * e + &delta, Round::Up);
-                std::mem::swap(&mut self.acc, &mut delta);
-            }
-            delta.sqrt_round(Round::Up);
-        }
         // 4. Lip_t from ∇²L ⪯ M_t I on B(w(t), r(t)): ℓ''(u) ≤ −ℓ′(u) (both losses), ℓ'' ≤ 1/4
         //    (logistic), and −ℓ′(u − s) ≤ e^{s}(−ℓ′(u)) for s ≥ 0, s = ‖z_n‖ r(t) ≤ R r(t)
         let mut grow = Float::with_val(prec, 0);
@@ -637,8 +627,184 @@ impl Certifier {
         if self.naive_intervals {
             self.radius.assign(&delta); // the box holds x(t+1): no recurrence
         }
+        self.r64 = self.radius.to_f64_round(Round::Up);
         self.t = t + 1;
         self.record_if_shown();
+    }
+
+    /// The step with the a-priori `δ_t` (docs/theory/certify.md, "The a-priori bound for
+    /// double-double"), all in f64 rounded up; false (nothing changed) where the bound
+    /// does not apply, and the step is then enclosed in intervals.
+    fn apriori_step<S: Scalar>(&mut self, before: &[S], after: &State<S>) -> bool {
+        let fill = |out: &mut Vec<(f64, f64)>, xs: &[S]| -> bool {
+            out.clear();
+            for x in xs {
+                match x.double_double_parts() {
+                    Some(p) => out.push(p),
+                    None => return false,
+                }
+            }
+            true
+        };
+        let [pw, pq, pg, pn] = &mut self.parts;
+        if !(fill(pw, before)
+            && fill(pq, &after.scratch.weights)
+            && fill(pg, &after.grad)
+            && fill(pn, &after.w))
+        {
+            return false;
+        }
+        let Some(bound) = self.apriori.as_mut() else {
+            return false;
+        };
+        let Some(b) = bound.delta(pw, pq, pg, pn) else {
+            return false;
+        };
+        // Lip_t: ∇²L ⪯ e^{R r} Σ_n q̄_n ‖z_n‖² I on the ball, e^{x} ≤ 1 + 2x for x ≤ 1
+        let x = apriori::up(bound.z_max() * self.r64);
+        if x > 1.0 {
+            return false;
+        }
+        let grow = apriori::up(1.0 + apriori::up(2.0 * x));
+        let eta_m = apriori::up(b.eta_curvature * grow);
+        if !eta_m.is_finite() {
+            return false;
+        }
+        if let Some(pairs) = self.delta_pairs.as_mut() {
+            // (a consistency check for the tests: the interval δ_t measures the actual error)
+            let mut taken = std::mem::take(pairs);
+            let iv = self.interval_delta(before, &after.w);
+            if let Some(iv) = iv {
+                taken.push((b.delta, iv.to_f64_round(Round::Up)));
+            }
+            self.delta_pairs = Some(taken);
+            if self.stopped.is_some() {
+                return true;
+            }
+        }
+        let t = self.t;
+        let next = if eta_m > 2.0 {
+            let lip = apriori::up(eta_m - 1.0);
+            self.expansive_steps += 1;
+            self.last_expansive = Some(t);
+            if lip > self.lip_max {
+                self.lip_max.assign(lip);
+            }
+            apriori::up(apriori::up(lip * self.r64) + b.delta)
+        } else {
+            apriori::up(self.r64 + b.delta)
+        };
+        if !next.is_finite() {
+            return false;
+        }
+        self.r64 = next;
+        self.radius.assign(next); // exact: the interval precision has ≥ 53 bits
+        self.apriori_steps += 1;
+        self.t = t + 1;
+        if self.next < self.shown.len() && self.shown[self.next] <= self.t {
+            // a checkpoint: the computed w(t+1) enclosed for the enclosures
+            if !enclose_all(&mut self.c, &after.w) {
+                self.stopped = Some(Stop {
+                    at: self.t,
+                    why: format!("w({}) is not finite", self.t),
+                });
+                self.t = t;
+                return true;
+            }
+        }
+        self.record_if_shown();
+        true
+    }
+
+    /// `δ_t` of the step from `before = w(t)` to `after = w(t+1)` by the interval
+    /// enclosure of `G(w(t))` (also leaving the weights' enclosure in `self.q` and that of
+    /// `w(t+1)` in `self.c`); `None` (certification stopped) if it is not finite.
+    fn interval_delta<S: Scalar>(&mut self, before: &[S], after: &[S]) -> Option<Float> {
+        let t = self.t;
+        // 1. the computed w(t), enclosed exactly (it is a float of the working precision)
+        if self.naive_intervals {
+            // the box of the last step (at t = 0 the start's enclosure, widened by r(0))
+            if t == 0 {
+                self.w.clone_from(&self.c);
+                for v in &mut self.w {
+                    v.widen(&self.radius);
+                }
+            } else {
+                self.w.clone_from(&self.y);
+            }
+        } else if !enclose_all(&mut self.w, before) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({t}) is not finite"),
+            });
+            return None;
+        }
+        // 2. G(w(t)) = w(t) + η Σ_n q_n z_n enclosed
+        self.margins(false);
+        self.weights();
+        if !self.q.iter().all(Interval::is_finite) {
+            self.stop(
+                t + 1,
+                "the enclosure of the loss weights is not finite (a margin out of range)",
+            );
+            return None;
+        }
+        let prec = self.prec;
+        {
+            let Certifier {
+                z,
+                q,
+                g,
+                y,
+                w,
+                eta,
+                tmp,
+                d,
+                ..
+            } = self;
+            for gj in g.iter_mut() {
+                gj.lo.assign(0);
+                gj.hi.assign(0);
+            }
+            for (qn, row) in q.iter().zip(z.chunks_exact((*d).max(1))) {
+                for (gj, zj) in g.iter_mut().zip(row) {
+                    gj.add_mul(qn, zj, tmp);
+                }
+            }
+            for ((yj, wj), gj) in y.iter_mut().zip(w.iter()).zip(g.iter()) {
+                yj.lo.assign(&wj.lo);
+                yj.hi.assign(&wj.hi);
+                yj.add_mul(eta, gj, tmp);
+            }
+        }
+        if !self.y.iter().all(Interval::is_finite) {
+            self.stop(t + 1, "the enclosure of the exact step is not finite");
+            return None;
+        }
+        // 3. the computed w(t+1), enclosed; δ_t ≥ max over the enclosure of ‖w(t+1) − y‖
+        if !enclose_all(&mut self.c, after) {
+            self.stopped = Some(Stop {
+                at: t + 1,
+                why: format!("w({}) is not finite", t + 1),
+            });
+            return None;
+        }
+        let mut delta = Float::new(prec);
+        if !self.zero_delta {
+            for (cj, yj) in self.c.iter().zip(&self.y) {
+                // |a − b| ≤ max(c.hi − y.lo, y.hi − c.lo) for a ∈ c, b ∈ y (the max is ≥ 0)
+                self.tmp.assign_round(&cj.hi - &yj.lo, Round::Up);
+                self.acc.assign_round(&yj.hi - &cj.lo, Round::Up);
+                if self.acc > self.tmp {
+                    std::mem::swap(&mut self.acc, &mut self.tmp);
+                }
+                let e = &self.tmp;
+                self.acc.assign_round(e * e + &delta, Round::Up);
+                std::mem::swap(&mut self.acc, &mut delta);
+            }
+            delta.sqrt_round(Round::Up);
+        }
+        Some(delta)
     }
 
     /// Records the enclosures at `self.t` (iterate in `self.c`) if it is a shown checkpoint.
@@ -782,6 +948,8 @@ impl Certifier {
             "stopped_at": self.stopped.as_ref().map(|s| s.at),
             "reason": self.stopped.as_ref().map(|s| s.why.clone()),
             "interval_bits": self.prec,
+            "a_priori_steps": self.apriori_steps,
+            "interval_steps": self.interval_steps,
             "radius": decimal_up(&self.radius, 3),
             "max_lipschitz": decimal_up(lip, 3),
             "expansive_steps": expansive,
@@ -815,7 +983,7 @@ impl Certifier {
         let mut out = format!(
             "# certified (--certify, docs/theory/certify.md): the exact-arithmetic GD iterate x(t) \
              lies within r(t) of w(t); each value is mid±rad with |exact - mid| <= rad\n\
-             # certification: {}; intervals at {} bits; {}\n",
+             # certification: {}; intervals at {} bits; {}; {}\n",
             match &self.stopped {
                 None => format!("certified through t={}", self.t),
                 Some(s) => format!(
@@ -824,6 +992,14 @@ impl Certifier {
                 ),
             },
             self.prec,
+            if self.apriori_steps == 0 {
+                "delta_t by interval enclosure at every step".to_string()
+            } else {
+                format!(
+                    "delta_t a priori at {} step(s), by interval enclosure at {}",
+                    self.apriori_steps, self.interval_steps
+                )
+            },
             if expansive == 0 {
                 "Lip_t = 1 at every step (nonexpansive)".to_string()
             } else {
@@ -889,7 +1065,7 @@ impl Certifier {
 
 impl<S: Scalar> Observer<S> for Certifier {
     fn observe(&mut self, before: &[S], after: &State<S>) {
-        self.step(before, &after.w, after.t);
+        self.step(before, after);
     }
 }
 

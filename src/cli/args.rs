@@ -105,8 +105,9 @@ pub struct RunArgs {
     /// provably bounds the distance of the computed iterate from the exact-arithmetic one,
     /// print enclosures mid±rad of w, |w|, the minimum margin, ln L, t*L, the direction
     /// error and |rho - w~| at the checkpoints, and judge each verdict on the enclosures
-    /// (certified PASS / FAIL, or not certified and why; docs/theory/certify.md). Exit 3 (1
-    /// if a claim fails) if a step's bound cannot be established.
+    /// (certified PASS / FAIL, or not certified and why; docs/theory/certify.md). Each step's
+    /// rounding bound is a-priori in double-double on the exponential loss, else an interval
+    /// enclosure. Exit 3 (1 if a claim fails) if a step's bound cannot be established.
     #[arg(long)]
     pub certify: bool,
     /// Print one JSON document instead of the table.

@@ -7,7 +7,9 @@
 //! sum below has relative error at most `3u²` (their Alg. 6), the product at most `7u²`
 //! (Alg. 10, the cross terms rounded separately in every build), the product by an f64 at
 //! most `2u²` (Alg. 9). `exp`, `ln`, `ln_1p` and `sqrt` are accurate to about `2^−102`
-//! relative (tested against MPFR in tests/fast_paths.rs).
+//! relative (tested against MPFR in tests/fast_paths.rs); for `exp` the bound `8u²` is
+//! proven (docs/theory/certify.md, "The exponential"), and so are the bounds of the dot
+//! products and the multiply-add that a certified step relies on.
 //!
 //! ## Range
 //! A double-double has f64's exponent range, and below `2^−969` (`hi` within 53 bits of the
@@ -1019,6 +1021,10 @@ impl Scalar for Dd {
     fn to_f64(&self) -> f64 {
         self.hi
     }
+    #[inline(always)]
+    fn double_double_parts(&self) -> Option<(f64, f64)> {
+        Some((self.hi, self.lo))
+    }
     fn to_rational(&self) -> Option<Rational> {
         let h = Rational::from_f64(self.hi)?;
         let l = Rational::from_f64(self.lo)?;
@@ -1067,7 +1073,8 @@ impl Scalar for Dd {
         *self = Dd::div_dd(*self, *other);
     }
     /// `self += a·b` with the product's error terms folded into one renormalisation:
-    /// absolute error at most a few `u²·(|self| + |a·b|)`; NaN if `a·b` is a nonzero product
+    /// absolute error at most `u²·(10|self.hi| + 30|a.hi·b.hi|)` for normalized operands
+    /// (proven in docs/theory/certify.md); NaN if `a·b` is a nonzero product
     /// below the full-precision range.
     #[inline(always)]
     fn mul_add_assign(&mut self, a: &Self, b: &Self) {
@@ -1083,8 +1090,9 @@ impl Scalar for Dd {
         *self = settle(s, hi, lo);
     }
     /// Compensated dot product (Ogita, Rump and Oishi's Dot2 on the exact leading products
-    /// plus the double-double cross terms): absolute error at most about
-    /// `(n + 3)·u²·Σ|a_i b_i|`, the same order as a sequence of double-double `mul_add`s,
+    /// plus the double-double cross terms): absolute error at most
+    /// `(n² + 7n + 20)·u²·Σ|a_i,hi b_i,hi|` for normalized factors (proven in
+    /// docs/theory/certify.md, "The a-priori bound for double-double"),
     /// without a renormalisation per term.
     #[inline]
     fn set_dot<'a, I>(&mut self, pairs: I)
