@@ -129,6 +129,8 @@ pub struct Findings {
     pub warnings: Vec<String>,
     /// The certification of the trajectory (`--certify`).
     pub certified: Option<Certifier>,
+    /// `--certify` with an optimizer that is not certified: why (the run itself is made).
+    pub not_certified: Option<String>,
     /// The state the run ended in, exact ([`Experiment::save_state`]).
     pub state: Option<SavedState>,
     header: String,
@@ -237,6 +239,18 @@ impl Experiment {
         )
     }
 
+    /// Why `--certify` does not certify this run's optimizer (`None`: plain GD, or no
+    /// `--certify`): the radius recurrence needs a nonexpansive map of `w` alone.
+    pub fn not_certified(&self) -> Option<String> {
+        (self.certify && self.optimizer.kind != Kind::Gd).then(|| {
+            format!(
+                "not certified: the {} map is not nonexpansive in general (and carries a state \
+                 besides w); --certify certifies plain GD (--optimizer gd)",
+                self.optimizer.kind.name()
+            )
+        })
+    }
+
     /// Checks the request: `init` has the data's dimension, the checkpoints fit the run, and the
     /// conjectures apply (plain GD) and fit the data. Called by [`Experiment::run`].
     pub fn validate(&self) -> Result<()> {
@@ -284,16 +298,6 @@ impl Experiment {
                 format!(
                     "{} is more than the supported maximum 1e15",
                     steps_text(self.steps)
-                ),
-            ));
-        }
-        if self.certify && self.optimizer.kind != Kind::Gd {
-            return Err(Error::param(
-                "certify",
-                format!(
-                    "not certified: the {} map is not nonexpansive in general; --certify is \
-                     for plain GD (--optimizer gd)",
-                    self.optimizer.kind.name()
                 ),
             ));
         }
@@ -468,7 +472,7 @@ impl Experiment {
         mut warnings: Vec<String>,
     ) -> Result<Findings> {
         let eta = self.lr();
-        let mut certifier = self.certify.then(|| {
+        let mut certifier = (self.certify && self.optimizer.kind == Kind::Gd).then(|| {
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
             // the samples the verdicts read are enclosed too (not shown)
             c.also_enclose(dense);
@@ -548,6 +552,14 @@ impl Experiment {
         let code = match &certifier {
             Some(c) if c.stopped().is_some() && code == 0 => 3,
             _ => code,
+        };
+        // another optimizer runs as asked and says why it is not certified; certification
+        // was asked for and not established: inconclusive
+        let not_certified = self.not_certified();
+        let code = if not_certified.is_some() && code == 0 {
+            3
+        } else {
+            code
         };
         let mut code = code;
         let mut class_text = String::new();
@@ -641,6 +653,7 @@ impl Experiment {
             skipped,
             warnings,
             certified: certifier,
+            not_certified,
             state,
             header,
             meta,
@@ -668,6 +681,11 @@ impl Findings {
         }
         if let Some(why) = &self.skipped {
             out.push_str(&format!("# inconclusive: theory checks skipped: {why}\n"));
+        }
+        if let Some(why) = &self.not_certified {
+            out.push_str(&format!(
+                "# certification: {why}\n# inconclusive: certification was asked for and is not established\n"
+            ));
         }
         if let Some(s) = self.certified.as_ref().and_then(Certifier::stopped) {
             out.push_str(&format!(
@@ -710,6 +728,12 @@ impl Findings {
         }
         if let (Value::Object(d), Some(c)) = (&mut doc, &self.certified) {
             d.insert("certify".into(), c.json());
+        }
+        if let (Value::Object(d), Some(why)) = (&mut doc, &self.not_certified) {
+            d.insert(
+                "certify".into(),
+                json!({"status": "not certified", "reason": why}),
+            );
         }
         doc
     }

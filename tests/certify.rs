@@ -5,7 +5,7 @@
 
 mod edge;
 
-use edge::{assert_one_line_error, ibias, stdout, tmp};
+use edge::{ibias, stdout, tmp};
 use implicit_bias::certify::{Certifier, Interval};
 use implicit_bias::data::generate::Generator;
 use implicit_bias::data::{parse_rational, Dataset};
@@ -355,14 +355,38 @@ fn exact_rational_gd_lies_inside_the_enclosures() {
     }
 }
 
+/// Another optimizer runs under `--certify` as without it and says why it is not certified:
+/// the same trajectory, exit 3 (certification asked for and not established) where the
+/// uncertified run exits 0, JSON `certify.status` "not certified" with the reason.
 #[test]
-fn other_optimizers_are_refused_and_a_non_finite_run_is_inconclusive() {
+fn other_optimizers_run_not_certified_and_a_non_finite_run_is_inconclusive() {
     let (_dir, path) = tmp("r1.csv", "x1,x2,y\n1,0,1\n");
     let p = path.to_str().expect("utf-8 path");
     for opt in ["adam", "momentum", "normalized"] {
-        let o = ibias(&["run", "--data", p, "--optimizer", opt, "--certify"]);
-        assert_one_line_error(&o, "map is not nonexpansive in general");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("not certified"));
+        let plain = ibias(&["run", "--data", p, "--optimizer", opt, "--json"]);
+        assert_eq!(plain.status.code(), Some(0), "{opt}");
+        let o = ibias(&[
+            "run",
+            "--data",
+            p,
+            "--optimizer",
+            opt,
+            "--certify",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(3), "{opt}");
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let base: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("JSON");
+        assert_eq!(doc["certify"]["status"], "not certified", "{opt}");
+        let why = doc["certify"]["reason"].as_str().unwrap_or("");
+        assert!(why.contains("map is not nonexpansive in general"), "{why}");
+        assert_eq!(
+            doc["checkpoints"], base["checkpoints"],
+            "{opt}: the same trajectory"
+        );
+        let text = ibias(&["run", "--data", p, "--optimizer", opt, "--certify"]);
+        let out = String::from_utf8_lossy(&text.stdout);
+        assert!(out.contains("# certification: not certified: the"), "{out}");
     }
     // e^{710} overflows f64 at the first step: w(1) is not finite, the run stops there and
     // certification with it (at the step it could not bound), exit 3
