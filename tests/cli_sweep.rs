@@ -372,7 +372,7 @@ fn later_subcommands_exit_with_a_documented_status() {
             }
             count += 1;
         }
-        // a certified run of another optimizer is refused (exit 2)
+        // a certified run of another optimizer runs and is not certified (exit 3)
         ibias(&[
             "run",
             "--data",
