@@ -31,17 +31,22 @@
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
 
+use crate::certify;
 use crate::data::trajectory::{LogFormat, Logged};
 use crate::data::{format_rational, Dataset};
 use crate::experiment::{max_margin, theory_report, Gd, TheoryReport};
 use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
+use crate::optim::{GradientDescent, State};
 use crate::report;
-use crate::run::{dense_checkpoints, RunStatus, Sample, Trajectory, MAX_STEPS};
+use crate::run::{
+    dense_checkpoints, run_observed, Observer, RunOptions, RunStatus, Sample, Trajectory, MAX_STEPS,
+};
 use crate::scalar::{Precision, Scalar};
 use crate::theory::{render, Conjecture, Judgement, Status};
 use crate::{Error, Result};
+use rug::float::Round;
 use rug::{Float, Rational};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -465,7 +470,7 @@ pub fn check_steps(
 ) -> StepCheck {
     let bits = CHECK_BITS;
     let obj = Objective::<Float>::new(data, loss, bits);
-    let (n, d) = (obj.n(), obj.d());
+    let d = obj.d();
     let mut u = format.unit_roundoff(bits);
     let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)));
     if u < floor {
@@ -523,19 +528,7 @@ pub fn check_steps(
                 u = r;
             }
         }
-        // per point: q_n ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)
-        let c0 = Float::with_val(bits, (n + d + 6) as u32) * &u;
-        let c1 = Float::with_val(bits, (d + 2) as u32) * &u;
-        let per: Vec<Float> = (0..n)
-            .map(|p| {
-                let z = obj.z(p);
-                let mut s = Float::new(bits);
-                for j in 0..d {
-                    s += Float::with_val(bits, &z[j] * &w[j]).abs();
-                }
-                Float::with_val(bits, &c1 * &s) + &c0
-            })
-            .collect();
+        let bound = step_bound(&obj, &w, &next, &q, &eta, &u, &Float::new(bits));
         let mut ratio = 0.0f64;
         let (mut resolved, mut departs, mut moved) = (false, false, false);
         let mut e2 = Float::new(bits);
@@ -546,24 +539,15 @@ pub fn check_steps(
             let dw = Float::with_val(bits, &next[i] - &w[i]);
             let upd = Float::with_val(bits, &eta * &g[i]);
             let e = Float::with_val(bits, &dw - &upd);
-            let mut b =
-                Float::with_val(bits, w[i].abs_ref()) + Float::with_val(bits, next[i].abs_ref());
-            b *= &u;
-            let mut s = Float::new(bits);
-            for p in 0..n {
-                let zi = Float::with_val(bits, obj.z(p)[i].abs_ref());
-                s += Float::with_val(bits, &q[p] * &zi) * &per[p];
-            }
-            b += s * &eta;
-            b *= 2;
-            if upd.clone().abs() > b {
+            let b = &bound[i];
+            if upd.clone().abs() > *b {
                 resolved = true;
             }
-            if e.clone().abs() > b {
+            if e.clone().abs() > *b {
                 departs = true;
             }
             if !b.is_zero() {
-                ratio = ratio.max((Float::with_val(bits, e.abs_ref()) / &b).to_f64());
+                ratio = ratio.max((Float::with_val(bits, e.abs_ref()) / b).to_f64());
             }
             moved |= !dw.is_zero();
             stuck_update |= !upd.is_zero();
@@ -668,6 +652,53 @@ fn replay_gaps(
     out
 }
 
+/// The pair check's per-coordinate bound on the departure `Δw − ηG` of one GD step computed
+/// and logged with unit roundoff `u` (docs/cli.md, "ibias audit"):
+/// `B_i = 2·[u(|w_i| + |w′_i| + 2s) + η Σ_n q_n |z_ni| ((N + d + 6)u + (d + 2)u Σ_j |z_nj|(|w_j| + s))]`,
+/// from the iterate `w`, the next one `w′` and weights `q_n ≥ −ℓ′(z_nᵀw)`; `s` widens every
+/// coordinate by a radius (0 for a logged pair; the gap check's ball).
+fn step_bound(
+    obj: &Objective<Float>,
+    w: &[Float],
+    next: &[Float],
+    q: &[Float],
+    eta: &Float,
+    u: &Float,
+    s: &Float,
+) -> Vec<Float> {
+    let bits = CHECK_BITS;
+    let (n, d) = (obj.n(), obj.d());
+    let c0 = Float::with_val(bits, (n + d + 6) as u32) * u;
+    let c1 = Float::with_val(bits, (d + 2) as u32) * u;
+    // per point: (N + d + 6)u + (d + 2)u Σ_j |z_nj|(|w_j| + s)
+    let per: Vec<Float> = (0..n)
+        .map(|p| {
+            let z = obj.z(p);
+            let mut m = Float::new(bits);
+            for j in 0..d {
+                m += Float::with_val(bits, z[j].abs_ref())
+                    * (Float::with_val(bits, w[j].abs_ref()) + s);
+            }
+            Float::with_val(bits, &c1 * &m) + &c0
+        })
+        .collect();
+    (0..d)
+        .map(|i| {
+            let mut b =
+                Float::with_val(bits, w[i].abs_ref()) + Float::with_val(bits, next[i].abs_ref());
+            b += Float::with_val(bits, s * 2u32);
+            b *= u;
+            let mut g = Float::new(bits);
+            for p in 0..n {
+                let zi = Float::with_val(bits, obj.z(p)[i].abs_ref());
+                g += Float::with_val(bits, &q[p] * &zi) * &per[p];
+            }
+            b += g * eta;
+            b * 2u32
+        })
+        .collect()
+}
+
 /// One replayed gap: the exact GD end `x(m)` (as computed), its distance from the start, and
 /// the bound on `‖logged w(t_{k+1}) − x(m)‖` for a log that is GD with the claimed step.
 struct Gap {
@@ -676,18 +707,67 @@ struct Gap {
     bound: Float,
 }
 
-/// Replays `m` GD steps with step `lr` from the logged `w(t_k)` at [`CHECK_BITS`] bits and
-/// bounds how far a log of that GD may end from it (docs/cli.md, "ibias audit"). The
-/// producer's iterate `y_i` starts within `ρ₀ = u‖w(t_k)‖` of the logged value (the log
-/// rounds it) and each of its steps errs from the exact map `G` by at most `β_i = ‖B‖₂`, the
-/// pair check's per-coordinate bound evaluated over the ball `‖y − x_i‖ ≤ ρ_i` (coordinates
-/// `|x_ij| + ρ_i`, weights `q_n e^{R ρ_i}`, `R = max ‖z_n‖`). `G` is `Lip_i`-Lipschitz on that
-/// ball with `Lip_i = 1` if `ηM_i ≤ 2` and `ηM_i − 1` otherwise, `M_i = Σ_n b_n‖z_n‖²`,
-/// `b_n = q_n e^{Rρ_i}` (exponential loss; logistic: at most 1/4), as for `--certify`
-/// (docs/theory/certify.md). So `ρ_{i+1} = Lip_i ρ_i + β_i`, and the logged end is within
-/// `ρ_m + u‖x_m‖` (its own rounding) of `x(m)`, plus the replay's own rounding, at most
+/// The producer's radius `ρ_i` around the replay, advanced at every step the runner takes:
+/// `ρ_{i+1} = Lip_i ρ_i + ‖B‖₂` ([`replay_gap`]).
+struct ProducerRadius<'a> {
+    obj: &'a Objective<Float>,
+    eta: Float,
+    u: Float,
+    loss: Loss,
+    z_norm2: Vec<Float>,
+    z_max: Float,
+    rho: Float,
+}
+
+impl Observer<Float> for ProducerRadius<'_> {
+    fn observe(&mut self, before: &[Float], after: &State<Float>) {
+        let bits = CHECK_BITS;
+        // GD's step left the weights at `before` in the scratch; over the ball they grow by
+        // at most e^{Rρ}
+        let mut grow = Float::with_val_round(bits, &self.z_max * &self.rho, Round::Up).0;
+        grow.exp_round(Round::Up);
+        let q: Vec<Float> = after
+            .scratch
+            .weights
+            .iter()
+            .map(|w| Float::with_val_round(bits, w * &grow, Round::Up).0)
+            .collect();
+        let em = certify::eta_curvature_on_ball(
+            after.scratch.weights.iter(),
+            &self.z_norm2,
+            &self.z_max,
+            &self.rho,
+            &self.eta,
+            self.loss,
+            bits,
+        );
+        let lip = if em <= 2 {
+            Float::with_val(bits, 1)
+        } else {
+            em - 1u32
+        };
+        let b = step_bound(
+            self.obj, before, &after.w, &q, &self.eta, &self.u, &self.rho,
+        );
+        let mut beta2 = Float::new(bits);
+        for x in &b {
+            beta2 += Float::with_val(bits, x.square_ref());
+        }
+        self.rho = lip * &self.rho + beta2.sqrt();
+    }
+}
+
+/// Replays `m` GD steps with step `lr` from the logged `w(t_k)` at [`CHECK_BITS`] bits (the
+/// runner's plain GD, [`GradientDescent`]) and bounds how far a log of that GD may end from
+/// it (docs/cli.md, "ibias audit"). The producer's iterate `y_i` starts within
+/// `ρ₀ = u‖w(t_k)‖` of the logged value (the log rounds it) and each of its steps errs from
+/// the exact map `G` by at most `β_i = ‖B‖₂` ([`step_bound`] over the ball `‖y − x_i‖ ≤ ρ_i`:
+/// coordinates `|x_ij| + ρ_i`, weights `q_n e^{Rρ_i}`, `R = max ‖z_n‖`). `G` is
+/// `Lip_i`-Lipschitz on that ball ([`certify::eta_curvature_on_ball`], the bound of
+/// `--certify`), so `ρ_{i+1} = Lip_i ρ_i + β_i`, and the logged end is within `ρ_m + u‖x_m‖`
+/// (its own rounding) of `x(m)`, plus the replay's own rounding, at most
 /// `m·2^{−(CHECK_BITS−32)}(1 + ‖x‖)` on this nonexpansive path (a floor far below any log's
-/// `u`). `None` when a weight underflows or a bound is not finite.
+/// `u`). `None` when the replay stops early (a weight underflows) or a bound is not finite.
 fn replay_gap(
     obj: &Objective<Float>,
     lr: &Rational,
@@ -696,8 +776,6 @@ fn replay_gap(
     u: &Float,
 ) -> Option<Gap> {
     let bits = CHECK_BITS;
-    let (n, d) = (obj.n(), obj.d());
-    let eta = Float::with_val(bits, lr);
     let norm = |v: &[Float]| -> Float {
         let mut s = Float::new(bits);
         for x in v {
@@ -705,93 +783,45 @@ fn replay_gap(
         }
         s.sqrt()
     };
-    let zn2: Vec<Float> = (0..n)
+    let z_norm2: Vec<Float> = (0..obj.n())
         .map(|p| {
-            let z = obj.z(p);
             let mut s = Float::new(bits);
-            for x in z {
+            for x in obj.z(p) {
                 s += Float::with_val(bits, x.square_ref());
             }
             s
         })
         .collect();
-    let r_max = zn2
+    let z_max = z_norm2
         .iter()
         .fold(Float::new(bits), |a, b| if *b > a { b.clone() } else { a })
         .sqrt();
-    let logistic = !matches!(obj.loss(), Loss::Exponential);
-    let quarter = Float::with_val(bits, 0.25);
-    let c0 = Float::with_val(bits, (n + d + 6) as u32) * u;
-    let c1 = Float::with_val(bits, (d + 2) as u32) * u;
-    let mut x: Vec<Float> = start.to_vec();
-    let mut rho = Float::with_val(bits, u * norm(&x));
-    let mut scratch = obj.scratch();
-    let mut g = vec![Float::new(bits); d];
-    for _ in 0..m {
-        obj.weights(&x, &mut scratch).ok()?;
-        let grow = Float::with_val(bits, &r_max * &rho).exp();
-        let q: Vec<Float> = scratch
-            .weights
-            .iter()
-            .map(|w| Float::with_val(bits, w * &grow))
-            .collect();
-        // curvature bound on the ball, and G's Lipschitz constant there
-        let mut big_m = Float::new(bits);
-        for (qn, z2) in q.iter().zip(&zn2) {
-            let b = if logistic && *qn > quarter {
-                quarter.clone()
-            } else {
-                qn.clone()
-            };
-            big_m += b * z2;
-        }
-        let em = Float::with_val(bits, &eta * &big_m);
-        let lip = if em <= 2 {
-            Float::with_val(bits, 1)
-        } else {
-            em - 1u32
-        };
-        // the producer's step error over the ball: ‖B‖₂ of the pair check's bound
-        let per: Vec<Float> = (0..n)
-            .map(|p| {
-                let z = obj.z(p);
-                let mut s = Float::new(bits);
-                for j in 0..d {
-                    let a = Float::with_val(bits, x[j].abs_ref()) + &rho;
-                    s += Float::with_val(bits, z[j].abs_ref()) * a;
-                }
-                Float::with_val(bits, &c1 * &s) + &c0
-            })
-            .collect();
-        obj.neg_gradient_from_weights(&scratch.weights, &mut g);
-        let mut beta2 = Float::new(bits);
-        let mut next = Vec::with_capacity(d);
-        for j in 0..d {
-            let xn = Float::with_val(bits, &x[j] + Float::with_val(bits, &eta * &g[j]));
-            let mut b = Float::with_val(bits, x[j].abs_ref()) + Float::with_val(bits, xn.abs_ref());
-            b += Float::with_val(bits, &rho * 2u32);
-            b *= u;
-            let mut s = Float::new(bits);
-            for p in 0..n {
-                let zi = Float::with_val(bits, obj.z(p)[j].abs_ref());
-                s += Float::with_val(bits, &q[p] * &zi) * &per[p];
-            }
-            b += s * &eta;
-            b *= 2;
-            beta2 += b.square();
-            next.push(xn);
-        }
-        rho = lip * rho + beta2.sqrt();
-        x = next;
-        if !rho.is_finite() {
-            return None;
-        }
+    let mut radius = ProducerRadius {
+        obj,
+        eta: Float::with_val_round(bits, lr, Round::Up).0,
+        u: u.clone(),
+        loss: obj.loss(),
+        z_norm2,
+        z_max,
+        rho: Float::with_val(bits, u * norm(start)),
+    };
+    let gd = GradientDescent::<Float>::new(lr, bits);
+    let mut st = State::new(obj, start.to_vec(), 0);
+    let opts = RunOptions {
+        steps: m,
+        progress: false,
+        ..RunOptions::default()
+    };
+    let traj = run_observed(obj, &gd, &mut st, &[m], &opts, Some(&mut radius));
+    if traj.status != RunStatus::Completed || st.t != m || !radius.rho.is_finite() {
+        return None;
     }
+    let x = st.w;
     let nx = norm(&x);
     let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)))
         * Float::with_val(bits, m)
         * Float::with_val(bits, &nx + 1u32);
-    let bound = rho + Float::with_val(bits, u * &nx) + floor;
+    let bound = radius.rho + Float::with_val(bits, u * &nx) + floor;
     let motion = {
         let mut s = Float::new(bits);
         for (a, b) in x.iter().zip(start) {

@@ -626,7 +626,8 @@ fn no_false_fail_of_the_flow_at_short_horizons() {
 
 /// The certified tail (docs/theory/flow.md, "The certified tail") against an independent
 /// witness, the flow integrated at 256 bits (its integration error far below the distances
-/// compared): on the two-SV set from the origin the certificate starts at s = 2, every later
+/// compared): on the two-SV set from the origin the certificate starts within the first
+/// checkpoints with an r0 that bounds the witness's distance there, every later
 /// checkpoint's distance ‖ρ(s) − w̃‖ (above the 256-bit floor) is within the bound B(s), and
 /// the bound is not vacuous (within a factor 10 of the distance at s = 5). A false rate (the
 /// proven μ₀ times 4, a test switch) is caught by the same witness; twice μ₀ is not (the
@@ -649,7 +650,20 @@ fn the_certified_tail_contains_a_256_bit_flow_and_a_false_rate_is_caught() {
         .collect();
     let dist = |c: &FlowPoint<Float>| c.rho_err.as_ref().map(|e| e.to_f64()).unwrap();
     let t = tail::certify(&data, &mm, &w0, &pts).expect("certified");
-    assert_eq!(t.s0, 2.0);
+    // a usable certificate: its ball closes within the first checkpoints (1, 2, 5), and its
+    // starting distance r0 bounds the witness's distance there
+    assert!(t.s0 <= 5.0, "s0 = {}", t.s0);
+    let at_s0 = run
+        .points
+        .iter()
+        .find(|c| c.s.to_f64() == t.s0)
+        .expect("s0 is a checkpoint");
+    assert!(
+        dist(at_s0) <= t.r0.to_f64(),
+        "r0 {} below the witness {}",
+        t.r0.to_f64(),
+        dist(at_s0)
+    );
     let mut judged = 0;
     for c in run.points.iter().skip(1) {
         let s = c.s.to_f64();

@@ -583,22 +583,16 @@ impl Certifier {
             return;
         };
         let prec = self.prec;
-        // 4. Lip_t from ∇²L ⪯ M_t I on B(w(t), r(t)): ℓ''(u) ≤ −ℓ′(u) (both losses), ℓ'' ≤ 1/4
-        //    (logistic), and −ℓ′(u − s) ≤ e^{s}(−ℓ′(u)) for s ≥ 0, s = ‖z_n‖ r(t) ≤ R r(t)
-        let mut grow = Float::with_val(prec, 0);
-        grow.assign_round(&self.z_max * &self.radius, Round::Up);
-        grow.exp_round(Round::Up);
-        let mut curv = Float::new(prec);
-        for (qn, n2) in self.q.iter().zip(&self.z_norm2) {
-            self.tmp.assign_round(&qn.hi * &grow, Round::Up);
-            if self.loss == Loss::Logistic && self.tmp > 0.25 {
-                self.tmp.assign(0.25);
-            }
-            self.acc.assign_round(&self.tmp * n2 + &curv, Round::Up);
-            std::mem::swap(&mut self.acc, &mut curv);
-        }
-        // η M_t
-        curv.mul_assign_round(&self.eta.hi, Round::Up);
+        // 4. Lip_t from ∇²L ⪯ M_t I on B(w(t), r(t))
+        let mut curv = eta_curvature_on_ball(
+            self.q.iter().map(|q| &q.hi),
+            &self.z_norm2,
+            &self.z_max,
+            &self.radius,
+            &self.eta.hi,
+            self.loss,
+            prec,
+        );
         if !curv.is_finite() {
             self.stop(
                 t + 1,
@@ -1067,6 +1061,38 @@ impl<S: Scalar> Observer<S> for Certifier {
     fn observe(&mut self, before: &[S], after: &State<S>) {
         self.step(before, after);
     }
+}
+
+/// `η M`, rounded up, for the curvature bound `∇²L ⪯ M I` on the ball `B(w, r)`: `ℓ″(u) ≤
+/// −ℓ′(u)` (both losses), `ℓ″ ≤ 1/4` (logistic), and `−ℓ′(u − s) ≤ e^{s}(−ℓ′(u))` for
+/// `s = ‖z_n‖r ≤ Rr`, so `M = Σ_n min(e^{Rr} q_n, 1/4 if logistic) ‖z_n‖²` with `q_n ≥
+/// −ℓ′(z_nᵀw)` (docs/theory/certify.md, "The Lipschitz bound"). `G(w) = w − η∇L(w)` is then
+/// `Lip`-Lipschitz on the ball, `Lip = 1` if `ηM ≤ 2` and `ηM − 1` otherwise. `z_norm2` holds
+/// upper bounds of `‖z_n‖²`, `z_max` of `R`, `eta` of `η`. Also the gap check of `ibias
+/// audit` (`audit::replay_gap`).
+pub fn eta_curvature_on_ball<'a>(
+    q: impl Iterator<Item = &'a Float>,
+    z_norm2: &[Float],
+    z_max: &Float,
+    r: &Float,
+    eta: &Float,
+    loss: Loss,
+    prec: u32,
+) -> Float {
+    let mut grow = Float::with_val_round(prec, z_max * r, Round::Up).0;
+    grow.exp_round(Round::Up);
+    let mut curv = Float::new(prec);
+    let mut b = Float::new(prec);
+    for (qn, n2) in q.zip(z_norm2) {
+        b.assign_round(qn * &grow, Round::Up);
+        if loss == Loss::Logistic && b > 0.25 {
+            b.assign(0.25);
+        }
+        let sum = Float::with_val_round(prec, &b * n2 + &curv, Round::Up).0;
+        curv = sum;
+    }
+    curv.mul_assign_round(eta, Round::Up);
+    curv
 }
 
 /// Encloses each computed value of `xs` in the interval of the same index (exactly, when

@@ -14,7 +14,7 @@ use crate::data::Dataset;
 use crate::oracle::MaxMargin;
 use crate::scalar::Scalar;
 use crate::theory::linalg::{
-    independent_rows, positive_definite_exact, project_exact, solve_exact,
+    independent_rows, positive_definite_exact, project_exact, qdot, solve_exact,
 };
 use rug::float::Round;
 use rug::{Float, Rational};
@@ -117,14 +117,6 @@ fn to_q(x: &Float) -> Rational {
 fn sqrt_up(q: &Rational) -> Float {
     let sq = Float::with_val_round(BITS, q, Round::Up).0;
     Float::with_val_round(BITS, sq.sqrt_ref(), Round::Up).0
-}
-
-fn qdot(a: &[Rational], b: &[Rational]) -> Rational {
-    let mut s = Rational::new();
-    for (x, y) in a.iter().zip(b) {
-        s += Rational::from(x * y);
-    }
-    s
 }
 
 /// Why the tail could not be certified, or the certificate from the earliest checkpoint

@@ -44,6 +44,10 @@ pub struct Checkpoint<S: Scalar> {
     /// `max |z_nᵀ(ρ(t) − w̃)|` over the non-SV points at the level `θ` (whose weights make the
     /// non-SV share, §2.8); `None` where `z_nᵀw̃` is not predicted.
     pub theta_residual: Option<S>,
+    /// `max |z_nᵀ(ρ(t) − w̃)|` over [`Prediction::regime_points`] with the certified `P1 w̃`
+    /// (`None` without a certified unique `α`): the θ-points' gate of the regime test
+    /// (theory/verdict.rs), and `theta_residual` where those are all the θ-points.
+    pub theta_certified: Option<S>,
     /// Angle between `w(t)` and the predicted vector `ŵ ln t + w̃` (§2.5).
     pub refined_angle: Option<S>,
     /// Direction error of the predicted vector `p = ŵ ln t + w̃`.
@@ -216,26 +220,41 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
             linalg::project(&pred.span_basis, r, ctx)
         }
     });
-    let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
-        (Some(r), Some(_)) => {
-            // the certified P1 w̃ where it decides z_nᵀ(ρ − w̃) on every θ-point (they lie in
-            // span(Z_S)), so that a conjectured w̃ moves no judged range (the start of the
-            // share claims reads this); else the predicted one
-            let certified = pred
-                .w_tilde_certified
-                .as_ref()
-                .filter(|_| pred.regime_points.len() == pred.theta_points.len());
-            let lim = certified
-                .or(pred.w_tilde.as_ref())
-                .or(pred.w_tilde_span.as_ref());
-            lim.and_then(|lim| {
-                let diff = linalg::sub(r, lim);
-                pred.theta_points
-                    .iter()
-                    .map(|&i| scalar::dot(&pred.z[i], &diff, ctx).abs())
-                    .reduce(|a, b| linalg::max(a, &b))
+    // max_n |z_nᵀ(ρ − lim)| over `points`; a term that is not finite is the result (it is
+    // never dropped by the maximum), `None` without points
+    let max_abs = |points: &[usize], r: &[S], lim: &[S]| -> Option<S> {
+        let diff = linalg::sub(r, lim);
+        points
+            .iter()
+            .map(|&i| scalar::dot(&pred.z[i], &diff, ctx).abs())
+            .reduce(|a, b| {
+                if !a.is_finite() {
+                    a
+                } else if !b.is_finite() {
+                    b
+                } else {
+                    linalg::max(a, &b)
+                }
             })
+    };
+    let theta_certified = match (&rho, &pred.w_tilde_certified) {
+        (Some(r), Some(wt)) => max_abs(&pred.regime_points, r, wt),
+        _ => None,
+    };
+    let theta_residual = match (&rho, pred.share_loss.value(ctx)) {
+        // the certified P1 w̃ where it decides z_nᵀ(ρ − w̃) on every θ-point (they lie in
+        // span(Z_S)), so that a conjectured w̃ moves no judged range (the start of the share
+        // claims reads this); else the predicted one
+        (Some(_), Some(_))
+            if theta_certified.is_some() && pred.regime_points.len() == pred.theta_points.len() =>
+        {
+            theta_certified.clone()
         }
+        (Some(r), Some(_)) => pred
+            .w_tilde
+            .as_ref()
+            .or(pred.w_tilde_span.as_ref())
+            .and_then(|lim| max_abs(&pred.theta_points, r, lim)),
         _ => None,
     };
     let predicted_vec: Option<Vec<S>> = match (&ln_t, &pred.w_tilde) {
@@ -476,6 +495,7 @@ pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<
         rho_diff,
         sv_residual,
         theta_residual,
+        theta_certified,
         refined_angle,
         dir_err_pred,
         refined_dir_diff,

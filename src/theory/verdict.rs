@@ -1187,7 +1187,7 @@ fn regime_start<S: Scalar>(pred: &Prediction<S>, cps: &[&Checkpoint<S>]) -> u64 
             sv = c.t.saturating_add(1);
         }
     }
-    aggregate.max(sv).max(theta_gate(pred, cps, &bound))
+    aggregate.max(sv).max(theta_gate(cps, &bound))
 }
 
 /// The θ-points' gate: the regime counts as started only if, at the last checkpoint, every
@@ -1203,21 +1203,12 @@ fn regime_start<S: Scalar>(pred: &Prediction<S>, cps: &[&Checkpoint<S>]) -> u64 
 /// the window's start on, it narrowed the judged range to `[2^17, 2^22]` at `T = 2^22`,
 /// where the true `C_L` FAILed instead (measured), and on such sets it would keep every run
 /// below `2^30` steps out. Trajectory and certified oracle only, as the tests above.
-fn theta_gate<S: Scalar>(pred: &Prediction<S>, cps: &[&Checkpoint<S>], bound: &S) -> u64 {
-    let (Some(wt), Some(last)) = (&pred.w_tilde_certified, cps.last()) else {
-        return 0;
-    };
-    let Some(rho) = &last.rho else { return 0 };
-    let diff = linalg::sub(rho, wt);
-    let outside = pred.regime_points.iter().any(|&i| {
-        let d = scalar::dot(&pred.z[i], &diff, pred.ctx).abs();
+fn theta_gate<S: Scalar>(cps: &[&Checkpoint<S>], bound: &S) -> u64 {
+    let Some(last) = cps.last() else { return 0 };
+    match &last.theta_certified {
         // a NaN or infinite deviation is outside, like one above the bound
-        lt(bound, &d) || !d.is_finite()
-    });
-    if outside {
-        last.t.saturating_add(1)
-    } else {
-        0
+        Some(d) if lt(bound, d) || !d.is_finite() => last.t.saturating_add(1),
+        _ => 0,
     }
 }
 
