@@ -405,14 +405,17 @@ fn check_schema(doc: &Value, code: u8) {
         let inv = &c["invariant"];
         assert_eq!(
             keys(inv),
-            set(&["drift", "bound", "at", "holds"]),
+            set(&["drift", "bound", "at", "holds", "judged"]),
             "invariant"
         );
         assert!(
             inv["drift"].is_string() && inv["bound"].is_string(),
             "{inv}"
         );
-        assert!(inv["at"].is_u64() && inv["holds"].is_boolean(), "{inv}");
+        assert!(
+            inv["at"].is_u64() && inv["holds"].is_boolean() && inv["judged"].is_boolean(),
+            "{inv}"
+        );
     }
     assert_eq!(keys(&doc["data"]), set(&["source", "n", "d"]));
     for f in [

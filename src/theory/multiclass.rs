@@ -4,7 +4,7 @@
 
 use crate::data::ClassData;
 use crate::loss::Loss;
-use crate::optim::spec::Kind;
+use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::run::Trajectory;
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -33,31 +33,121 @@ impl Invariant {
 }
 
 /// How a run's optimizer stands to the class-sum invariant (docs/theory/multiclass.md §M3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum InvariantRule {
-    /// Plain GD: the invariant is judged against its rounding bound `B(t)`.
-    Judged,
-    /// Every step adds a combination of gradients (momentum, Nesterov, SGD, normalized GD):
-    /// the class sum is kept in exact arithmetic, but the bound `B(t)` is derived for plain
-    /// GD's update only, so the deviation is reported, not judged.
-    Exact,
+    /// The step is a combination of gradients and its rounding is bounded: the deviation is
+    /// judged against the bound `B(t)` of the step's [`StepModel`] (plain GD, SGD, normalized
+    /// GD on every loss; momentum and Nesterov on the softmax).
+    Judged(StepModel),
+    /// The step is a combination of gradients, so the class sum is kept in exact arithmetic,
+    /// but no bound of the total weight between checkpoints is known (the reason): the
+    /// deviation is reported, not judged.
+    Exact(&'static str),
     /// The step is not a combination of gradients (sign, coordinate, the adaptive methods,
     /// AdamW's decay): the class sum is free to move; reported only.
     Free,
 }
 
+/// What bounds the total weight `Q ≥ Σ_i q_i` of one step's gradient.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Weight {
+    /// A constant bound (the softmax: the samples in the gradient; normalized GD: 2).
+    Fixed(f64),
+    /// Twice the largest loss recorded (the exponential loss under plain GD, whose loss
+    /// decreases under the descent condition).
+    TwiceLoss,
+}
+
+/// One step's rounding model (docs/theory/multiclass.md §M3): `w ← w + ηg` (`beta = 0`) or
+/// momentum's `v ← βv + ηg, w ← w + v` (Nesterov: `g` at the look-ahead point), where `g`
+/// sums `terms` lifted-point terms of total weight at most `weight`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepModel {
+    /// The step size η.
+    pub eta: f64,
+    /// The momentum coefficient β ∈ [0, 1) (0: a plain step).
+    pub beta: f64,
+    /// The terms `M` summed into one gradient column.
+    pub terms: f64,
+    /// The bound of their total weight.
+    pub weight: Weight,
+}
+
+impl StepModel {
+    /// Plain GD with step `eta` on the lift of `classes` under `loss`: `M = N(K − 1)`,
+    /// `Q = N` for the softmax (and the logistic loss of two classes), `2 max L` for the
+    /// exponential loss.
+    pub fn gd(classes: &ClassData, loss: Loss, eta: &Rational) -> StepModel {
+        let n = classes.len() as f64;
+        StepModel {
+            eta: eta.to_f64(),
+            beta: 0.0,
+            terms: n * (classes.classes() - 1) as f64,
+            weight: match loss {
+                Loss::Softmax { .. } | Loss::Logistic => Weight::Fixed(n),
+                Loss::Exponential => Weight::TwiceLoss,
+            },
+        }
+    }
+
+    /// The rounding added to one class-sum column by one step, for `|w_kj| ≤ w`
+    /// (`u = 2^−bits`, `K` classes, `X = max |x_nj|`), docs/theory/multiclass.md §M3:
+    /// a plain step `2uKW + (2u + γ_M)·2ηQX`; momentum
+    /// `[(2u + γ_M)·2ηQX + 3uβKV]/(1 − β) + 2uK(W + V)` with `V = 2ηQX/(1 − β)`.
+    fn per_step(&self, u: f64, k: f64, x: f64, q: f64, w: f64) -> f64 {
+        let gamma = self.terms * u / (1.0 - self.terms * u);
+        let g_err = (2.0 * u + gamma) * 2.0 * self.eta * q * x;
+        if self.beta == 0.0 {
+            2.0 * u * k * w + g_err
+        } else {
+            let v = 2.0 * self.eta * q * x / (1.0 - self.beta);
+            (g_err + 3.0 * u * self.beta * k * v) / (1.0 - self.beta) + 2.0 * u * k * (w + v)
+        }
+    }
+}
+
 impl InvariantRule {
-    /// The rule of an optimizer.
-    pub fn of(kind: Kind) -> InvariantRule {
-        match kind {
-            Kind::Gd => InvariantRule::Judged,
-            Kind::Momentum | Kind::Nesterov | Kind::Sgd | Kind::Normalized => InvariantRule::Exact,
+    /// The rule of optimizer `spec` run with step `eta` on the lift of `classes` under `loss`.
+    pub fn of(spec: &OptimizerSpec, eta: &Rational, loss: Loss, classes: &ClassData) -> Self {
+        let gd = StepModel::gd(classes, loss, eta);
+        let softmax = matches!(loss, Loss::Softmax { .. } | Loss::Logistic);
+        let unbounded = "the total weight Σq = L is not bounded between checkpoints: this \
+                         optimizer's loss need not decrease";
+        match spec.kind {
+            Kind::Gd => InvariantRule::Judged(gd),
+            // the weights of a sample add up to less than 1 wherever w is; a normalized
+            // step's add up to at most 1 (divided by L); SGD's gradient has `batch` samples
+            Kind::Normalized => InvariantRule::Judged(StepModel {
+                weight: Weight::Fixed(2.0),
+                ..gd
+            }),
+            Kind::Sgd if softmax => {
+                let b = spec.batch.max(classes.len()) as f64;
+                InvariantRule::Judged(StepModel {
+                    terms: b * (classes.classes() - 1) as f64,
+                    weight: Weight::Fixed(b),
+                    ..gd
+                })
+            }
+            Kind::Momentum | Kind::Nesterov if softmax => InvariantRule::Judged(StepModel {
+                beta: spec.beta.to_f64(),
+                ..gd
+            }),
+            Kind::Sgd | Kind::Momentum | Kind::Nesterov => InvariantRule::Exact(unbounded),
             Kind::Sign
             | Kind::Coordinate
             | Kind::AdaGrad
             | Kind::RmsProp
             | Kind::Adam
             | Kind::AdamW => InvariantRule::Free,
+        }
+    }
+
+    /// The step model the deviation is judged against, if it is judged.
+    pub fn model(&self) -> Option<&StepModel> {
+        match self {
+            InvariantRule::Judged(m) => Some(m),
+            _ => None,
         }
     }
 }
@@ -77,32 +167,25 @@ fn class_sum_drift<S: Scalar>(classes: &ClassData, w: &[S], w0: &[S], ctx: S::Ct
         .collect()
 }
 
-/// Checks `Σ_k w_k(t) = Σ_k w_k(0)` on every sample of a GD trajectory with step `eta` on
-/// the lifted data of `classes` under `loss`, each deviation against the bound of
-/// docs/theory/multiclass.md §M3:
-/// `B(t) = 2[t(2uKW + (2u + γ_M)·2ηQX) + 2uKW]`, `u = 2^−bits`, `M = N(K−1)`,
-/// `γ_M = Mu/(1 − Mu)`, `W` twice the largest `|w_kj|` recorded up to `t`, `X = max |x_nj|`,
-/// `Q` a bound on the total weight `Σ q` (the softmax: `N`; the exponential loss: twice the
-/// largest recorded `L`).
+/// Checks `Σ_k w_k(t) = Σ_k w_k(0)` on every sample of a trajectory on the lifted data of
+/// `classes` whose steps follow `model`, each deviation against the bound of
+/// docs/theory/multiclass.md §M3: `B(t) = 2[t·δ(W) + 2uKW]`, `δ` the rounding of one step
+/// ([`StepModel`]), `u = 2^−bits`, `W` twice the largest `|w_kj|` recorded up to `t`.
 pub fn invariant<S: Scalar>(
     classes: &ClassData,
-    loss: Loss,
-    eta: &Rational,
+    model: &StepModel,
     init: &[Rational],
     traj: &Trajectory<S>,
     ctx: S::Ctx,
 ) -> Invariant {
     let u = (-f64::from(S::accuracy_bits(ctx))).exp2();
     let k = classes.classes() as f64;
-    let m = (classes.len() * (classes.classes() - 1)) as f64;
-    let gamma = m * u / (1.0 - m * u);
     let x = classes
         .points()
         .iter()
         .flatten()
         .map(|q| q.to_f64().abs())
         .fold(0.0, f64::max);
-    let eta = eta.to_f64();
     let w0: Vec<S> = init.iter().map(|q| S::from_rational(q, ctx)).collect();
     let (mut w_max, mut l_max) = (
         w0.iter().map(|v| v.to_f64().abs()).fold(0.0, f64::max),
@@ -120,14 +203,13 @@ pub fn invariant<S: Scalar>(
     for s in &traj.samples {
         w_max = s.w.iter().map(|v| v.to_f64().abs()).fold(w_max, f64::max);
         l_max = l_max.max(s.ln_loss.to_f64().exp());
-        let q = match loss {
-            Loss::Softmax { .. } | Loss::Logistic => classes.len() as f64,
-            Loss::Exponential => 2.0 * l_max,
+        let q = match model.weight {
+            Weight::Fixed(q) => q,
+            Weight::TwiceLoss => 2.0 * l_max,
         };
         let wb = 2.0 * w_max;
         let t = s.t as f64;
-        let bound = 2.0
-            * (t * (2.0 * u * k * wb + (2.0 * u + gamma) * 2.0 * eta * q * x) + 2.0 * u * k * wb);
+        let bound = 2.0 * (t * model.per_step(u, k, x, q, wb) + 2.0 * u * k * wb);
         let drift = class_sum_drift(classes, &s.w, &w0, ctx)
             .iter()
             .map(|v| v.to_f64().abs())
