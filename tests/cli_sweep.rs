@@ -505,6 +505,28 @@ fn later_subcommands_exit_with_a_documented_status() {
             count += 1;
         }
     }
+    for precision in ["f64", "dd", "128"] {
+        for loss in ["softmax", "exp"] {
+            let args = [
+                "flow",
+                "--data",
+                c,
+                "--until",
+                "1e3",
+                "--loss",
+                loss,
+                "--precision",
+                precision,
+            ];
+            let code = ibias(&args).code;
+            assert!(
+                [0, 1, 3].contains(&code),
+                "K-class data taken: ibias {} exited {code}",
+                args.join(" ")
+            );
+            count += 1;
+        }
+    }
     for args in [
         &["compare", "--data", c, "--steps", "100"][..],
         &["flow", "--data", c, "--until", "10"][..],

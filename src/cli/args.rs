@@ -428,9 +428,10 @@ pub struct FlowArgs {
     /// w at tau = 0, comma-separated exact numbers (default: the origin).
     #[arg(long, allow_hyphen_values = true)]
     pub init: Option<String>,
-    /// Loss: exp | logistic (K-class data: exp only, the flow of the lifted points).
-    #[arg(long, default_value = "exp")]
-    pub loss: String,
+    /// Loss: exp | logistic | softmax (default: exp; on K-class data the softmax
+    /// cross-entropy, as `run`; `exp` there is the flow of the lifted points).
+    #[arg(long)]
+    pub loss: Option<String>,
     /// Working precision: f64, dd (double-double, 106 bits) or a number of MPFR bits.
     #[arg(long, default_value = "dd", allow_hyphen_values = true)]
     pub precision: String,

@@ -12,8 +12,8 @@ use implicit_bias::Error;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
     super::common::stop_on_signal();
-    // K-class data: the binary flow of their lift under the exponential loss
-    // (docs/theory/multiclass.md §M6)
+    // K-class data: the flow of their lift, under the softmax cross-entropy unless --loss
+    // says otherwise (docs/theory/multiclass.md §M6)
     let (data, classes) = match load_any(&a.input)? {
         Loaded::Binary(s) => {
             note(s.note.as_deref());
@@ -33,7 +33,10 @@ pub fn flow_cmd(a: &FlowArgs) -> CliResult {
             .trim_start_matches("--data ")
             .to_string(),
         bias: a.bias,
-        loss: Loss::parse(&a.loss)?.for_classes(k),
+        loss: match &a.loss {
+            Some(l) => Loss::parse(l)?.for_classes(k),
+            None => Loss::Exponential.default_for(k),
+        },
         until: parse_until(&a.until)?,
         precision: Precision::parse(&a.precision)?,
         conjectures: a

@@ -30,7 +30,8 @@ pub struct FlowRequest {
     /// The data (exact); for K-class data their lift (docs/theory/multiclass.md §M1).
     pub data: Dataset,
     /// K-class data (with the bias column for `--bias`): `data` is their lift, and the flow
-    /// that of the exponential loss of the lifted margins (docs/theory/multiclass.md §M6).
+    /// that of the softmax cross-entropy or of the exponential loss of the lifted margins
+    /// (docs/theory/multiclass.md §M6).
     pub classes: Option<ClassData>,
     /// How the data were named on the command line (for the echoed command).
     pub data_name: String,
@@ -240,15 +241,6 @@ impl FlowRequest {
     /// Bad input (shapes, non-separable data, a conjecture that does not fit), or a failed
     /// integration (one line saying where).
     pub fn run(&self) -> Result<FlowFindings> {
-        if let Loss::Softmax { .. } = self.loss {
-            return Err(Error::param(
-                "loss",
-                "the log-time flow of the softmax cross-entropy is not integrated: its K-1 \
-                 margins of a sample share one logarithm, so it is not the binary flow of the \
-                 lifted points (docs/theory/multiclass.md §M6); K-class data take --loss exp, \
-                 the exponential loss of the lifted margins",
-            ));
-        }
         if self.init.len() != self.data.dim() {
             return Err(Error::param(
                 "init",
@@ -342,7 +334,7 @@ impl FlowRequest {
         points: &[FlowPoint<S>],
     ) -> (String, Value) {
         let why_not = if self.loss != Loss::Exponential {
-            Some("the logistic flow's support-vector terms depend on s (only the exponential loss is certified)".to_string())
+            Some(format!("the {} flow's support-vector terms depend on s (only the exponential loss is certified)", self.loss.name()))
         } else if self.classes.is_some() {
             Some("K-class data: not certified".to_string())
         } else if !self.conjectures.is_empty() {
@@ -683,11 +675,16 @@ fn render<S: Scalar>(
     ));
     if let Some(c) = &req.classes {
         out.push_str(&format!(
-            "# K-class data: N = {}, d = {}, K = {} classes {}; the flow of sum_(n,k) e^(-u_(n,k)) on the lifted points x~_(n,k) = (e_(y_n) - e_k) (x) x_n, w = vec(W), ŵ the K-class SVM (docs/theory/multiclass.md §M6)\n",
+            "# K-class data: N = {}, d = {}, K = {} classes {}; the flow of {} on the lifted points x~_(n,k) = (e_(y_n) - e_k) (x) x_n, w = vec(W), ŵ the K-class SVM (docs/theory/multiclass.md §M6)\n",
             c.len(),
             c.dim(),
             c.classes(),
-            c.names().join(", ")
+            c.names().join(", "),
+            if req.loss == Loss::Exponential {
+                "sum_(n,k) e^(-u_(n,k))"
+            } else {
+                "the softmax cross-entropy sum_n ln(1 + sum_(k != y_n) e^(-u_(n,k)))"
+            }
         ));
     }
     if let Some(at) = &run.interrupted {

@@ -6,7 +6,8 @@
 //! `dρ/ds = Σ_n q_n z_n − ŵ`, `q_n = e^s·(−ℓ′(z_nᵀw))`,
 //!
 //! with `q_n = e^{a_n}`, `a_n = s(1 − ŵᵀz_n) − z_nᵀρ`, for the exponential loss and
-//! `q_n = e^{a_n}/(1 + e^{a_n − s})` for the logistic loss. Each `a_n` is formed as one
+//! `q_n = e^{a_n}/(1 + e^{a_n − s})` for the logistic loss (the softmax of a sample:
+//! `q_k = e^{a_k}/(1 + Σ_j e^{a_j − s})`, docs/theory/multiclass.md §M6). Each `a_n` is formed as one
 //! exponent (the drift `1 − ŵᵀz_n` is exact, rounded once), so no overflowing factor ever
 //! meets an underflowing one. Its fixed point is `w̃_flow` (`e^{−z_nᵀw̃} = α_n` on S), which
 //! is the GD prediction of [`super::predict`] with `η = 1` (`w̃_GD(η) = w̃_flow + ŵ ln η`).
@@ -26,6 +27,9 @@ use crate::scalar::{self, lt, Scalar};
 #[derive(Clone, Debug)]
 pub struct LogTime<S: Scalar> {
     loss: Loss,
+    /// Consecutive lifted points that share one loss term (the softmax: the `K − 1` margins
+    /// of a sample; 1 otherwise).
+    group: usize,
     z: Vec<Vec<S>>,
     drift: Vec<S>,
     w_hat: Vec<S>,
@@ -51,6 +55,7 @@ impl<S: Scalar> LogTime<S> {
             .collect();
         LogTime {
             loss: pred.loss,
+            group: pred.loss.group(),
             z: pred.z.clone(),
             drift,
             w_hat: pred.w_hat_s.clone(),
@@ -82,8 +87,8 @@ impl<S: Scalar> LogTime<S> {
         let one = S::from_f64(1.0, ctx);
         Some(match self.loss {
             Loss::Exponential => (a.clone().exp(), one),
-            // a softmax is refused by `crate::flow::FlowRequest::run`; a lone margin of it is a
-            // group of one, the logistic loss (crate::loss)
+            // a softmax group takes `group_weights`; a lone margin of it is a group of one,
+            // the logistic loss (crate::loss)
             Loss::Logistic | Loss::Softmax { .. } => {
                 // c = σ(u) = 1/(1 + e^{a−s}), q = e^a·c, formed without overflow
                 let x = a.clone().sub(s);
@@ -99,6 +104,55 @@ impl<S: Scalar> LogTime<S> {
                 }
             }
         })
+    }
+}
+
+impl<S: Scalar> LogTime<S> {
+    /// The softmax weights of one sample's margins from their exponents `a` (docs/theory/
+    /// multiclass.md §M6): `q_k = e^{a_k}/(1 + Σ_j e^{a_j − s})` and `p_k = q_k e^{−s}`, each
+    /// `None` below the cut (as in `weight`; the cut terms also leave the denominator, which
+    /// they change by less than one rounding). `None` for the whole group when every term is
+    /// cut. `p` only `with_p` (the Jacobian's; zero otherwise).
+    fn group_weights(&self, s: &S, a: &[S], with_p: bool) -> Option<Vec<Option<(S, S)>>> {
+        let ctx = s.ctx();
+        let mut neg_cut = self.cut.clone();
+        neg_cut.neg_mut();
+        let kept: Vec<usize> = (0..a.len()).filter(|&j| !lt(&a[j], &neg_cut)).collect();
+        if kept.is_empty() {
+            return None;
+        }
+        // x_j = a_j − s, l = ln Σ_j e^{x_j} over the kept terms
+        let x: Vec<S> = kept.iter().map(|&j| a[j].clone().sub(s)).collect();
+        let l = scalar::log_sum_exp(&x);
+        let one = S::from_f64(1.0, ctx);
+        let mut out: Vec<Option<(S, S)>> = vec![None; a.len()];
+        // below the cut, e^{x} changes the denominator 1 + e^{l} by less than one rounding
+        // and p = q·e^{−s} is left out of the Jacobian's rank-one part (where double-double
+        // would meet products below its range)
+        let zero = S::zero(ctx);
+        let small = lt(&l, &neg_cut);
+        for (&j, xj) in kept.iter().zip(&x) {
+            let (q, p) = if small {
+                (a[j].clone().exp(), zero.clone())
+            } else if lt(&l, &zero) {
+                // p = e^{x}/(1 + e^{l}), q = e^{a}/(1 + e^{l})
+                let den = l.clone().exp().add(&one);
+                let p = if !with_p || lt(xj, &neg_cut) {
+                    zero.clone()
+                } else {
+                    xj.clone().exp().div(&den)
+                };
+                (a[j].clone().exp().div(&den), p)
+            } else {
+                // l ≥ 0: p = e^{x − l}/(e^{−l} + 1) without overflow, q = p·e^s
+                let mut nl = l.clone();
+                nl.neg_mut();
+                let p = xj.clone().sub(&l).exp().div(&nl.exp().add(&one));
+                (p.clone().mul(&s.clone().exp()), p)
+            };
+            out[j] = Some((q, p));
+        }
+        Some(out)
     }
 }
 
@@ -144,6 +198,20 @@ impl<S: Scalar> System<S> for LogTime<S> {
                     o.mul_add_assign(qn, zj);
                 }
             }
+        } else if self.group > 1 {
+            let m = self.group;
+            for (a, z) in self.a.chunks(m).zip(self.z.chunks(m)) {
+                let Some(ws) = self.group_weights(s, a, false) else {
+                    continue;
+                };
+                for (w, zk) in ws.iter().zip(z) {
+                    if let Some((q, _)) = w {
+                        for (o, zj) in out.iter_mut().zip(zk) {
+                            o.mul_add_assign(q, zj);
+                        }
+                    }
+                }
+            }
         } else {
             for (a, z) in self.a.iter().zip(&self.z) {
                 if let Some((q, _)) = self.weight(s, a) {
@@ -161,13 +229,45 @@ impl<S: Scalar> System<S> for LogTime<S> {
         self.exponents(s, y);
         let d = self.w_hat.len();
         let mut m = vec![vec![S::zero(ctx); d]; d];
-        for (a, z) in self.a.iter().zip(&self.z) {
-            if let Some((q, c)) = self.weight(s, a) {
-                let qc = q.mul(&c);
+        if self.group > 1 {
+            // −J = Σ_samples [Σ_k q_k z_k z_kᵀ − (Σ_k p_k z_k)(Σ_k q_k z_k)ᵀ], the softmax
+            // Hessian e^s·Zᵀ(diag(p) − ppᵀ)Z of a sample (positive semidefinite: Σ p < 1)
+            let g = self.group;
+            for (a, z) in self.a.chunks(g).zip(self.z.chunks(g)) {
+                let Some(ws) = self.group_weights(s, a, true) else {
+                    continue;
+                };
+                let mut vq = vec![S::zero(ctx); d];
+                let mut vp = vec![S::zero(ctx); d];
+                for (w, zk) in ws.iter().zip(z) {
+                    if let Some((q, p)) = w {
+                        for i in 0..d {
+                            let qi = q.clone().mul(&zk[i]);
+                            for j in 0..d {
+                                m[i][j].mul_add_assign(&qi, &zk[j]);
+                            }
+                            vq[i].mul_add_assign(q, &zk[i]);
+                            vp[i].mul_add_assign(p, &zk[i]);
+                        }
+                    }
+                }
                 for i in 0..d {
-                    let qi = qc.clone().mul(&z[i]);
                     for j in 0..d {
-                        m[i][j].mul_add_assign(&qi, &z[j]);
+                        let mut t = vp[i].clone().mul(&vq[j]);
+                        t.neg_mut();
+                        m[i][j].add_assign(&t);
+                    }
+                }
+            }
+        } else {
+            for (a, z) in self.a.iter().zip(&self.z) {
+                if let Some((q, c)) = self.weight(s, a) {
+                    let qc = q.mul(&c);
+                    for i in 0..d {
+                        let qi = qc.clone().mul(&z[i]);
+                        for j in 0..d {
+                            m[i][j].mul_add_assign(&qi, &z[j]);
+                        }
                     }
                 }
             }
@@ -240,6 +340,26 @@ fn log_loss_term<S: Scalar>(loss: Loss, s: &S, a: &S) -> S {
             }
         }
     }
+}
+
+/// [`log_loss_term`] of every lifted point from its exponent `a`. A softmax sample's term
+/// `e^s·ℓ_n = e^s ln(1 + Σ_j e^{a_j − s})` is the logistic term of `a = ln Σ_j e^{a_j}`, and is
+/// shared among its pairs in proportion to `e^{a_k}` (as [`Loss::ln_values`] shares it on GD's
+/// side), so the support pairs' share is defined as for the binary losses.
+fn log_loss_terms<S: Scalar>(loss: Loss, s: &S, a: Vec<S>) -> Vec<S> {
+    let g = loss.group();
+    if g == 1 {
+        return a.iter().map(|x| log_loss_term(loss, s, x)).collect();
+    }
+    let mut out = Vec::with_capacity(a.len());
+    for grp in a.chunks(g) {
+        let l = scalar::log_sum_exp(grp);
+        let term = log_loss_term(Loss::Logistic, s, &l);
+        for x in grp {
+            out.push(x.clone().sub(&l).add(&term));
+        }
+    }
+    out
 }
 
 /// `ln Σ_i e^{v_i}` over the given values (`None` for an empty set).
@@ -352,8 +472,9 @@ pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowP
         let mut a = scalar::dot(z, rho, ctx);
         a.neg_mut();
         a.mul_add_assign(s, &drift);
-        lt_n.push(log_loss_term(pred.loss, s, &a));
+        lt_n.push(a);
     }
+    lt_n = log_loss_terms(pred.loss, s, lt_n);
     let ln_total = log_sum_exp(&lt_n).unwrap_or_else(|| S::zero(ctx));
     let tau_loss = ln_total.clone().exp();
     let off: Vec<usize> = (0..pred.z.len()).filter(|&i| !pred.in_support[i]).collect();
