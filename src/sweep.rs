@@ -28,8 +28,8 @@
 //! ```
 
 use crate::data::generate::{Generator, SplitMix64};
-use crate::data::{format_rational, parse_rational, Dataset};
-use crate::experiment::{max_margin, steps_text, Experiment, Findings};
+use crate::data::{format_rational, parse_rational, ClassData, Dataset};
+use crate::experiment::{class_max_margin, max_margin, steps_text, Experiment, Findings};
 use crate::loss::Loss;
 use crate::optim::OptimizerSpec;
 use crate::run::stop_requested;
@@ -51,9 +51,14 @@ pub struct SweepData {
     pub name: String,
     /// The column flags of that echo (each with a leading space; empty for the defaults).
     pub flags: String,
-    /// The data (with the bias column appended when the grid has `bias`).
+    /// The data (with the bias column appended when the grid has `bias`); for K-class data
+    /// their lift (docs/theory/multiclass.md §M1).
     pub data: Dataset,
-    /// `ŵ`, exact (`None` when the oracle could not answer; a warning says why).
+    /// K-class data (with the bias column for `bias`), whose lift `data` is: each point runs
+    /// as `ibias run` runs K-class data.
+    pub classes: Option<ClassData>,
+    /// `ŵ`, exact (`None` when the oracle could not answer; a warning says why); for K-class
+    /// data `vec(Ŵ)`, the K-class SVM.
     pub answer: Option<Vec<Rational>>,
     /// Warnings of the oracle call.
     pub warnings: Vec<String>,
@@ -78,6 +83,31 @@ impl SweepData {
             name,
             flags,
             data,
+            classes: None,
+            answer,
+            warnings,
+        })
+    }
+
+    /// K-class data (already with the bias column for a grid with `bias`) and their verified
+    /// K-class SVM ([`class_max_margin`]).
+    ///
+    /// # Errors
+    /// Non-separable data (with the Gordan witness on the lifted points).
+    pub fn with_classes(
+        label: String,
+        name: String,
+        flags: String,
+        classes: ClassData,
+    ) -> Result<SweepData> {
+        let mut warnings = Vec::new();
+        let answer = class_max_margin(&classes, &mut warnings)?.map(|mm| mm.cert.w);
+        Ok(SweepData {
+            label,
+            name,
+            flags,
+            data: classes.lift(),
+            classes: Some(classes),
             answer,
             warnings,
         })
@@ -197,8 +227,10 @@ pub struct Grid {
     pub start_seed: u64,
     /// The optimizer axis (specs without their own `lr=`: the step axis gives it).
     pub optimizers: Vec<OptimizerSpec>,
-    /// The loss.
-    pub loss: Loss,
+    /// The loss (`None`: the default of `ibias run`, the exponential loss on binary data and
+    /// the softmax cross-entropy on K-class data; a given loss is taken on K-class data as
+    /// `ibias run --loss` takes it, [`Loss::for_classes`]).
+    pub loss: Option<Loss>,
     /// Steps of every run.
     pub steps: u64,
     /// Working precision.
@@ -271,6 +303,10 @@ pub struct DataInfo {
     pub n: usize,
     /// Dimension.
     pub d: usize,
+    /// K-class data: the number of classes (`n`, `d`, `w_hat` are then those of the lift,
+    /// `w_hat = vec(Ŵ)`); absent for binary data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<usize>,
     /// `ŵ`, exact.
     pub w_hat: Option<Vec<String>>,
     /// The max margin `1/‖ŵ‖` (6 significant digits).
@@ -322,7 +358,7 @@ impl Grid {
             starts: vec![Start::Origin],
             start_seed: 0,
             optimizers,
-            loss: Loss::Exponential,
+            loss: None,
             steps: 10_000,
             precision: Precision::Bits(128),
             seed: 0,
@@ -377,18 +413,26 @@ impl Grid {
             ));
         }
         optimizer.lr.clone_from(&self.lrs[l]);
+        let k = set.classes.as_ref().map_or(2, ClassData::classes);
+        let base = match &set.classes {
+            Some(c) => Experiment::for_classes(c.clone()),
+            None => Experiment::new(set.data.clone()),
+        };
         let e = Experiment {
             data_name: set.name.clone(),
             data_flags: set.flags.clone(),
             bias: self.bias,
-            loss: self.loss,
+            loss: match self.loss {
+                Some(loss) => loss.for_classes(k),
+                None => Loss::Exponential.default_for(k),
+            },
             optimizer,
             steps: self.steps,
             precision: self.precision,
             init: self.starts[s].point(set.data.dim(), self.start_seed),
             seed: self.seed,
             progress: false,
-            ..Experiment::new(set.data.clone())
+            ..base
         };
         e.validate().map_err(|err| match err {
             Error::Parameter { name, message } => Error::Parameter {
@@ -430,6 +474,7 @@ impl Grid {
                     label: s.label.clone(),
                     n: s.data.len(),
                     d: s.data.dim(),
+                    classes: s.classes.as_ref().map(ClassData::classes),
                     w_hat: s
                         .answer
                         .as_ref()
@@ -447,7 +492,13 @@ impl Grid {
                 .map(|s| s.label(self.start_seed))
                 .collect(),
             optimizers: self.optimizers.iter().map(OptimizerSpec::to_arg).collect(),
-            loss: self.loss.name().into(),
+            loss: match self.loss {
+                Some(loss) => loss.name().into(),
+                None if self.data.iter().any(|s| s.classes.is_some()) => {
+                    "default (exp; softmax on K-class data)".into()
+                }
+                None => Loss::Exponential.name().into(),
+            },
             steps: self.steps,
             precision: self.precision.to_arg(),
         }
@@ -628,8 +679,11 @@ impl Sweep {
         ));
         for d in &g.data {
             out.push_str(&format!(
-                "# data {}: N = {}, d = {}, exact l2 answer w_hat = ({}), max margin 1/|w_hat| = {}\n",
+                "# data {}: {}N = {}, d = {}, exact l2 answer w_hat = ({}), max margin 1/|w_hat| = {}\n",
                 d.label,
+                d.classes
+                    .map(|k| format!("K = {k} classes, lifted (w_hat = vec(W), the K-class SVM): "))
+                    .unwrap_or_default(),
                 d.n,
                 d.d,
                 d.w_hat

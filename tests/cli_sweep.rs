@@ -7,7 +7,7 @@
 //! exit status (`# all checked claims hold`, `# K checked claim(s) FAILED`, `# inconclusive:`),
 //! and `--json` agrees (`judgement`). The second sweep covers `flow`, `plot`, `audit` (a log
 //! written here, judged with its true step and a wrong one, which must FAIL), `--certify`, and
-//! K-class data (accepted by `oracle` and `run`, refused in one line by the others), and
+//! K-class data (accepted by `oracle`, `run`, `compare`, `flow` and `sweep`, refused in one line by `audit` and `plot`), and
 //! `sweep` grids of each data set.
 
 use std::io::Read;
@@ -456,8 +456,8 @@ fn later_subcommands_exit_with_a_documented_status() {
             count += 1;
         }
     }
-    // K-class data: oracle and run take them (every loss and precision); the other
-    // subcommands refuse them with one line (exit 2)
+    // K-class data: oracle, run, compare, flow and sweep take them (every loss and
+    // precision); audit and plot refuse them with one line (exit 2)
     let classes = dir.path().join("classes.csv");
     std::fs::write(
         &classes,
@@ -530,6 +530,15 @@ fn later_subcommands_exit_with_a_documented_status() {
     for args in [
         &["compare", "--data", c, "--steps", "100"][..],
         &["flow", "--data", c, "--until", "10"][..],
+        &[
+            "sweep",
+            "--data",
+            c,
+            "--steps",
+            "100",
+            "--optimizers",
+            "gd,momentum,sign",
+        ][..],
     ] {
         let code = ibias(args).code;
         assert!(
@@ -542,7 +551,6 @@ fn later_subcommands_exit_with_a_documented_status() {
     for args in [
         &["audit", "--data", c, "--trajectory", log][..],
         &["plot", "direction", "--data", c, "--out", svg][..],
-        &["sweep", "--data", c, "--steps", "100"][..],
     ] {
         assert_eq!(
             ibias(args).code,

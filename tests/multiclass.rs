@@ -451,7 +451,7 @@ fn commands_for_binary_data_refuse_k_class_data_in_one_line() {
         ],
     ] {
         let o = ibias(&args);
-        assert_one_line_error(&o, "issue 19");
+        assert_one_line_error(&o, "takes binary data only; K-class data are read by `ibias oracle`, `run`, `compare`, `flow` and `sweep`");
     }
 }
 

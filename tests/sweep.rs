@@ -462,3 +462,79 @@ fn sigint_prints_the_points_that_ran_and_exits_3() {
         assert_eq!(q["steps_taken"], 0);
     }
 }
+
+/// K-class data in a sweep (docs/theory/multiclass.md): each point runs as `ibias run` runs
+/// them — the softmax by default, `--loss exp` the lifted exponential loss — and its row is
+/// that run's (the exit status and verdict counts of `ibias run --json` of the row's command).
+/// The grid's answer is the hand-solved K-class SVM `vec(Ŵ) = (2/3, −1/3, −1/3, 2/3, −1/3,
+/// −1/3)` of tests/data/three_classes.csv; sign descent's row is 19.47° from it, the angle
+/// between the ℓ2 and the ℓ∞ answers derived by hand in tests/multiclass.rs
+/// (`cos = 8/√72`), while GD's is closer.
+#[test]
+fn k_class_data_run_in_a_sweep_as_ibias_run_runs_them() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/three_classes.csv");
+    for loss in [None, Some("exp")] {
+        let mut args = vec![
+            "sweep",
+            "--data",
+            data,
+            "--optimizers",
+            "gd,sign",
+            "--lr",
+            "1/128",
+            "--steps",
+            "1e4",
+            "--precision",
+            "dd",
+            "--json",
+        ];
+        if let Some(l) = loss {
+            args.extend(["--loss", l]);
+        }
+        let o = ibias(&args);
+        // every point ran to its report (each point's status is in its row)
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v = json(&o);
+        let info = &v["grid"]["data"][0];
+        assert_eq!(info["classes"], 3, "{info}");
+        assert_eq!(
+            info["w_hat"],
+            serde_json::json!(["2/3", "-1/3", "-1/3", "2/3", "-1/3", "-1/3"])
+        );
+        let points = v["points"].as_array().unwrap();
+        let angle = |p: &Value| -> f64 { p["angle_deg"].as_str().unwrap().parse().unwrap() };
+        let ell_inf = (8.0 / 72f64.sqrt()).acos().to_degrees();
+        assert!((angle(&points[1]) - ell_inf).abs() < 0.01, "{}", points[1]);
+        assert!(angle(&points[0]) < ell_inf / 2.0, "{}", points[0]);
+        for p in points {
+            let cmd = p["command"].as_str().unwrap();
+            assert_eq!(cmd.contains("--loss exp"), loss.is_some(), "{cmd}");
+            let words: Vec<&str> = cmd.split_whitespace().skip(1).collect();
+            let mut run_args = words.clone();
+            run_args.push("--json");
+            let r = ibias(&run_args);
+            assert_eq!(
+                r.status.code(),
+                Some(p["exit"].as_u64().unwrap() as i32),
+                "{cmd}"
+            );
+            let rv = json(&r);
+            assert_eq!(
+                rv["loss"].as_str().unwrap(),
+                if loss.is_some() { "exp" } else { "softmax" },
+                "{cmd}"
+            );
+            if p["optimizer"] == "gd" {
+                let c = &rv["theory"]["counts"];
+                for (k, n) in [
+                    ("pass", "pass"),
+                    ("weak", "weak"),
+                    ("fail", "fail"),
+                    ("n/a", "n/a"),
+                ] {
+                    assert_eq!(p["counts"][k], c[n], "{cmd}");
+                }
+            }
+        }
+    }
+}

@@ -519,9 +519,10 @@ pub struct SweepArgs {
     /// the step comes from --lr).
     #[arg(long, default_value = "gd")]
     pub optimizers: String,
-    /// Loss: exp | logistic.
-    #[arg(long, default_value = "exp")]
-    pub loss: String,
+    /// Loss: exp | logistic | softmax (default: exp; on K-class data the softmax
+    /// cross-entropy, as `run`).
+    #[arg(long)]
+    pub loss: Option<String>,
     /// Number of steps of every run (e.g. 1e5).
     #[arg(long, default_value = "1e4", allow_hyphen_values = true)]
     pub steps: String,

@@ -50,7 +50,7 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     if let Some(c) = &e.classes {
         return Err(Error::Data(format!(
             "{}: {} classes: `ibias plot` takes binary data only; K-class data are read by \
-             `ibias oracle`, `run`, `compare` and `flow` (issue 19)",
+             `ibias oracle`, `run`, `compare`, `flow` and `sweep`",
             a.input.data.display(),
             c.classes()
         ))

@@ -2,8 +2,9 @@
 //! scheduler (`--emit`), or the jobs' files collected into one table (`--merge`).
 
 use super::args::{DataArgs, SweepArgs};
-use super::common::{columns_echo, load, note, parse_lr, parse_steps, stop_on_signal};
+use super::common::{columns_echo, load_any, note, parse_lr, parse_steps, stop_on_signal};
 use super::{diagnostic, emit, CliResult};
+use implicit_bias::data::Loaded;
 use implicit_bias::loss::Loss;
 use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
@@ -72,20 +73,30 @@ fn grid_from_args(a: &SweepArgs) -> Result<(Grid, Vec<String>), Error> {
             features: a.features.clone(),
             labels: a.labels.clone(),
         };
-        let selected = load(&input, "sweep")?;
-        note(selected.note.as_deref());
-        let mut set = selected.data;
-        if a.bias {
-            set = set.with_bias();
-        }
         let name = path.display().to_string();
-        data.push(SweepData::new(
-            name.clone(),
-            name.clone(),
-            columns_echo(&input)?,
-            set,
-            a.bias,
-        )?);
+        data.push(match load_any(&input)? {
+            Loaded::Binary(selected) => {
+                note(selected.note.as_deref());
+                let mut set = selected.data;
+                if a.bias {
+                    set = set.with_bias();
+                }
+                SweepData::new(
+                    name.clone(),
+                    name.clone(),
+                    columns_echo(&input)?,
+                    set,
+                    a.bias,
+                )?
+            }
+            // K-class data: each point runs as `ibias run` runs them (docs/theory/multiclass.md)
+            Loaded::Classes(c) => SweepData::with_classes(
+                name.clone(),
+                name.clone(),
+                columns_echo(&input)?,
+                if a.bias { c.with_bias() } else { c },
+            )?,
+        });
         put(&mut args, "--data", &name);
     }
     for (k, v) in [
@@ -135,8 +146,14 @@ fn grid_from_args(a: &SweepArgs) -> Result<(Grid, Vec<String>), Error> {
     if starts.is_empty() {
         starts.push(Start::Origin);
     }
-    let loss = Loss::parse(&a.loss)?.for_classes(2);
-    put(&mut args, "--loss", &a.loss);
+    // the default of `ibias run`: exp on binary data, the softmax on K-class data
+    let loss = match &a.loss {
+        Some(l) => {
+            put(&mut args, "--loss", l);
+            Some(Loss::parse(l)?)
+        }
+        None => None,
+    };
     let steps = parse_steps(&a.steps)?;
     put(&mut args, "--steps", &a.steps);
     let precision = Precision::parse(&a.precision)?;
