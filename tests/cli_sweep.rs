@@ -7,7 +7,7 @@
 //! exit status (`# all checked claims hold`, `# K checked claim(s) FAILED`, `# inconclusive:`),
 //! and `--json` agrees (`judgement`). The second sweep covers `flow`, `plot`, `audit` (a log
 //! written here, judged with its true step and a wrong one, which must FAIL), `--certify`, and
-//! K-class data (accepted by `oracle`, `run`, `compare`, `flow` and `sweep`, refused in one line by `audit` and `plot`), and
+//! K-class data (accepted by `oracle`, `run`, `compare`, `flow`, `sweep` and `plot`, refused in one line by `audit` and the plane figures), and
 //! `sweep` grids of each data set.
 
 use std::io::Read;
@@ -456,8 +456,8 @@ fn later_subcommands_exit_with_a_documented_status() {
             count += 1;
         }
     }
-    // K-class data: oracle, run, compare, flow and sweep take them (every loss and
-    // precision); audit and plot refuse them with one line (exit 2)
+    // K-class data: oracle, run, compare, flow, sweep and plot take them (every loss and
+    // precision); audit and the figures of the plane refuse them with one line (exit 2)
     let classes = dir.path().join("classes.csv");
     std::fs::write(
         &classes,
@@ -539,6 +539,16 @@ fn later_subcommands_exit_with_a_documented_status() {
             "--optimizers",
             "gd,momentum,sign",
         ][..],
+        &[
+            "plot",
+            "direction",
+            "--data",
+            c,
+            "--steps",
+            "1000",
+            "--out",
+            svg,
+        ][..],
     ] {
         let code = ibias(args).code;
         assert!(
@@ -550,7 +560,7 @@ fn later_subcommands_exit_with_a_documented_status() {
     }
     for args in [
         &["audit", "--data", c, "--trajectory", log][..],
-        &["plot", "direction", "--data", c, "--out", svg][..],
+        &["plot", "rotation", "--data", c, "--out", svg][..],
     ] {
         assert_eq!(
             ibias(args).code,

@@ -665,3 +665,78 @@ fn the_new_kinds_refuse_what_they_cannot_draw() {
         assert!(err.starts_with("ibias: error: "), "{err}");
     }
 }
+
+/// K-class data (docs/theory/multiclass.md): the figures of a run that need no plane draw the
+/// lift's run (`w = vec(W)`, the softmax by default). The direction figure's last measured
+/// point is `ln T·‖w/‖w‖ − ŵ/‖ŵ‖‖` with the run's own final direction (`ibias run --json` of
+/// the same run) and the hand-solved K-class SVM `vec(Ŵ) = (2/3, −1/3, −1/3, 2/3, −1/3, −1/3)`
+/// of tests/data/three_classes.csv, computed here; residual, soudry and flow draw; rotation
+/// and compare, which draw the plane, refuse the six-dimensional lift in one line that says
+/// so.
+#[test]
+fn k_class_figures_draw_the_lifted_run() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/three_classes.csv");
+    let d = tempfile::tempdir().expect("tempdir");
+    let common = ["--lr", "1/128", "--steps", "1e5", "--precision", "dd"];
+    let csv = d.path().join("k.csv");
+    let mut args = vec!["plot", "direction", "--data", data];
+    args.extend(common);
+    let out = d.path().join("k.svg");
+    let (out_s, csv_s) = (out.to_str().unwrap(), csv.to_str().unwrap());
+    args.extend(["--out", out_s, "--csv", csv_s]);
+    let o = ibias(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let measured = series(&csv)["measured"].clone();
+    let (x, y) = *measured.last().unwrap();
+    assert!((x - (1e5f64).ln()).abs() < 1e-9, "{x}");
+    let mut run = vec!["run", "--data", data, "--json"];
+    run.extend(common);
+    let r = ibias(&run);
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let dir: Vec<f64> = v["checkpoints"].as_array().unwrap().last().unwrap()["direction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().parse().unwrap())
+        .collect();
+    let w_hat = [2.0, -1.0, -1.0, 2.0, -1.0, -1.0].map(|v: f64| v / 3.0);
+    let n = w_hat.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let err = dir
+        .iter()
+        .zip(w_hat)
+        .map(|(a, b)| (a - b / n).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert!((y - x * err).abs() < 1e-9 * y, "{y} vs {}", x * err);
+    for (kind, extra) in [
+        ("residual", vec![]),
+        ("soudry", vec![]),
+        ("flow", vec!["--until", "1e3"]),
+    ] {
+        let mut args = vec!["plot", kind, "--data", data];
+        args.extend(common);
+        args.extend(extra);
+        args.extend(["--out", out_s]);
+        let o = ibias(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{kind}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    for kind in ["rotation", "compare"] {
+        let o = ibias(&["plot", kind, "--data", data, "--out", out_s]);
+        assert_eq!(o.status.code(), Some(2), "{kind}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.lines().count() == 1 && err.contains("K-class data: the lift of 3 classes"),
+            "{kind}: {err}"
+        );
+    }
+}

@@ -46,7 +46,7 @@ pub(super) fn load(a: &DataArgs, command: &str) -> Result<Selected, Error> {
         Loaded::Binary(s) => Ok(s),
         Loaded::Classes(c) => Err(Error::Data(format!(
             "{}: {} classes ({}): `ibias {command}` takes binary data only; K-class data are \
-             read by `ibias oracle`, `run`, `compare`, `flow` and `sweep`",
+             read by `ibias oracle`, `run`, `compare`, `flow`, `sweep` and `plot`",
             a.data.display(),
             c.classes(),
             c.names().join(", ")

@@ -47,15 +47,6 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     }
     let run = a.run();
     let (mut e, label_note) = experiment_from_args(&run)?;
-    if let Some(c) = &e.classes {
-        return Err(Error::Data(format!(
-            "{}: {} classes: `ibias plot` takes binary data only; K-class data are read by \
-             `ibias oracle`, `run`, `compare`, `flow` and `sweep`",
-            a.input.data.display(),
-            c.classes()
-        ))
-        .into());
-    }
     note(label_note.as_deref());
     e.progress = false;
     let fig = figure(kind, &e, &opts)?;

@@ -11,12 +11,11 @@
 
 use super::{Figure, Panel, PlotOptions, Series, Style};
 use crate::experiment::Experiment;
-use crate::loss::Loss;
 use crate::oracle::MaxMargin;
 use crate::scalar::Scalar;
 use crate::theory::flow::diagnose_flow;
 use crate::theory::{self, Prediction};
-use crate::{Error, Result};
+use crate::Result;
 use rug::Rational;
 
 /// The flow's checkpoints: `10^(k/10)` for `k = −20, −19, …` below `until`, then `until`.
@@ -32,7 +31,7 @@ pub fn grid(until: f64) -> Vec<f64> {
 /// The flow figure of `e` (its data, loss, start and conjectures; its GD run overlaid).
 ///
 /// # Errors
-/// The softmax loss of K-class data, predictions that cannot be computed, a failed
+/// Predictions that cannot be computed, a failed
 /// integration, the GD run's errors.
 pub fn figure<S: Scalar>(
     e: &Experiment,
@@ -40,12 +39,6 @@ pub fn figure<S: Scalar>(
     mm: &MaxMargin,
     ctx: S::Ctx,
 ) -> Result<Figure> {
-    if let Loss::Softmax { .. } = e.loss {
-        return Err(Error::param(
-            "loss",
-            "the log-time flow of the softmax cross-entropy (K-class data) is not implemented",
-        ));
-    }
     let one = Rational::from(1);
     let mut pred: Prediction<S> = theory::predict::<S>(&e.data, mm, e.loss, &one, &e.init, ctx)?;
     for c in &e.conjectures {

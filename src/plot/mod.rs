@@ -333,9 +333,17 @@ fn require_plane(e: &Experiment, what: &str) -> Result<()> {
     } else {
         ""
     };
+    let lift = match &e.classes {
+        Some(c) => format!(
+            " (K-class data: the lift of {} classes in dimension {}, w = vec(W))",
+            c.classes(),
+            c.dim()
+        ),
+        None => String::new(),
+    };
     Err(Error::param(
         "data",
-        format!("{what}; these have d = {d}{bias}"),
+        format!("{what}; these have d = {d}{bias}{lift}"),
     ))
 }
 
