@@ -4,8 +4,11 @@
 //!
 //! Everything is exact rationals or MPFR with directed rounding: `w̃` is enclosed from the
 //! certified unique `α` (`z_bᵀw̃ = −ln α_b` on a basis of the support vectors, `η = 1`, plus
-//! `P2 w(0)`), the contraction rate `μ₀ < λ_min(Σ_S α_n z_n z_nᵀ)` on `span(Z_S)` is tested
-//! exactly (a positive definite rational matrix), the non-support forcing is bounded by its
+//! `P2 w(0)`), or, when `α` is not unique, by Krawczyk's interval Newton test on the
+//! maximum-entropy equations `Σ_S e^{−z_nᵀw̃} z_n = ŵ`; the contraction rate
+//! `μ₀ < λ_min(Σ_S α_n z_n z_nᵀ)` on `span(Z_S)` is tested exactly (a positive definite
+//! rational matrix, with rational lower ends of the maximum-entropy `α_n` when they are only
+//! enclosed), the non-support forcing is bounded by its
 //! `e^{−(θ−1)s}` envelope. The state at `s₀` is the computed `P1 ρ(s₀)` with the exact
 //! `P2 w(0)`: the certificate is that of the exact flow through that state (the integration
 //! up to `s₀` is error-controlled, not certified).
@@ -93,6 +96,9 @@ fn up(x: &Float) -> String {
 }
 
 fn down(x: &Float) -> String {
+    if x.is_zero() {
+        return "0".into();
+    }
     // a positive rate printed rounded down: its negation rounded up
     let neg = Float::with_val(BITS, -x);
     let s = crate::certify::decimal_up(&neg, 3);
@@ -385,20 +391,23 @@ fn by_krawczyk(sup: &Support, shift: Option<&Rational>) -> Result<SpanPart, Stri
             lo: Float::with_val(BITS, -&r),
             hi: r.clone(),
         };
-        let kx: Vec<Interval> = (0..k)
-            .map(|i| {
-                let mut s = base[i].clone();
+        let kx: Vec<Interval> = base
+            .iter()
+            .zip(&y)
+            .enumerate()
+            .map(|(i, (b, yi))| {
+                let mut s = b.clone();
                 for j in 0..k {
                     // (I − Y J(X))_{ij}
-                    let mut yj = Interval::zero(BITS);
-                    for l in 0..k {
-                        yj.add_mul(&y[i][l], &jx[l][j], &mut tmp);
+                    let mut a = Interval::zero(BITS);
+                    for (yil, jl) in yi.iter().zip(&jx) {
+                        a.add_mul(yil, &jl[j], &mut tmp);
                     }
-                    yj.neg();
+                    a.neg();
                     if i == j {
-                        yj = yj.add(&one);
+                        a = a.add(&one);
                     }
-                    s.add_mul(&yj, &dx, &mut tmp);
+                    s.add_mul(&a, &dx, &mut tmp);
                 }
                 s
             })
