@@ -387,10 +387,8 @@ fn by_krawczyk(sup: &Support, shift: Option<&Rational>) -> Result<SpanPart, Stri
             })
             .collect();
         let jx = jac(&expo(&x));
-        let dx = Interval {
-            lo: Float::with_val(BITS, -&r),
-            hi: r.clone(),
-        };
+        // X − x̄, enclosed (the ends of X were rounded outward)
+        let dx: Vec<Interval> = x.iter().zip(&xbar).map(|(a, b)| a.clone().sub(b)).collect();
         let kx: Vec<Interval> = base
             .iter()
             .zip(&y)
@@ -407,7 +405,7 @@ fn by_krawczyk(sup: &Support, shift: Option<&Rational>) -> Result<SpanPart, Stri
                     if i == j {
                         a = a.add(&one);
                     }
-                    s.add_mul(&a, &dx, &mut tmp);
+                    s.add_mul(&a, &dx[j], &mut tmp);
                 }
                 s
             })
@@ -458,7 +456,7 @@ fn enclosed(sup: &Support, gi: &[Vec<Interval>], kx: &[Interval]) -> Result<Span
     Ok(SpanPart { mid, rad, alpha })
 }
 
-/// The midpoint of an interval (a point of it, at one more bit: exact).
+/// About the midpoint of an interval (for `Y`, where any value is sound).
 fn midpoint(v: &Interval) -> Float {
     let mut m = Float::with_val(BITS + 1, &v.lo + &v.hi);
     m >>= 1;
