@@ -684,13 +684,11 @@ fn the_certified_tail_contains_a_256_bit_flow_and_a_false_rate_is_caught() {
         s >= false_rate.s0 && dist(c) > 1e-60 && dist(c) > false_rate.bound(s).to_f64()
     });
     assert!(caught, "a rate four times the proven one was not caught");
-    // not covered: a non-unique α (R2), and the logistic loss through the command
-    let r2 = implicit_bias::data::generate::Generator::R2
-        .generate()
-        .unwrap();
-    let mm2 = brute_force(&r2).unwrap();
-    let why = tail::certify::<Float>(&r2, &mm2, &w0, &pts).unwrap_err();
-    assert!(why.contains("not unique"), "{why}");
+    // not covered: degenerate data (no w̃), and the logistic loss through the command
+    let deg = degenerate();
+    let mm2 = brute_force(&deg).unwrap();
+    let why = tail::certify::<Float>(&deg, &mm2, &w0, &pts).unwrap_err();
+    assert!(why.contains("degenerate"), "{why}");
     let mut req = request(two_sv(), w0.to_vec(), 100.0, &[]);
     req.loss = Loss::Logistic;
     let found = req.run().unwrap();
@@ -699,4 +697,239 @@ fn the_certified_tail_contains_a_256_bit_flow_and_a_false_rate_is_caught() {
     let found = req.run().unwrap();
     assert_eq!(found.json["certified_tail"]["status"], "certified");
     assert!(found.text.contains("# certified tail"));
+}
+
+/// Three support vectors in the plane with a non-unique dual: z = (2, 0), (−1, 3), (3/2, 1/2)
+/// on the margin of ŵ = (1/2, 1/2) (by hand: `Σ α_n z_n = ŵ` with `α ≥ 0` is
+/// `α = (1/3 − 5t/6, (1 − t)/6, t)`, `0 ≤ t ≤ 2/5`), and (2, 2) off it (`ŵᵀz = 2`, κ = 1).
+fn three_sv_plane() -> Dataset {
+    Dataset::new(
+        vec![
+            vec![q(2, 1), q(0, 1)],
+            vec![q(-1, 1), q(3, 1)],
+            vec![q(3, 2), q(1, 2)],
+            vec![q(2, 1), q(2, 1)],
+        ],
+        vec![1, 1, 1, 1],
+    )
+    .unwrap()
+}
+
+const WITNESS_BITS: u32 = 512;
+
+/// An independent witness of the maximum-entropy w̃ (theory §2.1) for data whose support
+/// vectors span the plane: the minimizer of `Φ(v) = Σ_S e^{−z_nᵀv} + ŵᵀv` over R² by damped
+/// Newton's method at 512 bits (2 × 2 solve by Cramer's rule, Armijo backtracking), written
+/// here, not the crate's solver. Its stationarity `Σ_S e^{−z_nᵀv} z_n = ŵ` is checked to
+/// 10⁻¹⁴⁰.
+fn max_entropy_witness(data: &Dataset, mm: &MaxMargin) -> Vec<Float> {
+    let f = |x: &Rational| Float::with_val(WITNESS_BITS, x);
+    let z: Vec<Vec<Float>> = data
+        .signed_points_exact()
+        .iter()
+        .filter(|zn| zn[0].clone() * &mm.cert.w[0] + zn[1].clone() * &mm.cert.w[1] == 1)
+        .map(|zn| zn.iter().map(f).collect())
+        .collect();
+    let w: Vec<Float> = mm.cert.w.iter().map(f).collect();
+    let e = |v: &[Float], zn: &[Float]| {
+        let u = Float::with_val(WITNESS_BITS, &zn[0] * &v[0])
+            + Float::with_val(WITNESS_BITS, &zn[1] * &v[1]);
+        (-u).exp()
+    };
+    let phi = |v: &[Float]| {
+        let mut s = Float::with_val(WITNESS_BITS, &w[0] * &v[0])
+            + Float::with_val(WITNESS_BITS, &w[1] * &v[1]);
+        for zn in &z {
+            s += e(v, zn);
+        }
+        s
+    };
+    // the gradient Σ_S e^{−z_nᵀv}(−z_n) + ŵ and the Hessian Σ_S e^{−z_nᵀv} z_n z_nᵀ
+    let grad_hess = |v: &[Float]| {
+        let mut g = w.clone();
+        let mut h = vec![vec![Float::new(WITNESS_BITS); 2]; 2];
+        for zn in &z {
+            let en = e(v, zn);
+            for a in 0..2 {
+                g[a] -= Float::with_val(WITNESS_BITS, &en * &zn[a]);
+                for b in 0..2 {
+                    h[a][b] += Float::with_val(WITNESS_BITS, &en * &zn[a]) * &zn[b];
+                }
+            }
+        }
+        (g, h)
+    };
+    let mut v = vec![Float::new(WITNESS_BITS); 2];
+    for _ in 0..200 {
+        let (g, h) = grad_hess(&v);
+        let det = Float::with_val(WITNESS_BITS, &h[0][0] * &h[1][1])
+            - Float::with_val(WITNESS_BITS, &h[0][1] * &h[1][0]);
+        // step = −H⁻¹g
+        let d0 = -(Float::with_val(WITNESS_BITS, &h[1][1] * &g[0])
+            - Float::with_val(WITNESS_BITS, &h[0][1] * &g[1]))
+            / &det;
+        let d1 = -(Float::with_val(WITNESS_BITS, &h[0][0] * &g[1])
+            - Float::with_val(WITNESS_BITS, &h[1][0] * &g[0]))
+            / &det;
+        let size = Float::with_val(WITNESS_BITS, d0.abs_ref())
+            .max(&Float::with_val(WITNESS_BITS, d1.abs_ref()));
+        if size < 1e-150 {
+            break;
+        }
+        let dec =
+            Float::with_val(WITNESS_BITS, &g[0] * &d0) + Float::with_val(WITNESS_BITS, &g[1] * &d1);
+        let f0 = phi(&v);
+        let mut t = Float::with_val(WITNESS_BITS, 1);
+        loop {
+            let trial = vec![
+                Float::with_val(
+                    WITNESS_BITS,
+                    &v[0] + Float::with_val(WITNESS_BITS, &t * &d0),
+                ),
+                Float::with_val(
+                    WITNESS_BITS,
+                    &v[1] + Float::with_val(WITNESS_BITS, &t * &d1),
+                ),
+            ];
+            let bound = Float::with_val(
+                WITNESS_BITS,
+                &f0 + Float::with_val(WITNESS_BITS, &dec * &t) / 4u32,
+            );
+            // near the minimum (a step below 10⁻⁴⁰) the decrease is below Φ's rounding:
+            // the full Newton step, which converges quadratically there
+            if size < 1e-40 || phi(&trial) <= bound || t < 1e-30 {
+                v = trial;
+                break;
+            }
+            t /= 2u32;
+        }
+    }
+    let (g, _) = grad_hess(&v);
+    assert!(
+        g.iter().all(|x| x.clone().abs() < 1e-140),
+        "stationarity {g:?}"
+    );
+    v
+}
+
+/// The certified tail for a non-unique dual (docs/theory/flow.md, "The certified tail",
+/// Krawczyk's test), on Fig. 1 (two distinct support vectors, each twice) and on three
+/// support vectors in the plane: the enclosure of w̃ contains the 512-bit witness above with a
+/// radius below 10⁻⁴⁰; the certificate's B(s) contains the flow integrated at 256 bits (its
+/// distance to the witness) at every checkpoint above its floor, and r0 bounds it at s0; a
+/// midpoint moved by 10⁻³⁰ (the test switch) is refused by Krawczyk's test, where one moved
+/// by 10⁻⁷⁰ (inside the first box) is still proven and still holds the witness.
+#[test]
+fn a_non_unique_dual_is_enclosed_by_krawczyk_and_its_tail_contains_a_256_bit_flow() {
+    use implicit_bias::flow::tail;
+    let fig1 = implicit_bias::data::generate::Generator::Fig1 { seed: 1 }
+        .generate()
+        .unwrap();
+    let w0 = [q(0, 1), q(0, 1)];
+    for (name, data) in [("fig1", fig1), ("three_sv_plane", three_sv_plane())] {
+        let mm = brute_force(&data).unwrap();
+        assert!(!mm.unique, "{name}: the dual is not unique");
+        let wt = max_entropy_witness(&data, &mm);
+        let (mid, rad) = tail::enclose_w_tilde(&data, &mm, &w0, None).expect("enclosed");
+        for j in 0..2 {
+            let off = Float::with_val(
+                WITNESS_BITS,
+                &wt[j] - Float::with_val(WITNESS_BITS, &mid[j]),
+            )
+            .abs();
+            assert!(
+                off <= Float::with_val(WITNESS_BITS, &rad[j]),
+                "{name}: the witness is {off} from the midpoint, radius {}",
+                rad[j].to_f64()
+            );
+            assert!(rad[j] < 1e-40, "{name}: radius {}", rad[j].to_f64());
+        }
+        // a wrong midpoint is refused; one moved within the first box is still proven
+        let far = Float::with_val(200, 1e-30).to_rational().unwrap();
+        let why = tail::enclose_w_tilde(&data, &mm, &w0, Some(&far)).unwrap_err();
+        assert!(why.contains("Krawczyk"), "{name}: {why}");
+        let near = Float::with_val(400, 1e-70).to_rational().unwrap();
+        let (mid_n, rad_n) = tail::enclose_w_tilde(&data, &mm, &w0, Some(&near)).expect("near");
+        for j in 0..2 {
+            let off = Float::with_val(
+                WITNESS_BITS,
+                &wt[j] - Float::with_val(WITNESS_BITS, &mid_n[j]),
+            )
+            .abs();
+            assert!(
+                off <= Float::with_val(WITNESS_BITS, &rad_n[j]),
+                "{name}: near shift"
+            );
+        }
+
+        // the tail against the 256-bit flow, distances to the witness
+        let p: Prediction<Float> = pred_for(&data, &mm, Loss::Exponential, &w0, REF_BITS);
+        let run = integrate(&p, 200.0).unwrap();
+        let pts: Vec<(f64, Vec<Float>)> = run
+            .points
+            .iter()
+            .skip(1)
+            .map(|c| (c.s.to_f64(), c.rho.clone()))
+            .collect();
+        let dist = |c: &FlowPoint<Float>| {
+            let mut s = Float::new(WITNESS_BITS);
+            for (r, w) in c.rho.iter().zip(&wt) {
+                s += Float::with_val(WITNESS_BITS, r - w).square();
+            }
+            s.sqrt().to_f64()
+        };
+        let t = tail::certify(&data, &mm, &w0, &pts).expect("certified");
+        println!(
+            "{name}: enclosure radius {:.3e}, s0 = {}, r0 = {:.3e}, mu = {:.3e}, kappa = {:.3e}, C = {:.3e}, ball = {:.3e}",
+            rad.iter().map(Rational::to_f64).fold(0.0, f64::max),
+            t.s0,
+            t.r0.to_f64(),
+            t.mu.to_f64(),
+            t.kappa.to_f64(),
+            t.c.to_f64(),
+            t.b.to_f64()
+        );
+        let at_s0 = run
+            .points
+            .iter()
+            .find(|c| c.s.to_f64() == t.s0)
+            .expect("s0 is a checkpoint");
+        assert!(dist(at_s0) <= t.r0.to_f64(), "{name}: r0 below the witness");
+        let mut judged = 0;
+        for c in run.points.iter().skip(1) {
+            let s = c.s.to_f64();
+            if s < t.s0 || dist(c) < 1e-60 {
+                continue;
+            }
+            let b = t.bound(s).to_f64();
+            assert!(dist(c) <= b, "{name}: s = {s}: {} > {b}", dist(c));
+            judged += 1;
+        }
+        assert!(judged >= 3, "{name}: {judged}");
+    }
+}
+
+/// The command line on Fig. 1 (non-unique α) now prints a certified tail, and its exit
+/// status is that of the run (0: every claim established), as before the tail was certified.
+#[test]
+fn the_command_line_certifies_the_fig1_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("fig1.csv");
+    let g = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(["gen", "fig1"])
+        .output()
+        .unwrap();
+    std::fs::write(&data, g.stdout).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ibias"))
+        .args(["flow", "--data", data.to_str().unwrap(), "--until", "1e4"])
+        .args(["--precision", "dd"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("# certified tail (") && out.contains("for all s >= "),
+        "{out}"
+    );
+    assert!(!out.contains("not certified"), "{out}");
 }

@@ -730,8 +730,9 @@ fn perp_eigenvalues<S: Scalar>(
 
 /// Newton's method on `F(c) = η Σ_{n∈S} e^{−(Gc)_n} + Σ_k c_k`, the function of theory §2.1
 /// written in the coordinates `v = Σ_k c_k z_{b_k}` of `span(Z_S)` (`ŵᵀz_b = 1`). Its
-/// minimizer gives `w̃_S` and the maximum-entropy `α_n = η e^{−z_nᵀw̃}`.
-fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> {
+/// minimizer gives `w̃_S` and the maximum-entropy `α_n = η e^{−z_nᵀw̃}`. (Also the midpoint
+/// of the certified tail's enclosure of `w̃`, `flow::tail`.)
+pub(crate) fn max_entropy<S: Scalar>(g: &[Vec<S>], eta: &S, ctx: S::Ctx) -> Result<Vec<S>> {
     let r = g.first().map_or(0, Vec::len);
     let bits = S::accuracy_bits(ctx);
     let one = S::from_f64(1.0, ctx);
