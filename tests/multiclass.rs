@@ -1308,3 +1308,74 @@ proptest! {
         prop_assert_eq!(&theta, &mm.theta);
     }
 }
+
+/// The certified tail of the lifted exponential-loss flow (docs/theory/flow.md, "The certified
+/// tail"; the lift is binary data, its dual is not unique, so `w̃` is enclosed by Krawczyk's
+/// test): on the hand-solved set the enclosure of `w̃` holds the 256-bit flow's `ρ(200)`
+/// (within `e^{−κ·200}` of `w̃`, κ = 1, plus the integration's error budget), and `B(s)`
+/// bounds the flow's distance to it at every checkpoint from `s₀` on; the command line
+/// prints the tail.
+#[test]
+fn the_lifted_exponential_flow_has_a_certified_tail() {
+    use implicit_bias::flow::{integrate, tail};
+    let prec = 256;
+    let c = three();
+    let data = c.lift();
+    let mm = implicit_bias::experiment::class_max_margin(&c, &mut Vec::new())
+        .unwrap()
+        .unwrap();
+    assert!(!mm.unique);
+    let init = vec![Rational::new(); 6];
+    let pred = implicit_bias::theory::predict::<Float>(
+        &data,
+        &mm,
+        Loss::Exponential,
+        &q(1, 1),
+        &init,
+        prec,
+    )
+    .unwrap();
+    let run = integrate(&pred, 200.0).unwrap();
+    let limit = run.points.last().unwrap().rho.clone();
+    // the integration's own error budget (error-controlled, not certified) and e^{−200}
+    let slack = run.budget.integration.to_f64() + (-200f64).exp();
+    let (mid, rad) = tail::enclose_w_tilde(&data, &mm, &init, None).expect("enclosed");
+    for j in 0..6 {
+        let off = Float::with_val(prec, &limit[j] - Float::with_val(prec, &mid[j])).abs();
+        assert!(
+            off.to_f64() <= rad[j].to_f64() + slack,
+            "coordinate {j}: {off} vs {slack:e}"
+        );
+    }
+    let pts: Vec<(f64, Vec<Float>)> = run
+        .points
+        .iter()
+        .skip(1)
+        .map(|p| (p.s.to_f64(), p.rho.clone()))
+        .collect();
+    let t = tail::certify(&data, &mm, &init, &pts).expect("certified");
+    let mut judged = 0;
+    for p in run.points.iter().skip(1) {
+        let s = p.s.to_f64();
+        if s < t.s0 || s > 50.0 {
+            continue;
+        }
+        let dist = p
+            .rho
+            .iter()
+            .zip(&limit)
+            .map(|(a, b)| Float::with_val(prec, a - b).square())
+            .fold(Float::new(prec), |acc, x| acc + x)
+            .sqrt();
+        assert!(
+            dist.to_f64() <= t.bound(s).to_f64() + slack,
+            "s = {s}: {dist} > {}",
+            t.bound(s)
+        );
+        judged += 1;
+    }
+    assert!(judged >= 3, "{judged} checkpoints judged");
+    let o = ibias(&["flow", "--data", THREE, "--loss", "exp", "--until", "1e4"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("# certified tail ("), "{}", stdout(&o));
+}

@@ -335,8 +335,6 @@ impl FlowRequest {
     ) -> (String, Value) {
         let why_not = if self.loss != Loss::Exponential {
             Some(format!("the {} flow's support-vector terms depend on s (only the exponential loss is certified)", self.loss.name()))
-        } else if self.classes.is_some() {
-            Some("K-class data: not certified".to_string())
         } else if !self.conjectures.is_empty() {
             Some("a conjecture replaces a prediction: the certificate is of the oracle's w̃ only; rerun without --conjecture".to_string())
         } else {
