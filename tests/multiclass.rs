@@ -4,6 +4,7 @@
 //! oracle through an identity proved in the comment).
 
 mod edge;
+mod theory_common;
 
 use edge::{assert_one_line_error, ibias, stderr, stdout};
 use implicit_bias::cert::Norm;
@@ -550,6 +551,27 @@ fn snapshot_of_a_k_class_run() {
 /// Random K-class data separable by construction: labels are the strict argmax of the scores
 /// of a planted integer W* (points with a tie are dropped), so W* separates them and the
 /// exact oracle must find a certificate; the rows of Ŵ sum to zero; GD keeps the invariant.
+/// K-class data labelled by the planted scores `w*_kᵀx` (the points with a tie dropped), so
+/// that the lifted data are separable through the origin; `None` if no point is left.
+fn planted_classes(k: usize, wstar: &[Vec<i64>], xs: &[Vec<i64>]) -> Option<ClassData> {
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    for p in xs {
+        let s: Vec<i64> = wstar.iter().map(|w| w[0] * p[0] + w[1] * p[1]).collect();
+        // the scores are a non-empty list (k ≥ 3 classes)
+        let best = *s.iter().max()?;
+        if s.iter().filter(|&&v| v == best).count() == 1 {
+            x.push(p.iter().map(|&v| Rational::from(v)).collect::<Vec<_>>());
+            y.push(s.iter().position(|&v| v == best)?);
+        }
+    }
+    if x.is_empty() {
+        return None;
+    }
+    let names = (0..k).map(|i| i.to_string()).collect();
+    Some(ClassData::new(x, y, names).expect("planted K-class data are valid"))
+}
+
 fn planted() -> impl Strategy<Value = (usize, Vec<Vec<i64>>, Vec<Vec<i64>>)> {
     (3usize..=4).prop_flat_map(|k| {
         (
@@ -565,19 +587,9 @@ proptest! {
 
     #[test]
     fn random_separable_k_class_data_are_certified((k, wstar, xs) in planted()) {
-        let mut x = Vec::new();
-        let mut y = Vec::new();
-        for p in &xs {
-            let s: Vec<i64> = wstar.iter().map(|w| w[0] * p[0] + w[1] * p[1]).collect();
-            let best = *s.iter().max().unwrap();
-            if s.iter().filter(|&&v| v == best).count() == 1 {
-                x.push(p.iter().map(|&v| Rational::from(v)).collect::<Vec<_>>());
-                y.push(s.iter().position(|&v| v == best).unwrap());
-            }
-        }
-        prop_assume!(!x.is_empty());
-        let names = (0..k).map(|i| i.to_string()).collect();
-        let c = ClassData::new(x, y, names).unwrap();
+        let c = planted_classes(k, &wstar, &xs);
+        prop_assume!(c.is_some());
+        let c = c.unwrap();
         let ClassOutcome::Separable(m) = solve(&c).unwrap() else {
             panic!("planted data are separable")
         };
@@ -1152,160 +1164,75 @@ fn the_invariant_says_why_it_is_not_judged_under_the_exponential_loss() {
     );
 }
 
-/// `x = A⁻¹b` by Gauss–Jordan elimination over the rationals (`None`: `A` singular). Written
-/// here, not taken from the crate, so the brute force below shares no code with the oracle.
-fn gauss_solve(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
-    let n = b.len();
-    for col in 0..n {
-        let piv = (col..n).find(|&r| a[r][col] != 0)?;
-        a.swap(col, piv);
-        b.swap(col, piv);
-        let pivot_row = a[col].clone();
-        for (r, row) in a.iter_mut().enumerate() {
-            if r != col && row[col] != 0 {
-                let f = Rational::from(&row[col] / &pivot_row[col]);
-                for (x, p) in row.iter_mut().zip(&pivot_row).skip(col) {
-                    *x -= Rational::from(&f * p);
-                }
-                let t = Rational::from(&f * &b[col]);
-                b[r] -= t;
-            }
-        }
-    }
-    Some((0..n).map(|i| Rational::from(&b[i] / &a[i][i])).collect())
-}
-
-fn dotq(a: &[Rational], b: &[Rational]) -> Rational {
-    a.iter().zip(b).map(|(x, y)| Rational::from(x * y)).sum()
-}
-
-fn rank_q(rows: &[Vec<Rational>]) -> usize {
-    let mut m: Vec<Vec<Rational>> = rows.to_vec();
-    let cols = m.first().map_or(0, Vec::len);
-    let mut r = 0;
-    for c in 0..cols {
-        let Some(p) = (r..m.len()).find(|&i| m[i][c] != 0) else {
-            continue;
-        };
-        m.swap(r, p);
-        let pivot_row = m[r].clone();
-        for (i, row) in m.iter_mut().enumerate() {
-            if i != r && row[c] != 0 {
-                let f = Rational::from(&row[c] / &pivot_row[c]);
-                for (x, p) in row.iter_mut().zip(&pivot_row).skip(c) {
-                    *x -= Rational::from(&f * p);
-                }
-            }
-        }
-        r += 1;
-    }
-    r
-}
-
-/// Every subset of `0..n` of size 1..=`max`, as index lists.
-fn subsets(n: usize, max: usize) -> Vec<Vec<usize>> {
-    (1u32..(1 << n))
-        .map(|m| (0..n).filter(|&i| m & (1 << i) != 0).collect::<Vec<_>>())
-        .filter(|s| s.len() <= max)
-        .collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-    /// The K-class oracle's regime flags against a brute-force active-set enumeration on small
-    /// random 3-class data (≤ 10 lifted points): ŵ is the least-norm point among the
-    /// solutions of `x̃_iᵀw = 1` on independent active sets that are feasible; the support set
-    /// is where `x̃ᵀŵ = 1`; the vertices of the dual polytope `{α ≥ 0 : Σ_S α_i x̃_i = ŵ}` are
-    /// its basic feasible solutions on independent subsets of S, so the dual is unique iff
-    /// they coincide and a support pair is degenerate iff it is 0 in all of them; the
-    /// support pairs span the data iff `rank(X̃_S) = rank(X̃)`; θ the least margin off S.
+    /// The K-class oracle's regime flags against brute force on small random 3-class data
+    /// (≤ 10 lifted points): the tests' exact active-set oracle on the lift
+    /// (`theory_common::brute_force`) gives Ŵ, the support pairs, degeneracy, the span
+    /// condition and θ; the vertices of the dual polytope `{α ≥ 0 : Σ_S α_i x̃_i = ŵ}` (its
+    /// basic feasible solutions on independent subsets of S) decide uniqueness (one vertex)
+    /// and degeneracy (a support pair 0 at every vertex).
     #[test]
     fn k_class_regime_flags_match_a_brute_force_active_set_enumeration(
         (k, wstar, xs) in (Just(3usize),
             prop::collection::vec(prop::collection::vec(-2i64..=2, 2), 3),
             prop::collection::vec(prop::collection::vec(-3i64..=3, 2), 3..=5))
     ) {
-        let mut x = Vec::new();
-        let mut y = Vec::new();
-        for p in &xs {
-            let s: Vec<i64> = wstar.iter().map(|w| w[0] * p[0] + w[1] * p[1]).collect();
-            let best = *s.iter().max().unwrap();
-            if s.iter().filter(|&&v| v == best).count() == 1 {
-                x.push(p.iter().map(|&v| Rational::from(v)).collect::<Vec<_>>());
-                y.push(s.iter().position(|&v| v == best).unwrap());
-            }
-        }
-        prop_assume!(!x.is_empty());
-        let names = (0..k).map(|i| i.to_string()).collect();
-        let c = ClassData::new(x, y, names).unwrap();
+        let c = planted_classes(k, &wstar, &xs);
+        prop_assume!(c.is_some());
+        let c = c.unwrap();
         let ClassOutcome::Separable(m) = solve(&c).unwrap() else {
             panic!("planted data are separable")
         };
         let mm = &m.lifted;
-        let z = c.lift().signed_points_exact();
-        let dim = (k - 1) * 2; // the lifted points lie in a (K−1)d-dimensional subspace
-        // ŵ: least norm over feasible equality solutions of independent active sets
-        let mut best: Option<(Rational, Vec<Rational>)> = None;
-        for a in subsets(z.len(), dim) {
-            let gram: Vec<Vec<Rational>> =
-                a.iter().map(|&i| a.iter().map(|&j| dotq(&z[i], &z[j])).collect()).collect();
-            let Some(lam) = gauss_solve(gram, vec![Rational::from(1); a.len()]) else {
-                continue;
-            };
-            let mut w = vec![Rational::new(); z[0].len()];
-            for (l, &i) in lam.iter().zip(&a) {
-                for (wj, zj) in w.iter_mut().zip(&z[i]) {
-                    *wj += Rational::from(l * zj);
-                }
-            }
-            if z.iter().all(|zn| dotq(zn, &w) >= 1) {
-                let nsq = dotq(&w, &w);
-                if best.as_ref().map_or(true, |(b, _)| nsq < *b) {
-                    best = Some((nsq, w));
-                }
-            }
-        }
-        let (nsq, w_hat) = best.expect("a separable problem has a feasible active set");
-        prop_assert_eq!(&w_hat, &mm.cert.w);
-        prop_assert_eq!(&nsq, &mm.cert.value);
-        let margins: Vec<Rational> = z.iter().map(|zn| dotq(zn, &w_hat)).collect();
-        let support: Vec<usize> = (0..z.len()).filter(|&i| margins[i] == 1).collect();
+        let lift = c.lift();
+        let z = lift.signed_points_exact();
+        // Ŵ, the support pairs, degeneracy, the span condition and θ: the tests' brute-force
+        // oracle on the lift (active-set enumeration, tests/theory_common)
+        let bf = theory_common::brute_force(&lift).expect("planted data are separable");
+        prop_assert_eq!(&bf.cert.w, &mm.cert.w);
+        prop_assert_eq!(&bf.cert.value, &mm.cert.value);
         let mut oracle_support = mm.cert.support.clone();
         oracle_support.sort_unstable();
-        prop_assert_eq!(&support, &oracle_support);
-        // the dual polytope's vertices
+        prop_assert_eq!(&bf.cert.support, &oracle_support);
+        prop_assert_eq!(bf.degenerate, mm.degenerate);
+        prop_assert_eq!(bf.spans, mm.spans);
+        prop_assert_eq!(&bf.theta, &mm.theta);
+        // dual uniqueness by the vertices of {α ≥ 0 : Σ_S α_i x̃_i = ŵ}: its basic feasible
+        // solutions on independent subsets of S; unique iff they coincide
+        let (support, w_hat) = (&bf.cert.support, &bf.cert.w);
         let mut vertices: Vec<Vec<Rational>> = Vec::new();
-        for b in subsets(support.len(), dim) {
-            let rows: Vec<&Vec<Rational>> = b.iter().map(|&i| &z[support[i]]).collect();
-            let gram: Vec<Vec<Rational>> =
-                rows.iter().map(|p| rows.iter().map(|q| dotq(p, q)).collect()).collect();
-            let rhs: Vec<Rational> = rows.iter().map(|p| dotq(p, &w_hat)).collect();
-            let Some(alpha) = gauss_solve(gram, rhs) else { continue };
-            let mut back = vec![Rational::new(); w_hat.len()];
-            for (a, p) in alpha.iter().zip(&rows) {
-                for (v, pj) in back.iter_mut().zip(p.iter()) {
-                    *v += Rational::from(a * pj);
+        for size in 1..=support.len().min((k - 1) * 2) {
+            for b in theory_common::subsets(support.len(), size) {
+                let rows: Vec<&Vec<Rational>> = b.iter().map(|&i| &z[support[i]]).collect();
+                let gram: Vec<Vec<Rational>> = rows
+                    .iter()
+                    .map(|p| rows.iter().map(|r| theory_common::dot(p, r)).collect())
+                    .collect();
+                let rhs: Vec<Rational> = rows.iter().map(|p| theory_common::dot(p, w_hat)).collect();
+                let Some(alpha) = theory_common::solve(gram, rhs) else { continue };
+                let mut back = vec![Rational::new(); w_hat.len()];
+                for (a, p) in alpha.iter().zip(&rows) {
+                    for (v, pj) in back.iter_mut().zip(p.iter()) {
+                        *v += Rational::from(a * pj);
+                    }
                 }
-            }
-            if back != w_hat || alpha.iter().any(|a| *a < 0) {
-                continue;
-            }
-            let mut full = vec![Rational::new(); z.len()];
-            for (a, &i) in alpha.iter().zip(&b) {
-                full[support[i]] = a.clone();
-            }
-            if !vertices.contains(&full) {
-                vertices.push(full);
+                if back != *w_hat || alpha.iter().any(|a| *a < 0) {
+                    continue;
+                }
+                let mut full = vec![Rational::new(); z.len()];
+                for (a, &i) in alpha.iter().zip(&b) {
+                    full[support[i]] = a.clone();
+                }
+                if !vertices.contains(&full) {
+                    vertices.push(full);
+                }
             }
         }
         prop_assert!(!vertices.is_empty());
         prop_assert_eq!(vertices.len() == 1, mm.unique, "vertices {:?}", vertices);
         let degenerate = support.iter().any(|&i| vertices.iter().all(|v| v[i] == 0));
         prop_assert_eq!(Some(degenerate), mm.degenerate);
-        let sv_rows: Vec<Vec<Rational>> = support.iter().map(|&i| z[i].clone()).collect();
-        prop_assert_eq!(Some(rank_q(&sv_rows) == rank_q(&z)), mm.spans);
-        let theta = (0..z.len()).filter(|i| !support.contains(i)).map(|i| margins[i].clone()).min();
-        prop_assert_eq!(&theta, &mm.theta);
     }
 }
 

@@ -89,14 +89,15 @@ pub fn fig1() -> (Dataset, MaxMargin) {
 
 // ------------------------------------------------------------ brute force
 
-fn dot(a: &[Rational], b: &[Rational]) -> Rational {
+/// `aᵀb` in rationals.
+pub fn dot(a: &[Rational], b: &[Rational]) -> Rational {
     a.iter()
         .zip(b)
         .fold(Rational::new(), |s, (x, y)| s + Rational::from(x * y))
 }
 
 /// Gauss–Jordan on a square rational system; `None` if singular.
-fn solve(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
+pub fn solve(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
     let n = b.len();
     for c in 0..n {
         let p = (c..n).find(|&r| a[r][c] != 0)?;
@@ -117,7 +118,8 @@ fn solve(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational
     Some((0..n).map(|i| Rational::from(&b[i] / &a[i][i])).collect())
 }
 
-fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
+/// Every `k`-subset of `0..n`, as index lists.
+pub fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
     if k == 0 {
         return vec![vec![]];
     }
