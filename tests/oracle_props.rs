@@ -1,8 +1,8 @@
 //! Property tests of the exact ℓ2 oracle on random small data with rational coordinates.
 //!
 //! The independent witnesses: the exact checker (`cert::check`, `cert::check_witness`), a
-//! brute-force solver written here (enumerate linearly independent candidate support sets,
-//! solve `G_T α = 1` exactly, keep the feasible minimum-norm `w`), and exact invariances
+//! brute-force solver (tests/theory_common: enumerate candidate support sets, solve
+//! `G_T α = 1` exactly, keep the first KKT point), and exact invariances
 //! (scaling the data by `c` scales `ŵ` by `1/c`; permuting points permutes the support).
 
 use implicit_bias::cert::{self, Certificate};
@@ -10,6 +10,13 @@ use implicit_bias::data::Dataset;
 use implicit_bias::oracle::{l2, MaxMargin, Outcome};
 use proptest::prelude::*;
 use rug::Rational;
+
+mod theory_common;
+/// The minimum-norm feasible `ŵ` by enumeration of support sets (the tests' independent
+/// brute-force oracle), or `None` when no candidate is feasible (not separable).
+fn brute_force(data: &Dataset) -> Option<Vec<Rational>> {
+    theory_common::brute_force(data).map(|m| m.cert.w)
+}
 
 /// Data sets with N ∈ 1..=8 points in d ∈ 1..=3 dimensions, coordinates `a/b` with
 /// `a ∈ −4..=4`, `b ∈ 1..=3`, labels ±1 (both separable and non-separable sets occur).
@@ -29,75 +36,6 @@ fn datasets() -> impl Strategy<Value = Dataset> {
                 .unwrap()
             })
     })
-}
-
-fn dot(a: &[Rational], b: &[Rational]) -> Rational {
-    let mut s = Rational::new();
-    for (x, y) in a.iter().zip(b) {
-        s += Rational::from(x * y);
-    }
-    s
-}
-
-/// Solves the square system `a x = b` by Gauss–Jordan over ℚ; `None` if singular.
-fn gauss(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
-    let n = a.len();
-    for c in 0..n {
-        let p = (c..n).find(|&i| a[i][c] != 0)?;
-        a.swap(c, p);
-        b.swap(c, p);
-        let pivot = a[c].clone();
-        let pb = b[c].clone();
-        for (i, (row, bi)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
-            if i != c && row[c] != 0 {
-                let f = Rational::from(&row[c] / &pivot[c]);
-                for (v, pv) in row.iter_mut().zip(&pivot).skip(c) {
-                    *v -= Rational::from(&f * pv);
-                }
-                *bi -= Rational::from(&f * &pb);
-            }
-        }
-    }
-    Some((0..n).map(|i| Rational::from(&b[i] / &a[i][i])).collect())
-}
-
-/// The minimum-norm feasible `w` over all linearly independent candidate support sets
-/// (a KKT vector with linearly independent support always exists — Carathéodory — so
-/// this is the optimum), or `None` when no candidate is feasible (not separable).
-fn brute_force(data: &Dataset) -> Option<Vec<Rational>> {
-    let z = data.signed_points_exact();
-    let (n, d) = (z.len(), data.dim());
-    let mut best: Option<(Rational, Vec<Rational>)> = None;
-    for mask in 1u32..(1 << n) {
-        let t: Vec<usize> = (0..n).filter(|&i| mask >> i & 1 == 1).collect();
-        if t.len() > d {
-            continue;
-        }
-        let g: Vec<Vec<Rational>> = t
-            .iter()
-            .map(|&i| t.iter().map(|&k| dot(&z[i], &z[k])).collect())
-            .collect();
-        let Some(alpha) = gauss(g, vec![Rational::from(1); t.len()]) else {
-            continue;
-        };
-        if alpha.iter().any(|a| *a < 0) {
-            continue;
-        }
-        let mut w = vec![Rational::new(); d];
-        for (a, &i) in alpha.iter().zip(&t) {
-            for (wj, zj) in w.iter_mut().zip(&z[i]) {
-                *wj += Rational::from(a * zj);
-            }
-        }
-        if z.iter().any(|zn| dot(zn, &w) < 1) {
-            continue;
-        }
-        let nn = dot(&w, &w);
-        if best.as_ref().map_or(true, |(b, _)| nn < *b) {
-            best = Some((nn, w));
-        }
-    }
-    best.map(|(_, w)| w)
 }
 
 fn solve(data: &Dataset) -> Outcome {

@@ -75,42 +75,12 @@ impl<S: Scalar> LogTime<S> {
             *a = e;
         }
     }
-
-    /// `(q_n, c_n)` from `a_n`: the weight and its Jacobian factor (`None`: below the cut).
-    fn weight(&self, s: &S, a: &S) -> Option<(S, S)> {
-        let mut neg_cut = self.cut.clone();
-        neg_cut.neg_mut();
-        if lt(a, &neg_cut) {
-            return None;
-        }
-        let ctx = s.ctx();
-        let one = S::from_f64(1.0, ctx);
-        Some(match self.loss {
-            Loss::Exponential => (a.clone().exp(), one),
-            // a softmax group takes `group_weights`; a lone margin of it is a group of one,
-            // the logistic loss (crate::loss)
-            Loss::Logistic | Loss::Softmax { .. } => {
-                // c = σ(u) = 1/(1 + e^{a−s}), q = e^a·c, formed without overflow
-                let x = a.clone().sub(s);
-                if lt(&x, &S::zero(ctx)) {
-                    let c = one.clone().div(&x.exp().add(&one));
-                    (a.clone().exp().mul(&c), c)
-                } else {
-                    let mut nx = x;
-                    nx.neg_mut();
-                    let e = nx.exp();
-                    let q = s.clone().exp().div(&e.clone().add(&one));
-                    (q, e.clone().div(&e.add(&one)))
-                }
-            }
-        })
-    }
 }
 
 impl<S: Scalar> LogTime<S> {
-    /// The softmax weights of one sample's margins from their exponents `a` (docs/theory/
+    /// The softmax weights of one sample's margins (the logistic loss: a group of one) from their exponents `a` (docs/theory/
     /// multiclass.md §M6): `q_k = e^{a_k}/(1 + Σ_j e^{a_j − s})` and `p_k = q_k e^{−s}`, each
-    /// `None` below the cut (as in `weight`; the cut terms also leave the denominator, which
+    /// `None` below the cut (as in the exponential loss's terms; the cut terms also leave the denominator, which
     /// they change by less than one rounding). `None` for the whole group when every term is
     /// cut. `p` only `with_p` (the Jacobian's; zero otherwise).
     fn group_weights(&self, s: &S, a: &[S], with_p: bool) -> Option<Vec<Option<(S, S)>>> {
@@ -181,7 +151,7 @@ impl<S: Scalar> System<S> for LogTime<S> {
         }
         if self.loss == Loss::Exponential {
             // q_n = e^{a_n}, the exponentials evaluated together (Scalar::exp_each: the same
-            // accuracy as one by one); terms below the cut left out as in `weight`
+            // accuracy as one by one); terms below the cut left out
             let mut neg_cut = self.cut.clone();
             neg_cut.neg_mut();
             let mut q: Vec<S> = Vec::with_capacity(self.a.len());
@@ -198,7 +168,8 @@ impl<S: Scalar> System<S> for LogTime<S> {
                     o.mul_add_assign(qn, zj);
                 }
             }
-        } else if self.group > 1 {
+        } else {
+            // softmax groups; the logistic loss is the group of one (crate::loss)
             let m = self.group;
             for (a, z) in self.a.chunks(m).zip(self.z.chunks(m)) {
                 let Some(ws) = self.group_weights(s, a, false) else {
@@ -212,14 +183,6 @@ impl<S: Scalar> System<S> for LogTime<S> {
                     }
                 }
             }
-        } else {
-            for (a, z) in self.a.iter().zip(&self.z) {
-                if let Some((q, _)) = self.weight(s, a) {
-                    for (o, zj) in out.iter_mut().zip(z) {
-                        o.mul_add_assign(&q, zj);
-                    }
-                }
-            }
         }
         out.iter().all(Scalar::is_finite)
     }
@@ -229,7 +192,23 @@ impl<S: Scalar> System<S> for LogTime<S> {
         self.exponents(s, y);
         let d = self.w_hat.len();
         let mut m = vec![vec![S::zero(ctx); d]; d];
-        if self.group > 1 {
+        let mut neg_cut = self.cut.clone();
+        neg_cut.neg_mut();
+        if self.loss == Loss::Exponential {
+            // −J = Σ_n e^{a_n} z_n z_nᵀ
+            for (a, z) in self.a.iter().zip(&self.z) {
+                if lt(a, &neg_cut) {
+                    continue;
+                }
+                let q = a.clone().exp();
+                for i in 0..d {
+                    let qi = q.clone().mul(&z[i]);
+                    for j in 0..d {
+                        m[i][j].mul_add_assign(&qi, &z[j]);
+                    }
+                }
+            }
+        } else {
             // −J = Σ_samples [Σ_k q_k z_k z_kᵀ − (Σ_k p_k z_k)(Σ_k q_k z_k)ᵀ], the softmax
             // Hessian e^s·Zᵀ(diag(p) − ppᵀ)Z of a sample (positive semidefinite: Σ p < 1)
             let g = self.group;
@@ -256,18 +235,6 @@ impl<S: Scalar> System<S> for LogTime<S> {
                         let mut t = vp[i].clone().mul(&vq[j]);
                         t.neg_mut();
                         m[i][j].add_assign(&t);
-                    }
-                }
-            }
-        } else {
-            for (a, z) in self.a.iter().zip(&self.z) {
-                if let Some((q, c)) = self.weight(s, a) {
-                    let qc = q.mul(&c);
-                    for i in 0..d {
-                        let qi = qc.clone().mul(&z[i]);
-                        for j in 0..d {
-                            m[i][j].mul_add_assign(&qi, &z[j]);
-                        }
                     }
                 }
             }
