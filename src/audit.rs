@@ -13,7 +13,11 @@
 //!   unit in the last place of every coordinate (the float32/float64 freeze). Gaps of the
 //!   log (logged steps more than one apart) are replayed from their logged start by exact GD
 //!   and judged against a bound of the producer's accumulated rounding ([`GapCheck`]), so a
-//!   sparse log is checked too.
+//!   sparse log is checked too. Heavy-ball momentum and Nesterov (`--optimizer`) are checked
+//!   on logged triples, their velocity being the logged `Δw(t)`.
+//! * Another optimizer than GD ([`Audit::optimizer`]) is judged by its predicted limit with
+//!   the rule of `ibias compare` on the logged iterates at `T`, `T/10` and `T/100`
+//!   ([`Audit::limit`]).
 //!
 //! ```
 //! use implicit_bias::audit::Audit;
@@ -32,18 +36,21 @@
 //! ```
 
 use crate::certify;
+use crate::compare::{self, CompareRow, Legs};
 use crate::data::trajectory::{LogFormat, Logged};
 use crate::data::{format_rational, Dataset};
 use crate::experiment::{max_margin, theory_report, Gd, TheoryReport};
 use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
-use crate::optim::{GradientDescent, State};
+use crate::optim::spec::Kind;
+use crate::optim::{GradientDescent, OptimizerSpec, State};
 use crate::report;
 use crate::run::{
     dense_checkpoints, run_observed, Observer, RunOptions, RunStatus, Sample, Trajectory, MAX_STEPS,
 };
 use crate::scalar::{Precision, Scalar};
+use crate::theory::limits::Answers;
 use crate::theory::{render, Conjecture, Judgement, Status};
 use crate::{Error, Result};
 use rug::float::Round;
@@ -69,6 +76,11 @@ pub struct Audit {
     pub loss: Loss,
     /// The step the log claims.
     pub lr: Rational,
+    /// The method the log claims (`gd` by default; its `lr` is [`Audit::lr`]). Plain GD is
+    /// judged by the theory checks of `ibias run`; another built-in optimizer by its
+    /// predicted limit with the rule of `ibias compare`. The method check covers GD, heavy-ball
+    /// momentum and Nesterov ([`check_steps`]).
+    pub optimizer: OptimizerSpec,
     /// The logged trajectory.
     pub log: Logged,
     /// The log's number format; `None`: detected from the values ([`LogFormat::detect`]).
@@ -108,6 +120,10 @@ pub struct StepCheck {
     pub gaps: GapCheck,
     /// PASS (resolved pairs or gaps, none departing), FAIL (one departs), n/a (none resolved).
     pub status: Status,
+    /// The method checked, as printed (`GD`, `heavy-ball momentum (β = 9/10)`, ...).
+    pub method: String,
+    /// What the check left out and why (another optimizer's memory, gaps of a momentum log).
+    pub note: Option<String>,
 }
 
 /// The method check of a sparse log: each gap `t_k < t_{k+1}` (more than one step apart)
@@ -142,6 +158,17 @@ impl StepCheck {
     }
 }
 
+/// Another optimizer's predicted limit judged on a log ([`Audit::limit`]).
+#[derive(Clone, Debug)]
+pub struct LoggedLimit {
+    /// The exact ℓ1, ℓ2, ℓ∞ answers (each certificate checked).
+    pub answers: Answers,
+    /// The evidence, as `ibias compare` prints it.
+    pub row: CompareRow,
+    /// What it established.
+    pub judgement: Judgement,
+}
+
 /// What [`Audit::run`] found.
 #[derive(Clone, Debug)]
 pub struct AuditFindings {
@@ -159,6 +186,8 @@ pub struct AuditFindings {
     pub theory: Option<TheoryReport>,
     /// Why the theory checks were not made.
     pub skipped: Option<String>,
+    /// Another optimizer than GD: its predicted limit judged on the log ([`Audit::limit`]).
+    pub limit: Option<LoggedLimit>,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
     header: String,
@@ -191,6 +220,7 @@ impl Audit {
             bias: false,
             loss: Loss::Exponential,
             lr: Rational::from((1, 8)),
+            optimizer: OptimizerSpec::new(Kind::Gd),
             log,
             format: None,
             precision: None,
@@ -204,11 +234,18 @@ impl Audit {
     pub fn command(&self) -> String {
         let list = |v: &[Rational]| v.iter().map(format_rational).collect::<Vec<_>>().join(",");
         format!(
-            "ibias audit --data {}{} --trajectory {} --loss {} --lr {}{}{}{}{}{}",
+            "ibias audit --data {}{} --trajectory {} --loss {}{} --lr {}{}{}{}{}{}",
             self.data_name,
             self.data_flags,
             self.log.source,
             self.loss.name(),
+            if self.optimizer.kind == Kind::Gd {
+                String::new()
+            } else {
+                let mut spec = self.optimizer.clone();
+                spec.lr = None;
+                format!(" --optimizer {}", spec.to_arg())
+            },
             format_rational(&self.lr),
             self.format
                 .map(|f| format!(" --log-format {}", f.to_arg()))
@@ -226,6 +263,13 @@ impl Audit {
                 .map(|c| format!(" --conjecture {}", c.to_arg()))
                 .collect::<String>()
         )
+    }
+
+    /// The claimed method with its step ([`Audit::lr`]).
+    pub fn claimed(&self) -> OptimizerSpec {
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr.clone());
+        spec
     }
 
     /// `w(0)`: the logged row at `t = 0`, else `--init`. Errors: neither, both and
@@ -290,6 +334,15 @@ impl Audit {
         if self.lr <= 0 {
             return Err(Error::param("lr", "must be > 0"));
         }
+        if self.optimizer.kind != Kind::Gd && !self.conjectures.is_empty() {
+            return Err(Error::param(
+                "conjecture",
+                format!(
+                    "the conjectures replace predictions of plain GD's theory checks; a {} log is judged by its predicted limit (drop --conjecture or --optimizer)",
+                    self.optimizer.kind.name()
+                ),
+            ));
+        }
         self.start().map(|_| ())
     }
 
@@ -303,26 +356,36 @@ impl Audit {
             .format
             .unwrap_or_else(|| LogFormat::detect(self.log.w.iter().flatten()));
         let precision = self.precision.unwrap_or_else(|| default_precision(format));
-        let steps = check_steps(&self.data, self.loss, &self.lr, &self.log, format);
+        let steps = check_steps(&self.data, self.loss, &self.claimed(), &self.log, format);
         let mut out = match precision {
             Precision::F64 => self.go::<f64>((), mm.as_ref(), &w0),
             Precision::Bits(b) => self.go::<Float>(b, mm.as_ref(), &w0),
             Precision::Dd => self.go::<Dd>((), mm.as_ref(), &w0),
         };
         warnings.append(&mut out.warnings);
-        let code = match (&out.theory, steps.status) {
-            (_, Status::Fail) => 1,
-            (Some(t), _) => t.judgement.exit_code(),
-            (None, _) => 3,
+        let limit = if self.optimizer.kind == Kind::Gd {
+            None
+        } else {
+            Some(self.limit()?)
+        };
+        let code = match (&out.theory, &limit, steps.status) {
+            (_, _, Status::Fail) => 1,
+            (_, Some(l), _) => l.judgement.exit_code(),
+            (Some(t), None, _) => t.judgement.exit_code(),
+            (None, None, _) => 3,
         };
         let header = format!(
-            "# {}\n# data: {} (N = {}, d = {}), loss {}, claimed: GD with step {} on the summed loss\n# trajectory: {}: {} rows, t = {}..{}, values {}; judged at {} on {} logged steps (at or below each power of 2 and of {})\n# w(0) = ({}){}\n",
+            "# {}\n# data: {} (N = {}, d = {}), loss {}, claimed: {} on the summed loss\n# trajectory: {}: {} rows, t = {}..{}, values {}; judged at {} on {} logged steps (at or below each power of 2 and of {})\n# w(0) = ({}){}\n",
             self.command(),
             self.data_name,
             self.data.len(),
             self.data.dim(),
             self.loss.name(),
-            format_rational(&self.lr),
+            if self.optimizer.kind == Kind::Gd {
+                format!("GD with step {}", format_rational(&self.lr))
+            } else {
+                self.claimed().describe()
+            },
             self.log.source,
             self.log.t.len(),
             self.log.t[0],
@@ -346,12 +409,52 @@ impl Audit {
             steps,
             theory: out.theory,
             skipped: out.skipped,
+            limit,
             warnings,
             header,
             table: out.table,
             checkpoints: out.checkpoints,
             w0,
             code,
+        })
+    }
+
+    /// Another optimizer's predicted limit ([`OptimizerSpec::prediction`]) judged on the log
+    /// by the rule of `ibias compare` (docs/optimizers.md): the secants between the logged
+    /// iterates at `T` (the last row), at or below `⌊T/10⌋` and at or below `⌊T/100⌋`.
+    /// Errors: data without the exact answers (not separable).
+    pub fn limit(&self) -> Result<LoggedLimit> {
+        let answers = Answers::from_oracle(&self.data)?;
+        let bits = CHECK_BITS;
+        let obj = Objective::<Float>::new(&self.data, self.loss, bits);
+        let t = &self.log.t;
+        let last = t[t.len() - 1];
+        // the row at or below g (the first row when every logged t is above it)
+        let at = |g: u64| t.partition_point(|&s| s <= g).saturating_sub(1);
+        let to_f = |k: usize| -> Vec<Float> {
+            self.log.w[k]
+                .iter()
+                .map(|q| Float::with_val(bits, q))
+                .collect()
+        };
+        let mut state = State::new(&obj, to_f(t.len() - 1), 0);
+        state.t = last;
+        let k1 = at(last / 10);
+        let legs = Legs {
+            state,
+            w_prev2: to_f(at(last / 100)),
+            w_prev: to_f(k1),
+            precond_prev: None,
+            t_prev: t[k1],
+            status: RunStatus::Completed,
+            elapsed: 0.0,
+        };
+        let row = compare::judge_logged(&self.data, &obj, &answers, &self.claimed(), &legs, bits);
+        let judgement = compare::judgement(std::slice::from_ref(&row));
+        Ok(LoggedLimit {
+            answers,
+            row,
+            judgement,
         })
     }
 
@@ -404,7 +507,7 @@ impl Audit {
         rows.retain(|r| render::shown(r.t, &shown, last));
         let mut warnings = Vec::new();
         let mut skipped = None;
-        let theory = match mm {
+        let theory = match mm.filter(|_| self.optimizer.kind == Kind::Gd) {
             Some(mm) => {
                 let gd = Gd {
                     data: &self.data,
@@ -425,10 +528,12 @@ impl Audit {
                     }
                 }
             }
-            None => {
+            None if self.optimizer.kind == Kind::Gd => {
                 skipped = Some("no verified max-margin solution (see the warning above)".into());
                 None
             }
+            // another optimizer: its limit is judged instead ([`Audit::limit`])
+            None => None,
         };
         Run {
             judged: idx.iter().map(|&i| self.log.t[i]).collect(),
@@ -450,34 +555,55 @@ struct Run {
     warnings: Vec<String>,
 }
 
-/// The method check: each logged pair `t, t+1` against the exact GD update from the logged
-/// `w(t)`, at [`CHECK_BITS`] bits.
+/// The update a method check replays: GD's, or a momentum method's, which the log's own
+/// consecutive iterates carry (`v(t) = w(t) − w(t−1)`, `v(0) = 0`).
+enum Update {
+    Gd,
+    /// Heavy ball: `w(t+1) = w(t) + βΔw(t) + η(−∇L(w(t)))`.
+    HeavyBall(Float),
+    /// Nesterov (Sutskever's form): the gradient at `w(t) + βΔw(t)`.
+    Nesterov(Float),
+}
+
+impl Update {
+    fn beta(&self) -> Option<&Float> {
+        match self {
+            Update::Gd => None,
+            Update::HeavyBall(b) | Update::Nesterov(b) => Some(b),
+        }
+    }
+}
+
+/// The method check: each logged step `t → t+1` against the exact update of the claimed
+/// method from the logged iterates, at [`CHECK_BITS`] bits. GD: each pair `w(t), w(t+1)`;
+/// heavy-ball momentum and Nesterov: each triple `w(t−1), w(t), w(t+1)` (and the pair at
+/// `t = 0`, where `v(0) = 0`), since their velocity is the logged `Δw(t) = w(t) − w(t−1)`
+/// up to rounding. Other methods carry memory a log of iterates does not hold: their check is
+/// n/a, with the reason in [`StepCheck::note`].
 ///
 /// With `u` the log's unit roundoff ([`LogFormat::unit_roundoff`]; `2^−(CHECK_BITS−32)` for
-/// exact logs; for a decimal log the coarser of the pair's two rows, [`LogFormat::of_row`]), `q_n = −ℓ′(z_nᵀw)` and `G = Σ_n q_n z_n = −∇L(w)`, the departure
-/// `e = Δw − ηG` of a step computed and logged in that format obeys, per coordinate,
+/// exact logs; for a decimal log the coarser of the rows' grids, [`LogFormat::of_row`]), `q_n = −ℓ′(z_nᵀw)` and `G = Σ_n q_n z_n = −∇L(w)`, the departure
+/// `e = Δw − ηG` of a GD step computed and logged in that format obeys, per coordinate,
 /// `|e_i| ≤ B_i = 2·[u(|w_i(t)| + |w_i(t+1)|) + η Σ_n q_n |z_ni| ((N + d + 6)u + (d + 2)u Σ_j |z_nj w_j|)]`:
 /// the rounding of the two logged iterates, of the margins (`d` terms, and the data's own
 /// rounding), of the weights and of the `N`-term sum, doubled for the second-order terms
-/// (docs/cli.md, "ibias audit"). A pair departs when some `|e_i| > B_i`; it is resolved
-/// when some `η|G_i| > B_i` (a wrong step can show there).
+/// (docs/cli.md, "ibias audit"). A momentum step's departure `e = Δw(t+1) − βΔw(t) − ηG`
+/// adds the rounding of the velocity it carries and of its update,
+/// `2·[2βu(|w_i(t)| + |w_i(t−1)|) + u|w_i(t)| + 2u(β|Δw_i(t)| + η|G_i|)]`; Nesterov's
+/// gradient point `y = w(t) + βΔw(t)` is off the producer's by at most
+/// `s = 2·max_i [u|y_i| + 2βu(|w_i(t)| + |w_i(t−1)|)]` per coordinate, which moves each
+/// weight by at most the factor `e^{‖z_n‖₁ s}` (both losses), so the bound takes the weights
+/// so widened and adds `η Σ_n q_n (e^{‖z_n‖₁ s} − 1)|z_ni|`. A step departs when some
+/// `|e_i| > B_i`; it is resolved when some `η|G_i| > B_i` (a wrong step can show there).
 pub fn check_steps(
     data: &Dataset,
     loss: Loss,
-    lr: &Rational,
+    claimed: &OptimizerSpec,
     log: &Logged,
     format: LogFormat,
 ) -> StepCheck {
     let bits = CHECK_BITS;
-    let obj = Objective::<Float>::new(data, loss, bits);
-    let d = obj.d();
-    let mut u = format.unit_roundoff(bits);
-    let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)));
-    if u < floor {
-        u = floor;
-    }
-    let eta = Float::with_val(bits, lr);
-    let mut scratch = obj.scratch();
+    let lr = claimed.lr();
     let mut out = StepCheck {
         pairs: 0,
         resolved: 0,
@@ -489,46 +615,129 @@ pub fn check_steps(
         below_rounding_from: None,
         gaps: GapCheck::default(),
         status: Status::NotApplicable,
+        method: method_label(claimed),
+        note: None,
     };
+    let update = match claimed.kind {
+        Kind::Gd => Update::Gd,
+        Kind::Momentum => Update::HeavyBall(Float::with_val(bits, &claimed.beta)),
+        Kind::Nesterov => Update::Nesterov(Float::with_val(bits, &claimed.beta)),
+        other => {
+            out.note = Some(format!(
+                "not checked: the method check replays GD, heavy-ball momentum and Nesterov, whose memory the logged iterates carry; the {} update depends on state a log of iterates does not hold",
+                other.name()
+            ));
+            return out;
+        }
+    };
+    let obj = Objective::<Float>::new(data, loss, bits);
+    let d = obj.d();
+    let mut u = format.unit_roundoff(bits);
+    let floor = Float::with_val(bits, Float::i_exp(1, -(bits as i32 - 32)));
+    if u < floor {
+        u = floor;
+    }
+    let eta = Float::with_val(bits, &lr);
+    let mut scratch = obj.scratch();
     let to_f =
         |w: &[Rational]| -> Vec<Float> { w.iter().map(|q| Float::with_val(bits, q)).collect() };
     let float_bits = format.float_bits();
+    // ‖z_n‖₁, for Nesterov's widened weights
+    let z_l1: Vec<Float> = (0..obj.n())
+        .map(|p| {
+            obj.z(p).iter().fold(Float::new(bits), |a, x| {
+                a + Float::with_val(bits, x.abs_ref())
+            })
+        })
+        .collect();
     for k in 0..log.t.len() {
         let w = to_f(&log.w[k]);
-        if obj.weights(&w, &mut scratch).is_err() {
+        let t = log.t[k];
+        // the carried velocity Δw(t) and w(t−1) (zero at t = 0: v(0) = 0)
+        let (prev_delta, prev_w) = match update.beta() {
+            None => (None, None),
+            Some(_) if t == 0 => (
+                Some(vec![Float::new(bits); d]),
+                Some(vec![Float::new(bits); d]),
+            ),
+            Some(_) if k > 0 && log.t[k - 1] + 1 == t => {
+                let pw = to_f(&log.w[k - 1]);
+                let dv: Vec<Float> = w
+                    .iter()
+                    .zip(&pw)
+                    .map(|(a, b)| Float::with_val(bits, a - b))
+                    .collect();
+                (Some(dv), Some(pw))
+            }
+            // a step whose velocity is not logged: not checked
+            Some(_) => continue,
+        };
+        let beta = update.beta();
+        // the gradient's point: w(t), or Nesterov's look-ahead
+        let eval: Vec<Float> = match (&update, &prev_delta) {
+            (Update::Nesterov(b), Some(dv)) => w
+                .iter()
+                .zip(dv)
+                .map(|(x, v)| Float::with_val(bits, x + Float::with_val(bits, b * v)))
+                .collect(),
+            _ => w.clone(),
+        };
+        if obj.weights(&eval, &mut scratch).is_err() {
             continue;
         }
         let q = scratch.weights.clone();
         let mut g = vec![Float::new(bits); d];
         obj.neg_gradient_from_weights(&q, &mut g);
+        // the update η G (+ β Δw(t))
+        let upd: Vec<Float> = (0..d)
+            .map(|i| {
+                let mut x = Float::with_val(bits, &eta * &g[i]);
+                if let (Some(b), Some(dv)) = (beta, &prev_delta) {
+                    x += Float::with_val(bits, b * &dv[i]);
+                }
+                x
+            })
+            .collect();
         // the update below half an ulp of every coordinate (binary float logs)
         if let (Some(p), None) = (float_bits, out.below_rounding_from) {
             let below = (0..d).all(|i| {
-                let step = Float::with_val(bits, &eta * &g[i]).abs();
+                let step = upd[i].clone().abs();
                 match w[i].get_exp() {
                     Some(e) => step < Float::with_val(bits, Float::i_exp(1, e - p as i32 - 1)),
                     None => step.is_zero(),
                 }
             });
             if below {
-                out.below_rounding_from = Some(log.t[k]);
+                out.below_rounding_from = Some(t);
             }
         }
-        if k + 1 >= log.t.len() || log.t[k + 1] != log.t[k] + 1 {
+        if k + 1 >= log.t.len() || log.t[k + 1] != t + 1 {
             continue;
         }
         out.pairs += 1;
         let next = to_f(&log.w[k + 1]);
-        // the coarser of the two rows' rounding grids (decimal logs may print fewer digits
-        // in later rows)
+        // the coarser of the rows' rounding grids (decimal logs may print fewer digits in
+        // later rows)
         let mut u = u.clone();
-        for row in [&log.w[k], &log.w[k + 1]] {
+        let rows: Vec<&Vec<Rational>> = if beta.is_some() && t > 0 {
+            vec![&log.w[k - 1], &log.w[k], &log.w[k + 1]]
+        } else {
+            vec![&log.w[k], &log.w[k + 1]]
+        };
+        for row in rows {
             let r = format.of_row(row).unit_roundoff(bits);
             if r > u {
                 u = r;
             }
         }
-        let bound = step_bound(&obj, &w, &next, &q, &eta, &u, &Float::new(bits));
+        let bound = match (&update, beta, &prev_delta, &prev_w) {
+            (Update::Gd, ..) => step_bound(&obj, &w, &next, &q, &eta, &u, &Float::new(bits)),
+            (_, Some(b), Some(dv), Some(pw)) => momentum_bound(
+                &obj, &update, b, &w, pw, dv, &eval, &next, &q, &g, &eta, &u, &z_l1,
+            ),
+            // invariant: a momentum update always has its velocity (set above, else skipped)
+            _ => continue,
+        };
         let mut ratio = 0.0f64;
         let (mut resolved, mut departs, mut moved) = (false, false, false);
         let mut e2 = Float::new(bits);
@@ -537,10 +746,10 @@ pub fn check_steps(
         let mut stuck_update = false;
         for i in 0..d {
             let dw = Float::with_val(bits, &next[i] - &w[i]);
-            let upd = Float::with_val(bits, &eta * &g[i]);
-            let e = Float::with_val(bits, &dw - &upd);
+            let grad_step = Float::with_val(bits, &eta * &g[i]);
+            let e = Float::with_val(bits, &dw - &upd[i]);
             let b = &bound[i];
-            if upd.clone().abs() > *b {
+            if grad_step.clone().abs() > *b {
                 resolved = true;
             }
             if e.clone().abs() > *b {
@@ -550,12 +759,16 @@ pub fn check_steps(
                 ratio = ratio.max((Float::with_val(bits, e.abs_ref()) / b).to_f64());
             }
             moved |= !dw.is_zero();
-            stuck_update |= !upd.is_zero();
+            stuck_update |= !upd[i].is_zero();
             e2 += Float::with_val(bits, e.square_ref());
             g2 += Float::with_val(bits, g[i].square_ref());
-            dg += Float::with_val(bits, &dw * &g[i]);
+            // the step the gradient part implies: Δw − βΔw(t) against G
+            let mut own = dw;
+            if let (Some(b), Some(dv)) = (beta, &prev_delta) {
+                own -= Float::with_val(bits, b * &dv[i]);
+            }
+            dg += Float::with_val(bits, &own * &g[i]);
         }
-        let t = log.t[k];
         if out.worst_ratio.map_or(true, |(_, r)| ratio > r) {
             out.worst_ratio = Some((t, ratio));
         }
@@ -576,7 +789,18 @@ pub fn check_steps(
             out.departing += 1;
         }
     }
-    out.gaps = replay_gaps(&obj, lr, log, format, &u);
+    match update {
+        Update::Gd => out.gaps = replay_gaps(&obj, &lr, log, format, &u),
+        _ => {
+            let gaps = log.t.windows(2).filter(|p| p[1] - p[0] > 1).count();
+            out.gaps.skipped = gaps;
+            if gaps > 0 {
+                out.note = Some(format!(
+                    "{gaps} gap(s) of the log not replayed: the gap replay is GD's (a momentum method's velocity at a gap's start is not logged)"
+                ));
+            }
+        }
+    }
     out.status = if out.departing > 0 || out.gaps.departing > 0 {
         Status::Fail
     } else if out.resolved > 0 || out.gaps.resolved > 0 {
@@ -585,6 +809,112 @@ pub fn check_steps(
         Status::NotApplicable
     };
     out
+}
+
+/// The method's name as the method check prints it.
+fn method_label(spec: &OptimizerSpec) -> String {
+    match spec.kind {
+        Kind::Gd => "GD".into(),
+        Kind::Momentum => format!("heavy-ball momentum (β = {})", format_rational(&spec.beta)),
+        Kind::Nesterov => format!("Nesterov momentum (β = {})", format_rational(&spec.beta)),
+        other => other.name().into(),
+    }
+}
+
+/// The per-coordinate bound of a momentum step's departure ([`check_steps`]): GD's
+/// [`step_bound`] at the gradient's point (Nesterov: with the weights widened for the
+/// look-ahead's rounding, plus the weights' move) and the carried velocity's rounding.
+#[allow(clippy::too_many_arguments)]
+fn momentum_bound(
+    obj: &Objective<Float>,
+    update: &Update,
+    beta: &Float,
+    w: &[Float],
+    prev_w: &[Float],
+    prev_delta: &[Float],
+    eval: &[Float],
+    next: &[Float],
+    q: &[Float],
+    g: &[Float],
+    eta: &Float,
+    u: &Float,
+    z_l1: &[Float],
+) -> Vec<Float> {
+    let bits = CHECK_BITS;
+    let d = w.len();
+    let ab = |x: &Float| Float::with_val(bits, x.abs_ref());
+    // the velocity's rounding per coordinate: 2βu(|w_i(t)| + |w_i(t−1)|)
+    let carried: Vec<Float> = (0..d)
+        .map(|i| Float::with_val(bits, ab(&w[i]) + ab(&prev_w[i])) * beta * u * 2u32)
+        .collect();
+    // Nesterov: the look-ahead's rounding `s` per coordinate widens the weights by
+    // `e^{‖z_n‖₁ s}` and moves the gradient by `η Σ_n q_n (e^{‖z_n‖₁ s} − 1)|z_ni|`
+    let (base, moved) = match update {
+        Update::Nesterov(_) => {
+            let s = (0..d)
+                .map(|i| Float::with_val(bits, ab(&eval[i]) * u) + &carried[i])
+                .fold(Float::new(bits), |a, x| if x > a { x } else { a })
+                * 2u32;
+            let grow: Vec<Float> = z_l1
+                .iter()
+                .map(|l| {
+                    let mut x = Float::with_val_round(bits, l * &s, Round::Up).0;
+                    x.exp_round(Round::Up);
+                    x
+                })
+                .collect();
+            let wide: Vec<Float> = q
+                .iter()
+                .zip(&grow)
+                .map(|(a, f)| Float::with_val_round(bits, a * f, Round::Up).0)
+                .collect();
+            let moved: Vec<Float> = (0..d)
+                .map(|i| {
+                    let mut m = Float::new(bits);
+                    for (p, (qp, f)) in q.iter().zip(&grow).enumerate() {
+                        let zi = ab(&obj.z(p)[i]);
+                        m += Float::with_val(bits, qp * Float::with_val(bits, f - 1u32)) * zi;
+                    }
+                    m * eta
+                })
+                .collect();
+            (step_bound(obj, eval, next, &wide, eta, u, &s), Some(moved))
+        }
+        _ => (
+            step_bound(obj, eval, next, q, eta, u, &Float::new(bits)),
+            None,
+        ),
+    };
+    (0..d)
+        .map(|i| {
+            let mut x = base[i].clone();
+            if let Some(m) = &moved {
+                x += &m[i];
+            }
+            x += velocity_terms(&carried[i], &w[i], &prev_delta[i], &g[i], beta, eta, u);
+            x
+        })
+        .collect()
+}
+
+/// `2·[carried + u|w_i(t)| + 2u(β|Δw_i(t)| + η|G_i|)]` ([`check_steps`]).
+fn velocity_terms(
+    carried: &Float,
+    w: &Float,
+    dv: &Float,
+    g: &Float,
+    beta: &Float,
+    eta: &Float,
+    u: &Float,
+) -> Float {
+    let bits = CHECK_BITS;
+    let mut v = Float::with_val(bits, dv.abs_ref()) * beta;
+    v += Float::with_val(bits, g.abs_ref()) * eta;
+    v *= u;
+    v *= 2u32;
+    v += Float::with_val(bits, w.abs_ref()) * u;
+    v += carried;
+    v * 2u32
 }
 
 /// The gap check ([`GapCheck`]): every gap of the log, in order, while the replayed steps stay
@@ -851,9 +1181,17 @@ impl AuditFindings {
     fn steps_text(&self, lr: &str, n: usize) -> String {
         let s = &self.steps;
         let mut out = format!(
-            "\n# the method: each logged pair w(t), w(t+1) against the exact GD update w(t) + η(−∇L(w(t))) at {CHECK_BITS} bits\npairs {}, resolved {} (the update exceeds the log's rounding bound), departing {}\n",
+            "\n# the method: {}\npairs {}, resolved {} (the update exceeds the log's rounding bound), departing {}\n",
+            match s.method.as_str() {
+                "GD" => format!("each logged pair w(t), w(t+1) against the exact GD update w(t) + η(−∇L(w(t))) at {CHECK_BITS} bits"),
+                m if m.contains("momentum") => format!("each logged step w(t) → w(t+1) against the exact {m} update w(t) + βΔw(t) + η(−∇L({})) from the logged iterates (Δw(t) = w(t) − w(t−1), Δw(0) = 0) at {CHECK_BITS} bits", if m.starts_with("Nesterov") { "w(t) + βΔw(t)" } else { "w(t)" }),
+                m => m.to_string(),
+            },
             s.pairs, s.resolved, s.departing
         );
+        if let Some(n) = &s.note {
+            out.push_str(&format!("note: {n}\n"));
+        }
         let g = &s.gaps;
         if g.replayed + g.skipped > 0 {
             out.push_str(&format!(
@@ -871,7 +1209,8 @@ impl AuditFindings {
             (s.implied.first(), s.implied.last(), s.median_implied())
         {
             out.push_str(&format!(
-                "implied step <Δw, −∇L>/‖∇L‖²: {} at t = {}, median {}, {} at t = {} (claimed {lr})\n",
+                "implied step <Δw{}, −∇L>/‖∇L‖²: {} at t = {}, median {}, {} at t = {} (claimed {lr})\n",
+                if s.method == "GD" { "" } else { " − βΔw(t)" },
                 sig(first.1),
                 first.0,
                 sig(med),
@@ -879,15 +1218,21 @@ impl AuditFindings {
                 last.0
             ));
         }
+        // the update: GD's η(−∇L), a momentum method's βΔw(t) + η(−∇L)
+        let upd = if s.method == "GD" {
+            "η(−∇L)"
+        } else {
+            "update"
+        };
         if let Some((t, r)) = s.worst_relative {
             out.push_str(&format!(
-                "largest departure ‖Δw − η(−∇L)‖/‖η∇L‖: {} at t = {t}\n",
+                "largest departure ‖Δw − {upd}‖/‖η∇L‖: {} at t = {t}\n",
                 sig(r)
             ));
         }
         if let Some((t, r)) = s.worst_ratio {
             out.push_str(&format!(
-                "largest |Δw_i − η(−∇L)_i|/bound_i: {} at t = {t} (above 1 departs)\n",
+                "largest |Δw_i − {upd}_i|/bound_i: {} at t = {t} (above 1 departs)\n",
                 sig(r)
             ));
         }
@@ -903,17 +1248,21 @@ impl AuditFindings {
         ));
         let verdict = match s.status {
             Status::Pass => format!(
-                "the logged steps are GD with step {lr} to within the log's rounding ({} of {} pairs and {} of {} gaps resolved)",
-                s.resolved, s.pairs, g.resolved, g.replayed
+                "the logged steps are {} with step {lr} to within the log's rounding ({} of {} pairs and {} of {} gaps resolved)",
+                s.method, s.resolved, s.pairs, g.resolved, g.replayed
             ),
             Status::Fail => format!(
-                "{} of {} logged steps and {} of {} replayed gaps depart from GD with step {lr} beyond the log's rounding{}",
+                "{} of {} logged steps and {} of {} replayed gaps depart from {} with step {lr} beyond the log's rounding{}",
                 s.departing,
                 s.pairs,
                 g.departing,
                 g.replayed,
+                s.method,
                 self.mean_loss_hint(lr, n)
             ),
+            _ if s.note.is_some() && s.pairs == 0 && g.replayed == 0 => {
+                format!("not checked ({})", s.method)
+            }
             _ if s.pairs == 0 && g.replayed == 0 => {
                 "no consecutive iterates t, t+1 logged and no gap replayed: log some to check the method".to_string()
             }
@@ -943,6 +1292,24 @@ impl AuditFindings {
     /// The last line: what the audit established.
     fn closing(&self) -> String {
         let method_failed = self.steps.status == Status::Fail;
+        if let (Some(l), false) = (&self.limit, method_failed) {
+            return match &l.judgement {
+                Judgement::Holds => format!(
+                    "# audit: the log reaches the predicted limit of {}{}\n",
+                    l.row.name,
+                    if self.steps.status == Status::Pass {
+                        " and is consistent with the claimed method"
+                    } else {
+                        " (the method itself is not checked: see above)"
+                    }
+                ),
+                Judgement::Fails(_) => format!(
+                    "# audit FAILED: the log does not reach the predicted limit of {}\n",
+                    l.row.name
+                ),
+                Judgement::Inconclusive(why) => format!("# audit inconclusive: {why}\n"),
+            };
+        }
         match (&self.theory, method_failed) {
             (_, true) => "# audit FAILED: the log is not the claimed method (see the method check)\n".into(),
             (Some(t), false) => match &t.judgement {
@@ -967,6 +1334,13 @@ impl AuditFindings {
         if let Some(t) = &self.theory {
             out.push_str(&t.text);
         }
+        if let Some(l) = &self.limit {
+            out.push_str("\n# the predicted limit, judged on the logged iterates by the rule of ibias compare (docs/optimizers.md)\n");
+            out.push_str(&compare::render_rows(
+                &l.answers,
+                std::slice::from_ref(&l.row),
+            ));
+        }
         out.push_str(&self.closing());
         out
     }
@@ -987,12 +1361,15 @@ impl AuditFindings {
                 "judged": self.judged,
             },
             "loss": audit.loss.name(),
+            "optimizer": audit.claimed().to_arg(),
             "lr": format_rational(&audit.lr),
             "precision": self.precision.label(),
             "bits": self.precision.bits(),
             "init": self.w0.iter().map(format_rational).collect::<Vec<_>>(),
             "method": {
                 "status": s.status.label(),
+                "method": s.method,
+                "note": s.note,
                 "pairs": s.pairs,
                 "resolved": s.resolved,
                 "departing": s.departing,
@@ -1012,6 +1389,7 @@ impl AuditFindings {
             },
             "checkpoints": self.checkpoints,
             "theory": self.theory.as_ref().map(|t| t.json.clone()),
+            "limit": self.limit.as_ref().map(|l| compare::to_json(&l.answers, std::slice::from_ref(&l.row))),
             "inconclusive": self.skipped.as_ref().map(|why| format!("theory checks skipped: {why}")),
             "exit_code": self.code,
         })

@@ -215,13 +215,7 @@ fn run_one<S: Scalar>(
     ctx: S::Ctx,
 ) -> CompareRow {
     let opt = build::<S>(spec, ctx);
-    let subject = Subject {
-        name: spec.kind.name().to_string() + &variant_suffix(spec),
-        spec: Some(spec.clone()),
-        description: spec.describe(),
-        prediction: spec.prediction(),
-        eps: spec.eps.to_f64(),
-    };
+    let subject = Subject::built_in(spec);
     judge_limit(
         data,
         obj,
@@ -317,6 +311,23 @@ pub fn check_optimizer<S: Scalar>(
     })
 }
 
+/// Judges a logged trajectory of a built-in optimizer (`ibias audit --optimizer`) by the rule
+/// of `ibias compare`: `legs` holds the logged iterates at `T` (the last row), at or below
+/// `⌊T/10⌋` (`T′`) and at or below `⌊T/100⌋` (`T″`), with `status` completed; the claim is
+/// `spec`'s predicted limit. The adaptive methods' claims that read the preconditioner stay
+/// pending (a log of iterates does not hold it).
+pub fn judge_logged<S: Scalar>(
+    data: &Dataset,
+    obj: &Objective<S>,
+    answers: &Answers,
+    spec: &OptimizerSpec,
+    legs: &Legs<S>,
+    ctx: S::Ctx,
+) -> CompareRow {
+    let subject = Subject::built_in(spec);
+    judge_legs(data, obj, answers, None, subject, legs, legs.state.t, ctx)
+}
+
 /// A start of the data's dimension, or the error `ibias` reports.
 fn check_init(data: &Dataset, init: &[Rational]) -> Result<()> {
     if init.len() == data.dim() {
@@ -342,6 +353,19 @@ struct Subject {
     eps: f64,
 }
 
+impl Subject {
+    /// A built-in optimizer with its predicted limit ([`OptimizerSpec::prediction`]).
+    fn built_in(spec: &OptimizerSpec) -> Subject {
+        Subject {
+            name: spec.kind.name().to_string() + &variant_suffix(spec),
+            spec: Some(spec.clone()),
+            description: spec.describe(),
+            prediction: spec.prediction(),
+            eps: spec.eps.to_f64(),
+        }
+    }
+}
+
 /// Runs `opt` from `init` for `steps` steps in three legs and judges its claimed limit.
 #[allow(clippy::too_many_arguments)]
 fn judge_limit<S: Scalar>(
@@ -357,6 +381,24 @@ fn judge_limit<S: Scalar>(
 ) -> CompareRow {
     let w0: Vec<S> = init.iter().map(|q| S::from_rational(q, ctx)).collect();
     let legs = run_legs(obj, opt, w0, steps, seed);
+    judge_legs(data, obj, answers, Some(opt), subject, &legs, steps, ctx)
+}
+
+/// Judges the legs of a run (or of a logged trajectory, `ibias audit --optimizer`) by the
+/// rule of `ibias compare`: the claimed limit of `subject` against the secants
+/// `w(T) − w(T′)` and `w(T′) − w(T″)`. `opt` gives the preconditioner of the adaptive claims
+/// (`None`: a log holds none, so those claims are pending).
+#[allow(clippy::too_many_arguments)]
+fn judge_legs<S: Scalar>(
+    data: &Dataset,
+    obj: &Objective<S>,
+    answers: &Answers,
+    opt: Option<&dyn Optimizer<S>>,
+    subject: Subject,
+    legs: &Legs<S>,
+    steps: u64,
+    ctx: S::Ctx,
+) -> CompareRow {
     let w = &legs.state.w;
     let direction = direction_f64(w, ctx);
     let dirs: Vec<Vec<f64>> = answers.all.iter().map(|a| a.direction()).collect();
@@ -472,13 +514,13 @@ fn judge_limit<S: Scalar>(
             row.detail = "no prediction to check".into();
         }
         Target::MaxMargin(norm) => {
-            judge_norm(&mut row, answers, *norm, &legs, obj, &judge_direction)
+            judge_norm(&mut row, answers, *norm, legs, obj, &judge_direction)
         }
         Target::LInfMargin => {
-            judge_norm(&mut row, answers, Norm::LInf, &legs, obj, &judge_direction);
+            judge_norm(&mut row, answers, Norm::LInf, legs, obj, &judge_direction);
         }
         Target::WeightedL2 => {
-            let now = opt.preconditioner(&legs.state);
+            let now = opt.and_then(|o| o.preconditioner(&legs.state));
             match (now, &legs.precond_prev) {
                 (Some(h), Some(hp)) => match (weighted_svm(data, &h), weighted_svm(data, hp)) {
                     (Ok((wh, _)), Ok((whp, _))) => {
@@ -498,9 +540,17 @@ fn judge_limit<S: Scalar>(
                 },
                 _ => {
                     row.verdict = LimitVerdict::Pending;
-                    row.detail = "no preconditioner".into();
+                    row.detail = if opt.is_some() {
+                        "no preconditioner".into()
+                    } else {
+                        "the weighted-SVM claim needs the preconditioner h(T), which a log of iterates does not hold".into()
+                    };
                 }
             }
+        }
+        Target::L2AfterHandover if opt.is_none() => {
+            row.verdict = LimitVerdict::Pending;
+            row.detail = "the handover claim needs the preconditioner 1/(sqrt(v^) + eps) at T' and T, which a log of iterates does not hold".into();
         }
         Target::L2AfterHandover => {
             let eps = subject.eps;
@@ -513,7 +563,7 @@ fn judge_limit<S: Scalar>(
                 })
                 .unwrap_or(f64::INFINITY)
             };
-            let worst = ratio(opt.preconditioner(&legs.state));
+            let worst = ratio(opt.and_then(|o| o.preconditioner(&legs.state)));
             let worst_prev = ratio(legs.precond_prev.clone());
             if worst <= 1.0 && worst_prev > 1.0 {
                 row.verdict = LimitVerdict::Pending;
@@ -688,6 +738,13 @@ pub fn judgement(rows: &[CompareRow]) -> Judgement {
 /// The comparison as text: a header with the exact answers, the table, one note per row, and
 /// the judgement line of `ibias run`.
 pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
+    let mut out = render_rows(answers, rows);
+    out.push_str(&judgement_line(&judgement(rows)));
+    out
+}
+
+/// [`render_text`] without its closing judgement line: the answers, the table and the notes.
+pub fn render_rows(answers: &Answers, rows: &[CompareRow]) -> String {
     let mut out = String::from(
         "# exact answers (min |w|_p s.t. z_n.w >= 1) and their normalized max margins:\n",
     );
@@ -767,7 +824,6 @@ pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
         }
         out.push_str(&format!(" [{}]\n", r.prediction.source));
     }
-    out.push_str(&judgement_line(&judgement(rows)));
     out
 }
 

@@ -1,7 +1,8 @@
 //! `ibias audit` on trajectories made here by an independent plain GD loop (f64 and f32
 //! arithmetic written in this file, not the crate's): a true log passes, a log made with
 //! half the claimed step fails (also a sparse log, through the replay of its gaps), a
-//! float32 log reports its freeze, bad logs are exit 2.
+//! float32 log reports its freeze, bad logs are exit 2; heavy-ball, Nesterov, sign-descent
+//! and GD logs written here are checked against the method and limit they claim (`--optimizer`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -411,4 +412,215 @@ fn bad_logs_are_one_line_errors() {
     one_line_error(&audit(&data, &no_start, &[]), "--init");
     let text = write(d.path(), "text.csv", "t,w1,w2\n0,0,0\n1,abc,0\n");
     one_line_error(&audit(&data, &text, &[]), "not a number");
+}
+
+// ------------------------------------------------------------ other optimizers
+
+/// Three points whose ℓ1, ℓ2 and ℓ∞ answers differ: (1/2, 0), (2/5, 1/5), (1/3, 1/3).
+const THREE: &str = "x1,x2,y\n2,1,1\n3,6,1\n6,-2,1\n";
+const Z3: [[f64; 2]; 3] = [[2.0, 1.0], [3.0, 6.0], [6.0, -2.0]];
+
+/// `−∇L(w) = Σ_n e^{−z_n·w} z_n` over [`Z3`], in f64.
+fn neg_grad3(w: [f64; 2]) -> [f64; 2] {
+    let mut g = [0.0; 2];
+    for z in &Z3 {
+        let q = (-(z[0] * w[0] + z[1] * w[1])).exp();
+        g[0] += q * z[0];
+        g[1] += q * z[1];
+    }
+    g
+}
+
+/// Momentum in f64 from 0, logged at every step to `t_max`: `v ← βv + η(−∇L(p))`,
+/// `w ← w + v`, with `p = w` (heavy ball) or `p = w + βv` (Nesterov, Sutskever's form).
+fn momentum_f64(eta: f64, beta: f64, nesterov: bool, t_max: u64) -> Vec<(u64, [f64; 2])> {
+    let (mut w, mut v) = ([0.0f64; 2], [0.0f64; 2]);
+    let mut out = vec![(0, w)];
+    for t in 1..=t_max {
+        let p = if nesterov {
+            [w[0] + beta * v[0], w[1] + beta * v[1]]
+        } else {
+            w
+        };
+        let g = neg_grad3(p);
+        for i in 0..2 {
+            v[i] = beta * v[i] + eta * g[i];
+            w[i] += v[i];
+        }
+        out.push((t, w));
+    }
+    out
+}
+
+/// `w ← w + η·sign(−∇L(w))` in f64 from 0 (steepest descent in ℓ∞), or plain GD, logged at
+/// 0, T/100, T/10 and T.
+fn sign_or_gd_f64(eta: f64, sign: bool, t_max: u64) -> Vec<(u64, [f64; 2])> {
+    let mut w = [0.0f64; 2];
+    let keep = [0, t_max / 100, t_max / 10, t_max];
+    let mut out = Vec::new();
+    for t in 0..=t_max {
+        if keep.contains(&t) {
+            out.push((t, w));
+        }
+        let g = neg_grad3(w);
+        for i in 0..2 {
+            w[i] += if sign {
+                eta * g[i].signum()
+            } else {
+                eta * g[i]
+            };
+        }
+    }
+    out
+}
+
+fn limit_verdict(doc: &serde_json::Value) -> &str {
+    doc["limit"]["rows"][0]["verdict"]
+        .as_str()
+        .unwrap_or("missing")
+}
+
+#[test]
+fn a_momentum_log_is_checked_as_momentum_and_a_wrong_method_fails() {
+    let d = dir();
+    let data = write(d.path(), "three.csv", THREE);
+    let hb = write(
+        d.path(),
+        "hb.csv",
+        &csv(&momentum_f64(1.0 / 256.0, 0.9, false, 100_000)),
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--lr", "1/256", "--json"];
+        args.extend_from_slice(extra);
+        audit(&data, &hb, &args)
+    };
+    // the true claim: every step resolved, none departing, the ℓ2 limit reached
+    let ok = run(&["--optimizer", "momentum:beta=9/10"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let doc = json(&ok);
+    assert_eq!(doc["method"]["status"], "PASS");
+    assert_eq!(doc["method"]["pairs"], 100_000);
+    assert_eq!(doc["method"]["resolved"], 100_000);
+    assert_eq!(doc["method"]["departing"], 0);
+    assert_eq!(doc["optimizer"], "momentum:lr=1/256");
+    assert_eq!(limit_verdict(&doc), "holds");
+    // the implied step of the gradient part is the step the log was made with
+    let med = doc["method"]["median_implied_step"].as_f64().unwrap_or(0.0);
+    assert!((med - 1.0 / 256.0).abs() < 1e-9, "{med}");
+    // wrong claims: β, the step, the look-ahead, no momentum at all
+    for (extra, what) in [
+        (vec!["--optimizer", "momentum:beta=1/2"], "beta 1/2"),
+        (
+            vec!["--optimizer", "momentum", "--lr", "1/512"],
+            "half step",
+        ),
+        (vec!["--optimizer", "nesterov"], "nesterov"),
+        (vec![], "gd"),
+    ] {
+        let args: Vec<&str> = extra.to_vec();
+        let mut all = vec!["--json"];
+        if !args.contains(&"--lr") {
+            all.extend_from_slice(&["--lr", "1/256"]);
+        }
+        all.extend_from_slice(&args);
+        let out = audit(&data, &hb, &all);
+        assert_eq!(out.code, 1, "{what}: {}{}", out.stdout, out.stderr);
+        assert_eq!(json(&out)["method"]["status"], "FAIL", "{what}");
+    }
+}
+
+#[test]
+fn a_nesterov_log_passes_as_nesterov_and_fails_as_heavy_ball() {
+    let d = dir();
+    let data = write(d.path(), "three.csv", THREE);
+    let log = write(
+        d.path(),
+        "nag.csv",
+        &csv(&momentum_f64(1.0 / 256.0, 0.9, true, 20_000)),
+    );
+    let ok = audit(
+        &data,
+        &log,
+        &["--lr", "1/256", "--optimizer", "nesterov", "--json"],
+    );
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    let doc = json(&ok);
+    assert_eq!(doc["method"]["status"], "PASS");
+    assert_eq!(doc["method"]["departing"], 0);
+    assert_eq!(doc["method"]["resolved"], 20_000);
+    let hb = audit(
+        &data,
+        &log,
+        &["--lr", "1/256", "--optimizer", "momentum", "--json"],
+    );
+    assert_eq!(hb.code, 1, "{}{}", hb.stdout, hb.stderr);
+    assert_eq!(json(&hb)["method"]["status"], "FAIL");
+}
+
+#[test]
+fn another_optimizers_limit_is_judged_on_the_log() {
+    let d = dir();
+    let data = write(d.path(), "three.csv", THREE);
+    let t = 100_000;
+    // sign descent's predicted limit is the ℓ∞ direction: a true sign log reaches it (its
+    // method is not checked: n/a with the reason), a GD log claimed as sign descent does not
+    let sign = write(
+        d.path(),
+        "sign.csv",
+        &csv(&sign_or_gd_f64(1.0 / 1024.0, true, t)),
+    );
+    let out = audit(
+        &data,
+        &sign,
+        &["--lr", "1/1024", "--optimizer", "sign", "--json"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let doc = json(&out);
+    assert_eq!(limit_verdict(&doc), "holds");
+    assert_eq!(doc["method"]["status"], "n/a");
+    assert!(doc["method"]["note"]
+        .as_str()
+        .unwrap_or("")
+        .contains("sign"));
+    let gd = write(
+        d.path(),
+        "gd.csv",
+        &csv(&sign_or_gd_f64(1.0 / 256.0, false, t)),
+    );
+    let out = audit(
+        &data,
+        &gd,
+        &["--lr", "1/256", "--optimizer", "sign", "--json"],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(limit_verdict(&json(&out)), "fails");
+    // the same GD log claimed as GD: its ℓ2 limit is judged by the theory checks
+    let out = audit(&data, &gd, &["--lr", "1/256", "--json"]);
+    assert_ne!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(json(&out)["limit"].is_null());
+    // Adam's claims read the preconditioner, which a log does not hold: pending, exit 3
+    let out = audit(
+        &data,
+        &gd,
+        &["--lr", "1/256", "--optimizer", "adam", "--json"],
+    );
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    assert_eq!(limit_verdict(&json(&out)), "pending");
+    // one step, given once; conjectures are GD's
+    one_line_error(
+        &audit(
+            &data,
+            &gd,
+            &["--lr", "1/8", "--optimizer", "momentum:lr=1/256"],
+        ),
+        "differs from the --optimizer's lr=1/256",
+    );
+    one_line_error(
+        &audit(
+            &data,
+            &gd,
+            &["--optimizer", "sign", "--conjecture", "C_L=1"],
+        ),
+        "conjecture",
+    );
 }

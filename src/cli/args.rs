@@ -325,9 +325,14 @@ pub struct AuditArgs {
     /// Loss the log claims to minimize (the sum over points): exp | logistic.
     #[arg(long, default_value = "exp")]
     pub loss: String,
-    /// The claimed GD step, exact (e.g. 1/8 or 0.125).
-    #[arg(long, default_value = "1/8", allow_hyphen_values = true)]
-    pub lr: String,
+    /// The claimed step, exact (e.g. 1/8 or 0.125) [default: the --optimizer's lr=, else 1/8].
+    #[arg(long, allow_hyphen_values = true)]
+    pub lr: Option<String>,
+    /// The claimed method, NAME or NAME:key=value:... as for ibias compare [default: gd].
+    /// GD is judged by the theory checks of run; another optimizer by its predicted limit
+    /// (the rule of ibias compare). The method check covers gd, momentum and nesterov.
+    #[arg(long, allow_hyphen_values = true)]
+    pub optimizer: Option<String>,
     /// The log's number format, which bounds its rounding: f32, f64, decimal:K (K
     /// significant digits) or exact [default: detected from the values].
     #[arg(long, allow_hyphen_values = true)]

@@ -7,9 +7,12 @@ use implicit_bias::audit::Audit;
 use implicit_bias::data::parse_rational;
 use implicit_bias::data::trajectory::{read_trajectory, LogFormat};
 use implicit_bias::loss::Loss;
+use implicit_bias::optim::spec::Kind;
+use implicit_bias::optim::OptimizerSpec;
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
 use implicit_bias::Error;
+use rug::Rational;
 
 /// The validated audit of `ibias audit`, and the data's note (a label mapping).
 pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> {
@@ -28,17 +31,43 @@ pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> 
                 .collect::<Result<Vec<_>, _>>()
         })
         .transpose()?;
+    let optimizer = match &a.optimizer {
+        Some(text) => OptimizerSpec::parse(text)?,
+        None => OptimizerSpec::new(Kind::Gd),
+    };
+    let given = match &a.lr {
+        Some(text) => Some(parse_lr(text)?.ok_or_else(|| {
+            Error::param(
+                "lr",
+                "auto has no meaning for a logged run: give the step the log was made with",
+            )
+        })?),
+        None => None,
+    };
+    let lr = match (given, &optimizer.lr) {
+        (Some(g), Some(o)) if g != *o => {
+            return Err(Error::param(
+                "lr",
+                format!(
+                    "{} differs from the --optimizer's lr={} (give the step once)",
+                    implicit_bias::data::format_rational(&g),
+                    implicit_bias::data::format_rational(o)
+                ),
+            ))
+        }
+        (Some(g), _) => g,
+        (None, Some(o)) => o.clone(),
+        (None, None) => Rational::from((1, 8)),
+    };
+    let mut optimizer = optimizer;
+    optimizer.lr = None;
     let audit = Audit {
         data_name: a.input.data.display().to_string(),
         data_flags: columns_echo(&a.input)?,
         bias: a.bias,
         loss: Loss::parse(&a.loss)?,
-        lr: parse_lr(&a.lr)?.ok_or_else(|| {
-            Error::param(
-                "lr",
-                "auto has no meaning for a logged run: give the step the log was made with",
-            )
-        })?,
+        lr,
+        optimizer,
         format: a.log_format.as_deref().map(LogFormat::parse).transpose()?,
         precision: a.precision.as_deref().map(Precision::parse).transpose()?,
         init,
