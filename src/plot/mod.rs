@@ -956,3 +956,106 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::generate::Generator;
+    use crate::optim::State;
+    use rug::Rational;
+
+    /// Forwards every step to the certifier, except that the step to `t = at` is shown to it
+    /// as an infinite iterate: a certification that stops there (the run goes on).
+    struct StopAt {
+        cert: Certifier,
+        at: u64,
+    }
+
+    impl Observer<f64> for StopAt {
+        fn observe(&mut self, before: &[f64], after: &State<f64>) {
+            if after.t == self.at {
+                let mut st = after.clone();
+                st.w = vec![f64::INFINITY; st.w.len()];
+                Observer::<f64>::observe(&mut self.cert, before, &st);
+            } else {
+                Observer::<f64>::observe(&mut self.cert, before, after);
+            }
+        }
+    }
+
+    /// Where the certifier stops (here made to, at t = 300), the ribbon ends (its last point
+    /// is the last checkpoint before the stop, t = 256) and the caption says so; the measured
+    /// curve goes on to `T`. With no enclosure at all (a start not finite in f64) there is no
+    /// band and the caption says "not certified" and why.
+    #[test]
+    fn the_ribbon_ends_where_certification_stops() {
+        let data = Generator::R1.generate().expect("r1");
+        let mut e = Experiment::new(data);
+        e.steps = 1000;
+        e.certify = true;
+        e.optimizer.lr = Some(Rational::from((1, 2)));
+        let mut warnings = Vec::new();
+        let mm = max_margin(&e.data, false, &mut warnings)
+            .expect("r1")
+            .expect("verified");
+        let dense = e.schedule.dense(e.steps).expect("schedule");
+        let shown = e.schedule.points(e.steps).expect("schedule");
+        {
+            let (at, through) = (300, 299);
+            let cert = e.certifier::<f64>((), &shown, &dense).expect("certify");
+            let mut obs = StopAt { cert, at };
+            let (_, traj) = e
+                .trajectory_observed::<f64>((), &dense, Some(&mut obs))
+                .expect("run");
+            let a = theory::analyze_with(&e.data, &mm, e.loss, &e.lr(), &e.init, &traj, (), &[])
+                .expect("analysis");
+            let mut c = obs.cert;
+            c.set_reference(mm.cert.w.clone(), w_tilde_point(&a.prediction));
+            let p = direction(&a, Some(&c));
+            let measured = &p.series[0].points;
+            assert!((measured.last().expect("points").0 - 1000f64.ln()).abs() < 1e-12);
+            let band = p.series.iter().find(|s| s.style == Style::Band);
+            let band = band.expect("a band before the stop");
+            let last = band.points.last().expect("points").0;
+            assert!((last - 256f64.ln()).abs() < 1e-12, "{last}");
+            assert!(
+                p.caption.contains(&format!(
+                    "certified to t = {through}, then not: w({at}) is not finite"
+                )),
+                "{}",
+                p.caption
+            );
+        }
+        // nothing enclosed: the start is not finite in f64
+        let mut e2 = Experiment::new(Generator::R1.generate().expect("r1"));
+        e2.steps = 100;
+        e2.certify = true;
+        e2.init = vec![
+            Rational::from(rug::Integer::from(rug::Integer::u_pow_u(10, 400))),
+            Rational::new(),
+        ];
+        let c = e2
+            .certifier::<f64>((), &[0, 100], &[0, 100])
+            .expect("certify");
+        let a = theory::analyze_with(
+            &e.data,
+            &mm,
+            e.loss,
+            &e.lr(),
+            &e.init,
+            &e.trajectory::<f64>((), &dense).expect("run").1,
+            (),
+            &[],
+        )
+        .expect("analysis");
+        let p = direction(&a, Some(&c));
+        assert!(p.series.iter().all(|s| s.style != Style::Band));
+        assert!(
+            p.caption.contains(
+                "not certified: the start w(0) is not finite in this precision (at t = 0)"
+            ),
+            "{}",
+            p.caption
+        );
+    }
+}
