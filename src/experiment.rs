@@ -464,15 +464,20 @@ impl Experiment {
         Ok((obj, traj, st))
     }
 
-    fn go<S: Scalar>(
+    /// The certifier of this run under `--certify` (plain GD; `None` otherwise), as `ibias
+    /// run` and `ibias plot` build it: enclosures recorded at the steps `shown`, and at
+    /// `dense` (the samples the verdicts read) without showing them; the a-priori rounding
+    /// bound where it applies. Run it as the observer of [`Experiment::trajectory_observed`]
+    /// on `dense`, then give it its reference with [`Certifier::set_reference`] (`ŵ` and
+    /// [`w_tilde_point`]).
+    pub fn certifier<S: Scalar>(
         &self,
         ctx: S::Ctx,
-        mm: Option<&MaxMargin>,
-        (shown, dense): &(Vec<u64>, Vec<u64>),
-        mut warnings: Vec<String>,
-    ) -> Result<Findings> {
-        let eta = self.lr();
-        let mut certifier = (self.certify && self.optimizer.kind == Kind::Gd).then(|| {
+        shown: &[u64],
+        dense: &[u64],
+    ) -> Option<Certifier> {
+        (self.certify && self.optimizer.kind == Kind::Gd).then(|| {
+            let eta = self.lr();
             let mut c = Certifier::new::<S>(&self.data, self.loss, &eta, &self.init, ctx, shown);
             // the samples the verdicts read are enclosed too (not shown)
             c.also_enclose(dense);
@@ -482,7 +487,18 @@ impl Experiment {
                 c.use_a_priori::<S>(&self.data, &eta, ctx, self.certify_shrink);
             }
             c
-        });
+        })
+    }
+
+    fn go<S: Scalar>(
+        &self,
+        ctx: S::Ctx,
+        mm: Option<&MaxMargin>,
+        (shown, dense): &(Vec<u64>, Vec<u64>),
+        mut warnings: Vec<String>,
+    ) -> Result<Findings> {
+        let eta = self.lr();
+        let mut certifier = self.certifier::<S>(ctx, shown, dense);
         let (obj, traj, end) = self.run_state::<S>(
             ctx,
             dense,
@@ -778,6 +794,17 @@ pub fn theory_report<S: Scalar>(
     theory_report_certified(gd, traj, ctx, None)
 }
 
+/// The prediction's `w̃` as the exact point the certifier measures `‖ρ(t) − w̃‖` from
+/// ([`Certifier::set_reference`]): the working-precision value, each coordinate exactly as
+/// computed (`None` when there is no `w̃` or a coordinate is not finite).
+pub fn w_tilde_point<S: Scalar>(p: &theory::Prediction<S>) -> Option<Vec<Rational>> {
+    p.w_tilde.as_ref().and_then(|v| {
+        v.iter()
+            .map(Scalar::to_rational)
+            .collect::<Option<Vec<_>>>()
+    })
+}
+
 /// [`theory_report`] of a certified trajectory (`--certify`): every verdict is also judged
 /// on the certifier's enclosures (certified PASS / FAIL, or not certified and why).
 ///
@@ -801,11 +828,7 @@ pub fn theory_report_certified<S: Scalar>(
         gd.conjectures,
         &|t| certified.and_then(|c| sample_moves::<S>(c, t, w_hat, ctx)),
     )?;
-    let w_tilde = a.prediction.w_tilde.as_ref().and_then(|v| {
-        v.iter()
-            .map(Scalar::to_rational)
-            .collect::<Option<Vec<_>>>()
-    });
+    let w_tilde = w_tilde_point(&a.prediction);
     let stopped = match traj.status {
         RunStatus::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),

@@ -119,7 +119,6 @@ fn bad_plot_requests_are_one_line_errors() {
     for (kind, extra) in [
         ("nope", vec![]),
         ("direction", vec!["--json"]),
-        ("direction", vec!["--certify"]),
         ("direction", vec!["--optimizer", "adam"]),
     ] {
         let (code, _, err) = plot(d.path(), kind, "x.svg", &extra);
@@ -263,9 +262,9 @@ fn a_direction_figure_with_negative_c_norm_keeps_the_measured_scale() {
     assert!(texts.iter().any(|t| t.contains("not drawn")), "{texts:?}");
 }
 
-/// `plot --help` lists only what plot takes: no --json, --certify, --optimizer or --beta
-/// (refused as unknown arguments, one line, exit 2), and --csv, which writes the plotted
-/// series, every kind, and the options of the kinds beyond a GD run's.
+/// `plot --help` lists only what plot takes: no --json, --optimizer or --beta (refused as
+/// unknown arguments, one line, exit 2), and --csv, which writes the plotted series,
+/// --certify, every kind, and the options of the kinds beyond a GD run's.
 #[test]
 fn plot_help_lists_only_what_plot_takes() {
     let help = String::from_utf8_lossy(&ibias(&["plot", "--help"]).stdout).into_owned();
@@ -275,10 +274,17 @@ fn plot_help_lists_only_what_plot_takes() {
         .filter(|w| w.starts_with("--") && w.len() > 2)
         .map(String::from)
         .collect();
-    for gone in ["--json", "--certify", "--optimizer", "--beta"] {
+    for gone in ["--json", "--optimizer", "--beta"] {
         assert!(!flags.contains(gone), "{gone} in plot --help");
     }
-    for kept in ["--csv", "--out", "--optimizers", "--until", "--seed"] {
+    for kept in [
+        "--csv",
+        "--out",
+        "--optimizers",
+        "--until",
+        "--seed",
+        "--certify",
+    ] {
         assert!(flags.contains(kept), "{kept} not in plot --help: {flags:?}");
     }
     for kind in [
@@ -739,4 +745,257 @@ fn k_class_figures_draw_the_lifted_run() {
             "{kind}: {err}"
         );
     }
+}
+
+// ---- --certify: the certified enclosures as a ribbon ----
+
+/// The two-SV set z1 = (1, 0), z2 = (0, 2), z3 = (2, 2): ŵ = (1, 1/2) (see above).
+const TWO_SV: &str = "x1,x2,y\n1,0,1\n0,2,1\n2,2,1\n";
+
+/// GD on the summed exponential loss of the points `rows` (`x1, x2, label`, exact numbers)
+/// with step `eta` from `init`, in MPFR at `bits` bits, written here from the library's
+/// objective and plain step (the witness of tests/certify.rs): `w(t)` at each `t` of `ts`.
+fn witness(
+    rows: &[(&str, &str, i8)],
+    eta: &str,
+    init: [&str; 2],
+    ts: &[u64],
+    bits: u32,
+) -> Vec<Vec<rug::Float>> {
+    use implicit_bias::data::{parse_rational, Dataset};
+    use implicit_bias::loss::Loss;
+    use implicit_bias::objective::Objective;
+    use implicit_bias::optim::GradientDescent;
+    use implicit_bias::run::{run_at, RunOptions};
+    let exact = |v: &str| parse_rational(v).expect("an exact number");
+    let data = Dataset::new(
+        rows.iter().map(|r| vec![exact(r.0), exact(r.1)]).collect(),
+        rows.iter().map(|r| r.2).collect(),
+    )
+    .expect("data");
+    let obj = Objective::<rug::Float>::new(&data, Loss::Exponential, bits);
+    let gd = GradientDescent::<rug::Float>::new(&exact(eta), bits);
+    let w0 = init
+        .iter()
+        .map(|v| rug::Float::with_val(bits, exact(v)))
+        .collect();
+    let opts = RunOptions {
+        steps: *ts.last().expect("a checkpoint"),
+        ..Default::default()
+    };
+    let traj = run_at(&obj, &gd, w0, ts, &opts);
+    assert_eq!(traj.samples.len(), ts.len(), "witness {:?}", traj.status);
+    traj.samples
+        .into_iter()
+        .zip(ts)
+        .map(|(s, t)| {
+            assert_eq!(s.t, *t);
+            s.w
+        })
+        .collect()
+}
+
+/// The band of a `--certify` figure's CSV at each x where it has one: `(x, lo, measured,
+/// hi)` (the band's x are the measured curve's).
+fn band_rows(s: &SeriesMap) -> Vec<(f64, f64, f64, f64)> {
+    let (lo, hi) = (&s["certified_lo"], &s["certified_hi"]);
+    assert_eq!(lo.len(), hi.len());
+    lo.iter()
+        .zip(hi)
+        .map(|(l, h)| {
+            assert_eq!(l.0, h.0, "the edges share their x");
+            let m = s["measured"]
+                .iter()
+                .find(|p| p.0 == l.0)
+                .unwrap_or_else(|| panic!("a measured point at x = {}", l.0));
+            (l.0, l.1, m.1, h.1)
+        })
+        .collect()
+}
+
+/// `ibias plot direction --certify` at 24 bits on the two-SV set (ŵ = (1, 1/2) by hand, see
+/// above): the ribbon is a filled polygon under the measured curve, the legend says
+/// "certified enclosure (widest …)", the title carries --certify, and the figure is
+/// byte-identical from run to run. At every certified checkpoint the measured value lies in
+/// the ribbon, and so does the independent witness: ln t·‖w/‖w‖ − ŵ/‖ŵ‖‖ of the same GD at
+/// 72 bits (its own error, and that of rounding its value to f64, are below 2^-30 relative:
+/// the slack). The ribbon is not vacuous: somewhere narrower than 10^-3 of the value, and
+/// nowhere of width zero (24 bits cannot pin the exact run to an f64).
+#[test]
+fn certified_direction_ribbon_holds_the_witness() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "--lr",
+        "1/8",
+        "--steps",
+        "1e4",
+        "--precision",
+        "24",
+        "--certify",
+    ];
+    let (code, svg, s, err) = plot_kind(d.path(), TWO_SV, "direction", &args);
+    assert_eq!(code, 0, "{err}");
+    let (title, texts, _) = parse(&svg, 2);
+    assert!(
+        title.contains(" --precision 24") && title.contains(" --certify"),
+        "{title}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("certified enclosure (widest ")),
+        "{texts:?}"
+    );
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    let polygons: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polygon"))
+        .collect();
+    assert_eq!(polygons.len(), 1, "one band");
+    assert_eq!(polygons[0].attribute("opacity"), Some("0.25"));
+    let (_, again, _, _) = plot_kind(d.path(), TWO_SV, "direction", &args);
+    assert_eq!(svg, again, "byte-identical");
+
+    let rows = band_rows(&s);
+    // x = ln t at 24 bits: t is the integer nearest e^x
+    let ts: Vec<u64> = rows.iter().map(|r| r.0.exp().round() as u64).collect();
+    assert!(ts.len() >= 10 && ts.contains(&10_000), "{ts:?}");
+    let bits = 72;
+    let w = witness(
+        &[("1", "0", 1), ("0", "2", 1), ("2", "2", 1)],
+        "1/8",
+        ["0", "0"],
+        &ts,
+        bits,
+    );
+    let sqrt5 = rug::Float::with_val(bits, 5).sqrt();
+    let u = [
+        rug::Float::with_val(bits, 2) / &sqrt5,
+        rug::Float::with_val(bits, 1) / &sqrt5,
+    ];
+    let mut narrow = false;
+    for ((&(_, lo, measured, hi), t), wt) in rows.iter().zip(&ts).zip(&w) {
+        assert!(
+            lo <= measured && measured <= hi,
+            "t = {t}: {measured} outside [{lo}, {hi}]"
+        );
+        assert!(lo < hi, "t = {t}: a band of width zero at 24 bits");
+        let n = (wt[0].clone().square() + wt[1].clone().square()).sqrt();
+        let e =
+            ((wt[0].clone() / &n - &u[0]).square() + (wt[1].clone() / &n - &u[1]).square()).sqrt();
+        let v = (e * rug::Float::with_val(bits, *t).ln()).to_f64();
+        let slack = v.abs() * 2f64.powi(-30);
+        assert!(
+            lo - slack <= v && v <= hi + slack,
+            "t = {t}: the witness {v} outside [{lo}, {hi}]"
+        );
+        narrow |= hi - lo < 1e-3 * v.abs();
+    }
+    assert!(
+        narrow,
+        "the band is nowhere narrower than 10^-3 of the value: {rows:?}"
+    );
+}
+
+/// `ibias plot residual --certify` at 24 bits on R2 from (1, −1) with η = 1/8: there every
+/// point is a support vector with α_n = 1/8 = η (ŵ = (1/2, 1/2) = (z1 + z2)/4, each signed
+/// point twice), so e^{−z_nᵀw̃} = α_n/η = 1 and w̃ = 0 by hand. At every certified checkpoint
+/// the witness log10 ‖w(t) − ŵ ln t‖ (GD at 72 bits) lies in the ribbon, and the ribbon is
+/// narrower than 10^-3 decades somewhere and nowhere of width zero.
+#[test]
+fn certified_residual_ribbon_holds_the_witness() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let args = [
+        "--lr",
+        "1/8",
+        "--init",
+        "1,-1",
+        "--steps",
+        "1e4",
+        "--precision",
+        "24",
+        "--certify",
+    ];
+    let (code, svg, s, err) = plot_kind(d.path(), R2, "residual", &args);
+    assert_eq!(code, 0, "{err}");
+    let (title, texts, _) = parse(&svg, 2);
+    assert!(title.contains(" --certify"), "{title}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("certified enclosure (widest ")),
+        "{texts:?}"
+    );
+    assert!(svg.contains("<polygon"), "the band");
+    let rows = band_rows(&s);
+    let ts: Vec<u64> = rows
+        .iter()
+        .map(|r| 10f64.powf(r.0).round() as u64)
+        .collect();
+    assert!(ts.len() >= 10 && ts.contains(&10_000), "{ts:?}");
+    let bits = 72;
+    let w = witness(
+        &[
+            ("1/2", "3/2", 1),
+            ("3/2", "1/2", 1),
+            ("-1/2", "-3/2", -1),
+            ("-3/2", "-1/2", -1),
+        ],
+        "1/8",
+        ["1", "-1"],
+        &ts,
+        bits,
+    );
+    let mut narrow = false;
+    for ((&(_, lo, measured, hi), t), wt) in rows.iter().zip(&ts).zip(&w) {
+        assert!(
+            lo <= measured && measured <= hi,
+            "t = {t}: {measured} outside [{lo}, {hi}]"
+        );
+        assert!(lo < hi, "t = {t}: a band of width zero at 24 bits");
+        let lt = rug::Float::with_val(bits, *t).ln() / 2u32;
+        let r = ((wt[0].clone() - &lt).square() + (wt[1].clone() - &lt).square()).sqrt();
+        let v = r.log10().to_f64();
+        let slack = 2f64.powi(-30);
+        assert!(
+            lo - slack <= v && v <= hi + slack,
+            "t = {t}: the witness {v} outside [{lo}, {hi}]"
+        );
+        narrow |= hi - lo < 1e-3;
+    }
+    assert!(
+        narrow,
+        "the band is nowhere narrower than 10^-3 decades: {rows:?}"
+    );
+}
+
+/// The kinds without a certified quantity refuse --certify in one line (exit 2), and so
+/// does K-class data with the softmax loss, as `ibias run --certify` does.
+#[test]
+fn certify_is_refused_where_nothing_is_certified() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for kind in ["rotation", "soudry", "compare", "flow"] {
+        let args = ["--steps", "100", "--precision", "f64", "--certify"];
+        let (code, _, _, err) = plot_kind(d.path(), THREE, kind, &args);
+        assert_eq!(code, 2, "{kind}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("ibias: error: "), "{err}");
+        assert!(
+            err.contains("--certify is for direction and residual"),
+            "{err}"
+        );
+    }
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/three_classes.csv");
+    let out = d.path().join("k.svg");
+    let base = ["--data", data, "--steps", "100", "--certify"];
+    let run = ibias(&[&["run"][..], &base].concat());
+    let run_err = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(run.status.code(), Some(2), "{run_err}");
+    let mut args = vec!["plot", "direction"];
+    args.extend(base);
+    args.extend(["--out", out.to_str().expect("utf-8 path")]);
+    let o = ibias(&args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(err, run_err, "the refusal of ibias run");
 }

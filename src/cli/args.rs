@@ -55,8 +55,9 @@ pub enum Command {
     /// vector; d = 2), soudry (norm, loss, angle and margin gap against t for several
     /// optimizers), compare (final directions against the exact l1, l2, linf answers, and
     /// an adaptive sweep; d = 2) or flow (the log-time flow with GD overlaid). Takes the
-    /// options of a plain GD `run` (not those of JSON output or of certification);
-    /// --csv also writes the plotted series.
+    /// options of a plain GD `run` (not those of JSON output); --certify (direction,
+    /// residual) draws the certified enclosures as a ribbon; --csv also writes the plotted
+    /// series.
     Plot(PlotArgs),
     /// Integrate the gradient flow in log-time s = ln(1 + tau) with the exact max-margin
     /// vector, to horizons no GD run reaches, and judge the flow's claims (exit 0
@@ -390,9 +391,17 @@ pub struct PlotArgs {
     /// Seed of SGD (soudry and compare, as for ibias compare).
     #[arg(long, default_value = "0")]
     pub seed: u64,
+    /// direction and residual: certify the run as ibias run --certify does and draw, at each
+    /// checkpoint the certifier enclosed, the enclosure of the plotted quantity as a filled
+    /// ribbon under the measured curve; the legend gives its widest width (at dd or 128 bits
+    /// far thinner than the line), the caption where certification stopped, or "not
+    /// certified: REASON" (the figure is still written, exit 0). --csv writes the ribbon as
+    /// the series certified_lo and certified_hi.
+    #[arg(long)]
+    pub certify: bool,
     /// Also write the plotted series to this CSV file: a header row series,x,y and one row
-    /// per drawn point (the series ids, docs/cli.md: measured, refined, C_dir, slope; in a
-    /// figure of several panels PANEL/SERIES).
+    /// per drawn point (the series ids, docs/cli.md: measured, refined, C_dir, slope,
+    /// certified_lo, certified_hi; in a figure of several panels PANEL/SERIES).
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// The SVG file to write.
@@ -413,7 +422,7 @@ impl PlotArgs {
             },
             gd: self.gd.clone(),
             schedule: self.schedule.clone(),
-            certify: false,
+            certify: self.certify,
             json: false,
             csv: None,
             save_state: None,

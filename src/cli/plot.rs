@@ -34,6 +34,16 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
         )
         .into());
     }
+    if a.certify && !matches!(kind, PlotKind::Direction | PlotKind::Residual) {
+        return Err(Error::param(
+            "certify",
+            format!(
+                "the {} figure draws no certified enclosure; --certify is for direction and residual",
+                kind.name()
+            ),
+        )
+        .into());
+    }
     if a.until.is_some() && kind != PlotKind::Flow {
         return Err(Error::param("until", "--until is for the flow figure").into());
     }

@@ -16,15 +16,23 @@
 //!   answers, and a sweep of the adaptive methods over starts and steps ([`compare`]);
 //! * [`PlotKind::Flow`]: the log-time flow's `s·(direction error)` with GD overlaid
 //!   ([`flow`]).
+//!
+//! Under `--certify` (direction and residual) the run's certifier
+//! ([`Experiment::certifier`], the one of `ibias run --certify`) observes the run, and the
+//! enclosure of the plotted quantity at each enclosed checkpoint is a band
+//! ([`Style::Band`]) under the measured curve.
 
-use crate::experiment::{max_margin, Experiment};
+use crate::certify::{Certifier, Derived, Interval};
+use crate::experiment::{max_margin, w_tilde_point, Experiment};
 use crate::fast::Dd;
 use crate::optim::spec::{Kind, OptimizerSpec};
+use crate::run::Observer;
 use crate::scalar::{Precision, Scalar};
 use crate::theory::{self, Analysis};
 use crate::{Error, Result};
 use plotters::prelude::*;
-use rug::Float;
+use rug::float::Round;
+use rug::{Assign, Float};
 
 pub mod compare;
 pub mod flow;
@@ -122,6 +130,10 @@ pub enum Style {
     Points,
     /// A polyline with a dot at each point.
     LinePoints,
+    /// A filled band between two edges (the points are the lower edge, [`Series::upper`]
+    /// the upper one, at the same x), in the series' colour at low opacity, drawn under
+    /// every line: the certified enclosures of `--certify`.
+    Band,
 }
 
 /// One drawn series: its legend name and points.
@@ -138,6 +150,8 @@ pub struct Series {
     /// Its colour, an index into the palette (series of one thing share one colour across
     /// panels).
     pub color: usize,
+    /// The upper edge of a [`Style::Band`] (empty for the other styles).
+    pub upper: Vec<(f64, f64)>,
 }
 
 impl Series {
@@ -155,7 +169,21 @@ impl Series {
             points,
             style,
             color,
+            upper: Vec::new(),
         }
+    }
+
+    /// A band between the edges `lower` and `upper` (the same x, in order), colour `color`.
+    pub fn band(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        lower: Vec<(f64, f64)>,
+        upper: Vec<(f64, f64)>,
+        color: usize,
+    ) -> Series {
+        let mut s = Series::new(id, name, lower, Style::Band, color);
+        s.upper = upper;
+        s
     }
 }
 
@@ -246,8 +274,9 @@ impl Figure {
 }
 
 /// The plotted series as CSV (`ibias plot --csv`): a header `series,x,y`, then one row per
-/// drawn point, the series in drawing order (a multi-panel figure's ids are
-/// `panel/series`), numbers in Rust's shortest round-trip form.
+/// drawn point, the series in the panel's order (a multi-panel figure's ids are
+/// `panel/series`), numbers in Rust's shortest round-trip form. A band ([`Style::Band`])
+/// is two series, `ID_lo` (its lower edge) and `ID_hi` (its upper edge).
 ///
 /// # Errors
 /// The CSV writer's (not expected for in-memory output).
@@ -257,9 +286,18 @@ pub fn series_csv(fig: &Figure) -> Result<String> {
         .all_series()
         .into_iter()
         .flat_map(|(id, s)| {
-            s.points
-                .iter()
-                .map(move |(x, y)| vec![id.clone(), x.to_string(), y.to_string()])
+            let edges = if s.style == Style::Band {
+                vec![
+                    (format!("{id}_lo"), &s.points),
+                    (format!("{id}_hi"), &s.upper),
+                ]
+            } else {
+                vec![(id, &s.points)]
+            };
+            edges.into_iter().flat_map(|(id, pts)| {
+                pts.iter()
+                    .map(move |(x, y)| vec![id.clone(), x.to_string(), y.to_string()])
+            })
         })
         .collect();
     crate::report::csv_text(&head, &rows)
@@ -410,7 +448,14 @@ fn figure_at<S: Scalar>(
         PlotKind::Flow => return flow::figure::<S>(e, opts, mm, ctx),
         _ => {}
     }
-    let (_, traj) = e.trajectory::<S>(ctx, &e.schedule.dense(e.steps)?)?;
+    // under --certify the run's certifier observes the run, as for `ibias run --certify`
+    let dense = e.schedule.dense(e.steps)?;
+    let mut cert = e.certifier::<S>(ctx, &e.schedule.points(e.steps)?, &dense);
+    let (_, traj) = e.trajectory_observed::<S>(
+        ctx,
+        &dense,
+        cert.as_mut().map(|c| c as &mut dyn Observer<S>),
+    )?;
     let a = theory::analyze_with(
         &e.data,
         mm,
@@ -421,9 +466,12 @@ fn figure_at<S: Scalar>(
         ctx,
         &e.conjectures,
     )?;
+    if let Some(c) = cert.as_mut() {
+        c.set_reference(mm.cert.w.clone(), w_tilde_point(&a.prediction));
+    }
     Ok(Figure::single(match kind {
-        PlotKind::Residual => residual(&a),
-        _ => direction(&a),
+        PlotKind::Residual => residual(&a, cert.as_ref()),
+        _ => direction(&a, cert.as_ref()),
     }))
 }
 
@@ -435,9 +483,12 @@ fn f<S: Scalar>(x: Option<&S>) -> Option<f64> {
 /// at `ln t = −C_norm/‖ŵ‖` when `C_norm < 0`; it is an expansion in `1/ln t`, meaningful only
 /// where the correction is small, so it is drawn only where its denominator is at least half
 /// of `ln t` (`ln t ≥ −2C_norm/‖ŵ‖`; there the curve lies between `C_dir` and `2C_dir`). The
-/// y range is that of the measured curve and `C_dir`; refined points outside it are not drawn
-/// (the refined curve is monotone in `ln t`, so what remains is one piece).
-fn direction<S: Scalar>(a: &Analysis<S>) -> Panel {
+/// y range is that of the measured curve, `C_dir` and the certified band; refined points
+/// outside it are not drawn (the refined curve is monotone in `ln t`, so what remains is one
+/// piece). With a certifier (`--certify`) the band is `ln t` times the enclosure of the
+/// direction error of the exact-arithmetic run, `ln t` enclosed and the product rounded
+/// outward.
+fn direction<S: Scalar>(a: &Analysis<S>, cert: Option<&Certifier>) -> Panel {
     let ctx = a.prediction.ctx;
     let pts = |g: &dyn Fn(&theory::Checkpoint<S>) -> Option<f64>| -> Vec<(f64, f64)> {
         a.checkpoints
@@ -452,7 +503,24 @@ fn direction<S: Scalar>(a: &Analysis<S>) -> Panel {
         .filter(|u| u.is_finite());
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
-    for y in measured.iter().map(|p| p.1).chain(c_dir) {
+    // ln t·(direction error): each end times ln t enclosed, outward
+    let band = cert.map(|c| {
+        let x = |c: &theory::Checkpoint<S>| f(c.ln_t.as_ref());
+        certified_band(a, c, "the enclosure of the direction", &x, &|d, t| {
+            let e = d.dir_err.as_ref()?;
+            let mut lt = Interval {
+                lo: Float::with_val_round(e.lo.prec(), t, Round::Down).0,
+                hi: Float::with_val_round(e.lo.prec(), t, Round::Up).0,
+            };
+            lt.ln_mut();
+            Some(e.clone().mul(&lt))
+        })
+    });
+    let band_ends = band
+        .iter()
+        .flat_map(|b| b.lower.iter().chain(&b.upper).map(|p| p.1))
+        .filter(|y| y.is_finite());
+    for y in measured.iter().map(|p| p.1).chain(c_dir).chain(band_ends) {
         lo = lo.min(y);
         hi = hi.max(y);
     }
@@ -512,9 +580,107 @@ fn direction<S: Scalar>(a: &Analysis<S>) -> Panel {
             ));
         }
     }
+    if let Some(b) = band {
+        caption.push_str(&b.note);
+        let span = y_range.map_or(0.0, |(a, b)| b - a);
+        if let Some(s) = b.series(span, "") {
+            series.push(s);
+        }
+    }
     let mut p = Panel::new("", caption, "ln t", "ln t · direction error", series);
     p.y_range = y_range;
     p
+}
+
+/// The certified enclosures of one plotted quantity (`--certify`): the band's edges at the
+/// checkpoints the certifier enclosed, and the caption's note on where it ends or why there
+/// is none.
+struct Band {
+    lower: Vec<(f64, f64)>,
+    upper: Vec<(f64, f64)>,
+    /// `hi − lo` of each enclosure, rounded up, before its ends are rounded out to f64 (so
+    /// below an ulp of the value where the enclosure is that thin).
+    widths: Vec<f64>,
+    note: String,
+}
+
+impl Band {
+    /// The band as a series, its legend stating its widest width (in the plotted units,
+    /// `unit` after the number; the enclosures' own width, not that of their f64 ends) and
+    /// whether that is thinner than the drawn line: less than 1/200 of the panel's y range
+    /// `span` (the line is 2 pixels of a plot about 400 high). `None` without points.
+    fn series(self, span: f64, unit: &str) -> Option<Series> {
+        if self.lower.is_empty() {
+            return None;
+        }
+        let widest = self
+            .widths
+            .iter()
+            .copied()
+            .filter(|w| w.is_finite())
+            .fold(0.0f64, f64::max);
+        let thin = if widest < span / 200.0 {
+            ": thinner than the line"
+        } else {
+            ""
+        };
+        Some(Series::band(
+            "certified",
+            format!(
+                "certified enclosure (widest {}{unit}{thin})",
+                crate::scalar::format_sig_f64(widest, 2)
+            ),
+            self.lower,
+            self.upper,
+            0,
+        ))
+    }
+}
+
+/// The band of `ends` (the enclosure of the plotted quantity from a checkpoint's derived
+/// enclosures and its step; `None` where they give none), its ends rounded outward to f64,
+/// at every checkpoint `t ≥ 1` the certifier enclosed, at the x `x` of the checkpoint (the
+/// measured curve's). `what` names the enclosure in the note when no checkpoint has one.
+fn certified_band<S: Scalar>(
+    a: &Analysis<S>,
+    cert: &Certifier,
+    what: &str,
+    x: &dyn Fn(&theory::Checkpoint<S>) -> Option<f64>,
+    ends: &dyn Fn(&Derived, u64) -> Option<Interval>,
+) -> Band {
+    let (mut lower, mut upper, mut widths) = (Vec::new(), Vec::new(), Vec::new());
+    for c in a.checkpoints.iter().filter(|c| c.t >= 1) {
+        let x = match x(c) {
+            Some(x) => x,
+            None => continue,
+        };
+        let got = cert
+            .enclosure_at(c.t)
+            .and_then(|e| cert.derived(e))
+            .and_then(|d| ends(&d, c.t));
+        if let Some(v) = got {
+            let w = Float::with_val_round(v.lo.prec(), &v.hi - &v.lo, Round::Up).0;
+            lower.push((x, v.lo.to_f64_round(Round::Down)));
+            upper.push((x, v.hi.to_f64_round(Round::Up)));
+            widths.push(w.to_f64_round(Round::Up));
+        }
+    }
+    let note = match (cert.stopped(), lower.is_empty()) {
+        (Some(s), true) => format!("; not certified: {} (at t = {})", s.why, s.at),
+        (None, true) => format!("; not certified: {what} is not bounded at any checkpoint"),
+        (Some(s), false) => format!(
+            "; certified to t = {}, then not: {} (the band ends there)",
+            cert.certified_through(),
+            s.why
+        ),
+        (None, false) => String::new(),
+    };
+    Band {
+        lower,
+        upper,
+        widths,
+        note,
+    }
 }
 
 /// Whether the refined prediction `C·x/(x + u)` is drawn at `x`: where its denominator is at
@@ -529,7 +695,10 @@ fn pad(a: f64, b: f64) -> (f64, f64) {
     (a - m, b + m)
 }
 
-fn residual<S: Scalar>(a: &Analysis<S>) -> Panel {
+/// The residual figure; with a certifier (`--certify`) the band of the log10 of the ends of
+/// the enclosure of `‖ρ(t) − w̃‖` (for the prediction's `w̃` as a point, as `ibias run
+/// --certify` measures it), rounded outward; a lower end `≤ 0` is `−∞`, drawn at the bottom.
+fn residual<S: Scalar>(a: &Analysis<S>, cert: Option<&Certifier>) -> Panel {
     let ctx = a.prediction.ctx;
     let measured: Vec<(f64, f64)> = a
         .checkpoints
@@ -563,13 +732,47 @@ fn residual<S: Scalar>(a: &Analysis<S>) -> Panel {
             1,
         ));
     }
-    Panel::new(
-        "",
-        "‖ρ(t) − w̃‖ against t, log–log (§2.7)",
-        "log10 t",
-        "log10 ‖ρ(t) − w̃‖",
-        series,
-    )
+    let mut caption = "‖ρ(t) − w̃‖ against t, log–log (§2.7)".to_string();
+    if let Some(c) = cert {
+        // log10 of each end, outward; a lower end 0 is −∞ (drawn at the panel's bottom)
+        let log10 = |v: &Float, r: Round| {
+            let mut l = v.clone();
+            if v.cmp0() == Some(std::cmp::Ordering::Greater) {
+                l.log10_round(r);
+            } else {
+                l.assign(rug::float::Special::NegInfinity);
+            }
+            l
+        };
+        let x = |c: &theory::Checkpoint<S>| Some((c.t as f64).log10());
+        let what = if c.reference().and_then(|r| r.1).is_none() {
+            "‖ρ(t) − w̃‖ (no w̃ predicted to measure from)"
+        } else {
+            "the enclosure of ‖ρ(t) − w̃‖"
+        };
+        let b = certified_band(a, c, what, &x, &|d, _| {
+            let e = d.rho_err.as_ref()?;
+            Some(Interval {
+                lo: log10(&e.lo, Round::Down),
+                hi: log10(&e.hi, Round::Up),
+            })
+        });
+        caption.push_str(&b.note);
+        // the panel's y range as drawn: every finite point, padded
+        let ys: Vec<f64> = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(b.lower.iter().chain(&b.upper).map(|p| p.1))
+            .filter(|y| y.is_finite())
+            .collect();
+        let lo = ys.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let span = if lo <= hi { hi - lo } else { 0.0 };
+        if let Some(s) = b.series(span, " in log10") {
+            series.push(s);
+        }
+    }
+    Panel::new("", caption, "log10 t", "log10 ‖ρ(t) − w̃‖", series)
 }
 
 /// Escapes text for XML content.
@@ -657,7 +860,13 @@ fn draw_panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let all: Vec<(f64, f64)> = p.series.iter().flat_map(|s| s.points.clone()).collect();
+    // a band's ends that are not finite (the log of a lower end 0) are drawn at the edge
+    let all: Vec<(f64, f64)> = p
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().chain(&s.upper).copied())
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
     if all.is_empty() && (p.x_range.is_none() || p.y_range.is_none()) {
         return Err("no points to draw (run longer: the quantity needs t ≥ 2)".into());
     }
@@ -684,10 +893,28 @@ where
         .x_label_formatter(&|v| tick(*v))
         .y_label_formatter(&|v| tick(*v))
         .draw()?;
-    for s in &p.series {
+    // bands first, under the lines; then the rest in order
+    let bands = p.series.iter().filter(|s| s.style == Style::Band);
+    for s in bands.chain(p.series.iter().filter(|s| s.style != Style::Band)) {
         let color = COLORS[s.color % COLORS.len()];
         let pts = s.points.iter().copied();
         let drawn = match s.style {
+            Style::Band => {
+                // the lower edge forward, the upper edge back, clamped to the drawn range
+                // (max/min, not f64::clamp: no panic on any range)
+                let clamp = |(x, y): (f64, f64)| (x, y.max(y0).min(y1));
+                let outline: Vec<(f64, f64)> = s
+                    .points
+                    .iter()
+                    .chain(s.upper.iter().rev())
+                    .copied()
+                    .map(clamp)
+                    .collect();
+                chart.draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    color.mix(0.25).filled(),
+                )))?
+            }
             Style::Line => chart.draw_series(LineSeries::new(pts, color.stroke_width(2)))?,
             Style::LinePoints => {
                 chart.draw_series(LineSeries::new(pts, color.stroke_width(2)).point_size(3))?
@@ -698,17 +925,25 @@ where
             Style::Points => chart.draw_series(pts.map(|q| Circle::new(q, 4, color.filled())))?,
         };
         if !s.name.is_empty() {
-            // a dot for points, a stroke for lines
+            // a dot for points, a stroke for lines, a light box for a band
             let (r, path) = if s.style == Style::Points {
                 (4, vec![])
             } else {
                 (0, vec![(0, 0), (20, 0)])
             };
-            drawn.label(s.name.as_str()).legend(move |(x, y)| {
-                EmptyElement::at((x, y))
-                    + Circle::new((10, 0), r, color.filled())
-                    + PathElement::new(path.clone(), color.stroke_width(2))
-            });
+            let label = drawn.label(s.name.as_str());
+            if s.style == Style::Band {
+                label.legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + Rectangle::new([(0, -5), (20, 5)], color.mix(0.25).filled())
+                });
+            } else {
+                label.legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + Circle::new((10, 0), r, color.filled())
+                        + PathElement::new(path.clone(), color.stroke_width(2))
+                });
+            }
         }
     }
     if let Some(at) = &p.legend {
@@ -720,4 +955,107 @@ where
             .draw()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::generate::Generator;
+    use crate::optim::State;
+    use rug::Rational;
+
+    /// Forwards every step to the certifier, except that the step to `t = at` is shown to it
+    /// as an infinite iterate: a certification that stops there (the run goes on).
+    struct StopAt {
+        cert: Certifier,
+        at: u64,
+    }
+
+    impl Observer<f64> for StopAt {
+        fn observe(&mut self, before: &[f64], after: &State<f64>) {
+            if after.t == self.at {
+                let mut st = after.clone();
+                st.w = vec![f64::INFINITY; st.w.len()];
+                Observer::<f64>::observe(&mut self.cert, before, &st);
+            } else {
+                Observer::<f64>::observe(&mut self.cert, before, after);
+            }
+        }
+    }
+
+    /// Where the certifier stops (here made to, at t = 300), the ribbon ends (its last point
+    /// is the last checkpoint before the stop, t = 256) and the caption says so; the measured
+    /// curve goes on to `T`. With no enclosure at all (a start not finite in f64) there is no
+    /// band and the caption says "not certified" and why.
+    #[test]
+    fn the_ribbon_ends_where_certification_stops() {
+        let data = Generator::R1.generate().expect("r1");
+        let mut e = Experiment::new(data);
+        e.steps = 1000;
+        e.certify = true;
+        e.optimizer.lr = Some(Rational::from((1, 2)));
+        let mut warnings = Vec::new();
+        let mm = max_margin(&e.data, false, &mut warnings)
+            .expect("r1")
+            .expect("verified");
+        let dense = e.schedule.dense(e.steps).expect("schedule");
+        let shown = e.schedule.points(e.steps).expect("schedule");
+        {
+            let (at, through) = (300, 299);
+            let cert = e.certifier::<f64>((), &shown, &dense).expect("certify");
+            let mut obs = StopAt { cert, at };
+            let (_, traj) = e
+                .trajectory_observed::<f64>((), &dense, Some(&mut obs))
+                .expect("run");
+            let a = theory::analyze_with(&e.data, &mm, e.loss, &e.lr(), &e.init, &traj, (), &[])
+                .expect("analysis");
+            let mut c = obs.cert;
+            c.set_reference(mm.cert.w.clone(), w_tilde_point(&a.prediction));
+            let p = direction(&a, Some(&c));
+            let measured = &p.series[0].points;
+            assert!((measured.last().expect("points").0 - 1000f64.ln()).abs() < 1e-12);
+            let band = p.series.iter().find(|s| s.style == Style::Band);
+            let band = band.expect("a band before the stop");
+            let last = band.points.last().expect("points").0;
+            assert!((last - 256f64.ln()).abs() < 1e-12, "{last}");
+            assert!(
+                p.caption.contains(&format!(
+                    "certified to t = {through}, then not: w({at}) is not finite"
+                )),
+                "{}",
+                p.caption
+            );
+        }
+        // nothing enclosed: the start is not finite in f64
+        let mut e2 = Experiment::new(Generator::R1.generate().expect("r1"));
+        e2.steps = 100;
+        e2.certify = true;
+        e2.init = vec![
+            Rational::from(rug::Integer::from(rug::Integer::u_pow_u(10, 400))),
+            Rational::new(),
+        ];
+        let c = e2
+            .certifier::<f64>((), &[0, 100], &[0, 100])
+            .expect("certify");
+        let a = theory::analyze_with(
+            &e.data,
+            &mm,
+            e.loss,
+            &e.lr(),
+            &e.init,
+            &e.trajectory::<f64>((), &dense).expect("run").1,
+            (),
+            &[],
+        )
+        .expect("analysis");
+        let p = direction(&a, Some(&c));
+        assert!(p.series.iter().all(|s| s.style != Style::Band));
+        assert!(
+            p.caption.contains(
+                "not certified: the start w(0) is not finite in this precision (at t = 0)"
+            ),
+            "{}",
+            p.caption
+        );
+    }
 }
