@@ -43,6 +43,7 @@ clean:
 #   (docs/figures/two_sv.csv; C_dir = 4 ln 2/5 > 0, so the slow 1/ln t approach is visible)
 #   from the origin, GD with the automatic step (1/32, which meets the descent condition of
 #   theory §8.1), 10^6 steps in double-double; flow: the log-time flow to s = 10^5 beside it;
+#   direction_certified: 10^4 steps at 24 bits under --certify, where the ribbon is visible;
 # * rotation: the same set with its third point mirrored, x3 = (-2, -2) with y3 = -1 (the same
 #   signed points, so the same run and ŵ = (1, 1/2); docs/figures/two_sv_pm.csv), so that
 #   both labels are drawn;
@@ -58,6 +59,7 @@ figures: setup
 	printf '# l2 (2/5, 1/5), linf (1/3, 1/3), l1 (1/2, 0): the three answers differ\nx1,x2,y\n2,1,1\n-3,-6,-1\n6,-2,1\n' > docs/figures/three_answers.csv
 	./target/release/ibias plot direction $(FIGURE_RUN) --out docs/figures/direction.svg
 	./target/release/ibias plot residual $(FIGURE_RUN) --out docs/figures/residual.svg
+	./target/release/ibias plot direction --data docs/figures/two_sv.csv --steps 1e4 --precision 24 --certify --out docs/figures/direction_certified.svg
 	./target/release/ibias plot flow $(FIGURE_RUN) --out docs/figures/flow.svg
 	./target/release/ibias plot rotation --data docs/figures/two_sv_pm.csv --steps 1e6 --precision dd --out docs/figures/rotation.svg
 	./target/release/ibias plot soudry $(FIGURE_THREE) --steps 1e5 --out docs/figures/soudry.svg
