@@ -1280,7 +1280,7 @@ fn the_lifted_exponential_flow_has_a_certified_tail() {
         .skip(1)
         .map(|p| (p.s.to_f64(), p.rho.clone()))
         .collect();
-    let t = tail::certify(&data, &mm, &init, &pts).expect("certified");
+    let t = tail::certify(&data, &mm, Loss::Exponential, &init, &pts).expect("certified");
     let mut judged = 0;
     for p in run.points.iter().skip(1) {
         let s = p.s.to_f64();

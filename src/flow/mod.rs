@@ -333,9 +333,7 @@ impl FlowRequest {
         mm: &crate::oracle::MaxMargin,
         points: &[FlowPoint<S>],
     ) -> (String, Value) {
-        let why_not = if self.loss != Loss::Exponential {
-            Some(format!("the {} flow's support-vector terms depend on s (only the exponential loss is certified)", self.loss.name()))
-        } else if !self.conjectures.is_empty() {
+        let why_not = if !self.conjectures.is_empty() {
             Some("a conjecture replaces a prediction: the certificate is of the oracle's w̃ only; rerun without --conjecture".to_string())
         } else {
             None
@@ -347,7 +345,7 @@ impl FlowRequest {
             .collect();
         let found = match why_not {
             Some(w) => Err(w),
-            None => tail::certify(&self.data, mm, &self.init, &pts),
+            None => tail::certify(&self.data, mm, self.loss, &self.init, &pts),
         };
         match found {
             Err(why) => (

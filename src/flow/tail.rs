@@ -9,12 +9,14 @@
 //! `μ₀ < λ_min(Σ_S α_n z_n z_nᵀ)` on `span(Z_S)` is tested exactly (a positive definite
 //! rational matrix, with rational lower ends of the maximum-entropy `α_n` when they are only
 //! enclosed), the non-support forcing is bounded by its
-//! `e^{−(θ−1)s}` envelope. The state at `s₀` is the computed `P1 ρ(s₀)` with the exact
+//! `e^{−(θ−1)s}` envelope (for the logistic loss, with the support vectors' `e^{−s}`
+//! correction beside it). The state at `s₀` is the computed `P1 ρ(s₀)` with the exact
 //! `P2 w(0)`: the certificate is that of the exact flow through that state (the integration
 //! up to `s₀` is error-controlled, not certified).
 
 use crate::certify::Interval;
 use crate::data::Dataset;
+use crate::loss::Loss;
 use crate::oracle::MaxMargin;
 use crate::scalar::Scalar;
 use crate::theory::linalg::{
@@ -39,9 +41,11 @@ pub struct Tail {
     pub b: Float,
     /// The contraction rate on that ball, `μ = e^{−R_S b}μ₀`.
     pub mu: Float,
-    /// `κ = θ − 1` (0 when every point is a support vector: no forcing).
+    /// `κ = θ − 1`, at most 1 for the logistic loss (1 without non-support points there; 0
+    /// for the exponential loss when every point is a support vector: no forcing).
     pub kappa: Float,
-    /// The forcing constant `C = Σ_{n∉S} e^{−z_nᵀw̃}e^{‖z_n‖b}‖z_n‖` (rounded up).
+    /// The forcing constant `C = Σ_{n∉S} e^{−z_nᵀw̃}e^{‖z_n‖b}‖z_n‖`, plus
+    /// `Σ_{n∈S} α_n² e^{2‖z_n‖b}‖z_n‖` for the logistic loss (rounded up).
     pub c: Float,
 }
 
@@ -486,25 +490,37 @@ pub fn enclose_w_tilde(
 
 /// Why the tail could not be certified, or the certificate from the earliest checkpoint
 /// (of `points`, `(s, ρ(s))` in increasing `s`) at which its ball closes.
+///
+/// The exponential and the logistic loss: the logistic flow's support-vector weights
+/// `e^{a}/(1 + e^{a−s})` differ from the exponential ones by at most `e^{2a−s}`, a forcing at
+/// rate 1 that joins the non-support one (docs/theory/flow.md, "The logistic flow's tail").
 pub fn certify<S: Scalar>(
     data: &Dataset,
     mm: &MaxMargin,
+    loss: Loss,
     init: &[Rational],
     points: &[(f64, Vec<S>)],
 ) -> Result<Tail, String> {
-    certify_with_rate_factor(data, mm, init, points, 1)
+    certify_with_rate_factor(data, mm, loss, init, points, 1)
 }
 
-/// [`certify`] with the proven rate `μ₀` multiplied by `factor` (1: the sound certificate):
-/// a test switch, so that a test can show its witness catches a false rate.
+/// [`certify`] with the proven rates `μ₀` and `κ` multiplied by `factor` (1: the sound
+/// certificate): a test switch, so that a test can show its witness catches a false rate.
 #[doc(hidden)]
 pub fn certify_with_rate_factor<S: Scalar>(
     data: &Dataset,
     mm: &MaxMargin,
+    loss: Loss,
     init: &[Rational],
     points: &[(f64, Vec<S>)],
     factor: u32,
 ) -> Result<Tail, String> {
+    if let Loss::Softmax { .. } = loss {
+        return Err(
+            "the softmax flow's weights share a denominator per sample (only the exponential and logistic losses are certified)"
+                .into(),
+        );
+    }
     let (sup, span) = support_and_w_tilde(data, mm, None)?;
     let Support {
         z,
@@ -587,25 +603,54 @@ pub fn certify_with_rate_factor<S: Scalar>(
 
     // non-support forcing: e^{−z_nᵀw̃} (upper end) and ‖z_n‖, κ = θ − 1
     let off: Vec<usize> = (0..z.len()).filter(|&n| margins[n] > 1).collect();
+    let logistic = loss == Loss::Logistic;
+    // the forcing's rate: θ − 1, and at most 1 for the logistic loss (its support-vector
+    // correction decays like e^{−s}); 0 when there is no forcing at all
     let kappa = match off.iter().map(|&n| margins[n].clone()).min() {
+        Some(th) if logistic && th >= 2 => Float::with_val(BITS, 1),
         Some(th) => Float::with_val_round(BITS, th - 1u32, Round::Down).0,
+        None if logistic => Float::with_val(BITS, 1),
         None => Float::new(BITS),
+    } * factor;
+    let upper_weight = |n: usize| -> Float {
+        // z_nᵀw̃ ≥ z_nᵀw̃_mid − Σ|z_nj|·rad_j: e^{−z_nᵀw̃} ≤ e^{−that}
+        let mut low = qdot(&z[n], &wt_mid);
+        for (zj, rj) in z[n].iter().zip(&wt_rad) {
+            low -= zj.clone().abs() * rj;
+        }
+        exp_round(&Float::with_val_round(BITS, -low, Round::Up).0, Round::Up)
+    };
+    // the logistic support-vector correction: ‖z_n‖ e^{2a_n − s} ≤ e^{−s} α_n² e^{2‖z_n‖b}‖z_n‖
+    let sv_forcing: Vec<(Float, Float)> = if logistic {
+        support
+            .iter()
+            .map(|&n| {
+                let a = upper_weight(n);
+                (
+                    Float::with_val_round(BITS, a.square_ref(), Round::Up).0,
+                    sqrt_up(&qdot(&z[n], &z[n])),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let forcing: Vec<(Float, Float)> = off
         .iter()
         .map(|&n| {
-            // z_nᵀw̃ ≥ z_nᵀw̃_mid − Σ|z_nj|·rad_j: e^{−z_nᵀw̃} ≤ e^{−that}
-            let mut low = qdot(&z[n], &wt_mid);
-            for (zj, rj) in z[n].iter().zip(&wt_rad) {
-                low -= zj.clone().abs() * rj;
-            }
-            let e = exp_round(&Float::with_val_round(BITS, -low, Round::Up).0, Round::Up);
+            let e = upper_weight(n);
             (e, sqrt_up(&qdot(&z[n], &z[n])))
         })
         .collect();
+    // C(b): Σ e^{−z_nᵀw̃}e^{‖z_n‖b}‖z_n‖ off S, plus Σ_S α_n² e^{2‖z_n‖b}‖z_n‖ (logistic)
     let c_of = |b: &Float| -> Float {
         let mut c = Float::new(BITS);
-        for (e, zn) in &forcing {
+        let twice = Float::with_val(BITS, b * 2u32);
+        let terms = forcing
+            .iter()
+            .map(|t| (t, b))
+            .chain(sv_forcing.iter().map(|t| (t, &twice)));
+        for ((e, zn), b) in terms {
             let grow = exp_round(&Float::with_val_round(BITS, zn * b, Round::Up).0, Round::Up);
             let t = Float::with_val_round(
                 BITS,
@@ -623,6 +668,7 @@ pub fn certify_with_rate_factor<S: Scalar>(
         Float::with_val_round(BITS, &shrink * &mu0, Round::Down).0
     };
 
+    let unforced = forcing.is_empty() && sv_forcing.is_empty();
     let mut last_err = "no checkpoint".to_string();
     for (s0, rho) in points {
         if !s0.is_finite() || *s0 <= 0.0 {
@@ -653,7 +699,7 @@ pub fn certify_with_rate_factor<S: Scalar>(
         )
         .0;
         // the ball: b with r₀ + C(b)e^{−κs₀}/(e·min(μ(b), κ)) ≤ b, tried from b = 2r₀ up
-        let force = if forcing.is_empty() {
+        let force = if unforced {
             Float::new(BITS)
         } else {
             exp_round(&neg_up(&kappa, &Float::with_val(BITS, *s0)), Round::Up)
@@ -664,7 +710,7 @@ pub fn certify_with_rate_factor<S: Scalar>(
         for _ in 0..60 {
             let mu = mu_of(&b);
             let c = c_of(&b);
-            let need = if forcing.is_empty() {
+            let need = if unforced {
                 r0.clone()
             } else {
                 let m = if mu < kappa {
@@ -702,7 +748,7 @@ pub fn certify_with_rate_factor<S: Scalar>(
                     r0,
                     b,
                     mu,
-                    kappa: if forcing.is_empty() { Float::new(BITS) } else { kappa.clone() },
+                    kappa: if unforced { Float::new(BITS) } else { kappa.clone() },
                     c,
                 })
             }
