@@ -15,8 +15,8 @@
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
 
-use crate::certify::Certifier;
 use crate::certify::Interval;
+use crate::certify::{decimal_up, Certifier};
 use crate::data::{format_rational, ClassData, Dataset};
 use crate::fast::Dd;
 use crate::loss::Loss;
@@ -131,6 +131,9 @@ pub struct Findings {
     pub certified: Option<Certifier>,
     /// `--certify` with an optimizer that is not certified: why (the run itself is made).
     pub not_certified: Option<String>,
+    /// Another optimizer under `--certify`: the naive interval enclosure of its exact iterate
+    /// ([`IntervalEnclosure`]), reported beside "not certified".
+    pub interval: Option<IntervalEnclosure>,
     /// The state the run ended in, exact ([`Experiment::save_state`]).
     pub state: Option<SavedState>,
     header: String,
@@ -490,6 +493,115 @@ impl Experiment {
         })
     }
 
+    /// The naive interval enclosure of this run's exact iterate ([`IntervalEnclosure`]) at
+    /// the shown checkpoints, beside the computed trajectory `computed`.
+    fn interval_enclosure<S: Scalar>(
+        &self,
+        shown: &[u64],
+        computed: &Trajectory<S>,
+    ) -> IntervalEnclosure {
+        let bits = INTERVAL_BITS.max(self.precision.bits());
+        let obj = Objective::<Interval>::new(&self.data, self.loss, bits);
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
+        let opt = build::<Interval>(&spec, bits);
+        let w0: Vec<Interval> = self
+            .init
+            .iter()
+            .map(|q| Interval::from_rational(q, bits))
+            .collect();
+        let mut st = State::new(&obj, w0, self.seed);
+        opt.init(&obj, &mut st);
+        let mut out = IntervalEnclosure {
+            bits,
+            rows: Vec::new(),
+            through: 0,
+            stopped: None,
+        };
+        for &c in shown.iter().filter(|&&c| c > 0 && c <= computed.steps) {
+            // the steps themselves, not the runner: its samples carry ln L, which a box
+            // that straddles a comparison cannot order (undecided), and nothing else of it
+            // is needed here
+            let mut failed = None;
+            while st.t < c {
+                if let Err(e) = opt.step(&obj, &mut st) {
+                    failed = Some(RunStatus::of_event(e, st.t + 1).describe());
+                    break;
+                }
+                if !st.w.iter().all(Interval::is_finite) {
+                    failed = Some("a box end is not finite".into());
+                    break;
+                }
+            }
+            if let Some(why) = failed {
+                out.stopped = Some(format!(
+                    "the box could not be advanced at t = {} ({why})",
+                    st.t
+                ));
+                break;
+            }
+            let zero = Float::new(bits);
+            let mut rad = zero.clone();
+            let mut norm_lo = zero.clone();
+            for x in &st.w {
+                let r = x.rad();
+                if r > rad {
+                    rad = r;
+                }
+                // the smallest |v| over the box, a lower end of |w_i|
+                let low = if x.lo > 0 {
+                    x.lo.clone()
+                } else if x.hi < 0 {
+                    Float::with_val(bits, -&x.hi)
+                } else {
+                    zero.clone()
+                };
+                if low > norm_lo {
+                    norm_lo = low;
+                }
+            }
+            let Some(sample) = computed.samples.iter().find(|p| p.t == c) else {
+                continue;
+            };
+            let mut err = zero.clone();
+            for (v, x) in sample.w.iter().zip(&st.w) {
+                let Some(q) = v.to_rational() else {
+                    err = Float::with_val(bits, rug::float::Special::Infinity);
+                    break;
+                };
+                // |v − mid| + rad ≤ max(v − lo, hi − v), each rounded up
+                let a = Float::with_val_round(bits, &q - &x.lo, Round::Up).0;
+                let b = Float::with_val_round(bits, &x.hi - &q, Round::Up).0;
+                let e = if a > b { a } else { b };
+                if e > err {
+                    err = e;
+                }
+            }
+            let rel = if rad == 0 {
+                Some(zero.clone())
+            } else if norm_lo > 0 {
+                Some(Float::with_val_round(bits, &rad / &norm_lo, Round::Up).0)
+            } else {
+                None
+            };
+            let stop = rad > 0 && rad >= norm_lo;
+            out.rows.push(IntervalRow {
+                t: c,
+                radius: rad,
+                radius_over_norm: rel,
+                error_bound: err,
+            });
+            out.through = c;
+            if stop {
+                out.stopped = Some(format!(
+                    "at t = {c} the radius reaches ‖w‖∞: the box says nothing more"
+                ));
+                break;
+            }
+        }
+        out
+    }
+
     fn go<S: Scalar>(
         &self,
         ctx: S::Ctx,
@@ -572,6 +684,8 @@ impl Experiment {
         // another optimizer runs as asked and says why it is not certified; certification
         // was asked for and not established: inconclusive
         let not_certified = self.not_certified();
+        let interval = (not_certified.is_some() && self.resume.is_none())
+            .then(|| self.interval_enclosure(shown, &traj));
         let code = if not_certified.is_some() && code == 0 {
             3
         } else {
@@ -673,10 +787,96 @@ impl Experiment {
             warnings,
             certified: certifier,
             not_certified,
+            interval,
             state,
             header,
             meta,
             code,
+        })
+    }
+}
+
+/// The naive interval enclosure of another optimizer's exact-arithmetic iterate (`--certify`
+/// with `--optimizer` other than gd): the same optimizer run over [`Interval`] at
+/// [`INTERVAL_BITS`] bits from the exact `w(0)`, every operation rounded outward, so each box
+/// contains the exact iterate. Its radius grows by the wrapping effect (each step multiplies
+/// it by about the map's Lipschitz factor), so it is offered for short runs: it is stopped at
+/// the first checkpoint where the radius exceeds the iterate's norm or a box is not finite.
+/// `error_bound` bounds the computed iterate's distance from the exact one,
+/// `max_i |computed_i − mid_i| + rad_i` (the ∞-norm).
+#[derive(Clone, Debug)]
+pub struct IntervalEnclosure {
+    /// Bits of the interval arithmetic.
+    pub bits: u32,
+    /// One row per shown checkpoint enclosed.
+    pub rows: Vec<IntervalRow>,
+    /// The last step enclosed.
+    pub through: u64,
+    /// Why it stopped before the run's end.
+    pub stopped: Option<String>,
+}
+
+/// One checkpoint of an [`IntervalEnclosure`], every value rounded up.
+#[derive(Clone, Debug)]
+pub struct IntervalRow {
+    /// The step.
+    pub t: u64,
+    /// The largest half-width of the boxes.
+    pub radius: Float,
+    /// `radius` over the lower end of `‖w‖∞` over the box; `None` where that end is 0.
+    pub radius_over_norm: Option<Float>,
+    /// `max_i max(v_i − lo_i, hi_i − v_i)`: a bound of `‖computed − exact‖∞`.
+    pub error_bound: Float,
+}
+
+/// Bits of [`IntervalEnclosure`]'s arithmetic.
+pub const INTERVAL_BITS: u32 = 128;
+
+impl IntervalEnclosure {
+    fn text(&self, name: &str) -> String {
+        let mut out = format!(
+            "# interval enclosure (naive interval arithmetic at {} bits, every operation rounded outward: a box around the exact-arithmetic {name} iterate; its radius grows by the wrapping effect, docs/theory/certify.md):
+",
+            self.bits
+        );
+        for r in &self.rows {
+            out.push_str(&format!(
+                "#   t = {}: radius {}, radius/‖w‖∞ {}, ‖computed − exact‖∞ <= {}
+",
+                r.t,
+                decimal_up(&r.radius, 3),
+                r.radius_over_norm
+                    .as_ref()
+                    .map_or_else(|| "unbounded".into(), |q| decimal_up(q, 3)),
+                decimal_up(&r.error_bound, 3)
+            ));
+        }
+        match &self.stopped {
+            None => out.push_str(&format!(
+                "#   enclosed through t = {}
+",
+                self.through
+            )),
+            Some(why) => out.push_str(&format!(
+                "#   enclosed through t = {}, then stopped: {why}
+",
+                self.through
+            )),
+        }
+        out
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "bits": self.bits,
+            "through": self.through,
+            "stopped": self.stopped,
+            "checkpoints": self.rows.iter().map(|r| json!({
+                "t": r.t,
+                "radius": decimal_up(&r.radius, 3),
+                "radius_over_norm": r.radius_over_norm.as_ref().map(|q| decimal_up(q, 3)),
+                "error_bound": decimal_up(&r.error_bound, 3),
+            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -702,9 +902,12 @@ impl Findings {
             out.push_str(&format!("# inconclusive: theory checks skipped: {why}\n"));
         }
         if let Some(why) = &self.not_certified {
-            out.push_str(&format!(
-                "# certification: {why}\n# inconclusive: certification was asked for and is not established\n"
-            ));
+            out.push_str(&format!("# certification: {why}\n"));
+            if let Some(iv) = &self.interval {
+                let name = self.meta["optimizer"].as_str().unwrap_or("optimizer");
+                out.push_str(&iv.text(name));
+            }
+            out.push_str("# inconclusive: certification was asked for and is not established\n");
         }
         if let Some(s) = self.certified.as_ref().and_then(Certifier::stopped) {
             out.push_str(&format!(
@@ -751,7 +954,11 @@ impl Findings {
         if let (Value::Object(d), Some(why)) = (&mut doc, &self.not_certified) {
             d.insert(
                 "certify".into(),
-                json!({"status": "not certified", "reason": why}),
+                json!({
+                    "status": "not certified",
+                    "reason": why,
+                    "interval": self.interval.as_ref().map(IntervalEnclosure::json),
+                }),
             );
         }
         doc

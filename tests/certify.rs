@@ -710,3 +710,130 @@ fn the_exponential_is_within_its_proven_error() {
         "the measurement sees the rounding: worst {worst}u²"
     );
 }
+
+/// Heavy-ball momentum on the exponential loss, `v ← βv + η Σ_n e^{−z_n·w} z_n`,
+/// `w ← w + v`, in MPFR at `bits` bits from `w = v = 0`: an independent witness of the exact
+/// iterate, recorded at `at`.
+fn heavy_ball_witness(
+    z: &[[i64; 2]],
+    eta: &Rational,
+    beta: &Rational,
+    at: &[u64],
+    bits: u32,
+) -> Vec<[Rational; 2]> {
+    let mut w = [Float::new(bits), Float::new(bits)];
+    let mut v = [Float::new(bits), Float::new(bits)];
+    let mut out = Vec::new();
+    let last = at.iter().copied().max().unwrap_or(0);
+    for t in 1..=last {
+        let mut g = [Float::new(bits), Float::new(bits)];
+        for p in z {
+            let m = Float::with_val(bits, &w[0] * p[0]) + Float::with_val(bits, &w[1] * p[1]);
+            let e = Float::with_val(bits, -m).exp();
+            g[0] += Float::with_val(bits, &e * p[0]);
+            g[1] += Float::with_val(bits, &e * p[1]);
+        }
+        for j in 0..2 {
+            v[j] *= beta;
+            v[j] += Float::with_val(bits, &g[j] * eta);
+            w[j] += &v[j];
+        }
+        if at.contains(&t) {
+            out.push([exact(&w[0]), exact(&w[1])]);
+        }
+    }
+    out
+}
+
+/// `--certify` with momentum: beside "not certified", the naive interval enclosure of the
+/// exact iterate. Its `error_bound` at the last step `T` (where the JSON gives the f64 run's
+/// `w(T)` exactly) must cover the distance from a 384-bit heavy-ball witness, must not be
+/// vacuous, and must not cover the iterate of a different β: a wrong claim about the run is
+/// outside the box.
+#[test]
+fn the_interval_enclosure_of_momentum_holds_a_384_bit_witness() {
+    let (_dir, path) = tmp("three.csv", "x1,x2,y\n2,1,1\n3,6,1\n6,-2,1\n");
+    let p = path.to_str().expect("utf-8 path");
+    let z = [[2, 1], [3, 6], [6, -2]];
+    let ts = [1u64, 10, 100, 1000];
+    // the witness's own error at 384 bits over 1000 steps is far below 2^-300
+    let slack = Rational::from((1, rug::Integer::from(1) << 300));
+    let mut radii = Vec::new();
+    for t in ts {
+        let steps = t.to_string();
+        let o = ibias(&[
+            "run",
+            "--data",
+            p,
+            "--optimizer",
+            "momentum",
+            "--steps",
+            &steps,
+            "--precision",
+            "f64",
+            "--certify",
+            "--json",
+        ]);
+        assert_eq!(o.status.code(), Some(3), "certification not established");
+        let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let iv = &doc["certify"]["interval"];
+        assert_eq!(iv["through"], t, "{iv}");
+        assert!(iv["stopped"].is_null(), "{iv}");
+        let row = iv["checkpoints"]
+            .as_array()
+            .and_then(|r| r.last())
+            .expect("a checkpoint");
+        assert_eq!(row["t"], t);
+        let bound =
+            parse_rational(row["error_bound"].as_str().expect("error_bound")).expect("decimal");
+        let w: Vec<Rational> = doc["checkpoints"]
+            .as_array()
+            .and_then(|c| c.last())
+            .expect("the last checkpoint")["w_exact"]
+            .as_array()
+            .expect("w_exact")
+            .iter()
+            .map(|s| parse_rational(s.as_str().expect("a string")).expect("exact"))
+            .collect();
+        let eta = parse_rational(doc["lr"].as_str().expect("lr")).expect("lr parses");
+        let dist = |beta: Rational| {
+            let b = heavy_ball_witness(&z, &eta, &beta, &[t], 384);
+            w.iter()
+                .zip(&b[0])
+                .map(|(x, y)| Rational::from(x - y).abs())
+                .max()
+                .expect("two coordinates")
+        };
+        let d = dist(q(9, 10));
+        assert!(
+            d <= Rational::from(&bound + &slack),
+            "t = {t}: |computed − witness| = {} > error_bound {}",
+            d.to_f64(),
+            bound.to_f64()
+        );
+        // f64 rounding over these steps is a few units of 2^-52 of |w| ≈ 2.5
+        assert!(
+            bound < 1e-12,
+            "t = {t}: error_bound {} is vacuous",
+            bound.to_f64()
+        );
+        if t >= 100 {
+            let off = dist(q(89, 100));
+            assert!(
+                off > bound,
+                "t = {t}: the β = 0.89 iterate ({}) lies inside the bound {}",
+                off.to_f64(),
+                bound.to_f64()
+            );
+        }
+        let radius: f64 = row["radius"]
+            .as_str()
+            .and_then(|r| r.parse().ok())
+            .expect("radius");
+        radii.push(radius);
+    }
+    // the box is exact at t = 1 (every weight is e^0 = 1) and grows with t
+    assert_eq!(radii[0], 0.0, "w(1) = η Σ_n z_n is exact");
+    assert!(radii.windows(2).all(|p| p[0] <= p[1]), "{radii:?}");
+    assert!(radii[3] > 0.0 && radii[3] < 1e-30, "{radii:?}");
+}

@@ -646,12 +646,63 @@ fn decimal(s: &str) -> (rug::Float, rug::Float) {
     (x, half)
 }
 
+/// The naive interval enclosure of another optimizer (docs/cli.md `certify.interval`): null
+/// only for a resumed run; rows at increasing shown checkpoints, each `error_bound` at
+/// least its `radius` (the computed point's distance from the box's far end is at least
+/// half its width), all nonnegative decimal strings (`radius_over_norm` null where the
+/// norm's lower end is 0), `through` the last row's `t`.
+fn check_interval(iv: &Value, doc: &Value) {
+    if iv.is_null() {
+        return;
+    }
+    assert_eq!(
+        keys(iv),
+        set(&["bits", "through", "stopped", "checkpoints"]),
+        "interval: {iv}"
+    );
+    assert!(iv["bits"].as_u64().is_some_and(|b| b >= 128), "{iv}");
+    let rows = iv["checkpoints"].as_array().expect("interval checkpoints");
+    let mut last = 0;
+    for r in rows {
+        assert_eq!(
+            keys(r),
+            set(&["t", "radius", "radius_over_norm", "error_bound"]),
+            "{r}"
+        );
+        let t = r["t"].as_u64().expect("t");
+        assert!(t > last, "interval checkpoints increase: {iv}");
+        last = t;
+        let steps = doc["steps_taken"].as_u64().expect("steps_taken");
+        assert!(t <= steps, "{iv}");
+        let num = |k: &str| {
+            r[k].as_str().map_or(f64::INFINITY, |s| {
+                s.parse::<f64>()
+                    .unwrap_or_else(|e| panic!("{k} {s:?}: {e}"))
+            })
+        };
+        for k in ["radius", "radius_over_norm", "error_bound"] {
+            assert!(
+                (k == "radius_over_norm" && r[k].is_null()) || num(k) >= 0.0,
+                "{k}: {r}"
+            );
+        }
+        assert!(num("error_bound") >= num("radius"), "{r}");
+    }
+    assert_eq!(iv["through"].as_u64(), Some(last), "{iv}");
+    assert!(iv["stopped"].is_null() || iv["stopped"].is_string(), "{iv}");
+}
+
 /// The `certify` object of docs/cli.md, and its enclosures against the printed iterates.
 fn check_certify(doc: &Value) {
     let c = &doc["certify"];
     // another optimizer than plain GD runs and says why it is not certified
     if c["status"] == "not certified" {
-        assert_eq!(keys(c), set(&["status", "reason"]), "certify: {c}");
+        assert_eq!(
+            keys(c),
+            set(&["status", "reason", "interval"]),
+            "certify: {c}"
+        );
+        check_interval(&c["interval"], doc);
         assert!(
             c["reason"]
                 .as_str()

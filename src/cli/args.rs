@@ -109,6 +109,8 @@ pub struct RunArgs {
     /// (certified PASS / FAIL, or not certified and why; docs/theory/certify.md). Each step's
     /// rounding bound is a-priori in double-double on the exponential loss, else an interval
     /// enclosure. Exit 3 (1 if a claim fails) if a step's bound cannot be established.
+    /// Another optimizer is not certified (exit 3); it gets a naive 128-bit interval
+    /// enclosure of its exact iterate at the checkpoints instead.
     #[arg(long)]
     pub certify: bool,
     /// Print one JSON document instead of the table.
