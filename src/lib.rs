@@ -13,7 +13,7 @@
 //!   report) as one call;
 //! * [`sweep`]: a grid of `ibias run` experiments on all cores, or as jobs for a batch
 //!   scheduler, merged into one table;
-//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md);
+//! * [`fast`]: fast high-precision paths (docs/speed.md; `ibias bench` measures them);
 //! * [`compare::check_optimizer`]: does an optimizer of your own reach the ℓ2 / ℓ1 / ℓ∞
 //!   max-margin direction? The judgement, with its evidence ([`prelude`] has every name a test
 //!   needs; `examples/custom_optimizer.rs`).
@@ -34,7 +34,6 @@
 #![deny(missing_docs)]
 
 pub mod audit;
-pub mod bench;
 pub mod cert;
 pub mod certify;
 pub mod compare;

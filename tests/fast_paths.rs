@@ -409,7 +409,13 @@ fn planted(n: usize, d: usize) -> (Dataset, Rational) {
     }
     .generate()
     .unwrap();
-    let eta = implicit_bias::bench::largest_safe_step(&data);
+    // the largest 2^-k of the descent condition (theory §8.1) at w = 0, the demo's rule
+    let eta = implicit_bias::stepsize::auto_step(
+        &data,
+        Loss::Exponential,
+        implicit_bias::stepsize::Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    );
     (data, eta)
 }
 

@@ -221,7 +221,13 @@ fn planted_20x2_to_1e9_steps_in_double_double() {
     .generate()
     .unwrap();
     let mm = brute_force(&data).unwrap();
-    let eta = implicit_bias::bench::largest_safe_step(&data);
+    // the largest 2^-k of the descent condition (theory §8.1) at w = 0, the demo's rule
+    let eta = implicit_bias::stepsize::auto_step(
+        &data,
+        Loss::Exponential,
+        implicit_bias::stepsize::Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    );
     println!("planted 20x2 seed 1: step {eta}");
     guarded_dd(
         "planted 20x2 seed 1",
