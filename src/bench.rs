@@ -10,12 +10,11 @@
 use crate::certify::Certifier;
 use crate::data::generate::Generator;
 use crate::data::Dataset;
-use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::{GradientDescent, Optimizer, State};
 use crate::run::{run, Observer, RunOptions};
-use crate::scalar::Scalar;
+use crate::scalar::{Dd, Scalar};
 use crate::stepsize::{auto_step, Geometry};
 use crate::{Error, Result};
 use rug::{Float, Rational};

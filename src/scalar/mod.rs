@@ -1,6 +1,6 @@
 //! One scalar layer: every optimizer, loss and metric is written once against [`Scalar`],
 //! implemented for `f64` and for MPFR floats (`rug::Float`) at a precision chosen at run time,
-//! and for the 106-bit double-double [`Dd`](crate::fast::Dd) (docs/speed.md).
+//! and for the 106-bit double-double [`Dd`] (docs/speed.md).
 //!
 //! `rug::Float` is neither `Copy` nor has a static epsilon, so the trait asks for neither:
 //! values are `Clone`, a runtime context ([`Scalar::Ctx`]) carries the precision, and the
@@ -11,10 +11,12 @@ use rug::{Float, Rational};
 use std::cmp::Ordering;
 use std::fmt::Debug;
 
+mod dd;
 mod f64;
 mod format;
 mod mpfr;
 
+pub use dd::{exp_lanes, Dd, LANES};
 pub use format::{format_sig_f64, format_sig_float, format_sig_rational};
 
 /// Largest MPFR precision accepted from users, in bits.
@@ -29,7 +31,7 @@ pub enum Precision {
     F64,
     /// MPFR binary floating point with this many mantissa bits.
     Bits(u32),
-    /// Double-double ([`Dd`](crate::fast::Dd)): a 106-bit significand with f64's exponent
+    /// Double-double ([`Dd`]): a 106-bit significand with f64's exponent
     /// range, the fast path for long plain-GD runs (docs/speed.md).
     Dd,
 }
@@ -125,7 +127,7 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     fn to_rational(&self) -> Option<Rational>;
     /// Decimal rendering with `digits` significant digits (scientific when needed).
     fn to_decimal(&self, digits: usize) -> String;
-    /// The parts `(hi, lo)` of a double-double value (`fast::Dd`), `None` for every other
+    /// The parts `(hi, lo)` of a double-double value ([`Dd`]), `None` for every other
     /// type: the a-priori rounding bound of a certified step reads its magnitudes
     /// (docs/theory/certify.md, "The a-priori bound for double-double").
     fn double_double_parts(&self) -> Option<(f64, f64)> {
