@@ -21,7 +21,7 @@
 //!
 //! Sums and differences need no guard: their absolute error is that of their inputs.
 
-use crate::scalar::{format_sig_float, Precision, Scalar};
+use super::{format_sig_float, Precision, Scalar};
 use rug::float::Round;
 use rug::ops::AddAssignRound;
 use rug::{Float, Rational};
@@ -1045,7 +1045,7 @@ impl Scalar for Dd {
     }
     fn to_decimal(&self, digits: usize) -> String {
         if !self.hi.is_finite() {
-            return crate::scalar::format_sig_f64(self.hi, digits);
+            return super::format_sig_f64(self.hi, digits);
         }
         format_sig_float(&self.to_float(110), digits)
     }
