@@ -18,7 +18,6 @@
 use crate::certify::Interval;
 use crate::certify::{decimal_up, Certifier};
 use crate::data::{format_rational, ClassData, Dataset};
-use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
@@ -28,7 +27,7 @@ use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
 use crate::run::{run_observed, Observer, RunOptions, RunStatus, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
-use crate::scalar::{Precision, Scalar};
+use crate::scalar::{Dd, Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
 use crate::{Error, Result};

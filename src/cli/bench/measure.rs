@@ -10,12 +10,11 @@
 use implicit_bias::certify::Certifier;
 use implicit_bias::data::generate::Generator;
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
 use implicit_bias::run::{run, Observer, RunOptions};
-use implicit_bias::scalar::Scalar;
+use implicit_bias::scalar::{Dd, Scalar};
 use implicit_bias::stepsize::{auto_step, Geometry};
 use implicit_bias::{Error, Result};
 use rug::{Float, Rational};
