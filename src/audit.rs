@@ -46,7 +46,7 @@ use crate::optim::spec::Kind;
 use crate::optim::{GradientDescent, OptimizerSpec, State};
 use crate::report;
 use crate::run::{
-    dense_checkpoints, run_observed, Observer, RunOptions, RunStatus, Sample, Trajectory, MAX_STEPS,
+    dense_checkpoints, Observer, RunOptions, RunStatus, Runner, Sample, Trajectory, MAX_STEPS,
 };
 use crate::scalar::{Dd, Precision, Scalar};
 use crate::theory::limits::Answers;
@@ -1141,7 +1141,9 @@ fn replay_gap(
         progress: false,
         ..RunOptions::default()
     };
-    let traj = run_observed(obj, &gd, &mut st, &[m], &opts, Some(&mut radius));
+    let traj = Runner::new(obj, &gd, &opts)
+        .observed(Some(&mut radius))
+        .resume(&mut st, &[m]);
     if traj.status != RunStatus::Completed || st.t != m || !radius.rho.is_finite() {
         return None;
     }

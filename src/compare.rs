@@ -14,7 +14,7 @@ use crate::objective::Objective;
 use crate::optim::spec::OptimizerSpec;
 use crate::optim::{build, Optimizer, State};
 use crate::report::align;
-use crate::run::{run_from, RunOptions, RunStatus};
+use crate::run::{checkpoints, RunOptions, RunStatus, Runner};
 use crate::scalar::{Precision, Scalar};
 use crate::theory::limits::{
     angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
@@ -168,17 +168,13 @@ pub fn run_legs<S: Scalar>(
     opt.init(obj, &mut st);
     let t_prev = steps / 10;
     let leg = |st: &mut State<S>, to: u64| {
-        run_from(
-            obj,
-            opt,
-            st,
-            &RunOptions {
-                steps: to,
-                base: 1_000_000,
-                progress: false,
-                seed,
-            },
-        )
+        let opts = RunOptions {
+            steps: to,
+            base: 1_000_000,
+            progress: false,
+            seed,
+        };
+        Runner::new(obj, opt, &opts).resume(st, &checkpoints(to, opts.base))
     };
     let mut status = RunStatus::Completed;
     let mut elapsed = 0.0;

@@ -25,7 +25,7 @@ use crate::optim::State;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{run_observed, Observer, RunOptions, RunStatus, Schedule, Trajectory};
+use crate::run::{Observer, RunOptions, RunStatus, Runner, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
 use crate::scalar::{Dd, Precision, Scalar};
 use crate::stepsize::check_step;
@@ -462,7 +462,9 @@ impl Experiment {
                     .collect()
             }
         };
-        let traj = run_observed(&obj, opt.as_ref(), &mut st, &cps, &opts, observer);
+        let traj = Runner::new(&obj, opt.as_ref(), &opts)
+            .observed(observer)
+            .resume(&mut st, &cps);
         Ok((obj, traj, st))
     }
 

@@ -20,13 +20,14 @@
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
-//!     optim::GradientDescent, run::{run, RunOptions}};
+//!     optim::GradientDescent, run::{Runner, RunOptions}};
 //! use rug::{Float, Rational};
 //! let data = Generator::R1.generate()?;
 //! let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
 //! let gd = GradientDescent::new(&Rational::from((1, 2)), 128);
 //! let w0 = vec![Float::new(128), Float::with_val(128, 0.3)];
-//! let traj = run(&obj, &gd, w0, &RunOptions { steps: 100, ..Default::default() });
+//! let opts = RunOptions { steps: 100, ..Default::default() };
+//! let traj = Runner::new(&obj, &gd, &opts).run(w0);
 //! assert_eq!(traj.samples.last().unwrap().t, 100);
 //! # Ok::<(), implicit_bias::Error>(())
 //! ```
@@ -132,7 +133,7 @@ pub mod prelude {
     pub use crate::objective::{Event, Objective};
     pub use crate::optim::{GradientDescent, Optimizer, OptimizerSpec, State};
     pub use crate::oracle::{solve, MaxMargin, Outcome};
-    pub use crate::run::{run, RunOptions, RunStatus, Trajectory};
+    pub use crate::run::{RunOptions, RunStatus, Runner, Trajectory};
     pub use crate::scalar::{Dd, Precision, Scalar};
     pub use crate::theory::limits::{LimitVerdict, Target};
     pub use crate::theory::{analyze_with, Analysis, Judgement, Status, Verdict};

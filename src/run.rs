@@ -308,66 +308,12 @@ impl Default for RunOptions {
     }
 }
 
-/// Runs `opt` from `w0` and records samples at the checkpoints.
-///
-/// The run stops at the first step event (the status names it; the failed step changes
-/// nothing, so a step that produced a non-finite iterate is reported by the next one), at a
-/// checkpoint whose iterate is not finite (`NonFinite`), or at a
-/// checkpoint whose `ln L` is NaN (double-double out of range: not recorded; the status is
-/// the event of the step from that iterate, `NonFinite` if that step would succeed).
-pub fn run<S: Scalar, O: Optimizer<S> + ?Sized>(
-    obj: &Objective<S>,
-    opt: &O,
-    w0: Vec<S>,
-    opts: &RunOptions,
-) -> Trajectory<S> {
-    let mut st = State::new(obj, w0, opts.seed);
-    opt.init(obj, &mut st);
-    run_from(obj, opt, &mut st, opts)
-}
-
-/// Continues a run from an existing state (for resumable or chained runs).
-pub fn run_from<S: Scalar, O: Optimizer<S> + ?Sized>(
-    obj: &Objective<S>,
-    opt: &O,
-    st: &mut State<S>,
-    opts: &RunOptions,
-) -> Trajectory<S> {
-    run_from_at(obj, opt, st, &checkpoints(opts.steps, opts.base), opts)
-}
-
-/// Runs `opt` from `w0` with samples at the given checkpoints (increasing; `opts.base` is
-/// ignored, `opts.steps` only sizes the progress bar). Used where rate fits need a denser
-/// grid than the printed table (e.g. [`dense_checkpoints`]).
-pub fn run_at<S: Scalar, O: Optimizer<S> + ?Sized>(
-    obj: &Objective<S>,
-    opt: &O,
-    w0: Vec<S>,
-    cps: &[u64],
-    opts: &RunOptions,
-) -> Trajectory<S> {
-    let mut st = State::new(obj, w0, opts.seed);
-    opt.init(obj, &mut st);
-    run_from_at(obj, opt, &mut st, cps, opts)
-}
-
 /// The union of the checkpoints of base `base` and of base 2 (for rate fits), sorted
 /// ([`Schedule::dense`] of an integer base).
 pub fn dense_checkpoints(steps: u64, base: u64) -> Vec<u64> {
     Schedule::Base(Rational::from(base.max(2)))
         .dense(steps)
         .unwrap_or_else(|_| checkpoints(steps, 2))
-}
-
-/// [`run_from`] with an explicit checkpoint list.
-pub fn run_from_at<S: Scalar, O: Optimizer<S> + ?Sized>(
-    obj: &Objective<S>,
-    opt: &O,
-    st: &mut State<S>,
-    cps: &[u64],
-    opts: &RunOptions,
-) -> Trajectory<S> {
-    run_observed(obj, opt, st, cps, opts, None)
 }
 
 /// Sees every step of a run: what a certifier of the trajectory (`crate::certify`) needs.
@@ -377,84 +323,140 @@ pub trait Observer<S: Scalar> {
     fn observe(&mut self, before: &[S], after: &State<S>);
 }
 
-/// [`run_from_at`], with `observer` (if any) shown every step. Without one the loop is the
-/// same as [`run_from_at`]'s; with one, the iterate is copied before each step.
-pub fn run_observed<S: Scalar, O: Optimizer<S> + ?Sized>(
-    obj: &Objective<S>,
-    opt: &O,
-    st: &mut State<S>,
-    cps: &[u64],
-    opts: &RunOptions,
-    mut observer: Option<&mut dyn Observer<S>>,
-) -> Trajectory<S> {
-    let mut before: Vec<S> = Vec::new();
-    let start = Instant::now();
-    let mut samples = Vec::with_capacity(cps.len());
-    let mut status = RunStatus::Completed;
-    let bar = Progress::new(opts.progress, opts.steps);
-    'outer: for &cp in cps {
-        while st.t < cp {
-            if stop_requested() {
-                status = RunStatus::Interrupted { at: st.t };
-                break;
-            }
-            match observer.as_deref_mut() {
-                None => {
-                    if let Err(e) = opt.step(obj, st) {
-                        status = RunStatus::of_event(e, st.t);
-                        break 'outer;
-                    }
-                }
-                Some(obs) => {
-                    before.clone_from(&st.w);
-                    if let Err(e) = opt.step(obj, st) {
-                        status = RunStatus::of_event(e, st.t);
-                        break 'outer;
-                    }
-                    obs.observe(&before, st);
-                }
-            }
-            if st.t & 0xfff == 0 {
-                bar.update(st.t, start);
-            }
-        }
-        if !st.w.iter().all(Scalar::is_finite) {
-            status = RunStatus::NonFinite { at: st.t };
-            break;
-        }
-        // A finite iterate whose ln L is NaN (double-double: a margin's product below its
-        // range) is not recorded either, and the run stops there. Its status is the event
-        // the step from this iterate reports (an underflow names its point in the order the
-        // step meets them), tried on a copy; `NonFinite` if that step would succeed.
-        let ln_loss = obj.ln_loss(&st.w);
-        if ln_loss.partial_cmp_s(&ln_loss).is_none() {
-            status = match opt.step(obj, &mut st.clone()) {
-                Err(e) => RunStatus::of_event(e, st.t),
-                Ok(()) => RunStatus::NonFinite { at: st.t },
-            };
-            break;
-        }
-        // an interrupted run records the iterate it reached (unless it is a checkpoint's);
-        // the inner loop sets no other status
-        let interrupted = status != RunStatus::Completed;
-        if interrupted && samples.last().is_some_and(|s: &Sample<S>| s.t == st.t) {
-            break;
-        }
-        samples.push(Sample {
-            t: st.t,
-            w: st.w.clone(),
-            ln_loss,
-        });
-        if interrupted {
-            break;
+/// The runner: one optimizer on one objective with the run's options, and optionally an
+/// [`Observer`] of every step. It owns the loop; the optimizer owns only its step.
+///
+/// * [`Runner::run`]: from `w0`, samples at the geometric checkpoints `⌊base^k⌋` of
+///   `opts.base` ([`checkpoints`]);
+/// * [`Runner::run_at`]: from `w0`, samples at the given checkpoints (a [`Schedule`]'s
+///   points, a dense grid);
+/// * [`Runner::resume`]: continues an existing state (chained legs, a resumed run).
+///
+/// The run stops at the first step event (the status names it; the failed step changes
+/// nothing, so a step that produced a non-finite iterate is reported by the next one), at a
+/// checkpoint whose iterate is not finite (`NonFinite`), or at a checkpoint whose `ln L` is
+/// NaN (double-double out of range: not recorded; the status is the event of the step from
+/// that iterate, `NonFinite` if that step would succeed).
+pub struct Runner<'a, 'o, S: Scalar, O: Optimizer<S> + ?Sized> {
+    obj: &'a Objective<S>,
+    opt: &'a O,
+    opts: &'a RunOptions,
+    observer: Option<&'o mut dyn Observer<S>>,
+}
+
+impl<'a, 'o, S: Scalar, O: Optimizer<S> + ?Sized> Runner<'a, 'o, S, O> {
+    /// A runner of `opt` on `obj` with `opts` (steps, checkpoint base, progress, seed).
+    pub fn new(obj: &'a Objective<S>, opt: &'a O, opts: &'a RunOptions) -> Self {
+        Runner {
+            obj,
+            opt,
+            opts,
+            observer: None,
         }
     }
-    bar.finish();
-    Trajectory {
-        samples,
-        status,
-        steps: st.t,
-        elapsed: start.elapsed(),
+
+    /// The same runner with `observer` (if any) shown every step: the iterate is then copied
+    /// before each step.
+    #[must_use]
+    pub fn observed(mut self, observer: Option<&'o mut dyn Observer<S>>) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// A fresh state at `w0` with the optimizer's memory initialized (seed `opts.seed`).
+    pub fn start(&self, w0: Vec<S>) -> State<S> {
+        let mut st = State::new(self.obj, w0, self.opts.seed);
+        self.opt.init(self.obj, &mut st);
+        st
+    }
+
+    /// Runs `opts.steps` steps from `w0`, samples at `checkpoints(opts.steps, opts.base)`.
+    pub fn run(&mut self, w0: Vec<S>) -> Trajectory<S> {
+        let cps = checkpoints(self.opts.steps, self.opts.base);
+        self.run_at(w0, &cps)
+    }
+
+    /// Runs from `w0` with samples at `cps` (increasing; `opts.base` is ignored,
+    /// `opts.steps` only sizes the progress bar).
+    pub fn run_at(&mut self, w0: Vec<S>, cps: &[u64]) -> Trajectory<S> {
+        let mut st = self.start(w0);
+        self.resume(&mut st, cps)
+    }
+
+    /// Continues `st` to each checkpoint of `cps` in turn (those at or before `st.t` are
+    /// recorded without a step).
+    pub fn resume(&mut self, st: &mut State<S>, cps: &[u64]) -> Trajectory<S> {
+        let (obj, opt, opts) = (self.obj, self.opt, self.opts);
+        let mut observer = self.observer.as_deref_mut();
+        let mut before: Vec<S> = Vec::new();
+        let start = Instant::now();
+        let mut samples = Vec::with_capacity(cps.len());
+        let mut status = RunStatus::Completed;
+        let bar = Progress::new(opts.progress, opts.steps);
+        'outer: for &cp in cps {
+            while st.t < cp {
+                if stop_requested() {
+                    status = RunStatus::Interrupted { at: st.t };
+                    break;
+                }
+                match observer.as_deref_mut() {
+                    None => {
+                        if let Err(e) = opt.step(obj, st) {
+                            status = RunStatus::of_event(e, st.t);
+                            break 'outer;
+                        }
+                    }
+                    Some(obs) => {
+                        before.clone_from(&st.w);
+                        if let Err(e) = opt.step(obj, st) {
+                            status = RunStatus::of_event(e, st.t);
+                            break 'outer;
+                        }
+                        obs.observe(&before, st);
+                    }
+                }
+                if st.t & 0xfff == 0 {
+                    bar.update(st.t, start);
+                }
+            }
+            if !st.w.iter().all(Scalar::is_finite) {
+                status = RunStatus::NonFinite { at: st.t };
+                break;
+            }
+            // A finite iterate whose ln L is NaN (double-double: a margin's product below its
+            // range) is not recorded either, and the run stops there. Its status is the event
+            // the step from this iterate reports (an underflow names its point in the order the
+            // step meets them), tried on a copy; `NonFinite` if that step would succeed.
+            let ln_loss = obj.ln_loss(&st.w);
+            if ln_loss.partial_cmp_s(&ln_loss).is_none() {
+                status = match opt.step(obj, &mut st.clone()) {
+                    Err(e) => RunStatus::of_event(e, st.t),
+                    Ok(()) => RunStatus::NonFinite { at: st.t },
+                };
+                break;
+            }
+            // an interrupted run records the iterate it reached (unless it is a checkpoint's);
+            // the inner loop sets no other status
+            let interrupted = status != RunStatus::Completed;
+            if interrupted && samples.last().is_some_and(|s: &Sample<S>| s.t == st.t) {
+                break;
+            }
+            samples.push(Sample {
+                t: st.t,
+                w: st.w.clone(),
+                ln_loss,
+            });
+            if interrupted {
+                break;
+            }
+        }
+        bar.finish();
+        Trajectory {
+            samples,
+            status,
+            steps: st.t,
+            elapsed: start.elapsed(),
+        }
     }
 }
 

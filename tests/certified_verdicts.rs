@@ -13,7 +13,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::norm;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
-use implicit_bias::run::{run_at, RunOptions};
+use implicit_bias::run::{RunOptions, Runner};
 use implicit_bias::scalar::Precision;
 use implicit_bias::theory::Conjecture;
 use rug::{Float, Rational};
@@ -68,7 +68,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
         steps: e.steps,
         ..Default::default()
     };
-    let traj = run_at(&obj, &gd, w0, &ts, &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run_at(w0, &ts);
     assert_eq!(traj.samples.len(), ts.len());
     let doc = out.json();
     let cps = doc["certify"]["checkpoints"]

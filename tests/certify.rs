@@ -13,7 +13,7 @@ use implicit_bias::experiment::{Experiment, Findings};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::{norm, Objective};
 use implicit_bias::optim::{GradientDescent, State};
-use implicit_bias::run::{run_at, Observer, RunOptions, Schedule};
+use implicit_bias::run::{Observer, RunOptions, Runner, Schedule};
 use implicit_bias::scalar::Precision;
 use rug::float::Round;
 use rug::{Float, Rational};
@@ -59,7 +59,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<(), Stri
         steps: e.steps,
         ..Default::default()
     };
-    let traj = run_at(&obj, &gd, w0, &ts, &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run_at(w0, &ts);
     assert_eq!(
         traj.samples.len(),
         ts.len(),
@@ -479,7 +479,9 @@ fn naive_interval_gd_beside_the_recurrence() {
             steps,
             ..Default::default()
         };
-        implicit_bias::run::run_observed(&obj, &gd, &mut st, &cps, &opts, Some(&mut c));
+        implicit_bias::run::Runner::new(&obj, &gd, &opts)
+            .observed(Some(&mut c))
+            .resume(&mut st, &cps);
         let rs: Vec<(u64, f64, Option<String>)> = c
             .records()
             .iter()
@@ -573,7 +575,9 @@ fn apriori_pairs(
         steps,
         ..Default::default()
     };
-    implicit_bias::run::run_observed(&obj, &gd, &mut st, &[steps], &opts, Some(&mut c));
+    implicit_bias::run::Runner::new(&obj, &gd, &opts)
+        .observed(Some(&mut c))
+        .resume(&mut st, &[steps]);
     assert!(c.stopped().is_none(), "{:?}", c.stopped());
     let pairs = c.delta_pairs.take().expect("recorded");
     (c, pairs)

@@ -5,7 +5,7 @@ use implicit_bias::data::{generate::Generator, Dataset};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
-use implicit_bias::run::{run, RunOptions};
+use implicit_bias::run::{RunOptions, Runner};
 use proptest::prelude::*;
 use rayon::prelude::*;
 use rug::{Float, Rational};
@@ -96,7 +96,7 @@ fn r1_follows_its_closed_recursion_and_w2_is_frozen() {
     let obj = Objective::<Float>::new(&data, Loss::Exponential, P);
     let gd = GradientDescent::<Float>::new(&eta, P);
     let w20 = Float::with_val(P, &q(3, 10));
-    let traj = run(&obj, &gd, vec![Float::new(P), w20.clone()], &opts(20_000));
+    let traj = Runner::new(&obj, &gd, &opts(20_000)).run(vec![Float::new(P), w20.clone()]);
     // Independent recursion in u = e^{w1} at 512 bits.
     let hp = 512;
     let eta_hp = Float::with_val(hp, &eta);
@@ -132,7 +132,7 @@ fn orthogonal_complement_is_invariant() {
         .iter()
         .map(|v| Float::with_val(128, v))
         .collect();
-    let traj = run(&obj, &gd, w0.clone(), &opts(5000));
+    let traj = Runner::new(&obj, &gd, &opts(5000)).run(w0.clone());
     for s in &traj.samples {
         assert_eq!(s.w[2], w0[2], "t={}", s.t);
     }
@@ -146,7 +146,7 @@ fn orthogonal_complement_is_invariant() {
             .iter()
             .map(|v| Float::with_val(bits, v))
             .collect();
-        let traj = run(&obj, &gd, w0, &opts(3000));
+        let traj = Runner::new(&obj, &gd, &opts(3000)).run(w0);
         for s in &traj.samples {
             let diff = Float::with_val(bits, &s.w[0] - &s.w[1]).to_f64() - 0.75;
             let nrm = s.w.iter().map(|x| x.to_f64().powi(2)).sum::<f64>().sqrt();
@@ -175,12 +175,7 @@ fn precision_p_and_2p_agree_to_about_p_bits() {
         let go = |bits: u32| {
             let obj = Objective::<Float>::new(&data, loss, bits);
             let gd = GradientDescent::<Float>::new(&q(1, 64), bits);
-            run(
-                &obj,
-                &gd,
-                vec![Float::new(bits), Float::new(bits)],
-                &opts(20_000),
-            )
+            Runner::new(&obj, &gd, &opts(20_000)).run(vec![Float::new(bits), Float::new(bits)])
         };
         let a = go(p);
         let b = go(2 * p);
@@ -209,19 +204,11 @@ fn f64_and_mpfr53_agree_to_a_few_ulps() {
     let data = Generator::Fig1 { seed: 1 }.generate().unwrap();
     let eta = q(1, 64);
     let o64 = Objective::<f64>::new(&data, Loss::Exponential, ());
-    let a = run(
-        &o64,
-        &GradientDescent::<f64>::new(&eta, ()),
-        vec![0.0, 0.0],
-        &opts(1000),
-    );
+    let a =
+        Runner::new(&o64, &GradientDescent::<f64>::new(&eta, ()), &opts(1000)).run(vec![0.0, 0.0]);
     let o53 = Objective::<Float>::new(&data, Loss::Exponential, 53);
-    let b = run(
-        &o53,
-        &GradientDescent::<Float>::new(&eta, 53),
-        vec![Float::new(53), Float::new(53)],
-        &opts(1000),
-    );
+    let b = Runner::new(&o53, &GradientDescent::<Float>::new(&eta, 53), &opts(1000))
+        .run(vec![Float::new(53), Float::new(53)]);
     let mut worst = 0.0f64;
     for (sa, sb) in a.samples.iter().zip(&b.samples) {
         let nrm = sa.w.iter().map(|x| x * x).sum::<f64>().sqrt();
@@ -244,23 +231,15 @@ fn f64_underflow_is_a_status_and_mpfr_continues() {
     let eta = Rational::from(1000);
     let w0 = q(800, 1);
     let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
-    let t = run(
-        &obj,
-        &GradientDescent::<f64>::new(&eta, ()),
-        vec![w0.to_f64(), 0.0],
-        &opts(10),
-    );
+    let t = Runner::new(&obj, &GradientDescent::<f64>::new(&eta, ()), &opts(10))
+        .run(vec![w0.to_f64(), 0.0]);
     assert!(matches!(
         t.status,
         implicit_bias::run::RunStatus::Underflow { at: 0, point: 0 }
     ));
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
-    let t = run(
-        &obj,
-        &GradientDescent::<Float>::new(&eta, 128),
-        vec![Float::with_val(128, &w0), Float::new(128)],
-        &opts(10),
-    );
+    let t = Runner::new(&obj, &GradientDescent::<Float>::new(&eta, 128), &opts(10))
+        .run(vec![Float::with_val(128, &w0), Float::new(128)]);
     assert_eq!(t.status, implicit_bias::run::RunStatus::Completed);
     // ln L(w(10)) = −w1(10) and w1 grows by η e^{−w1} ≈ 1000·e^{−800} per step: still ≈ −800.
     let l = t.samples.last().unwrap().ln_loss.to_f64();

@@ -22,7 +22,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{self, MaxMargin, Norm, Outcome};
-use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, RunStatus, Trajectory};
+use implicit_bias::run::{dense_checkpoints, RunOptions, RunStatus, Runner, Trajectory};
 use implicit_bias::scalar::{Dd, Scalar};
 use implicit_bias::theory::verdict::claim;
 use implicit_bias::theory::{analyze_with, Analysis, Conjecture, Judgement, Status};
@@ -47,17 +47,16 @@ fn case(name: &'static str, data: Dataset, eta: Rational, w0: Vec<Rational>, ste
     let obj = Objective::<Dd>::new(&data, Loss::Exponential, ());
     let gd = GradientDescent::new(&eta, ());
     let w0s: Vec<Dd> = w0.iter().map(|v| Dd::from_rational(v, ())).collect();
-    let traj = run_at(
+    let traj = Runner::new(
         &obj,
         &gd,
-        w0s,
-        &dense_checkpoints(steps, 10),
         &RunOptions {
             steps,
             base: 10,
             ..Default::default()
         },
-    );
+    )
+    .run_at(w0s, &dense_checkpoints(steps, 10));
     assert_eq!(traj.status, RunStatus::Completed, "{name}");
     Case {
         name,

@@ -12,7 +12,7 @@ use implicit_bias::data::Dataset;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{ExpSeries, GradientDescent, Optimizer, State};
-use implicit_bias::run::{run, RunOptions, RunStatus};
+use implicit_bias::run::{RunOptions, RunStatus, Runner};
 use implicit_bias::scalar::{Dd, Scalar};
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
@@ -275,7 +275,7 @@ fn run_r1<S: Scalar>(gd: GradientDescent<S>, ctx: S::Ctx, w0: &Rational, steps: 
         steps,
         ..Default::default()
     };
-    run(&obj, &gd, w, &opts).status
+    Runner::new(&obj, &gd, &opts).run(w).status
 }
 
 #[test]
@@ -367,7 +367,7 @@ fn trajectory<S: Scalar>(
         base: 4,
         ..Default::default()
     };
-    let traj = run(&obj, gd, w0, &opts);
+    let traj = Runner::new(&obj, gd, &opts).run(w0);
     assert_eq!(traj.status, RunStatus::Completed);
     traj.samples
         .iter()

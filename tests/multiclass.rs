@@ -16,7 +16,7 @@ use implicit_bias::objective::Objective;
 use implicit_bias::optim::{GradientDescent, OptimizerSpec, SignDescent};
 use implicit_bias::oracle::classes::{row_sum, solve, ClassOutcome};
 use implicit_bias::oracle::{l2, Outcome};
-use implicit_bias::run::{run, RunOptions};
+use implicit_bias::run::{RunOptions, Runner};
 use implicit_bias::scalar::{Dd, Precision};
 use implicit_bias::theory::limits::{Answers, LimitVerdict, Target};
 use implicit_bias::theory::multiclass::{invariant, InvariantRule, StepModel};
@@ -370,15 +370,15 @@ fn the_class_sum_invariant_holds_and_a_broken_one_fails() {
     let gd = implicit_bias::optim::GradientDescent::new(&eta, ());
     let init = vec![q(1, 2), q(0, 1), q(0, 1), q(-1, 3), q(1, 1), q(0, 1)];
     let w0: Vec<f64> = init.iter().map(Rational::to_f64).collect();
-    let mut traj = run(
+    let mut traj = Runner::new(
         &obj,
         &gd,
-        w0,
         &RunOptions {
             steps: 20_000,
             ..Default::default()
         },
-    );
+    )
+    .run(w0);
     let inv = invariant(&c, &StepModel::gd(&c, loss, &eta), &init, &traj, ());
     assert!(inv.holds(), "{inv:?}");
     assert!(inv.bound < 1e-8, "{inv:?}");
@@ -618,7 +618,7 @@ proptest! {
         let eta = q(1, 1024);
         let gd = implicit_bias::optim::GradientDescent::new(&eta, ());
         let init = vec![Rational::new(); k * 2];
-        let traj = run(&obj, &gd, vec![0.0; k * 2], &RunOptions { steps: 500, ..Default::default() });
+        let traj = Runner::new(&obj, &gd, &RunOptions { steps: 500, ..Default::default() }).run(vec![0.0; k * 2]);
         let inv = invariant(&c, &StepModel::gd(&c, loss, &eta), &init, &traj, ());
         prop_assert!(inv.holds(), "{:?}", inv);
     }
@@ -1117,7 +1117,7 @@ fn the_invariant_is_judged_for_every_step_that_combines_gradients() {
             let rule = InvariantRule::of(&spec, &eta, loss, &c);
             let model = *rule.model().unwrap_or_else(|| panic!("{text}: {rule:?}"));
             let opt = implicit_bias::optim::spec::build::<S>(&spec, ctx);
-            let mut traj = run(&obj, opt.as_ref(), w0.clone(), &opts);
+            let mut traj = Runner::new(&obj, opt.as_ref(), &opts).run(w0.clone());
             assert_eq!(traj.samples.last().unwrap().t, 20_000, "{text}");
             let inv = invariant(&c, &model, &init, &traj, ctx);
             assert!(inv.holds(), "{text}: {inv:?}");
@@ -1132,7 +1132,7 @@ fn the_invariant_is_judged_for_every_step_that_combines_gradients() {
             }
         }
         let sign = SignDescent::new(&eta, ctx);
-        let traj = run(&obj, &sign, w0, &opts);
+        let traj = Runner::new(&obj, &sign, &opts).run(w0);
         let moved = invariant(&c, &momentum_model.unwrap(), &init, &traj, ctx);
         assert!(!moved.holds(), "sign descent: {moved:?}");
     }

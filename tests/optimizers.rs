@@ -26,7 +26,7 @@ use implicit_bias::data::{read_csv, Dataset};
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{build, OptimizerSpec, State};
-use implicit_bias::run::{run, RunOptions, RunStatus};
+use implicit_bias::run::{RunOptions, RunStatus, Runner};
 use implicit_bias::scalar::{Dd, Precision, Scalar};
 use implicit_bias::theory::limits::{
     angle_deg, normalized_margin, Answer, Answers, LimitVerdict, Target,
@@ -107,15 +107,12 @@ fn final_state<S: Scalar>(
         0,
     );
     opt.init(&obj, &mut st);
-    let tr = implicit_bias::run::run_from(
-        &obj,
-        opt.as_ref(),
-        &mut st,
-        &RunOptions {
-            steps,
-            ..Default::default()
-        },
-    );
+    let opts = RunOptions {
+        steps,
+        ..Default::default()
+    };
+    let cps = implicit_bias::run::checkpoints(steps, opts.base);
+    let tr = Runner::new(&obj, opt.as_ref(), &opts).resume(&mut st, &cps);
     (st, tr.status)
 }
 
@@ -362,16 +359,16 @@ fn sgd_is_reproducible_from_its_seed() {
     let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
     let opt = build::<f64>(&spec("sgd:lr=1/512:replacement"), ());
     let go = |seed| {
-        run(
+        Runner::new(
             &obj,
             opt.as_ref(),
-            vec![0.0, 0.0],
             &RunOptions {
                 steps: 500,
                 seed,
                 ..Default::default()
             },
         )
+        .run(vec![0.0, 0.0])
         .samples
         .last()
         .unwrap()
@@ -428,15 +425,15 @@ fn momentum_residual_tends_to_gd_w_tilde_at_the_effective_step() {
     let w0 = [q(0, 1), q(3, 10)];
     let obj = Objective::<Float>::new(&r1(), Loss::Exponential, 128);
     let opt = build::<Float>(&s, 128);
-    let tr = run(
+    let tr = Runner::new(
         &obj,
         opt.as_ref(),
-        w0.iter().map(|v| Float::with_val(128, v)).collect(),
         &RunOptions {
             steps: 100_000,
             ..Default::default()
         },
-    );
+    )
+    .run(w0.iter().map(|v| Float::with_val(128, v)).collect());
     let target = (0.125f64 / 0.1).ln();
     let err = |t: u64| {
         let smp = tr.samples.iter().find(|s| s.t == t).unwrap();
@@ -468,15 +465,15 @@ fn normalized_gd_reaches_the_constants_of_section_2_10() {
     let what = [2.0 / 11.0, 3.0 / 11.0];
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
     let opt = build::<Float>(&spec("normalized:lr=1/32"), 128);
-    let tr = run(
+    let tr = Runner::new(
         &obj,
         opt.as_ref(),
-        vec![Float::new(128), Float::new(128)],
         &RunOptions {
             steps: 10_000,
             ..Default::default()
         },
-    );
+    )
+    .run(vec![Float::new(128), Float::new(128)]);
     assert_eq!(tr.status, RunStatus::Completed);
     let errs = |t: u64| {
         let w = &tr.samples.iter().find(|s| s.t == t).unwrap().w;

@@ -766,7 +766,7 @@ fn witness(
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::Objective;
     use implicit_bias::optim::GradientDescent;
-    use implicit_bias::run::{run_at, RunOptions};
+    use implicit_bias::run::{RunOptions, Runner};
     let exact = |v: &str| parse_rational(v).expect("an exact number");
     let data = Dataset::new(
         rows.iter().map(|r| vec![exact(r.0), exact(r.1)]).collect(),
@@ -783,7 +783,7 @@ fn witness(
         steps: *ts.last().expect("a checkpoint"),
         ..Default::default()
     };
-    let traj = run_at(&obj, &gd, w0, ts, &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run_at(w0, ts);
     assert_eq!(traj.samples.len(), ts.len(), "witness {:?}", traj.status);
     traj.samples
         .into_iter()

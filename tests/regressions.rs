@@ -446,7 +446,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::{Event, Objective};
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
-    use implicit_bias::run::{run, RunOptions, RunStatus};
+    use implicit_bias::run::{RunOptions, RunStatus, Runner};
     use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     use rug::{Float, Rational};
@@ -460,7 +460,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let obj = Objective::<Dd>::new(&data, Loss::Exponential, ());
     let gd = GradientDescent::<Dd>::new(&Rational::from(1), ());
     let start: Vec<Dd> = w0.iter().map(|q| Dd::from_rational(q, ())).collect();
-    let traj = run(&obj, &gd, start.clone(), &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run(start.clone());
     assert_eq!(traj.status, RunStatus::NonFinite { at: 0 });
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
     let mut st = State::new(&obj, start, 0);
@@ -469,7 +469,7 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
     let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
     let gd = GradientDescent::<Float>::new(&Rational::from(1), 128);
     let start: Vec<Float> = w0.iter().map(|q| Float::with_val(128, q)).collect();
-    let traj = run(&obj, &gd, start, &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run(start);
     assert_eq!(traj.status, RunStatus::Completed);
     assert!(traj.samples.iter().all(|s| s.ln_loss.is_finite()));
 }
@@ -491,7 +491,7 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::Objective;
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
-    use implicit_bias::run::{run, RunOptions, RunStatus};
+    use implicit_bias::run::{RunOptions, RunStatus, Runner};
     use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     use rug::Rational;
@@ -510,7 +510,7 @@ fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
         base: 8,
         ..Default::default()
     };
-    let traj = run(&obj, &gd, w0.clone(), &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run(w0.clone());
     assert_eq!(traj.status, RunStatus::Underflow { at: 1, point: 0 });
     // The same status stepping by hand.
     let mut st = State::new(&obj, w0, 0);

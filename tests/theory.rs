@@ -17,7 +17,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{MaxMargin, Norm};
-use implicit_bias::run::{dense_checkpoints, run_at, RunOptions};
+use implicit_bias::run::{dense_checkpoints, RunOptions, Runner};
 use implicit_bias::stepsize::check_step;
 use implicit_bias::theory::predict::predict;
 use implicit_bias::theory::{analyze_with, Analysis, Conjecture, Predicted, Regime, Status};
@@ -723,16 +723,18 @@ fn a_wrong_prediction_fails() {
     let w0 = [q(0, 1), q(3, 10)];
     let steps = 100_000;
     let obj = Objective::<Float>::new(&data, Loss::Exponential, BITS);
-    let traj = run_at(
+    let traj = Runner::new(
         &obj,
         &GradientDescent::new(&eta, BITS),
-        w0.iter().map(|v| Float::with_val(BITS, v)).collect(),
-        &dense_checkpoints(steps, 10),
         &RunOptions {
             steps,
             base: 10,
             ..Default::default()
         },
+    )
+    .run_at(
+        w0.iter().map(|v| Float::with_val(BITS, v)).collect(),
+        &dense_checkpoints(steps, 10),
     );
     let conjectures = [
         Conjecture::parse("alpha=2").unwrap(),

@@ -20,7 +20,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::{Event, Objective};
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
 use implicit_bias::report;
-use implicit_bias::run::{checkpoints, run, RunOptions, RunStatus};
+use implicit_bias::run::{checkpoints, RunOptions, RunStatus, Runner};
 use implicit_bias::scalar::{Dd, Precision, Scalar};
 use implicit_bias::stepsize::check_step;
 use rug::{Float, Rational};
@@ -420,7 +420,7 @@ impl Case {
             progress: false,
             seed: 0,
         };
-        let traj = run(obj, gd, w0, &opts);
+        let traj = Runner::new(obj, gd, &opts).run(w0);
         assert_eq!(traj.status, expected, "runner status differs from stepping");
         if expected == RunStatus::Completed {
             assert_eq!(traj.steps, self.steps);

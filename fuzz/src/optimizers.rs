@@ -17,7 +17,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::{build, Kind, OptimizerSpec};
 use implicit_bias::report;
-use implicit_bias::run::{run, RunOptions, RunStatus, Trajectory};
+use implicit_bias::run::{RunOptions, RunStatus, Runner, Trajectory};
 use implicit_bias::scalar::{Dd, Precision, Scalar};
 use rug::{Float, Rational};
 use std::cmp::Ordering;
@@ -177,7 +177,7 @@ impl Case {
             progress: false,
             seed: self.seed,
         };
-        run(obj, opt.as_ref(), w0, &opts)
+        Runner::new(obj, opt.as_ref(), &opts).run(w0)
     }
 
     fn go<S: Scalar>(&self, ctx: S::Ctx) {

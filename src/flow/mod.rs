@@ -525,7 +525,7 @@ fn compare_gd<S: Scalar>(
 ) -> Result<GdRows> {
     use crate::objective::Objective;
     use crate::optim::GradientDescent;
-    use crate::run::{checkpoints, run_at, RunOptions};
+    use crate::run::{checkpoints, RunOptions, Runner};
     use crate::theory::linalg;
     let ctx = pred.ctx;
     let obj = Objective::<S>::new(&req.data, req.loss, ctx);
@@ -537,7 +537,7 @@ fn compare_gd<S: Scalar>(
         seed: 0,
     };
     let cps = checkpoints(steps, 10);
-    let traj = run_at(&obj, &gd, pred.w0.clone(), &cps, &opts);
+    let traj = Runner::new(&obj, &gd, &opts).run_at(pred.w0.clone(), &cps);
     let mut sys = LogTime::new(pred);
     let mut it = Integrator::new(
         S::zero(ctx),

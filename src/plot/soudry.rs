@@ -8,7 +8,7 @@
 //!   the largest normalized margin).
 //!
 //! Each optimizer runs from `--init` with the runner of `ibias run` and `ibias compare`
-//! ([`crate::run::run_at`]) at the checkpoints of the dense schedule (powers of 2 and of the
+//! ([`crate::run::Runner::run_at`]) at the checkpoints of the dense schedule (powers of 2 and of the
 //! base), with the step of [`crate::compare::with_steps`]: `--lr` for every optimizer
 //! without its own `lr=`, or (`--lr auto`) each one's default. A value whose log is not
 //! defined (a zero angle or gap, `t = 0`) is left out.
@@ -19,7 +19,7 @@ use crate::experiment::Experiment;
 use crate::objective::Objective;
 use crate::optim::build;
 use crate::oracle::MaxMargin;
-use crate::run::{run_at, RunOptions};
+use crate::run::{RunOptions, Runner};
 use crate::scalar::Scalar;
 use crate::theory::limits::{angle_deg, direction_f64, normalized_margin};
 use crate::Result;
@@ -63,7 +63,7 @@ pub fn figure<S: Scalar>(
                 progress: false,
                 seed: e.seed,
             };
-            let traj = run_at(&obj, opt.as_ref(), w0.clone(), &cps, &run);
+            let traj = Runner::new(&obj, opt.as_ref(), &run).run_at(w0.clone(), &cps);
             let mut c: Curves = Default::default();
             for s in traj.samples.iter().filter(|s| s.t >= 1) {
                 let x = (s.t as f64).log10();

@@ -15,7 +15,7 @@
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
-//!     optim::GradientDescent, run::{run, RunOptions}, theory};
+//!     optim::GradientDescent, run::{RunOptions, Runner}, theory};
 //! use implicit_bias::oracle::{Certificate, MaxMargin, Norm};
 //! use rug::{Float, Rational};
 //! // theory §9 R1: x = (1, 0), y = +1; ŵ = (1, 0), α = 1, S = {1}.
@@ -30,8 +30,8 @@
 //! let w0 = vec![Rational::new(), Rational::from((3, 10))];
 //! let obj = Objective::<Float>::new(&data, Loss::Exponential, 128);
 //! let gd = GradientDescent::new(&eta, 128);
-//! let traj = run(&obj, &gd, w0.iter().map(|q| Float::with_val(128, q)).collect(),
-//!     &RunOptions { steps: 10_000, ..Default::default() });
+//! let opts = RunOptions { steps: 10_000, ..Default::default() };
+//! let traj = Runner::new(&obj, &gd, &opts).run(w0.iter().map(|q| Float::with_val(128, q)).collect());
 //! let a = theory::analyze(&data, &mm, Loss::Exponential, &eta, &w0, &traj, 128)?;
 //! assert!(a.assessment.none_failed());
 //! # Ok::<(), implicit_bias::Error>(())

@@ -8,7 +8,7 @@ use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{Certificate, MaxMargin, Norm};
-use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, Trajectory};
+use implicit_bias::run::{dense_checkpoints, RunOptions, Runner, Trajectory};
 use implicit_bias::scalar::Scalar;
 use implicit_bias::theory::{analyze, Analysis};
 use rug::{Float, Rational};
@@ -275,17 +275,16 @@ pub fn run_case_in<S: Scalar>(
         GradientDescent::new(eta, ctx)
     };
     let w0s: Vec<S> = w0.iter().map(|v| S::from_rational(v, ctx)).collect();
-    let traj = run_at(
+    let traj = Runner::new(
         &obj,
         &gd,
-        w0s,
-        &dense_checkpoints(steps, base),
         &RunOptions {
             steps,
             base,
             ..Default::default()
         },
-    );
+    )
+    .run_at(w0s, &dense_checkpoints(steps, base));
     let a = analyze(data, mm, loss, eta, w0, &traj, ctx).unwrap();
     (traj, a)
 }

@@ -13,7 +13,7 @@ use implicit_bias::data::Dataset;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
-use implicit_bias::run::{run, Observer, RunOptions};
+use implicit_bias::run::{Observer, RunOptions, Runner};
 use implicit_bias::scalar::{Dd, Scalar};
 use implicit_bias::stepsize::{auto_step, Geometry};
 use implicit_bias::{Error, Result};
@@ -181,15 +181,15 @@ impl Setup {
         let eta = largest_safe_step(&data);
         let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
         let gd = GradientDescent::<f64>::new(&eta, ());
-        let traj = run(
+        let traj = Runner::new(
             &obj,
             &gd,
-            vec![0.0; case.d],
             &RunOptions {
                 steps: warm_steps,
                 ..Default::default()
             },
-        );
+        )
+        .run(vec![0.0; case.d]);
         let last = traj
             .samples
             .last()
@@ -660,17 +660,17 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
     let setup = Setup::new(case, 0)?;
     let obj = Objective::<Dd>::new(&setup.data, Loss::Exponential, ());
     let gd = GradientDescent::<Dd>::new(&setup.eta, ());
-    let traj = run(
+    let traj = Runner::new(
         &obj,
         &gd,
-        vec![Dd::ZERO; case.d],
         &RunOptions {
             steps,
             base: 10,
             progress: true,
             seed: 0,
         },
-    );
+    )
+    .run(vec![Dd::ZERO; case.d]);
     let last = traj
         .samples
         .last()
