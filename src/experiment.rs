@@ -25,7 +25,7 @@ use crate::optim::State;
 use crate::optim::{build, OptimizerSpec};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::run::{Observer, RunOptions, RunStatus, Runner, Schedule, Trajectory};
+use crate::run::{Observer, RunOptions, RunStatus, Runner, Sample, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
 use crate::scalar::{Dd, Precision, Scalar};
 use crate::stepsize::check_step;
@@ -430,8 +430,10 @@ impl Experiment {
     }
 
     /// [`Experiment::trajectory_observed`], and the state the run ends in. From a saved
-    /// state ([`Experiment::resume`]) the run starts at its `t` (recorded as the first sample)
-    /// and records the checkpoints after it.
+    /// state ([`Experiment::resume`]) the run starts at its `t` and records the checkpoints
+    /// after it; the samples the state carries (version 2) come first, so the trajectory is
+    /// the uninterrupted run's. A version-1 state carries none: the trajectory then starts
+    /// at the state's `t` (recorded as the first sample).
     fn run_state<S: Scalar>(
         &self,
         ctx: S::Ctx,
@@ -452,19 +454,39 @@ impl Experiment {
         };
         let mut st = State::new(&obj, w0, opts.seed);
         opt.init(&obj, &mut st);
+        let mut history = Vec::new();
         let cps: Vec<u64> = match &self.resume {
             None => dense.to_vec(),
             Some(saved) => {
                 saved.restore(&mut st, ctx, "the state file")?;
+                history = saved.restore_samples(&obj, ctx, "the state file")?;
                 let t0 = st.t;
                 std::iter::once(t0)
                     .chain(dense.iter().copied().filter(|&t| t > t0))
                     .collect()
             }
         };
-        let traj = Runner::new(&obj, opt.as_ref(), &opts)
+        let mut traj = Runner::new(&obj, opt.as_ref(), &opts)
             .observed(observer)
             .resume(&mut st, &cps);
+        if !history.is_empty() {
+            // the uninterrupted run's samples: those of this run's grid before the state's t
+            // (the state's own run may have had other checkpoints), then this leg's; its
+            // first sample, at the state's t, only where the grid has it or nothing follows
+            let t0 = cps[0];
+            let on_grid = |t: u64| dense.binary_search(&t).is_ok();
+            let more = traj.samples.iter().any(|s| s.t > t0);
+            let mut samples: Vec<Sample<S>> = history
+                .into_iter()
+                .filter(|s| s.t < t0 && on_grid(s.t))
+                .collect();
+            samples.extend(
+                traj.samples
+                    .into_iter()
+                    .filter(|s| s.t > t0 || on_grid(s.t) || !more),
+            );
+            traj.samples = samples;
+        }
         Ok((obj, traj, st))
     }
 
@@ -618,7 +640,7 @@ impl Experiment {
             certifier.as_mut().map(|c| c as &mut dyn Observer<S>),
         )?;
         let state = if self.save_state {
-            match SavedState::capture(self.identity(), &self.init, &end) {
+            match SavedState::capture(self.identity(), &self.init, &end, &traj.samples) {
                 Ok(s) => Some(s),
                 Err(e) => {
                     warnings.push(format!("ibias: warning: {e}"));

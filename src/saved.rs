@@ -2,26 +2,41 @@
 //! next step depends on, written exactly, so that a run of `T₁` steps resumed to `T` is
 //! bit-identical to one run of `T` steps.
 //!
-//! Format (version 1, JSON; docs/cli.md "Saving and resuming a run"): `format`
-//! (`"ibias-state"`), `version` (1), what the state belongs to — `data` (`n`, `d` and
+//! Format (version 2, JSON; docs/cli.md "Saving and resuming a run"): `format`
+//! (`"ibias-state"`), `version` (2), what the state belongs to — `data` (`n`, `d` and
 //! `fnv1a64`, a hash of the exact data), `bias`, `loss`, `optimizer` (the spec with the step
 //! actually used, `gd:lr=1/256`), `precision`, `seed`, `init` (`w(0)`, exact: the predictions
 //! depend on it) — and the state after `t` steps: `t`, `w`, `memory` (the optimizer's vectors:
 //! velocity, moments, step counters), `rng` (the random source's 64-bit state, decimal) and
-//! `indices` (the points left in SGD's epoch). Every number of `w` and `memory` is the exact
-//! value of the scalar as a rational `p/q` (a binary fraction; double-double as `hi + lo`).
+//! `indices` (the points left in SGD's epoch) — and `samples`, the iterates the run recorded
+//! before `t` (`{t, w}` at each checkpoint of its analysis grid), so that the resumed run
+//! reports and judges the whole trajectory. Every number of `w`, `memory` and `samples` is
+//! the exact value of the scalar as a rational `p/q` (a binary fraction; double-double as
+//! `hi + lo`). Version 1 (no `samples`) is still read: its resumed run sees only the
+//! checkpoints after `t`.
 
 use crate::data::{format_rational, parse_rational, Dataset};
 use crate::error::{Error, Result};
+use crate::objective::Objective;
 use crate::optim::State;
+use crate::run::Sample;
 use crate::scalar::Scalar;
 use rug::Rational;
 use serde::{Deserialize, Serialize};
 
 /// The format name and version written and accepted.
 pub const FORMAT: &str = "ibias-state";
-/// The version of the format.
-pub const VERSION: u32 = 1;
+/// The version of the format written (version 1, without `samples`, is read too).
+pub const VERSION: u32 = 2;
+
+/// One recorded checkpoint of the run before the saved `t`, exact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSample {
+    /// The step.
+    pub t: u64,
+    /// `w(t)`, exact.
+    pub w: Vec<String>,
+}
 
 /// What a saved state belongs to: a state is resumed only by a run with the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +115,9 @@ pub struct SavedState {
     pub rng: String,
     /// The points left in the current epoch (SGD without replacement), 0-based.
     pub indices: Vec<usize>,
+    /// The samples the run recorded up to `t` (empty in a version-1 file).
+    #[serde(default)]
+    pub samples: Vec<SavedSample>,
 }
 
 /// The exact value of `x`, or an error naming `what` when it is not finite.
@@ -110,14 +128,16 @@ fn exact<S: Scalar>(x: &S, what: &str) -> Result<String> {
 }
 
 impl SavedState {
-    /// The state `st` of a run belonging to `identity`, started at `init`.
+    /// The state `st` of a run belonging to `identity`, started at `init`, with the samples
+    /// it recorded.
     ///
     /// # Errors
-    /// A value of the state is not finite.
+    /// A value of the state or of a sample is not finite.
     pub fn capture<S: Scalar>(
         identity: Identity,
         init: &[Rational],
         st: &State<S>,
+        samples: &[Sample<S>],
     ) -> Result<SavedState> {
         Ok(SavedState {
             format: FORMAT.into(),
@@ -137,6 +157,18 @@ impl SavedState {
                 .collect::<Result<_>>()?,
             rng: st.rng.state().to_string(),
             indices: st.indices.clone(),
+            samples: samples
+                .iter()
+                .map(|s| {
+                    Ok(SavedSample {
+                        t: s.t,
+                        w: s.w
+                            .iter()
+                            .map(|x| exact(x, "a sample's w"))
+                            .collect::<Result<_>>()?,
+                    })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -158,9 +190,9 @@ impl SavedState {
                 "not an ibias state file (no \"format\": \"{FORMAT}\"; it is written by --save-state)"
             )));
         }
-        if v["version"] != VERSION {
+        if v["version"] != VERSION && v["version"] != 1 {
             return Err(bad(format!(
-                "state format version {} is not the version {VERSION} this ibias reads",
+                "state format version {} is not a version this ibias reads (1 or {VERSION})",
                 v["version"]
             )));
         }
@@ -278,6 +310,51 @@ impl SavedState {
         st.indices = self.indices.clone();
         Ok(())
     }
+
+    /// The saved samples as the runner records them (`ln L` evaluated by `obj`, as the
+    /// runner does, so they are bit-identical to the original run's), increasing in `t`.
+    ///
+    /// # Errors
+    /// A sample of another dimension, out of order or beyond `t`, or a number that is not
+    /// exactly a value of the scalar type.
+    pub fn restore_samples<S: Scalar>(
+        &self,
+        obj: &Objective<S>,
+        ctx: S::Ctx,
+        name: &str,
+    ) -> Result<Vec<Sample<S>>> {
+        let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
+        let mut out: Vec<Sample<S>> = Vec::with_capacity(self.samples.len());
+        for s in &self.samples {
+            if s.w.len() != self.w.len() {
+                return Err(bad(format!(
+                    "the sample at t = {} has {} coordinates, the state {}",
+                    s.t,
+                    s.w.len(),
+                    self.w.len()
+                )));
+            }
+            if s.t > self.t || out.last().is_some_and(|p| p.t >= s.t) {
+                return Err(bad(format!(
+                    "the samples are not increasing in t up to the state's t = {} (t = {})",
+                    self.t, s.t
+                )));
+            }
+            let w =
+                s.w.iter()
+                    .map(|v| {
+                        let q = exact_number(v)
+                            .ok_or_else(|| bad(format!("{v:.40} is not a number p/q")))?;
+                        S::from_rational_exact(&q, ctx).ok_or_else(|| {
+                            bad(format!("{v} is not exactly a number of this precision"))
+                        })
+                    })
+                    .collect::<Result<Vec<S>>>()?;
+            let ln_loss = obj.ln_loss(&w);
+            out.push(Sample { t: s.t, w, ln_loss });
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]
@@ -316,7 +393,7 @@ mod tests {
         st.memory = vec![vec![Float::with_val(128, 1) >> 7u32, tiny.clone()]];
         st.rng.next_u64();
         let saved =
-            SavedState::capture(identity(), &[Rational::new(), Rational::new()], &st).unwrap();
+            SavedState::capture(identity(), &[Rational::new(), Rational::new()], &st, &[]).unwrap();
         assert!(saved.w[0].len() > 5000);
         let back = SavedState::parse(&saved.to_json(), "f").unwrap();
         assert_eq!(back, saved);

@@ -423,8 +423,10 @@ fn run_on(data: &Path, args: &[&str]) -> (Value, Output) {
 /// `--save-state` after T1 steps and `--resume` to T is bit-identical to one run of T steps,
 /// for every optimizer with memory (momentum's velocity, Adam's moments and step counters,
 /// SGD's random source and epoch) and every precision: the same final iterate (exact), the same
-/// state file byte for byte, and the same checkpoint rows after T1. The witness is the
-/// uninterrupted run, not the resumed one's own output.
+/// state file byte for byte, and the same document — every checkpoint row, before T1 too (the
+/// state carries the samples), and for GD the same theory verdicts — but for the command echo
+/// and the wall time (and `lr_auto`). The witness is the uninterrupted run, not the resumed
+/// one's own output.
 #[test]
 fn a_resumed_run_is_bit_identical_to_one_run() {
     let (d, data) = tmp("r2.csv", R2);
@@ -476,11 +478,38 @@ fn a_resumed_run_is_bit_identical_to_one_run() {
             };
             assert!(!after(&whole).is_empty());
             assert_eq!(after(&resumed), after(&whole), "{what}");
-            let rows = resumed["checkpoints"].as_array().unwrap();
+            let bare = |v: &Value| {
+                let mut v = v.clone();
+                // (`lr_auto`: the resumed run takes the state's step, not a pick of its own)
+                for k in ["command", "elapsed_s", "lr_auto"] {
+                    v.as_object_mut().unwrap().remove(k);
+                }
+                v
+            };
+            assert_eq!(bare(&resumed), bare(&whole), "{what}: the whole document");
+            if opt == "gd" {
+                assert!(whole["theory"]["verdicts"]
+                    .as_array()
+                    .is_some_and(|v| !v.is_empty()));
+            }
+            // a version-1 state (no samples) resumes too, and its run sees only the rows
+            // after T1: the samples are what makes the whole document the same
+            let mut v1: Value = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
+            v1["version"] = 1.into();
+            v1.as_object_mut().unwrap().remove("samples");
+            let old = file("v1.json");
+            std::fs::write(&old, v1.to_string()).unwrap();
+            let (partial, _) = run_on(
+                &data,
+                &[&common[..], &["--steps", "2000", "--resume", &old]].concat(),
+            );
+            assert_eq!(last_exact(&partial), last_exact(&whole), "{what}");
+            let rows = partial["checkpoints"].as_array().unwrap();
             assert!(
                 rows.iter().all(|r| r["t"].as_u64().unwrap() >= 301),
                 "{what}"
             );
+            assert_ne!(bare(&partial), bare(&whole), "{what}");
         }
     }
     // memory that is not the fresh optimizer's: the state after 301 steps of Adam is not the
@@ -492,7 +521,7 @@ fn a_resumed_run_is_bit_identical_to_one_run() {
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
     assert_eq!(v["format"], "ibias-state");
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_ne!(v["memory"][0][0], "0");
 }
 
@@ -565,6 +594,28 @@ fn a_state_of_another_run_is_refused() {
         stderr(&o).contains("not an ibias state file"),
         "{}",
         stderr(&o)
+    );
+    // samples out of order, or beyond the state's t, are refused in one line
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    let n = v["samples"].as_array().map_or(0, Vec::len);
+    assert!(n >= 3, "the state carries its samples: {}", v["samples"]);
+    v["samples"].as_array_mut().unwrap().swap(0, 1);
+    let bad = d.path().join("bad.json");
+    std::fs::write(&bad, v.to_string()).unwrap();
+    let o = ibias(&[
+        "run",
+        "--data",
+        data.to_str().unwrap(),
+        "--steps",
+        "200",
+        "--resume",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.lines().count() == 1 && e.contains("not increasing in t"),
+        "{e}"
     );
 }
 
