@@ -12,9 +12,9 @@
 //! 1. **Propose** in floating point: the primal LP through `good_lp` (microlp).
 //! 2. **Certify** in exact arithmetic: the *dual* LP, written in equality form with `d`
 //!    (ℓ1) or `d + 1` (ℓ∞) rows and integer data, is solved by an exact simplex method
-//!    (`lp/simplex.rs`) started from the basis the float solution suggests (or from the trivial
-//!    basis when that one is not exactly feasible). The optimal basis gives `α` (its values)
-//!    and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
+//!    (`oracle/simplex.rs`) started from the basis the float solution suggests (or from the
+//!    trivial basis when that one is not exactly feasible). The optimal basis gives `α` (its
+//!    values) and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
 //!    (`α ≥ 0`, `α ≠ 0`, `Σ α_n z_n = 0`), since the dual is unbounded exactly when no `w`
 //!    has all margins ≥ 1. When the float primal is infeasible, the exact dual is first
 //!    solved on the points a float auxiliary LP puts in a witness (a ray there is a ray of
@@ -24,9 +24,9 @@
 //! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test; see the docs).
 
 mod proposal;
-mod simplex;
 
 use super::exact::{self, IntRows};
+use super::simplex::{self, End, Factor, Lp, Start};
 use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
@@ -34,7 +34,6 @@ use crate::error::{Error, Result};
 use crate::scalar;
 use proposal::LpProposal;
 use rug::{Integer, Rational};
-use simplex::{End, Factor, Lp, Start};
 
 /// One signed point as `z_n = v_n / c_n` with `v_n` integer and `c_n > 0`.
 #[derive(Clone, Debug)]
