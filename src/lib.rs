@@ -43,6 +43,7 @@ pub mod error;
 pub mod experiment;
 pub mod fast;
 pub mod flow;
+pub(crate) mod linalg;
 pub mod loss;
 pub mod objective;
 pub mod ode;

@@ -15,9 +15,9 @@
 //! known KKT vector's support first) *is* a simplex tableau, and the known KKT vector is a
 //! basic feasible solution of it.
 
-use super::exact::rref;
 use super::simplex::{self, End, Factor, Lp, Start};
 use crate::error::{Error, Result};
+use crate::linalg::rref;
 use rug::{Integer, Rational};
 
 /// `S`'s signed points (`points[k]` is `z_{S_k}`) and one KKT vector `alpha` on them (same

@@ -25,12 +25,13 @@
 
 mod proposal;
 
-use super::exact::{self, IntRows};
+use super::exact::IntRows;
 use super::simplex::{self, End, Factor, Lp, Start};
 use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::linalg;
 use crate::scalar;
 use proposal::LpProposal;
 use rug::{Integer, Rational};
@@ -518,7 +519,7 @@ fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool
             .map(|r| keep.iter().map(|&j| Rational::from(&r[j])).collect())
             .collect()
     };
-    if e_units.len() + exact::rank(restricted(&e_rows)) == d {
+    if e_units.len() + linalg::rank(restricted(&e_rows)) == d {
         return Ok(true);
     }
     if m_rows.is_empty() && m_units.is_empty() {
@@ -530,7 +531,7 @@ fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool
     all_e.extend(e_units.iter().map(|&j| unit(j, 1)));
     let mut stacked = restricted(&all_e);
     stacked.extend(restricted(&all_m));
-    let full: usize = e_units.len() + exact::rank(stacked);
+    let full: usize = e_units.len() + linalg::rank(stacked);
     if full < d {
         return Ok(false);
     }
