@@ -380,18 +380,18 @@ fn normalize(lambda: &mut Vec<Rational>, k: usize) {
 /// A maximal affinely independent subset (greedy, in order), via the rank of the lifted
 /// rows `(1, z_i)`.
 fn affinely_independent_subset(rows: &IntRows, corral: &[usize]) -> Vec<usize> {
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut lifted: Vec<Vec<Rational>> = Vec::new();
-    for &c in corral {
-        let mut r = vec![Rational::from(1)];
-        r.extend(rows.row_rational(c));
-        lifted.push(r);
-        if linalg::rank(lifted.clone()) == lifted.len() {
-            chosen.push(c);
-        } else {
-            lifted.pop();
-        }
-    }
+    let lifted: Vec<Vec<Rational>> = corral
+        .iter()
+        .map(|&c| {
+            let mut r = vec![Rational::from(1)];
+            r.extend(rows.row_rational(c));
+            r
+        })
+        .collect();
+    let mut chosen: Vec<usize> = linalg::independent_rows(&lifted)
+        .into_iter()
+        .map(|k| corral[k])
+        .collect();
     if chosen.is_empty() {
         chosen.push(corral.first().copied().unwrap_or(0));
     }
