@@ -40,7 +40,6 @@ use crate::compare::{self, CompareRow, Legs};
 use crate::data::trajectory::{LogFormat, Logged};
 use crate::data::{format_rational, Dataset};
 use crate::experiment::{max_margin, theory_report, Gd, TheoryReport};
-use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
@@ -49,7 +48,7 @@ use crate::report;
 use crate::run::{
     dense_checkpoints, run_observed, Observer, RunOptions, RunStatus, Sample, Trajectory, MAX_STEPS,
 };
-use crate::scalar::{Precision, Scalar};
+use crate::scalar::{Dd, Precision, Scalar};
 use crate::theory::limits::Answers;
 use crate::theory::{render, Conjecture, Judgement, Status};
 use crate::{Error, Result};

@@ -96,7 +96,7 @@ pub fn compare(
     let rows = match opts.precision {
         Precision::F64 => run_all::<f64>(data, answers, &specs, opts, ()),
         Precision::Bits(b) => run_all::<Float>(data, answers, &specs, opts, b),
-        Precision::Dd => run_all::<crate::fast::Dd>(data, answers, &specs, opts, ()),
+        Precision::Dd => run_all::<crate::scalar::Dd>(data, answers, &specs, opts, ()),
     };
     Ok(rows)
 }
@@ -263,7 +263,7 @@ pub struct Check {
 /// and judges the claim that its direction converges to `claim` (e.g.
 /// `Target::MaxMargin(Norm::L2)`), with the secant rule of `ibias compare` against the exact
 /// answers. The precision is `S` (`f64`, `rug::Float` with `ctx` its bits, or
-/// [`crate::fast::Dd`]).
+/// [`crate::scalar::Dd`]).
 ///
 /// ```
 /// use implicit_bias::prelude::*;

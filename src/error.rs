@@ -3,6 +3,7 @@
 //! Numerical *events* (underflow, a failed claim, non-separable data) are values elsewhere;
 //! this enum is only for input that cannot be processed. Messages say what to fix.
 
+use rug::Rational;
 use std::path::PathBuf;
 
 /// Result alias used throughout the library.
@@ -59,15 +60,37 @@ pub enum Error {
         /// Why.
         message: String,
     },
-    /// The data are not strictly linearly separable (through the origin).
-    #[error("data are not linearly separable: {0}")]
-    NotSeparable(String),
+    /// The data are not strictly linearly separable (through the origin), with the exact
+    /// evidence.
+    #[error("data are not linearly separable: {message}")]
+    NotSeparable {
+        /// What was found, and what to try (`--bias`).
+        message: String,
+        /// The Gordan witness the oracle found (`cert::Witness::alpha`): weights `α_n ≥ 0`,
+        /// not all zero, with `Σ_n α_n y_n x_n = 0` over the points in data order — for
+        /// K-class data over the lifted points, `K − 1` per sample in the order of
+        /// `ClassData::lift`. `cert::check_witness` verifies it exactly.
+        witness: Vec<Rational>,
+    },
     /// An internal numerical procedure failed to reach an answer it could certify.
     #[error("numerical failure: {0}")]
     Numerical(String),
 }
 
 impl Error {
+    /// A not-separable error with its message extended by `more` (a hint), the witness kept;
+    /// any other error unchanged.
+    #[must_use]
+    pub fn with_hint(self, more: &str) -> Self {
+        match self {
+            Error::NotSeparable { message, witness } => Error::NotSeparable {
+                message: format!("{message}{more}"),
+                witness,
+            },
+            other => other,
+        }
+    }
+
     /// Shorthand for a [`Error::Parameter`].
     pub fn param(name: &'static str, message: impl Into<String>) -> Self {
         Error::Parameter {

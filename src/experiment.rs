@@ -18,7 +18,6 @@
 use crate::certify::Interval;
 use crate::certify::{decimal_up, Certifier};
 use crate::data::{format_rational, ClassData, Dataset};
-use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
@@ -28,7 +27,7 @@ use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
 use crate::run::{run_observed, Observer, RunOptions, RunStatus, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
-use crate::scalar::{Precision, Scalar};
+use crate::scalar::{Dd, Precision, Scalar};
 use crate::stepsize::check_step;
 use crate::theory::{self, render, Conjecture, Judgement};
 use crate::{Error, Result};
@@ -1214,15 +1213,18 @@ pub fn max_margin(
                 Ok(None)
             }
         },
-        Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable(format!(
-            "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0{}",
-            w.alpha
-                .iter()
-                .map(format_rational)
-                .collect::<Vec<_>>()
-                .join(", "),
-            oracle::bias_hint(data, biased)
-        ))),
+        Ok(Outcome::NotSeparable(w)) => Err(Error::NotSeparable {
+            message: format!(
+                "Gordan witness alpha = ({}) with sum alpha_n y_n x_n = 0{}",
+                w.alpha
+                    .iter()
+                    .map(format_rational)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                oracle::bias_hint(data, biased)
+            ),
+            witness: w.alpha,
+        }),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
             Ok(None)
@@ -1239,16 +1241,39 @@ pub fn class_max_margin(
 ) -> Result<Option<MaxMargin>> {
     match oracle::classes::solve(classes) {
         Ok(oracle::classes::ClassOutcome::Separable(cm)) => Ok(Some(cm.lifted)),
-        Ok(oracle::classes::ClassOutcome::NotSeparable(beta)) => Err(Error::NotSeparable(format!(
-            "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n: Gordan witness \
+        Ok(oracle::classes::ClassOutcome::NotSeparable(beta)) => Err(Error::NotSeparable {
+            message: format!(
+                "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n: Gordan witness \
                  beta_(n,k) = ({}) with sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0",
-            pair_list(&beta, classes)
-        ))),
+                pair_list(&beta, classes)
+            ),
+            witness: lifted_weights(&beta, classes),
+        }),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
             Ok(None)
         }
     }
+}
+
+/// Non-zero `((point, class), β)` entries as the weights of every lifted point, in the
+/// order of [`ClassData::lift`] (`K − 1` per sample, the other classes in increasing order).
+pub fn lifted_weights(
+    entries: &[((usize, usize), Rational)],
+    classes: &ClassData,
+) -> Vec<Rational> {
+    let g = classes.classes() - 1;
+    let mut out = vec![Rational::new(); classes.len() * g];
+    for ((n, k), v) in entries {
+        // the lift skips the sample's own class y_n
+        let j = if *k < classes.labels()[*n] {
+            *k
+        } else {
+            *k - 1
+        };
+        out[n * g + j] = v.clone();
+    }
+    out
 }
 
 /// `(point, class): value` entries, points 1-based, classes by name.

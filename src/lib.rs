@@ -6,14 +6,14 @@
 //! to the L2 max-margin (hard-margin SVM) direction.
 //!
 //! * [`data`]: exact data sets (rational coordinates), CSV, seeded generators;
-//! * [`scalar`]: one [`Scalar`](scalar::Scalar) trait for `f64` and MPFR floats;
+//! * [`scalar`]: one [`Scalar`](scalar::Scalar) trait for `f64`, MPFR floats and the
+//!   double-double [`Dd`](scalar::Dd), the fast high-precision path (docs/speed.md);
 //! * [`loss`], [`objective`], [`optim`], [`run`]: losses, risk, optimizers, the runner;
 //! * [`report`]: the per-checkpoint convergence table;
 //! * [`experiment`]: the whole pipeline of `ibias run` (oracle, run, predictions, verdicts,
 //!   report) as one call;
 //! * [`sweep`]: a grid of `ibias run` experiments on all cores, or as jobs for a batch
 //!   scheduler, merged into one table;
-//! * [`fast`], [`bench`](mod@bench): fast high-precision paths and their benchmark (docs/speed.md);
 //! * [`compare::check_optimizer`]: does an optimizer of your own reach the ℓ2 / ℓ1 / ℓ∞
 //!   max-margin direction? The judgement, with its evidence ([`prelude`] has every name a test
 //!   needs; `examples/custom_optimizer.rs`).
@@ -34,14 +34,12 @@
 #![deny(missing_docs)]
 
 pub mod audit;
-pub mod bench;
 pub mod cert;
 pub mod certify;
 pub mod compare;
 pub mod data;
 pub mod error;
 pub mod experiment;
-pub mod fast;
 pub mod flow;
 pub(crate) mod linalg;
 pub mod loss;
@@ -131,13 +129,12 @@ pub mod prelude {
     pub use crate::data::{parse_csv, read_csv, Dataset};
     pub use crate::error::{Error, Result};
     pub use crate::experiment::{Experiment, Findings};
-    pub use crate::fast::Dd;
     pub use crate::loss::Loss;
     pub use crate::objective::{Event, Objective};
     pub use crate::optim::{GradientDescent, Optimizer, OptimizerSpec, State};
     pub use crate::oracle::{solve, MaxMargin, Outcome};
     pub use crate::run::{run, RunOptions, RunStatus, Trajectory};
-    pub use crate::scalar::{Precision, Scalar};
+    pub use crate::scalar::{Dd, Precision, Scalar};
     pub use crate::theory::limits::{LimitVerdict, Target};
     pub use crate::theory::{analyze_with, Analysis, Judgement, Status, Verdict};
     pub use rug::{Float, Rational};

@@ -284,9 +284,9 @@ impl SavedState {
 mod tests {
     use super::*;
     use crate::data::parse_csv;
-    use crate::fast::Dd;
     use crate::loss::Loss;
     use crate::objective::Objective;
+    use crate::scalar::Dd;
     use rug::Float;
 
     fn identity() -> Identity {

@@ -507,7 +507,7 @@ fn naive_interval_gd_beside_the_recurrence() {
 /// MPFR and double-double values, the latter with a `lo` far below `hi`'s last bit.
 #[test]
 fn conversions_to_intervals_are_bounds() {
-    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     fn check<S: Scalar>(x: &S, prec: u32, fits: bool) {
         let exact = x.to_rational().expect("finite");
@@ -551,7 +551,7 @@ fn apriori_pairs(
     steps: u64,
     shrink: bool,
 ) -> (Certifier, Vec<(f64, f64)>) {
-    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     let eta = q(1, 32);
     let obj = Objective::<Dd>::new(data, Loss::Exponential, ());
@@ -649,7 +649,7 @@ fn a_too_small_apriori_constant_is_caught() {
 #[test]
 fn the_exponential_is_within_its_proven_error() {
     use implicit_bias::certify::apriori::{EXP_REL, U};
-    use implicit_bias::fast::{exp_lanes, Dd};
+    use implicit_bias::scalar::{exp_lanes, Dd};
     let ln2 = std::f64::consts::LN_2;
     let mut xs: Vec<Dd> = Vec::new();
     for hi in [

@@ -18,13 +18,12 @@ mod theory_common;
 
 use implicit_bias::data::generate::Generator;
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::GradientDescent;
 use implicit_bias::oracle::{self, MaxMargin, Norm, Outcome};
 use implicit_bias::run::{dense_checkpoints, run_at, RunOptions, RunStatus, Trajectory};
-use implicit_bias::scalar::Scalar;
+use implicit_bias::scalar::{Dd, Scalar};
 use implicit_bias::theory::verdict::claim;
 use implicit_bias::theory::{analyze_with, Analysis, Conjecture, Judgement, Status};
 use rug::Rational;

@@ -1,19 +1,19 @@
-//! Every fast path of `implicit_bias::fast` against plain MPFR at higher precision.
+//! Every fast path (the double-double `implicit_bias::scalar::Dd`, GD's incremental
+//! exponentials) against plain MPFR at higher precision.
 //!
 //! Witnesses: MPFR at 300–400 bits (correctly rounded elementary functions) for single
 //! operations; the plain generic GD over MPFR at 320 bits for whole trajectories. Bounds are
-//! the claims documented in src/fast/dd.rs and src/optim/exp_series.rs (u = 2^−53), not values
+//! the claims documented in src/scalar/dd.rs and src/optim/exp_series.rs (u = 2^−53), not values
 //! read off the program's output; a negative control (f64) shows the trajectory bound can
 //! fail.
 
 use implicit_bias::data::generate::{Generator, SplitMix64};
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{ExpSeries, GradientDescent, Optimizer, State};
 use implicit_bias::run::{run, RunOptions, RunStatus};
-use implicit_bias::scalar::Scalar;
+use implicit_bias::scalar::{Dd, Scalar};
 use rug::ops::Pow;
 use rug::{Float, Integer, Rational};
 
@@ -151,7 +151,7 @@ fn rel(got: Dd, want: &Float) -> f64 {
 #[test]
 fn dd_arithmetic_is_within_the_published_bounds() {
     // Joldes, Muller, Popescu (2017): sum ≤ 3u² (Alg. 6), product ≤ 5u² with FMA (Alg. 12),
-    // 7u² without (Alg. 10); division and square root: claimed 4u² (src/fast/dd.rs);
+    // 7u² without (Alg. 10); division and square root: claimed 4u² (src/scalar/dd.rs);
     // mul_add_assign: absolute ≤ 8u²·(|c| + |a·b|).
     let mut r = SplitMix64::new(11);
     for _ in 0..20_000 {
@@ -185,7 +185,7 @@ fn dd_arithmetic_is_within_the_published_bounds() {
 
 #[test]
 fn dd_elementary_functions_are_within_8_u2() {
-    // Claimed in src/fast/dd.rs: exp, expm1, ln, ln_1p to 8u² ≈ 2^−103 relative.
+    // Claimed in src/scalar/dd.rs: exp, expm1, ln, ln_1p to 8u² ≈ 2^−103 relative.
     let mut r = SplitMix64::new(12);
     let bound = 8.0 * u2();
     for _ in 0..5_000 {
@@ -409,7 +409,13 @@ fn planted(n: usize, d: usize) -> (Dataset, Rational) {
     }
     .generate()
     .unwrap();
-    let eta = implicit_bias::bench::largest_safe_step(&data);
+    // the largest 2^-k of the descent condition (theory §8.1) at w = 0, the demo's rule
+    let eta = implicit_bias::stepsize::auto_step(
+        &data,
+        Loss::Exponential,
+        implicit_bias::stepsize::Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    );
     (data, eta)
 }
 
@@ -627,7 +633,7 @@ fn dd_matrix_products_equal_the_row_by_row_dots() {
                 .zip(&x)
                 .map(|(p, q)| Float::with_val(P, fl(*p) * fl(*q)).abs())
                 .fold(Float::new(P), |s, t| s + t);
-            // (d + 3)·u²·Σ|a_j x_j| (src/fast/dd.rs, set_dot)
+            // (d + 3)·u²·Σ|a_j x_j| (src/scalar/dd.rs, set_dot)
             let err = Float::with_val(P, fl(*o) - &exact).abs() / scale;
             assert!(
                 err.to_f64() <= (d as f64 + 3.0) * u2(),

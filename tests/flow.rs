@@ -7,11 +7,10 @@
 mod theory_common;
 
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::flow::{integrate, FlowRequest};
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::MaxMargin;
-use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::scalar::{Dd, Precision, Scalar};
 use implicit_bias::theory::flow::FlowPoint;
 use implicit_bias::theory::predict::predict;
 use implicit_bias::theory::{Conjecture, Judgement, Prediction};

@@ -11,14 +11,13 @@ use implicit_bias::cert::Norm;
 use implicit_bias::compare::{check_optimizer, compare, CheckOptions, CompareOptions};
 use implicit_bias::data::{parse_table, ClassData, Columns, Delimiter, Loaded};
 use implicit_bias::experiment::Experiment;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{GradientDescent, OptimizerSpec, SignDescent};
 use implicit_bias::oracle::classes::{row_sum, solve, ClassOutcome};
 use implicit_bias::oracle::{l2, Outcome};
 use implicit_bias::run::{run, RunOptions};
-use implicit_bias::scalar::Precision;
+use implicit_bias::scalar::{Dd, Precision};
 use implicit_bias::theory::limits::{Answers, LimitVerdict, Target};
 use implicit_bias::theory::multiclass::{invariant, InvariantRule, StepModel};
 use implicit_bias::theory::Conjecture;
@@ -426,6 +425,25 @@ fn overlapping_classes_are_not_separable_with_a_witness() {
     }
     assert!(sum.iter().all(|v| *v == 0), "{sum:?}");
     assert!(beta.iter().all(|(_, b)| *b > 0));
+    // the library's error keeps the evidence: the weights of every lifted point, a witness
+    // the independent checker accepts on the lift; moved, it is refused
+    let Err(implicit_bias::Error::NotSeparable { witness, .. }) =
+        Experiment::for_classes(c.clone()).run()
+    else {
+        panic!("overlapping classes are an error")
+    };
+    let lift = c.lift();
+    assert_eq!(witness.len(), lift.len());
+    let w = implicit_bias::cert::Witness { alpha: witness };
+    assert_eq!(implicit_bias::cert::check_witness(&lift, &w), Ok(()));
+    let mut moved = w.clone();
+    let i = moved
+        .alpha
+        .iter()
+        .position(|v| *v > 0)
+        .expect("a positive weight");
+    moved.alpha[i] *= 2;
+    assert!(implicit_bias::cert::check_witness(&lift, &moved).is_err());
     let (_d, f) = edge::tmp("overlap.csv", "x1,x2,y\n1,0,a\n0,1,b\n-1,-1,c\n1,0,b\n");
     for cmd in ["oracle", "run"] {
         let o = ibias(&[cmd, "--data", f.to_str().unwrap()]);

@@ -23,12 +23,11 @@ use edge::no_internal_error;
 use implicit_bias::cert::{check, Certificate, Norm};
 use implicit_bias::compare::{compare, CompareOptions};
 use implicit_bias::data::{read_csv, Dataset};
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::{build, OptimizerSpec, State};
 use implicit_bias::run::{run, RunOptions, RunStatus};
-use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::scalar::{Dd, Precision, Scalar};
 use implicit_bias::theory::limits::{
     angle_deg, normalized_margin, Answer, Answers, LimitVerdict, Target,
 };

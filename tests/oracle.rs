@@ -259,6 +259,28 @@ fn non_separable_pair() {
     assert_eq!(w.alpha[0], Rational::from(&w.alpha[1] * 2u32));
 }
 
+/// The library's error for non-separable data keeps the exact evidence: `Experiment::run`
+/// and `Answers::from_oracle` on the pair above return `NotSeparable` with weights ∝ (2, 1)
+/// (the only dependency), which the independent checker accepts; a witness for other data
+/// (2 z1 + z2 ≠ 0 once z2 moves) is refused.
+#[test]
+fn the_not_separable_error_keeps_the_witness() {
+    let d = data(&[("1,1", 1), ("2,2", -1)]);
+    let from_run = implicit_bias::experiment::Experiment::new(d.clone()).run();
+    let from_answers = implicit_bias::theory::limits::Answers::from_oracle(&d).map(|_| ());
+    for got in [from_run.map(|_| ()), from_answers] {
+        let Err(implicit_bias::Error::NotSeparable { witness, message }) = got else {
+            panic!("non-separable data are an error")
+        };
+        assert!(!message.is_empty());
+        assert_eq!(witness[0], Rational::from(&witness[1] * 2u32), "{message}");
+        let w = Witness { alpha: witness };
+        assert_eq!(cert::check_witness(&d, &w), Ok(()));
+        let other = data(&[("1,1", 1), ("2,3", -1)]);
+        assert!(cert::check_witness(&other, &w).is_err());
+    }
+}
+
 /// z1 = (1, 0), z2 = (−1, 1), z3 = (0, −1): z1 + z2 + z3 = 0, unique up to scale (rank 2).
 #[test]
 fn non_separable_triangle() {

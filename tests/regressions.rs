@@ -371,8 +371,8 @@ fn issue_7_default_step_refuses_nan_product() {
 /// ln ℓ(u) for the logistic loss at u → 0 is ln(ln 2) = −0.3665129205816643….
 #[test]
 fn issue_7_double_double_ln_1p_of_tiny_arguments() {
-    use implicit_bias::fast::Dd;
     use implicit_bias::loss::Loss;
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     for v in [
         2.25e-150, -2.25e-150, 3e-162, 1.9e-146, 1e-120, 5e-300, 1e-40,
@@ -400,7 +400,7 @@ fn issue_7_double_double_ln_1p_of_tiny_arguments() {
 /// relative error below 2⁻¹⁰⁰ (double-double's bound is a few units of 2⁻¹⁰⁶).
 #[test]
 fn issue_7_double_double_refuses_the_top_of_its_range() {
-    use implicit_bias::fast::Dd;
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     let a = Dd::from_f64(5e300, ());
     let b = Dd::from_f64(3.0 + 2f64.powi(-40), ());
@@ -443,11 +443,11 @@ fn issue_7_double_double_refuses_the_top_of_its_range() {
 /// there and every recorded `ln L` is a number.
 #[test]
 fn issue_7_runner_records_no_nan_loss_in_double_double() {
-    use implicit_bias::fast::Dd;
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::{Event, Objective};
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
     use implicit_bias::run::{run, RunOptions, RunStatus};
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     use rug::{Float, Rational};
     let data = parse_csv(b"x1,x2,x3,x4,y\n40850/31,-12/5,411/95000000,0,1\n", "t").unwrap();
@@ -488,11 +488,11 @@ fn issue_7_runner_records_no_nan_loss_in_double_double() {
 /// in order).
 #[test]
 fn issue_7_runner_status_is_the_step_event_at_a_nan_checkpoint() {
-    use implicit_bias::fast::Dd;
     use implicit_bias::loss::Loss;
     use implicit_bias::objective::Objective;
     use implicit_bias::optim::{GradientDescent, Optimizer, State};
     use implicit_bias::run::{run, RunOptions, RunStatus};
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     use rug::Rational;
     let a = "-107/900000000000,-1070/9,353/38,0,-11/2,-1\n";
@@ -604,9 +604,9 @@ fn issue_7_microlp_cycles_on_degenerate_data() {
 #[test]
 fn issue_20_dd_spectrum_of_planted_100x10_matches_256_bits() {
     use implicit_bias::data::generate::Generator;
-    use implicit_bias::fast::Dd;
     use implicit_bias::loss::Loss;
     use implicit_bias::oracle::{self, Norm, Outcome};
+    use implicit_bias::scalar::Dd;
     use implicit_bias::scalar::Scalar;
     use implicit_bias::theory::{predict, Predicted};
     use rug::{Float, Rational};

@@ -10,12 +10,11 @@ mod theory_common;
 
 use implicit_bias::data::generate::Generator;
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::MaxMargin;
 use implicit_bias::report::trusted_digits;
 use implicit_bias::run::{checkpoints, RunStatus};
-use implicit_bias::scalar::Scalar;
+use implicit_bias::scalar::{Dd, Scalar};
 use implicit_bias::theory::render::{agreeing_digits, render_all, Guard};
 use implicit_bias::theory::{Analysis, Status};
 use rug::{Float, Rational};
@@ -109,7 +108,7 @@ fn r1_to_1e8_steps() {
     }
 }
 
-/// Runs double-double GD (`fast::Dd`, the fast path of docs/speed.md) for `steps` steps and
+/// Runs double-double GD (`scalar::Dd`, the fast path of docs/speed.md) for `steps` steps and
 /// asserts that no claim fails. Guard: a twin over MPFR at 128 bits with incremental
 /// exponentials (a different computation of every exponential, at higher precision) to
 /// `twin_steps`; at every checkpoint both reach, `‖w‖`, `t·L/C_L` and each coordinate of
@@ -221,7 +220,13 @@ fn planted_20x2_to_1e9_steps_in_double_double() {
     .generate()
     .unwrap();
     let mm = brute_force(&data).unwrap();
-    let eta = implicit_bias::bench::largest_safe_step(&data);
+    // the largest 2^-k of the descent condition (theory §8.1) at w = 0, the demo's rule
+    let eta = implicit_bias::stepsize::auto_step(
+        &data,
+        Loss::Exponential,
+        implicit_bias::stepsize::Geometry::L2,
+        &vec![Rational::new(); data.dim()],
+    );
     println!("planted 20x2 seed 1: step {eta}");
     guarded_dd(
         "planted 20x2 seed 1",

@@ -16,13 +16,12 @@
 use super::data::{orthogonal_direction, planted, project_out, raw};
 use super::input::Bytes;
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::{Event, Objective};
 use implicit_bias::optim::{GradientDescent, Optimizer, State};
 use implicit_bias::report;
 use implicit_bias::run::{checkpoints, run, RunOptions, RunStatus};
-use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::scalar::{Dd, Precision, Scalar};
 use implicit_bias::stepsize::check_step;
 use rug::{Float, Rational};
 use std::cmp::Ordering;
@@ -43,7 +42,7 @@ pub struct Case {
     pub loss: Loss,
     /// The working precision.
     pub precision: Precision,
-    /// Double-double arithmetic (`fast::Dd`, 106 bits) instead of f64 (when `precision` is
+    /// Double-double arithmetic (`scalar::Dd`, 106 bits) instead of f64 (when `precision` is
     /// f64).
     pub dd: bool,
     /// GD with incremental exponentials (`GradientDescent::incremental`), with this

@@ -13,13 +13,12 @@
 use super::data::{planted, project_out, raw};
 use super::input::Bytes;
 use implicit_bias::data::Dataset;
-use implicit_bias::fast::Dd;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
 use implicit_bias::optim::spec::{build, Kind, OptimizerSpec};
 use implicit_bias::report;
 use implicit_bias::run::{run, RunOptions, RunStatus, Trajectory};
-use implicit_bias::scalar::{Precision, Scalar};
+use implicit_bias::scalar::{Dd, Precision, Scalar};
 use rug::{Float, Rational};
 use std::cmp::Ordering;
 

@@ -281,8 +281,20 @@ pub fn check_pipeline(bytes: &[u8]) {
                 "error not one line: {m:?}"
             );
             match err {
-                Error::NotSeparable(_) => {
-                    assert!(!case.planted, "planted data reported not separable: {m}")
+                Error::NotSeparable { witness, .. } => {
+                    assert!(!case.planted, "planted data reported not separable: {m}");
+                    // the error keeps the exact evidence: a Gordan witness of these data
+                    // (e.data carries the bias column already; K-class data: the lift)
+                    let data = e
+                        .classes
+                        .as_ref()
+                        .map_or_else(|| e.data.clone(), |c| c.lift());
+                    let w = implicit_bias::cert::Witness { alpha: witness };
+                    assert_eq!(
+                        implicit_bias::cert::check_witness(&data, &w),
+                        Ok(()),
+                        "the error's witness"
+                    );
                 }
                 Error::Parameter { .. } | Error::Numerical(_) => {}
                 other => panic!("unexpected error kind for a valid request: {other}"),

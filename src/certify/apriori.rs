@@ -2,7 +2,7 @@
 //! (docs/theory/certify.md, "The a-priori bound for double-double").
 //!
 //! The step the runner takes (`GradientDescent::new`, `Objective::neg_gradient` over
-//! [`Dd`](crate::fast::Dd)) is: margins `û = Ẑŵ` (compensated dot products), weights
+//! [`Dd`](crate::scalar::Dd)) is: margins `û = Ẑŵ` (compensated dot products), weights
 //! `q̂_n = exp(−û_n)`, gradient `ĝ = Ẑᵀq̂` (compensated dot products), and
 //! `w_j ← w_j + η̂·ĝ_j` (`mul_add_assign`), with `Ẑ` and `η̂` the data and the step rounded
 //! once into double-double. [`StepBound::delta`] bounds `‖w(t+1) − G(w(t))‖₂` from the

@@ -378,7 +378,7 @@ impl Certifier {
 
     /// Takes `δ_t` from the a-priori bound of the double-double step ([`StepBound`],
     /// docs/theory/certify.md) instead of the interval enclosure, where it applies: `S` is
-    /// `fast::Dd`, the loss exponential, and the observed steps are those of
+    /// `scalar::Dd`, the loss exponential, and the observed steps are those of
     /// `GradientDescent::new` (the runner's plain step; the bound is the error bound of
     /// that computation, read from the weights and gradient it leaves in the state). A step
     /// where a hypothesis of the bound fails is enclosed in intervals. Returns whether the

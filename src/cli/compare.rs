@@ -39,16 +39,13 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
     let precision = Precision::parse(&a.precision)?;
     let init = parse_init(a.init.as_deref(), data.dim())?;
     let answers = Answers::from_oracle(&data).map_err(|e| match (e, &classes) {
-        (Error::NotSeparable(_), Some(_)) => Error::NotSeparable(
-            "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n (the Gordan witness: \
-             `ibias oracle`)"
+        (Error::NotSeparable { witness, .. }, Some(_)) => Error::NotSeparable {
+            message: "no W has (w_y - w_k).x_n >= 1 for all n and k != y_n (the Gordan \
+                      witness: `ibias oracle`)"
                 .into(),
-        ),
-        (Error::NotSeparable(m), None) => Error::NotSeparable(format!(
-            "{m}{}",
-            implicit_bias::oracle::bias_hint(&data, a.bias)
-        )),
-        (other, _) => other,
+            witness,
+        },
+        (e, _) => e.with_hint(implicit_bias::oracle::bias_hint(&data, a.bias)),
     })?;
     note(label_note.as_deref());
     let opts = CompareOptions {

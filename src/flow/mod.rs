@@ -7,12 +7,11 @@
 
 use crate::data::{ClassData, Dataset};
 use crate::error::{Error, Result};
-use crate::fast::Dd;
 use crate::loss::Loss;
 use crate::ode::{Integrator, OdeOptions, Stats};
 use crate::report::align_left;
 use crate::run::Schedule;
-use crate::scalar::{Precision, Scalar};
+use crate::scalar::{Dd, Precision, Scalar};
 use crate::theory::flow::{assess_flow, diagnose_flow, Budget, FlowPoint, LogTime};
 use crate::theory::{self, Assessment, Conjecture, Judgement, Prediction};
 use rug::{Float, Rational};

@@ -19,7 +19,7 @@ use crate::compare::{compare, CompareOptions};
 use crate::experiment::Experiment;
 use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::theory::limits::{angle_deg, Answers};
-use crate::{Error, Result};
+use crate::Result;
 use plotters::prelude::SeriesLabelPosition;
 use rug::Rational;
 
@@ -45,12 +45,8 @@ pub fn figure(e: &Experiment, opts: &PlotOptions) -> Result<Figure> {
         e,
         "the compare figure draws directions of two-dimensional data only",
     )?;
-    let answers = Answers::from_oracle(&e.data).map_err(|err| match err {
-        Error::NotSeparable(m) => {
-            Error::NotSeparable(format!("{m}{}", crate::oracle::bias_hint(&e.data, e.bias)))
-        }
-        other => other,
-    })?;
+    let answers = Answers::from_oracle(&e.data)
+        .map_err(|err| err.with_hint(crate::oracle::bias_hint(&e.data, e.bias)))?;
     let specs = match &opts.optimizers {
         Some(s) => s.clone(),
         None => OptimizerSpec::parse_list(DEFAULT_OPTIMIZERS)?,

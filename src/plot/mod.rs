@@ -24,10 +24,9 @@
 
 use crate::certify::{Certifier, Derived, Interval};
 use crate::experiment::{max_margin, w_tilde_point, Experiment};
-use crate::fast::Dd;
 use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::run::Observer;
-use crate::scalar::{Precision, Scalar};
+use crate::scalar::{Dd, Precision, Scalar};
 use crate::theory::{self, Analysis};
 use crate::{Error, Result};
 use plotters::prelude::*;

@@ -258,9 +258,10 @@ impl Answers {
                         unique: norm == Norm::L2 || mm.unique,
                     })
                 }
-                Outcome::NotSeparable(_) => Err(Error::NotSeparable(
-                    "no direction has every margin positive (see `ibias oracle`)".into(),
-                )),
+                Outcome::NotSeparable(w) => Err(Error::NotSeparable {
+                    message: "no direction has every margin positive (see `ibias oracle`)".into(),
+                    witness: w.alpha,
+                }),
             }
         };
         Ok(Answers {
@@ -406,9 +407,12 @@ pub fn weighted_svm<S: Scalar>(data: &Dataset, h: &[S]) -> Result<(Vec<Rational>
                 .collect();
             Ok((w, s))
         }
-        Outcome::NotSeparable(_) => Err(Error::NotSeparable(
-            "the rescaled data are not separable".into(),
-        )),
+        // the rescaling is a positive diagonal map of the coordinates: Σ α_n D z_n = 0 iff
+        // Σ α_n z_n = 0, so the witness is one of the data themselves
+        Outcome::NotSeparable(w) => Err(Error::NotSeparable {
+            message: "the rescaled data are not separable".into(),
+            witness: w.alpha,
+        }),
     }
 }
 

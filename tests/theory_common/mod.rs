@@ -254,7 +254,7 @@ pub fn run_case(
     run_case_in::<Float>(data, mm, loss, eta, w0, steps, base, bits, false)
 }
 
-/// [`run_case`] over any scalar (`fast::Dd` for the long runs), optionally with incremental
+/// [`run_case`] over any scalar (`scalar::Dd` for the long runs), optionally with incremental
 /// exponentials (docs/speed.md).
 #[allow(clippy::too_many_arguments)]
 pub fn run_case_in<S: Scalar>(

@@ -21,7 +21,7 @@
 //!
 //! Sums and differences need no guard: their absolute error is that of their inputs.
 
-use crate::scalar::{format_sig_float, Precision, Scalar};
+use super::{format_sig_float, Precision, Scalar};
 use rug::float::Round;
 use rug::ops::AddAssignRound;
 use rug::{Float, Rational};
@@ -418,7 +418,7 @@ impl Dd {
 
     /// `e^x`: `x = (256k + j)·ln2/256 + r`, `e^x = 2^k·2^{j/256}·(1 + expm1(r))`. Returns 0
     /// below [`Dd::MIN_POSITIVE`] (underflow is reported, never approximated) and +∞ above
-    /// f64's range. Relative error about `3u²` (see [`exp_lanes`](crate::fast::exp_lanes)).
+    /// f64's range. Relative error about `3u²` (see [`exp_lanes`](crate::scalar::exp_lanes)).
     pub fn exp(self) -> Dd {
         let mut v = [self];
         exp_chunk::<1, HW_FMA>(&mut v, consts());
@@ -1045,7 +1045,7 @@ impl Scalar for Dd {
     }
     fn to_decimal(&self, digits: usize) -> String {
         if !self.hi.is_finite() {
-            return crate::scalar::format_sig_f64(self.hi, digits);
+            return super::format_sig_f64(self.hi, digits);
         }
         format_sig_float(&self.to_float(110), digits)
     }
@@ -1118,12 +1118,12 @@ impl Scalar for Dd {
     fn mul_f64(&mut self, x: f64) {
         *self = Dd::mul_f64(*self, x);
     }
-    /// [`LANES`](crate::fast::LANES) rows at a time, each with exactly the operations of
+    /// [`LANES`](crate::scalar::LANES) rows at a time, each with exactly the operations of
     /// `set_dot` (so the results are identical); dispatched at run time like [`exp_lanes`].
     fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
         fma_dispatch::mat_vec(out, a, x);
     }
-    /// [`LANES`](crate::fast::LANES) (then 2, then 1) columns at a time, each summed over the
+    /// [`LANES`](crate::scalar::LANES) (then 2, then 1) columns at a time, each summed over the
     /// rows in order with exactly the operations of `set_dot`; dispatched like `mat_vec`.
     fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
         fma_dispatch::mat_t_vec(out, a, y);

@@ -7,17 +7,16 @@
 //! exactly into the path's scalar), so the steps timed are typical of long runs, where the
 //! margins move by little per step. `ibias bench` prints the table; docs/speed.md explains it.
 
-use crate::certify::Certifier;
-use crate::data::generate::Generator;
-use crate::data::Dataset;
-use crate::fast::Dd;
-use crate::loss::Loss;
-use crate::objective::Objective;
-use crate::optim::{GradientDescent, Optimizer, State};
-use crate::run::{run, Observer, RunOptions};
-use crate::scalar::Scalar;
-use crate::stepsize::{auto_step, Geometry};
-use crate::{Error, Result};
+use implicit_bias::certify::Certifier;
+use implicit_bias::data::generate::Generator;
+use implicit_bias::data::Dataset;
+use implicit_bias::loss::Loss;
+use implicit_bias::objective::Objective;
+use implicit_bias::optim::{GradientDescent, Optimizer, State};
+use implicit_bias::run::{run, Observer, RunOptions};
+use implicit_bias::scalar::{Dd, Scalar};
+use implicit_bias::stepsize::{auto_step, Geometry};
+use implicit_bias::{Error, Result};
 use rug::{Float, Rational};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -383,7 +382,8 @@ pub fn run_bench(opts: &BenchOptions) -> Result<Report> {
         let mut t_oracle: Option<Duration> = None;
         for _ in 0..opts.repeats.max(1) {
             let start = Instant::now();
-            let ok = crate::oracle::solve(&setup.data, crate::cert::Norm::L2).is_ok();
+            let ok =
+                implicit_bias::oracle::solve(&setup.data, implicit_bias::cert::Norm::L2).is_ok();
             let el = start.elapsed();
             if ok {
                 t_oracle = Some(t_oracle.map_or(el, |t| t.min(el)));
@@ -415,15 +415,13 @@ pub const NUMBA_PEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers
 pub struct PeerTiming {
     /// The case.
     pub case: Case,
-    /// Steps per timed run (about one budget of f64 GD).
-    pub steps: u64,
     /// The peer's best rate over its repeats (compile time excluded).
     pub numba_steps_per_sec: f64,
     /// ibias f64 GD, best of the repeats.
     pub f64_steps_per_sec: f64,
     /// ibias double-double GD, best of the repeats.
     pub dd_steps_per_sec: f64,
-    /// `max_j |w_j(numba) − w_j(f64)| / max(1, ‖w(f64)‖∞)` after `steps` steps.
+    /// `max_j |w_j(numba) − w_j(f64)| / max(1, ‖w(f64)‖∞)` after one timed run's steps.
     pub deviation: f64,
 }
 
@@ -451,14 +449,18 @@ fn run_numba(
         setup.case.n,
         setup.case.d
     ));
-    std::fs::write(&file, crate::data::to_csv(&setup.data))
+    std::fs::write(&file, implicit_bias::data::to_csv(&setup.data))
         .map_err(|e| format!("{}: {e}", file.display()))?;
-    let init: Vec<String> = setup.w0.iter().map(crate::data::format_rational).collect();
+    let init: Vec<String> = setup
+        .w0
+        .iter()
+        .map(implicit_bias::data::format_rational)
+        .collect();
     let out = std::process::Command::new("python3")
         .arg(NUMBA_PEER)
         .arg("--data")
         .arg(&file)
-        .args(["--lr", &crate::data::format_rational(&setup.eta)])
+        .args(["--lr", &implicit_bias::data::format_rational(&setup.eta)])
         .args(["--steps", &steps.to_string()])
         .args(["--init", &init.join(",")])
         .args(["--repeats", &repeats.max(1).to_string()])
@@ -534,7 +536,6 @@ pub fn run_peers(opts: &BenchOptions) -> Result<PeerReport> {
             .fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale));
         rows.push(PeerTiming {
             case,
-            steps,
             numba_steps_per_sec: numba,
             f64_steps_per_sec: f,
             dd_steps_per_sec: dd,
@@ -644,7 +645,7 @@ pub struct Horizon {
     /// Steps taken.
     pub steps: u64,
     /// How the run ended.
-    pub status: crate::run::RunStatus,
+    pub status: implicit_bias::run::RunStatus,
     /// Wall time of the loop.
     pub elapsed: Duration,
     /// `‖w‖₂` and `ln L(w)` at the end (decimal, 12 significant digits).
@@ -679,7 +680,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
         steps: traj.steps,
         status: traj.status,
         elapsed: traj.elapsed,
-        norm: crate::scalar::norm(&last.w, ()).to_decimal(12),
+        norm: implicit_bias::scalar::norm(&last.w, ()).to_decimal(12),
         ln_loss: last.ln_loss.to_decimal(12),
     })
 }
@@ -687,7 +688,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stepsize::check_step;
+    use implicit_bias::stepsize::check_step;
 
     #[test]
     fn safe_step_satisfies_and_is_tight() {

@@ -2,10 +2,10 @@
 
 use super::args::BenchArgs;
 use super::{emit, CliResult};
-use implicit_bias::bench::{
-    horizon, render_peers, render_report, run_bench, run_peers, BenchOptions, Case,
-};
+mod measure;
+
 use implicit_bias::Error;
+use measure::{horizon, render_peers, render_report, run_bench, run_peers, BenchOptions, Case};
 
 /// Parses `20x2,100x10` into cases.
 fn parse_cases(s: &str) -> Result<Vec<Case>, Error> {
@@ -87,8 +87,8 @@ fn long_run(a: &BenchArgs, steps: &str) -> CliResult {
             .as_ref()
             .map(|c| format!(" --cases {c}"))
             .unwrap_or_default(),
-        case.n,
-        case.d,
+        h.case.n,
+        h.case.d,
         h.status.describe(),
         h.steps,
         secs,
