@@ -42,6 +42,7 @@ pub mod data;
 pub mod error;
 pub mod experiment;
 pub mod flow;
+pub(crate) mod linalg;
 pub mod loss;
 pub mod objective;
 pub mod ode;

@@ -1,7 +1,9 @@
 //! Certificates and the independent exact checker.
 //!
 //! This module depends only on the data set and the certificate: it must never import
-//! `crate::oracle` (a checker that shares code with the solver proves nothing).
+//! `crate::oracle` (a checker that shares code with the solver proves nothing). For the same
+//! reason it keeps its own exact loops and does not use `crate::linalg`, the oracle's linear
+//! algebra.
 
 use rug::Rational;
 

@@ -523,10 +523,10 @@ fn compare_gd<S: Scalar>(
     lr: &Rational,
     steps: u64,
 ) -> Result<GdRows> {
+    use crate::linalg;
     use crate::objective::Objective;
     use crate::optim::GradientDescent;
     use crate::run::{checkpoints, RunOptions, Runner};
-    use crate::theory::linalg;
     let ctx = pred.ctx;
     let obj = Objective::<S>::new(&req.data, req.loss, ctx);
     let gd = GradientDescent::<S>::new(lr, ctx);

@@ -16,12 +16,10 @@
 
 use crate::certify::Interval;
 use crate::data::Dataset;
+use crate::linalg::{independent_rows, positive_definite_exact, project_exact, qdot, solve_exact};
 use crate::loss::Loss;
 use crate::oracle::MaxMargin;
 use crate::scalar::Scalar;
-use crate::theory::linalg::{
-    independent_rows, positive_definite_exact, project_exact, qdot, solve_exact,
-};
 use rug::float::Round;
 use rug::{Float, Rational};
 
@@ -350,7 +348,7 @@ fn by_krawczyk(sup: &Support, shift: Option<&Rational>) -> Result<SpanPart, Stri
         let e: Vec<Float> = (0..k)
             .map(|i| Float::with_val(BITS, u32::from(i == j)))
             .collect();
-        let col = crate::theory::linalg::cholesky_solve(&j_mid, &e, BITS)
+        let col = crate::linalg::cholesky_solve(&j_mid, &e, BITS)
             .ok_or("the maximum-entropy Jacobian is not positive definite at the midpoint")?;
         for (row, c) in y.iter_mut().zip(&col) {
             row[j] = Interval::point(c);

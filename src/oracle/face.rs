@@ -8,15 +8,17 @@
 //! * the data are **degenerate** (theory §2.1, §2.11) iff `F ≠ S`;
 //! * `P` is a single point (α **unique**) iff `dim P = |F| − rank(Z_F) = 0`.
 //!
-//! `F` is found with small exact linear programs `max α_j over P` solved by the simplex
-//! method in `rug::Rational` with Bland's rule (finite, no cycling). The initial tableau
-//! needs no phase 1: the reduced row echelon form of the `d × |S|` matrix with columns
-//! `z_n` (the known KKT vector's support first) *is* a simplex tableau, and the known KKT
-//! vector is a basic feasible solution of it.
+//! `F` is found with small exact linear programs `max α_j over P` solved by the oracle's
+//! exact simplex method ([`super::simplex`]) with Bland's rule (finite, no cycling), each
+//! one started from the optimal basis of the one before. The initial tableau needs no
+//! phase 1: the reduced row echelon form of the `d × |S|` matrix with columns `z_n` (the
+//! known KKT vector's support first) *is* a simplex tableau, and the known KKT vector is a
+//! basic feasible solution of it.
 
-use super::exact::rref;
+use super::simplex::{self, End, Factor, Lp, Start};
 use crate::error::{Error, Result};
-use rug::Rational;
+use crate::linalg::rref;
+use rug::{Integer, Rational};
 
 /// `S`'s signed points (`points[k]` is `z_{S_k}`) and one KKT vector `alpha` on them (same
 /// order). Returns, for each `k`, whether `S_k ∈ F`.
@@ -61,30 +63,70 @@ pub(crate) fn positive_support(points: &[Vec<Rational>], alpha: &[Rational]) -> 
             "face: the known KKT vector is not a basic solution".into(),
         ));
     }
-    let mut lp = Tableau {
-        t: tab,
-        rhs,
-        basis: pivots,
+    if r == 0 {
+        // No constraint row (every point zero): nothing can be maximized, nothing is in F.
+        return Ok(vec![false; m]);
+    }
+    // The tableau as an integer LP: each row times the least common multiple of its
+    // denominators (the same polytope; the pivot columns stay unit columns, up to scale).
+    let mut lp = Lp {
+        m: r,
+        cols: vec![Vec::new(); m],
+        obj: vec![Integer::new(); m],
+        upper: vec![None; m],
+        rhs: Vec::with_capacity(r),
+    };
+    for (i, (row, b)) in tab.iter().zip(&rhs).enumerate() {
+        let mut scale = Integer::from(b.denom());
+        for v in row {
+            scale.lcm_mut(v.denom());
+        }
+        for (col, v) in lp.cols.iter_mut().zip(row) {
+            if *v != 0 {
+                col.push((i, scaled(v, &scale)));
+            }
+        }
+        lp.rhs.push(scaled(b, &scale));
+    }
+    let mut start = Start {
+        factor: Factor::crash(&lp, &pivots)?,
+        at_upper: vec![false; m],
     };
     let mut known = vec![false; m];
     let mut in_f = vec![false; m];
-    let mark = |lp: &Tableau, known: &mut Vec<bool>, in_f: &mut Vec<bool>| {
-        for (i, &b) in lp.basis.iter().enumerate() {
-            if lp.rhs[i] > 0 {
-                known[b] = true;
-                in_f[b] = true;
-            }
+    for (&b, v) in pivots.iter().zip(&rhs) {
+        if *v > 0 {
+            known[b] = true;
+            in_f[b] = true;
         }
-    };
-    mark(&lp, &mut known, &mut in_f);
+    }
+    // Bland's rule over the columns in tableau order (finite, no cycling); the budget only
+    // guards against a defect turning into a hang.
+    let budget = 10_000 + 100 * m * m;
     for j in 0..m {
         if known[j] {
             continue;
         }
-        let v = lp.maximize(j)?;
+        lp.obj[j] = Integer::from(1);
+        let end = simplex::solve_warm(&lp, &mut start, &[], budget)?;
+        lp.obj[j] = Integer::new();
+        let x = match end {
+            Some(End::Optimal(v)) => v.x,
+            Some(End::Unbounded(_)) => {
+                return Err(Error::Numerical(
+                    "face: unbounded LP over a bounded polytope".into(),
+                ))
+            }
+            None => return Err(Error::Numerical("face: simplex iteration budget".into())),
+        };
         known[j] = true;
-        if v > 0 {
-            mark(&lp, &mut known, &mut in_f);
+        if x[j] > 0 {
+            for (k, v) in x.iter().enumerate() {
+                if *v > 0 {
+                    known[k] = true;
+                    in_f[k] = true;
+                }
+            }
         }
     }
     let mut out = vec![false; m];
@@ -94,87 +136,11 @@ pub(crate) fn positive_support(points: &[Vec<Rational>], alpha: &[Rational]) -> 
     Ok(out)
 }
 
-/// A simplex tableau in canonical form: `basis[i]` is the column that is the `i`-th unit
-/// vector, `rhs` the values of the basic variables (non-negative).
-struct Tableau {
-    t: Vec<Vec<Rational>>,
-    rhs: Vec<Rational>,
-    basis: Vec<usize>,
-}
-
-impl Tableau {
-    /// Maximizes variable `j` over the polytope, by the simplex method with Bland's rule.
-    fn maximize(&mut self, j: usize) -> Result<Rational> {
-        let cols = self.t.first().map_or(0, Vec::len);
-        let budget = 10_000 + 100 * cols * cols;
-        for _ in 0..budget {
-            let obj_row = self.basis.iter().position(|&b| b == j);
-            // Reduced cost of column k for the objective e_j: [k = j] − (row of j)_k.
-            let entering = (0..cols).find(|&k| {
-                if self.basis.contains(&k) {
-                    return false;
-                }
-                let c = if k == j { 1 } else { 0 };
-                let rc = match obj_row {
-                    Some(i) => Rational::from(c) - &self.t[i][k],
-                    None => Rational::from(c),
-                };
-                rc > 0
-            });
-            let Some(k) = entering else {
-                return Ok(match obj_row {
-                    Some(i) => self.rhs[i].clone(),
-                    None => Rational::new(),
-                });
-            };
-            let mut leave: Option<(usize, Rational)> = None;
-            for i in 0..self.t.len() {
-                if self.t[i][k] > 0 {
-                    let ratio = Rational::from(&self.rhs[i] / &self.t[i][k]);
-                    let better = match &leave {
-                        None => true,
-                        Some((li, lr)) => {
-                            ratio < *lr || (ratio == *lr && self.basis[i] < self.basis[*li])
-                        }
-                    };
-                    if better {
-                        leave = Some((i, ratio));
-                    }
-                }
-            }
-            let Some((i, _)) = leave else {
-                return Err(Error::Numerical(
-                    "face: unbounded LP over a bounded polytope".into(),
-                ));
-            };
-            self.pivot(i, k);
-        }
-        Err(Error::Numerical("face: simplex iteration budget".into()))
-    }
-
-    fn pivot(&mut self, i: usize, k: usize) {
-        let inv = Rational::from(self.t[i][k].recip_ref());
-        for v in self.t[i].iter_mut() {
-            *v *= &inv;
-        }
-        self.rhs[i] *= &inv;
-        let prow = std::mem::take(&mut self.t[i]);
-        let prhs = self.rhs[i].clone();
-        for (r, row) in self.t.iter_mut().enumerate() {
-            if r == i || row[k] == 0 {
-                continue;
-            }
-            let f = row[k].clone();
-            for (v, pv) in row.iter_mut().zip(&prow) {
-                if *pv != 0 {
-                    *v -= Rational::from(&f * pv);
-                }
-            }
-            self.rhs[r] -= Rational::from(&f * &prhs);
-        }
-        self.t[i] = prow;
-        self.basis[i] = k;
-    }
+/// `v · scale` for a `scale` that `v`'s denominator divides.
+fn scaled(v: &Rational, scale: &Integer) -> Integer {
+    let mut q = Integer::from(scale / v.denom());
+    q *= v.numer();
+    q
 }
 
 #[cfg(test)]

@@ -31,12 +31,13 @@
 //! Reference: P. Wolfe, "Finding the nearest point in a polytope", Math. Programming 11
 //! (1976) 128–149.
 
-use super::exact::{self, rational_exp, IntRows, ModEchelon};
+use super::exact::{rational_exp, IntRows};
 use super::float::{self, retain_mask, CorralProposal};
 use super::{face, MaxMargin, Outcome};
 use crate::cert::{self, Certificate, Norm, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::linalg::{self, ModEchelon};
 use rug::{Integer, Rational};
 use std::cmp::Ordering;
 
@@ -106,7 +107,7 @@ fn affine(rows: &IntRows, corral: &[usize]) -> Option<Affine> {
         }
     }
     let rhs: Vec<Integer> = corral.iter().map(|&c| rows.den(c).clone()).collect();
-    let (beta, _delta) = exact::solve(m, rhs)?;
+    let (beta, _delta) = linalg::solve_integer(m, rhs)?;
     let mut s = Integer::new();
     for (&c, b) in corral.iter().zip(&beta) {
         s += rows.den(c) * b;
@@ -165,7 +166,7 @@ fn margins(rows: &IntRows, a: &Affine) -> Margins {
             if !(-400..=400).contains(&e) {
                 use_filter = false;
             }
-            *f = exact::ldexp(m, e);
+            *f = linalg::ldexp(m, e);
         }
     }
     let factor = (d as f64 + 20.0) * 2f64.powi(-52) * (1.0 + 2f64.powi(-40));
@@ -379,18 +380,18 @@ fn normalize(lambda: &mut Vec<Rational>, k: usize) {
 /// A maximal affinely independent subset (greedy, in order), via the rank of the lifted
 /// rows `(1, z_i)`.
 fn affinely_independent_subset(rows: &IntRows, corral: &[usize]) -> Vec<usize> {
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut lifted: Vec<Vec<Rational>> = Vec::new();
-    for &c in corral {
-        let mut r = vec![Rational::from(1)];
-        r.extend(rows.row_rational(c));
-        lifted.push(r);
-        if exact::rank(lifted.clone()) == lifted.len() {
-            chosen.push(c);
-        } else {
-            lifted.pop();
-        }
-    }
+    let lifted: Vec<Vec<Rational>> = corral
+        .iter()
+        .map(|&c| {
+            let mut r = vec![Rational::from(1)];
+            r.extend(rows.row_rational(c));
+            r
+        })
+        .collect();
+    let mut chosen: Vec<usize> = linalg::independent_rows(&lifted)
+        .into_iter()
+        .map(|k| corral[k])
+        .collect();
     if chosen.is_empty() {
         chosen.push(corral.first().copied().unwrap_or(0));
     }
@@ -441,7 +442,7 @@ fn structure(rows: &IntRows, cert: &Certificate, corral: &[usize]) -> Result<(bo
     let rank_s = if independent {
         support.len()
     } else {
-        exact::rank(support.iter().map(|&i| rows.row_rational(i)).collect())
+        linalg::rank(support.iter().map(|&i| rows.row_rational(i)).collect())
     };
     let (unique, degenerate) = if independent {
         // P is a single point: α is unique and F = supp(α).
@@ -457,7 +458,7 @@ fn structure(rows: &IntRows, cert: &Certificate, corral: &[usize]) -> Result<(bo
             .map(|(p, _)| p.clone())
             .collect();
         let f_count = f_pts.len();
-        let rank_f = exact::rank(f_pts);
+        let rank_f = linalg::rank(f_pts);
         (rank_f == f_count, in_f.iter().any(|&f| !f))
     };
     let spans = rank_s == d || spans_all(rows, support, rank_s, &mut ech);
@@ -481,8 +482,8 @@ fn spans_all(rows: &IntRows, support: &[usize], rank_s: usize, ech: &mut ModEche
     }
     // Decide exactly: reduce each z_n against the reduced row echelon form of Z_S, in
     // O(rank·d) memory (a null-space basis would take O(d²): 4 GB at d = 10^4).
-    let (r, pivots) = exact::rref(support.iter().map(|&i| rows.row_rational(i)).collect());
-    (0..n).all(|i| in_s[i] || exact::in_row_space(&r, &pivots, &rows.row_rational(i)))
+    let (r, pivots) = linalg::rref(support.iter().map(|&i| rows.row_rational(i)).collect());
+    (0..n).all(|i| in_s[i] || linalg::in_row_space(&r, &pivots, &rows.row_rational(i)))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod face;
 mod float;
 pub mod l2;
 pub mod lp;
+mod simplex;
 
 pub use crate::cert::{Certificate, Norm, Witness};
 use crate::data::Dataset;

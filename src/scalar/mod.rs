@@ -227,7 +227,7 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
     /// NaN policy of the crate: no caller maps `None` to a default order. Comparisons test
     /// for one outcome (`== Some(Ordering::Greater)`), so a NaN never wins a max, a min or an
     /// argmax and propagates through the arithmetic that follows, where the runner reports it
-    /// as a non-finite event; sorts use `theory::linalg::total_cmp` (NaN last, then refused
+    /// as a non-finite event; sorts use `linalg::total_cmp` (NaN last, then refused
     /// by the caller as "not representable").
     fn partial_cmp_s(&self, other: &Self) -> Option<Ordering>;
 

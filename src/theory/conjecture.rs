@@ -6,10 +6,10 @@
 //! replaces exactly the named prediction; nothing derived from it is recomputed, so each
 //! verdict judges the value it names.
 
-use super::linalg;
 use super::predict::{Predicted, Prediction};
 use crate::data::parse_rational;
 use crate::error::{Error, Result};
+use crate::linalg;
 use crate::scalar::Scalar;
 use rug::Rational;
 

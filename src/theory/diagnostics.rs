@@ -1,8 +1,8 @@
 //! Per-checkpoint diagnostics of a trajectory against the exact oracle and the predictions
 //! (theory §2): everything a verdict or a report row needs, at the working precision.
 
-use super::linalg;
 use super::predict::{pow2_neg, Prediction};
+use crate::linalg;
 use crate::run::Trajectory;
 use crate::scalar::{self, log_sum_exp, lt, Scalar};
 

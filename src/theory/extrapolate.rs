@@ -28,7 +28,7 @@
 //! joint fit is a near-cancellation that the window difference does not show (two false
 //! FAILs of C_L at 2^15 steps, tests/regressions.rs).
 
-use super::linalg;
+use crate::linalg;
 use crate::scalar::{self, lt, Scalar};
 
 /// One sample of a measured quantity.

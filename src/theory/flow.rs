@@ -16,9 +16,9 @@
 //! checkpoint ([`FlowPoint`]) and the flow's claims ([`assess_flow`]), rows of the same
 //! claims table as GD's ([`super::CLAIMS`]).
 
-use super::linalg;
 use super::predict::{Predicted, Prediction, Regime};
 use super::verdict::{claim, Assessment, Status, Verdict};
+use crate::linalg;
 use crate::loss::Loss;
 use crate::ode::System;
 use crate::scalar::{self, lt, Scalar};

@@ -42,7 +42,6 @@ pub mod diagnostics;
 pub mod extrapolate;
 pub mod flow;
 pub mod limits;
-pub(crate) mod linalg;
 pub mod multiclass;
 pub mod predict;
 pub mod render;

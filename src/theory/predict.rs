@@ -16,9 +16,9 @@
 //! Degenerate data (a margin point with `α_n = 0` in every KKT vector, §2.11) have no `w̃`:
 //! every constant that needs it is [`Predicted::Unavailable`] with the reason, never a number.
 
-use super::linalg;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::linalg;
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::oracle::{MaxMargin, Norm};

@@ -20,8 +20,8 @@
 
 use super::diagnostics::{Checkpoint, SampleMoves};
 use super::extrapolate::{extrapolate, Limit, Observation, PolyRate};
-use super::linalg;
 use super::predict::{Predicted, Prediction, Regime, SubLeading};
+use crate::linalg;
 use crate::scalar::{self, lt, Scalar};
 
 /// Outcome of one claim.

@@ -12,9 +12,9 @@
 //! 1. **Propose** in floating point: the primal LP through `good_lp` (microlp).
 //! 2. **Certify** in exact arithmetic: the *dual* LP, written in equality form with `d`
 //!    (ℓ1) or `d + 1` (ℓ∞) rows and integer data, is solved by an exact simplex method
-//!    (`lp/simplex.rs`) started from the basis the float solution suggests (or from the trivial
-//!    basis when that one is not exactly feasible). The optimal basis gives `α` (its values)
-//!    and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
+//!    (`oracle/simplex.rs`) started from the basis the float solution suggests (or from the
+//!    trivial basis when that one is not exactly feasible). The optimal basis gives `α` (its
+//!    values) and `w` (its multipliers) in ℚ; an unbounded ray instead gives a Gordan witness
 //!    (`α ≥ 0`, `α ≠ 0`, `Σ α_n z_n = 0`), since the dual is unbounded exactly when no `w`
 //!    has all margins ≥ 1. When the float primal is infeasible, the exact dual is first
 //!    solved on the points a float auxiliary LP puts in a witness (a ray there is a ray of
@@ -24,17 +24,17 @@
 //! 4. **Uniqueness** of `ŵ`, decided exactly from the certificate (a cone test; see the docs).
 
 mod proposal;
-mod simplex;
 
-use super::exact::{self, IntRows};
+use super::exact::IntRows;
+use super::simplex::{self, End, Factor, Lp, Start};
 use super::{MaxMargin, Norm, Outcome};
 use crate::cert::{Certificate, Witness};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::linalg;
 use crate::scalar;
 use proposal::LpProposal;
 use rug::{Integer, Rational};
-use simplex::{End, Factor, Lp, Start};
 
 /// One signed point as `z_n = v_n / c_n` with `v_n` integer and `c_n > 0`.
 #[derive(Clone, Debug)]
@@ -519,7 +519,7 @@ fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool
             .map(|r| keep.iter().map(|&j| Rational::from(&r[j])).collect())
             .collect()
     };
-    if e_units.len() + exact::rank(restricted(&e_rows)) == d {
+    if e_units.len() + linalg::rank(restricted(&e_rows)) == d {
         return Ok(true);
     }
     if m_rows.is_empty() && m_units.is_empty() {
@@ -531,7 +531,7 @@ fn is_unique(rows: &[IntPoint], shape: Shape, cert: &Certificate) -> Result<bool
     all_e.extend(e_units.iter().map(|&j| unit(j, 1)));
     let mut stacked = restricted(&all_e);
     stacked.extend(restricted(&all_m));
-    let full: usize = e_units.len() + exact::rank(stacked);
+    let full: usize = e_units.len() + linalg::rank(stacked);
     if full < d {
         return Ok(false);
     }

@@ -16,6 +16,10 @@
 //! Pricing is Bland's rule over a caller-given order of the columns (the caller puts the
 //! columns a floating-point solve suggests first), which cannot cycle; ties in the ratio
 //! test go to the leaving column earliest in the same order.
+//!
+//! The one exact simplex of the oracle: the ℓ1 / ℓ∞ LP oracle ([`super::lp`]) solves its
+//! dual with it, and the ℓ2 oracle's face enumeration (`face.rs`) its small LPs
+//! `max α_j` over the KKT polytope (warm-started from one another through [`solve_warm`]).
 
 use crate::error::{Error, Result};
 use rug::{Integer, Rational};
@@ -279,10 +283,40 @@ impl<'a> Run<'a> {
 
 /// Runs the primal simplex from a feasible start. `order` ranks the columns for Bland's
 /// rule (columns it omits come after, by index).
-pub(crate) fn solve(lp: &Lp, start: Start, order: &[usize]) -> Result<End> {
+pub(crate) fn solve(lp: &Lp, mut start: Start, order: &[usize]) -> Result<End> {
+    // Bland's rule terminates; the cap only guards against a defect turning into a hang.
+    let cap = 50 * (lp.cols.len() + lp.m) + 1000;
+    solve_warm(lp, &mut start, order, cap)?
+        .ok_or_else(|| Error::Numerical(format!("exact simplex: no answer after {cap} iterations")))
+}
+
+/// [`solve`] with an iteration cap of the caller's (`None` when it is reached) that leaves
+/// the final basis in `start`, so that the next solve on the same constraints (another
+/// objective) starts from it.
+pub(crate) fn solve_warm(
+    lp: &Lp,
+    start: &mut Start,
+    order: &[usize],
+    cap: usize,
+) -> Result<Option<End>> {
+    let placeholder = Start {
+        factor: Factor::unit(0),
+        at_upper: Vec::new(),
+    };
+    let mut run = Run::new(lp, std::mem::replace(start, placeholder), order);
+    let end = iterate(&mut run, cap);
+    *start = Start {
+        factor: run.f,
+        at_upper: run.at_upper,
+    };
+    end
+}
+
+/// The simplex iterations of [`solve_warm`].
+fn iterate(run: &mut Run<'_>, cap: usize) -> Result<Option<End>> {
+    let lp = run.lp;
     let n = lp.cols.len();
     let m = lp.m;
-    let mut run = Run::new(lp, start, order);
     let mut by_rank: Vec<usize> = (0..n).collect();
     by_rank.sort_by_key(|&k| run.rank[k]);
     if !run.within_bounds(&run.basic_values()) {
@@ -290,8 +324,6 @@ pub(crate) fn solve(lp: &Lp, start: Start, order: &[usize]) -> Result<End> {
             "exact simplex: the starting basis is not feasible".into(),
         ));
     }
-    // Bland's rule terminates; the cap only guards against a defect turning into a hang.
-    let cap = 50 * (n + m) + 1000;
     for _ in 0..cap {
         let y = run.multipliers();
         // Entering column: first eligible in the order.
@@ -308,7 +340,7 @@ pub(crate) fn solve(lp: &Lp, start: Start, order: &[usize]) -> Result<End> {
             }
         }
         let Some((q, up)) = entering else {
-            return Ok(End::Optimal(run.vertex(&y)));
+            return Ok(Some(End::Optimal(run.vertex(&y))));
         };
         let h = run.f.apply(&lp.cols[q]);
         let x = run.basic_values();
@@ -352,7 +384,7 @@ pub(crate) fn solve(lp: &Lp, start: Start, order: &[usize]) -> Result<End> {
             }
         }
         match best {
-            None => return Ok(End::Unbounded(run.ray(q, s, &h))),
+            None => return Ok(Some(End::Unbounded(run.ray(q, s, &h)))),
             Some((_, Leave::Flip)) => {
                 run.at_upper[q] = !up;
             }
@@ -366,9 +398,7 @@ pub(crate) fn solve(lp: &Lp, start: Start, order: &[usize]) -> Result<End> {
             }
         }
     }
-    Err(Error::Numerical(format!(
-        "exact simplex: no answer after {cap} iterations"
-    )))
+    Ok(None)
 }
 
 #[derive(Clone, Copy, Debug)]

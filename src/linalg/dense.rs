@@ -1,146 +1,13 @@
-//! Small dense linear algebra for the predictions: exact (ℚ) row reduction and projection,
-//! and working-precision (generic [`Scalar`]) Cholesky, Gram–Schmidt, Jacobi eigenvalues and
-//! `atan`. Sizes are at most the dimension `d` or the number of support vectors.
+//! Working-precision (generic [`Scalar`]) dense helpers: vector sums, the total order on
+//! scalars, Gram–Schmidt from exact rows, projection, Cholesky, Jacobi eigenvalues, `atan`
+//! and angles. Sizes are at most the dimension `d` or the number of support vectors.
 
 #![allow(clippy::needless_range_loop)] // index loops read like the matrix formulas
 
+use super::rational::qdot;
 use crate::scalar::{dot, lt, norm, Scalar};
 use rug::Rational;
 use std::cmp::Ordering;
-
-// ---------------------------------------------------------------- exact (ℚ)
-
-/// Exact dot product.
-pub fn qdot(a: &[Rational], b: &[Rational]) -> Rational {
-    let mut s = Rational::new();
-    for (x, y) in a.iter().zip(b) {
-        s += Rational::from(x * y);
-    }
-    s
-}
-
-/// Indices of a maximal linearly independent subset of `rows`, chosen greedily in order
-/// (exact row reduction). Its length is the rank.
-pub fn independent_rows(rows: &[Vec<Rational>]) -> Vec<usize> {
-    // Echelon basis: (pivot column, reduced row with a 1 at the pivot).
-    let mut basis: Vec<(usize, Vec<Rational>)> = Vec::new();
-    let mut chosen = Vec::new();
-    let width = rows.first().map_or(0, Vec::len);
-    for (i, row) in rows.iter().enumerate() {
-        if chosen.len() == width {
-            break; // full rank: no further row can be independent
-        }
-        let mut v = row.clone();
-        for (p, b) in &basis {
-            if v[*p] != 0 {
-                let f = v[*p].clone();
-                for (vj, bj) in v.iter_mut().zip(b) {
-                    *vj -= Rational::from(&f * bj);
-                }
-            }
-        }
-        if let Some(p) = v.iter().position(|x| *x != 0) {
-            let inv = Rational::from(v[p].recip_ref());
-            for vj in v.iter_mut() {
-                *vj *= &inv;
-            }
-            // keep the basis fully reduced at the new pivot
-            for (_, b) in basis.iter_mut() {
-                if b[p] != 0 {
-                    let f = b[p].clone();
-                    for (bj, vj) in b.iter_mut().zip(&v) {
-                        *bj -= Rational::from(&f * vj);
-                    }
-                }
-            }
-            basis.push((p, v));
-            chosen.push(i);
-        }
-    }
-    chosen
-}
-
-/// Solves the square system `a x = b` exactly; `None` if `a` is singular.
-pub fn solve_exact(mut a: Vec<Vec<Rational>>, mut b: Vec<Rational>) -> Option<Vec<Rational>> {
-    let n = b.len();
-    if a.len() != n || a.iter().any(|r| r.len() != n) {
-        return None;
-    }
-    for col in 0..n {
-        let piv = (col..n).find(|&r| a[r][col] != 0)?;
-        a.swap(col, piv);
-        b.swap(col, piv);
-        let inv = Rational::from(a[col][col].recip_ref());
-        let src = a[col].clone();
-        let bc = b[col].clone();
-        for r in 0..n {
-            if r != col && a[r][col] != 0 {
-                let f = Rational::from(&a[r][col] * &inv);
-                for (dj, sj) in a[r].iter_mut().zip(&src) {
-                    *dj -= Rational::from(&f * sj);
-                }
-                b[r] -= f * &bc;
-            }
-        }
-    }
-    Some(
-        b.into_iter()
-            .zip(&a)
-            .enumerate()
-            .map(|(i, (bi, row))| bi / &row[i])
-            .collect(),
-    )
-}
-
-/// Whether the symmetric rational matrix `a` is positive definite, exactly: Gaussian
-/// elimination without pivoting, every pivot `> 0` (Sylvester's criterion through the
-/// leading principal minors, which are the products of the pivots).
-pub fn positive_definite_exact(mut a: Vec<Vec<Rational>>) -> bool {
-    let n = a.len();
-    if a.iter().any(|r| r.len() != n) {
-        return false;
-    }
-    for col in 0..n {
-        if a[col][col] <= 0 {
-            return false;
-        }
-        let inv = Rational::from(a[col][col].recip_ref());
-        let src = a[col].clone();
-        for row in a.iter_mut().skip(col + 1) {
-            if row[col] != 0 {
-                let f = Rational::from(&row[col] * &inv);
-                for (dj, sj) in row.iter_mut().zip(&src) {
-                    *dj -= Rational::from(&f * sj);
-                }
-            }
-        }
-    }
-    true
-}
-
-/// Exact orthogonal projection of `v` onto the span of the linearly independent `basis`
-/// rows: `Bᵀ (B Bᵀ)⁻¹ B v`. `None` only if the rows are dependent.
-pub fn project_exact(basis: &[Vec<Rational>], v: &[Rational]) -> Option<Vec<Rational>> {
-    let d = v.len();
-    if basis.is_empty() {
-        return Some(vec![Rational::new(); d]);
-    }
-    let gram: Vec<Vec<Rational>> = basis
-        .iter()
-        .map(|a| basis.iter().map(|b| qdot(a, b)).collect())
-        .collect();
-    let rhs: Vec<Rational> = basis.iter().map(|a| qdot(a, v)).collect();
-    let c = solve_exact(gram, rhs)?;
-    let mut out = vec![Rational::new(); d];
-    for (ck, b) in c.iter().zip(basis) {
-        for (o, bj) in out.iter_mut().zip(b) {
-            *o += Rational::from(ck * bj);
-        }
-    }
-    Some(out)
-}
-
-// ------------------------------------------------------- working precision
 
 /// `a − b`.
 pub fn sub<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
@@ -502,29 +369,6 @@ pub fn direction_diff<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<Vec<S>
 mod tests {
     use super::*;
     use rug::Float;
-
-    fn q(p: i64, d: i64) -> Rational {
-        Rational::from((p, d))
-    }
-
-    #[test]
-    fn rank_and_projection_are_exact() {
-        let rows = vec![
-            vec![q(1, 2), q(3, 2), q(0, 1)],
-            vec![q(1, 1), q(3, 1), q(0, 1)],
-            vec![q(3, 2), q(1, 2), q(0, 1)],
-        ];
-        assert_eq!(independent_rows(&rows), vec![0, 2]);
-        // projecting (1,1,1) onto the x1-x2 plane gives (1,1,0) exactly
-        let p = project_exact(&[rows[0].clone(), rows[2].clone()], &vec![q(1, 1); 3]).unwrap();
-        assert_eq!(p, vec![q(1, 1), q(1, 1), q(0, 1)]);
-        let x = solve_exact(
-            vec![vec![q(2, 1), q(1, 1)], vec![q(1, 1), q(3, 1)]],
-            vec![q(1, 1), q(2, 1)],
-        )
-        .unwrap();
-        assert_eq!(x, vec![q(1, 5), q(3, 5)]);
-    }
 
     #[test]
     fn atan_matches_mpfr_and_f64() {
