@@ -428,7 +428,7 @@ impl<'a, 'o, S: Scalar, O: Optimizer<S> + ?Sized> Runner<'a, 'o, S, O> {
             // the step from this iterate reports (an underflow names its point in the order the
             // step meets them), tried on a copy; `NonFinite` if that step would succeed.
             let ln_loss = obj.ln_loss(&st.w);
-            if ln_loss.partial_cmp_s(&ln_loss).is_none() {
+            if ln_loss.is_nan() {
                 status = match opt.step(obj, &mut st.clone()) {
                     Err(e) => RunStatus::of_event(e, st.t),
                     Ok(()) => RunStatus::NonFinite { at: st.t },

@@ -749,6 +749,29 @@ fn heavy_ball_witness(
     out
 }
 
+/// `ibias run --optimizer momentum --precision f64 --certify --json` for `steps` steps on
+/// the data at `p`, with `extra` flags: the exit status and the document.
+fn certified_momentum(p: &str, steps: u64, extra: &[&str]) -> (Option<i32>, Value) {
+    let steps = steps.to_string();
+    let mut args = vec![
+        "run",
+        "--data",
+        p,
+        "--optimizer",
+        "momentum",
+        "--steps",
+        &steps,
+        "--precision",
+        "f64",
+        "--certify",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = ibias(&args);
+    let doc = serde_json::from_slice(&o.stdout).expect("JSON");
+    (o.status.code(), doc)
+}
+
 /// `--certify` with momentum: beside "not certified", the naive interval enclosure of the
 /// exact iterate. Its `error_bound` at the last step `T` (where the JSON gives the f64 run's
 /// `w(T)` exactly) must cover the distance from a 384-bit heavy-ball witness, must not be
@@ -764,22 +787,8 @@ fn the_interval_enclosure_of_momentum_holds_a_384_bit_witness() {
     let slack = Rational::from((1, rug::Integer::from(1) << 300));
     let mut radii = Vec::new();
     for t in ts {
-        let steps = t.to_string();
-        let o = ibias(&[
-            "run",
-            "--data",
-            p,
-            "--optimizer",
-            "momentum",
-            "--steps",
-            &steps,
-            "--precision",
-            "f64",
-            "--certify",
-            "--json",
-        ]);
-        assert_eq!(o.status.code(), Some(3), "certification not established");
-        let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let (code, doc) = certified_momentum(p, t, &[]);
+        assert_eq!(code, Some(3), "certification not established");
         let iv = &doc["certify"]["interval"];
         assert_eq!(iv["through"], t, "{iv}");
         assert!(iv["stopped"].is_null(), "{iv}");
@@ -836,6 +845,15 @@ fn the_interval_enclosure_of_momentum_holds_a_384_bit_witness() {
             .expect("radius");
         radii.push(radius);
     }
+    // a checkpoint beyond the enclosure's step budget stops it there, with the reason
+    let budget = implicit_bias::experiment::INTERVAL_MAX_STEPS;
+    let (_, doc) = certified_momentum(p, budget + 1, &["--at", "10"]);
+    let iv = &doc["certify"]["interval"];
+    assert_eq!(iv["through"], 10, "{iv}");
+    assert!(
+        iv["stopped"].as_str().is_some_and(|w| w.contains("budget")),
+        "{iv}"
+    );
     // the box is exact at t = 1 (every weight is e^0 = 1) and grows with t
     assert_eq!(radii[0], 0.0, "w(1) = η Σ_n z_n is exact");
     assert!(radii.windows(2).all(|p| p[0] <= p[1]), "{radii:?}");

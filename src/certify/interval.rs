@@ -307,6 +307,9 @@ impl crate::scalar::Scalar for Interval {
     fn is_finite(&self) -> bool {
         Interval::is_finite(self)
     }
+    fn is_nan(&self) -> bool {
+        Interval::is_nan(self)
+    }
     fn is_zero(&self) -> bool {
         self.lo.is_zero() && self.hi.is_zero()
     }

@@ -1157,6 +1157,9 @@ impl Scalar for Dd {
     fn is_finite(&self) -> bool {
         self.hi.is_finite() && self.lo.is_finite()
     }
+    fn is_nan(&self) -> bool {
+        self.hi.is_nan() || self.lo.is_nan()
+    }
     #[inline(always)]
     fn is_zero(&self) -> bool {
         self.hi == 0.0

@@ -141,6 +141,9 @@ impl Scalar for f64 {
     fn is_finite(&self) -> bool {
         f64::is_finite(*self)
     }
+    fn is_nan(&self) -> bool {
+        f64::is_nan(*self)
+    }
     fn is_zero(&self) -> bool {
         *self == 0.0
     }

@@ -217,6 +217,10 @@ pub trait Scalar: Clone + Debug + Send + Sync + 'static {
 
     /// Neither NaN nor infinite.
     fn is_finite(&self) -> bool;
+    /// Not a number (for the enclosure scalar: an end is NaN, so it encloses nothing). Never
+    /// tested through a comparison: `partial_cmp_s` answers `None` also for undecided
+    /// comparisons of enclosures that are numbers.
+    fn is_nan(&self) -> bool;
     /// Exactly zero.
     fn is_zero(&self) -> bool;
     /// Total order on non-NaN values; `None` means NaN **or undecided**: the enclosure

@@ -86,6 +86,9 @@ impl Scalar for Float {
     fn is_finite(&self) -> bool {
         Float::is_finite(self)
     }
+    fn is_nan(&self) -> bool {
+        Float::is_nan(self)
+    }
     fn is_zero(&self) -> bool {
         Float::is_zero(self)
     }

@@ -533,7 +533,7 @@ impl<S: Scalar> Verdict<S> {
         // evaluate (double-double, for one, refuses products below 2^−969 rather than lose
         // digits): undecided, never a FAIL of the claim. An infinite deviation against a
         // finite tolerance is a FAIL (a relative claim whose limit is 0).
-        let dev_nan = dev.partial_cmp_s(&dev).is_none();
+        let dev_nan = dev.is_nan();
         if dev_nan || !tol.is_finite() {
             self.status = Status::NotApplicable;
             self.basis = format!(
