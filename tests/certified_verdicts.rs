@@ -1,6 +1,7 @@
 //! `--certify` beyond the trajectory (docs/theory/certify.md, "The direction and the
 //! residual", "Verdicts on enclosures"): the enclosures of the direction, its error and angle
-//! to ŵ, ρ(t) and ‖ρ(t) − w̃‖ against GD in MPFR at three times the bits; certified PASS of
+//! to ŵ, ρ(t), ‖ρ(t) − w̃‖, the margin gap and the dual recovery against GD in MPFR at three
+//! times the bits; certified PASS of
 //! true predictions and certified FAIL of wrong ones where the radius is tiny; a verdict whose
 //! tolerance is narrower than the enclosures' effect comes out not certified (undecided),
 //! and every certified status is the status a run at three times the bits gives.
@@ -129,6 +130,36 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
             let enc = d.rho_err.as_ref().expect("|rho - w~| enclosed");
             if !inside(enc, &js["rho_err"], &re, &slack) {
                 return Err(format!("t={t}: |rho - w~| = {re} outside {enc:?}"));
+            }
+            // the dual recovery η t (−ℓ′(z_nᵀx)), −ℓ′(u) = e^{−u} or 1/(1 + e^u), and
+            // the margin gap 1/‖ŵ‖ − min_n z_nᵀx/‖x‖, from the witness's own margins
+            let eta = Float::with_val(bits, &e.lr());
+            let enc = d.dual.as_ref().expect("dual recovery enclosed");
+            let mut min_m: Option<Float> = None;
+            for (n, (x, y)) in e.data.points().iter().zip(e.data.labels()).enumerate() {
+                let mut u = Float::with_val(bits, 0);
+                for (xj, wj) in x.iter().zip(&s.w) {
+                    u += Float::with_val(bits, wj * Float::with_val(bits, xj)) * i32::from(*y);
+                }
+                let weight = match e.loss {
+                    Loss::Exponential => Float::with_val(bits, -&u).exp(),
+                    _ => Float::with_val(bits, 1) / (Float::with_val(bits, u.exp_ref()) + 1u32),
+                };
+                let dual = Float::with_val(bits, &eta * t) * weight;
+                let rel = &slack * exact(&dual).abs().max(Rational::from(1));
+                if !inside(&enc[n], &js["dual"][n], &dual, &rel) {
+                    return Err(format!("t={t}: dual_{n} = {dual} outside {:?}", enc[n]));
+                }
+                let m = Float::with_val(bits, &u / &nx);
+                if min_m.as_ref().map_or(true, |v| m < *v) {
+                    min_m = Some(m);
+                }
+            }
+            if let (Some(g), Some(m)) = (&d.gap, min_m) {
+                let gap = Float::with_val(bits, nh.clone().recip() - m);
+                if !inside(g, &js["gap"], &gap, &slack) {
+                    return Err(format!("t={t}: gap = {gap} outside {g:?}"));
+                }
             }
         }
     }

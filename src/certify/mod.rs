@@ -89,6 +89,12 @@ pub struct Derived {
     pub rho: Option<Vec<Interval>>,
     /// `‖ρ(t) − w̃‖` for the given `w̃` (a point; from t = 1 on).
     pub rho_err: Option<Interval>,
+    /// The margin gap `γ* − γ(x(t)) = 1/‖ŵ‖ − min_n z_nᵀx/‖x‖` (where the minimum margin is
+    /// enclosed).
+    pub gap: Option<Interval>,
+    /// The dual recovery `η t (−ℓ′(z_nᵀx(t)))` of every point (from t = 1 on), which tends
+    /// to `α_n` on the support vectors (theory §2.3).
+    pub dual: Option<Vec<Interval>>,
 }
 
 impl Enclosure {
@@ -99,10 +105,17 @@ impl Enclosure {
     /// * `‖x/‖x‖ − c/‖c‖‖ ≤ 2r/‖c‖` for `‖x − c‖ ≤ r < ‖c‖`, so each coordinate of the
     ///   direction lies in `c_j/‖c‖ ± 2r/‖c‖` and the direction error in
     ///   `‖c/‖c‖ − ŵ/‖ŵ‖‖ ± 2r/‖c‖`; the angle is `2 asin(err/2)` (increasing);
-    /// * `ρ(x) − ρ(c) = x − c`: `‖ρ(x) − w̃‖ ∈ ‖ρ(c) − w̃‖ ± r`, `ρ_j(x) ∈ x_j − ŵ_j ln t`.
+    /// * `ρ(x) − ρ(c) = x − c`: `‖ρ(x) − w̃‖ ∈ ‖ρ(c) − w̃‖ ± r`, `ρ_j(x) ∈ x_j − ŵ_j ln t`;
+    /// * the gap from the minimum margin's enclosure, the dual recovery from the weights'
+    ///   (both over the ball), with the step `eta`.
     ///
     /// Everything else is interval arithmetic ([`Interval`] as a [`Scalar`]).
-    pub fn derived(&self, w_hat: &[Rational], w_tilde: Option<&[Rational]>) -> Derived {
+    pub fn derived(
+        &self,
+        w_hat: &[Rational],
+        w_tilde: Option<&[Rational]>,
+        eta: &Interval,
+    ) -> Derived {
         let prec = self.norm.lo.prec();
         let r = &self.radius;
         let d = self.computed.len();
@@ -179,12 +192,29 @@ impl Enclosure {
                 rho_err = Some(e);
             }
         }
+        let mut gap = None;
+        let nh = crate::scalar::norm(&wh, prec);
+        if let (true, Some(m)) = (nh.lo.cmp0() == Some(Ordering::Greater), &self.min_margin) {
+            let mut inv = nh.clone();
+            inv.recip_mut();
+            gap = Some(inv.sub(m));
+        }
+        let dual = (self.t >= 1).then(|| {
+            let t = Interval {
+                lo: Float::with_val_round(prec, self.t, Round::Down).0,
+                hi: Float::with_val_round(prec, self.t, Round::Up).0,
+            };
+            let et = eta.clone().mul(&t);
+            self.weights.iter().map(|q| et.clone().mul(q)).collect()
+        });
         Derived {
             direction,
             dir_err,
             angle,
             rho,
             rho_err,
+            gap,
+            dual,
         }
     }
 }
@@ -466,7 +496,7 @@ impl Certifier {
     pub fn derived(&self, e: &Enclosure) -> Option<Derived> {
         self.reference
             .as_ref()
-            .map(|(wh, wt)| e.derived(wh, wt.as_deref()))
+            .map(|(wh, wt)| e.derived(wh, wt.as_deref(), &self.eta))
     }
 
     /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
@@ -965,6 +995,8 @@ impl Certifier {
                     "angle": derived.as_ref().and_then(|d| d.angle.as_ref()).map(mid_rad_json),
                     "rho": derived.as_ref().and_then(|d| d.rho.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
                     "rho_err": derived.as_ref().and_then(|d| d.rho_err.as_ref()).map(mid_rad_json),
+                    "gap": derived.as_ref().and_then(|d| d.gap.as_ref()).map(mid_rad_json),
+                    "dual": derived.as_ref().and_then(|d| d.dual.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
                 })
             }).collect::<Vec<_>>(),
         })
@@ -1013,6 +1045,7 @@ impl Certifier {
             "ln L".into(),
             "t*L".into(),
             "dir err".into(),
+            "gap".into(),
             "|rho-w~|".into(),
             "w".into(),
         ]];
@@ -1030,11 +1063,12 @@ impl Certifier {
                 opt(&e.ln_loss),
                 opt(&e.t_loss),
                 opt(&derived.as_ref().and_then(|d| d.dir_err.clone())),
+                opt(&derived.as_ref().and_then(|d| d.gap.clone())),
                 opt(&derived.as_ref().and_then(|d| d.rho_err.clone())),
                 e.w.iter().map(mid_rad_text).collect::<Vec<_>>().join(", "),
             ]);
         }
-        let mut width = [0usize; 10];
+        let mut width = [0usize; 11];
         for row in &rows {
             for (w, c) in width.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -1044,7 +1078,7 @@ impl Certifier {
             let mut line = String::from("#");
             for (k, (w, c)) in width.iter().zip(row).enumerate() {
                 let pad = w - c.chars().count();
-                if k == 9 {
+                if k == 10 {
                     line.push_str(&format!("  {c}"));
                 } else {
                     line.push_str(&format!("  {}{c}", " ".repeat(pad)));
