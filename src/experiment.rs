@@ -958,7 +958,9 @@ impl Findings {
         let (status_at, point) = match self.status {
             RunStatus::Completed => (None, None),
             RunStatus::Underflow { at, point } => (Some(at), Some(point + 1)),
-            RunStatus::NonFinite { at } | RunStatus::Interrupted { at } => (Some(at), None),
+            RunStatus::NonFinite { at }
+            | RunStatus::Interrupted { at }
+            | RunStatus::Undecided { at } => (Some(at), None),
         };
         let mut doc = json!({ "command": self.command });
         if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {

@@ -19,6 +19,10 @@ pub enum Event {
     },
     /// A NaN or infinity appeared (divergent step, overflow).
     NonFinite,
+    /// A branch of the step depends on a comparison the scalar cannot decide: over the
+    /// enclosure scalar, a sign or an argmax of boxes that overlap (the exact order is not
+    /// known). The step is not taken, never taken along a default branch.
+    Undecided,
 }
 
 /// Data (as signed points `z_n` rounded once into `S`) plus a loss.

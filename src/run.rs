@@ -29,6 +29,12 @@ pub enum RunStatus {
         /// Step at which it happened.
         at: u64,
     },
+    /// At step `at` a branch of the step compared enclosures that overlap ([`Event::Undecided`]:
+    /// the enclosure scalar only).
+    Undecided {
+        /// Step at which it happened.
+        at: u64,
+    },
     /// Stopped at step `at` on request ([`request_stop`]: SIGINT or SIGTERM in `ibias`); the
     /// iterate reached is the last sample.
     Interrupted {
@@ -68,6 +74,9 @@ impl RunStatus {
                  range: double-double refuses nonzero magnitudes below 2^-969)"
             ),
             RunStatus::Interrupted { at } => format!("interrupted at t={at}"),
+            RunStatus::Undecided { at } => format!(
+                "undecided at t={at} (a branch of the step compares enclosures that overlap)"
+            ),
         }
     }
     /// What to change for a run that ended so (empty for a completed one).
@@ -77,6 +86,7 @@ impl RunStatus {
             RunStatus::Underflow { .. } | RunStatus::NonFinite { .. } => {
                 "use a smaller step (--lr) or a wider precision"
             }
+            RunStatus::Undecided { .. } => "use a wider precision for the enclosure",
             RunStatus::Interrupted { .. } => "run it to the end for a judgement",
         }
     }
@@ -85,15 +95,18 @@ impl RunStatus {
         match e {
             Event::Underflow { point } => RunStatus::Underflow { at, point },
             Event::NonFinite => RunStatus::NonFinite { at },
+            Event::Undecided => RunStatus::Undecided { at },
         }
     }
-    /// Machine name for JSON: `completed`, `underflow`, `non_finite`, `interrupted`.
+    /// Machine name for JSON: `completed`, `underflow`, `non_finite`, `interrupted`,
+    /// `undecided`.
     pub fn code(&self) -> &'static str {
         match self {
             RunStatus::Completed => "completed",
             RunStatus::Underflow { .. } => "underflow",
             RunStatus::NonFinite { .. } => "non_finite",
             RunStatus::Interrupted { .. } => "interrupted",
+            RunStatus::Undecided { .. } => "undecided",
         }
     }
 }

@@ -859,3 +859,33 @@ fn the_interval_enclosure_of_momentum_holds_a_384_bit_witness() {
     assert!(radii.windows(2).all(|p| p[0] <= p[1]), "{radii:?}");
     assert!(radii[3] > 0.0 && radii[3] < 1e-30, "{radii:?}");
 }
+
+/// A step that branches on a comparison the enclosure scalar cannot decide stops the naive
+/// enclosure with `undecided`, never a default branch: sign descent on z = (1, 1), (1, −1)
+/// has −∇L₂ = e^{−u₁} − e^{−u₂} with u₁ = u₂ exactly after the first step, so its box
+/// straddles 0 and the sign the step needs is not known (the exact one is 0, which a
+/// default branch would have guessed only by luck).
+#[test]
+fn an_undecided_sign_stops_the_interval_enclosure() {
+    let (_dir, path) = tmp("sym.csv", "x1,x2,y\n1,1,1\n1,-1,1\n");
+    let p = path.to_str().expect("utf-8 path");
+    let o = ibias(&[
+        "run",
+        "--data",
+        p,
+        "--optimizer",
+        "sign",
+        "--steps",
+        "100",
+        "--certify",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let iv = &doc["certify"]["interval"];
+    assert_eq!(iv["through"], 1, "{iv}");
+    let why = iv["stopped"].as_str().unwrap_or("");
+    assert!(why.contains("undecided at t=1"), "{why}");
+    // the computed run itself is unaffected
+    assert_eq!(doc["status"], "completed");
+}

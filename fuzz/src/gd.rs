@@ -366,6 +366,8 @@ impl Case {
                     }
                     break;
                 }
+                // GD's step branches on no comparison, and f64/dd/MPFR decide every one
+                Err(Event::Undecided) => panic!("GD's step was undecided at t={t}"),
             }
         }
         if let Some(v) = &self.v {

@@ -56,9 +56,14 @@ impl<S: Scalar> Optimizer<S> for CoordinateDescent<S> {
         for (i, g) in grad.iter().enumerate() {
             cur.set(g);
             cur.abs_mut();
-            if cur.partial_cmp_s(best) == Some(Ordering::Greater) {
-                best.set(cur);
-                arg = i;
+            match cur.partial_cmp_s(best) {
+                Some(Ordering::Greater) => {
+                    best.set(cur);
+                    arg = i;
+                }
+                // overlapping enclosures: which coordinate is steepest is not known
+                None if !cur.is_nan() && !best.is_nan() => return Err(Event::Undecided),
+                _ => {}
             }
         }
         if let (Some(wi), Some(g)) = (w.get_mut(arg), grad.get(arg)) {

@@ -21,12 +21,16 @@ pub(crate) fn has_shape<S: Scalar>(memory: &[Vec<S>], shape: &[usize]) -> bool {
     memory.len() == shape.len() && memory.iter().zip(shape).all(|(m, &l)| m.len() == l)
 }
 
-/// Sign of `x` as −1, 0 or +1 (`zero` is a zero of the right context; NaN counts as 0).
-pub(crate) fn sign<S: Scalar>(x: &S, zero: &S) -> i8 {
+/// Sign of `x` as −1, 0 or +1 (`zero` is a zero of the right context; NaN counts as 0);
+/// [`Event::Undecided`](crate::objective::Event) for an enclosure that contains numbers of
+/// both signs (or 0 and others), whose exact sign is not known.
+pub(crate) fn sign<S: Scalar>(x: &S, zero: &S) -> Result<i8, crate::objective::Event> {
     match x.partial_cmp_s(zero) {
-        Some(Ordering::Greater) => 1,
-        Some(Ordering::Less) => -1,
-        _ => 0,
+        Some(Ordering::Greater) => Ok(1),
+        Some(Ordering::Less) => Ok(-1),
+        Some(Ordering::Equal) => Ok(0),
+        None if x.is_nan() => Ok(0),
+        None => Err(crate::objective::Event::Undecided),
     }
 }
 
@@ -120,8 +124,9 @@ mod tests {
     fn dominant_point_and_sign() {
         assert_eq!(dominant_point(&[0.1, 0.7, 0.2]), 1);
         assert_eq!(dominant_point::<f64>(&[]), 0);
-        assert_eq!(sign(&-2.0, &0.0), -1);
-        assert_eq!(sign(&0.0, &0.0), 0);
-        assert_eq!(sign(&3.0, &0.0), 1);
+        assert_eq!(sign(&-2.0, &0.0), Ok(-1));
+        assert_eq!(sign(&0.0, &0.0), Ok(0));
+        assert_eq!(sign(&3.0, &0.0), Ok(1));
+        assert_eq!(sign(&f64::NAN, &0.0), Ok(0));
     }
 }

@@ -62,7 +62,7 @@ impl<S: Scalar> Optimizer<S> for SignDescent<S> {
         l1.mul_assign(&self.eta);
         zero.set_f64(0.0);
         for (wi, g) in w.iter_mut().zip(grad.iter()) {
-            match sign(g, zero) {
+            match sign(g, zero)? {
                 1 => wi.add_assign(l1),
                 -1 => wi.sub_assign(l1),
                 _ => {}
