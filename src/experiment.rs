@@ -16,13 +16,13 @@
 //! ```
 
 use crate::certify::Interval;
-use crate::certify::{decimal_up, Certifier};
+use crate::certify::{Certifier, IntervalEnclosure, INTERVAL_BITS};
 use crate::data::{format_rational, ClassData, Dataset};
 use crate::loss::Loss;
 use crate::objective::Objective;
 use crate::optim::spec::Kind;
-use crate::optim::State;
 use crate::optim::{build, OptimizerSpec};
+use crate::optim::{Optimizer, State};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
 use crate::run::{Observer, RunOptions, RunStatus, Runner, Sample, Schedule, Trajectory};
@@ -169,11 +169,26 @@ impl Experiment {
         }
     }
 
+    /// The optimizer's spec with the step actually used ([`Experiment::lr`]).
+    fn spec_used(&self) -> OptimizerSpec {
+        let mut spec = self.optimizer.clone();
+        spec.lr = Some(self.lr());
+        spec
+    }
+
+    /// The objective, the optimizer (with the step used) and `w(0)` over `S` at `ctx`: one
+    /// setup for the run and for its interval enclosure.
+    fn setup<S: Scalar>(&self, ctx: S::Ctx) -> (Objective<S>, Box<dyn Optimizer<S>>, Vec<S>) {
+        let obj = Objective::<S>::new(&self.data, self.loss, ctx);
+        let opt = build::<S>(&self.spec_used(), ctx);
+        let w0 = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
+        (obj, opt, w0)
+    }
+
     /// What a saved state of this experiment belongs to (the data, the loss, the optimizer
     /// with the step used, the precision, the seed).
     pub fn identity(&self) -> Identity {
-        let mut spec = self.optimizer.clone();
-        spec.lr = Some(self.lr());
+        let spec = self.spec_used();
         Identity {
             data: DataId::of(&self.data),
             bias: self.bias,
@@ -440,20 +455,15 @@ impl Experiment {
         dense: &[u64],
         observer: Option<&mut dyn Observer<S>>,
     ) -> Result<(Objective<S>, Trajectory<S>, State<S>)> {
-        let obj = Objective::<S>::new(&self.data, self.loss, ctx);
-        let mut spec = self.optimizer.clone();
-        let eta = self.lr();
-        spec.lr = Some(eta.clone());
-        let opt = build::<S>(&spec, ctx);
-        let w0: Vec<S> = self.init.iter().map(|q| S::from_rational(q, ctx)).collect();
+        let (obj, opt, w0) = self.setup::<S>(ctx);
         let opts = RunOptions {
             steps: self.steps,
             base: 10,
             progress: self.progress,
             seed: self.seed,
         };
-        let mut st = State::new(&obj, w0, opts.seed);
-        opt.init(&obj, &mut st);
+        let mut runner = Runner::new(&obj, opt.as_ref(), &opts).observed(observer);
+        let mut st = runner.start(w0);
         let mut history = Vec::new();
         let cps: Vec<u64> = match &self.resume {
             None => dense.to_vec(),
@@ -466,9 +476,7 @@ impl Experiment {
                     .collect()
             }
         };
-        let mut traj = Runner::new(&obj, opt.as_ref(), &opts)
-            .observed(observer)
-            .resume(&mut st, &cps);
+        let mut traj = runner.resume(&mut st, &cps);
         if !history.is_empty() {
             // the uninterrupted run's samples: those of this run's grid before the state's t
             // (the state's own run may have had other checkpoints), then this leg's; its
@@ -524,107 +532,8 @@ impl Experiment {
         computed: &Trajectory<S>,
     ) -> IntervalEnclosure {
         let bits = INTERVAL_BITS.max(self.precision.bits());
-        let obj = Objective::<Interval>::new(&self.data, self.loss, bits);
-        let mut spec = self.optimizer.clone();
-        spec.lr = Some(self.lr());
-        let opt = build::<Interval>(&spec, bits);
-        let w0: Vec<Interval> = self
-            .init
-            .iter()
-            .map(|q| Interval::from_rational(q, bits))
-            .collect();
-        let opts = RunOptions {
-            steps: computed.steps,
-            base: 10,
-            progress: false,
-            seed: self.seed,
-        };
-        let mut runner = Runner::new(&obj, opt.as_ref(), &opts);
-        let mut st = runner.start(w0);
-        let mut out = IntervalEnclosure {
-            bits,
-            rows: Vec::new(),
-            through: 0,
-            stopped: None,
-        };
-        for &c in shown.iter().filter(|&&c| c > 0 && c <= computed.steps) {
-            if c > INTERVAL_MAX_STEPS {
-                out.stopped = Some(format!(
-                    "the next checkpoint, t = {c}, is beyond the naive enclosure's budget of \
-                     {INTERVAL_MAX_STEPS} steps"
-                ));
-                break;
-            }
-            // one leg per checkpoint, so the enclosure can stop where its box is too wide
-            let leg = runner.resume(&mut st, &[c]);
-            if leg.status != RunStatus::Completed || leg.samples.is_empty() {
-                out.stopped = Some(format!(
-                    "the box could not be advanced at t = {} ({})",
-                    st.t,
-                    leg.status.describe()
-                ));
-                break;
-            }
-            let zero = Float::new(bits);
-            let mut rad = zero.clone();
-            let mut norm_lo = zero.clone();
-            for x in &st.w {
-                let r = x.rad();
-                if r > rad {
-                    rad = r;
-                }
-                // the smallest |v| over the box, a lower end of |w_i|
-                let low = if x.lo > 0 {
-                    x.lo.clone()
-                } else if x.hi < 0 {
-                    Float::with_val(bits, -&x.hi)
-                } else {
-                    zero.clone()
-                };
-                if low > norm_lo {
-                    norm_lo = low;
-                }
-            }
-            let Some(sample) = computed.samples.iter().find(|p| p.t == c) else {
-                continue;
-            };
-            let mut err = zero.clone();
-            for (v, x) in sample.w.iter().zip(&st.w) {
-                let Some(q) = v.to_rational() else {
-                    err = Float::with_val(bits, rug::float::Special::Infinity);
-                    break;
-                };
-                // |v − mid| + rad ≤ max(v − lo, hi − v), each rounded up
-                let a = Float::with_val_round(bits, &q - &x.lo, Round::Up).0;
-                let b = Float::with_val_round(bits, &x.hi - &q, Round::Up).0;
-                let e = if a > b { a } else { b };
-                if e > err {
-                    err = e;
-                }
-            }
-            let rel = if rad == 0 {
-                Some(zero.clone())
-            } else if norm_lo > 0 {
-                Some(Float::with_val_round(bits, &rad / &norm_lo, Round::Up).0)
-            } else {
-                None
-            };
-            let stop = rad > 0 && rad >= norm_lo;
-            out.rows.push(IntervalRow {
-                t: c,
-                radius: rad,
-                radius_over_norm: rel,
-                error_bound: err,
-            });
-            out.through = c;
-            if stop {
-                out.stopped = Some(format!(
-                    "at t = {c} the radius reaches ‖w‖∞: the box says nothing more"
-                ));
-                break;
-            }
-        }
-        out
+        let (obj, opt, w0) = self.setup::<Interval>(bits);
+        IntervalEnclosure::run(&obj, opt.as_ref(), w0, self.seed, shown, computed)
     }
 
     fn go<S: Scalar>(
@@ -652,8 +561,7 @@ impl Experiment {
         } else {
             None
         };
-        let mut spec = self.optimizer.clone();
-        spec.lr = Some(eta.clone());
+        let spec = self.spec_used();
         let mut rows = report::rows(&obj, &traj);
         rows.retain(|r| render::shown(r.t, shown, traj.steps));
         let mut skipped = None;
@@ -817,95 +725,6 @@ impl Experiment {
             header,
             meta,
             code,
-        })
-    }
-}
-
-/// The naive interval enclosure of another optimizer's exact-arithmetic iterate (`--certify`
-/// with `--optimizer` other than gd): the same optimizer run over [`Interval`] at
-/// [`INTERVAL_BITS`] bits from the exact `w(0)`, every operation rounded outward, so each box
-/// contains the exact iterate. Its radius grows by the wrapping effect (each step multiplies
-/// it by about the map's Lipschitz factor), so it is offered for short runs: it is stopped at
-/// the first checkpoint where the radius exceeds the iterate's norm or a box is not finite.
-/// `error_bound` bounds the computed iterate's distance from the exact one,
-/// `max_i |computed_i − mid_i| + rad_i` (the ∞-norm).
-#[derive(Clone, Debug)]
-pub struct IntervalEnclosure {
-    /// Bits of the interval arithmetic.
-    pub bits: u32,
-    /// One row per shown checkpoint enclosed.
-    pub rows: Vec<IntervalRow>,
-    /// The last step enclosed.
-    pub through: u64,
-    /// Why it stopped before the run's end.
-    pub stopped: Option<String>,
-}
-
-/// One checkpoint of an [`IntervalEnclosure`], every value rounded up.
-#[derive(Clone, Debug)]
-pub struct IntervalRow {
-    /// The step.
-    pub t: u64,
-    /// The largest half-width of the boxes.
-    pub radius: Float,
-    /// `radius` over the lower end of `‖w‖∞` over the box; `None` where that end is 0.
-    pub radius_over_norm: Option<Float>,
-    /// `max_i max(v_i − lo_i, hi_i − v_i)`: a bound of `‖computed − exact‖∞`.
-    pub error_bound: Float,
-}
-
-/// Bits of [`IntervalEnclosure`]'s arithmetic.
-pub const INTERVAL_BITS: u32 = 128;
-
-/// The most steps [`IntervalEnclosure`] takes: about a minute of 128-bit interval steps on
-/// small data, and beyond it the wrapping effect leaves little to enclose.
-pub const INTERVAL_MAX_STEPS: u64 = 1_000_000;
-
-impl IntervalEnclosure {
-    fn text(&self, name: &str) -> String {
-        let mut out = format!(
-            "# interval enclosure (naive interval arithmetic at {} bits, every operation rounded outward: a box around the exact-arithmetic {name} iterate; its radius grows by the wrapping effect, docs/theory/certify.md):
-",
-            self.bits
-        );
-        for r in &self.rows {
-            out.push_str(&format!(
-                "#   t = {}: radius {}, radius/‖w‖∞ {}, ‖computed − exact‖∞ <= {}
-",
-                r.t,
-                decimal_up(&r.radius, 3),
-                r.radius_over_norm
-                    .as_ref()
-                    .map_or_else(|| "unbounded".into(), |q| decimal_up(q, 3)),
-                decimal_up(&r.error_bound, 3)
-            ));
-        }
-        match &self.stopped {
-            None => out.push_str(&format!(
-                "#   enclosed through t = {}
-",
-                self.through
-            )),
-            Some(why) => out.push_str(&format!(
-                "#   enclosed through t = {}, then stopped: {why}
-",
-                self.through
-            )),
-        }
-        out
-    }
-
-    fn json(&self) -> Value {
-        json!({
-            "bits": self.bits,
-            "through": self.through,
-            "stopped": self.stopped,
-            "checkpoints": self.rows.iter().map(|r| json!({
-                "t": r.t,
-                "radius": decimal_up(&r.radius, 3),
-                "radius_over_norm": r.radius_over_norm.as_ref().map(|q| decimal_up(q, 3)),
-                "error_bound": decimal_up(&r.error_bound, 3),
-            })).collect::<Vec<_>>(),
         })
     }
 }
@@ -1279,33 +1098,13 @@ pub fn class_max_margin(
                  beta_(n,k) = ({}) with sum beta_(n,k) (e_(y_n) - e_k) (x) x_n = 0",
                 pair_list(&beta, classes)
             ),
-            witness: lifted_weights(&beta, classes),
+            witness: classes.lifted_weights(&beta),
         }),
         Err(e) => {
             warnings.push(format!("ibias: warning: theory checks skipped: {e}"));
             Ok(None)
         }
     }
-}
-
-/// Non-zero `((point, class), β)` entries as the weights of every lifted point, in the
-/// order of [`ClassData::lift`] (`K − 1` per sample, the other classes in increasing order).
-pub fn lifted_weights(
-    entries: &[((usize, usize), Rational)],
-    classes: &ClassData,
-) -> Vec<Rational> {
-    let g = classes.classes() - 1;
-    let mut out = vec![Rational::new(); classes.len() * g];
-    for ((n, k), v) in entries {
-        // the lift skips the sample's own class y_n
-        let j = if *k < classes.labels()[*n] {
-            *k
-        } else {
-            *k - 1
-        };
-        out[n * g + j] = v.clone();
-    }
-    out
 }
 
 /// `(point, class): value` entries, points 1-based, classes by name.

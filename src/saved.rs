@@ -120,6 +120,15 @@ pub struct SavedState {
     pub samples: Vec<SavedSample>,
 }
 
+/// The saved number `s` (`p/q`) as a value of `S`, exactly; an error of the state file `name`
+/// when it is not a number or not exactly a number of this precision.
+fn exact_value<S: Scalar>(s: &str, ctx: S::Ctx, name: &str) -> Result<S> {
+    let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
+    let q = exact_number(s).ok_or_else(|| bad(format!("{s:.40} is not a number p/q")))?;
+    S::from_rational_exact(&q, ctx)
+        .ok_or_else(|| bad(format!("{s} is not exactly a number of this precision")))
+}
+
 /// The exact value of `x`, or an error naming `what` when it is not finite.
 fn exact<S: Scalar>(x: &S, what: &str) -> Result<String> {
     x.to_rational()
@@ -276,11 +285,7 @@ impl SavedState {
     /// scalar type.
     pub fn restore<S: Scalar>(&self, st: &mut State<S>, ctx: S::Ctx, name: &str) -> Result<()> {
         let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
-        let value = |s: &String| -> Result<S> {
-            let q = exact_number(s).ok_or_else(|| bad(format!("{s:.40} is not a number p/q")))?;
-            S::from_rational_exact(&q, ctx)
-                .ok_or_else(|| bad(format!("{s} is not exactly a number of this precision")))
-        };
+        let value = |s: &String| exact_value::<S>(s, ctx, name);
         let shape = |m: &[Vec<String>]| m.iter().map(Vec::len).collect::<Vec<_>>();
         let want: Vec<usize> = st.memory.iter().map(Vec::len).collect();
         if self.w.len() != st.w.len() || shape(&self.memory) != want {
@@ -342,13 +347,7 @@ impl SavedState {
             }
             let w =
                 s.w.iter()
-                    .map(|v| {
-                        let q = exact_number(v)
-                            .ok_or_else(|| bad(format!("{v:.40} is not a number p/q")))?;
-                        S::from_rational_exact(&q, ctx).ok_or_else(|| {
-                            bad(format!("{v} is not exactly a number of this precision"))
-                        })
-                    })
+                    .map(|v| exact_value::<S>(v, ctx, name))
                     .collect::<Result<Vec<S>>>()?;
             let ln_loss = obj.ln_loss(&w);
             out.push(Sample { t: s.t, w, ln_loss });

@@ -79,6 +79,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
     let wh: Vec<Float> = w_hat.iter().map(|v| Float::with_val(bits, v)).collect();
     let nh = norm(&wh, bits);
     let mut checked = 0;
+    let mut gaps = 0;
     for ((rec, s), js) in cert.records().iter().zip(&traj.samples).zip(cps) {
         assert_eq!(rec.t, s.t);
         let t = rec.t;
@@ -155,14 +156,22 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                     min_m = Some(m);
                 }
             }
-            if let (Some(g), Some(m)) = (&d.gap, min_m) {
+            // wherever the minimum margin is enclosed, so is the gap
+            if rec.min_margin.is_some() {
+                let g = d
+                    .gap
+                    .as_ref()
+                    .expect("the gap enclosed with the minimum margin");
+                let m = min_m.expect("at least one point");
                 let gap = Float::with_val(bits, nh.clone().recip() - m);
                 if !inside(g, &js["gap"], &gap, &slack) {
                     return Err(format!("t={t}: gap = {gap} outside {g:?}"));
                 }
+                gaps += 1;
             }
         }
     }
+    assert!(gaps >= 3, "only {gaps} checkpoints with the gap enclosed");
     Ok(checked)
 }
 

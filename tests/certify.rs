@@ -846,7 +846,7 @@ fn the_interval_enclosure_of_momentum_holds_a_384_bit_witness() {
         radii.push(radius);
     }
     // a checkpoint beyond the enclosure's step budget stops it there, with the reason
-    let budget = implicit_bias::experiment::INTERVAL_MAX_STEPS;
+    let budget = implicit_bias::certify::INTERVAL_MAX_STEPS;
     let (_, doc) = certified_momentum(p, budget + 1, &["--at", "10"]);
     let iv = &doc["certify"]["interval"];
     assert_eq!(iv["through"], 10, "{iv}");

@@ -20,9 +20,11 @@
 
 pub mod apriori;
 pub mod interval;
+pub mod naive;
 
 pub use apriori::StepBound;
 pub use interval::Interval;
+pub use naive::{IntervalEnclosure, IntervalRow, INTERVAL_BITS, INTERVAL_MAX_STEPS};
 
 use crate::data::Dataset;
 use crate::loss::Loss;

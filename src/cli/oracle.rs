@@ -5,7 +5,7 @@ use super::common::{data_echo, load_any, note};
 use super::{emit, CliResult, Failure};
 use implicit_bias::cert::{self, Norm};
 use implicit_bias::data::{format_rational, ClassData, Loaded};
-use implicit_bias::experiment::{lifted_weights, pair_items};
+use implicit_bias::experiment::pair_items;
 use implicit_bias::oracle::classes::{row_sum, ClassOutcome};
 use implicit_bias::oracle::{self, MaxMargin, Outcome, Witness};
 use implicit_bias::scalar::{format_sig_float, format_sig_rational};
@@ -468,7 +468,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
                 message: "no W has (w_y - w_k).x_n >= 1 for every point n and class k != y_n \
                           (Gordan witness on the lifted points on stdout)"
                     .into(),
-                witness: lifted_weights(&beta, &data),
+                witness: data.lifted_weights(&beta),
             }
             .into())
         }

@@ -85,6 +85,23 @@ impl ClassData {
         (n, k)
     }
 
+    /// The index of the lifted point `x̃_{n,k}` (`k ≠ y_n`): the inverse of [`ClassData::pair`].
+    pub fn lifted_index(&self, n: usize, k: usize) -> usize {
+        // the lift skips the sample's own class y_n
+        let j = if k < self.y[n] { k } else { k - 1 };
+        n * (self.classes() - 1) + j
+    }
+
+    /// Non-zero `((point, class), β)` entries as the weights of every lifted point, in the
+    /// order of [`ClassData::lift`] (zero elsewhere).
+    pub fn lifted_weights(&self, entries: &[((usize, usize), Rational)]) -> Vec<Rational> {
+        let mut out = vec![Rational::new(); self.len() * (self.classes() - 1)];
+        for ((n, k), v) in entries {
+            out[self.lifted_index(*n, *k)] = v.clone();
+        }
+        out
+    }
+
     /// The lifted binary data set: `x̃_{n,k} = (e_{y_n} − e_k) ⊗ x_n` for `k ≠ y_n`, label +1.
     /// Its ℓ2 max-margin problem is the K-class SVM (docs/theory/multiclass.md §M1).
     pub fn lift(&self) -> Dataset {
@@ -142,6 +159,13 @@ mod tests {
         assert_eq!(l.points()[0], vec![q(-1), q(-2), q(1), q(2), q(0), q(0)]);
         assert_eq!(l.points()[1], vec![q(0), q(0), q(1), q(2), q(-1), q(-2)]);
         assert_eq!((c.pair(0), c.pair(1)), ((0, 0), (0, 2)));
+        // the lifted index is the inverse of pair: x̃_{0,0} is point 0, x̃_{0,2} point 1
+        assert_eq!((c.lifted_index(0, 0), c.lifted_index(0, 2)), (0, 1));
+        assert_eq!(
+            c.lifted_weights(&[((0, 2), q(5))]),
+            vec![q(0), q(5)],
+            "weights on the lift's order"
+        );
         assert_eq!(
             c.rows(&[1, 2, 3, 4, 5, 6]),
             vec![vec![1, 2], vec![3, 4], vec![5, 6]]
