@@ -32,6 +32,8 @@ from fractions import Fraction
 import numpy as np
 from numba import njit
 
+from peer_data import read_csv
+
 
 @njit(cache=False)
 def gd(z, w, lr, steps):
@@ -50,30 +52,6 @@ def gd(z, w, lr, steps):
         for j in range(d):
             w[j] = lr * g[j] + w[j]
     return w
-
-
-def read_csv(path):
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        header = None
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if header is None:
-                header = line.split(",")
-                continue
-            rows.append([Fraction(v.strip()) for v in line.split(",")])
-    if header is None or not rows:
-        raise ValueError(f"{path}: no header or no data rows")
-    d = len(header) - 1
-    z = np.empty((len(rows), d))
-    for i, r in enumerate(rows):
-        if len(r) != d + 1 or r[-1] not in (1, -1):
-            raise ValueError(f"{path}: row {i + 1} is not x1..x{d},y with y = +-1")
-        for j in range(d):
-            z[i, j] = float(r[-1] * r[j])
-    return z
 
 
 def main():

@@ -311,8 +311,9 @@ pub struct BenchArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub horizon: Option<String>,
     /// After the table: the numba peer (benches/peers/gd_numba.py, needs python3 with
-    /// numba) against f64 and double-double GD on the same cases; skipped with a one-line
-    /// note if it cannot run.
+    /// numba) against f64 and double-double GD on the same cases, and the scipy peer
+    /// (benches/peers/svm_nnls_scipy.py, scipy's NNLS) against the exact l2 oracle on the
+    /// same cases and N = 10^4, d = 100; each skipped with a one-line note if it cannot run.
     #[arg(long)]
     pub peers: bool,
 }

@@ -37,12 +37,21 @@ pub fn parse_rational(text: &str) -> Result<Rational> {
     if s.is_empty() {
         return Err(num_err(text, "empty field"));
     }
+    match parse_small(s) {
+        Some(v) => Ok(v),
+        None => parse_general(text, s),
+    }
+}
+
+/// [`parse_rational`] of every accepted form; `s` is `text` trimmed and not empty.
+fn parse_general(text: &str, s: &str) -> Result<Rational> {
     if s.len() > MAX_DIGITS {
         return Err(num_err(text, format!("more than {MAX_DIGITS} characters")));
     }
-    let lower = s.to_ascii_lowercase();
-    let bare = lower.trim_start_matches(['+', '-']);
-    if bare.starts_with("nan") || bare.starts_with("inf") {
+    let bare = s.trim_start_matches(['+', '-']).as_bytes();
+    let starts =
+        |word: &[u8]| bare.len() >= word.len() && bare[..word.len()].eq_ignore_ascii_case(word);
+    if starts(b"nan") || starts(b"inf") {
         return Err(num_err(
             text,
             "not a finite number (NaN and infinity are not data)",
@@ -64,6 +73,57 @@ pub fn parse_rational(text: &str) -> Result<Rational> {
     };
     check_writable(&value, text)?;
     Ok(value)
+}
+
+/// The common short forms without a heap-allocated intermediate: `[±]digits[.digits]` and
+/// `[±]digits/[±]digits`, at most 18 digits in each part (so every part is exact in an
+/// `i64`, and `10^-18 ≤ |v| ≤ 10^18` or `v = 0`: within the range of [`parse_rational`], and
+/// `p/q` in lowest terms has at most 2·19 + 2 characters, so it is writable). `None` for
+/// every other text, which the general path then reads (or refuses): the value, when there
+/// is one, is the same (unit test `small_forms_equal_the_general_path`).
+fn parse_small(s: &str) -> Option<Rational> {
+    /// `[±]d…d[.d…d]`: (signed integer of all the digits, number of digits after the point).
+    fn part(b: &[u8], point: bool) -> Option<(i64, u32)> {
+        let (neg, b) = match b.first()? {
+            b'-' => (true, &b[1..]),
+            b'+' => (false, &b[1..]),
+            _ => (false, b),
+        };
+        let (mut v, mut digits, mut frac, mut seen_point) = (0i64, 0u32, 0u32, false);
+        for &c in b {
+            match c {
+                b'0'..=b'9' => {
+                    digits += 1;
+                    if digits > 18 {
+                        return None;
+                    }
+                    // digits ≤ 18: v < 10^18 < i64::MAX, no overflow.
+                    v = v * 10 + i64::from(c - b'0');
+                    frac += u32::from(seen_point);
+                }
+                b'.' if point && !seen_point => seen_point = true,
+                _ => return None,
+            }
+        }
+        if digits == 0 {
+            return None;
+        }
+        Some((if neg { -v } else { v }, frac))
+    }
+    let b = s.as_bytes();
+    match b.iter().position(|&c| c == b'/') {
+        Some(i) => {
+            let (p, _) = part(&b[..i], false)?;
+            let (q, _) = part(&b[i + 1..], false)?;
+            // q = 0 is an error the general path reports.
+            (q != 0).then(|| Rational::from((p, q)))
+        }
+        None => {
+            let (p, frac) = part(b, true)?;
+            // frac ≤ 18 digits: 10^frac fits in an i64.
+            Some(Rational::from((p, 10i64.pow(frac))))
+        }
+    }
 }
 
 /// Checks a value that did not come from text (an array element converted exactly) against
@@ -216,6 +276,64 @@ mod tests {
         assert_eq!(parse_rational("+4/-8").unwrap(), r(-1, 2));
         assert_eq!(parse_rational("0.5/3").unwrap(), r(1, 6));
         assert_eq!(parse_rational("12E2").unwrap(), r(1200, 1));
+    }
+
+    #[test]
+    fn small_forms_equal_the_general_path() {
+        let cases = [
+            "0",
+            "-0",
+            "+0",
+            "7",
+            "-7",
+            "+7",
+            "0.5",
+            "-0.125",
+            ".5",
+            "5.",
+            "-.5",
+            "+.25",
+            "1/3",
+            "-2/4",
+            "2/-4",
+            "-2/-4",
+            "+3/+9",
+            "0/5",
+            "007",
+            "0.000",
+            "123456789012345678",
+            "1234567890123456789",
+            "0.123456789012345678",
+            "1/123456789012345678",
+            "999999999999999999/2",
+            "1/0",
+            "1.5/2",
+            "1e3",
+            "1/2/3",
+            "",
+            ".",
+            "-",
+            "1..2",
+            "1-2",
+            "--1",
+            "/2",
+            "2/",
+            "1 /2",
+            "0x10",
+            "٣",
+            "nan",
+            "-Inf",
+        ];
+        let mut small = 0;
+        for s in cases {
+            let general = (!s.is_empty()).then(|| parse_general(s, s).ok()).flatten();
+            if let Some(v) = parse_small(s) {
+                assert_eq!(Some(v), general, "{s:?}");
+                small += 1;
+            }
+            assert_eq!(parse_rational(s).ok(), general, "{s:?}");
+        }
+        assert!(small >= 20, "{small}");
     }
 
     #[test]

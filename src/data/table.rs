@@ -210,7 +210,7 @@ impl Table {
     /// Applies the column selection and the label mapping: the data set, and a note that
     /// says how labels were mapped (when `--labels` was given). A label column with three or
     /// more values is refused here; [`Table::select_any`] reads it as K-class data.
-    pub fn select(&self, cols: &Columns) -> Result<Selected> {
+    pub fn select(mut self, cols: &Columns) -> Result<Selected> {
         let (label, features) = self.columns(cols)?;
         let y = self.labels(label, cols.labels.as_ref())?;
         let x = self.points(&features)?;
@@ -232,7 +232,7 @@ impl Table {
     /// Like [`Table::select`], but a label column with K ≥ 3 distinct values (and no
     /// `--labels`) gives K-class data: the classes are the distinct values in the order of
     /// [`Cell`] (numbers in numeric order, then text in byte-lexicographic order).
-    pub fn select_any(&self, cols: &Columns) -> Result<Loaded> {
+    pub fn select_any(mut self, cols: &Columns) -> Result<Loaded> {
         if cols.labels.is_none() && !self.rows.is_empty() {
             let (label, features) = self.columns(cols)?;
             let values: BTreeSet<&Cell> = self.rows.iter().map(|r| &r[label]).collect();
@@ -299,16 +299,24 @@ impl Table {
     }
 
     /// The points: the cells of the feature columns, exactly (a cell that is not a number is
-    /// an error at its place).
-    fn points(&self, features: &[usize]) -> Result<Vec<Vec<Rational>>> {
+    /// an error at its place). The numbers are moved out of the table (the feature columns
+    /// are distinct, [`Table::features`]), so the table is spent.
+    fn points(&mut self, features: &[usize]) -> Result<Vec<Vec<Rational>>> {
         let mut x = Vec::with_capacity(self.rows.len());
-        for (row, &place) in self.rows.iter().zip(&self.places) {
+        for (i, &place) in self.places.iter().enumerate() {
             let mut point = Vec::with_capacity(features.len());
             for (k, &j) in features.iter().enumerate() {
-                match &row[j] {
-                    Cell::Num(q) => point.push(q.clone()),
-                    Cell::Text(t) => {
-                        let why = match parse_rational(t) {
+                let text = match &mut self.rows[i][j] {
+                    Cell::Num(q) => {
+                        point.push(std::mem::take(q));
+                        None
+                    }
+                    Cell::Text(t) => Some(std::mem::take(t)),
+                };
+                match text {
+                    None => {}
+                    Some(t) => {
+                        let why = match parse_rational(&t) {
                             Err(Error::Number { message, .. }) => message,
                             _ => "not a number".into(),
                         };
@@ -319,7 +327,7 @@ impl Table {
                         return Err(self.err_at(
                             place,
                             Some(j),
-                            format!("cannot read {:?} as {name}: {why}", clip(t)),
+                            format!("cannot read {:?} as {name}: {why}", clip(&t)),
                         ));
                     }
                 }

@@ -30,6 +30,19 @@ pub struct Case {
     pub d: usize,
 }
 
+impl Case {
+    /// The case's data set.
+    pub fn data(self) -> Result<Dataset> {
+        Generator::Planted {
+            n: self.n,
+            d: self.d,
+            margin: Rational::from((1, 10)),
+            seed: 1,
+        }
+        .generate()
+    }
+}
+
 /// The three standard cases: N = 20, d = 2; N = 100, d = 10; N = 1000, d = 20.
 pub const CASES: [Case; 3] = [
     Case { n: 20, d: 2 },
@@ -171,13 +184,7 @@ pub struct Setup {
 impl Setup {
     /// Generates the data, picks the step and runs f64 GD for `warm_steps` steps.
     pub fn new(case: Case, warm_steps: u64) -> Result<Self> {
-        let data = Generator::Planted {
-            n: case.n,
-            d: case.d,
-            margin: Rational::from((1, 10)),
-            seed: 1,
-        }
-        .generate()?;
+        let data = case.data()?;
         let eta = largest_safe_step(&data);
         let obj = Objective::<f64>::new(&data, Loss::Exponential, ());
         let gd = GradientDescent::<f64>::new(&eta, ());
@@ -434,36 +441,30 @@ pub enum PeerReport {
     Skipped(String),
 }
 
-/// The peer's answer: its best rate and final iterate, or a one-line reason it did not run.
-fn run_numba(
-    setup: &Setup,
-    steps: u64,
-    repeats: usize,
-) -> std::result::Result<(f64, Vec<f64>), String> {
-    if !std::path::Path::new(NUMBA_PEER).is_file() {
-        return Err(format!("{NUMBA_PEER} not found"));
+/// Runs `python3 SCRIPT --data <the case's data> ARGS` and parses its JSON, or a one-line
+/// reason it did not run.
+fn run_python(
+    script: &str,
+    data: &Dataset,
+    case: Case,
+    args: &[String],
+) -> std::result::Result<serde_json::Value, String> {
+    if !std::path::Path::new(script).is_file() {
+        return Err(format!("{script} not found"));
     }
     let file = std::env::temp_dir().join(format!(
         "ibias-peer-{}-{}x{}.csv",
         std::process::id(),
-        setup.case.n,
-        setup.case.d
+        case.n,
+        case.d
     ));
-    std::fs::write(&file, implicit_bias::data::to_csv(&setup.data))
+    std::fs::write(&file, implicit_bias::data::to_csv(data))
         .map_err(|e| format!("{}: {e}", file.display()))?;
-    let init: Vec<String> = setup
-        .w0
-        .iter()
-        .map(implicit_bias::data::format_rational)
-        .collect();
     let out = std::process::Command::new("python3")
-        .arg(NUMBA_PEER)
+        .arg(script)
         .arg("--data")
         .arg(&file)
-        .args(["--lr", &implicit_bias::data::format_rational(&setup.eta)])
-        .args(["--steps", &steps.to_string()])
-        .args(["--init", &init.join(",")])
-        .args(["--repeats", &repeats.max(1).to_string()])
+        .args(args)
         .output();
     // The file is ours (named by this process's id); a failed removal leaves a small file.
     let _ = std::fs::remove_file(&file);
@@ -475,25 +476,193 @@ fn run_numba(
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        return Err(format!("python3 {NUMBA_PEER} failed: {last}"));
+        return Err(format!("python3 {script} failed: {last}"));
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("the peer's output is not JSON: {e}"))?;
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("the peer's output is not JSON: {e}"))
+}
+
+/// The smallest of the peer's `elapsed_s` (`None` if there is none, or it is not positive).
+fn best_elapsed(v: &serde_json::Value) -> Option<f64> {
     let best = v["elapsed_s"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(serde_json::Value::as_f64)
         .fold(f64::INFINITY, f64::min);
-    let w = v["w"]
+    (best > 0.0 && best.is_finite()).then_some(best)
+}
+
+/// The peer's `w`, if it has `d` coordinates.
+fn peer_w(v: &serde_json::Value, d: usize) -> Option<Vec<f64>> {
+    v["w"]
         .as_array()
         .into_iter()
         .flatten()
         .map(|x| x.as_str().and_then(|t| t.parse::<f64>().ok()))
         .collect::<Option<Vec<f64>>>()
-        .filter(|w| w.len() == setup.case.d && best > 0.0 && best.is_finite())
-        .ok_or("the peer's output lacks `w` or `elapsed_s`")?;
-    Ok((steps as f64 / best, w))
+        .filter(|w| w.len() == d)
+}
+
+/// The numba peer's answer: its best rate and final iterate, or a one-line reason it did
+/// not run.
+fn run_numba(
+    setup: &Setup,
+    steps: u64,
+    repeats: usize,
+) -> std::result::Result<(f64, Vec<f64>), String> {
+    let init: Vec<String> = setup
+        .w0
+        .iter()
+        .map(implicit_bias::data::format_rational)
+        .collect();
+    let v = run_python(
+        NUMBA_PEER,
+        &setup.data,
+        setup.case,
+        &[
+            "--lr".into(),
+            implicit_bias::data::format_rational(&setup.eta),
+            "--steps".into(),
+            steps.to_string(),
+            "--init".into(),
+            init.join(","),
+            "--repeats".into(),
+            repeats.max(1).to_string(),
+        ],
+    )?;
+    match (best_elapsed(&v), peer_w(&v, setup.case.d)) {
+        (Some(best), Some(w)) => Ok((steps as f64 / best, w)),
+        _ => Err("the peer's output lacks `w` or `elapsed_s`".into()),
+    }
+}
+
+/// The scipy peer of the exact ℓ2 oracle: `benches/peers/svm_nnls_scipy.py`, the hard-margin
+/// SVM as Lawson and Hanson's least-distance problem, solved by `scipy.optimize.nnls` in
+/// float64 with no certificate (docs/speed.md).
+pub const NNLS_PEER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/benches/peers/svm_nnls_scipy.py"
+);
+
+/// The cases of the oracle comparison: the bench's cases and N = 10⁴, d = 100.
+pub fn oracle_peer_cases(cases: &[Case]) -> Vec<Case> {
+    let mut out = cases.to_vec();
+    let big = Case { n: 10_000, d: 100 };
+    if !out.contains(&big) {
+        out.push(big);
+    }
+    out
+}
+
+/// One case of the exact oracle against scipy's NNLS.
+#[derive(Clone, Debug)]
+pub struct OracleTiming {
+    /// The case.
+    pub case: Case,
+    /// `oracle::solve` (exact ŵ, certificate checked by the independent checker), best of
+    /// the repeats; the data already in memory.
+    pub exact: Duration,
+    /// scipy's NNLS solve, best of the repeats (building its matrix included, reading the
+    /// file excluded).
+    pub scipy: Duration,
+    /// `max_j |ŵ_j(scipy) − ŵ_j| / max(1, ‖ŵ‖∞)`.
+    pub deviation: f64,
+}
+
+/// The oracle comparison, or why it was not measured.
+#[derive(Clone, Debug)]
+pub enum OraclePeerReport {
+    /// One row per case.
+    Measured(Vec<OracleTiming>),
+    /// A one-line reason.
+    Skipped(String),
+}
+
+/// Times the exact ℓ2 oracle and the scipy peer on `cases` (planted data, seed 1).
+pub fn run_oracle_peers(cases: &[Case], repeats: usize) -> Result<OraclePeerReport> {
+    let mut rows = Vec::new();
+    for &case in cases {
+        let data = case.data()?;
+        let v = match run_python(
+            NNLS_PEER,
+            &data,
+            case,
+            &["--repeats".into(), repeats.max(1).to_string()],
+        ) {
+            Ok(v) => v,
+            Err(why) => return Ok(OraclePeerReport::Skipped(why)),
+        };
+        let (Some(scipy), Some(w_peer)) = (best_elapsed(&v), peer_w(&v, case.d)) else {
+            return Ok(OraclePeerReport::Skipped(
+                "the peer's output lacks `w` or `elapsed_s`".into(),
+            ));
+        };
+        let (mut exact, mut w) = (Duration::MAX, Vec::new());
+        for _ in 0..repeats.max(1) {
+            let start = Instant::now();
+            let out = implicit_bias::oracle::solve(&data, implicit_bias::cert::Norm::L2)?;
+            let el = start.elapsed();
+            let implicit_bias::oracle::Outcome::Separable(m) = out else {
+                return Err(Error::Numerical(format!(
+                    "planted data N={} d={} came out not separable",
+                    case.n, case.d
+                )));
+            };
+            if el < exact {
+                (exact, w) = (el, m.cert.w);
+            }
+        }
+        let w: Vec<f64> = w.iter().map(Rational::to_f64).collect();
+        let scale = w.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+        let deviation = w
+            .iter()
+            .zip(&w_peer)
+            .fold(0.0f64, |m, (a, b)| m.max((a - b).abs() / scale));
+        rows.push(OracleTiming {
+            case,
+            exact,
+            scipy: Duration::from_secs_f64(scipy),
+            deviation,
+        });
+    }
+    Ok(OraclePeerReport::Measured(rows))
+}
+
+/// Renders the oracle comparison (`exact÷scipy` = the exact oracle's time over scipy's).
+pub fn render_oracle_peers(report: &OraclePeerReport) -> String {
+    let rows = match report {
+        OraclePeerReport::Skipped(why) => {
+            return format!(
+                "
+peer scipy nnls: skipped ({why})
+"
+            )
+        }
+        OraclePeerReport::Measured(rows) => rows,
+    };
+    let mut out = format!(
+        "\npeer: scipy.optimize.nnls on the least-distance form of the hard-margin SVM ({}), \
+         float64, no certificate; against the exact l2 oracle with its certificate checked; \
+         best of the repeats, reading the file excluded on both sides\n{:<16} {:>12} {:>12} \
+         {:>12} {:>12}\n",
+        "benches/peers/svm_nnls_scipy.py",
+        "case",
+        "exact ms",
+        "scipy ms",
+        "exact÷scipy",
+        "|Δŵ| scipy"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<16} {:>12} {:>12} {:>12} {:>12}\n",
+            format!("N={} d={}", r.case.n, r.case.d),
+            format!("{:.2}", r.exact.as_secs_f64() * 1e3),
+            format!("{:.2}", r.scipy.as_secs_f64() * 1e3),
+            format!("{:.2}", r.exact.as_secs_f64() / r.scipy.as_secs_f64()),
+            format!("{:.1e}", r.deviation)
+        ));
+    }
+    out
 }
 
 /// `steps` steps of ibias f64 GD from the warm start.

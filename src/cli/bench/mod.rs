@@ -5,7 +5,10 @@ use super::{emit, CliResult};
 mod measure;
 
 use implicit_bias::Error;
-use measure::{horizon, render_peers, render_report, run_bench, run_peers, BenchOptions, Case};
+use measure::{
+    horizon, oracle_peer_cases, render_oracle_peers, render_peers, render_report, run_bench,
+    run_oracle_peers, run_peers, BenchOptions, Case,
+};
 
 /// Parses `20x2,100x10` into cases.
 fn parse_cases(s: &str) -> Result<Vec<Case>, Error> {
@@ -61,6 +64,10 @@ pub fn bench(a: &BenchArgs) -> CliResult {
     out.push_str(&render_report(&report));
     if a.peers {
         out.push_str(&render_peers(&run_peers(&opts)?));
+        out.push_str(&render_oracle_peers(&run_oracle_peers(
+            &oracle_peer_cases(&opts.cases),
+            opts.repeats,
+        )?));
     }
     emit(&out)?;
     Ok(0)
