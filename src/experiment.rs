@@ -16,7 +16,7 @@
 //! ```
 
 use crate::certify::Interval;
-use crate::certify::{Certifier, IntervalEnclosure, INTERVAL_BITS};
+use crate::certify::{Certifier, IntervalEnclosure, Reference, INTERVAL_BITS};
 use crate::data::{format_rational, ClassData, Dataset};
 use crate::loss::Loss;
 use crate::objective::Objective;
@@ -593,10 +593,10 @@ impl Experiment {
             None => None,
         };
         if let (Some(c), Some(mm)) = (certifier.as_mut(), gd_mm) {
-            c.set_reference(
-                mm.cert.w.clone(),
+            c.set_reference(certify_reference(
+                mm,
                 theory.as_ref().and_then(|t| t.w_tilde.clone()),
-            );
+            ));
         }
         // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
         // checks (another optimizer) is judged by its status alone
@@ -849,6 +849,18 @@ pub fn theory_report<S: Scalar>(
     ctx: S::Ctx,
 ) -> Result<TheoryReport> {
     theory_report_certified(gd, traj, ctx, None)
+}
+
+/// What a certified GD run's derived enclosures are measured against
+/// ([`Certifier::set_reference`]): the exact `ŵ`, its support and `θ` from the oracle's
+/// answer `mm`, and the predicted `w̃` (a point, [`w_tilde_point`]).
+pub fn certify_reference(mm: &MaxMargin, w_tilde: Option<Vec<Rational>>) -> Reference {
+    Reference {
+        w_hat: mm.cert.w.clone(),
+        w_tilde,
+        support: mm.cert.support.clone(),
+        theta: mm.theta.clone(),
+    }
 }
 
 /// The prediction's `w̃` as the exact point the certifier measures `‖ρ(t) − w̃‖` from

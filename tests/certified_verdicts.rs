@@ -1,6 +1,7 @@
 //! `--certify` beyond the trajectory (docs/theory/certify.md, "The direction and the
 //! residual", "Verdicts on enclosures"): the enclosures of the direction, its error and angle
-//! to ŵ, ρ(t), ‖ρ(t) − w̃‖, the margin gap and the dual recovery against GD in MPFR at three
+//! to ŵ, ρ(t), ‖ρ(t) − w̃‖, the margin gap, the dual recovery, the non-SV shares and the
+//! angle to the refined prediction against GD in MPFR at three
 //! times the bits; certified PASS of
 //! true predictions and certified FAIL of wrong ones where the radius is tiny; a verdict whose
 //! tolerance is narrower than the enclosures' effect comes out not certified (undecided),
@@ -59,8 +60,13 @@ fn inside(iv: &Interval, js: &Value, v: &Float, slack: &Rational) -> bool {
 /// x/‖x‖, the angle as acos of the cosine (not through the direction error), ρ as x − ŵ ln t.
 fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, String> {
     let cert = out.certified.as_ref().expect("a certified run");
-    let (w_hat, w_tilde) = cert.reference().expect("the reference is set for GD");
-    let w_tilde = w_tilde.expect("w~ on these data").to_vec();
+    let reference = cert.reference().expect("the reference is set for GD");
+    let w_hat = &reference.w_hat;
+    let w_tilde = reference.w_tilde.clone().expect("w~ on these data");
+    let in_s: Vec<bool> = (0..e.data.len())
+        .map(|n| reference.support.contains(&n))
+        .collect();
+    let theta = reference.theta.clone().expect("a point off the margin");
     let ts: Vec<u64> = cert.records().iter().map(|r| r.t).collect();
     let obj = Objective::<Float>::new(&e.data, e.loss, bits);
     let gd = GradientDescent::<Float>::new(&e.lr(), bits);
@@ -80,6 +86,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
     let nh = norm(&wh, bits);
     let mut checked = 0;
     let mut gaps = 0;
+    let (mut shares, mut refined, mut wrong_outside) = (0, 0, 0);
     for ((rec, s), js) in cert.records().iter().zip(&traj.samples).zip(cps) {
         assert_eq!(rec.t, s.t);
         let t = rec.t;
@@ -137,6 +144,13 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
             let eta = Float::with_val(bits, &e.lr());
             let enc = d.dual.as_ref().expect("dual recovery enclosed");
             let mut min_m: Option<Float> = None;
+            // the non-SV shares: the losses ℓ(u) = e^{−u} or ln(1 + e^{−u}) and the gradient
+            // sums Σ (−ℓ′) z_n, over all points and over the points off the support
+            let zero = || Float::with_val(bits, 0);
+            let (mut l_all, mut l_non) = (zero(), zero());
+            let mut l_wrong = zero(); // the loss share of S minus its first point
+            let (mut g_all, mut g_non) = (vec![zero(); s.w.len()], vec![zero(); s.w.len()]);
+            let first_sv = in_s.iter().position(|&b| b);
             for (n, (x, y)) in e.data.points().iter().zip(e.data.labels()).enumerate() {
                 let mut u = Float::with_val(bits, 0);
                 for (xj, wj) in x.iter().zip(&s.w) {
@@ -146,6 +160,25 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                     Loss::Exponential => Float::with_val(bits, -&u).exp(),
                     _ => Float::with_val(bits, 1) / (Float::with_val(bits, u.exp_ref()) + 1u32),
                 };
+                let loss = match e.loss {
+                    Loss::Exponential => Float::with_val(bits, -&u).exp(),
+                    _ => Float::with_val(bits, -&u).exp().ln_1p(),
+                };
+                l_all += &loss;
+                if !in_s[n] || Some(n) == first_sv {
+                    l_wrong += &loss;
+                }
+                for (j, xj) in x.iter().enumerate() {
+                    let g =
+                        Float::with_val(bits, &weight * Float::with_val(bits, xj)) * i32::from(*y);
+                    if !in_s[n] {
+                        g_non[j] += &g;
+                    }
+                    g_all[j] += g;
+                }
+                if !in_s[n] {
+                    l_non += loss;
+                }
                 let dual = Float::with_val(bits, &eta * t) * weight;
                 let rel = &slack * exact(&dual).abs().max(Rational::from(1));
                 if !inside(&enc[n], &js["dual"][n], &dual, &rel) {
@@ -169,9 +202,81 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                 }
                 gaps += 1;
             }
+            // the shares and their scaling t^{θ−1}, wherever the losses are finite
+            let tp = Float::with_val(
+                bits,
+                Float::with_val(bits, Rational::from(&theta - 1u32)) * &lt,
+            )
+            .exp();
+            let share_l = Float::with_val(bits, &l_non / &l_all);
+            let share_g = Float::with_val(bits, norm(&g_non, bits) / norm(&g_all, bits));
+            let rel = |v: &Float| &slack * exact(v).abs().max(Rational::from(1));
+            for (name, v, enc) in [
+                ("share_loss", share_l.clone(), &d.share_loss),
+                ("share_grad", share_g.clone(), &d.share_grad),
+                (
+                    "share_loss_scaled",
+                    Float::with_val(bits, &share_l * &tp),
+                    &d.share_loss_scaled,
+                ),
+                (
+                    "share_grad_scaled",
+                    Float::with_val(bits, &share_g * &tp),
+                    &d.share_grad_scaled,
+                ),
+            ] {
+                let enc = enc.as_ref().ok_or(format!("t={t}: {name} not enclosed"))?;
+                if !inside(enc, &js[name], &v, &rel(&v)) {
+                    return Err(format!("t={t}: {name} = {v} outside {enc:?}"));
+                }
+            }
+            shares += 1;
+            // the enclosure discriminates: the share of the wrong support (S without its
+            // first point) lies outside it
+            let wrong = exact(&Float::with_val(bits, &l_wrong / &l_all));
+            let (lo, hi) = d
+                .share_loss
+                .as_ref()
+                .and_then(|v| v.to_rationals())
+                .expect("finite");
+            if t >= 100 && (wrong < lo || wrong > hi) {
+                wrong_outside += 1;
+            }
+            // the angle to the refined prediction p = ŵ ln t + w̃, as acos of the cosine
+            if let Some(ra) = &d.refined_angle {
+                let p: Vec<Float> = wh
+                    .iter()
+                    .zip(&w_tilde)
+                    .map(|(h, q)| Float::with_val(bits, h * &lt) + Float::with_val(bits, q))
+                    .collect();
+                let np = norm(&p, bits);
+                let mut cos = zero();
+                for (xj, pj) in s.w.iter().zip(&p) {
+                    cos += Float::with_val(bits, xj * pj);
+                }
+                let a = Float::with_val(bits, cos / Float::with_val(bits, &nx * &np)).acos();
+                let wide =
+                    Rational::from(1) / Rational::from(rug::Integer::from(1) << (bits / 2 - 20));
+                if !inside(ra, &js["refined_angle"], &a, &wide) {
+                    return Err(format!("t={t}: refined angle = {a} outside {ra:?}"));
+                }
+                refined += 1;
+            }
         }
     }
     assert!(gaps >= 3, "only {gaps} checkpoints with the gap enclosed");
+    assert!(
+        shares >= 3,
+        "only {shares} checkpoints with the shares enclosed"
+    );
+    assert!(
+        refined >= 3,
+        "only {refined} checkpoints with the refined angle enclosed"
+    );
+    assert!(
+        wrong_outside >= 2,
+        "the wrong support's share was inside the enclosure"
+    );
     Ok(checked)
 }
 

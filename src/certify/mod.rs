@@ -71,6 +71,8 @@ pub struct Enclosure {
     /// `−ℓ′(z_nᵀx)` for every point `n`, over the ball (contains the weight of the exact and
     /// of the computed iterate).
     pub weights: Vec<Interval>,
+    /// `ℓ(z_nᵀx)` for every point `n`, over the ball (`L(x)` is their sum).
+    pub losses: Vec<Interval>,
     /// `M ≥ sup_{v∈ball} ‖∇²L(v)‖`, the curvature bound on the ball (docs/theory/certify.md):
     /// `‖∇L(x) − ∇L(w)‖ ≤ M·r`.
     pub curvature: Float,
@@ -97,27 +99,85 @@ pub struct Derived {
     /// The dual recovery `η t (−ℓ′(z_nᵀx(t)))` of every point (from t = 1 on), which tends
     /// to `α_n` on the support vectors (theory §2.3).
     pub dual: Option<Vec<Interval>>,
+    /// The angle between `x(t)` and the refined prediction `p = ŵ ln t + w̃` (theory §2.5;
+    /// from t = 1 on, with `w̃`).
+    pub refined_angle: Option<Interval>,
+    /// The non-SV share of the loss `Σ_{n∉S} ℓ_n / L(x)` (theory §2.8; absent when every
+    /// point is a support vector).
+    pub share_loss: Option<Interval>,
+    /// The non-SV share of the gradient `‖Σ_{n∉S} (−ℓ′_n) z_n‖ / ‖Σ_n (−ℓ′_n) z_n‖`.
+    pub share_grad: Option<Interval>,
+    /// `share_loss · t^{θ−1}` (from t = 1 on, with `θ`).
+    pub share_loss_scaled: Option<Interval>,
+    /// `share_grad · t^{θ−1}`.
+    pub share_grad_scaled: Option<Interval>,
+}
+
+/// What the derived enclosures are measured against: the exact max-margin solution (`ŵ`,
+/// its support `S` and `θ = min_{n∉S} z_nᵀŵ`) and the predicted `w̃`, taken as a point.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// `ŵ`, exact.
+    pub w_hat: Vec<Rational>,
+    /// `w̃` as predicted (the exact value of the computed prediction), if there is one.
+    pub w_tilde: Option<Vec<Rational>>,
+    /// The support vectors `S = {n : z_nᵀŵ = 1}`, increasing.
+    pub support: Vec<usize>,
+    /// `θ`, exact (absent when every point is a support vector).
+    pub theta: Option<Rational>,
+}
+
+/// `‖x/‖x‖ − p/‖p‖‖` and the angle `2 asin(·/2)` between `x` and `p`, for every `x` within
+/// `s·‖c‖/2` of `c`: `unit` encloses `c/‖c‖`, `s` bounds `‖x/‖x‖ − c/‖c‖‖` (`2r/‖c‖`), `p` is
+/// enclosed coordinate by coordinate (`None` when `‖p‖` may be 0).
+fn unit_distance(
+    unit: &[Interval],
+    p: &[Interval],
+    s: &Float,
+    prec: u32,
+) -> Option<(Interval, Interval)> {
+    let np = crate::scalar::norm(p, prec);
+    if np.lo.cmp0() != Some(Ordering::Greater) {
+        return None;
+    }
+    let diff: Vec<Interval> = unit
+        .iter()
+        .zip(p)
+        .map(|(a, b)| a.clone().sub(&b.clone().div(&np)))
+        .collect();
+    let mut e = crate::scalar::norm(&diff, prec);
+    e.widen(s);
+    clip(&mut e, 0, 2);
+    // φ = 2 asin(e/2), increasing in e ∈ [0, 2]
+    let mut a = e.clone();
+    a.lo >>= 1;
+    a.hi >>= 1;
+    a.lo.asin_round(Round::Down);
+    a.hi.asin_round(Round::Up);
+    a.lo <<= 1;
+    a.hi <<= 1;
+    Some((e, a))
 }
 
 impl Enclosure {
-    /// The enclosures of the direction, its error and angle to the exact `w_hat`, `ρ(t)`,
-    /// and `‖ρ(t) − w̃‖` for the point `w_tilde` (when given), from the enclosure of the
-    /// computed iterate `c` and the radius `r`:
+    /// The enclosures of the direction, its error and angle to the exact `ŵ`, `ρ(t)`, and
+    /// `‖ρ(t) − w̃‖` for the point `w̃` (when given) of `reference`, from the enclosure of
+    /// the computed iterate `c` and the radius `r`:
     ///
     /// * `‖x/‖x‖ − c/‖c‖‖ ≤ 2r/‖c‖` for `‖x − c‖ ≤ r < ‖c‖`, so each coordinate of the
     ///   direction lies in `c_j/‖c‖ ± 2r/‖c‖` and the direction error in
     ///   `‖c/‖c‖ − ŵ/‖ŵ‖‖ ± 2r/‖c‖`; the angle is `2 asin(err/2)` (increasing);
     /// * `ρ(x) − ρ(c) = x − c`: `‖ρ(x) − w̃‖ ∈ ‖ρ(c) − w̃‖ ± r`, `ρ_j(x) ∈ x_j − ŵ_j ln t`;
     /// * the gap from the minimum margin's enclosure, the dual recovery from the weights'
-    ///   (both over the ball), with the step `eta`.
+    ///   (both over the ball), with the step `eta`;
+    /// * the angle to the refined prediction `p = ŵ ln t + w̃` as the angle to `ŵ` (`p` in
+    ///   intervals);
+    /// * the non-SV shares from the losses and weights over the ball ([`Enclosure::shares`])
+    ///   and the signed points `z` (row-major), scaled by `t^{θ−1} = e^{(θ−1) ln t}`.
     ///
     /// Everything else is interval arithmetic ([`Interval`] as a [`Scalar`]).
-    pub fn derived(
-        &self,
-        w_hat: &[Rational],
-        w_tilde: Option<&[Rational]>,
-        eta: &Interval,
-    ) -> Derived {
+    pub fn derived(&self, reference: &Reference, eta: &Interval, z: &[Interval]) -> Derived {
+        let (w_hat, w_tilde) = (&reference.w_hat, reference.w_tilde.as_deref());
         let prec = self.norm.lo.prec();
         let r = &self.radius;
         let d = self.computed.len();
@@ -130,6 +190,7 @@ impl Enclosure {
         let mut direction = None;
         let mut dir_err = None;
         let mut angle = None;
+        let mut refined_angle = None;
         if fits && cn.lo > *r {
             // s = 2r/‖c‖, rounded up
             let mut s = Float::with_val_round(prec, r * 2u32, Round::Up).0;
@@ -141,35 +202,24 @@ impl Enclosure {
                 clip(x, -1, 1);
             }
             direction = Some(u);
-            let nh = crate::scalar::norm(&wh, prec);
-            if nh.lo.cmp0() == Some(Ordering::Greater) {
-                let diff: Vec<Interval> = v
-                    .iter()
-                    .zip(&wh)
-                    .map(|(a, b)| a.clone().sub(&b.clone().div(&nh)))
-                    .collect();
-                let mut e = crate::scalar::norm(&diff, prec);
-                e.widen(&s);
-                clip(&mut e, 0, 2);
-                // φ = 2 asin(e/2), increasing in e ∈ [0, 2]
-                let mut a = e.clone();
-                a.lo >>= 1;
-                a.hi >>= 1;
-                a.lo.asin_round(Round::Down);
-                a.hi.asin_round(Round::Up);
-                a.lo <<= 1;
-                a.hi <<= 1;
+            if let Some((e, a)) = unit_distance(&v, &wh, &s, prec) {
                 dir_err = Some(e);
                 angle = Some(a);
+            }
+            // the refined prediction p = ŵ ln t + w̃ (t ≥ 1)
+            if let (Some(wt), true) = (w_tilde, self.t >= 1) {
+                let lt = ln_t(self.t, prec);
+                let p: Vec<Interval> = wh
+                    .iter()
+                    .zip(wt)
+                    .map(|(h, q)| h.clone().mul(&lt).add(&Interval::of_rational(q, prec)))
+                    .collect();
+                refined_angle = unit_distance(&v, &p, &s, prec).map(|(_, a)| a);
             }
         }
         let (mut rho, mut rho_err) = (None, None);
         if fits && self.t >= 1 {
-            let mut lt = Interval {
-                lo: Float::with_val_round(prec, self.t, Round::Down).0,
-                hi: Float::with_val_round(prec, self.t, Round::Up).0,
-            };
-            lt.ln_mut();
+            let lt = ln_t(self.t, prec);
             let shift: Vec<Interval> = wh.iter().map(|h| h.clone().mul(&lt)).collect();
             rho = Some(
                 self.w
@@ -209,6 +259,21 @@ impl Enclosure {
             let et = eta.clone().mul(&t);
             self.weights.iter().map(|q| et.clone().mul(q)).collect()
         });
+        let (share_loss, share_grad) = self.shares(&reference.support, z, prec);
+        // t^{θ−1} = e^{(θ−1) ln t}
+        let t_pow = match (&reference.theta, self.t >= 1) {
+            (Some(th), true) => {
+                let mut v = Interval::of_rational(&Rational::from(th - 1u32), prec)
+                    .mul(&ln_t(self.t, prec));
+                v.exp_mut();
+                Some(v)
+            }
+            _ => None,
+        };
+        let scaled = |share: &Option<Interval>| match (share, &t_pow) {
+            (Some(s), Some(p)) => Some(s.clone().mul(p)),
+            _ => None,
+        };
         Derived {
             direction,
             dir_err,
@@ -217,8 +282,102 @@ impl Enclosure {
             rho_err,
             gap,
             dual,
+            refined_angle,
+            share_loss_scaled: scaled(&share_loss),
+            share_grad_scaled: scaled(&share_grad),
+            share_loss,
+            share_grad,
         }
     }
+
+    /// The non-SV shares of the loss and of the gradient over the ball (`None` without a
+    /// point outside `support`, or where a denominator may be 0). `z` holds the signed
+    /// points row-major, each coordinate enclosed.
+    ///
+    /// The loss share `A/(A + B)` (`A = Σ_{n∉S} ℓ_n`, `B = Σ_{n∈S} ℓ_n`) increases in `A` and
+    /// decreases in `B`, so it lies in `[A_lo/(A_lo + B_hi), A_hi/(A_hi + B_lo)]`, each end
+    /// rounded outward: tighter than dividing the two sums' intervals, which would forget
+    /// that `A` is part of `L`. The gradient share is the quotient of the two norms'
+    /// enclosures.
+    fn shares(
+        &self,
+        support: &[usize],
+        z: &[Interval],
+        prec: u32,
+    ) -> (Option<Interval>, Option<Interval>) {
+        let n = self.losses.len();
+        let d = self.w.len();
+        let mut in_s = vec![false; n];
+        for &i in support {
+            if i < n {
+                in_s[i] = true;
+            }
+        }
+        if in_s.iter().all(|&b| b) || z.len() != n * d {
+            return (None, None);
+        }
+        let (mut a, mut b) = (Interval::zero(prec), Interval::zero(prec));
+        for (l, &sv) in self.losses.iter().zip(&in_s) {
+            let acc = if sv { &mut b } else { &mut a };
+            acc.lo.add_assign_round(&l.lo, Round::Down);
+            acc.hi.add_assign_round(&l.hi, Round::Up);
+        }
+        let share_loss = {
+            let mut den_lo = Float::with_val_round(prec, &a.hi + &b.lo, Round::Down).0;
+            let mut den_hi = Float::with_val_round(prec, &a.lo + &b.hi, Round::Up).0;
+            let ok = a.is_finite() && b.is_finite() && den_lo.cmp0() == Some(Ordering::Greater);
+            ok.then(|| {
+                // lo = A_lo/(A_lo + B_hi) rounded down, hi = A_hi/(A_hi + B_lo) rounded up
+                std::mem::swap(&mut den_lo, &mut den_hi);
+                let mut v = Interval {
+                    lo: a.lo.clone(),
+                    hi: a.hi.clone(),
+                };
+                v.lo.div_assign_round(&den_lo, Round::Down);
+                v.hi.div_assign_round(&den_hi, Round::Up);
+                clip(&mut v, 0, 1);
+                v
+            })
+        };
+        let mut g_all = vec![Interval::zero(prec); d];
+        let mut g_non = vec![Interval::zero(prec); d];
+        let mut tmp = Float::new(prec);
+        for (k, (q, &sv)) in self.weights.iter().zip(&in_s).enumerate() {
+            for j in 0..d {
+                let zj = &z[k * d + j];
+                g_all[j].add_mul(q, zj, &mut tmp);
+                if !sv {
+                    g_non[j].add_mul(q, zj, &mut tmp);
+                }
+            }
+        }
+        let (na, nn) = (
+            crate::scalar::norm(&g_all, prec),
+            crate::scalar::norm(&g_non, prec),
+        );
+        let share_grad = (na.is_finite()
+            && nn.is_finite()
+            && na.lo.cmp0() == Some(Ordering::Greater))
+        .then(|| {
+            // (above 1 where the support vectors' gradient cancels part of the others')
+            let mut v = nn.div(&na);
+            if v.lo.cmp0() == Some(Ordering::Less) {
+                v.lo.assign(0);
+            }
+            v
+        });
+        (share_loss, share_grad)
+    }
+}
+
+/// `ln t` enclosed (`t ≥ 1`).
+fn ln_t(t: u64, prec: u32) -> Interval {
+    let mut lt = Interval {
+        lo: Float::with_val_round(prec, t, Round::Down).0,
+        hi: Float::with_val_round(prec, t, Round::Up).0,
+    };
+    lt.ln_mut();
+    lt
 }
 
 /// `v ∩ [lo, hi]` (the exact value is known to lie in `[lo, hi]`).
@@ -257,7 +416,7 @@ pub struct Certifier {
     next_judged: usize,
     extra: Vec<Enclosure>,
     /// `ŵ` (exact) and `w̃` (the prediction, a point) for [`Enclosure::derived`].
-    reference: Option<(Vec<Rational>, Option<Vec<Rational>>)>,
+    reference: Option<Reference>,
     stopped: Option<Stop>,
     lip_max: Float,
     expansive_steps: u64,
@@ -480,25 +639,23 @@ impl Certifier {
         self.records.iter().chain(&self.extra).find(|e| e.t == t)
     }
 
-    /// Sets `ŵ` (exact) and `w̃` (the predicted value, taken as a point) for the enclosures
-    /// of the direction error, `ρ(t)` and `‖ρ(t) − w̃‖` in [`Certifier::json`] and
-    /// [`Certifier::text`].
-    pub fn set_reference(&mut self, w_hat: Vec<Rational>, w_tilde: Option<Vec<Rational>>) {
-        self.reference = Some((w_hat, w_tilde));
+    /// Sets what the derived enclosures ([`Enclosure::derived`]: the direction error, `ρ(t)`,
+    /// `‖ρ(t) − w̃‖`, the gap, the dual recovery, the refined angle, the non-SV shares) in
+    /// [`Certifier::json`] and [`Certifier::text`] are measured against.
+    pub fn set_reference(&mut self, reference: Reference) {
+        self.reference = Some(reference);
     }
 
-    /// `ŵ` and `w̃` as set by [`Certifier::set_reference`].
-    pub fn reference(&self) -> Option<(&[Rational], Option<&[Rational]>)> {
-        self.reference
-            .as_ref()
-            .map(|(wh, wt)| (wh.as_slice(), wt.as_deref()))
+    /// The reference set by [`Certifier::set_reference`].
+    pub fn reference(&self) -> Option<&Reference> {
+        self.reference.as_ref()
     }
 
     /// The derived enclosures of a record, when a reference is set.
     pub fn derived(&self, e: &Enclosure) -> Option<Derived> {
         self.reference
             .as_ref()
-            .map(|(wh, wt)| e.derived(wh, wt.as_deref(), &self.eta))
+            .map(|r| e.derived(r, &self.eta, &self.z))
     }
 
     /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
@@ -931,11 +1088,13 @@ impl Certifier {
         }
         // L(x) = Σ ℓ(z_n·x): ℓ decreasing, so L ∈ [Σ ℓ(m.hi), Σ ℓ(m.lo)] rounded outward
         let mut risk = Interval::zero(prec);
+        let mut losses = Vec::with_capacity(self.m.len());
         for mn in &self.m {
             let lo = loss_value(self.loss, &mn.hi, prec, Round::Down);
             let hi = loss_value(self.loss, &mn.lo, prec, Round::Up);
             risk.lo.add_assign_round(&lo, Round::Down);
             risk.hi.add_assign_round(&hi, Round::Up);
+            losses.push(Interval { lo, hi });
         }
         let finite = risk.is_finite() && risk.lo.cmp0() == Some(Ordering::Greater);
         let ln_loss = finite.then(|| {
@@ -961,6 +1120,7 @@ impl Certifier {
             t_loss,
             computed: self.c.clone(),
             weights,
+            losses,
             curvature,
         }
     }
@@ -999,6 +1159,11 @@ impl Certifier {
                     "rho_err": derived.as_ref().and_then(|d| d.rho_err.as_ref()).map(mid_rad_json),
                     "gap": derived.as_ref().and_then(|d| d.gap.as_ref()).map(mid_rad_json),
                     "dual": derived.as_ref().and_then(|d| d.dual.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
+                    "refined_angle": derived.as_ref().and_then(|d| d.refined_angle.as_ref()).map(mid_rad_json),
+                    "share_loss": derived.as_ref().and_then(|d| d.share_loss.as_ref()).map(mid_rad_json),
+                    "share_grad": derived.as_ref().and_then(|d| d.share_grad.as_ref()).map(mid_rad_json),
+                    "share_loss_scaled": derived.as_ref().and_then(|d| d.share_loss_scaled.as_ref()).map(mid_rad_json),
+                    "share_grad_scaled": derived.as_ref().and_then(|d| d.share_grad_scaled.as_ref()).map(mid_rad_json),
                 })
             }).collect::<Vec<_>>(),
         })
@@ -1049,6 +1214,7 @@ impl Certifier {
             "dir err".into(),
             "gap".into(),
             "|rho-w~|".into(),
+            "nonSV share".into(),
             "w".into(),
         ]];
         for e in &self.records {
@@ -1067,10 +1233,11 @@ impl Certifier {
                 opt(&derived.as_ref().and_then(|d| d.dir_err.clone())),
                 opt(&derived.as_ref().and_then(|d| d.gap.clone())),
                 opt(&derived.as_ref().and_then(|d| d.rho_err.clone())),
+                opt(&derived.as_ref().and_then(|d| d.share_loss.clone())),
                 e.w.iter().map(mid_rad_text).collect::<Vec<_>>().join(", "),
             ]);
         }
-        let mut width = [0usize; 11];
+        let mut width = [0usize; 12];
         for row in &rows {
             for (w, c) in width.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -1080,7 +1247,7 @@ impl Certifier {
             let mut line = String::from("#");
             for (k, (w, c)) in width.iter().zip(row).enumerate() {
                 let pad = w - c.chars().count();
-                if k == 10 {
+                if k == 11 {
                     line.push_str(&format!("  {c}"));
                 } else {
                     line.push_str(&format!("  {}{c}", " ".repeat(pad)));

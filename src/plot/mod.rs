@@ -23,7 +23,7 @@
 //! ([`Style::Band`]) under the measured curve.
 
 use crate::certify::{Certifier, Derived, Interval};
-use crate::experiment::{max_margin, w_tilde_point, Experiment};
+use crate::experiment::{certify_reference, max_margin, w_tilde_point, Experiment};
 use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::run::Observer;
 use crate::scalar::{Dd, Precision, Scalar};
@@ -466,7 +466,7 @@ fn figure_at<S: Scalar>(
         &e.conjectures,
     )?;
     if let Some(c) = cert.as_mut() {
-        c.set_reference(mm.cert.w.clone(), w_tilde_point(&a.prediction));
+        c.set_reference(certify_reference(mm, w_tilde_point(&a.prediction)));
     }
     Ok(Figure::single(match kind {
         PlotKind::Residual => residual(&a, cert.as_ref()),
@@ -744,7 +744,7 @@ fn residual<S: Scalar>(a: &Analysis<S>, cert: Option<&Certifier>) -> Panel {
             l
         };
         let x = |c: &theory::Checkpoint<S>| Some((c.t as f64).log10());
-        let what = if c.reference().and_then(|r| r.1).is_none() {
+        let what = if c.reference().and_then(|r| r.w_tilde.as_ref()).is_none() {
             "‖ρ(t) − w̃‖ (no w̃ predicted to measure from)"
         } else {
             "the enclosure of ‖ρ(t) − w̃‖"
@@ -1009,7 +1009,7 @@ mod tests {
             let a = theory::analyze_with(&e.data, &mm, e.loss, &e.lr(), &e.init, &traj, (), &[])
                 .expect("analysis");
             let mut c = obs.cert;
-            c.set_reference(mm.cert.w.clone(), w_tilde_point(&a.prediction));
+            c.set_reference(certify_reference(&mm, w_tilde_point(&a.prediction)));
             let p = direction(&a, Some(&c));
             let measured = &p.series[0].points;
             assert!((measured.last().expect("points").0 - 1000f64.ln()).abs() < 1e-12);
