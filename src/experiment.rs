@@ -100,8 +100,9 @@ pub struct TheoryReport {
     pub json: Value,
     /// What the run established.
     pub judgement: Judgement,
-    /// The predicted `w̃` (span condition), as the exact value of the computed prediction.
-    pub w_tilde: Option<Vec<Rational>>,
+    /// What the certifier's derived enclosures are measured against: the exact max-margin
+    /// answer and the predictions as the run computed them ([`predicted_reference`]).
+    pub reference: Reference,
 }
 
 /// What [`Experiment::run`] found: the trajectory's status, the rendered report, the
@@ -593,10 +594,11 @@ impl Experiment {
             None => None,
         };
         if let (Some(c), Some(mm)) = (certifier.as_mut(), gd_mm) {
-            c.set_reference(certify_reference(
-                mm,
-                theory.as_ref().and_then(|t| t.w_tilde.clone()),
-            ));
+            c.set_reference(
+                theory
+                    .as_ref()
+                    .map_or_else(|| certify_reference(mm), |t| t.reference.clone()),
+            );
         }
         // 0 established, 1 a claim failed, 3 inconclusive (docs/cli.md); a run without theory
         // checks (another optimizer) is judged by its status alone
@@ -852,14 +854,35 @@ pub fn theory_report<S: Scalar>(
 }
 
 /// What a certified GD run's derived enclosures are measured against
-/// ([`Certifier::set_reference`]): the exact `ŵ`, its support and `θ` from the oracle's
-/// answer `mm`, and the predicted `w̃` (a point, [`w_tilde_point`]).
-pub fn certify_reference(mm: &MaxMargin, w_tilde: Option<Vec<Rational>>) -> Reference {
+/// ([`Certifier::set_reference`]) without predictions: the exact `ŵ`, its support and `θ`
+/// from the oracle's answer `mm`.
+pub fn certify_reference(mm: &MaxMargin) -> Reference {
     Reference {
         w_hat: mm.cert.w.clone(),
-        w_tilde,
+        w_tilde: None,
         support: mm.cert.support.clone(),
         theta: mm.theta.clone(),
+        alpha: None,
+        c_l: None,
+    }
+}
+
+/// [`certify_reference`] with the predictions `p`, each taken as the point the run computed
+/// (its exact value): `w̃` ([`w_tilde_point`]), `α` and `C_L` (absent where not finite).
+pub fn predicted_reference<S: Scalar>(
+    mm: &MaxMargin,
+    p: &theory::Prediction<S>,
+    ctx: S::Ctx,
+) -> Reference {
+    Reference {
+        w_tilde: w_tilde_point(p),
+        alpha: p
+            .alpha
+            .iter()
+            .map(Scalar::to_rational)
+            .collect::<Option<Vec<_>>>(),
+        c_l: p.c_l.value(ctx).and_then(|v| v.to_rational()),
+        ..certify_reference(mm)
     }
 }
 
@@ -897,7 +920,7 @@ pub fn theory_report_certified<S: Scalar>(
         gd.conjectures,
         &|t| certified.and_then(|c| sample_moves::<S>(c, t, w_hat, ctx)),
     )?;
-    let w_tilde = w_tilde_point(&a.prediction);
+    let reference = predicted_reference(gd.mm, &a.prediction, ctx);
     let stopped = match traj.status {
         RunStatus::Completed => None,
         s => Some(format!("{}: {}", s.describe(), s.advice())),
@@ -906,15 +929,10 @@ pub fn theory_report_certified<S: Scalar>(
     // the constants again at 32 more bits: print only the digits both agree on. That second
     // computation only trims digits: if it fails, the constants keep the trusted digits of
     // the working precision, and the verdicts (which never read it) stand.
-    let reference =
+    let twin =
         theory::predict::<Float>(gd.data, gd.mm, gd.loss, gd.eta, gd.init, S::bits(ctx) + 32);
-    let mut text = render::render_all(
-        &a,
-        render::Guard::Trusted,
-        gd.shown,
-        reference.as_ref().ok(),
-    );
-    if let Err(e) = &reference {
+    let mut text = render::render_all(&a, render::Guard::Trusted, gd.shown, twin.as_ref().ok());
+    if let Err(e) = &twin {
         text.push_str(&format!(
             "# note: the constants at {} bits (to trim digits) failed: {e}\n",
             S::bits(ctx) + 32
@@ -926,7 +944,7 @@ pub fn theory_report_certified<S: Scalar>(
         text,
         json,
         judgement,
-        w_tilde,
+        reference,
     })
 }
 

@@ -1,7 +1,8 @@
 //! `--certify` beyond the trajectory (docs/theory/certify.md, "The direction and the
 //! residual", "Verdicts on enclosures"): the enclosures of the direction, its error and angle
-//! to ŵ, ρ(t), ‖ρ(t) − w̃‖, the margin gap, the dual recovery, the non-SV shares and the
-//! angle to the refined prediction against GD in MPFR at three
+//! to ŵ, ρ(t), ‖ρ(t) − w̃‖, the margin gap, the dual recovery and its deviation, the
+//! gradient deviation, t·L/C_L, the non-SV shares, ln t times the direction error and the gap,
+//! and the angle to the refined prediction against GD in MPFR at three
 //! times the bits; certified PASS of
 //! true predictions and certified FAIL of wrong ones where the radius is tiny; a verdict whose
 //! tolerance is narrower than the enclosures' effect comes out not certified (undecided),
@@ -92,6 +93,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
         let t = rec.t;
         let d = cert.derived(rec).expect("derived enclosures");
         let nx = norm(&s.w, bits);
+        let (mut dir_w, mut gap_w) = (None, None);
         if let (Some(dir), Some(err), Some(ang)) = (&d.direction, &d.dir_err, &d.angle) {
             let mut cos = Float::with_val(bits, 0);
             let mut e2 = Float::with_val(bits, 0);
@@ -108,6 +110,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
             if !inside(err, &js["dir_err"], &de, &slack) {
                 return Err(format!("t={t}: dir err = {de} outside {err:?}"));
             }
+            dir_w = Some(de.clone());
             let a = cos.acos();
             // acos near 1 loses half the bits: the slack is the square root's
             let wide = Rational::from(1) / Rational::from(rug::Integer::from(1) << (bits / 2 - 20));
@@ -151,6 +154,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
             let mut l_wrong = zero(); // the loss share of S minus its first point
             let (mut g_all, mut g_non) = (vec![zero(); s.w.len()], vec![zero(); s.w.len()]);
             let first_sv = in_s.iter().position(|&b| b);
+            let mut duals: Vec<Float> = Vec::new();
             for (n, (x, y)) in e.data.points().iter().zip(e.data.labels()).enumerate() {
                 let mut u = Float::with_val(bits, 0);
                 for (xj, wj) in x.iter().zip(&s.w) {
@@ -179,7 +183,8 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                 if !in_s[n] {
                     l_non += loss;
                 }
-                let dual = Float::with_val(bits, &eta * t) * weight;
+                let dual = Float::with_val(bits, &eta * t) * &weight;
+                duals.push(dual.clone());
                 let rel = &slack * exact(&dual).abs().max(Rational::from(1));
                 if !inside(&enc[n], &js["dual"][n], &dual, &rel) {
                     return Err(format!("t={t}: dual_{n} = {dual} outside {:?}", enc[n]));
@@ -200,6 +205,7 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                 if !inside(g, &js["gap"], &gap, &slack) {
                     return Err(format!("t={t}: gap = {gap} outside {g:?}"));
                 }
+                gap_w = Some(gap);
                 gaps += 1;
             }
             // the shares and their scaling t^{θ−1}, wherever the losses are finite
@@ -231,6 +237,44 @@ fn against_witness(e: &Experiment, out: &Findings, bits: u32) -> Result<usize, S
                 }
             }
             shares += 1;
+            // t·L/C_L, max |dual/α − 1| on S (α ≠ 0), ‖ηt(−∇L) − ŵ‖/‖ŵ‖, ln t·dir, ln t·gap,
+            // against the reference's predicted C_L and α (points)
+            let c_l = reference.c_l.clone().expect("C_L predicted");
+            let alpha = reference.alpha.clone().expect("alpha predicted");
+            let t_ratio = Float::with_val(bits, &l_all * t) / Float::with_val(bits, &c_l);
+            let dual_dev = (0..duals.len())
+                .filter(|&n| in_s[n] && alpha[n] != 0)
+                .map(|n| {
+                    (Float::with_val(bits, &duals[n] / Float::with_val(bits, &alpha[n])) - 1u32)
+                        .abs()
+                })
+                .reduce(|a, b| if b > a { b } else { a })
+                .expect("a support vector with alpha > 0");
+            let gd: Vec<Float> = g_all
+                .iter()
+                .zip(&wh)
+                .map(|(g, h)| Float::with_val(bits, Float::with_val(bits, &eta * t) * g) - h)
+                .collect();
+            let grad_dev = Float::with_val(bits, norm(&gd, bits) / &nh);
+            let mut more = vec![
+                ("t_loss_ratio", t_ratio, &d.t_loss_ratio),
+                ("dual_dev", dual_dev, &d.dual_dev),
+                ("grad_dev", grad_dev, &d.grad_dev),
+            ];
+            if t >= 2 {
+                if let Some(de) = &dir_w {
+                    more.push(("ln_t_dir", Float::with_val(bits, de * &lt), &d.ln_t_dir));
+                }
+                if let Some(g) = &gap_w {
+                    more.push(("ln_t_gap", Float::with_val(bits, g * &lt), &d.ln_t_gap));
+                }
+            }
+            for (name, v, enc) in more {
+                let enc = enc.as_ref().ok_or(format!("t={t}: {name} not enclosed"))?;
+                if !inside(enc, &js[name], &v, &rel(&v)) {
+                    return Err(format!("t={t}: {name} = {v} outside {enc:?}"));
+                }
+            }
             // the enclosure discriminates: the share of the wrong support (S without its
             // first point) lies outside it
             let wrong = exact(&Float::with_val(bits, &l_wrong / &l_all));

@@ -111,6 +111,16 @@ pub struct Derived {
     pub share_loss_scaled: Option<Interval>,
     /// `share_grad · t^{θ−1}`.
     pub share_grad_scaled: Option<Interval>,
+    /// `t·L(x)/C_L` for the predicted `C_L` (from t = 1 on).
+    pub t_loss_ratio: Option<Interval>,
+    /// `max |η t (−ℓ′_n)/α_n − 1|` over the support vectors with predicted `α_n ≠ 0`.
+    pub dual_dev: Option<Interval>,
+    /// `‖η t (−∇L(x)) − ŵ‖/‖ŵ‖` (theory §2.3; from t = 1 on).
+    pub grad_dev: Option<Interval>,
+    /// `ln t · dir_err` (from t = 2 on).
+    pub ln_t_dir: Option<Interval>,
+    /// `ln t · gap` (from t = 2 on).
+    pub ln_t_gap: Option<Interval>,
 }
 
 /// What the derived enclosures are measured against: the exact max-margin solution (`ŵ`,
@@ -125,6 +135,11 @@ pub struct Reference {
     pub support: Vec<usize>,
     /// `θ`, exact (absent when every point is a support vector).
     pub theta: Option<Rational>,
+    /// The predicted dual vector `α` (length N), as the exact values of the computed
+    /// prediction, if there is one.
+    pub alpha: Option<Vec<Rational>>,
+    /// The predicted `C_L`, as the exact value of the computed prediction, if there is one.
+    pub c_l: Option<Rational>,
 }
 
 /// `‖x/‖x‖ − p/‖p‖‖` and the angle `2 asin(·/2)` between `x` and `p`, for every `x` within
@@ -251,7 +266,7 @@ impl Enclosure {
             inv.recip_mut();
             gap = Some(inv.sub(m));
         }
-        let dual = (self.t >= 1).then(|| {
+        let dual: Option<Vec<Interval>> = (self.t >= 1).then(|| {
             let t = Interval {
                 lo: Float::with_val_round(prec, self.t, Round::Down).0,
                 hi: Float::with_val_round(prec, self.t, Round::Up).0,
@@ -259,7 +274,55 @@ impl Enclosure {
             let et = eta.clone().mul(&t);
             self.weights.iter().map(|q| et.clone().mul(q)).collect()
         });
-        let (share_loss, share_grad) = self.shares(&reference.support, z, prec);
+        let in_s = support_mask(&reference.support, self.losses.len());
+        let (g_all, g_non) = self.gradients(&in_s, z, prec);
+        let (share_loss, share_grad) = self.shares(&in_s, &g_all, &g_non, prec);
+        let t_iv = Interval {
+            lo: Float::with_val_round(prec, self.t, Round::Down).0,
+            hi: Float::with_val_round(prec, self.t, Round::Up).0,
+        };
+        let t_loss_ratio = match (&self.t_loss, &reference.c_l) {
+            (Some(tl), Some(c)) if *c != 0 => Some(tl.clone().div(&Interval::of_rational(c, prec))),
+            _ => None,
+        };
+        // max_{n∈S, α_n≠0} |dual_n/α_n − 1|: |x| of an interval, then the maximum of the ends
+        let dual_dev = match (&dual, &reference.alpha) {
+            (Some(du), Some(al)) if al.len() == du.len() => {
+                let mut out: Option<Interval> = None;
+                for (n, (v, a)) in du.iter().zip(al).enumerate() {
+                    if !in_s[n] || *a == 0 {
+                        continue;
+                    }
+                    let x = v
+                        .clone()
+                        .div(&Interval::of_rational(a, prec))
+                        .sub(&Interval::of_rational(&Rational::from(1), prec));
+                    let ax = abs_interval(&x);
+                    out = Some(match out {
+                        None => ax,
+                        Some(m) => max_interval(m, &ax),
+                    });
+                }
+                out
+            }
+            _ => None,
+        };
+        let nh = crate::scalar::norm(&wh, prec);
+        let grad_dev =
+            (self.t >= 1 && fits && nh.lo.cmp0() == Some(Ordering::Greater)).then(|| {
+                let et = eta.clone().mul(&t_iv);
+                let diff: Vec<Interval> = g_all
+                    .iter()
+                    .zip(&wh)
+                    .map(|(g, h)| et.clone().mul(g).sub(h))
+                    .collect();
+                crate::scalar::norm(&diff, prec).div(&nh)
+            });
+        let ln_t_times = |v: &Option<Interval>| match (v, self.t >= 2) {
+            (Some(v), true) => Some(ln_t(self.t, prec).mul(v)),
+            _ => None,
+        };
+        let (ln_t_dir, ln_t_gap) = (ln_t_times(&dir_err), ln_t_times(&gap));
         // t^{θ−1} = e^{(θ−1) ln t}
         let t_pow = match (&reference.theta, self.t >= 1) {
             (Some(th), true) => {
@@ -287,7 +350,40 @@ impl Enclosure {
             share_grad_scaled: scaled(&share_grad),
             share_loss,
             share_grad,
+            t_loss_ratio,
+            dual_dev,
+            grad_dev,
+            ln_t_dir,
+            ln_t_gap,
         }
+    }
+
+    /// `Σ_n q_n z_n` over all points and over the points off the support (`in_s` false), in
+    /// interval arithmetic on the weights' enclosures; `z` holds the signed points row-major,
+    /// each coordinate enclosed (zero vectors when its shape does not fit).
+    fn gradients(
+        &self,
+        in_s: &[bool],
+        z: &[Interval],
+        prec: u32,
+    ) -> (Vec<Interval>, Vec<Interval>) {
+        let d = self.w.len();
+        let mut g_all = vec![Interval::zero(prec); d];
+        let mut g_non = vec![Interval::zero(prec); d];
+        if z.len() != self.weights.len() * d {
+            return (g_all, g_non);
+        }
+        let mut tmp = Float::new(prec);
+        for (k, (q, &sv)) in self.weights.iter().zip(in_s).enumerate() {
+            for j in 0..d {
+                let zj = &z[k * d + j];
+                g_all[j].add_mul(q, zj, &mut tmp);
+                if !sv {
+                    g_non[j].add_mul(q, zj, &mut tmp);
+                }
+            }
+        }
+        (g_all, g_non)
     }
 
     /// The non-SV shares of the loss and of the gradient over the ball (`None` without a
@@ -301,59 +397,42 @@ impl Enclosure {
     /// enclosures.
     fn shares(
         &self,
-        support: &[usize],
-        z: &[Interval],
+        in_s: &[bool],
+        g_all: &[Interval],
+        g_non: &[Interval],
         prec: u32,
     ) -> (Option<Interval>, Option<Interval>) {
-        let n = self.losses.len();
-        let d = self.w.len();
-        let mut in_s = vec![false; n];
-        for &i in support {
-            if i < n {
-                in_s[i] = true;
-            }
-        }
-        if in_s.iter().all(|&b| b) || z.len() != n * d {
+        if in_s.iter().all(|&b| b) || in_s.len() != self.losses.len() {
             return (None, None);
         }
         let (mut a, mut b) = (Interval::zero(prec), Interval::zero(prec));
-        for (l, &sv) in self.losses.iter().zip(&in_s) {
+        for (l, &sv) in self.losses.iter().zip(in_s) {
             let acc = if sv { &mut b } else { &mut a };
             acc.lo.add_assign_round(&l.lo, Round::Down);
             acc.hi.add_assign_round(&l.hi, Round::Up);
         }
-        let share_loss = {
-            let mut den_lo = Float::with_val_round(prec, &a.hi + &b.lo, Round::Down).0;
-            let mut den_hi = Float::with_val_round(prec, &a.lo + &b.hi, Round::Up).0;
-            let ok = a.is_finite() && b.is_finite() && den_lo.cmp0() == Some(Ordering::Greater);
-            ok.then(|| {
-                // lo = A_lo/(A_lo + B_hi) rounded down, hi = A_hi/(A_hi + B_lo) rounded up
-                std::mem::swap(&mut den_lo, &mut den_hi);
-                let mut v = Interval {
-                    lo: a.lo.clone(),
-                    hi: a.hi.clone(),
-                };
-                v.lo.div_assign_round(&den_lo, Round::Down);
-                v.hi.div_assign_round(&den_hi, Round::Up);
-                clip(&mut v, 0, 1);
-                v
-            })
-        };
-        let mut g_all = vec![Interval::zero(prec); d];
-        let mut g_non = vec![Interval::zero(prec); d];
-        let mut tmp = Float::new(prec);
-        for (k, (q, &sv)) in self.weights.iter().zip(&in_s).enumerate() {
-            for j in 0..d {
-                let zj = &z[k * d + j];
-                g_all[j].add_mul(q, zj, &mut tmp);
-                if !sv {
-                    g_non[j].add_mul(q, zj, &mut tmp);
-                }
+        // lo = A_lo/(A_lo + B_hi) and hi = A_hi/(A_hi + B_lo), each rounded outward (the
+        // denominator of the lower end up, of the upper end down)
+        let den_of_lo = Float::with_val_round(prec, &a.lo + &b.hi, Round::Up).0;
+        let den_of_hi = Float::with_val_round(prec, &a.hi + &b.lo, Round::Down).0;
+        let finite = a.is_finite() && b.is_finite();
+        let share_loss = (finite && den_of_hi.cmp0() == Some(Ordering::Greater)).then(|| {
+            let mut v = Interval {
+                lo: a.lo.clone(),
+                hi: a.hi.clone(),
+            };
+            if den_of_lo.cmp0() == Some(Ordering::Greater) {
+                v.lo.div_assign_round(&den_of_lo, Round::Down);
+            } else {
+                v.lo.assign(0); // A_lo = B_hi = 0: only 0 is known below
             }
-        }
+            v.hi.div_assign_round(&den_of_hi, Round::Up);
+            clip(&mut v, 0, 1);
+            v
+        });
         let (na, nn) = (
-            crate::scalar::norm(&g_all, prec),
-            crate::scalar::norm(&g_non, prec),
+            crate::scalar::norm(g_all, prec),
+            crate::scalar::norm(g_non, prec),
         );
         let share_grad = (na.is_finite()
             && nn.is_finite()
@@ -368,6 +447,37 @@ impl Enclosure {
         });
         (share_loss, share_grad)
     }
+}
+
+/// `in[n]`: whether point `n < len` is in `support`.
+fn support_mask(support: &[usize], len: usize) -> Vec<bool> {
+    let mut in_s = vec![false; len];
+    for &i in support {
+        if i < len {
+            in_s[i] = true;
+        }
+    }
+    in_s
+}
+
+/// `|x|` over an interval: `[0, max(|lo|, |hi|)]` when it contains 0, else the ends' `|·|`.
+fn abs_interval(x: &Interval) -> Interval {
+    let (small, large) = abs_ends(x);
+    Interval {
+        lo: small,
+        hi: large,
+    }
+}
+
+/// The maximum of two intervals' values: `[max(a.lo, b.lo), max(a.hi, b.hi)]`.
+fn max_interval(mut a: Interval, b: &Interval) -> Interval {
+    if b.lo > a.lo {
+        a.lo.assign(&b.lo);
+    }
+    if b.hi > a.hi {
+        a.hi.assign(&b.hi);
+    }
+    a
 }
 
 /// `ln t` enclosed (`t ≥ 1`).
@@ -1164,6 +1274,11 @@ impl Certifier {
                     "share_grad": derived.as_ref().and_then(|d| d.share_grad.as_ref()).map(mid_rad_json),
                     "share_loss_scaled": derived.as_ref().and_then(|d| d.share_loss_scaled.as_ref()).map(mid_rad_json),
                     "share_grad_scaled": derived.as_ref().and_then(|d| d.share_grad_scaled.as_ref()).map(mid_rad_json),
+                    "t_loss_ratio": derived.as_ref().and_then(|d| d.t_loss_ratio.as_ref()).map(mid_rad_json),
+                    "dual_dev": derived.as_ref().and_then(|d| d.dual_dev.as_ref()).map(mid_rad_json),
+                    "grad_dev": derived.as_ref().and_then(|d| d.grad_dev.as_ref()).map(mid_rad_json),
+                    "ln_t_dir": derived.as_ref().and_then(|d| d.ln_t_dir.as_ref()).map(mid_rad_json),
+                    "ln_t_gap": derived.as_ref().and_then(|d| d.ln_t_gap.as_ref()).map(mid_rad_json),
                 })
             }).collect::<Vec<_>>(),
         })

@@ -23,7 +23,7 @@
 //! ([`Style::Band`]) under the measured curve.
 
 use crate::certify::{Certifier, Derived, Interval};
-use crate::experiment::{certify_reference, max_margin, w_tilde_point, Experiment};
+use crate::experiment::{max_margin, predicted_reference, Experiment};
 use crate::optim::spec::{Kind, OptimizerSpec};
 use crate::run::Observer;
 use crate::scalar::{Dd, Precision, Scalar};
@@ -466,7 +466,7 @@ fn figure_at<S: Scalar>(
         &e.conjectures,
     )?;
     if let Some(c) = cert.as_mut() {
-        c.set_reference(certify_reference(mm, w_tilde_point(&a.prediction)));
+        c.set_reference(predicted_reference(mm, &a.prediction, ctx));
     }
     Ok(Figure::single(match kind {
         PlotKind::Residual => residual(&a, cert.as_ref()),
@@ -1009,7 +1009,7 @@ mod tests {
             let a = theory::analyze_with(&e.data, &mm, e.loss, &e.lr(), &e.init, &traj, (), &[])
                 .expect("analysis");
             let mut c = obs.cert;
-            c.set_reference(certify_reference(&mm, w_tilde_point(&a.prediction)));
+            c.set_reference(predicted_reference(&mm, &a.prediction, ()));
             let p = direction(&a, Some(&c));
             let measured = &p.series[0].points;
             assert!((measured.last().expect("points").0 - 1000f64.ln()).abs() < 1e-12);
