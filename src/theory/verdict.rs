@@ -437,6 +437,17 @@ impl Certification {
             reason: Some(why.into()),
         }
     }
+
+    /// Not certified: the decision can change over the enclosures.
+    fn undecided<S: Scalar>(dev: &S, ddev: &S, tol: &S, dtol: &S) -> Certification {
+        Certification::no(format!(
+            "undecided over the enclosures: deviation {}±{}, tolerance {}±{}",
+            dev.to_decimal(3),
+            ddev.to_decimal(2),
+            tol.to_decimal(3),
+            dtol.to_decimal(2)
+        ))
+    }
 }
 
 impl<S: Scalar> Verdict<S> {
@@ -517,14 +528,31 @@ impl<S: Scalar> Verdict<S> {
         } else if self.status == Status::NotApplicable {
             Certification::no("not judged")
         } else {
-            Certification::no(format!(
-                "undecided over the enclosures: deviation {}±{}, tolerance {}±{}",
-                dev.to_decimal(3),
-                ddev.to_decimal(2),
-                tol.to_decimal(3),
-                dtol.to_decimal(2)
-            ))
+            Certification::undecided(dev, ddev, tol, dtol)
         });
+    }
+
+    /// [`Verdict::certify_moves`] for a verdict whose best status is weak (a history
+    /// verdict): its status is weak whenever the deviation is within the tolerance, whatever
+    /// the resolution, so weak is certified when `dev + ddev ≤ tol − dtol` and FAIL when
+    /// `dev − ddev > tol + dtol`.
+    pub(crate) fn certify_moves_at_best_weak(&mut self, ddev: &S, dtol: &S, dscale: &S) {
+        if self.status != Status::Weak {
+            return self.certify_moves(ddev, dtol, dscale);
+        }
+        let (Some(dev), Some(tol)) = (&self.deviation, &self.tolerance) else {
+            self.certified = Some(Certification::no("not judged"));
+            return;
+        };
+        let dev_hi = dev.clone().add(ddev);
+        let tol_lo = tol.clone().sub(dtol);
+        self.certified = Some(
+            if dev_hi.is_finite() && dtol.is_finite() && !lt(&tol_lo, &dev_hi) {
+                Certification::yes()
+            } else {
+                Certification::undecided(dev, ddev, tol, dtol)
+            },
+        );
     }
 
     /// Sets deviation, tolerance, resolution, scale and the status they give.
@@ -769,6 +797,12 @@ pub struct Envelope<S: Scalar> {
     pub slope: Option<S>,
     /// `e` at the first window point.
     pub first: S,
+    /// The one-term bound's factors: each window point `t` with `g(T)/g(t)·ln T/ln t`, the
+    /// bound being the largest `e(t)` times its factor (before the two-term models and the
+    /// noise).
+    pub factors: Vec<(u64, S)>,
+    /// Whether a two-term model entered the bound (polynomial rates).
+    pub two_term: bool,
 }
 
 /// One sample of a bounded deviation: its signed components (a scalar claim has one; a
@@ -862,18 +896,22 @@ pub fn envelope<S: Scalar>(
     let g_end = rate.g(&l_end).ok_or("rate function undefined at T")?;
     // one term
     let mut bound: Option<S> = None;
+    let mut factors = Vec::with_capacity(window.len());
     for p in &window {
         let Some(gl) = rate.g(&p.ln_t) else { continue };
+        let k = g_end.clone().div(&gl).mul(&l_end.clone().div(&p.ln_t));
         let b = size(p)
             .div(&gl)
             .mul(&g_end)
             .mul(&l_end.clone().div(&p.ln_t));
+        factors.push((p.t, k));
         bound = Some(match bound {
             None => b,
             Some(x) => linalg::max(x, &b),
         });
     }
     let mut bound = bound.ok_or("empty window")?;
+    let mut two_term_used = false;
     // two terms, fitted exactly at two window points, per component, extrapolated with
     // their signs: the resonant pair always (a tie or the ŵ mode may be present), the pair
     // with the next exponent when there is one; fitted at (first, last) and (middle, last)
@@ -913,6 +951,7 @@ pub fn envelope<S: Scalar>(
                     let two = combine.size(&c, ctx).mul(&l_end.clone().div(&p2.ln_t));
                     if two.is_finite() {
                         bound = linalg::max(bound, &two);
+                        two_term_used = true;
                     }
                 }
             }
@@ -931,6 +970,8 @@ pub fn envelope<S: Scalar>(
         value: e_end,
         bound,
         slope,
+        factors,
+        two_term: two_term_used,
     })
 }
 
@@ -1061,14 +1102,23 @@ fn describe_rate(rate: &str, env_window: (u64, u64)) -> String {
     )
 }
 
+/// The bound of how far a history verdict's (one-component) deviation at a checkpoint moves
+/// over the enclosures (`--certify`), from the checkpoint and its [`SampleMoves`]; `None`
+/// where no bound is derived.
+type HistoryMoveFn<'a, S> = dyn Fn(&Checkpoint<S>) -> Option<S> + 'a;
+
 /// A slow claim judged by the rate envelope of its own history (weak at best: such a
-/// tolerance grows with the deviation it judges).
+/// tolerance grows with the deviation it judges). Under `--certify`, `moves` (when given)
+/// bounds each sample's move, and the verdict is certified as docs/theory/certify.md
+/// ("History verdicts") derives.
+#[allow(clippy::too_many_arguments)]
 fn history_verdict<S: Scalar>(
     cx: &Ctx<'_, S>,
     id: &'static str,
     measured: &dyn Fn(&Checkpoint<S>) -> Option<S>,
     predicted: &dyn Fn(&Checkpoint<S>) -> Option<S>,
     deviation: &DevFn<'_, S>,
+    moves: Option<&HistoryMoveFn<'_, S>>,
     combine: Combine,
     rate: &Rate<S>,
 ) -> Verdict<S> {
@@ -1088,9 +1138,48 @@ fn history_verdict<S: Scalar>(
                 describe_rate(&rate.name(), env.window)
             );
             let first = env.first.clone();
-            v.judge(env.value, env.bound, first, Status::Weak)
+            let mut v = v.judge(env.value.clone(), env.bound.clone(), first, Status::Weak);
+            if let (Some(c), Some(mv)) = (&cx.certify, moves) {
+                let at = |t: u64| -> Result<S, String> {
+                    cx.cps
+                        .iter()
+                        .find(|c| c.t == t)
+                        .and_then(|c| mv(c))
+                        .filter(S::is_finite)
+                        .ok_or_else(|| {
+                            format!("the move of its sample at t = {t} over the enclosures is not bounded")
+                        })
+                };
+                match c.clone().and_then(|()| history_moves(&env, cx.last.t, &at)) {
+                    Err(why) => v.certified = Some(Certification::no(why)),
+                    Ok((dd, dt, ds)) => v.certify_moves_at_best_weak(&dd, &dt, &ds),
+                }
+            }
+            v
         }
     }
+}
+
+/// `(Δdev, Δtol, Δscale)` of a one-component history verdict over the enclosures, given the
+/// move `at(t)` of its sample at each checkpoint `t`: `e(T)` (a norm of one component,
+/// 1-Lipschitz) moves by at most `ε_T`; the one-term bound `max_t e(t)·k_t` by at most
+/// `max_t k_t·ε_t` (`|max a − max b| ≤ max |a − b|`), the noise being fixed; the scale
+/// `e(t₀)` by `ε_{t₀}`. Refused for a bound with a two-term model.
+fn history_moves<S: Scalar>(
+    env: &Envelope<S>,
+    t_end: u64,
+    at: &dyn Fn(u64) -> Result<S, String>,
+) -> Result<(S, S, S), String> {
+    if env.two_term {
+        return Err("its two-term bound's moves over the enclosures are not derived".into());
+    }
+    let ddev = at(t_end)?;
+    let mut dtol = S::zero(ddev.ctx());
+    for (t, k) in &env.factors {
+        dtol = linalg::max(dtol, &at(*t)?.mul(k));
+    }
+    let dscale = at(env.window.0)?;
+    Ok((ddev, dtol, dscale))
 }
 
 /// `(computed directly, from the identity, rounding tolerance)` at a checkpoint.
@@ -1857,6 +1946,7 @@ fn assess_computed<S: Scalar>(
                     &|c| c.share_loss.clone(),
                     &|_| None,
                     &|c| c.share_loss.clone().map(|x| vec![x]),
+                    None,
                     Combine::Euclid,
                     &gs,
                 ));
@@ -1976,19 +2066,66 @@ fn assess_computed<S: Scalar>(
 }
 
 /// Claims for degenerate data (§2.11): slow `1/ln t` limits, `ln ln t` residual growth.
+/// Under `--certify` each is certified from its samples' moves (docs/theory/certify.md,
+/// "History verdicts"): `t·L/C_L` by the move of `t·L` over `C_L`; the dual deviations by the
+/// largest move of `ηt(−ℓ′_n)` (over `α_n` on the `α > 0` support vectors); `‖ρ‖` by `r`;
+/// the direction error by `2r/‖w‖` (`r < ‖w‖`); the gap by `max_n ‖z_n‖·2r/‖w‖`.
 fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Vec<Fit<S>>) {
     let ctx = cx.pred.ctx;
+    let pred = cx.pred;
     let one = S::from_f64(1.0, ctx);
     let g = &Rate::Slow {
         g: loglog_over_log::<S>,
         name: "ln ln t/ln t",
     };
+    let c_l = pred.c_l.value(ctx);
+    let loss_moves = |c: &Checkpoint<S>| -> Option<S> {
+        Some(c.moves.as_ref()?.t_loss.clone()?.div(c_l.as_ref()?).abs())
+    };
+    // max ε_n/|α_n| over the support vectors with α_n ≠ 0 (`alpha`) or over the zero-α ones
+    let dual_moves = |alpha: bool| {
+        move |c: &Checkpoint<S>| -> Option<S> {
+            let e = c.moves.as_ref()?.eta_t_weights.as_ref()?;
+            let mut acc: Option<S> = None;
+            for n in (0..pred.alpha.len()).filter(|&n| pred.in_support[n]) {
+                let a = &pred.alpha[n];
+                if a.is_zero() == alpha {
+                    continue;
+                }
+                let m = if alpha {
+                    e.get(n)?.clone().div(a).abs()
+                } else {
+                    e.get(n)?.clone()
+                };
+                acc = Some(match acc {
+                    None => m,
+                    Some(x) => linalg::max(x, &m),
+                });
+            }
+            acc
+        }
+    };
+    // ‖x/‖x‖ − w/‖w‖‖ ≤ 2r/‖w‖ for ‖x − w‖ ≤ r < ‖w‖
+    let unit_move = |c: &Checkpoint<S>| -> Option<S> {
+        let r = &c.moves.as_ref()?.w;
+        lt(r, &c.norm_w).then(|| {
+            let mut m = r.clone();
+            m.mul_f64(2.0); // exact
+            m.div(&c.norm_w)
+        })
+    };
+    let z_max = pred
+        .z
+        .iter()
+        .map(|z| crate::scalar::norm(z, ctx))
+        .reduce(|a, b| linalg::max(a, &b));
     v.push(history_verdict(
         cx,
         "loss_degenerate",
         &|c| c.t_loss_ratio.clone(),
         &|_| Some(one.clone()),
         &|c| c.t_loss_ratio.clone().map(|x| vec![x.sub(&one)]),
+        Some(&loss_moves),
         Combine::Euclid,
         g,
     ));
@@ -1998,6 +2135,7 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         &|c| c.dual_dev.clone().map(|d| d.add(&one)),
         &|_| Some(one.clone()),
         &|c| c.dual_dev.clone().map(|x| vec![x]),
+        Some(&dual_moves(true)),
         Combine::Euclid,
         g,
     ));
@@ -2015,6 +2153,7 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
             &|c| c.dual_zero.clone(),
             &|_| Some(S::zero(ctx)),
             &|c| c.dual_zero.clone().map(|x| vec![x]),
+            Some(&dual_moves(false)),
             Combine::Euclid,
             g,
         ));
@@ -2025,6 +2164,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         &|c| c.rho_norm.clone(),
         &|_| None,
         &|c| c.rho_norm.clone().map(|x| vec![x]),
+        // ρ(x) − ρ(w) = x − w: ‖ρ‖ moves by ≤ r
+        Some(&|c: &Checkpoint<S>| Some(c.moves.as_ref()?.w.clone())),
         Combine::Euclid,
         &Rate::Slow {
             g: loglog::<S>,
@@ -2037,6 +2178,7 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         &|c| c.dir_err.clone(),
         &|_| Some(S::zero(ctx)),
         &|c| c.dir_err.clone().map(|x| vec![x]),
+        Some(&unit_move),
         Combine::Euclid,
         g,
     ));
@@ -2046,6 +2188,8 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         &|c| c.gap.clone(),
         &|_| Some(S::zero(ctx)),
         &|c| c.gap.clone().map(|x| vec![x]),
+        // each z_nᵀx/‖x‖ moves by ≤ ‖z_n‖·‖x/‖x‖ − w/‖w‖‖, so their minimum too
+        Some(&|c: &Checkpoint<S>| Some(unit_move(c)?.mul(z_max.as_ref()?))),
         Combine::Euclid,
         g,
     ));
@@ -2093,6 +2237,47 @@ mod tests {
     fn judge(e: impl Fn(f64) -> f64, rate: &Rate<f64>) -> bool {
         let env = envelope(&series(e), Combine::Euclid, rate, 0).unwrap();
         env.value <= env.bound
+    }
+
+    /// A history verdict over samples that each move by `eps`: its status and whether it is
+    /// certified.
+    fn certified_history(e: impl Fn(f64) -> f64, eps: f64) -> (Status, Option<Certification>) {
+        let rate = Rate::Slow {
+            g: loglog_over_log::<f64>,
+            name: "ln ln t/ln t",
+        };
+        let env = envelope(&series(e), Combine::Euclid, &rate, 0).unwrap();
+        let t_end = 1u64 << 20;
+        let mut v = Verdict::from_claim(claim("residual_growth"), t_end).judge(
+            env.value,
+            env.bound,
+            env.first,
+            Status::Weak,
+        );
+        let (dd, dt, ds) = history_moves(&env, t_end, &|_| Ok(eps)).unwrap();
+        // Δtol = max_t k_t·ε with every k_t ≥ 1 here (ln ln T/ln ln t)
+        assert!(dd == eps && ds == eps && dt >= eps, "{dd} {dt} {ds}");
+        v.certify_moves_at_best_weak(&dd, &dt, &ds);
+        (v.status, v.certified)
+    }
+
+    #[test]
+    fn history_verdicts_are_certified_weak_or_fail_only_by_a_margin_beyond_their_moves() {
+        let weak_growth = |t: f64| 1.0 + 0.1 * t.ln().ln();
+        let fast_growth = |t: f64| t.ln().powi(2);
+        // samples that barely move: the status is certified either way
+        let (s, c) = certified_history(weak_growth, 1e-12);
+        assert_eq!((s, c.map(|c| c.certified)), (Status::Weak, Some(true)));
+        let (s, c) = certified_history(fast_growth, 1e-12);
+        assert_eq!((s, c.map(|c| c.certified)), (Status::Fail, Some(true)));
+        // moves as large as the margin between deviation and tolerance: undecided
+        let (s, c) = certified_history(weak_growth, 1.0);
+        assert_eq!(s, Status::Weak);
+        let c = c.expect("judged");
+        assert!(!c.certified && c.reason.as_deref().is_some_and(|r| r.contains("undecided")));
+        let (s, c) = certified_history(fast_growth, 1e3);
+        assert_eq!(s, Status::Fail);
+        assert_eq!(c.map(|c| c.certified), Some(false));
     }
 
     #[test]
