@@ -7,13 +7,13 @@
 //! `fnv1a64`, a hash of the exact data), `bias`, `loss`, `optimizer` (the spec with the step
 //! actually used, `gd:lr=1/256`), `precision`, `seed`, `init` (`w(0)`, exact: the predictions
 //! depend on it) — and the state after `t` steps: `t`, `w`, `memory` (the optimizer's vectors:
-//! velocity, moments, step counters), `rng` (the random source's 64-bit state, decimal) and
-//! `indices` (the points left in SGD's epoch) — and `samples`, the iterates the run recorded
-//! before `t` (`{t, w}` at each checkpoint of its analysis grid), so that the resumed run
-//! reports and judges the whole trajectory. Every number of `w`, `memory` and `samples` is
-//! the exact value of the scalar as a rational `p/q` (a binary fraction; double-double as
-//! `hi + lo`). Version 1 (no `samples`) is still read: its resumed run sees only the
-//! checkpoints after `t`.
+//! velocity, moments, step counters, as the slots of [`Memory`](crate::optim::Memory)), `rng`
+//! (the random source's 64-bit state, decimal) and `indices` (the points left in SGD's
+//! epoch) — and `samples`, the iterates the run recorded before `t` (`{t, w}` at each
+//! checkpoint of its analysis grid), so that the resumed run reports and judges the whole
+//! trajectory. Every number of `w`, `memory` and `samples` is the exact value of the scalar
+//! as a rational `p/q` (a binary fraction; double-double as `hi + lo`). Version 1 (no
+//! `samples`) is still read: its resumed run sees only the checkpoints after `t`.
 
 use crate::data::{format_rational, parse_rational, Dataset};
 use crate::error::{Error, Result};
@@ -157,10 +157,11 @@ impl SavedState {
             w: st.w.iter().map(|x| exact(x, "w")).collect::<Result<_>>()?,
             memory: st
                 .memory
+                .slots()
                 .iter()
                 .map(|m| {
                     m.iter()
-                        .map(|x| exact(x, "the optimizer's memory"))
+                        .map(|&x| exact(x, "the optimizer's memory"))
                         .collect()
                 })
                 .collect::<Result<_>>()?,
@@ -287,7 +288,7 @@ impl SavedState {
         let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
         let value = |s: &String| exact_value::<S>(s, ctx, name);
         let shape = |m: &[Vec<String>]| m.iter().map(Vec::len).collect::<Vec<_>>();
-        let want: Vec<usize> = st.memory.iter().map(Vec::len).collect();
+        let want = st.memory.shape();
         if self.w.len() != st.w.len() || shape(&self.memory) != want {
             return Err(bad(format!(
                 "the state has {} coordinates and memory of shape {:?}; this run has {} and {:?}",
@@ -306,11 +307,12 @@ impl SavedState {
         }
         st.t = self.t;
         st.w = self.w.iter().map(value).collect::<Result<_>>()?;
-        st.memory = self
+        let memory = self
             .memory
             .iter()
             .map(|m| m.iter().map(value).collect::<Result<Vec<S>>>())
             .collect::<Result<_>>()?;
+        st.memory.restore_slots(memory).map_err(bad)?;
         st.rng = crate::data::generate::SplitMix64::new(rng);
         st.indices = self.indices.clone();
         Ok(())
@@ -362,6 +364,7 @@ mod tests {
     use crate::data::parse_csv;
     use crate::loss::Loss;
     use crate::objective::Objective;
+    use crate::optim::Memory;
     use crate::scalar::Dd;
     use rug::Float;
 
@@ -389,7 +392,9 @@ mod tests {
         let tiny = (Float::with_val(128, 1) >> 20000u32) + (Float::with_val(128, 1) >> 20127u32);
         let mut st = State::new(&obj, vec![tiny.clone(), Float::with_val(128, -3)], 7);
         st.t = 5;
-        st.memory = vec![vec![Float::with_val(128, 1) >> 7u32, tiny.clone()]];
+        st.memory = Memory::Momentum {
+            velocity: vec![Float::with_val(128, 1) >> 7u32, tiny.clone()],
+        };
         st.rng.next_u64();
         let saved =
             SavedState::capture(identity(), &[Rational::new(), Rational::new()], &st, &[]).unwrap();
@@ -397,14 +402,21 @@ mod tests {
         let back = SavedState::parse(&saved.to_json(), "f").unwrap();
         assert_eq!(back, saved);
         let mut fresh = State::new(&obj, vec![Float::new(128), Float::new(128)], 0);
-        fresh.memory = vec![vec![Float::new(128), Float::new(128)]];
+        fresh.memory = Memory::Momentum {
+            velocity: vec![Float::new(128), Float::new(128)],
+        };
         back.restore(&mut fresh, 128, "f").unwrap();
         assert_eq!(fresh.t, 5);
         assert_eq!(fresh.w, st.w);
-        assert_eq!(fresh.memory, st.memory);
+        assert_eq!(fresh.memory.slots(), st.memory.slots());
         assert_eq!(fresh.rng.next_u64(), st.rng.next_u64());
         // a memory of another shape is refused
         let mut other = State::new(&obj, vec![Float::new(128), Float::new(128)], 0);
+        assert!(back.restore(&mut other, 128, "f").is_err());
+        other.memory = Memory::Nesterov {
+            velocity: vec![Float::new(128), Float::new(128)],
+            lookahead: vec![Float::new(128), Float::new(128)],
+        };
         assert!(back.restore(&mut other, 128, "f").is_err());
     }
 

@@ -11,7 +11,7 @@ use implicit_bias::data::generate::{Generator, SplitMix64};
 use implicit_bias::data::Dataset;
 use implicit_bias::loss::Loss;
 use implicit_bias::objective::Objective;
-use implicit_bias::optim::{ExpSeries, GradientDescent, Optimizer, State};
+use implicit_bias::optim::{ExpSeries, GradientDescent, Memory, Optimizer, State};
 use implicit_bias::run::{RunOptions, RunStatus, Runner};
 use implicit_bias::scalar::{Dd, Scalar};
 use rug::ops::Pow;
@@ -533,7 +533,10 @@ fn incremental_weights_follow_the_iterate() {
     let w: Vec<Float> = st.w.iter().map(|v| fl(*v)).collect();
     let z = data.signed_points_exact();
     let mut worst = 0.0f64;
-    for (n, q) in st.memory[0].iter().enumerate() {
+    let Memory::Incremental { weights, .. } = &st.memory else {
+        panic!("an incremental GD run keeps its weights: {:?}", st.memory);
+    };
+    for (n, q) in weights.iter().enumerate() {
         let mut u = Float::new(P);
         for (zj, wj) in z[n].iter().zip(&w) {
             u += Float::with_val(P, zj) * wj;

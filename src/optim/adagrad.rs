@@ -17,8 +17,8 @@
 //! matters (the accumulator is not a normal number and `ε < 2^−1022`) is reported as
 //! [`Event::Underflow`] for the point with the largest weight.
 
-use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
-use super::{Optimizer, State};
+use super::moments::{accumulate_square, dominant_point, eps_floor};
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -48,25 +48,26 @@ impl<S: Scalar> Optimizer<S> for AdaGrad<S> {
         "adagrad".into()
     }
 
-    /// Memory: `[G, scratch(1)]`.
+    /// Memory: [`Memory::AdaGrad`], the accumulated squares `G` and one scratch scalar.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); obj.d()], vec![S::zero(obj.ctx())]];
+        st.memory = Memory::AdaGrad {
+            sum_sq: vec![S::zero(obj.ctx()); obj.d()],
+            tmp: S::zero(obj.ctx()),
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.d(), 1]) {
-            self.init(obj, st);
-        }
+        let (acc, tmp) = match &mut st.memory {
+            Memory::AdaGrad { sum_sq, tmp } if sum_sq.len() == obj.d() => (sum_sq, tmp),
+            _ => {
+                // another method's memory, or another dimension's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
-        let State {
-            w,
-            grad,
-            memory,
-            scratch,
-            ..
-        } = st;
-        let (acc, tmp) = memory.split_at_mut(1);
-        let (acc, tmp) = (&mut acc[0], &mut tmp[0][0]);
+        let (w, grad, scratch) = (&mut st.w, &st.grad, &st.scratch);
         for ((wi, gi), ai) in w.iter_mut().zip(grad.iter()).zip(acc.iter_mut()) {
             if gi.is_zero() {
                 continue;
@@ -88,7 +89,9 @@ impl<S: Scalar> Optimizer<S> for AdaGrad<S> {
     }
 
     fn preconditioner(&self, st: &State<S>) -> Option<Vec<S>> {
-        let acc = st.memory.first()?;
+        let Memory::AdaGrad { sum_sq: acc, .. } = &st.memory else {
+            return None;
+        };
         Some(
             acc.iter()
                 .map(|a| {

@@ -26,8 +26,8 @@
 //! `e^{−z_n·w}` often leaves the range first; that is reported too. MPFR's exponent range
 //! meets neither.
 
-use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
-use super::{Optimizer, State};
+use super::moments::{accumulate_square, dominant_point, eps_floor};
+use super::{AdamScalars, Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -102,13 +102,6 @@ enum Decay<S: Scalar> {
     Power(S),
 }
 
-/// Scalars kept in the last memory slot: `[β1^t, β2^t, η_t, 1 − β1^t, 1 − β2^t, scratch,
-/// scratch]`.
-const P1: usize = 0;
-const P2: usize = 1;
-const C2: usize = 4;
-const NS: usize = 7;
-
 impl<S: Scalar> Optimizer<S> for Adam<S> {
     fn name(&self) -> String {
         if self.weight_decay.is_some() {
@@ -118,34 +111,50 @@ impl<S: Scalar> Optimizer<S> for Adam<S> {
         }
     }
 
-    /// Memory: `[m, v, scalars(7)]`, with `β1^t = β2^t = 1` at `t = 0`.
+    /// Memory: [`Memory::Adam`], with `β1^t = β2^t = 1` at `t = 0`.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
         let z = S::zero(obj.ctx());
-        let mut s = vec![z.clone(); NS];
-        s[P1].set_f64(1.0);
-        s[P2].set_f64(1.0);
-        st.memory = vec![vec![z.clone(); obj.d()], vec![z; obj.d()], s];
+        let mut one = z.clone();
+        one.set_f64(1.0);
+        st.memory = Memory::Adam {
+            m: vec![z.clone(); obj.d()],
+            v: vec![z.clone(); obj.d()],
+            scalars: AdamScalars {
+                beta1_t: one.clone(),
+                beta2_t: one,
+                lr: z.clone(),
+                c1: z.clone(),
+                c2: z.clone(),
+                tmp1: z.clone(),
+                tmp2: z,
+            },
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.d(), obj.d(), NS]) {
-            self.init(obj, st);
-        }
+        let (m, v, scalars) = match &mut st.memory {
+            Memory::Adam { m, v, scalars } if m.len() == obj.d() && v.len() == obj.d() => {
+                (m, v, scalars)
+            }
+            _ => {
+                // another method's memory, or another dimension's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
         let step_number = st.t + 1;
-        let State {
-            w,
-            grad,
-            memory,
-            scratch,
-            ..
-        } = st;
-        let (m, rest) = memory.split_at_mut(1);
-        let (v, s) = rest.split_at_mut(1);
-        let (m, v, s) = (&mut m[0], &mut v[0], &mut s[0]);
-        let [p1, p2, lr, c1, c2, t1, t2] = &mut s[..] else {
-            return Err(Event::NonFinite);
-        };
+        let (w, grad, scratch) = (&mut st.w, &st.grad, &st.scratch);
+        let AdamScalars {
+            beta1_t: p1,
+            beta2_t: p2,
+            lr,
+            c1,
+            c2,
+            tmp1: t1,
+            tmp2: t2,
+        } = scalars;
         p1.mul_assign(&self.beta1);
         p2.mul_assign(&self.beta2);
         c1.set_f64(1.0);
@@ -227,13 +236,15 @@ impl<S: Scalar> Optimizer<S> for Adam<S> {
     }
 
     fn preconditioner(&self, st: &State<S>) -> Option<Vec<S>> {
-        if st.t == 0 || !has_shape(&st.memory, &[st.w.len(), st.w.len(), NS]) {
+        let Memory::Adam { m, v, scalars } = &st.memory else {
+            return None;
+        };
+        if st.t == 0 || m.len() != st.w.len() || v.len() != st.w.len() {
             return None;
         }
-        let c2 = &st.memory[2][C2];
+        let c2 = &scalars.c2;
         Some(
-            st.memory[1]
-                .iter()
+            v.iter()
                 .map(|vi| {
                     let mut p = vi.clone();
                     p.div_assign(c2);

@@ -8,8 +8,7 @@
 //! [M]). Default step: `η B² L(w0) ≤ 0.85` with `B = max_n ‖z_n‖∞` (the §8.1 argument in
 //! this geometry). Margins grow like `ln t`: nothing underflows in practice.
 
-use super::moments::has_shape;
-use super::{Optimizer, State};
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -35,22 +34,24 @@ impl<S: Scalar> Optimizer<S> for CoordinateDescent<S> {
         "coordinate".into()
     }
 
-    /// Memory: `[scratch(2)]` (best |g|, current |g|).
+    /// Memory: [`Memory::Coordinate`] (scratch: best |g|, current |g|).
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); 2]];
+        let z = S::zero(obj.ctx());
+        st.memory = Memory::Coordinate {
+            best: z.clone(),
+            cur: z,
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[2]) {
+        let Memory::Coordinate { best, cur } = &mut st.memory else {
+            // another method's memory: start afresh, as `init`
+            // does (the step then finds the variant it matches above)
             self.init(obj, st);
-        }
-        obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
-        let State {
-            w, grad, memory, ..
-        } = st;
-        let [best, cur] = &mut memory[0][..] else {
-            return Err(Event::NonFinite);
+            return self.step(obj, st);
         };
+        obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
+        let (w, grad) = (&mut st.w, &st.grad);
         let mut arg = 0;
         best.set_f64(-1.0);
         for (i, g) in grad.iter().enumerate() {

@@ -16,7 +16,7 @@
 //! plain step.
 
 use super::ExpSeries;
-use super::{Optimizer, State};
+use super::{Memory, Optimizer, State};
 use crate::loss::Loss;
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
@@ -96,11 +96,22 @@ impl<S: Scalar> GradientDescent<S> {
             scratch,
             ..
         } = st;
-        let [q, dw, tmp] = memory.as_mut_slice() else {
-            return Err(Event::NonFinite); // unreachable: `prepare` sized the memory
-        };
-        let [_, acc, t2] = tmp.as_mut_slice() else {
-            return Err(Event::NonFinite);
+        let (q, dw, acc, t2) = match memory {
+            Memory::Incremental {
+                weights,
+                neg_step,
+                acc,
+                tmp,
+                ..
+            } if weights.len() == obj.n() && neg_step.len() == obj.d() => {
+                (weights, neg_step, acc, tmp)
+            }
+            _ => {
+                // another method's memory, or another data set's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                st.memory = Self::incremental_memory(obj);
+                return self.incremental_step(inc, obj, st);
+            }
         };
         // 1. The weights: the cached ones, unless a resynchronisation is due or one of them
         //    is unusable (zero, non-finite, or invalidated by a large step).
@@ -143,22 +154,17 @@ impl<S: Scalar> GradientDescent<S> {
         Ok(())
     }
 
-    /// Sizes the optimizer memory of an incremental run: weights (n), −Δw (d), 3 scratch
-    /// scalars. Returns whether the memory has that shape.
-    fn prepare(&self, obj: &Objective<S>, st: &mut State<S>) -> bool {
-        let ok = |m: &Vec<Vec<S>>| {
-            m.len() == 3 && m[0].len() == obj.n() && m[1].len() == obj.d() && m[2].len() == 3
-        };
-        if !ok(&st.memory) {
-            let z = S::zero(obj.ctx());
-            // All-zero weights force an exact computation at the first step.
-            st.memory = vec![
-                vec![z.clone(); obj.n()],
-                vec![z.clone(); obj.d()],
-                vec![z; 3],
-            ];
+    /// The memory of an incremental run before its first step: all-zero weights (n), which
+    /// force an exact computation at the first step, −Δw (d) and the scratch scalars.
+    fn incremental_memory(obj: &Objective<S>) -> Memory<S> {
+        let z = S::zero(obj.ctx());
+        Memory::Incremental {
+            weights: vec![z.clone(); obj.n()],
+            neg_step: vec![z.clone(); obj.d()],
+            spare: z.clone(),
+            acc: z.clone(),
+            tmp: z,
         }
-        ok(&st.memory)
     }
 }
 
@@ -167,17 +173,17 @@ impl<S: Scalar> Optimizer<S> for GradientDescent<S> {
         "gd".into()
     }
 
+    /// Memory: [`Memory::Incremental`] for an incremental run on the exponential loss, else
+    /// none.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
         if self.incremental.is_some() && obj.loss() == Loss::Exponential {
-            self.prepare(obj, st);
+            st.memory = Self::incremental_memory(obj);
         }
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
         match &self.incremental {
-            Some(inc) if obj.loss() == Loss::Exponential && self.prepare(obj, st) => {
-                self.incremental_step(inc, obj, st)
-            }
+            Some(inc) if obj.loss() == Loss::Exponential => self.incremental_step(inc, obj, st),
             _ => self.plain_step(obj, st),
         }
     }

@@ -7,6 +7,7 @@ mod adamw;
 mod coordinate;
 mod exp_series;
 mod gd;
+mod memory;
 mod moments;
 mod momentum;
 mod nesterov;
@@ -22,6 +23,7 @@ pub use adamw::AdamW;
 pub use coordinate::CoordinateDescent;
 pub use exp_series::ExpSeries;
 pub use gd::{GradientDescent, DEFAULT_RESYNC};
+pub use memory::{AdamScalars, Memory};
 pub use momentum::Momentum;
 pub use nesterov::Nesterov;
 pub use normalized::NormalizedGd;
@@ -43,8 +45,8 @@ pub struct State<S: Scalar> {
     pub w: Vec<S>,
     /// `−∇L` at the last evaluation (scratch, length d).
     pub grad: Vec<S>,
-    /// Optimizer memory (velocity, moments, ...), one vector per slot.
-    pub memory: Vec<Vec<S>>,
+    /// Optimizer memory (velocity, moments, ...), a variant per kind of optimizer.
+    pub memory: Memory<S>,
     /// Scratch buffers for the objective.
     pub scratch: Scratch<S>,
     /// Seeded random source (stochastic optimizers).
@@ -60,7 +62,7 @@ impl<S: Scalar> State<S> {
             t: 0,
             grad: vec![S::zero(obj.ctx()); obj.d()],
             w: w0,
-            memory: Vec::new(),
+            memory: Memory::None,
             scratch: obj.scratch(),
             rng: SplitMix64::new(seed),
             indices: Vec::new(),
@@ -72,7 +74,8 @@ impl<S: Scalar> State<S> {
 pub trait Optimizer<S: Scalar>: Send + Sync {
     /// Name as used on the command line.
     fn name(&self) -> String;
-    /// Prepares optimizer memory in a fresh state.
+    /// Prepares the optimizer's [`Memory`] variant in a fresh state (its `step` re-initializes
+    /// a memory of another variant or shape the same way).
     fn init(&self, _obj: &Objective<S>, _st: &mut State<S>) {}
     /// One update `w(t) → w(t+1)`; increments `st.t`. An [`Event`] leaves the state at the
     /// last good iterate.

@@ -15,12 +15,6 @@ pub(crate) fn dominant_point<S: Scalar>(weights: &[S]) -> usize {
     best
 }
 
-/// Whether the optimizer memory has exactly these slot lengths (else the optimizer
-/// (re)initializes it, so a state from another method can never index out of range).
-pub(crate) fn has_shape<S: Scalar>(memory: &[Vec<S>], shape: &[usize]) -> bool {
-    memory.len() == shape.len() && memory.iter().zip(shape).all(|(m, &l)| m.len() == l)
-}
-
 /// Sign of `x` as −1, 0 or +1 (`zero` is a zero of the right context; NaN counts as 0);
 /// [`Event::Undecided`](crate::objective::Event) for an enclosure that contains numbers of
 /// both signs (or 0 and others), whose exact sign is not known.

@@ -6,8 +6,7 @@
 //! effective step `η/(1−β)`, so the residual `ρ(t) = w(t) − ŵ ln t` tends to `w̃(η/(1−β))`,
 //! GD's `w̃` at that step, not at `η` (the two differ by `ŵ ln(1/(1−β))`).
 
-use super::moments::has_shape;
-use super::{Optimizer, State};
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -35,18 +34,23 @@ impl<S: Scalar> Optimizer<S> for Momentum<S> {
     }
 
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); obj.d()]];
+        st.memory = Memory::Momentum {
+            velocity: vec![S::zero(obj.ctx()); obj.d()],
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.d()]) {
-            self.init(obj, st);
-        }
+        let velocity = match &mut st.memory {
+            Memory::Momentum { velocity } if velocity.len() == obj.d() => velocity,
+            _ => {
+                // another method's memory, or another dimension's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
-        let State {
-            w, grad, memory, ..
-        } = st;
-        for ((wi, vi), gi) in w.iter_mut().zip(memory[0].iter_mut()).zip(grad.iter()) {
+        for ((wi, vi), gi) in st.w.iter_mut().zip(velocity.iter_mut()).zip(st.grad.iter()) {
             vi.mul_assign(&self.beta);
             vi.mul_add_assign(&self.eta, gi);
             wi.add_assign(vi);

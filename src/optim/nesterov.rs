@@ -8,8 +8,7 @@
 //! Exact invariant (theory §8.2): every update lies in `span{z_n}`, so the component of `w`
 //! orthogonal to the data never changes.
 
-use super::moments::has_shape;
-use super::{Optimizer, State};
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -36,15 +35,15 @@ impl<S: Scalar> Optimizer<S> for Nesterov<S> {
         "nesterov".into()
     }
 
-    /// Memory: `[v, y]` with `y` the look-ahead point.
+    /// Memory: [`Memory::Nesterov`], the velocity `v` and the look-ahead point `y`.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); obj.d()]; 2];
+        st.memory = Memory::Nesterov {
+            velocity: vec![S::zero(obj.ctx()); obj.d()],
+            lookahead: vec![S::zero(obj.ctx()); obj.d()],
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.d(), obj.d()]) {
-            self.init(obj, st);
-        }
         let State {
             w,
             grad,
@@ -52,8 +51,18 @@ impl<S: Scalar> Optimizer<S> for Nesterov<S> {
             scratch,
             ..
         } = st;
-        let (v, y) = memory.split_at_mut(1);
-        let (v, y) = (&mut v[0], &mut y[0]);
+        let (v, y) = match memory {
+            Memory::Nesterov {
+                velocity,
+                lookahead,
+            } if velocity.len() == obj.d() && lookahead.len() == obj.d() => (velocity, lookahead),
+            _ => {
+                // another method's memory, or another dimension's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         for ((yi, wi), vi) in y.iter_mut().zip(w.iter()).zip(v.iter()) {
             yi.set(wi);
             yi.mul_add_assign(&self.beta, vi);

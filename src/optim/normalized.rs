@@ -14,8 +14,7 @@
 //! `t·(γ* − γ(t)) → C_γ ‖ŵ‖²/η`, `t·φ(t) → C_dir ‖ŵ‖²/η` with `C_γ`, `C_dir` of §2.5–§2.6.
 //! Exact invariant (theory §8.2): updates lie in `span{z_n}`.
 
-use super::moments::has_shape;
-use super::{Optimizer, State};
+use super::{Memory, Optimizer, State};
 use crate::loss::Loss;
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
@@ -64,21 +63,20 @@ impl<S: Scalar> Optimizer<S> for NormalizedGd<S> {
         "normalized".into()
     }
 
-    /// Memory: `[ln(−ℓ′(u_n)), ln ℓ(u_n), scratch(2)]`.
+    /// Memory: [`Memory::Normalized`], `ln(−ℓ′(u_n))` (then `q_n`), `ln ℓ(u_n)` and two
+    /// scratch scalars.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
         let z = S::zero(obj.ctx());
-        st.memory = vec![
-            vec![z.clone(); obj.n()],
-            vec![z.clone(); obj.n()],
-            vec![z; 2],
-        ];
+        st.memory = Memory::Normalized {
+            ln_weights: vec![z.clone(); obj.n()],
+            ln_losses: vec![z.clone(); obj.n()],
+            max: z.clone(),
+            ln_risk: z,
+        };
     }
 
     /// Leaves the normalized negative gradient `−∇L/L = Σ q_n z_n` in `st.grad`.
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.n(), obj.n(), 2]) {
-            self.init(obj, st);
-        }
         let loss = obj.loss();
         let State {
             w,
@@ -87,11 +85,22 @@ impl<S: Scalar> Optimizer<S> for NormalizedGd<S> {
             scratch,
             ..
         } = st;
-        let (a, rest) = memory.split_at_mut(1);
-        let (b, tmps) = rest.split_at_mut(1);
-        let (a, b, tmps) = (&mut a[0], &mut b[0], &mut tmps[0]);
-        let (m, s) = tmps.split_at_mut(1);
-        let (m, s) = (&mut m[0], &mut s[0]);
+        let (a, b, m, s) = match memory {
+            Memory::Normalized {
+                ln_weights,
+                ln_losses,
+                max,
+                ln_risk,
+            } if ln_weights.len() == obj.n() && ln_losses.len() == obj.n() => {
+                (ln_weights, ln_losses, max, ln_risk)
+            }
+            _ => {
+                // another method's memory, or another data set's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         obj.margins(w, a);
         if a.iter().any(|an| !an.is_finite()) {
             return Err(Event::NonFinite);

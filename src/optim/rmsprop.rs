@@ -10,8 +10,8 @@
 //! normal number and `ε < 2^−480`) is reported as [`Event::Underflow`] for the point with the
 //! largest weight.
 
-use super::moments::{accumulate_square, dominant_point, eps_floor, has_shape};
-use super::{Optimizer, State};
+use super::moments::{accumulate_square, dominant_point, eps_floor};
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -45,25 +45,26 @@ impl<S: Scalar> Optimizer<S> for RmsProp<S> {
         "rmsprop".into()
     }
 
-    /// Memory: `[v, scratch(1)]`.
+    /// Memory: [`Memory::RmsProp`], the moving average `v` of the squares and one scratch scalar.
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); obj.d()], vec![S::zero(obj.ctx())]];
+        st.memory = Memory::RmsProp {
+            mean_sq: vec![S::zero(obj.ctx()); obj.d()],
+            tmp: S::zero(obj.ctx()),
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[obj.d(), 1]) {
-            self.init(obj, st);
-        }
+        let (v, tmp) = match &mut st.memory {
+            Memory::RmsProp { mean_sq, tmp } if mean_sq.len() == obj.d() => (mean_sq, tmp),
+            _ => {
+                // another method's memory, or another dimension's: start afresh, as `init`
+                // does (the step then finds the variant it matches above)
+                self.init(obj, st);
+                return self.step(obj, st);
+            }
+        };
         obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
-        let State {
-            w,
-            grad,
-            memory,
-            scratch,
-            ..
-        } = st;
-        let (v, tmp) = memory.split_at_mut(1);
-        let (v, tmp) = (&mut v[0], &mut tmp[0][0]);
+        let (w, grad, scratch) = (&mut st.w, &st.grad, &st.scratch);
         for ((wi, gi), vi) in w.iter_mut().zip(grad.iter()).zip(v.iter_mut()) {
             if !accumulate_square(
                 vi,
@@ -97,7 +98,9 @@ impl<S: Scalar> Optimizer<S> for RmsProp<S> {
     }
 
     fn preconditioner(&self, st: &State<S>) -> Option<Vec<S>> {
-        let v = st.memory.first()?;
+        let Memory::RmsProp { mean_sq: v, .. } = &st.memory else {
+            return None;
+        };
         Some(
             v.iter()
                 .map(|a| {

@@ -10,8 +10,8 @@
 //! (every margin moves by at most `η B² L` per step). Margins grow like `ln t`, as for GD, so
 //! nothing underflows in practice.
 
-use super::moments::{has_shape, sign};
-use super::{Optimizer, State};
+use super::moments::sign;
+use super::{Memory, Optimizer, State};
 use crate::objective::{Event, Objective};
 use crate::scalar::Scalar;
 use rug::Rational;
@@ -36,22 +36,25 @@ impl<S: Scalar> Optimizer<S> for SignDescent<S> {
         "sign".into()
     }
 
-    /// Memory: `[scratch(3)]` (‖∇L‖₁, |g_i|, zero).
+    /// Memory: [`Memory::Sign`] (scratch: `η‖∇L‖₁`, `|g_i|`, zero).
     fn init(&self, obj: &Objective<S>, st: &mut State<S>) {
-        st.memory = vec![vec![S::zero(obj.ctx()); 3]];
+        let z = S::zero(obj.ctx());
+        st.memory = Memory::Sign {
+            l1: z.clone(),
+            abs: z.clone(),
+            zero: z,
+        };
     }
 
     fn step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {
-        if !has_shape(&st.memory, &[3]) {
+        let Memory::Sign { l1, abs: tmp, zero } = &mut st.memory else {
+            // another method's memory: start afresh, as `init`
+            // does (the step then finds the variant it matches above)
             self.init(obj, st);
-        }
-        obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
-        let State {
-            w, grad, memory, ..
-        } = st;
-        let [l1, tmp, zero] = &mut memory[0][..] else {
-            return Err(Event::NonFinite);
+            return self.step(obj, st);
         };
+        obj.neg_gradient(&st.w, &mut st.grad, &mut st.scratch)?;
+        let (w, grad) = (&mut st.w, &st.grad);
         l1.set_f64(0.0);
         for g in grad.iter() {
             tmp.set(g);
