@@ -11,9 +11,9 @@ use implicit_bias::flow::{integrate, FlowRequest};
 use implicit_bias::loss::Loss;
 use implicit_bias::oracle::MaxMargin;
 use implicit_bias::scalar::{Dd, Precision, Scalar};
-use implicit_bias::theory::flow::FlowPoint;
+use implicit_bias::theory::flow::{DegeneratePair, FlowPoint};
 use implicit_bias::theory::predict::predict;
-use implicit_bias::theory::{Conjecture, Judgement, Prediction};
+use implicit_bias::theory::{Conjecture, Judgement, Prediction, Status};
 use proptest::prelude::*;
 use rug::{Float, Rational};
 use theory_common::*;
@@ -465,6 +465,48 @@ fn degenerate_flow_conserves_phi_and_grows_like_ln_s() {
         "ρ2 = {r2}, ln s = {}",
         s.ln()
     );
+}
+
+/// A rotated and scaled degenerate pair: z1 = (2, 1) with α = 1/5 (ŵ = z1/5), z2 = z1 + v,
+/// v = (−1, 2) ⊥ z1, on the margin with α = 0, from a generic start. `ibias flow` judges the
+/// conserved Φ = e^{vᵀw} + vᵀw − c·z1ᵀw (c = ‖v‖²/‖z1‖² = 1, derived by hand in
+/// docs/theory/flow.md) and the growth vᵀw − ln(c s): both PASS; the same trajectory judged
+/// against a wrong law (c doubled) FAILs both.
+#[test]
+fn a_degenerate_pair_conserves_phi_and_a_wrong_law_fails() {
+    let data = Dataset::new(
+        vec![vec![q(2, 1), q(1, 1)], vec![q(1, 1), q(3, 1)]],
+        vec![1, 1],
+    )
+    .unwrap();
+    let w0 = vec![q(1, 3), q(-1, 2)];
+    let f = request(data.clone(), w0.clone(), 1e5, &[]).run().unwrap();
+    assert_eq!(status(&f.json, "flow_conserved"), "PASS", "{}", f.text);
+    assert_eq!(
+        status(&f.json, "flow_degenerate_growth"),
+        "PASS",
+        "{}",
+        f.text
+    );
+    assert_eq!(f.exit_code(), 3, "still no w̃: inconclusive");
+    let mm = brute_force(&data).unwrap();
+    let p: Prediction<Dd> = pred_for(&data, &mm, Loss::Exponential, &w0, ());
+    let run = integrate(&p, 1e5).unwrap();
+    let pair = DegeneratePair::of(&p).expect("a degenerate pair");
+    assert!(
+        (pair.c().to_f64() - 1.0).abs() < 1e-30,
+        "c = ‖v‖²/‖z1‖² = 5/5"
+    );
+    let (u, dims) = (Dd::from_f64(2f64.powi(-103), ()), Dd::from_f64(24.0, ()));
+    let (first, last) = (&run.points[0], run.points.last().unwrap());
+    let integration = &run.budget.integration;
+    for v in pair.clone().verdicts(first, last, integration, &u, &dims) {
+        assert_eq!(v.status, Status::Pass, "{}: {}", v.id, v.basis);
+    }
+    let wrong = pair.with_c(Dd::from_f64(2.0, ()));
+    for v in wrong.verdicts(first, last, integration, &u, &dims) {
+        assert_eq!(v.status, Status::Fail, "{}: {}", v.id, v.basis);
+    }
 }
 
 /// SVs that do not span: z1 = (1, 0) on the margin, z2 = (2, 1) off it (margin 2). The P1 part

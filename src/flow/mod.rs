@@ -421,7 +421,7 @@ fn advice<S: Scalar>(pred: &Prediction<S>, a: &Assessment<S>) -> String {
     }
     if unpredicted {
         parts.push(if pred.regime == theory::Regime::Degenerate {
-            "degenerate data (§2.11) have no w̃, and ibias flow does not check their conserved quantity".to_string()
+            "degenerate data (§2.11) have no w̃ (their conserved quantity is checked where the data are one support vector with α > 0 and one zero-α margin point: flow_conserved, flow_degenerate_growth)".to_string()
         } else if !pred.spans {
             "the SVs do not span the data: the P2 part of w̃ depends on the trajectory (§2.1), so C_dir and the claims built on it are not predicted at any --until or --precision".to_string()
         } else {

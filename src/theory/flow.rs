@@ -597,7 +597,7 @@ pub fn assess_flow<S: Scalar>(
             "flow_residual",
             &last.s,
             if degenerate {
-                "no w̃: degenerate data (§2.11); the flow's conserved quantity is not checked by ibias flow".to_string()
+                "no w̃: degenerate data (§2.11); see flow_conserved and flow_degenerate_growth where they apply".to_string()
             } else {
                 "w̃ not available for these data".to_string()
             },
@@ -858,8 +858,159 @@ pub fn assess_flow<S: Scalar>(
         .filter(|(_, y)| lt(&floor, y))
         .collect();
     verdicts.push(rate_verdict(pred, &above, &bar, &last.s, ctx));
+    // degenerate data of one support vector with α > 0 and one zero-α margin point: the
+    // conserved quantity and the ln s growth it implies (§2.11)
+    if let Some(pair) = DegeneratePair::of(pred) {
+        verdicts.extend(pair.verdicts(&pts[0], last, &budget.integration, &u, &dims));
+    }
     let fits: Vec<super::verdict::Fit<S>> = Vec::new();
     Assessment { verdicts, fits }
+}
+
+/// Degenerate data of two points (docs/theory/flow.md, "Degenerate data"): `z₁` with
+/// `α₁ > 0` and `z₂` on the margin with `α₂ = 0`. Then `ŵ = α₁z₁`, so `v = z₂ − z₁ ⊥ ŵ`, and
+/// with `a = z₁ᵀw`, `b = vᵀw` the exponential-loss flow reads `da/dτ = K e^{−a}(1 + e^{−b})`,
+/// `db/dτ = V e^{−a−b}` (`K = ‖z₁‖²`, `V = ‖v‖²`, `z₁ᵀz₂ = K`): `(e^b + 1) db = c da`,
+/// `c = V/K`, so `Φ(w) = e^b + b − c·a` is constant along it.
+#[derive(Clone, Debug)]
+pub struct DegeneratePair<S: Scalar> {
+    z1: Vec<S>,
+    v: Vec<S>,
+    c: S,
+}
+
+impl<S: Scalar> DegeneratePair<S> {
+    /// The pair, for exponential-loss degenerate data of exactly two points, one a support
+    /// vector with `α > 0`, the other on the margin with `α = 0`; else `None`.
+    pub fn of(pred: &Prediction<S>) -> Option<Self> {
+        let two = pred.z.len() == 2 && pred.in_support.iter().all(|&b| b);
+        if pred.regime != Regime::Degenerate || pred.loss != Loss::Exponential || !two {
+            return None;
+        }
+        let [j] = pred.zero_alpha[..] else {
+            return None;
+        };
+        let i = 1 - j; // two points: the other one
+        if pred.alpha[i].is_zero() {
+            return None;
+        }
+        let ctx = pred.ctx;
+        let z1 = pred.z[i].clone();
+        let v = linalg::sub(&pred.z[j], &z1);
+        let c = scalar::dot(&v, &v, ctx).div(&scalar::dot(&z1, &z1, ctx));
+        Some(DegeneratePair { z1, v, c })
+    }
+
+    /// `c = ‖v‖²/‖z₁‖²`.
+    pub fn c(&self) -> &S {
+        &self.c
+    }
+
+    /// The same pair with the factor `c` replaced (tests: a wrong conservation law FAILs).
+    pub fn with_c(mut self, c: S) -> Self {
+        self.c = c;
+        self
+    }
+
+    /// `(Φ(w), a, b, |e^b| + |b| + c|a|)`: the value, its parts and the size that bounds its
+    /// evaluation's rounding.
+    fn phi(&self, w: &[S]) -> (S, S, S, S) {
+        let ctx = self.c.ctx();
+        let a = scalar::dot(&self.z1, w, ctx);
+        let b = scalar::dot(&self.v, w, ctx);
+        let eb = b.clone().exp();
+        let ca = self.c.clone().mul(&a);
+        let size = eb.clone().add(&b.clone().abs()).add(&ca.clone().abs());
+        (eb.add(&b).sub(&ca), a, b, size)
+    }
+
+    /// `flow_conserved` and `flow_degenerate_growth` at the last checkpoint, from the first
+    /// (`s = 0`); `integration` bounds `‖w_computed(S) − w_exact(S)‖`, `u` is the unit
+    /// roundoff and `dims` the rounding factor of a dot product (as for the other claims).
+    ///
+    /// * `flow_conserved`: `|Φ(w(S)) − Φ(w(0))|` against `G·E + R`, with
+    ///   `G = (e^{b + ‖v‖E} + 1)‖v‖ + c‖z₁‖ ≥ ‖∇Φ‖` on the ball of radius `E` around `w(S)`
+    ///   and `R` the rounding of both evaluations.
+    /// * `flow_degenerate_growth`: `b(S)` against `ln(c·S)`. From `e^b = Φ + c·a − b`:
+    ///   `b − ln(cS) = ln(a/S) + ln(1 + x)`, `x = (Φ − b)/(c·a)`; with `Φ` within the
+    ///   conservation tolerance `δ` of `Φ(w(0))`, `|x| ≤ |Φ(w(0)) − b|/(c·a) + δ/(c·a)` and the
+    ///   tolerance is `|a − S|/min(a, S) + |x|/(1 − |x|)` (for `|x| < 1`) plus rounding.
+    pub fn verdicts(
+        &self,
+        first: &FlowPoint<S>,
+        last: &FlowPoint<S>,
+        integration: &S,
+        u: &S,
+        dims: &S,
+    ) -> Vec<Verdict<S>> {
+        let ctx = self.c.ctx();
+        let one = S::from_f64(1.0, ctx);
+        let (phi0, _, _, size0) = self.phi(&first.w);
+        let (phi_s, a, b, size_s) = self.phi(&last.w);
+        let nv = scalar::norm(&self.v, ctx);
+        let nz = scalar::norm(&self.z1, ctx);
+        // G on the ball: e^{b + ‖v‖E} bounds e^{vᵀx} for ‖x − w‖ ≤ E
+        let g = b
+            .clone()
+            .add(&nv.clone().mul(integration))
+            .exp()
+            .add(&one)
+            .mul(&nv)
+            .add(&self.c.clone().mul(&nz));
+        let mut round = size0.add(&size_s).add(&S::from_f64(2.0, ctx));
+        round = round.mul(u).mul(dims);
+        let delta = g.mul(integration).add(&round);
+        let dev = phi_s.clone().sub(&phi0).abs();
+        let mut cons = at("flow_conserved", &last.s);
+        cons.measured = Some(phi_s);
+        cons.predicted = Some(phi0.clone());
+        cons.basis = format!(
+            "Φ = e^(vᵀw) + vᵀw − c·z₁ᵀw, c = ‖v‖²/‖z₁‖² = {}; tolerance ‖∇Φ‖ on the integration error's ball times that error + rounding",
+            self.c.to_decimal(6)
+        );
+        let scale = linalg::max(phi0.clone().abs(), &one);
+        let cons = cons.judge(dev, delta.clone(), scale, Status::Pass);
+
+        let sl = last.s.clone();
+        let mut grow = at("flow_degenerate_growth", &sl);
+        let ca = self.c.clone().mul(&a);
+        let pred_b = self.c.clone().mul(&sl).ln();
+        grow.measured = Some(b.clone());
+        grow.predicted = Some(pred_b.clone());
+        let small = if lt(&a, &sl) { a.clone() } else { sl.clone() };
+        let x = phi0.sub(&b).abs().add(&delta).div(&ca);
+        let grow = if lt(&S::zero(ctx), &small) && lt(&x, &one) {
+            let tol = a
+                .clone()
+                .sub(&sl)
+                .abs()
+                .div(&small)
+                .add(&x.clone().div(&one.clone().sub(&x)))
+                .add(
+                    &pred_b
+                        .clone()
+                        .abs()
+                        .add(&b.clone().abs())
+                        .add(&one)
+                        .mul(u)
+                        .mul(dims),
+                );
+            grow.basis = format!(
+                "b = vᵀw against ln(c·s); tolerance |a − s|/min(a, s) + |x|/(1 − |x|), x = (Φ(w(0)) − b ± δ)/(c·a), a = z₁ᵀw = {}, from the conservation of Φ",
+                a.to_decimal(6)
+            );
+            let dev = b.sub(&pred_b).abs();
+            let scale = linalg::max(pred_b.abs(), &one);
+            grow.judge(dev, tol, scale, Status::Pass)
+        } else {
+            grow.basis = format!(
+                "not yet growing: needs z₁ᵀw > 0 and |Φ(w(0)) − b| + δ < c·z₁ᵀw at S = {} (integrate further: --until)",
+                sl.to_decimal(6)
+            );
+            grow
+        };
+        vec![cons, grow]
+    }
 }
 
 /// The `flow_rate` verdict from the distances `(s, ‖ρ(s) − ρ(S)‖)` above the floor

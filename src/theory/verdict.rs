@@ -325,6 +325,22 @@ pub const CLAIMS: &[Claim] = &[
         false,
     ),
     row(
+        "flow_conserved",
+        "§2.11",
+        "flow on degenerate data {z₁ (α > 0), z₂ (α = 0)}: Φ = e^(vᵀw) + vᵀw − (‖v‖²/‖z₁‖²)·z₁ᵀw, v = z₂ − z₁, is conserved",
+        None,
+        ToleranceWitness::Derived,
+        false,
+    ),
+    row(
+        "flow_degenerate_growth",
+        "§2.11",
+        "flow on those data: the degenerate component vᵀw = ln(c·s) + O(ln s/s), c = ‖v‖²/‖z₁‖²",
+        None,
+        ToleranceWitness::Derived,
+        false,
+    ),
+    row(
         "flow_loss_constant",
         "§2.2",
         "flow: (1 + τ)·L(w) → ‖ŵ‖² (relative)",
