@@ -615,6 +615,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    /// Random separable data (two to five points in the plane, coordinates in quarters): wherever
+    /// the tail is certified (docs/theory/flow.md, "The certified tail"), the flow integrated at
+    /// 256 bits from the origin — an independent witness of the oracle's w̃ as the limit — is
+    /// within the certified radius: `‖ρ(s0) − w̃‖ ≤ r0` and `‖ρ(s) − w̃‖ ≤ B(s)` at every later
+    /// checkpoint above the 256-bit floor.
+    #[test]
+    fn the_certified_tail_holds_a_256_bit_flow_on_random_data(data in separable_quarters(2, 5)) {
+        let Some(mm) = brute_force(&data) else { return Ok(()) };
+        let w0 = vec![Rational::new(); 2];
+        let (points, pts) = tail_witness(&data, &mm, Loss::Exponential, &w0);
+        let Ok(t) = implicit_bias::flow::tail::certify(&data, &mm, Loss::Exponential, &w0, &pts)
+        else {
+            return Ok(());
+        };
+        assert_tail_holds(&t, &points);
+    }
+}
+
 /// `make long`: the planted N = 20, d = 2 data to s = 10^7 in double-double.
 #[test]
 #[ignore]
