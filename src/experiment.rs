@@ -908,7 +908,6 @@ pub fn theory_report_certified<S: Scalar>(
     ctx: S::Ctx,
     certified: Option<&Certifier>,
 ) -> Result<TheoryReport> {
-    let w_hat = &gd.mm.cert.w;
     let a = theory::analyze_certified(
         gd.data,
         gd.mm,
@@ -918,7 +917,7 @@ pub fn theory_report_certified<S: Scalar>(
         traj,
         ctx,
         gd.conjectures,
-        &|t| certified.and_then(|c| sample_moves::<S>(c, t, w_hat, ctx)),
+        &|t| certified.and_then(|c| sample_moves::<S>(c, t, gd.mm, ctx)),
     )?;
     let reference = predicted_reference(gd.mm, &a.prediction, ctx);
     let stopped = match traj.status {
@@ -956,10 +955,13 @@ pub fn theory_report_certified<S: Scalar>(
 fn sample_moves<S: Scalar>(
     cert: &Certifier,
     t: u64,
-    w_hat: &[Rational],
+    mm: &MaxMargin,
     ctx: S::Ctx,
 ) -> Option<theory::SampleMoves<S>> {
+    let w_hat = &mm.cert.w;
     let e = cert.enclosure_at(t)?;
+    // the shares' enclosures need only the exact answer (support and θ)
+    let derived = cert.derived_with(e, &certify_reference(mm));
     let p = cert.prec();
     let to_s = |x: &Float| {
         let mut v = S::from_f64(x.to_f64_round(Round::Up), ctx);
@@ -995,6 +997,8 @@ fn sample_moves<S: Scalar>(
         t_loss: e.t_loss.as_ref().map(|v| to_s(&width(v))),
         eta_t_weights: Some(weights),
         grad,
+        share_loss_scaled: derived.share_loss_scaled.as_ref().map(|v| to_s(&width(v))),
+        share_grad_scaled: derived.share_grad_scaled.as_ref().map(|v| to_s(&width(v))),
     })
 }
 

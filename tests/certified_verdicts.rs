@@ -557,3 +557,52 @@ fn degenerate_history_verdicts_are_certified_and_agree_with_three_times_the_bits
     }
     assert!(undecided >= 1, "nothing undecided at 20 bits: {low:?}");
 }
+
+/// The non-SV share verdicts on z = (1, 0), (0, 2), (2, 2) (ŵ = (1, 1/2), support {1, 2}, θ = 3 for the
+/// third point), double-double, 10^5 steps: their regime start over the θ-point and their
+/// samples (the scaled shares' enclosures) are bounded, so the true constants are certified
+/// PASS and the conjecture C_share = 210 (the prediction: 204.8) certified FAIL, the statuses of
+/// a 320-bit run; at 24 bits the radius makes them undecided.
+#[test]
+fn the_share_verdicts_are_certified_and_agree_with_three_times_the_bits() {
+    let data = Dataset::new(
+        vec![
+            vec![Rational::from(1), Rational::from(0)],
+            vec![Rational::from(0), Rational::from(2)],
+            vec![Rational::from(2), Rational::from(2)],
+        ],
+        vec![1, 1, 1],
+    )
+    .expect("data");
+    let run = |p: Precision, certify: bool, conj: &[&str]| {
+        let mut e = experiment(data.clone(), Loss::Exponential, p, 100_000);
+        e.certify = certify;
+        e.conjectures = conj
+            .iter()
+            .map(|c| Conjecture::parse(c).expect("conjecture"))
+            .collect();
+        verdicts(&e.run().expect("runs"))
+    };
+    let ids = ["sv_domination_loss", "sv_domination_grad"];
+    for conj in [&[][..], &["C_share=210"][..]] {
+        let dd = run(Precision::Dd, true, conj);
+        let wide = run(Precision::Bits(320), false, conj);
+        for id in ids {
+            let (v, w) = (find(&dd, id), find(&wide, id));
+            assert_eq!(v.certified, Some(true), "{conj:?} {id}: {v:?}");
+            assert_eq!(v.status, w.status, "{conj:?} {id}: {v:?} against {w:?}");
+        }
+        let expect = if conj.is_empty() { "PASS" } else { "FAIL" };
+        assert_eq!(find(&dd, "sv_domination_loss").status, expect, "{conj:?}");
+        assert_eq!(find(&dd, "sv_domination_grad").status, "PASS", "{conj:?}");
+    }
+    let low = run(Precision::Bits(24), true, &[]);
+    for id in ids {
+        let v = find(&low, id);
+        assert_eq!(v.certified, Some(false), "{id}: {v:?}");
+        assert!(
+            v.reason.as_deref().is_some_and(|r| r.contains("undecided")),
+            "{id}: {v:?}"
+        );
+    }
+}

@@ -761,6 +761,11 @@ impl Certifier {
         self.reference.as_ref()
     }
 
+    /// The derived enclosures of a record against `reference`.
+    pub fn derived_with(&self, e: &Enclosure, reference: &Reference) -> Derived {
+        e.derived(reference, &self.eta, &self.z)
+    }
+
     /// The derived enclosures of a record, when a reference is set.
     pub fn derived(&self, e: &Enclosure) -> Option<Derived> {
         self.reference

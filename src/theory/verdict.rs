@@ -1055,18 +1055,44 @@ struct Ctx<'a, S: Scalar> {
 }
 
 impl<S: Scalar> Ctx<'_, S> {
-    /// The same context with a later regime start (whose certification is not derived).
-    fn starting(&self, t: u64) -> Ctx<'_, S> {
+    /// The same context with a later regime start `t`, certified (under `--certify`) as
+    /// `start` says.
+    fn starting(&self, t: u64, start: Result<(), String>) -> Ctx<'_, S> {
         Ctx {
             pred: self.pred,
             cps: self.cps.clone(),
             last: self.last,
             t_start: self.t_start.max(t),
-            certify: self.certify.as_ref().map(|_| {
-                Err("its regime start (the θ-points' linearization) is not certified".into())
-            }),
+            certify: self.certify.as_ref().map(|c| c.clone().and(start)),
         }
     }
+}
+
+/// `max_{n∈points} ‖z_n‖`: the factor by which `max_n |z_nᵀ(ρ − v)|` (a fixed `v`) moves per
+/// unit move of `ρ` (`None` without points).
+fn z_norm_max<S: Scalar>(pred: &Prediction<S>, points: &[usize]) -> Option<S> {
+    points
+        .iter()
+        .filter_map(|&i| pred.z.get(i))
+        .map(|z| crate::scalar::norm(z, pred.ctx))
+        .reduce(|a, b| linalg::max(a, &b))
+}
+
+/// Whether a test `x ≤ bound` at checkpoint `c` has the same answer for every trajectory
+/// within the enclosures, `x = max_{n∈points} |z_nᵀ(ρ − v)|` moving by at most
+/// `max‖z_n‖·r(t)` (`ρ(x) − ρ(w) = x − w`): `|x − bound|` must exceed that move.
+fn theta_test_decided<S: Scalar>(
+    pred: &Prediction<S>,
+    c: &Checkpoint<S>,
+    x: &S,
+    bound: &S,
+    points: &[usize],
+) -> bool {
+    let (Some(m), Some(zn)) = (&c.moves, z_norm_max(pred, points)) else {
+        return false;
+    };
+    let mv = zn.mul(&m.w);
+    mv.is_finite() && lt(&mv, &x.clone().sub(bound).abs())
 }
 
 impl<'a, S: Scalar> Ctx<'a, S> {
@@ -1676,6 +1702,14 @@ fn regime_certified<S: Scalar>(pred: &Prediction<S>, cps: &[&Checkpoint<S>]) -> 
             }
         }
     }
+    // the θ-points' gate at the last checkpoint (`theta_gate`)
+    if let Some(last) = cps.last() {
+        if let Some(d) = &last.theta_certified {
+            if !theta_test_decided(pred, last, d, &bound, &pred.regime_points) {
+                return undecided(last.t, "the θ-points' gate");
+            }
+        }
+    }
     Ok(())
 }
 
@@ -1888,8 +1922,24 @@ fn assess_computed<S: Scalar>(
         (Some(_), Some(ks))
             if pred.share_loss.value(ctx).is_some() || pred.share_grad.value(ctx).is_some() =>
         {
-            // the θ-points' weights must be linearized too: |z_nᵀ(ρ − w̃)| ≤ 1/2 on them
-            let cx = cx.starting(first_from(&cx.cps, 0.5, |c| c.theta_residual.as_ref()));
+            // the θ-points' weights must be linearized too: |z_nᵀ(ρ − w̃)| ≤ 1/2 on them; under
+            // --certify that start is certified where every checkpoint's test keeps its side
+            let half = S::from_f64(0.5, ctx);
+            let start_certified = cx
+                .cps
+                .iter()
+                .filter_map(|c| c.theta_residual.as_ref().map(|x| (c, x)))
+                .find(|(c, x)| !theta_test_decided(pred, c, x, &half, &pred.theta_points))
+                .map_or(Ok(()), |(c, _)| {
+                    Err(format!(
+                        "its regime start (the θ-points' linearization, |z_nᵀ(ρ − w̃)| ≤ 1/2) is undecided over the enclosures at t = {}",
+                        c.t
+                    ))
+                });
+            let cx = cx.starting(
+                first_from(&cx.cps, 0.5, |c| c.theta_residual.as_ref()),
+                start_certified,
+            );
             let resonant = matches!(
                 pred.sub_leading(&pred.exponents_share, &ks),
                 Some(SubLeading::Resonant)
@@ -1900,7 +1950,7 @@ fn assess_computed<S: Scalar>(
                     &cx,
                     "sv_domination_loss",
                     &|c| c.share_loss_scaled.clone().map(|x| vec![x]),
-                    &|_| None,
+                    &|m| m.share_loss_scaled.clone(),
                     pred.share_loss.value(ctx).map(|x| vec![x]),
                     Units::Relative,
                     Combine::Euclid,
@@ -1913,7 +1963,7 @@ fn assess_computed<S: Scalar>(
                     &cx,
                     "sv_domination_grad",
                     &|c| c.share_grad_scaled.clone().map(|x| vec![x]),
-                    &|_| None,
+                    &|m| m.share_grad_scaled.clone(),
                     pred.share_grad.value(ctx).map(|x| vec![x]),
                     Units::Relative,
                     Combine::Euclid,
