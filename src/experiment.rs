@@ -997,6 +997,7 @@ fn sample_moves<S: Scalar>(
         t_loss: e.t_loss.as_ref().map(|v| to_s(&width(v))),
         eta_t_weights: Some(weights),
         grad,
+        share_loss: derived.share_loss.as_ref().map(|v| to_s(&width(v))),
         share_loss_scaled: derived.share_loss_scaled.as_ref().map(|v| to_s(&width(v))),
         share_grad_scaled: derived.share_grad_scaled.as_ref().map(|v| to_s(&width(v))),
     })

@@ -606,3 +606,42 @@ fn the_share_verdicts_are_certified_and_agree_with_three_times_the_bits() {
         );
     }
 }
+
+/// `share_order` (the share's constant not predicted: these SVs do not span the data) on
+/// the hand-made set of tests/regressions.rs (one support vector, θ = 1.027), double-double,
+/// 10^5 steps: its envelope, two-term models included, and its "still rising" gate are
+/// bounded over the enclosures, so its weak status is certified, the status of a 320-bit run;
+/// at 20 bits the radius leaves its regime start undecided.
+#[test]
+fn the_share_order_is_certified_weak_and_agrees_with_three_times_the_bits() {
+    let data = Dataset::new(
+        vec![
+            vec![Rational::from(1), q(1, 3)],
+            vec![Rational::from(2), Rational::from(1)],
+            vec![Rational::from(-1), q(-1, 7)],
+        ],
+        vec![1, 1, -1],
+    )
+    .expect("data");
+    let run = |p: Precision, certify: bool| {
+        let mut e = experiment(data.clone(), Loss::Exponential, p, 100_000);
+        e.certify = certify;
+        verdicts(&e.run().expect("runs"))
+    };
+    let dd = run(Precision::Dd, true);
+    let wide = run(Precision::Bits(320), false);
+    let (v, w) = (find(&dd, "share_order"), find(&wide, "share_order"));
+    assert_eq!(
+        (v.status.as_str(), v.certified),
+        ("weak", Some(true)),
+        "{v:?}"
+    );
+    assert_eq!(v.status, w.status, "{v:?} against {w:?}");
+    let low = run(Precision::Bits(20), true);
+    let v = find(&low, "share_order");
+    assert_eq!(v.certified, Some(false), "{v:?}");
+    assert!(
+        v.reason.as_deref().is_some_and(|r| r.contains("undecided")),
+        "{v:?}"
+    );
+}

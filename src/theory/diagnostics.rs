@@ -135,8 +135,9 @@ pub struct SampleMoves<S: Scalar> {
     /// `ηt·M·r/‖ŵ‖ ≥ ‖ηt∇L(x) − ηt∇L(w)‖/‖ŵ‖`, `M` the curvature bound on the ball: the
     /// move of `grad_diff` and of `grad_dev`.
     pub grad: Option<S>,
-    /// `|share_loss_scaled(x) − share_loss_scaled(w)|` (the width of its enclosure over the
-    /// ball).
+    /// `|share_loss(x) − share_loss(w)|` (the width of its enclosure over the ball).
+    pub share_loss: Option<S>,
+    /// `|share_loss_scaled(x) − share_loss_scaled(w)|` (likewise).
     pub share_loss_scaled: Option<S>,
     /// `|share_grad_scaled(x) − share_grad_scaled(w)|` (likewise).
     pub share_grad_scaled: Option<S>,

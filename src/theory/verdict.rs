@@ -817,8 +817,13 @@ pub struct Envelope<S: Scalar> {
     /// bound being the largest `e(t)` times its factor (before the two-term models and the
     /// noise).
     pub factors: Vec<(u64, S)>,
-    /// Whether a two-term model entered the bound (polynomial rates).
-    pub two_term: bool,
+    /// The two-term models that entered the bound (polynomial rates), for one-component
+    /// deviations: `(t₁, t₂, w₁, w₂)`, the model's value at `T` being linear in the samples,
+    /// `|c₁e(t₁) + c₂e(t₂)|·ln T/ln t₂` with `w_i = |c_i|·ln T/ln t₂`.
+    pub pairs: Vec<(u64, u64, S, S)>,
+    /// Whether a two-term model entered the bound of a deviation of several components
+    /// (whose moves [`Envelope::pairs`] does not describe).
+    pub two_term_multi: bool,
 }
 
 /// One sample of a bounded deviation: its signed components (a scalar claim has one; a
@@ -927,7 +932,8 @@ pub fn envelope<S: Scalar>(
         });
     }
     let mut bound = bound.ok_or("empty window")?;
-    let mut two_term_used = false;
+    let mut pairs = Vec::new();
+    let mut two_term_multi = false;
     // two terms, fitted exactly at two window points, per component, extrapolated with
     // their signs: the resonant pair always (a tie or the ŵ mode may be present), the pair
     // with the next exponent when there is one; fitted at (first, last) and (middle, last)
@@ -964,10 +970,27 @@ pub fn envelope<S: Scalar>(
                     })
                     .collect();
                 if let Some(c) = comps {
-                    let two = combine.size(&c, ctx).mul(&l_end.clone().div(&p2.ln_t));
+                    let k = l_end.clone().div(&p2.ln_t);
+                    let two = combine.size(&c, ctx).mul(&k);
                     if two.is_finite() {
                         bound = linalg::max(bound, &two);
-                        two_term_used = true;
+                        // the model is linear in the samples: its weights are its values at
+                        // the unit samples (1, 0) and (0, 1)
+                        let (zero, one) = (S::zero(ctx), S::from_f64(1.0, ctx));
+                        let weight = |a: &S, b: &S| {
+                            two_term(
+                                (a, &p1.ln_t),
+                                (b, &p2.ln_t),
+                                &l_end,
+                                f1.as_ref(),
+                                f2.as_ref(),
+                            )
+                            .map(|c| c.abs().mul(&k))
+                        };
+                        match (c.len(), weight(&one, &zero), weight(&zero, &one)) {
+                            (1, Some(w1), Some(w2)) => pairs.push((p1.t, p2.t, w1, w2)),
+                            _ => two_term_multi = true,
+                        }
                     }
                 }
             }
@@ -987,7 +1010,8 @@ pub fn envelope<S: Scalar>(
         bound,
         slope,
         factors,
-        two_term: two_term_used,
+        pairs,
+        two_term_multi,
     })
 }
 
@@ -1206,19 +1230,27 @@ fn history_verdict<S: Scalar>(
 /// move `at(t)` of its sample at each checkpoint `t`: `e(T)` (a norm of one component,
 /// 1-Lipschitz) moves by at most `ε_T`; the one-term bound `max_t e(t)·k_t` by at most
 /// `max_t k_t·ε_t` (`|max a − max b| ≤ max |a − b|`), the noise being fixed; the scale
-/// `e(t₀)` by `ε_{t₀}`. Refused for a bound with a two-term model.
+/// `e(t₀)` by `ε_{t₀}`. A two-term model `|c₁e(t₁) + c₂e(t₂)|·k` moves by at most
+/// `w₁ε_{t₁} + w₂ε_{t₂}` ([`Envelope::pairs`]), and the bound, their maximum with the
+/// one-term terms, by at most the largest of all these moves.
 fn history_moves<S: Scalar>(
     env: &Envelope<S>,
     t_end: u64,
     at: &dyn Fn(u64) -> Result<S, String>,
 ) -> Result<(S, S, S), String> {
-    if env.two_term {
-        return Err("its two-term bound's moves over the enclosures are not derived".into());
+    if env.two_term_multi {
+        return Err(
+            "the moves of its two-term bound over the enclosures are derived for one component only"
+                .into(),
+        );
     }
     let ddev = at(t_end)?;
     let mut dtol = S::zero(ddev.ctx());
     for (t, k) in &env.factors {
         dtol = linalg::max(dtol, &at(*t)?.mul(k));
+    }
+    for (t1, t2, w1, w2) in &env.pairs {
+        dtol = linalg::max(dtol, &at(*t1)?.mul(w1).add(&at(*t2)?.mul(w2)));
     }
     let dscale = at(env.window.0)?;
     Ok((ddev, dtol, dscale))
@@ -1984,13 +2016,9 @@ fn assess_computed<S: Scalar>(
             // 10⁻¹¹ makes the share rise for ages). Judged only once it has stopped rising
             // over the window [√T, T] the envelope is fitted on.
             let t_half = ((t_last as f64).sqrt() as u64).max(cx.t_start);
-            let share_at = |t: u64| {
-                cx.cps
-                    .iter()
-                    .find(|c| c.t >= t)
-                    .and_then(|c| c.share_loss.clone())
-            };
-            let rising = match (share_at(t_half), last.share_loss.clone()) {
+            let at_half = cx.cps.iter().find(|c| c.t >= t_half);
+            let share_at = |c: Option<&&Checkpoint<S>>| c.and_then(|c| c.share_loss.clone());
+            let rising = match (share_at(at_half), last.share_loss.clone()) {
                 (Some(a), Some(b)) if t_half < t_last => lt(&a, &b).then_some((a, b)),
                 _ => None,
             };
@@ -2006,16 +2034,37 @@ fn assess_computed<S: Scalar>(
                     true,
                 ));
             } else {
-                v.push(history_verdict(
+                let share_move =
+                    |c: &Checkpoint<S>| -> Option<S> { c.moves.as_ref()?.share_loss.clone() };
+                let mut order = history_verdict(
                     &cx,
                     "share_order",
                     &|c| c.share_loss.clone(),
                     &|_| None,
                     &|c| c.share_loss.clone().map(|x| vec![x]),
-                    None,
+                    Some(&share_move),
                     Combine::Euclid,
                     &gs,
-                ));
+                );
+                // judged at all only if the share does not rise: under --certify that test
+                // must keep its side, share(√T) − share(T) > both samples' moves
+                if order.certified.as_ref().is_some_and(|c| c.certified) {
+                    let decided = match (at_half, share_at(at_half), last.share_loss.clone()) {
+                        (Some(h), Some(a), Some(b)) if t_half < t_last => {
+                            match (share_move(h), share_move(last)) {
+                                (Some(ea), Some(eb)) => lt(&ea.add(&eb), &a.sub(&b)),
+                                _ => false,
+                            }
+                        }
+                        _ => true,
+                    };
+                    if !decided {
+                        order.certified = Some(Certification::no(
+                            "whether the share still rises over its window is undecided over the enclosures",
+                        ));
+                    }
+                }
+                v.push(order);
             }
         }
     }
@@ -2312,7 +2361,19 @@ mod tests {
             g: loglog_over_log::<f64>,
             name: "ln ln t/ln t",
         };
-        let env = envelope(&series(e), Combine::Euclid, &rate, 0).unwrap();
+        certified_history_at(e, eps, &rate)
+    }
+
+    fn certified_history_at(
+        e: impl Fn(f64) -> f64,
+        eps: f64,
+        rate: &Rate<f64>,
+    ) -> (Status, Option<Certification>) {
+        let env = envelope(&series(e), Combine::Euclid, rate, 0).unwrap();
+        if matches!(rate, Rate::Poly { .. }) {
+            // the two-term models entered, with their weights
+            assert!(!env.pairs.is_empty() && !env.two_term_multi);
+        }
         let t_end = 1u64 << 20;
         let mut v = Verdict::from_claim(claim("residual_growth"), t_end).judge(
             env.value,
@@ -2321,8 +2382,11 @@ mod tests {
             Status::Weak,
         );
         let (dd, dt, ds) = history_moves(&env, t_end, &|_| Ok(eps)).unwrap();
-        // Δtol = max_t k_t·ε with every k_t ≥ 1 here (ln ln T/ln ln t)
-        assert!(dd == eps && ds == eps && dt >= eps, "{dd} {dt} {ds}");
+        assert!(dd == eps && ds == eps && dt > 0.0, "{dd} {dt} {ds}");
+        if matches!(rate, Rate::Slow { .. }) {
+            // Δtol = max_t k_t·ε with every k_t ≥ 1 here (ln ln T/ln ln t)
+            assert!(dt >= eps, "{dt}");
+        }
         v.certify_moves_at_best_weak(&dd, &dt, &ds);
         (v.status, v.certified)
     }
@@ -2344,6 +2408,19 @@ mod tests {
         let (s, c) = certified_history(fast_growth, 1e3);
         assert_eq!(s, Status::Fail);
         assert_eq!(c.map(|c| c.certified), Some(false));
+        // a polynomial rate, whose bound includes the two-term models (the share's order)
+        let poly = Rate::Poly {
+            kappa: 0.5,
+            next: None,
+        };
+        let decay = |t: f64| 3.0 * t.powf(-0.5) * (1.0 + 1.0 / t.ln());
+        let growth = |t: f64| t.powf(0.5);
+        let (s, c) = certified_history_at(decay, 1e-15, &poly);
+        assert_eq!((s, c.map(|c| c.certified)), (Status::Weak, Some(true)));
+        let (s, c) = certified_history_at(growth, 1e-12, &poly);
+        assert_eq!((s, c.map(|c| c.certified)), (Status::Fail, Some(true)));
+        let (s, c) = certified_history_at(decay, 1e-2, &poly);
+        assert_eq!((s, c.map(|c| c.certified)), (Status::Weak, Some(false)));
     }
 
     #[test]
