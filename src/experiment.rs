@@ -864,6 +864,8 @@ pub fn certify_reference(mm: &MaxMargin) -> Reference {
         theta: mm.theta.clone(),
         alpha: None,
         c_l: None,
+        w_tilde_span: None,
+        span_rows: Vec::new(),
     }
 }
 
@@ -882,6 +884,12 @@ pub fn predicted_reference<S: Scalar>(
             .map(Scalar::to_rational)
             .collect::<Option<Vec<_>>>(),
         c_l: p.c_l.value(ctx).and_then(|v| v.to_rational()),
+        w_tilde_span: p.w_tilde_span.as_ref().and_then(|v| {
+            v.iter()
+                .map(Scalar::to_rational)
+                .collect::<Option<Vec<_>>>()
+        }),
+        span_rows: p.span_rows.clone(),
         ..certify_reference(mm)
     }
 }

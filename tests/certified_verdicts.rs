@@ -608,7 +608,8 @@ fn the_share_verdicts_are_certified_and_agree_with_three_times_the_bits() {
 }
 
 /// `share_order` (the share's constant not predicted: these SVs do not span the data) on
-/// the hand-made set of tests/regressions.rs (one support vector, θ = 1.027), double-double,
+/// the hand-made set of tests/regressions.rs (one support vector, θ = 1.027; its residual
+/// `‖P1(ρ − w̃)‖` enclosed and holding a 320-bit run's value), double-double,
 /// 10^5 steps: its envelope, two-term models included, and its "still rising" gate are
 /// bounded over the enclosures, so its weak status is certified, the status of a 320-bit run;
 /// at 20 bits the radius leaves its regime start undecided.
@@ -623,13 +624,51 @@ fn the_share_order_is_certified_weak_and_agrees_with_three_times_the_bits() {
         vec![1, 1, -1],
     )
     .expect("data");
-    let run = |p: Precision, certify: bool| {
+    let found = |p: Precision, certify: bool| {
         let mut e = experiment(data.clone(), Loss::Exponential, p, 100_000);
         e.certify = certify;
-        verdicts(&e.run().expect("runs"))
+        e.run().expect("runs")
     };
-    let dd = run(Precision::Dd, true);
-    let wide = run(Precision::Bits(320), false);
+    let run = |p: Precision, certify: bool| verdicts(&found(p, certify));
+    let (dd_run, wide_run) = (
+        found(Precision::Dd, true),
+        found(Precision::Bits(320), false),
+    );
+    let (dd, wide) = (verdicts(&dd_run), verdicts(&wide_run));
+    // without the span condition ‖P1(ρ(t) − w̃)‖ is enclosed too: the 320-bit run's value at
+    // every shown checkpoint from t = 1 on lies within mid ± rad
+    let (doc, wdoc) = (dd_run.json(), wide_run.json());
+    let diags = wdoc["theory"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics");
+    let mut inside = 0;
+    for c in doc["certify"]["checkpoints"]
+        .as_array()
+        .expect("checkpoints")
+    {
+        let Some(enc) = c["rho_err"].as_object() else {
+            continue;
+        };
+        let wit = diags
+            .iter()
+            .find(|x| x["t"] == c["t"])
+            .and_then(|x| x["rho_err"].as_str())
+            .map(|s| parse_rational(s).expect("a number"))
+            .expect("the witness's rho_err");
+        let mid = parse_rational(enc["mid"].as_str().expect("mid")).expect("mid");
+        let rad = parse_rational(enc["rad"].as_str().expect("rad")).expect("rad");
+        // the witness is printed to its trusted digits (about 90): far below rad
+        assert!(
+            Rational::from(&wit - &mid).abs() <= rad,
+            "t = {}: {wit} outside {mid} ± {rad}",
+            c["t"]
+        );
+        inside += 1;
+    }
+    assert!(
+        inside >= 4,
+        "only {inside} checkpoints with the P1 residual enclosed"
+    );
     let (v, w) = (find(&dd, "share_order"), find(&wide, "share_order"));
     assert_eq!(
         (v.status.as_str(), v.certified),

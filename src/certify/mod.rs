@@ -91,7 +91,8 @@ pub struct Derived {
     pub angle: Option<Interval>,
     /// `ρ(t) = x(t) − ŵ ln t`, per coordinate (from t = 1 on).
     pub rho: Option<Vec<Interval>>,
-    /// `‖ρ(t) − w̃‖` for the given `w̃` (a point; from t = 1 on).
+    /// `‖ρ(t) − w̃‖` for the given `w̃` (a point; from t = 1 on); without the span condition
+    /// `‖P1(ρ(t) − w̃)‖`.
     pub rho_err: Option<Interval>,
     /// The margin gap `γ* − γ(x(t)) = 1/‖ŵ‖ − min_n z_nᵀx/‖x‖` (where the minimum margin is
     /// enclosed).
@@ -140,6 +141,11 @@ pub struct Reference {
     pub alpha: Option<Vec<Rational>>,
     /// The predicted `C_L`, as the exact value of the computed prediction, if there is one.
     pub c_l: Option<Rational>,
+    /// Without the span condition: the predicted `P1 w̃` (a point, like `w̃`), measured
+    /// against `P1 ρ(t)`.
+    pub w_tilde_span: Option<Vec<Rational>>,
+    /// The linearly independent support vectors, exactly: `P1` projects onto their span.
+    pub span_rows: Vec<Vec<Rational>>,
 }
 
 /// `‖x/‖x‖ − p/‖p‖‖` and the angle `2 asin(·/2)` between `x` and `p`, for every `x` within
@@ -243,20 +249,35 @@ impl Enclosure {
                     .map(|(x, h)| x.clone().sub(h))
                     .collect(),
             );
-            if let Some(wt) = w_tilde {
-                let diff: Vec<Interval> = self
-                    .computed
+            // ρ(c) − v for a point v, and the norm of a vector of such differences widened by r
+            // (‖f(ρ(x)) − f(ρ(c))‖ ≤ r for f = identity or the orthogonal projection P1)
+            let off = |v: &[Rational]| -> Vec<Interval> {
+                self.computed
                     .iter()
                     .zip(&shift)
-                    .zip(wt)
+                    .zip(v)
                     .map(|((c, h), q)| c.clone().sub(h).sub(&Interval::of_rational(q, prec)))
-                    .collect();
-                let mut e = crate::scalar::norm(&diff, prec);
+                    .collect()
+            };
+            let widened = |v: &[Interval]| {
+                let mut e = crate::scalar::norm(v, prec);
                 e.widen(r);
                 if e.lo.cmp0() == Some(Ordering::Less) {
                     e.lo.assign(0);
                 }
-                rho_err = Some(e);
+                e
+            };
+            if let Some(wt) = w_tilde {
+                rho_err = Some(widened(&off(wt)));
+            } else if let (Some(ws), false) =
+                (&reference.w_tilde_span, reference.span_rows.is_empty())
+            {
+                // without the span condition ‖P1(ρ(x) − w̃)‖: the orthonormal basis enclosed
+                // from the exact rows, the projection in intervals
+                let q = crate::linalg::orthonormal_exact::<Interval>(&reference.span_rows, prec);
+                if ws.len() == d && q.iter().all(|v| v.len() == d) {
+                    rho_err = Some(widened(&crate::linalg::project(&q, &off(ws), prec)));
+                }
             }
         }
         let mut gap = None;

@@ -155,6 +155,8 @@ pub struct Prediction<S: Scalar> {
     pub zero_alpha: Vec<usize>,
     /// Orthonormal basis of `span(Z_S)` (defines `P1`).
     pub span_basis: Vec<Vec<S>>,
+    /// The linearly independent support vectors `span_basis` is made from, exactly.
+    pub span_rows: Vec<Vec<Rational>>,
     /// Orthonormal basis of `span(Z)`.
     pub data_basis: Vec<Vec<S>>,
     /// `P2 w(0)` (exact), the part of `w̃` off `span(Z_S)` under the span condition.
@@ -649,6 +651,7 @@ pub fn predict<S: Scalar>(
         regime_points,
         zero_alpha,
         span_basis,
+        span_rows: basis_rows,
         data_basis,
         p2_w0,
         w_tilde_span,
