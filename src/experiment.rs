@@ -878,17 +878,9 @@ pub fn predicted_reference<S: Scalar>(
 ) -> Reference {
     Reference {
         w_tilde: w_tilde_point(p),
-        alpha: p
-            .alpha
-            .iter()
-            .map(Scalar::to_rational)
-            .collect::<Option<Vec<_>>>(),
+        alpha: exact_point(&p.alpha),
         c_l: p.c_l.value(ctx).and_then(|v| v.to_rational()),
-        w_tilde_span: p.w_tilde_span.as_ref().and_then(|v| {
-            v.iter()
-                .map(Scalar::to_rational)
-                .collect::<Option<Vec<_>>>()
-        }),
+        w_tilde_span: p.w_tilde_span.as_deref().and_then(exact_point),
         span_rows: p.span_rows.clone(),
         ..certify_reference(mm)
     }
@@ -898,11 +890,12 @@ pub fn predicted_reference<S: Scalar>(
 /// ([`Certifier::set_reference`]): the working-precision value, each coordinate exactly as
 /// computed (`None` when there is no `w̃` or a coordinate is not finite).
 pub fn w_tilde_point<S: Scalar>(p: &theory::Prediction<S>) -> Option<Vec<Rational>> {
-    p.w_tilde.as_ref().and_then(|v| {
-        v.iter()
-            .map(Scalar::to_rational)
-            .collect::<Option<Vec<_>>>()
-    })
+    p.w_tilde.as_deref().and_then(exact_point)
+}
+
+/// The exact values of a computed vector (`None` if a coordinate is not finite).
+fn exact_point<S: Scalar>(v: &[S]) -> Option<Vec<Rational>> {
+    v.iter().map(Scalar::to_rational).collect()
 }
 
 /// [`theory_report`] of a certified trajectory (`--certify`): every verdict is also judged

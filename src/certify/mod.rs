@@ -287,21 +287,16 @@ impl Enclosure {
             inv.recip_mut();
             gap = Some(inv.sub(m));
         }
-        let dual: Option<Vec<Interval>> = (self.t >= 1).then(|| {
-            let t = Interval {
-                lo: Float::with_val_round(prec, self.t, Round::Down).0,
-                hi: Float::with_val_round(prec, self.t, Round::Up).0,
-            };
-            let et = eta.clone().mul(&t);
-            self.weights.iter().map(|q| et.clone().mul(q)).collect()
+        // η t (t enclosed: exact below 2^prec)
+        let eta_t = eta.clone().mul(&Interval {
+            lo: Float::with_val_round(prec, self.t, Round::Down).0,
+            hi: Float::with_val_round(prec, self.t, Round::Up).0,
         });
+        let dual: Option<Vec<Interval>> =
+            (self.t >= 1).then(|| self.weights.iter().map(|q| eta_t.clone().mul(q)).collect());
         let in_s = support_mask(&reference.support, self.losses.len());
         let (g_all, g_non) = self.gradients(&in_s, z, prec);
         let (share_loss, share_grad) = self.shares(&in_s, &g_all, &g_non, prec);
-        let t_iv = Interval {
-            lo: Float::with_val_round(prec, self.t, Round::Down).0,
-            hi: Float::with_val_round(prec, self.t, Round::Up).0,
-        };
         let t_loss_ratio = match (&self.t_loss, &reference.c_l) {
             (Some(tl), Some(c)) if *c != 0 => Some(tl.clone().div(&Interval::of_rational(c, prec))),
             _ => None,
@@ -318,7 +313,8 @@ impl Enclosure {
                         .clone()
                         .div(&Interval::of_rational(a, prec))
                         .sub(&Interval::of_rational(&Rational::from(1), prec));
-                    let ax = abs_interval(&x);
+                    // `Scalar::abs`: [0, max|end|] when it contains 0
+                    let ax = x.abs();
                     out = Some(match out {
                         None => ax,
                         Some(m) => max_interval(m, &ax),
@@ -331,11 +327,10 @@ impl Enclosure {
         let nh = crate::scalar::norm(&wh, prec);
         let grad_dev =
             (self.t >= 1 && fits && nh.lo.cmp0() == Some(Ordering::Greater)).then(|| {
-                let et = eta.clone().mul(&t_iv);
                 let diff: Vec<Interval> = g_all
                     .iter()
                     .zip(&wh)
-                    .map(|(g, h)| et.clone().mul(g).sub(h))
+                    .map(|(g, h)| eta_t.clone().mul(g).sub(h))
                     .collect();
                 crate::scalar::norm(&diff, prec).div(&nh)
             });
@@ -479,15 +474,6 @@ fn support_mask(support: &[usize], len: usize) -> Vec<bool> {
         }
     }
     in_s
-}
-
-/// `|x|` over an interval: `[0, max(|lo|, |hi|)]` when it contains 0, else the ends' `|·|`.
-fn abs_interval(x: &Interval) -> Interval {
-    let (small, large) = abs_ends(x);
-    Interval {
-        lo: small,
-        hi: large,
-    }
 }
 
 /// The maximum of two intervals' values: `[max(a.lo, b.lo), max(a.hi, b.hi)]`.

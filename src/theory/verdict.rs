@@ -426,6 +426,9 @@ pub struct Verdict<S: Scalar> {
     /// Under `--certify`: whether the status holds at every point of the enclosures of the
     /// samples it reads (`None` without `--certify`).
     pub certified: Option<Certification>,
+    /// The best status [`Verdict::judge`] could give (`Weak` for the verdicts judged on their
+    /// own history): a weak status under a weak cap holds whatever the resolution.
+    cap: Status,
 }
 
 /// A verdict judged on enclosures (`--certify`, docs/theory/certify.md, "Verdicts on
@@ -487,6 +490,7 @@ impl<S: Scalar> Verdict<S> {
             limit: None,
             expected: None,
             certified: None,
+            cap: Status::Pass,
         }
     }
 
@@ -507,7 +511,8 @@ impl<S: Scalar> Verdict<S> {
     /// at every point when its decision keeps its side with those margins: PASS when
     /// `dev + ddev ≤ tol − dtol` and `res + ddev + dtol ≤ (|scale| − dscale)/10`; FAIL when
     /// `dev − ddev > tol + dtol`; weak when it holds and `res − ddev − dtol > (|scale| +
-    /// dscale)/10`. Anything else is undecided.
+    /// dscale)/10`, or just when it holds for a verdict capped at weak (a history verdict,
+    /// weak whatever its resolution). Anything else is undecided.
     pub(crate) fn certify_moves(&mut self, ddev: &S, dtol: &S, dscale: &S) {
         let (Some(dev), Some(tol), Some(scale)) = (&self.deviation, &self.tolerance, &self.scale)
         else {
@@ -536,7 +541,9 @@ impl<S: Scalar> Verdict<S> {
         let ok = match self.status {
             Status::Fail => fails,
             Status::Pass => holds && res_hi.is_finite() && !lt(&tenth_lo, &res_hi),
-            Status::Weak => holds && (!res_lo.is_finite() || lt(&tenth_hi, &res_lo)),
+            Status::Weak => {
+                holds && (self.cap == Status::Weak || !res_lo.is_finite() || lt(&tenth_hi, &res_lo))
+            }
             Status::NotApplicable => false,
         };
         self.certified = Some(if ok {
@@ -546,29 +553,6 @@ impl<S: Scalar> Verdict<S> {
         } else {
             Certification::undecided(dev, ddev, tol, dtol)
         });
-    }
-
-    /// [`Verdict::certify_moves`] for a verdict whose best status is weak (a history
-    /// verdict): its status is weak whenever the deviation is within the tolerance, whatever
-    /// the resolution, so weak is certified when `dev + ddev ≤ tol − dtol` and FAIL when
-    /// `dev − ddev > tol + dtol`.
-    pub(crate) fn certify_moves_at_best_weak(&mut self, ddev: &S, dtol: &S, dscale: &S) {
-        if self.status != Status::Weak {
-            return self.certify_moves(ddev, dtol, dscale);
-        }
-        let (Some(dev), Some(tol)) = (&self.deviation, &self.tolerance) else {
-            self.certified = Some(Certification::no("not judged"));
-            return;
-        };
-        let dev_hi = dev.clone().add(ddev);
-        let tol_lo = tol.clone().sub(dtol);
-        self.certified = Some(
-            if dev_hi.is_finite() && dtol.is_finite() && !lt(&tol_lo, &dev_hi) {
-                Certification::yes()
-            } else {
-                Certification::undecided(dev, ddev, tol, dtol)
-            },
-        );
     }
 
     /// Sets deviation, tolerance, resolution, scale and the status they give.
@@ -587,6 +571,7 @@ impl<S: Scalar> Verdict<S> {
             );
             return self;
         }
+        self.cap = cap;
         let ok = dev.is_finite() && !lt(&tol, &dev);
         let res = dev.clone().add(&tol);
         let mut tenth = scale.clone().abs();
@@ -1218,7 +1203,7 @@ fn history_verdict<S: Scalar>(
                 };
                 match c.clone().and_then(|()| history_moves(&env, cx.last.t, &at)) {
                     Err(why) => v.certified = Some(Certification::no(why)),
-                    Ok((dd, dt, ds)) => v.certify_moves_at_best_weak(&dd, &dt, &ds),
+                    Ok((dd, dt, ds)) => v.certify_moves(&dd, &dt, &ds),
                 }
             }
             v
@@ -2229,11 +2214,6 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
             m.div(&c.norm_w)
         })
     };
-    let z_max = pred
-        .z
-        .iter()
-        .map(|z| crate::scalar::norm(z, ctx))
-        .reduce(|a, b| linalg::max(a, &b));
     v.push(history_verdict(
         cx,
         "loss_degenerate",
@@ -2304,7 +2284,7 @@ fn degenerate<S: Scalar>(cx: &Ctx<'_, S>, v: &mut Vec<Verdict<S>>, fits: &mut Ve
         &|_| Some(S::zero(ctx)),
         &|c| c.gap.clone().map(|x| vec![x]),
         // each z_nᵀx/‖x‖ moves by ≤ ‖z_n‖·‖x/‖x‖ − w/‖w‖‖, so their minimum too
-        Some(&|c: &Checkpoint<S>| Some(unit_move(c)?.mul(z_max.as_ref()?))),
+        Some(&|c: &Checkpoint<S>| Some(unit_move(c)?.mul(&pred.r_max))),
         Combine::Euclid,
         g,
     ));
@@ -2387,7 +2367,7 @@ mod tests {
             // Δtol = max_t k_t·ε with every k_t ≥ 1 here (ln ln T/ln ln t)
             assert!(dt >= eps, "{dt}");
         }
-        v.certify_moves_at_best_weak(&dd, &dt, &ds);
+        v.certify_moves(&dd, &dt, &ds);
         (v.status, v.certified)
     }
 
