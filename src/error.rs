@@ -81,7 +81,7 @@ impl Error {
     /// A not-separable error with its message extended by `more` (a hint), the witness kept;
     /// any other error unchanged.
     #[must_use]
-    pub fn with_hint(self, more: &str) -> Self {
+    pub(crate) fn with_hint(self, more: &str) -> Self {
         match self {
             Error::NotSeparable { message, witness } => Error::NotSeparable {
                 message: format!("{message}{more}"),
@@ -92,7 +92,7 @@ impl Error {
     }
 
     /// Shorthand for a [`Error::Parameter`].
-    pub fn param(name: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn param(name: &'static str, message: impl Into<String>) -> Self {
         Error::Parameter {
             name,
             message: message.into(),

@@ -37,6 +37,7 @@
 pub mod audit;
 pub mod cert;
 pub mod certify;
+pub mod cli;
 pub mod compare;
 pub mod data;
 pub mod error;

@@ -62,7 +62,7 @@ impl Loss {
 
     /// The loss `ibias run` takes without `--loss`: this one on binary data, the softmax
     /// cross-entropy on K-class data (`classes ≥ 3`), the multi-class loss of the theory.
-    pub fn default_for(self, classes: usize) -> Loss {
+    pub(crate) fn default_for(self, classes: usize) -> Loss {
         if classes >= 3 {
             Loss::Softmax { classes }
         } else {

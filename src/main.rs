@@ -1,7 +1,6 @@
-//! `ibias`: the command-line front end. All logic lives in the library and `cli`.
-
-mod cli;
+//! `ibias`: the command-line front end. All logic lives in the library; its `cli` module
+//! parses the arguments, runs the command and prints.
 
 fn main() -> std::process::ExitCode {
-    cli::main()
+    implicit_bias::cli::main()
 }

@@ -87,11 +87,11 @@ impl<S: Scalar> Objective<S> {
         self.ctx
     }
     /// An upper bound on `max_n ‖z_n‖₂` in f64 (for a priori bounds such as `|z_n·v| ≤ R‖v‖`).
-    pub fn z_norm_bound(&self) -> f64 {
+    pub(crate) fn z_norm_bound(&self) -> f64 {
         self.z_norm_bound
     }
     /// All signed points, row-major (`n × d`).
-    pub fn z_all(&self) -> &[S] {
+    pub(crate) fn z_all(&self) -> &[S] {
         &self.z
     }
     /// Signed point `z_n` (length d).
@@ -157,7 +157,7 @@ impl<S: Scalar> Objective<S> {
 
     /// Writes `Σ_n q_n z_n` into `out` for given weights `q` (length n): the negative gradient
     /// when `q_n = −ℓ′(z_n·w)`.
-    pub fn neg_gradient_from_weights(&self, q: &[S], out: &mut [S]) {
+    pub(crate) fn neg_gradient_from_weights(&self, q: &[S], out: &mut [S]) {
         // Column j: Σ_n q_n z_nj, accumulated over n in order.
         S::mat_t_vec(out, &self.z, q);
     }
@@ -171,7 +171,7 @@ impl<S: Scalar> Objective<S> {
 
     /// `ln L` from the margins `u_n = z_n·w` ([`margins`](Self::margins)): the one formula of
     /// the risk, for a caller that needs the margins too.
-    pub fn ln_loss_at(&self, u: &[S]) -> S {
+    pub(crate) fn ln_loss_at(&self, u: &[S]) -> S {
         log_sum_exp(&self.loss.ln_values(u))
     }
 

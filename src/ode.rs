@@ -65,7 +65,7 @@ pub struct Stats {
 
 /// The state of an integration: where it is, and the step and order it will try next.
 #[derive(Clone, Debug)]
-pub struct Integrator<S: Scalar> {
+pub(crate) struct Integrator<S: Scalar> {
     /// Current independent variable.
     pub s: S,
     /// Current state.
@@ -81,7 +81,7 @@ pub struct Integrator<S: Scalar> {
 /// `Λ_k = Σ_j |ℓ_j(0)|`, the factor by which extrapolating `k` columns (nodes `h/j`,
 /// `j = 1..k`, polynomial in `h`) can amplify rounding errors of the `T_{j,1}`:
 /// `|ℓ_j(0)| = j^{k−1}/((j−1)!(k−j)!)`. It grows like `3.4^k` (`Λ_6 ≈ 302`, `Λ_12 ≈ 4.6·10⁵`).
-pub fn lebesgue(k: usize) -> f64 {
+pub(crate) fn lebesgue(k: usize) -> f64 {
     let fact = |n: usize| (1..=n).map(|i| i as f64).product::<f64>();
     (1..=k)
         .map(|j| (j as f64).powi(k as i32 - 1) / (fact(j - 1) * fact(k - j)))
@@ -133,7 +133,11 @@ impl<S: Scalar> Integrator<S> {
     /// # Errors
     /// A one-line reason: the step size underflowed, the step limit was reached, or the
     /// right-hand side / the solves stayed non-finite.
-    pub fn advance_to<Sys: System<S>>(&mut self, sys: &mut Sys, target: &S) -> Result<(), String> {
+    pub(crate) fn advance_to<Sys: System<S>>(
+        &mut self,
+        sys: &mut Sys,
+        target: &S,
+    ) -> Result<(), String> {
         let ctx = self.s.ctx();
         let dim = self.y.len();
         let kmax = self.opts.max_order.max(2);

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Largest number of steps accepted (10^15: f64 GD updates vanish there, theory §8.2).
-pub const MAX_STEPS: u64 = 1_000_000_000_000_000;
+pub(crate) const MAX_STEPS: u64 = 1_000_000_000_000_000;
 
 /// How a run ended. Numerical events are findings, recorded here, never panics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,18 +49,18 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// Asks every running loop of this process to stop at its next step, recording the iterate
 /// it reached (status [`RunStatus::Interrupted`]). Safe to call from a signal handler; it stays
 /// set for the rest of the process.
-pub fn request_stop() {
+pub(crate) fn request_stop() {
     STOP.store(true, Ordering::Relaxed);
 }
 
 /// Whether [`request_stop`] was called.
-pub fn stop_requested() -> bool {
+pub(crate) fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
 }
 
 impl RunStatus {
     /// Short text: `completed`, `underflow at t=…`, `non-finite at t=…`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             RunStatus::Completed => "completed".into(),
             RunStatus::Underflow { at, point } => {
@@ -132,7 +132,7 @@ pub fn checkpoints(steps: u64, base: u64) -> Vec<u64> {
 }
 
 /// Most checkpoints a schedule may show (each keeps a copy of `w`).
-pub const MAX_CHECKPOINTS: usize = 10_000;
+pub(crate) const MAX_CHECKPOINTS: usize = 10_000;
 
 /// Which checkpoints a run records and shows (`--base`, `--per-decade`, `--at`): always `t = 0`
 /// and the last step `T`, and between them
@@ -156,7 +156,7 @@ impl Default for Schedule {
 
 impl Schedule {
     /// `--base b`: a real number `1 < b ≤ 10^6` (`1.5`, `3/2`, `10`).
-    pub fn parse_base(s: &str) -> Result<Schedule> {
+    pub(crate) fn parse_base(s: &str) -> Result<Schedule> {
         let b = crate::data::parse_rational(s).map_err(|e| Error::param("base", e.to_string()))?;
         let small = |i: &rug::Integer| i.significant_bits() <= 32;
         if b <= 1 || b > 1_000_000 {
@@ -174,7 +174,7 @@ impl Schedule {
     }
 
     /// `--per-decade K`: `1 ≤ K ≤ 100`.
-    pub fn parse_per_decade(s: &str) -> Result<Schedule> {
+    pub(crate) fn parse_per_decade(s: &str) -> Result<Schedule> {
         match s.trim().parse::<u32>() {
             Ok(k) if (1..=100).contains(&k) => Ok(Schedule::PerDecade(k)),
             _ => Err(Error::param(
@@ -260,7 +260,7 @@ impl Schedule {
     }
 
     /// The flag that selects this schedule, with a leading space; empty for the default.
-    pub fn to_args(&self) -> String {
+    pub(crate) fn to_args(&self) -> String {
         match self {
             s if *s == Schedule::default() => String::new(),
             Schedule::Base(b) => format!(" --base {}", crate::data::format_rational(b)),

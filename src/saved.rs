@@ -25,9 +25,9 @@ use rug::Rational;
 use serde::{Deserialize, Serialize};
 
 /// The format name and version written and accepted.
-pub const FORMAT: &str = "ibias-state";
+pub(crate) const FORMAT: &str = "ibias-state";
 /// The version of the format written (version 1, without `samples`, is read too).
-pub const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 2;
 
 /// One recorded checkpoint of the run before the saved `t`, exact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +142,7 @@ impl SavedState {
     ///
     /// # Errors
     /// A value of the state or of a sample is not finite.
-    pub fn capture<S: Scalar>(
+    pub(crate) fn capture<S: Scalar>(
         identity: Identity,
         init: &[Rational],
         st: &State<S>,
@@ -183,7 +183,7 @@ impl SavedState {
     }
 
     /// The document, pretty-printed, with a final newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
@@ -216,7 +216,7 @@ impl SavedState {
     ///
     /// # Errors
     /// A number that does not parse.
-    pub fn init_exact(&self) -> Result<Vec<Rational>> {
+    pub(crate) fn init_exact(&self) -> Result<Vec<Rational>> {
         self.init.iter().map(|s| parse_rational(s)).collect()
     }
 }
@@ -239,7 +239,7 @@ impl SavedState {
     ///
     /// # Errors
     /// [`Error::Param`] (`resume`) naming what differs.
-    pub fn check_identity(&self, run: &Identity, name: &str) -> Result<()> {
+    pub(crate) fn check_identity(&self, run: &Identity, name: &str) -> Result<()> {
         let (a, b) = (&self.identity, run);
         let differs = |what: &str, saved: String, now: String| {
             Err(Error::param(
@@ -284,7 +284,12 @@ impl SavedState {
     /// # Errors
     /// A shape that differs from this run's, or a number that is not exactly a value of the
     /// scalar type.
-    pub fn restore<S: Scalar>(&self, st: &mut State<S>, ctx: S::Ctx, name: &str) -> Result<()> {
+    pub(crate) fn restore<S: Scalar>(
+        &self,
+        st: &mut State<S>,
+        ctx: S::Ctx,
+        name: &str,
+    ) -> Result<()> {
         let bad = |why: String| Error::param("resume", format!("{name}: {why}"));
         let value = |s: &String| exact_value::<S>(s, ctx, name);
         let shape = |m: &[Vec<String>]| m.iter().map(Vec::len).collect::<Vec<_>>();
@@ -324,7 +329,7 @@ impl SavedState {
     /// # Errors
     /// A sample of another dimension, out of order or beyond `t`, or a number that is not
     /// exactly a value of the scalar type.
-    pub fn restore_samples<S: Scalar>(
+    pub(crate) fn restore_samples<S: Scalar>(
         &self,
         obj: &Objective<S>,
         ctx: S::Ctx,

@@ -94,7 +94,7 @@ impl SweepData {
     ///
     /// # Errors
     /// Non-separable data (with the Gordan witness on the lifted points).
-    pub fn with_classes(
+    pub(crate) fn with_classes(
         label: String,
         name: String,
         flags: String,
@@ -202,7 +202,7 @@ impl Start {
 /// The `k`-th random start (from 0) of `seed` in dimension `d`: the `k`-th block of `d`
 /// draws from SplitMix64 seeded with `seed`, each coordinate `j/100` with `j` uniform in
 /// `−100..=100` (exact, platform-independent).
-pub fn random_start(seed: u64, k: usize, d: usize) -> Vec<Rational> {
+pub(crate) fn random_start(seed: u64, k: usize, d: usize) -> Vec<Rational> {
     let mut rng = SplitMix64::new(seed);
     for _ in 0..k * d {
         rng.range(-100, 100);
@@ -453,7 +453,7 @@ impl Grid {
     ///
     /// # Errors
     /// An empty grid, or the first point that does not validate.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if self.is_empty() {
             return Err(Error::param("sweep", "the grid has no point"));
         }
@@ -654,7 +654,7 @@ impl Sweep {
     }
 
     /// The JSON document (`--json`), one line per field as `serde_json` writes it pretty.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // a derived `Serialize` of strings, numbers and options cannot fail
         format!(
             "{}\n",
@@ -849,7 +849,7 @@ pub fn merge(docs: &[(String, String)]) -> Result<Sweep> {
 
 /// A batch scheduler that runs a sweep's points as independent jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheduler {
+pub(crate) enum Scheduler {
     /// A Slurm job array: `sbatch DIR/sweep.sbatch`.
     Slurm,
     /// GNU parallel: `parallel < DIR/jobs.txt`.
@@ -882,7 +882,7 @@ impl Scheduler {
 }
 
 /// A word for `sh`: as it is when it is plain, else in single quotes.
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%".contains(c));
@@ -896,7 +896,7 @@ pub fn shell_quote(s: &str) -> String {
 /// The job file of `scheduler` for a grid of `points` points: each job `i` runs, in `cwd`,
 /// `exe sweep ARGS --only i --json > dir/job-i.json` (`args`: the sweep's arguments after
 /// `sweep`, without `--emit`, `--jobs`, `--only`, `--json`).
-pub fn job_file(
+pub(crate) fn job_file(
     scheduler: Scheduler,
     exe: &Path,
     cwd: &Path,

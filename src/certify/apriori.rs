@@ -19,7 +19,7 @@ use rug::{Float, Rational};
 /// `u = 2^−53`, the unit roundoff of f64.
 pub const U: f64 = 1.110_223_024_625_156_5e-16;
 /// `u²`.
-pub const U2: f64 = U * U;
+pub(crate) const U2: f64 = U * U;
 
 /// The proven relative error of `Dd::exp` (and of the batch `exp_lanes`) on the results the
 /// objective accepts (`≥ Dd::MIN_POSITIVE`): `|exp(x) − e^x| ≤ EXP_REL·e^x`, `8u²`
@@ -29,16 +29,16 @@ pub const EXP_REL: f64 = 8.0 * U2;
 /// The constant `c_n` of the compensated dot product of `n` double-double terms
 /// (`Dot2`, `mat_vec`, `mat_t_vec`): `|computed − Σ a_k b_k| ≤ c_n u² Σ|a_k,hi b_k,hi|`,
 /// `c_n = n² + 7n + 20` (docs, "The dot products"; for `n ≤ 2^20`).
-pub fn dot_constant(n: usize) -> f64 {
+pub(crate) fn dot_constant(n: usize) -> f64 {
     let n = n as f64;
     n * n + 7.0 * n + 20.0
 }
 
 /// The constants of `mul_add_assign`: `|computed − (w + ab)| ≤ u²(AXPY_W·|w_hi| +
 /// AXPY_P·|a_hi b_hi|)` (docs, "The multiply-add").
-pub const AXPY_W: f64 = 10.0;
+pub(crate) const AXPY_W: f64 = 10.0;
 /// See [`AXPY_W`].
-pub const AXPY_P: f64 = 30.0;
+pub(crate) const AXPY_P: f64 = 30.0;
 
 /// The successor of `x ≥ 0` (`+∞` and NaN unchanged): if `x` is the round-to-nearest
 /// result of an exact value `v ≥ 0`, then `v ≤ up(x)` (the exact value lies within half a
@@ -197,13 +197,8 @@ impl StepBound {
     }
 
     /// `max_n ‖z_n‖`, rounded up.
-    pub fn z_max(&self) -> f64 {
+    pub(crate) fn z_max(&self) -> f64 {
         self.z_max
-    }
-
-    /// `η` rounded up.
-    pub fn eta_up(&self) -> f64 {
-        self.eta_up
     }
 
     /// The bound of one step from the parts `(hi, lo)` of the computed `w(t)`, of the

@@ -26,7 +26,7 @@ impl Interval {
     }
 
     /// The smallest interval of `prec`-bit floats containing `q`.
-    pub fn of_rational(q: &Rational, prec: u32) -> Interval {
+    pub(crate) fn of_rational(q: &Rational, prec: u32) -> Interval {
         Interval {
             lo: Float::with_val_round(prec, q, Round::Down).0,
             hi: Float::with_val_round(prec, q, Round::Up).0,
@@ -34,7 +34,7 @@ impl Interval {
     }
 
     /// Sets `self` to the smallest interval containing `q`.
-    pub fn set_rational(&mut self, q: &Rational) {
+    pub(crate) fn set_rational(&mut self, q: &Rational) {
         self.lo.assign_round(q, Round::Down);
         self.hi.assign_round(q, Round::Up);
     }

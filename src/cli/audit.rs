@@ -3,15 +3,15 @@
 use super::args::AuditArgs;
 use super::common::{columns_echo, load, note, parse_lr};
 use super::{emit, CliResult};
-use implicit_bias::audit::Audit;
-use implicit_bias::data::parse_rational;
-use implicit_bias::data::trajectory::{read_trajectory, LogFormat};
-use implicit_bias::loss::Loss;
-use implicit_bias::optim::spec::Kind;
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::scalar::Precision;
-use implicit_bias::theory::Conjecture;
-use implicit_bias::Error;
+use crate::audit::Audit;
+use crate::data::parse_rational;
+use crate::data::trajectory::{read_trajectory, LogFormat};
+use crate::loss::Loss;
+use crate::optim::spec::Kind;
+use crate::optim::OptimizerSpec;
+use crate::scalar::Precision;
+use crate::theory::Conjecture;
+use crate::Error;
 use rug::Rational;
 
 /// The validated audit of `ibias audit`, and the data's note (a label mapping).
@@ -50,8 +50,8 @@ pub fn audit_from_args(a: &AuditArgs) -> Result<(Audit, Option<String>), Error> 
                 "lr",
                 format!(
                     "{} differs from the --optimizer's lr={} (give the step once)",
-                    implicit_bias::data::format_rational(&g),
-                    implicit_bias::data::format_rational(o)
+                    crate::data::format_rational(&g),
+                    crate::data::format_rational(o)
                 ),
             ))
         }

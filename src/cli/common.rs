@@ -4,17 +4,15 @@
 //! none imports another.
 
 use super::args::{DataArgs, HyperArgs, RunArgs};
-use implicit_bias::data::{
-    self, parse_rational, parse_table_reader, Columns, Delimiter, Loaded, Selected,
-};
-use implicit_bias::experiment::Experiment;
-use implicit_bias::loss::Loss;
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::{Schedule, MAX_STEPS};
-use implicit_bias::saved::SavedState;
-use implicit_bias::scalar::Precision;
-use implicit_bias::theory::Conjecture;
-use implicit_bias::Error;
+use crate::data::{self, parse_rational, parse_table_reader, Columns, Delimiter, Loaded, Selected};
+use crate::experiment::Experiment;
+use crate::loss::Loss;
+use crate::optim::OptimizerSpec;
+use crate::run::{Schedule, MAX_STEPS};
+use crate::saved::SavedState;
+use crate::scalar::Precision;
+use crate::theory::Conjecture;
+use crate::Error;
 use rug::Rational;
 use std::path::Path;
 
@@ -259,9 +257,9 @@ pub fn optimizer_from_flags(
 /// once with exit status 130. Best effort: without a handler the signal ends the process.
 pub fn stop_on_signal() {
     let _ = ctrlc::set_handler(|| {
-        if implicit_bias::run::stop_requested() {
+        if crate::run::stop_requested() {
             std::process::exit(130);
         }
-        implicit_bias::run::request_stop();
+        crate::run::request_stop();
     });
 }

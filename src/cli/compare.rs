@@ -3,14 +3,14 @@
 use super::args::CompareArgs;
 use super::common::{data_echo, load_any, note, parse_init, parse_lr, parse_steps};
 use super::{emit, CliResult};
-use implicit_bias::compare::{compare, render_text, to_json, CompareOptions};
-use implicit_bias::data::{format_rational, ClassData, Loaded};
-use implicit_bias::loss::Loss;
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::run::RunStatus;
-use implicit_bias::scalar::Precision;
-use implicit_bias::theory::limits::{Answers, LimitBasis};
-use implicit_bias::Error;
+use crate::compare::{compare, render_text, to_json, CompareOptions};
+use crate::data::{format_rational, ClassData, Loaded};
+use crate::loss::Loss;
+use crate::optim::OptimizerSpec;
+use crate::run::RunStatus;
+use crate::scalar::Precision;
+use crate::theory::limits::{Answers, LimitBasis};
+use crate::Error;
 use serde_json::json;
 
 pub fn compare_cmd(a: &CompareArgs) -> CliResult {
@@ -45,7 +45,7 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
                 .into(),
             witness,
         },
-        (e, _) => e.with_hint(implicit_bias::oracle::bias_hint(&data, a.bias)),
+        (e, _) => e.with_hint(crate::oracle::bias_hint(&data, a.bias)),
     })?;
     note(label_note.as_deref());
     let opts = CompareOptions {
@@ -154,5 +154,5 @@ pub fn compare_cmd(a: &CompareArgs) -> CliResult {
         out.push_str(&render_text(&answers, &rows));
         emit(&out)?;
     }
-    Ok(implicit_bias::compare::judgement(&rows).exit_code())
+    Ok(crate::compare::judgement(&rows).exit_code())
 }

@@ -1,14 +1,14 @@
-//! `ibias flow`: the log-time gradient flow (the logic is in `implicit_bias::flow`).
+//! `ibias flow`: the log-time gradient flow (the logic is in `crate::flow`).
 
 use super::args::FlowArgs;
 use super::common::{data_echo, load_any, note, parse_init, parse_lr, parse_steps, schedule};
 use super::{emit, CliResult};
-use implicit_bias::data::{ClassData, Loaded};
-use implicit_bias::flow::{parse_until, FlowRequest};
-use implicit_bias::loss::Loss;
-use implicit_bias::scalar::Precision;
-use implicit_bias::theory::Conjecture;
-use implicit_bias::Error;
+use crate::data::{ClassData, Loaded};
+use crate::flow::{parse_until, FlowRequest};
+use crate::loss::Loss;
+use crate::scalar::Precision;
+use crate::theory::Conjecture;
+use crate::Error;
 
 pub fn flow_cmd(a: &FlowArgs) -> CliResult {
     super::common::stop_on_signal();
@@ -47,7 +47,7 @@ pub fn flow_cmd(a: &FlowArgs) -> CliResult {
         compare_gd: if a.compare_gd {
             Some((
                 parse_lr(a.lr.as_deref().unwrap_or("1/8"))?.ok_or_else(|| {
-                    implicit_bias::Error::param("lr", "--compare-gd needs an explicit step")
+                    crate::Error::param("lr", "--compare-gd needs an explicit step")
                 })?,
                 parse_steps(a.steps.as_deref().unwrap_or("1e5"))?,
             ))

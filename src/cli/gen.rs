@@ -2,7 +2,7 @@
 
 use super::args::GenArgs;
 use super::{emit, CliResult, Failure};
-use implicit_bias::data::{generate::Generator, parse_rational, to_csv};
+use crate::data::{generate::Generator, parse_rational, to_csv};
 
 pub fn gen(a: &GenArgs) -> CliResult {
     let g = match a.kind.as_str() {

@@ -1,4 +1,5 @@
-//! Command-line interface: argument parsing, dispatch on precision, output.
+//! The `ibias` command line: argument parsing, dispatch on precision, output. Its one public
+//! item is [`main`], which the binary calls; everything else is the binary's own.
 //!
 //! Exit status: 0 established, 1 a checked claim failed, 2 bad input or usage, 3 inconclusive,
 //! 70 internal error (a panic, caught here and printed as one line; docs/cli.md).
@@ -19,17 +20,17 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub use args::{Cli, Command};
+pub(crate) use args::{Cli, Command};
 
 /// A CLI failure: printed as one line on stderr with the given exit code.
 #[derive(Debug)]
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
-impl From<implicit_bias::Error> for Failure {
-    fn from(e: implicit_bias::Error) -> Self {
+impl From<crate::Error> for Failure {
+    fn from(e: crate::Error) -> Self {
         Failure {
             code: 2,
             message: e.to_string(),
@@ -37,10 +38,10 @@ impl From<implicit_bias::Error> for Failure {
     }
 }
 
-pub type CliResult = Result<u8, Failure>;
+pub(crate) type CliResult = Result<u8, Failure>;
 
 /// Writes to stdout, treating a closed pipe as success.
-pub fn emit(text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -54,18 +55,20 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 
 /// Writes one line to stderr, best effort: unlike `eprintln!`, a full or broken stderr is
 /// not a panic (the exit status still tells the story).
-pub fn diagnostic(line: &str) {
+pub(crate) fn diagnostic(line: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{line}").and_then(|_| err.flush());
 }
 
 /// Exit status of an internal error: a panic that reached the edge (`EX_SOFTWARE` of
 /// sysexits.h). No input should reach it; the test suites assert that none does.
-pub const INTERNAL_ERROR: u8 = 70;
+pub(crate) const INTERNAL_ERROR: u8 = 70;
 
 /// The message and place of the last panic, recorded by the hook for the one-line report.
 static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+/// Runs `ibias` on the process's arguments and returns its exit status (0 established, 1 a
+/// claim failed, 2 bad input, 3 inconclusive, 70 internal error; docs/cli.md).
 pub fn main() -> ExitCode {
     // a panic is reported as one line, after the command's own output, not as a backtrace
     std::panic::set_hook(Box::new(|info| {

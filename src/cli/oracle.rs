@@ -3,13 +3,13 @@
 use super::args::OracleArgs;
 use super::common::{data_echo, load_any, note};
 use super::{emit, CliResult, Failure};
-use implicit_bias::cert::{self, Norm};
-use implicit_bias::data::{format_rational, ClassData, Loaded};
-use implicit_bias::experiment::pair_items;
-use implicit_bias::oracle::classes::{row_sum, ClassOutcome};
-use implicit_bias::oracle::{self, MaxMargin, Outcome, Witness};
-use implicit_bias::scalar::{format_sig_float, format_sig_rational};
-use implicit_bias::Error;
+use crate::cert::{self, Norm};
+use crate::data::{format_rational, ClassData, Loaded};
+use crate::experiment::pair_items;
+use crate::oracle::classes::{row_sum, ClassOutcome};
+use crate::oracle::{self, MaxMargin, Outcome, Witness};
+use crate::scalar::{format_sig_float, format_sig_rational};
+use crate::Error;
 use rug::{Float, Rational};
 use serde_json::{json, Value};
 
@@ -341,7 +341,7 @@ fn classes_cmd(a: &OracleArgs, norm: Norm, data: ClassData) -> CliResult {
     });
     let name = |k: usize| data.names()[k].clone();
     let st = Style::new(a);
-    match implicit_bias::oracle::classes::solve_norm(&data, norm)? {
+    match crate::oracle::classes::solve_norm(&data, norm)? {
         ClassOutcome::Separable(m) => {
             let c = &m.lifted.cert;
             let sum = row_sum(&m.w);

@@ -3,9 +3,9 @@
 use super::args::PlotArgs;
 use super::common::{experiment_from_args, note};
 use super::{CliResult, Failure};
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::plot::{command, figure, series_csv, svg, PlotKind, PlotOptions};
-use implicit_bias::Error;
+use crate::optim::OptimizerSpec;
+use crate::plot::{command, figure, series_csv, svg, PlotKind, PlotOptions};
+use crate::Error;
 
 pub fn plot_cmd(a: &PlotArgs) -> CliResult {
     let kind = PlotKind::parse(&a.kind)?;
@@ -53,7 +53,7 @@ pub fn plot_cmd(a: &PlotArgs) -> CliResult {
         opts.optimizers_arg = Some(list.clone());
     }
     if let Some(u) = &a.until {
-        opts.until = implicit_bias::flow::parse_until(u)?;
+        opts.until = crate::flow::parse_until(u)?;
     }
     let run = a.run();
     let (mut e, label_note) = experiment_from_args(&run)?;

@@ -3,12 +3,12 @@
 use super::args::RunArgs;
 use super::common::{experiment_from_args, note, stop_on_signal};
 use super::{emit, CliResult};
-use implicit_bias::data::generate::Generator;
-use implicit_bias::experiment::Experiment;
-use implicit_bias::optim::spec::Kind;
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::scalar::Precision;
-use implicit_bias::Error;
+use crate::data::generate::Generator;
+use crate::experiment::Experiment;
+use crate::optim::spec::Kind;
+use crate::optim::OptimizerSpec;
+use crate::scalar::Precision;
+use crate::Error;
 use std::path::Path;
 
 pub fn run_cmd(a: &RunArgs) -> CliResult {

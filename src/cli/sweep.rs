@@ -4,12 +4,12 @@
 use super::args::{DataArgs, SweepArgs};
 use super::common::{columns_echo, load_any, note, parse_lr, parse_steps, stop_on_signal};
 use super::{diagnostic, emit, CliResult};
-use implicit_bias::data::Loaded;
-use implicit_bias::loss::Loss;
-use implicit_bias::optim::OptimizerSpec;
-use implicit_bias::scalar::Precision;
-use implicit_bias::sweep::{job_file, merge, shell_quote, Grid, Scheduler, Start, SweepData};
-use implicit_bias::Error;
+use crate::data::Loaded;
+use crate::loss::Loss;
+use crate::optim::OptimizerSpec;
+use crate::scalar::Precision;
+use crate::sweep::{job_file, merge, shell_quote, Grid, Scheduler, Start, SweepData};
+use crate::Error;
 use std::path::{Path, PathBuf};
 
 pub fn sweep_cmd(a: &SweepArgs) -> CliResult {

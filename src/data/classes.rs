@@ -86,7 +86,7 @@ impl ClassData {
     }
 
     /// The index of the lifted point `x̃_{n,k}` (`k ≠ y_n`): the inverse of [`ClassData::pair`].
-    pub fn lifted_index(&self, n: usize, k: usize) -> usize {
+    pub(crate) fn lifted_index(&self, n: usize, k: usize) -> usize {
         // the lift skips the sample's own class y_n
         let j = if k < self.y[n] { k } else { k - 1 };
         n * (self.classes() - 1) + j
@@ -94,7 +94,7 @@ impl ClassData {
 
     /// Non-zero `((point, class), β)` entries as the weights of every lifted point, in the
     /// order of [`ClassData::lift`] (zero elsewhere).
-    pub fn lifted_weights(&self, entries: &[((usize, usize), Rational)]) -> Vec<Rational> {
+    pub(crate) fn lifted_weights(&self, entries: &[((usize, usize), Rational)]) -> Vec<Rational> {
         let mut out = vec![Rational::new(); self.len() * (self.classes() - 1)];
         for ((n, k), v) in entries {
             out[self.lifted_index(*n, *k)] = v.clone();

@@ -33,7 +33,7 @@ pub enum Delimiter {
 /// Reads a CSV or TSV file into a [`Table`], line by line: a line longer than
 /// [`MAX_LINE_BYTES`] is refused after reading at most that many bytes of it, so memory
 /// stays bounded on runaway input.
-pub fn read_text_table(path: &Path, delimiter: Delimiter) -> Result<Table> {
+pub(crate) fn read_text_table(path: &Path, delimiter: Delimiter) -> Result<Table> {
     let file = File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -59,7 +59,7 @@ pub fn parse_csv_reader<R: BufRead>(reader: R, source_name: &str) -> Result<Data
 }
 
 /// Parses a CSV or TSV text from a buffered reader into a [`Table`], line by line.
-pub fn parse_table_reader<R: BufRead>(
+pub(crate) fn parse_table_reader<R: BufRead>(
     mut reader: R,
     source_name: &str,
     delimiter: Delimiter,

@@ -13,9 +13,9 @@ pub mod trajectory;
 
 pub use classes::ClassData;
 pub use csv::{
-    parse_csv, parse_csv_reader, parse_table, parse_table_reader, read_csv, read_text_table,
-    to_csv, Delimiter, MAX_LINE_BYTES,
+    parse_csv, parse_csv_reader, parse_table, read_csv, to_csv, Delimiter, MAX_LINE_BYTES,
 };
+pub(crate) use csv::{parse_table_reader, read_text_table};
 pub use number::{format_rational, parse_rational};
 pub use table::{Cell, Columns, Form, Loaded, Selected, Table};
 
@@ -26,7 +26,7 @@ use std::path::Path;
 
 /// Reads a data file into a [`Table`], by its extension: `.npy`, `.npz`, `.tsv` (tab
 /// separated), anything else CSV (or TSV, if its first line has tabs and no comma).
-pub fn read_table(path: &Path) -> Result<Table> {
+pub(crate) fn read_table(path: &Path) -> Result<Table> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -46,7 +46,7 @@ pub fn load(path: &Path, columns: &Columns) -> Result<Selected> {
 
 /// Reads a data file ([`read_table`]) and applies the column selection with K-class data
 /// allowed ([`Table::select_any`]).
-pub fn load_any(path: &Path, columns: &Columns) -> Result<Loaded> {
+pub(crate) fn load_any(path: &Path, columns: &Columns) -> Result<Loaded> {
     read_table(path)?.select_any(columns)
 }
 

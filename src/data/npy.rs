@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// Most elements accepted in one file (the bound of the generators, `N·d ≤ 10^7`): the
 /// shape is checked before any element is read.
-pub const MAX_ELEMENTS: usize = MAX_COORDINATES;
+pub(crate) const MAX_ELEMENTS: usize = MAX_COORDINATES;
 
 fn err(source: &str, message: impl Into<String>) -> Error {
     Error::Array {
@@ -39,12 +39,12 @@ fn open(path: &Path) -> Result<BufReader<File>> {
 
 /// Reads a `.npy` file: a 2-D matrix, one row per point (the label column is chosen by the
 /// [`Columns`](super::Columns) selection; by default the last).
-pub fn read_npy(path: &Path) -> Result<Table> {
+pub(crate) fn read_npy(path: &Path) -> Result<Table> {
     parse_npy(open(path)?, &path.display().to_string())
 }
 
 /// Parses `.npy` bytes from a reader (see [`read_npy`]).
-pub fn parse_npy<R: Read>(reader: R, source: &str) -> Result<Table> {
+pub(crate) fn parse_npy<R: Read>(reader: R, source: &str) -> Result<Table> {
     let array = Array::read(reader, source, "")?;
     let Some((n, m)) = matrix_shape(&array.shape, 2) else {
         return Err(err(
@@ -61,12 +61,12 @@ pub fn parse_npy<R: Read>(reader: R, source: &str) -> Result<Table> {
 
 /// Reads a `.npz` archive: arrays `X` (N×d) and `y` (N, or N×1), the label appended as
 /// column d+1; or, if it holds a single array, that array as a `.npy` matrix.
-pub fn read_npz(path: &Path) -> Result<Table> {
+pub(crate) fn read_npz(path: &Path) -> Result<Table> {
     parse_npz(open(path)?, &path.display().to_string())
 }
 
 /// Parses a `.npz` archive from a seekable reader (see [`read_npz`]).
-pub fn parse_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
+pub(crate) fn parse_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|e| err(source, format!("not a readable .npz (zip) archive: {e}")))?;
     let names: Vec<String> = zip
@@ -116,12 +116,12 @@ pub fn parse_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
 /// Reads a trajectory archive: arrays `t` (T step counts, or T×1) and `w` (T×d iterates), as
 /// `np.savez(path, t=t, w=w)` writes them; the table has `t` as its first column and `w(t)`
 /// after it (the layout of a trajectory CSV `t,w1,...,wd`).
-pub fn read_trajectory_npz(path: &Path) -> Result<Table> {
+pub(crate) fn read_trajectory_npz(path: &Path) -> Result<Table> {
     parse_trajectory_npz(open(path)?, &path.display().to_string())
 }
 
 /// Parses a trajectory archive from a seekable reader (see [`read_trajectory_npz`]).
-pub fn parse_trajectory_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
+pub(crate) fn parse_trajectory_npz<R: Read + Seek>(reader: R, source: &str) -> Result<Table> {
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|e| err(source, format!("not a readable .npz (zip) archive: {e}")))?;
     let has = |k: &str| {

@@ -15,9 +15,9 @@ use rug::{Integer, Rational};
 
 /// Largest decimal exponent magnitude accepted (`1e300` is fine, `1e999` is refused: such
 /// values overflow the f64 path and are never meaningful data).
-pub const MAX_DECIMAL_EXPONENT: i64 = 300;
+pub(crate) const MAX_DECIMAL_EXPONENT: i64 = 300;
 /// Largest number of digits accepted in one number.
-pub const MAX_DIGITS: usize = 2000;
+pub(crate) const MAX_DIGITS: usize = 2000;
 
 fn num_err(text: &str, message: impl Into<String>) -> Error {
     Error::Number {
@@ -129,7 +129,7 @@ fn parse_small(s: &str) -> Option<Rational> {
 /// Checks a value that did not come from text (an array element converted exactly) against
 /// the limits of [`parse_rational`]: its magnitude range, and that its exact form `p/q`
 /// fits in [`MAX_DIGITS`] characters. `text` names it in the error.
-pub fn check_value(v: &Rational, text: &str) -> Result<()> {
+pub(crate) fn check_value(v: &Rational, text: &str) -> Result<()> {
     check_range(v, text)?;
     check_writable(v, text)
 }

@@ -22,7 +22,7 @@ pub enum Cell {
 
 impl Cell {
     /// Reads a text field: a number if it parses as one, else the text.
-    pub fn from_field(field: &str) -> Cell {
+    pub(crate) fn from_field(field: &str) -> Cell {
         match parse_rational(field) {
             Ok(q) => Cell::Num(q),
             Err(_) => Cell::Text(field.to_string()),
@@ -210,7 +210,7 @@ impl Table {
     /// Applies the column selection and the label mapping: the data set, and a note that
     /// says how labels were mapped (when `--labels` was given). A label column with three or
     /// more values is refused here; [`Table::select_any`] reads it as K-class data.
-    pub fn select(mut self, cols: &Columns) -> Result<Selected> {
+    pub(crate) fn select(mut self, cols: &Columns) -> Result<Selected> {
         let (label, features) = self.columns(cols)?;
         let y = self.labels(label, cols.labels.as_ref())?;
         let x = self.points(&features)?;
@@ -468,7 +468,7 @@ impl Table {
     /// An error about data row `i` (0-based), in column `column` (0-based) when one is at
     /// fault: `file:line:column: message` for text, `file: row r, column c: message` for
     /// arrays.
-    pub fn row_error(&self, i: usize, column: Option<usize>, message: String) -> Error {
+    pub(crate) fn row_error(&self, i: usize, column: Option<usize>, message: String) -> Error {
         let place = self.places.get(i).copied().unwrap_or(self.head_place);
         self.err_at(place, column, message)
     }
@@ -561,7 +561,7 @@ impl Columns {
 
     /// The flags that reproduce this selection (empty for the default), each with a leading
     /// space, for a command echo.
-    pub fn to_args(&self) -> String {
+    pub(crate) fn to_args(&self) -> String {
         let mut s = String::new();
         if let Some(l) = &self.label {
             s.push_str(&format!(" --label {l}"));
@@ -587,7 +587,7 @@ pub struct Selected {
 
 /// The largest lift of K-class data accepted, in numbers: `N(K−1)·K·d ≤ 10^7` (a label
 /// column of many distinct values is more likely a feature chosen by mistake).
-pub const MAX_LIFTED_ENTRIES: u128 = 10_000_000;
+pub(crate) const MAX_LIFTED_ENTRIES: u128 = 10_000_000;
 
 /// A data set read through a [`Columns`] selection: binary, or K-class (K ≥ 3 label values).
 #[derive(Clone, Debug)]

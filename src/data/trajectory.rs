@@ -27,7 +27,7 @@ pub struct Logged {
 /// `t` and `w1` ... `wd` selects those columns among others, as in the CSV `ibias run --csv`
 /// writes). Refused, with the place: a row that is not `1 + dim` numbers, a `t` that is not a whole number
 /// `≥ 0`, a `t` that does not increase, no rows.
-pub fn read_trajectory(path: &Path, dim: usize) -> Result<Logged> {
+pub(crate) fn read_trajectory(path: &Path, dim: usize) -> Result<Logged> {
     let is_npz = path
         .extension()
         .and_then(|e| e.to_str())
@@ -162,7 +162,7 @@ impl LogFormat {
     }
 
     /// Significand bits of a binary float format.
-    pub fn float_bits(self) -> Option<u32> {
+    pub(crate) fn float_bits(self) -> Option<u32> {
         match self {
             LogFormat::Float32 => Some(24),
             LogFormat::Float64 => Some(53),
@@ -172,7 +172,7 @@ impl LogFormat {
 
     /// The relative rounding of one logged value: `2^−24`, `2^−53`, `5·10^−K` (half a unit
     /// in the last of K digits, relative to a leading digit ≥ 1), or 0 (exact).
-    pub fn unit_roundoff(self, bits: u32) -> Float {
+    pub(crate) fn unit_roundoff(self, bits: u32) -> Float {
         match self {
             LogFormat::Float32 => Float::with_val(bits, Float::i_exp(1, -24)),
             LogFormat::Float64 => Float::with_val(bits, Float::i_exp(1, -53)),
@@ -184,7 +184,7 @@ impl LogFormat {
     }
 
     /// What it is, in words.
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             LogFormat::Float32 => "float32 (every value a float32 or its decimal)".into(),
             LogFormat::Float64 => "float64 (every value a double or its decimal)".into(),
@@ -196,7 +196,7 @@ impl LogFormat {
     /// The format of a set of values: the narrowest float format that reproduces every value
     /// (as a float, or as that float rounded to the value's own decimal digits), else
     /// decimals of the largest digit count among them, else exact.
-    pub fn detect<'a>(values: impl Iterator<Item = &'a Rational> + Clone) -> LogFormat {
+    pub(crate) fn detect<'a>(values: impl Iterator<Item = &'a Rational> + Clone) -> LogFormat {
         if values.clone().all(|q| is_float(q, 24)) {
             return LogFormat::Float32;
         }
@@ -224,7 +224,7 @@ impl LogFormat {
     /// significant digits than `K` (a producer that prints fewer digits as its guaranteed
     /// ones shrink, as `ibias run --csv` does) was rounded on that coarser grid, so its
     /// digits count, not the log's most; other formats are the log's.
-    pub fn of_row(self, w: &[Rational]) -> LogFormat {
+    pub(crate) fn of_row(self, w: &[Rational]) -> LogFormat {
         let LogFormat::Decimal(k) = self else {
             return self;
         };

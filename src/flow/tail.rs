@@ -80,7 +80,7 @@ impl Tail {
     }
 
     /// One line for the report.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "for all s >= {}: ‖ρ(s) − w̃‖ <= e^(−μ(s−s0))·r0 + C·e^(−κ·s0)·(e^(−κ(s−s0)) − e^(−μ(s−s0)))/(μ − κ), r0 = {}, μ = {}, κ = {}, C = {}; the flow stays within {} of w̃",
             self.s0,

@@ -29,7 +29,7 @@ pub fn axpy<S: Scalar>(a: &[S], c: &S, b: &[S]) -> Vec<S> {
 /// A total order on scalars: the numeric order, with every NaN after every number and NaNs
 /// equal to each other (so a sort never sees an inconsistent comparison, and a NaN — a value
 /// out of the scalar's range — ends up last, where a caller can see it).
-pub fn total_cmp<S: Scalar>(a: &S, b: &S) -> Ordering {
+pub(crate) fn total_cmp<S: Scalar>(a: &S, b: &S) -> Ordering {
     match (a.partial_cmp_s(b), a.partial_cmp_s(a), b.partial_cmp_s(b)) {
         (Some(o), _, _) => o,
         (None, None, None) => Ordering::Equal,
@@ -39,7 +39,7 @@ pub fn total_cmp<S: Scalar>(a: &S, b: &S) -> Ordering {
 }
 
 /// `min_{n∈S} z_nᵀr` over the support set (0 for an empty set).
-pub fn min_on<S: Scalar>(z: &[Vec<S>], set: &[usize], r: &[S], ctx: S::Ctx) -> S {
+pub(crate) fn min_on<S: Scalar>(z: &[Vec<S>], set: &[usize], r: &[S], ctx: S::Ctx) -> S {
     set.iter()
         .map(|&i| dot(&z[i], r, ctx))
         .reduce(|a, b| if lt(&b, &a) { b } else { a })
@@ -60,7 +60,7 @@ pub fn max<S: Scalar>(a: S, b: &S) -> S {
 /// once and normalized at working precision. Its error is a few ulps whatever the conditioning
 /// of `rows`; Gram–Schmidt on the rounded rows loses `cond(rows)·u` (near-duplicate data
 /// points: 10⁻¹² at f64, which turned an exact invariant into a FAIL, tests/regressions.rs).
-pub fn orthonormal_exact<S: Scalar>(rows: &[Vec<Rational>], ctx: S::Ctx) -> Vec<Vec<S>> {
+pub(crate) fn orthonormal_exact<S: Scalar>(rows: &[Vec<Rational>], ctx: S::Ctx) -> Vec<Vec<S>> {
     let mut q: Vec<(Vec<Rational>, Rational)> = Vec::new(); // v_k and v_k·v_k
     for r in rows {
         let mut v = r.clone();
@@ -97,7 +97,7 @@ pub fn project<S: Scalar>(q: &[Vec<S>], v: &[S], ctx: S::Ctx) -> Vec<S> {
 
 /// Solves `a x = b` for a symmetric positive definite `a` (Cholesky). `None` if `a` is not
 /// numerically positive definite.
-pub fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
+pub(crate) fn cholesky_solve<S: Scalar>(a: &[Vec<S>], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
     let l = cholesky_factor(a, ctx)?;
     let mut y = b.to_vec();
     cholesky_apply(&l, &mut y).then_some(y)
@@ -130,7 +130,7 @@ pub fn cholesky_factor<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Option<Vec<Vec<S
 }
 
 /// `y ← (l lᵀ)⁻¹ y` with a factor of [`cholesky_factor`]; `false` if the result is not finite.
-pub fn cholesky_apply<S: Scalar>(l: &[Vec<S>], y: &mut [S]) -> bool {
+pub(crate) fn cholesky_apply<S: Scalar>(l: &[Vec<S>], y: &mut [S]) -> bool {
     let n = y.len();
     // forward: l z = y
     for i in 0..n {
@@ -154,7 +154,7 @@ pub fn cholesky_apply<S: Scalar>(l: &[Vec<S>], y: &mut [S]) -> bool {
 }
 
 /// Eigenvalues of a symmetric matrix (cyclic Jacobi rotations), ascending.
-pub fn symmetric_eigenvalues<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Vec<S> {
+pub(crate) fn symmetric_eigenvalues<S: Scalar>(a: &[Vec<S>], ctx: S::Ctx) -> Vec<S> {
     let n = a.len();
     let mut a: Vec<Vec<S>> = a.to_vec();
     let one = S::from_f64(1.0, ctx);
@@ -303,7 +303,7 @@ pub fn atan<S: Scalar>(x: &S) -> S {
 
 /// `π/2 = 2 atan(1)` (via the halving reduction, so no recursion through `atan`'s `> 1`
 /// branch).
-pub fn half_pi<S: Scalar>(ctx: S::Ctx) -> S {
+pub(crate) fn half_pi<S: Scalar>(ctx: S::Ctx) -> S {
     // atan(1) = 2 atan(1/(1+√2))
     let one = S::from_f64(1.0, ctx);
     let mut r = S::from_f64(2.0, ctx).sqrt();
@@ -330,7 +330,7 @@ pub fn angle<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
 }
 
 /// `atan2(y, x)` for `y ≥ 0`, in `[0, π]`.
-pub fn atan2_nonneg<S: Scalar>(y: &S, x: &S, ctx: S::Ctx) -> S {
+pub(crate) fn atan2_nonneg<S: Scalar>(y: &S, x: &S, ctx: S::Ctx) -> S {
     let zero = S::zero(ctx);
     if x.is_zero() {
         return if y.is_zero() { zero } else { half_pi(ctx) };
@@ -346,12 +346,12 @@ pub fn atan2_nonneg<S: Scalar>(y: &S, x: &S, ctx: S::Ctx) -> S {
 }
 
 /// `‖a/‖a‖ − b/‖b‖‖`, the distance between the two directions.
-pub fn direction_error<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
+pub(crate) fn direction_error<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<S> {
     direction_diff(a, b, ctx).map(|d| norm(&d, ctx))
 }
 
 /// `a/‖a‖ − b/‖b‖` (`None` if either is zero).
-pub fn direction_diff<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
+pub(crate) fn direction_diff<S: Scalar>(a: &[S], b: &[S], ctx: S::Ctx) -> Option<Vec<S>> {
     let na = norm(a, ctx);
     let nb = norm(b, ctx);
     if na.is_zero() || nb.is_zero() {

@@ -83,7 +83,7 @@ impl<S: Scalar> Adam<S> {
 
     /// The same optimizer with a decoupled weight decay `λ`: before each Adam step,
     /// `w ← (1 − η_t λ) w` (AdamW, Loshchilov & Hutter 2019).
-    pub fn with_weight_decay(mut self, lambda: &Rational, ctx: S::Ctx) -> Self {
+    pub(crate) fn with_weight_decay(mut self, lambda: &Rational, ctx: S::Ctx) -> Self {
         self.weight_decay = (*lambda != 0).then(|| S::from_rational(lambda, ctx));
         self
     }

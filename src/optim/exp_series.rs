@@ -24,7 +24,7 @@
 use crate::scalar::Scalar;
 
 /// Largest `|δ|` handled by the series (above it, callers compute `e^{−u}` in full).
-pub const MAX_DELTA: f64 = 0.125;
+pub(crate) const MAX_DELTA: f64 = 0.125;
 /// Largest series degree.
 const MAX_DEGREE: usize = 64;
 

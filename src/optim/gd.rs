@@ -23,7 +23,7 @@ use crate::scalar::Scalar;
 use rug::Rational;
 
 /// Default number of steps between exact recomputations of the incremental weights.
-pub const DEFAULT_RESYNC: u64 = 64;
+pub(crate) const DEFAULT_RESYNC: u64 = 64;
 
 /// Gradient descent with a constant step `η` (exact rational, rounded once into `S`).
 #[derive(Clone, Debug)]
@@ -66,11 +66,6 @@ impl<S: Scalar> GradientDescent<S> {
             inc.resync = every.max(1);
         }
         self
-    }
-
-    /// Whether the weights are updated incrementally.
-    pub fn is_incremental(&self) -> bool {
-        self.incremental.is_some()
     }
 
     fn plain_step(&self, obj: &Objective<S>, st: &mut State<S>) -> Result<(), Event> {

@@ -191,7 +191,7 @@ impl<S: Scalar> Memory<S> {
     /// # Errors
     /// The slots do not have this memory's [`shape`](Memory::shape) (the variant `init`
     /// prepared for the run); the memory is then unchanged.
-    pub fn restore_slots(&mut self, slots: Vec<Vec<S>>) -> Result<(), String> {
+    pub(crate) fn restore_slots(&mut self, slots: Vec<Vec<S>>) -> Result<(), String> {
         let got: Vec<usize> = slots.iter().map(Vec::len).collect();
         let want = self.shape();
         if got != want {

@@ -22,7 +22,7 @@ pub use adam::Adam;
 pub use adamw::AdamW;
 pub use coordinate::CoordinateDescent;
 pub use exp_series::ExpSeries;
-pub use gd::{GradientDescent, DEFAULT_RESYNC};
+pub use gd::GradientDescent;
 pub use memory::{AdamScalars, Memory};
 pub use momentum::Momentum;
 pub use nesterov::Nesterov;

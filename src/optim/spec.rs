@@ -54,7 +54,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order of the documentation.
-    pub const ALL: [Kind; 11] = [
+    pub(crate) const ALL: [Kind; 11] = [
         Kind::Gd,
         Kind::Momentum,
         Kind::Nesterov,
@@ -124,7 +124,7 @@ impl Kind {
     }
 
     /// Adaptive methods (per-coordinate preconditioner).
-    pub fn is_adaptive(self) -> bool {
+    pub(crate) fn is_adaptive(self) -> bool {
         matches!(
             self,
             Kind::AdaGrad | Kind::RmsProp | Kind::Adam | Kind::AdamW

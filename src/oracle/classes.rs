@@ -46,7 +46,7 @@ pub fn solve(data: &ClassData) -> Result<ClassOutcome> {
 /// oracle of the norm ([`super::solve`]: ℓ2 the K-class SVM, ℓ1 and ℓ∞ the LP oracles) and
 /// verified by the independent checker on the lift. For ℓ1 and ℓ∞ `ClassMaxMargin::alpha` is
 /// the LP's dual vector and `lifted.unique` says whether `W` is unique.
-pub fn solve_norm(data: &ClassData, norm: Norm) -> Result<ClassOutcome> {
+pub(crate) fn solve_norm(data: &ClassData, norm: Norm) -> Result<ClassOutcome> {
     let lifted = data.lift();
     let pairs = |v: &[Rational]| -> Vec<((usize, usize), Rational)> {
         v.iter()

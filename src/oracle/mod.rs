@@ -47,7 +47,7 @@ pub enum Outcome {
 /// Whether data that are not separable become strictly separable with a constant-1 feature
 /// appended (GD with a bias term, `--bias`): decided by the exact ℓ2 oracle, a separating
 /// answer counting only after the independent checker accepted its certificate.
-pub fn separable_with_bias(data: &Dataset) -> bool {
+pub(crate) fn separable_with_bias(data: &Dataset) -> bool {
     let biased = data.with_bias();
     match l2::solve(&biased) {
         Ok(Outcome::Separable(m)) => crate::cert::check(&biased, &m.cert).is_ok(),
@@ -56,11 +56,12 @@ pub fn separable_with_bias(data: &Dataset) -> bool {
 }
 
 /// The hint appended to a non-separability error when [`separable_with_bias`] holds.
-pub const BIAS_HINT: &str = "; try --bias: with a constant feature appended the data are separable";
+pub(crate) const BIAS_HINT: &str =
+    "; try --bias: with a constant feature appended the data are separable";
 
 /// [`BIAS_HINT`] for data that a bias column separates, else nothing; data that already
 /// carry the bias column (`biased`) get no hint.
-pub fn bias_hint(data: &Dataset, biased: bool) -> &'static str {
+pub(crate) fn bias_hint(data: &Dataset, biased: bool) -> &'static str {
     if !biased && separable_with_bias(data) {
         BIAS_HINT
     } else {

@@ -25,14 +25,14 @@ use rug::Rational;
 
 /// The optimizers drawn without `--optimizers`: one per limit geometry (ℓ2: GD, momentum;
 /// ℓ∞: sign descent; ℓ1: coordinate descent) and the two adaptive ones of the sweep.
-pub const DEFAULT_OPTIMIZERS: &str = "gd,momentum,sign,coordinate,adagrad,adam";
+pub(crate) const DEFAULT_OPTIMIZERS: &str = "gd,momentum,sign,coordinate,adagrad,adam";
 
 /// The sweep's starts besides `--init` (the origin by default): as in
 /// tests/adaptive_failure.rs.
-pub const SWEEP_STARTS: [(i32, i32, i32, i32); 2] = [(1, 2, -1, 2), (1, 4, 0, 1)];
+pub(crate) const SWEEP_STARTS: [(i32, i32, i32, i32); 2] = [(1, 2, -1, 2), (1, 4, 0, 1)];
 
 /// The sweep's step factors.
-pub const SWEEP_FACTORS: [(i32, i32); 3] = [(1, 4), (1, 1), (4, 1)];
+pub(crate) const SWEEP_FACTORS: [(i32, i32); 3] = [(1, 4), (1, 1), (4, 1)];
 
 const ANSWER_COLORS: [usize; 3] = [7, 8, 9];
 

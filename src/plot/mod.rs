@@ -56,7 +56,7 @@ pub enum PlotKind {
 }
 
 /// Every kind, in the order `--help` lists them.
-pub const KINDS: [PlotKind; 6] = [
+pub(crate) const KINDS: [PlotKind; 6] = [
     PlotKind::Direction,
     PlotKind::Residual,
     PlotKind::Rotation,
@@ -88,7 +88,7 @@ impl PlotKind {
     }
     /// Whether the figure is of a plain GD run alone (the others run several optimizers
     /// or the flow and take [`PlotOptions`]).
-    pub fn gd_only(self) -> bool {
+    pub(crate) fn gd_only(self) -> bool {
         matches!(
             self,
             PlotKind::Direction | PlotKind::Residual | PlotKind::Rotation | PlotKind::Flow
@@ -255,7 +255,7 @@ impl Figure {
         }
     }
     /// The series of every panel with their CSV ids ([`Panel::id`]).
-    pub fn all_series(&self) -> Vec<(String, &Series)> {
+    pub(crate) fn all_series(&self) -> Vec<(String, &Series)> {
         self.panels
             .iter()
             .flat_map(|p| {
@@ -279,7 +279,7 @@ impl Figure {
 ///
 /// # Errors
 /// The CSV writer's (not expected for in-memory output).
-pub fn series_csv(fig: &Figure) -> Result<String> {
+pub(crate) fn series_csv(fig: &Figure) -> Result<String> {
     let head = ["series", "x", "y"].map(String::from);
     let rows: Vec<Vec<String>> = fig
         .all_series()

@@ -28,7 +28,7 @@ const PANEL: (u32, u32) = (300, 390);
 const HEADROOM: f64 = 1.4;
 
 /// At most this many checkpoint panels (the ŵ panel comes on top).
-pub const MAX_PANELS: usize = 15;
+pub(crate) const MAX_PANELS: usize = 15;
 
 /// The rotation figure of `e` (plain GD) with the exact solution `mm`.
 ///

@@ -31,7 +31,7 @@ use rug::Rational;
 type Curves = [Vec<(f64, f64)>; 4];
 
 /// The optimizers drawn without `--optimizers`.
-pub const DEFAULT_OPTIMIZERS: &str = "gd,momentum,adam";
+pub(crate) const DEFAULT_OPTIMIZERS: &str = "gd,momentum,adam";
 
 /// The soudry figure of `e`'s data, loss, start, horizon and schedule.
 ///

@@ -248,7 +248,7 @@ impl Dd {
     }
     /// Sum with an f64 (relative error ≤ 2u², Alg. 4).
     #[inline(always)]
-    pub fn add_f64(self, b: f64) -> Dd {
+    pub(crate) fn add_f64(self, b: f64) -> Dd {
         let (s, e) = two_sum(self.hi, b);
         let (hi, lo) = fast_two_sum(s, self.lo + e);
         if hi.is_finite() {
@@ -529,7 +529,7 @@ impl Dd {
 
     /// The nearest double-double to an MPFR float (NaN for nonzero values below the
     /// full-precision range).
-    pub fn from_float(f: &Float) -> Dd {
+    pub(crate) fn from_float(f: &Float) -> Dd {
         let hi = f.to_f64_round(Round::Nearest);
         if !hi.is_finite() {
             return Dd { hi, lo: 0.0 };
@@ -546,7 +546,7 @@ impl Dd {
 
 /// Lanes evaluated together by [`exp_lanes`]: independent dependency chains that the
 /// processor overlaps (and the compiler may vectorize).
-pub const LANES: usize = 4;
+pub(crate) const LANES: usize = 4;
 
 /// `1.5·2^52`: `(x + M) − M` rounds `|x| < 2^51` to an integer (ties to even).
 const ROUND_MAGIC: f64 = 6_755_399_441_055_744.0;

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 /// Formats an f64 with `digits` significant digits: fixed notation for moderate magnitudes,
 /// scientific otherwise. Deterministic (Rust's float formatting is exact and platform-free).
-pub fn format_sig_f64(x: f64, digits: usize) -> String {
+pub(crate) fn format_sig_f64(x: f64, digits: usize) -> String {
     if !x.is_finite() {
         return format!("{x}");
     }

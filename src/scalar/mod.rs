@@ -16,13 +16,14 @@ mod f64;
 mod format;
 mod mpfr;
 
-pub use dd::{exp_lanes, Dd, LANES};
-pub use format::{format_sig_f64, format_sig_float, format_sig_rational};
+pub use dd::{exp_lanes, Dd};
+pub(crate) use format::format_sig_f64;
+pub use format::{format_sig_float, format_sig_rational};
 
 /// Largest MPFR precision accepted from users, in bits.
-pub const MAX_BITS: u32 = 1 << 16;
+pub(crate) const MAX_BITS: u32 = 1 << 16;
 /// Smallest MPFR precision accepted from users, in bits.
-pub const MIN_BITS: u32 = 2;
+pub(crate) const MIN_BITS: u32 = 2;
 
 /// The working precision, chosen once at the edge of the program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

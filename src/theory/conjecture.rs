@@ -14,7 +14,7 @@ use crate::scalar::Scalar;
 use rug::Rational;
 
 /// The predictions a conjecture may replace, with what each is.
-pub const NAMES: &[(&str, &str)] = &[
+pub(crate) const NAMES: &[(&str, &str)] = &[
     ("w_tilde", "the residual limit w̃ (d values)"),
     (
         "alpha",
@@ -203,7 +203,7 @@ impl<S: Scalar> Prediction<S> {
     }
 
     /// Whether the named prediction is the user's.
-    pub fn is_user(&self, name: &str) -> bool {
+    pub(crate) fn is_user(&self, name: &str) -> bool {
         self.user.contains(&name)
     }
 }

@@ -145,13 +145,16 @@ pub struct SampleMoves<S: Scalar> {
 
 /// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
 /// (the rule of [`crate::report::trusted_digits`], in bits).
-pub fn trusted_bits(bits: u32, t: u64) -> u32 {
+pub(crate) fn trusted_bits(bits: u32, t: u64) -> u32 {
     let lost = 64 - (t.saturating_add(1)).leading_zeros(); // ⌈log2(t+1)⌉ (±1)
     bits.saturating_sub(lost + 4).max(1)
 }
 
 /// Diagnostics of every sample of a trajectory.
-pub fn diagnose_all<S: Scalar>(pred: &Prediction<S>, traj: &Trajectory<S>) -> Vec<Checkpoint<S>> {
+pub(crate) fn diagnose_all<S: Scalar>(
+    pred: &Prediction<S>,
+    traj: &Trajectory<S>,
+) -> Vec<Checkpoint<S>> {
     traj.samples
         .iter()
         .map(|s| diagnose(pred, s.t, &s.w))
@@ -159,7 +162,7 @@ pub fn diagnose_all<S: Scalar>(pred: &Prediction<S>, traj: &Trajectory<S>) -> Ve
 }
 
 /// Diagnostics of one iterate `w = w(t)`.
-pub fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<S> {
+pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Checkpoint<S> {
     let ctx = pred.ctx;
     let bits = S::accuracy_bits(ctx);
     let one = S::from_f64(1.0, ctx);

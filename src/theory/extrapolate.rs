@@ -94,7 +94,7 @@ pub const MAX_TERMS: usize = 6;
 
 /// Exponents of the dynamics closer than this count as one (a tie): `t^{1/50}` changes by
 /// 25 % over 10^5 steps, so two such terms cannot be told apart at reachable horizons.
-pub const MERGE_DISTANCE: f64 = 0.02;
+pub(crate) const MERGE_DISTANCE: f64 = 0.02;
 
 /// One term of a rate model, a function of `t`.
 #[derive(Clone, Debug)]
@@ -240,7 +240,7 @@ impl<S: Scalar> PolyRate<S> {
     }
 
     /// A short description for reports.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut s = String::from("q∞");
         for t in &self.terms {
             match t {

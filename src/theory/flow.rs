@@ -374,7 +374,7 @@ pub struct FlowPoint<S: Scalar> {
 }
 
 /// The quantities at `(s, ρ)`.
-pub fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowPoint<S> {
+pub(crate) fn diagnose_flow<S: Scalar>(pred: &Prediction<S>, s: &S, rho: &[S]) -> FlowPoint<S> {
     let ctx = pred.ctx;
     let nw = pred.norm_w_hat.clone();
     let nw2 = pred.norm_sq_s();

@@ -280,7 +280,7 @@ impl Answers {
 }
 
 /// `‖v‖_p` in f64.
-pub fn p_norm(v: &[f64], norm: Norm) -> f64 {
+pub(crate) fn p_norm(v: &[f64], norm: Norm) -> f64 {
     match norm {
         Norm::L1 => v.iter().map(|x| x.abs()).sum(),
         Norm::L2 => v.iter().map(|x| x * x).sum::<f64>().sqrt(),
@@ -310,7 +310,7 @@ pub fn angle_deg(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// A vector of scalars as f64, normalized in `S` first (so huge iterates do not overflow).
-pub fn direction_f64<S: Scalar>(w: &[S], ctx: S::Ctx) -> Vec<f64> {
+pub(crate) fn direction_f64<S: Scalar>(w: &[S], ctx: S::Ctx) -> Vec<f64> {
     let n = crate::scalar::norm(w, ctx);
     if n.is_zero() || !n.is_finite() {
         return w.iter().map(Scalar::to_f64).collect();
@@ -465,7 +465,7 @@ impl LimitVerdict {
 /// The secant rule: the secant `w(T) − w(T′)` is within half the separation between the
 /// target and the nearest *other* candidate direction. Returns `(holds, secant angle, half
 /// separation)` in degrees.
-pub fn secant_rule(secant: &[f64], target: &[f64], others: &[Vec<f64>]) -> (bool, f64, f64) {
+pub(crate) fn secant_rule(secant: &[f64], target: &[f64], others: &[Vec<f64>]) -> (bool, f64, f64) {
     let a = angle_deg(secant, target);
     let half = separation(target, others) / 2.0;
     (a < half, a, half)

@@ -48,12 +48,13 @@ pub mod render;
 pub mod verdict;
 
 pub use conjecture::Conjecture;
-pub use diagnostics::{diagnose, diagnose_all, Checkpoint, SampleMoves};
+pub(crate) use diagnostics::diagnose_all;
+pub use diagnostics::{Checkpoint, SampleMoves};
 pub use predict::{predict, Predicted, Prediction, Regime};
 pub use verdict::{
-    assess, Assessment, Certification, Claim, Counts, Fit, Judgement, Status, Verdict,
-    AUDIT_ADVICE, CLAIMS, RUN_ADVICE,
+    assess, Assessment, Certification, Claim, Counts, Fit, Judgement, Status, Verdict, CLAIMS,
 };
+pub(crate) use verdict::{AUDIT_ADVICE, RUN_ADVICE};
 
 use crate::data::Dataset;
 use crate::error::Result;
@@ -118,7 +119,7 @@ pub fn analyze_with<S: Scalar>(
 /// # Errors
 /// As [`analyze_with`].
 #[allow(clippy::too_many_arguments)]
-pub fn analyze_certified<S: Scalar>(
+pub(crate) fn analyze_certified<S: Scalar>(
     data: &Dataset,
     mm: &MaxMargin,
     loss: Loss,

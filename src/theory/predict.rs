@@ -73,7 +73,7 @@ pub enum Regime {
 
 impl Regime {
     /// Short description for reports.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Regime::Unique => "unique alpha (generic, §1.3)",
             Regime::MaxEntropy => "alpha not unique: GD selects the maximum-entropy alpha (§2.1)",
@@ -865,7 +865,7 @@ impl<S: Scalar> Prediction<S> {
     /// [`SubLeading::Resonant`] at a tie (two exponents equal to `κ` to the resolution
     /// `κ·2^{−bits/2}`, or `κ = 1`, where the `ŵ` mode (eigenvalue 1 of `M`) is forced by the
     /// `O(t^{−2})` terms: `ln t/t`), else the next exponent above `κ`.
-    pub fn sub_leading(&self, exps: &[S], kappa: &S) -> Option<SubLeading<S>> {
+    pub(crate) fn sub_leading(&self, exps: &[S], kappa: &S) -> Option<SubLeading<S>> {
         let mut thr = pow2_neg::<S>(S::bits(self.ctx) / 2, self.ctx);
         thr.mul_assign(&kappa.clone().abs());
         let hi = kappa.clone().add(&thr);
@@ -949,7 +949,7 @@ impl<S: Scalar> Prediction<S> {
     }
 
     /// `‖ŵ‖²` at working precision.
-    pub fn norm_sq_s(&self) -> S {
+    pub(crate) fn norm_sq_s(&self) -> S {
         q_to(&self.norm_sq, self.ctx)
     }
 }

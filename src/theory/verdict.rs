@@ -678,7 +678,7 @@ impl<S: Scalar> Assessment<S> {
     }
     /// [`Self::judgement`] with the advice printed when a core claim is open (`hint`: what
     /// to change, e.g. a longer horizon).
-    pub fn judgement_with(&self, stopped: Option<&str>, hint: &str) -> Judgement {
+    pub(crate) fn judgement_with(&self, stopped: Option<&str>, hint: &str) -> Judgement {
         // `stopped`: why the run ended early and what to change ([`crate::run::RunStatus::advice`])
         let c = self.counts();
         if c.fail > 0 {
@@ -727,12 +727,12 @@ impl<S: Scalar> Assessment<S> {
 }
 
 /// What to change when a core claim of a GD run is open (`ibias run`).
-pub const RUN_ADVICE: &str =
+pub(crate) const RUN_ADVICE: &str =
     "run longer (more --steps), or take a step that satisfies the descent condition of §8.1 (smaller --lr)";
 
 /// The same for a logged trajectory (`ibias audit`): the step is the logged run's own, so
 /// only a longer log helps, or a new run.
-pub const AUDIT_ADVICE: &str = "log a longer run (a later last t, with each power of 2 and of 10 logged, and its successor for the method check); the step is the logged run's own: a step that meets the descent condition of §8.1 takes a new run";
+pub(crate) const AUDIT_ADVICE: &str = "log a longer run (a later last t, with each power of 2 and of 10 logged, and its successor for the method check); the step is the logged run's own: a step that meets the descent condition of §8.1 takes a new run";
 
 impl<S: Scalar> Verdict<S> {
     fn witness_is_history(&self) -> bool {
@@ -1030,7 +1030,7 @@ fn two_term<S: Scalar>(
 
 /// Least-squares slope of `ln y` against `x` (`x = ln t` gives the log-log slope); `None`
 /// unless at least two points and all `y > 0`.
-pub fn loglog_slope<S: Scalar>(xs: &[S], ys: &[S]) -> Option<S> {
+pub(crate) fn loglog_slope<S: Scalar>(xs: &[S], ys: &[S]) -> Option<S> {
     if xs.len() < 2 || ys.iter().any(|y| y.is_zero() || !y.is_finite()) {
         return None;
     }

@@ -7,16 +7,16 @@
 //! exactly into the path's scalar), so the steps timed are typical of long runs, where the
 //! margins move by little per step. `ibias bench` prints the table; docs/speed.md explains it.
 
-use implicit_bias::certify::Certifier;
-use implicit_bias::data::generate::Generator;
-use implicit_bias::data::Dataset;
-use implicit_bias::loss::Loss;
-use implicit_bias::objective::Objective;
-use implicit_bias::optim::{GradientDescent, Optimizer, State};
-use implicit_bias::run::{Observer, RunOptions, Runner};
-use implicit_bias::scalar::{Dd, Scalar};
-use implicit_bias::stepsize::{auto_step, Geometry};
-use implicit_bias::{Error, Result};
+use crate::certify::Certifier;
+use crate::data::generate::Generator;
+use crate::data::Dataset;
+use crate::loss::Loss;
+use crate::objective::Objective;
+use crate::optim::{GradientDescent, Optimizer, State};
+use crate::run::{Observer, RunOptions, Runner};
+use crate::scalar::{Dd, Scalar};
+use crate::stepsize::{auto_step, Geometry};
+use crate::{Error, Result};
 use rug::{Float, Rational};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -389,8 +389,7 @@ pub fn run_bench(opts: &BenchOptions) -> Result<Report> {
         let mut t_oracle: Option<Duration> = None;
         for _ in 0..opts.repeats.max(1) {
             let start = Instant::now();
-            let ok =
-                implicit_bias::oracle::solve(&setup.data, implicit_bias::cert::Norm::L2).is_ok();
+            let ok = crate::oracle::solve(&setup.data, crate::cert::Norm::L2).is_ok();
             let el = start.elapsed();
             if ok {
                 t_oracle = Some(t_oracle.map_or(el, |t| t.min(el)));
@@ -458,7 +457,7 @@ fn run_python(
         case.n,
         case.d
     ));
-    std::fs::write(&file, implicit_bias::data::to_csv(data))
+    std::fs::write(&file, crate::data::to_csv(data))
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let out = std::process::Command::new("python3")
         .arg(script)
@@ -510,18 +509,14 @@ fn run_numba(
     steps: u64,
     repeats: usize,
 ) -> std::result::Result<(f64, Vec<f64>), String> {
-    let init: Vec<String> = setup
-        .w0
-        .iter()
-        .map(implicit_bias::data::format_rational)
-        .collect();
+    let init: Vec<String> = setup.w0.iter().map(crate::data::format_rational).collect();
     let v = run_python(
         NUMBA_PEER,
         &setup.data,
         setup.case,
         &[
             "--lr".into(),
-            implicit_bias::data::format_rational(&setup.eta),
+            crate::data::format_rational(&setup.eta),
             "--steps".into(),
             steps.to_string(),
             "--init".into(),
@@ -600,9 +595,9 @@ pub fn run_oracle_peers(cases: &[Case], repeats: usize) -> Result<OraclePeerRepo
         let (mut exact, mut w) = (Duration::MAX, Vec::new());
         for _ in 0..repeats.max(1) {
             let start = Instant::now();
-            let out = implicit_bias::oracle::solve(&data, implicit_bias::cert::Norm::L2)?;
+            let out = crate::oracle::solve(&data, crate::cert::Norm::L2)?;
             let el = start.elapsed();
-            let implicit_bias::oracle::Outcome::Separable(m) = out else {
+            let crate::oracle::Outcome::Separable(m) = out else {
                 return Err(Error::Numerical(format!(
                     "planted data N={} d={} came out not separable",
                     case.n, case.d
@@ -814,7 +809,7 @@ pub struct Horizon {
     /// Steps taken.
     pub steps: u64,
     /// How the run ended.
-    pub status: implicit_bias::run::RunStatus,
+    pub status: crate::run::RunStatus,
     /// Wall time of the loop.
     pub elapsed: Duration,
     /// `‖w‖₂` and `ln L(w)` at the end (decimal, 12 significant digits).
@@ -849,7 +844,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
         steps: traj.steps,
         status: traj.status,
         elapsed: traj.elapsed,
-        norm: implicit_bias::scalar::norm(&last.w, ()).to_decimal(12),
+        norm: crate::scalar::norm(&last.w, ()).to_decimal(12),
         ln_loss: last.ln_loss.to_decimal(12),
     })
 }
@@ -857,7 +852,7 @@ pub fn horizon(case: Case, steps: u64) -> Result<Horizon> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use implicit_bias::stepsize::check_step;
+    use crate::stepsize::check_step;
 
     #[test]
     fn safe_step_satisfies_and_is_tight() {

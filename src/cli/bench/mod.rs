@@ -4,7 +4,7 @@ use super::args::BenchArgs;
 use super::{emit, CliResult};
 mod measure;
 
-use implicit_bias::Error;
+use crate::Error;
 use measure::{
     horizon, oracle_peer_cases, render_oracle_peers, render_peers, render_report, run_bench,
     run_oracle_peers, run_peers, BenchOptions, Case,
