@@ -43,7 +43,7 @@ pub struct Scratch<S: Scalar> {
     /// Margins `u_n = z_n·w`, then weights `−ℓ′(u_n)`.
     pub weights: Vec<S>,
     /// A spare scalar.
-    pub tmp: S,
+    pub(crate) tmp: S,
 }
 
 impl<S: Scalar> Objective<S> {

@@ -35,13 +35,13 @@ pub trait System<S: Scalar> {
 pub struct OdeOptions {
     /// Local error tolerance `2^−tol_bits`, mixed: component `i` of the error estimate is
     /// measured against `tol·(1 + max(|y0_i|, |y1_i|))`.
-    pub tol_bits: u32,
+    pub(crate) tol_bits: u32,
     /// Largest number of extrapolation columns (the largest order).
-    pub max_order: usize,
+    pub(crate) max_order: usize,
     /// First trial step.
-    pub h0: f64,
+    pub(crate) h0: f64,
     /// Refuse to take more than this many steps (accepted and rejected).
-    pub max_steps: u64,
+    pub(crate) max_steps: u64,
 }
 
 /// Counts of one integration.
@@ -50,32 +50,32 @@ pub struct Stats {
     /// Accepted steps.
     pub accepted: u64,
     /// Rejected steps.
-    pub rejected: u64,
+    pub(crate) rejected: u64,
     /// Right-hand-side evaluations.
-    pub rhs: u64,
+    pub(crate) rhs: u64,
     /// Linear solves.
-    pub solves: u64,
+    pub(crate) solves: u64,
     /// Sum over the accepted steps of the scaled error estimate (`≤ 1` each): with the
     /// scale `tol·(1 + |y|)`, the local errors of the accepted values sum to at most
     /// `err_sum·tol·(1 + max |y|)` (up to the estimate's own accuracy).
-    pub err_sum: f64,
+    pub(crate) err_sum: f64,
     /// The order (columns) of the last accepted step.
-    pub order: usize,
+    pub(crate) order: usize,
 }
 
 /// The state of an integration: where it is, and the step and order it will try next.
 #[derive(Clone, Debug)]
 pub(crate) struct Integrator<S: Scalar> {
     /// Current independent variable.
-    pub s: S,
+    pub(crate) s: S,
     /// Current state.
-    pub y: Vec<S>,
+    pub(crate) y: Vec<S>,
     h: f64,
     k: usize,
     opts: OdeOptions,
     tol: S,
     /// Counts so far.
-    pub stats: Stats,
+    pub(crate) stats: Stats,
 }
 
 /// `Λ_k = Σ_j |ℓ_j(0)|`, the factor by which extrapolating `k` columns (nodes `h/j`,

@@ -294,7 +294,7 @@ pub struct Trajectory<S: Scalar> {
     /// Steps actually taken.
     pub steps: u64,
     /// Wall time of the loop.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 /// Options of the runner.

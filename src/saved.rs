@@ -33,37 +33,37 @@ pub(crate) const VERSION: u32 = 2;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedSample {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// `w(t)`, exact.
-    pub w: Vec<String>,
+    pub(crate) w: Vec<String>,
 }
 
 /// What a saved state belongs to: a state is resumed only by a run with the same values.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// `n`, `d` and the hash of the exact data.
-    pub data: DataId,
+    pub(crate) data: DataId,
     /// A constant-1 feature was appended.
-    pub bias: bool,
+    pub(crate) bias: bool,
     /// The loss (`exp`, `logistic`, ...).
-    pub loss: String,
+    pub(crate) loss: String,
     /// The optimizer spec with the step actually used (`adam:lr=1/100,...`).
-    pub optimizer: String,
+    pub(crate) optimizer: String,
     /// The working precision (`f64`, `dd`, `128`).
-    pub precision: String,
+    pub(crate) precision: String,
     /// The seed of the random source.
-    pub seed: u64,
+    pub(crate) seed: u64,
 }
 
 /// The data a state belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataId {
     /// Number of points.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Dimension (with the bias column).
-    pub d: usize,
+    pub(crate) d: usize,
     /// FNV-1a (64 bits, hexadecimal) of the exact points and labels, one line per point.
-    pub fnv1a64: String,
+    pub(crate) fnv1a64: String,
 }
 
 impl DataId {
@@ -97,27 +97,27 @@ impl DataId {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedState {
     /// `"ibias-state"`.
-    pub format: String,
+    pub(crate) format: String,
     /// [`VERSION`].
-    pub version: u32,
+    pub(crate) version: u32,
     /// What the state belongs to.
     #[serde(flatten)]
-    pub identity: Identity,
+    pub(crate) identity: Identity,
     /// `w(0)` of the run, exact.
-    pub init: Vec<String>,
+    pub(crate) init: Vec<String>,
     /// Steps taken.
-    pub t: u64,
+    pub(crate) t: u64,
     /// `w(t)`, exact.
-    pub w: Vec<String>,
+    pub(crate) w: Vec<String>,
     /// The optimizer's memory, exact.
-    pub memory: Vec<Vec<String>>,
+    pub(crate) memory: Vec<Vec<String>>,
     /// The random source's state (decimal: JSON numbers lose integers above 2^53).
-    pub rng: String,
+    pub(crate) rng: String,
     /// The points left in the current epoch (SGD without replacement), 0-based.
-    pub indices: Vec<usize>,
+    pub(crate) indices: Vec<usize>,
     /// The samples the run recorded up to `t` (empty in a version-1 file).
     #[serde(default)]
-    pub samples: Vec<SavedSample>,
+    pub(crate) samples: Vec<SavedSample>,
 }
 
 /// The saved number `s` (`p/q`) as a value of `S`, exactly; an error of the state file `name`

@@ -46,22 +46,22 @@ use std::path::Path;
 #[derive(Clone, Debug)]
 pub struct SweepData {
     /// The short name in the table (`f.csv`, `planted:20:2:1`).
-    pub label: String,
+    pub(crate) label: String,
     /// The name in each point's `ibias run` command echo.
-    pub name: String,
+    pub(crate) name: String,
     /// The column flags of that echo (each with a leading space; empty for the defaults).
-    pub flags: String,
+    pub(crate) flags: String,
     /// The data (with the bias column appended when the grid has `bias`); for K-class data
     /// their lift (docs/theory/multiclass.md §M1).
-    pub data: Dataset,
+    pub(crate) data: Dataset,
     /// K-class data (with the bias column for `bias`), whose lift `data` is: each point runs
     /// as `ibias run` runs K-class data.
-    pub classes: Option<ClassData>,
+    pub(crate) classes: Option<ClassData>,
     /// `ŵ`, exact (`None` when the oracle could not answer; a warning says why); for K-class
     /// data `vec(Ŵ)`, the K-class SVM.
-    pub answer: Option<Vec<Rational>>,
+    pub(crate) answer: Option<Vec<Rational>>,
     /// Warnings of the oracle call.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl SweepData {
@@ -216,135 +216,135 @@ pub(crate) fn random_start(seed: u64, k: usize, d: usize) -> Vec<Rational> {
 #[derive(Clone, Debug)]
 pub struct Grid {
     /// The sweep's command echo (without `--only`, `--jobs`, `--json`, `--emit`).
-    pub command: String,
+    pub(crate) command: String,
     /// The data axis.
-    pub data: Vec<SweepData>,
+    pub(crate) data: Vec<SweepData>,
     /// The step axis (`None`: `auto`, the step `ibias run --lr auto` takes).
-    pub lrs: Vec<Option<Rational>>,
+    pub(crate) lrs: Vec<Option<Rational>>,
     /// The start axis.
-    pub starts: Vec<Start>,
+    pub(crate) starts: Vec<Start>,
     /// The seed of the random starts.
-    pub start_seed: u64,
+    pub(crate) start_seed: u64,
     /// The optimizer axis (specs without their own `lr=`: the step axis gives it).
-    pub optimizers: Vec<OptimizerSpec>,
+    pub(crate) optimizers: Vec<OptimizerSpec>,
     /// The loss (`None`: the default of `ibias run`, the exponential loss on binary data and
     /// the softmax cross-entropy on K-class data; a given loss is taken on K-class data as
     /// `ibias run --loss` takes it, [`Loss::for_classes`]).
-    pub loss: Option<Loss>,
+    pub(crate) loss: Option<Loss>,
     /// Steps of every run.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// Working precision.
-    pub precision: Precision,
+    pub(crate) precision: Precision,
     /// Seed of the SGD sampler.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Whether the data carry an appended constant column (`--bias`).
-    pub bias: bool,
+    pub(crate) bias: bool,
 }
 
 /// The verdict counts of one GD point's claims (as `ibias run --json` `theory.counts`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// PASS.
-    pub pass: u64,
+    pub(crate) pass: u64,
     /// weak.
-    pub weak: u64,
+    pub(crate) weak: u64,
     /// FAIL.
-    pub fail: u64,
+    pub(crate) fail: u64,
     /// n/a.
     #[serde(rename = "n/a")]
-    pub not_judged: u64,
+    pub(crate) not_judged: u64,
 }
 
 /// One grid point's result: a row of the table, an object of `--json` (docs/cli.md).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Point {
     /// Its index in the grid.
-    pub index: usize,
+    pub(crate) index: usize,
     /// The data set's label.
-    pub data: String,
+    pub(crate) data: String,
     /// The step as given on the step axis (`auto` or exact).
-    pub lr: String,
+    pub(crate) lr: String,
     /// The step used, exact.
-    pub lr_used: String,
+    pub(crate) lr_used: String,
     /// The start's label.
-    pub start: String,
+    pub(crate) start: String,
     /// `w(0)`, exact.
-    pub init: Vec<String>,
+    pub(crate) init: Vec<String>,
     /// The optimizer (`OptimizerSpec::to_arg` without the step).
-    pub optimizer: String,
+    pub(crate) optimizer: String,
     /// How the run ended (`completed`, `underflow`, `non_finite`, `interrupted`), or
     /// `not_run` (the sweep was interrupted before it began) or `error`.
-    pub status: String,
+    pub(crate) status: String,
     /// Steps taken.
-    pub steps_taken: u64,
+    pub(crate) steps_taken: u64,
     /// Angle in degrees between `w(T)` and `ŵ` (4 significant digits).
-    pub angle_deg: Option<String>,
+    pub(crate) angle_deg: Option<String>,
     /// The normalized margin `min_n z_n·w(T)/‖w(T)‖₂` (6 significant digits, at most the
     /// run's trusted ones).
-    pub margin: Option<String>,
+    pub(crate) margin: Option<String>,
     /// GD: the verdict counts of its claims.
-    pub counts: Option<Counts>,
+    pub(crate) counts: Option<Counts>,
     /// GD: `holds`, `fails` or `inconclusive`.
-    pub judgement: Option<String>,
+    pub(crate) judgement: Option<String>,
     /// The exit status `ibias run` gives this run (0, 1, 3; 2 for an error).
-    pub exit: u8,
+    pub(crate) exit: u8,
     /// The `ibias run` command that reproduces this point.
-    pub command: String,
+    pub(crate) command: String,
     /// Why the point has no result (status `error`).
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// One data set in a sweep's description.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DataInfo {
     /// Its label.
-    pub label: String,
+    pub(crate) label: String,
     /// Points.
-    pub n: usize,
+    pub(crate) n: usize,
     /// Dimension.
-    pub d: usize,
+    pub(crate) d: usize,
     /// K-class data: the number of classes (`n`, `d`, `w_hat` are then those of the lift,
     /// `w_hat = vec(Ŵ)`); absent for binary data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub classes: Option<usize>,
+    pub(crate) classes: Option<usize>,
     /// `ŵ`, exact.
-    pub w_hat: Option<Vec<String>>,
+    pub(crate) w_hat: Option<Vec<String>>,
     /// The max margin `1/‖ŵ‖` (6 significant digits).
-    pub max_margin: Option<String>,
+    pub(crate) max_margin: Option<String>,
 }
 
 /// What a sweep's grid is, as its document records it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridInfo {
     /// Number of points.
-    pub points: usize,
+    pub(crate) points: usize,
     /// The data axis.
-    pub data: Vec<DataInfo>,
+    pub(crate) data: Vec<DataInfo>,
     /// The step axis.
-    pub lrs: Vec<String>,
+    pub(crate) lrs: Vec<String>,
     /// The start axis.
-    pub starts: Vec<String>,
+    pub(crate) starts: Vec<String>,
     /// The optimizer axis.
-    pub optimizers: Vec<String>,
+    pub(crate) optimizers: Vec<String>,
     /// The loss.
-    pub loss: String,
+    pub(crate) loss: String,
     /// Steps of every run.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// Working precision.
-    pub precision: String,
+    pub(crate) precision: String,
 }
 
 /// A sweep's result (`ibias sweep --json`; a job's file; what [`merge`] collects).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sweep {
     /// The sweep's command echo.
-    pub command: String,
+    pub(crate) command: String,
     /// Its grid.
-    pub grid: GridInfo,
+    pub(crate) grid: GridInfo,
     /// `completed` (every point here ran to its report) or `interrupted`.
-    pub status: String,
+    pub(crate) status: String,
     /// The points, by index.
-    pub points: Vec<Point>,
+    pub(crate) points: Vec<Point>,
 }
 
 impl Grid {

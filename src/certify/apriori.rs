@@ -110,7 +110,7 @@ pub struct StepBound {
     /// The largest margin error `Δ_n` the proof of the exponential's input admits.
     margin_err_max: f64,
     /// Test-only: divide `δ_t` by `2^20` (an unsound bound, which the tests must catch).
-    pub shrink: bool,
+    pub(crate) shrink: bool,
     // buffers
     q_up: Vec<f64>,
     q_delta: Vec<f64>,
@@ -123,10 +123,10 @@ pub struct StepBound {
 #[derive(Clone, Copy, Debug)]
 pub struct Bound {
     /// `δ_t ≥ ‖w(t+1) − G(w(t))‖₂`.
-    pub delta: f64,
+    pub(crate) delta: f64,
     /// `η·Σ_n q̄_n ‖z_n‖²` with `q̄_n ≥ e^{−z_n·ŵ}` (the curvature at the computed point,
     /// before the ball's factor `e^{R r}`).
-    pub eta_curvature: f64,
+    pub(crate) eta_curvature: f64,
 }
 
 impl StepBound {

@@ -11,9 +11,9 @@ use std::cmp::Ordering;
 #[derive(Clone, Debug)]
 pub struct Interval {
     /// Lower end.
-    pub lo: Float,
+    pub(crate) lo: Float,
     /// Upper end.
-    pub hi: Float,
+    pub(crate) hi: Float,
 }
 
 impl Interval {

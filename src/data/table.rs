@@ -490,11 +490,11 @@ impl Table {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns {
     /// The label column: a name or a 1-based column number.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// The feature columns, in order: names or 1-based column numbers.
-    pub features: Option<Vec<String>>,
+    pub(crate) features: Option<Vec<String>>,
     /// The label values that mean −1 and +1.
-    pub labels: Option<(String, String)>,
+    pub(crate) labels: Option<(String, String)>,
 }
 
 impl Columns {
@@ -580,9 +580,9 @@ impl Columns {
 #[derive(Clone, Debug)]
 pub struct Selected {
     /// The data.
-    pub data: Dataset,
+    pub(crate) data: Dataset,
     /// How labels were mapped to ±1, when `--labels` was given (for a note on stderr).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// The largest lift of K-class data accepted, in numbers: `N(K−1)·K·d ≤ 10^7` (a label

@@ -32,9 +32,9 @@ const MAX_DEGREE: usize = 64;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// Truncation degree `m`.
-    pub degree: usize,
+    pub(crate) degree: usize,
     /// Number of Horner levels evaluated in `S` (the rest in f64).
-    pub levels: usize,
+    pub(crate) levels: usize,
 }
 
 /// Precomputed coefficients and thresholds for a precision (see the module documentation).

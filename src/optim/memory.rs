@@ -101,19 +101,19 @@ pub enum Memory<S: Scalar> {
 #[derive(Clone, Debug)]
 pub struct AdamScalars<S: Scalar> {
     /// `β1^t` (1 at `t = 0`).
-    pub beta1_t: S,
+    pub(crate) beta1_t: S,
     /// `β2^t` (1 at `t = 0`).
-    pub beta2_t: S,
+    pub(crate) beta2_t: S,
     /// The learning rate `η_t` of the last step.
-    pub lr: S,
+    pub(crate) lr: S,
     /// The bias correction `1 − β1^t` of the last step.
-    pub c1: S,
+    pub(crate) c1: S,
     /// The bias correction `1 − β2^t` of the last step.
-    pub c2: S,
+    pub(crate) c2: S,
     /// Scratch.
-    pub tmp1: S,
+    pub(crate) tmp1: S,
     /// Scratch.
-    pub tmp2: S,
+    pub(crate) tmp2: S,
 }
 
 /// The slots of `$memory` (a `&Memory` or a `&mut Memory`), each as a vector of references

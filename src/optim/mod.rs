@@ -50,9 +50,9 @@ pub struct State<S: Scalar> {
     /// Scratch buffers for the objective.
     pub scratch: Scratch<S>,
     /// Seeded random source (stochastic optimizers).
-    pub rng: SplitMix64,
+    pub(crate) rng: SplitMix64,
     /// Index memory (the points left in the current epoch of SGD without replacement).
-    pub indices: Vec<usize>,
+    pub(crate) indices: Vec<usize>,
 }
 
 impl<S: Scalar> State<S> {

@@ -22,7 +22,7 @@ pub struct ClassMaxMargin {
     /// The support set as `(point, class)` pairs (0-based): `(ŵ_{y_n} − ŵ_k)·x_n = 1`.
     pub support: Vec<(usize, usize)>,
     /// The non-zero dual multipliers `α_{n,k}` with their pairs.
-    pub alpha: Vec<((usize, usize), Rational)>,
+    pub(crate) alpha: Vec<((usize, usize), Rational)>,
 }
 
 /// What the K-class oracle finds.

@@ -14,9 +14,9 @@
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CorralProposal {
     /// Point indices (0-based), affinely independent in floating point.
-    pub corral: Vec<usize>,
+    pub(crate) corral: Vec<usize>,
     /// Convex weights, one per corral point (positive, summing to about 1).
-    pub lambda: Vec<f64>,
+    pub(crate) lambda: Vec<f64>,
 }
 
 /// Dot product with four accumulators (lets the compiler use SIMD lanes).

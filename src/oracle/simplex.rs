@@ -29,15 +29,15 @@ use std::cmp::Ordering;
 #[derive(Clone, Debug)]
 pub(crate) struct Lp {
     /// Number of equality rows.
-    pub m: usize,
+    pub(crate) m: usize,
     /// The columns `a_k`.
-    pub cols: Vec<Vec<(usize, Integer)>>,
+    pub(crate) cols: Vec<Vec<(usize, Integer)>>,
     /// Objective coefficients (maximized).
-    pub obj: Vec<Integer>,
+    pub(crate) obj: Vec<Integer>,
     /// Upper bounds (`None` = `+∞`); every lower bound is 0.
-    pub upper: Vec<Option<Integer>>,
+    pub(crate) upper: Vec<Option<Integer>>,
     /// Right-hand side `b`.
-    pub rhs: Vec<Integer>,
+    pub(crate) rhs: Vec<Integer>,
 }
 
 /// Where a solve ends.
@@ -54,11 +54,11 @@ pub(crate) enum End {
 #[derive(Clone, Debug)]
 pub(crate) struct Vertex {
     /// Primal values, one per column.
-    pub x: Vec<Rational>,
+    pub(crate) x: Vec<Rational>,
     /// Simplex multipliers `y` (one per row): `yᵀ a_k ≥ c_k` at lower bound, `≤` at upper.
-    pub y: Vec<Rational>,
+    pub(crate) y: Vec<Rational>,
     /// Every basic variable lies strictly between its bounds.
-    pub nondegenerate: bool,
+    pub(crate) nondegenerate: bool,
 }
 
 /// The basis and its fraction-free inverse.
@@ -163,9 +163,9 @@ impl Factor {
 #[derive(Clone, Debug)]
 pub(crate) struct Start {
     /// The factored basis (from [`Factor::crash`]).
-    pub factor: Factor,
+    pub(crate) factor: Factor,
     /// `at_upper[k]`: nonbasic column `k` is at `u_k` (ignored for basic columns).
-    pub at_upper: Vec<bool>,
+    pub(crate) at_upper: Vec<bool>,
 }
 
 /// The state of a run.

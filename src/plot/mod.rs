@@ -101,11 +101,11 @@ impl PlotKind {
 pub struct PlotOptions {
     /// The optimizers of `soudry` and `compare` (`None`: the kind's default,
     /// [`soudry::DEFAULT_OPTIMIZERS`], [`compare::DEFAULT_OPTIMIZERS`]).
-    pub optimizers: Option<Vec<OptimizerSpec>>,
+    pub(crate) optimizers: Option<Vec<OptimizerSpec>>,
     /// The text they were given as (echoed in the reproducing command).
-    pub optimizers_arg: Option<String>,
+    pub(crate) optimizers_arg: Option<String>,
     /// `flow`: integrate to log-time `s = until`.
-    pub until: f64,
+    pub(crate) until: f64,
 }
 
 impl Default for PlotOptions {
@@ -139,18 +139,18 @@ pub enum Style {
 #[derive(Clone, Debug)]
 pub struct Series {
     /// A short name for the CSV file (`measured`, `refined`, `C_dir`, `slope`, `gd`, ...).
-    pub id: String,
+    pub(crate) id: String,
     /// Legend text (empty: not in the legend).
-    pub name: String,
+    pub(crate) name: String,
     /// Points `(x, y)` in the plotted coordinates.
-    pub points: Vec<(f64, f64)>,
+    pub(crate) points: Vec<(f64, f64)>,
     /// How it is drawn.
-    pub style: Style,
+    pub(crate) style: Style,
     /// Its colour, an index into the palette (series of one thing share one colour across
     /// panels).
-    pub color: usize,
+    pub(crate) color: usize,
     /// The upper edge of a [`Style::Band`] (empty for the other styles).
-    pub upper: Vec<(f64, f64)>,
+    pub(crate) upper: Vec<(f64, f64)>,
 }
 
 impl Series {
@@ -191,21 +191,21 @@ impl Series {
 pub struct Panel {
     /// A short name for the CSV file (the series of a panel `p` are `p/series`; empty in a
     /// figure of one panel: the series' own ids).
-    pub id: String,
+    pub(crate) id: String,
     /// Caption above the panel.
-    pub caption: String,
+    pub(crate) caption: String,
     /// x-axis label.
-    pub x_label: String,
+    pub(crate) x_label: String,
     /// y-axis label.
-    pub y_label: String,
+    pub(crate) y_label: String,
     /// The series.
-    pub series: Vec<Series>,
+    pub(crate) series: Vec<Series>,
     /// The x range drawn; `None`: every series' points, padded.
-    pub x_range: Option<(f64, f64)>,
+    pub(crate) x_range: Option<(f64, f64)>,
     /// The y range drawn; `None`: every series' points, padded.
-    pub y_range: Option<(f64, f64)>,
+    pub(crate) y_range: Option<(f64, f64)>,
     /// Whether the legend is drawn, and where.
-    pub legend: Option<SeriesLabelPosition>,
+    pub(crate) legend: Option<SeriesLabelPosition>,
 }
 
 impl Panel {
@@ -235,13 +235,13 @@ impl Panel {
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// The title above every panel (`None`: the panel's caption is the title).
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     /// The panels, row by row.
-    pub panels: Vec<Panel>,
+    pub(crate) panels: Vec<Panel>,
     /// Panels per row.
-    pub columns: usize,
+    pub(crate) columns: usize,
     /// Width and height of one panel in pixels.
-    pub panel_size: (u32, u32),
+    pub(crate) panel_size: (u32, u32),
 }
 
 impl Figure {

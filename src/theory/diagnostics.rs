@@ -13,110 +13,92 @@ pub struct Checkpoint<S: Scalar> {
     /// Step.
     pub t: u64,
     /// `ln t` (from `t = 2` on).
-    pub ln_t: Option<S>,
+    pub(crate) ln_t: Option<S>,
     /// `‖w(t)‖`.
     pub norm_w: S,
     /// Direction error `‖w/‖w‖ − ŵ/‖ŵ‖‖` (§1.4, §2.5).
     pub dir_err: Option<S>,
     /// Angle between `w(t)` and `ŵ`, radians.
-    pub angle: Option<S>,
+    pub(crate) angle: Option<S>,
     /// Margin gap `γ* − min_n z_nᵀw/‖w‖`, `γ* = 1/‖ŵ‖` (§1.4, §2.6).
     pub gap: Option<S>,
     /// `t·L(w(t))/C_L` (§2.2).
     pub t_loss_ratio: Option<S>,
     /// `t·L(w(t))` (§2.2), from `t = 1` on.
-    pub t_loss: Option<S>,
+    pub(crate) t_loss: Option<S>,
     /// `ρ(t) = w(t) − ŵ ln t` (§0), from `t = 1` on.
     pub rho: Option<Vec<S>>,
     /// `‖ρ(t)‖`.
-    pub rho_norm: Option<S>,
+    pub(crate) rho_norm: Option<S>,
     /// The quantity whose limit is `w̃`: `ρ(t)` under the span condition, else `P1 ρ(t)`.
-    pub rho_limit: Option<Vec<S>>,
+    pub(crate) rho_limit: Option<Vec<S>>,
     /// `‖ρ(t) − w̃‖` (§1.3, §2.7); without the span condition `‖P1 ρ(t) − P1 w̃‖`.
     pub rho_err: Option<S>,
     /// The vector whose norm is `rho_err`.
     pub rho_diff: Option<Vec<S>>,
-    /// `max_{n∈S} |ln(ηt(−ℓ′(z_nᵀw))/α_n)|`, the linearization variable of §2.7: for the
-    /// exponential loss it is `|z_nᵀ(ρ(t) − w̃)|` (`e^{−z_nᵀr} − 1 ≈ −z_nᵀr`); for the logistic
-    /// loss it also contains the tail correction `ln(1 + e^{−u_n})`. The asymptotic regime
-    /// needs it small.
-    pub sv_residual: Option<S>,
     /// `max |z_nᵀ(ρ(t) − w̃)|` over the non-SV points at the level `θ` (whose weights make the
     /// non-SV share, §2.8); `None` where `z_nᵀw̃` is not predicted.
-    pub theta_residual: Option<S>,
+    pub(crate) theta_residual: Option<S>,
     /// `max |z_nᵀ(ρ(t) − w̃)|` over [`Prediction::regime_points`] with the certified `P1 w̃`
     /// (`None` without a certified unique `α`): the θ-points' gate of the regime test
     /// (theory/verdict.rs), and `theta_residual` where those are all the θ-points.
-    pub theta_certified: Option<S>,
+    pub(crate) theta_certified: Option<S>,
     /// Angle between `w(t)` and the predicted vector `ŵ ln t + w̃` (§2.5).
     pub refined_angle: Option<S>,
-    /// Direction error of the predicted vector `p = ŵ ln t + w̃`.
-    pub dir_err_pred: Option<S>,
-    /// `w(t)/‖w(t)‖ − p/‖p‖` for the predicted vector `p = ŵ ln t + w̃` (§2.5).
-    pub refined_dir_diff: Option<Vec<S>>,
-    /// Margin gap of the predicted vector.
-    pub gap_pred: Option<S>,
     /// Dual recovery, per point (§2.3): `ηt(−ℓ′(z_nᵀw))/α_n` for `n ∈ S` with `α_n > 0`,
     /// `ηt(−ℓ′(z_nᵀw))` for every other point.
     pub dual: Vec<S>,
     /// `ηt(−ℓ′(z_nᵀw(t)))` for every point (§2.3): its limit on S is `α_n`.
-    pub eta_t_weights: Vec<S>,
+    pub(crate) eta_t_weights: Vec<S>,
     /// `max |ratio − 1|` over support vectors with `α_n > 0`.
-    pub dual_dev: Option<S>,
+    pub(crate) dual_dev: Option<S>,
     /// Largest `ηt(−ℓ′)` over zero-`α` margin points (degenerate data, §2.11).
-    pub dual_zero: Option<S>,
-    /// Largest `ηt(−ℓ′)` over non-support points (→ 0 like `t^{1−θ}`).
-    pub dual_off: Option<S>,
+    pub(crate) dual_zero: Option<S>,
     /// `‖ηt(−∇L) − ŵ‖/‖ŵ‖` (§2.3).
-    pub grad_dev: Option<S>,
+    pub(crate) grad_dev: Option<S>,
     /// The vector `(ηt(−∇L) − ŵ)/‖ŵ‖`.
-    pub grad_diff: Option<Vec<S>>,
+    pub(crate) grad_diff: Option<Vec<S>>,
     /// Non-SV share of the loss `Σ_{n∉S} ℓ_n / L` (§2.8).
-    pub share_loss: Option<S>,
+    pub(crate) share_loss: Option<S>,
     /// Non-SV share of the gradient `‖Σ_{n∉S}(−ℓ′_n)z_n‖/‖Σ_n(−ℓ′_n)z_n‖` (§2.8).
-    pub share_grad: Option<S>,
+    pub(crate) share_grad: Option<S>,
     /// `share_loss · t^{θ−1}`.
-    pub share_loss_scaled: Option<S>,
+    pub(crate) share_loss_scaled: Option<S>,
     /// `share_grad · t^{θ−1}`.
-    pub share_grad_scaled: Option<S>,
+    pub(crate) share_grad_scaled: Option<S>,
     /// `tan φ` computed directly from `w`: `‖P⊥w‖/(ŵᵀw/‖ŵ‖)`.
-    pub tan_direct: Option<S>,
+    pub(crate) tan_direct: Option<S>,
     /// `tan φ` from the identity of §2.5 with the measured `ρ`:
     /// `‖P⊥ρ‖/(‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖)`.
-    pub tan_identity: Option<S>,
-    /// The same identity with `ρ = w̃`.
-    pub tan_pred: Option<S>,
+    pub(crate) tan_identity: Option<S>,
     /// `γ* − γ(t)` from the identity of §2.6 with the measured `ρ`:
     /// `(1 − (L+m)/√((L+u)² + q²))/‖ŵ‖`.
-    pub gap_identity: Option<S>,
+    pub(crate) gap_identity: Option<S>,
     /// The minimum margin is attained on the support set (the §2.6 identity applies).
-    pub min_on_support: bool,
+    pub(crate) min_on_support: bool,
     /// `ln t · dir_err`.
     pub ln_t_dir: Option<S>,
     /// `C_dir · ln t/(ln t + C_norm/‖ŵ‖)` (§2.5, §10.4).
-    pub ln_t_dir_pred: Option<S>,
-    /// Bound on `|ln t·dir_err − C_dir ln t/(ln t + C_norm/‖ŵ‖)|` from the tan-identity:
-    /// `L[(3/8)x³ + ‖r‖(1+x̃)/b]` (docs/theory/direction.md).
-    pub dir_bound: Option<S>,
+    pub(crate) ln_t_dir_pred: Option<S>,
     /// `ln t · gap`.
-    pub ln_t_gap: Option<S>,
+    pub(crate) ln_t_gap: Option<S>,
     /// Drift of the invariant part: `‖P2(w(t) − w(0))‖` under the span condition, else
     /// `‖P_{span(Z)⊥}(w(t) − w(0))‖` (§1.3, §8.2).
-    pub drift: S,
+    pub(crate) drift: S,
     /// Rounding floor for trajectory quantities at this checkpoint (docs/theory/precision.md).
     pub noise: S,
     /// Rounding tolerance of the §2.5 tan-identity at this `w`:
     /// `u·4(d+4)·[(‖w‖ + ‖ŵ‖ ln t)(1 + tan φ)/|b| + tan φ]`, `u = 2^−bits`,
     /// `b = ŵᵀw/‖ŵ‖` (docs/theory/precision.md); `None` where the rounding of the cancelling
     /// denominator exceeds a quarter of it (the identity is unresolved at this precision).
-    pub tan_tol: Option<S>,
+    pub(crate) tan_tol: Option<S>,
     /// Rounding tolerance of the §2.6 margin-gap identity at this `w`:
     /// `u·4(d+4)·[(1 + R)(‖w‖ + ‖ŵ‖ ln t)/‖w‖ + 1/‖ŵ‖]`; `None` where its leading term
     /// exceeds 1/4 (unresolved at this precision).
-    pub gap_tol: Option<S>,
+    pub(crate) gap_tol: Option<S>,
     /// Under `--certify`: how far the exact-arithmetic iterate's quantities lie from these
     /// (set by [`super::analyze_certified`]; `None` otherwise).
-    pub moves: Option<SampleMoves<S>>,
+    pub(crate) moves: Option<SampleMoves<S>>,
 }
 
 /// Bounds, at one checkpoint of a certified run, of how far each quantity a verdict reads
@@ -126,21 +108,21 @@ pub struct Checkpoint<S: Scalar> {
 #[derive(Clone, Debug)]
 pub struct SampleMoves<S: Scalar> {
     /// `r(t)`: also the move of `ρ(t)` and of `P1ρ(t)` (`ρ(x) − ρ(w) = x − w`).
-    pub w: S,
+    pub(crate) w: S,
     /// `|t·L(x) − t·L(w)|` (the width of the enclosure of `t·L` over the ball).
-    pub t_loss: Option<S>,
+    pub(crate) t_loss: Option<S>,
     /// Per point, `|ηt(−ℓ′(z_nᵀx)) − ηt(−ℓ′(z_nᵀw))|` (`ηt` times the width of the weight's
     /// enclosure over the ball).
-    pub eta_t_weights: Option<Vec<S>>,
+    pub(crate) eta_t_weights: Option<Vec<S>>,
     /// `ηt·M·r/‖ŵ‖ ≥ ‖ηt∇L(x) − ηt∇L(w)‖/‖ŵ‖`, `M` the curvature bound on the ball: the
     /// move of `grad_diff` and of `grad_dev`.
-    pub grad: Option<S>,
+    pub(crate) grad: Option<S>,
     /// `|share_loss(x) − share_loss(w)|` (the width of its enclosure over the ball).
-    pub share_loss: Option<S>,
+    pub(crate) share_loss: Option<S>,
     /// `|share_loss_scaled(x) − share_loss_scaled(w)|` (likewise).
-    pub share_loss_scaled: Option<S>,
+    pub(crate) share_loss_scaled: Option<S>,
     /// `|share_grad_scaled(x) − share_grad_scaled(w)|` (likewise).
-    pub share_grad_scaled: Option<S>,
+    pub(crate) share_grad_scaled: Option<S>,
 }
 
 /// Bits a `bits`-bit trajectory still guarantees after `t` steps: `bits − ⌈log2(t+1)⌉ − 4`
@@ -273,22 +255,6 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
     let refined_angle = predicted_vec
         .as_ref()
         .and_then(|p| linalg::angle(w, p, ctx));
-    let dir_err_pred = predicted_vec
-        .as_ref()
-        .and_then(|p| linalg::direction_error(p, wh, ctx));
-    let refined_dir_diff = predicted_vec
-        .as_ref()
-        .and_then(|p| linalg::direction_diff(w, p, ctx));
-    let gap_pred = predicted_vec.as_ref().map(|p| {
-        let np = scalar::norm(p, ctx);
-        let m = pred
-            .z
-            .iter()
-            .map(|z| scalar::dot(z, p, ctx))
-            .reduce(|a, b| if lt(&b, &a) { b } else { a })
-            .unwrap_or_else(|| S::zero(ctx));
-        gamma_star.clone().sub(&m.div(&np))
-    });
 
     // dual recovery
     let eta_t = eta.clone().mul(&t_s);
@@ -320,20 +286,6 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
             .filter(|&i| pred.in_support[i] && zero_alpha(i))
             .map(|i| dual[i].clone()),
     );
-    let dual_off = fold_max(
-        &mut (0..n)
-            .filter(|&i| !pred.in_support[i])
-            .map(|i| dual[i].clone()),
-    );
-    let sv_residual = if t >= 1 && pred.w_tilde_span.is_some() {
-        fold_max(
-            &mut (0..n)
-                .filter(|&i| pred.in_support[i] && !zero_alpha(i))
-                .map(|i| dual[i].clone().ln().abs()),
-        )
-    } else {
-        None
-    };
     let mut g_all = vec![S::zero(ctx); d];
     let mut g_non = vec![S::zero(ctx); d];
     for ((wt, z), &sv) in weights.iter().zip(&pred.z).zip(&pred.in_support) {
@@ -382,21 +334,13 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
         let along = scalar::dot(w, wh, ctx).div(nw);
         scalar::norm(&perp(w), ctx).div(&along)
     });
-    // b = ‖ŵ‖ L + ŵᵀρ/‖ŵ‖ for a given ρ
-    let tan_of = |r: &[S], l: &S| -> (S, S) {
-        let mut b = nw.clone().mul(l);
-        b.add_assign(&scalar::dot(wh, r, ctx).div(nw));
-        (scalar::norm(&perp(r), ctx).div(&b), b)
-    };
-    let (tan_identity, b_meas) = match (&rho, &ln_t) {
+    // tan of the angle to ŵ from ρ: ‖P⊥ρ‖ / b, b = ‖ŵ‖ ln t + ŵᵀρ/‖ŵ‖
+    let tan_identity = match (&rho, &ln_t) {
         (Some(r), Some(l)) => {
-            let (x, b) = tan_of(r, l);
-            (Some(x), Some(b))
+            let mut b = nw.clone().mul(l);
+            b.add_assign(&scalar::dot(wh, r, ctx).div(nw));
+            Some(scalar::norm(&perp(r), ctx).div(&b))
         }
-        _ => (None, None),
-    };
-    let tan_pred = match (&pred.w_tilde, &ln_t) {
-        (Some(wt), Some(l)) => Some(tan_of(wt, l).0),
         _ => None,
     };
     let gap_identity = match (&rho, &ln_t) {
@@ -421,16 +365,6 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
         (Some(l), Some(cd), Some(cn)) => {
             let den = l.clone().add(&cn.div(nw));
             Some(cd.mul(l).div(&den))
-        }
-        _ => None,
-    };
-    let dir_bound = match (&ln_t, &tan_direct, &tan_pred, &rho, &pred.w_tilde, &b_meas) {
-        (Some(l), Some(x), Some(xp), Some(r), Some(wt), Some(b)) => {
-            let rn = scalar::norm(&linalg::sub(r, wt), ctx);
-            let mut cube = x.clone().mul(x).mul(x);
-            cube.mul_f64(0.375);
-            let term = rn.mul(&one.clone().add(xp)).div(b);
-            Some(cube.add(&term).mul(l))
         }
         _ => None,
     };
@@ -502,18 +436,13 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
         rho_limit,
         rho_err,
         rho_diff,
-        sv_residual,
         theta_residual,
         theta_certified,
         refined_angle,
-        dir_err_pred,
-        refined_dir_diff,
-        gap_pred,
         dual,
         eta_t_weights,
         dual_dev,
         dual_zero,
-        dual_off,
         grad_dev,
         grad_diff,
         share_loss,
@@ -522,12 +451,10 @@ pub(crate) fn diagnose<S: Scalar>(pred: &Prediction<S>, t: u64, w: &[S]) -> Chec
         share_grad_scaled,
         tan_direct,
         tan_identity,
-        tan_pred,
         gap_identity,
         min_on_support,
         ln_t_dir,
         ln_t_dir_pred,
-        dir_bound,
         ln_t_gap,
         drift,
         noise,

@@ -35,16 +35,16 @@ use crate::scalar::{self, lt, Scalar};
 #[derive(Clone, Debug)]
 pub struct Observation<S: Scalar> {
     /// Step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// `ln t`.
-    pub ln_t: S,
+    pub(crate) ln_t: S,
     /// The quantity's components.
-    pub q: Vec<S>,
+    pub(crate) q: Vec<S>,
     /// Rounding floor at this step (docs/theory/precision.md).
-    pub noise: S,
+    pub(crate) noise: S,
     /// Under `--certify`: a bound of how far the quantity of the exact-arithmetic iterate
     /// lies from this sample (Euclidean, over the components; docs/theory/certify.md).
-    pub rad: Option<S>,
+    pub(crate) rad: Option<S>,
 }
 
 /// How far an extrapolation's outputs can move when every sample moves within its `rad`
@@ -54,11 +54,11 @@ pub struct Observation<S: Scalar> {
 #[derive(Clone, Debug)]
 pub struct Moves<S: Scalar> {
     /// Bound of the estimate's movement (Euclidean over the components).
-    pub value: S,
+    pub(crate) value: S,
     /// Bound of each component of the bar's movement.
-    pub bar: S,
+    pub(crate) bar: S,
     /// `rad` of the first judged sample (`Limit::first`).
-    pub first: S,
+    pub(crate) first: S,
 }
 
 /// An extrapolation that is not judged, and whether that is decided over the samples'
@@ -123,10 +123,10 @@ impl<S: Scalar> Term<S> {
 #[derive(Clone, Debug)]
 pub struct PolyRate<S: Scalar> {
     /// The terms, slowest first.
-    pub terms: Vec<Term<S>>,
+    pub(crate) terms: Vec<Term<S>>,
     /// The slowest exponent the model leaves out (the next one of the dynamics, `2κ`, or
     /// 2): the error of an estimate decays at least like `t^{−γ}`, which sets the bar.
-    pub unmodelled: S,
+    pub(crate) unmodelled: S,
 }
 
 impl<S: Scalar> PolyRate<S> {
@@ -269,19 +269,19 @@ pub fn power<S: Scalar>(k: &S, l: &S) -> S {
 #[derive(Clone, Debug)]
 pub struct Limit<S: Scalar> {
     /// The estimate of `q∞`, per component (late window).
-    pub value: Vec<S>,
+    pub(crate) value: Vec<S>,
     /// Its error bar, per component.
-    pub bar: Vec<S>,
+    pub(crate) bar: Vec<S>,
     /// The checkpoints used, `t₀ < … < T`: the late window is all but the first, the early
     /// one all but the last.
-    pub points: Vec<u64>,
+    pub(crate) points: Vec<u64>,
     /// `q(t₀)`, the quantity at the first judged checkpoint.
-    pub first: Vec<S>,
+    pub(crate) first: Vec<S>,
     /// The model fitted.
-    pub model: String,
+    pub(crate) model: String,
     /// Under `--certify`: how far the estimate and the bar can move over the samples'
     /// enclosures, or why that is not bounded.
-    pub moves: Result<Moves<S>, String>,
+    pub(crate) moves: Result<Moves<S>, String>,
 }
 
 /// `Σ |c_i| rad_i`, doubled (the bound evaluated at working precision: the factor covers its

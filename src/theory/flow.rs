@@ -340,7 +340,7 @@ pub struct FlowPoint<S: Scalar> {
     /// Log-time `s = ln(1 + τ)`.
     pub s: S,
     /// `log10 τ` (f64; `τ = e^s − 1`).
-    pub log10_tau: f64,
+    pub(crate) log10_tau: f64,
     /// `ρ(s) = w − ŵ s`.
     pub rho: Vec<S>,
     /// `w(s)`.
@@ -348,29 +348,29 @@ pub struct FlowPoint<S: Scalar> {
     /// `‖ρ − w̃‖` (`‖P1(ρ − w̃)‖` without the span condition; `None` without `w̃`).
     pub rho_err: Option<S>,
     /// `P2 ρ`, the part off `span(Z_S)` (measured).
-    pub p2: Vec<S>,
+    pub(crate) p2: Vec<S>,
     /// `ŵᵀρ/‖ŵ‖²`.
-    pub u: S,
+    pub(crate) u: S,
     /// `‖P⊥ρ‖/‖ŵ‖`.
-    pub q: S,
+    pub(crate) q: S,
     /// `min_{n∈S} z_nᵀρ`.
-    pub m: S,
+    pub(crate) m: S,
     /// `s·‖w/‖w‖ − ŵ/‖ŵ‖‖`.
     pub s_dir: Option<S>,
     /// `C_dir·s/(s + C_norm/‖ŵ‖)`.
-    pub s_dir_pred: Option<S>,
+    pub(crate) s_dir_pred: Option<S>,
     /// `s·(γ* − γ(s))`.
-    pub s_gap: Option<S>,
+    pub(crate) s_gap: Option<S>,
     /// `C_γ·s/(s + u∞) + C_dir²·s/(2‖ŵ‖(s + u∞)²)`.
-    pub s_gap_pred: Option<S>,
+    pub(crate) s_gap_pred: Option<S>,
     /// The minimum margin of `w` is attained on S (the margin identity applies).
-    pub min_on_support: bool,
+    pub(crate) min_on_support: bool,
     /// `e^s·L(w) = (1 + τ)·L`, → `‖ŵ‖²`.
-    pub tau_loss: S,
+    pub(crate) tau_loss: S,
     /// Non-SV loss share scaled by `e^{(θ−1)s}` (`None`: every point is a support vector).
-    pub share_scaled: Option<S>,
+    pub(crate) share_scaled: Option<S>,
     /// `ln` of the non-SV loss share (`None`: no non-SV point).
-    pub ln_share: Option<S>,
+    pub(crate) ln_share: Option<S>,
 }
 
 /// The quantities at `(s, ρ)`.

@@ -81,9 +81,9 @@ pub struct OptimizerLimit {
     /// What is predicted.
     pub target: Target,
     /// How well founded it is.
-    pub basis: LimitBasis,
+    pub(crate) basis: LimitBasis,
     /// Citation (paper and theory section).
-    pub source: &'static str,
+    pub(crate) source: &'static str,
 }
 
 impl Target {

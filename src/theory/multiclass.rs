@@ -13,16 +13,16 @@ use rug::Rational;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Invariant {
     /// `max_{t, j} |Σ_k w_kj(t) − Σ_k w_kj(0)|` over the recorded checkpoints.
-    pub drift: f64,
+    pub(crate) drift: f64,
     /// The rounding bound the deviation must stay within (docs/theory/multiclass.md §M3).
     pub bound: f64,
     /// The step count of the checkpoint where `drift / bound` is largest.
-    pub at: u64,
+    pub(crate) at: u64,
     /// The largest deviation over all recorded checkpoints (what the text report of an
     /// optimizer whose deviation is not judged shows, [`InvariantRule`]).
-    pub largest: f64,
+    pub(crate) largest: f64,
     /// The step count where [`Invariant::largest`] was recorded.
-    pub largest_at: u64,
+    pub(crate) largest_at: u64,
 }
 
 impl Invariant {
@@ -64,13 +64,13 @@ pub enum Weight {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepModel {
     /// The step size η.
-    pub eta: f64,
+    pub(crate) eta: f64,
     /// The momentum coefficient β ∈ [0, 1) (0: a plain step).
-    pub beta: f64,
+    pub(crate) beta: f64,
     /// The terms `M` summed into one gradient column.
-    pub terms: f64,
+    pub(crate) terms: f64,
     /// The bound of their total weight.
-    pub weight: Weight,
+    pub(crate) weight: Weight,
 }
 
 impl StepModel {

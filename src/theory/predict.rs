@@ -86,53 +86,51 @@ impl Regime {
 #[derive(Clone, Debug)]
 pub struct Constant<'a, S> {
     /// Symbol as printed.
-    pub symbol: &'static str,
+    pub(crate) symbol: &'static str,
     /// The value.
-    pub value: &'a Predicted<S>,
+    pub(crate) value: &'a Predicted<S>,
     /// The section of docs/theory/sections.md it comes from.
-    pub section: &'static str,
+    pub(crate) section: &'static str,
     /// The defining formula.
-    pub formula: &'static str,
+    pub(crate) formula: &'static str,
 }
 
 /// Everything the theory predicts for one GD run (theory §2).
 #[derive(Clone, Debug)]
 pub struct Prediction<S: Scalar> {
     /// Working-precision context.
-    pub ctx: S::Ctx,
+    pub(crate) ctx: S::Ctx,
     /// The loss.
-    pub loss: Loss,
+    pub(crate) loss: Loss,
     /// Step size `η` (exact).
-    pub eta: Rational,
+    pub(crate) eta: Rational,
     /// Signed points `z_n` at working precision.
-    pub z: Vec<Vec<S>>,
+    pub(crate) z: Vec<Vec<S>>,
     /// The run's risk on the same rounded points: the diagnostics take the margins and
     /// `ln L` of every checkpoint from it, so the risk is computed in one place.
-    pub objective: Objective<S>,
+    pub(crate) objective: Objective<S>,
     /// `R = max_n ‖z_n‖`.
-    pub r_max: S,
+    pub(crate) r_max: S,
     /// `w(0)` at working precision.
-    pub w0: Vec<S>,
+    pub(crate) w0: Vec<S>,
     /// `ŵ` (exact).
     pub w_hat: Vec<Rational>,
     /// `ŵ` at working precision.
     pub w_hat_s: Vec<S>,
     /// `‖ŵ‖²` (exact).
-    pub norm_sq: Rational,
+    pub(crate) norm_sq: Rational,
     /// `‖ŵ‖`.
     pub norm_w_hat: S,
     /// Support set `S = {n : ŵᵀz_n = 1}` (0-based).
-    pub support: Vec<usize>,
+    pub(crate) support: Vec<usize>,
     /// `n ∈ S`.
     pub in_support: Vec<bool>,
     /// Exact margins `ŵᵀz_n`.
-    pub margins: Vec<Rational>,
+    pub(crate) margins: Vec<Rational>,
     /// `θ = min_{n∉S} ŵᵀz_n` (`None`: every point is a support vector, θ = ∞).
     pub theta: Option<Rational>,
-    /// The next margin level above `θ` (`None`: none).
-    pub theta2: Option<Rational>,
     /// Points with `ŵᵀz_n = θ`.
-    pub theta_points: Vec<usize>,
+    pub(crate) theta_points: Vec<usize>,
     /// How `α` is determined.
     pub regime: Regime,
     /// The support vectors span the data, `rank(Z_S) = rank(Z)` (§1.3).
@@ -142,25 +140,23 @@ pub struct Prediction<S: Scalar> {
     /// The oracle's certified dual `α` when it is unique (length N, 0 off S), else `None`.
     /// Unlike [`Prediction::alpha`] no conjecture replaces it: it is a fact about the data,
     /// like `ŵ`, and the regime test of the verdicts reads it (theory/verdict.rs).
-    pub alpha_certified: Option<Vec<S>>,
+    pub(crate) alpha_certified: Option<Vec<S>>,
     /// `P1 w̃` from the certified unique `α` (`z_bᵀw̃ = ln(η/α_b)` on a basis of the support
     /// vectors), when `α` is unique; like [`Prediction::alpha_certified`] no conjecture
     /// replaces it. The regime test reads it on [`Prediction::regime_points`].
-    pub w_tilde_certified: Option<Vec<S>>,
+    pub(crate) w_tilde_certified: Option<Vec<S>>,
     /// The points at the first non-support level `θ` that lie in `span(Z_S)`: there
     /// `z_nᵀ(ρ(t) − w̃)` depends only on `P1 ρ(t)` and the certified `P1 w̃`, and the regime
     /// test asks their weights to be linearized too (theory/verdict.rs).
-    pub regime_points: Vec<usize>,
+    pub(crate) regime_points: Vec<usize>,
     /// Margin points with `α_n = 0` (degenerate data, unique `α`).
-    pub zero_alpha: Vec<usize>,
+    pub(crate) zero_alpha: Vec<usize>,
     /// Orthonormal basis of `span(Z_S)` (defines `P1`).
-    pub span_basis: Vec<Vec<S>>,
+    pub(crate) span_basis: Vec<Vec<S>>,
     /// The linearly independent support vectors `span_basis` is made from, exactly.
-    pub span_rows: Vec<Vec<Rational>>,
+    pub(crate) span_rows: Vec<Vec<Rational>>,
     /// Orthonormal basis of `span(Z)`.
-    pub data_basis: Vec<Vec<S>>,
-    /// `P2 w(0)` (exact), the part of `w̃` off `span(Z_S)` under the span condition.
-    pub p2_w0: Vec<Rational>,
+    pub(crate) data_basis: Vec<Vec<S>>,
     /// `P1 w̃` (the `span(Z_S)` part), unless degenerate.
     pub w_tilde_span: Option<Vec<S>>,
     /// `w̃` in full (needs the span condition and non-degenerate data).
@@ -177,15 +173,15 @@ pub struct Prediction<S: Scalar> {
     pub c_gamma: Predicted<S>,
     /// A bound on the rounding of `C_γ` when it is computed from the floating maximum-entropy
     /// `α` (zero when `C_γ` is exact; docs/theory/margin.md).
-    pub c_gamma_rounding: S,
+    pub(crate) c_gamma_rounding: S,
     /// The linear forms of the margin gap, one per support vector: `c_n = ŵ/‖ŵ‖² − z_n`,
     /// exact, rounded once, so that `C_γ(ρ) = max_{n∈S} c_nᵀρ/‖ŵ‖` (§2.6) is exactly 0
     /// where a form is exactly 0 (one support vector: `c_n = 0`).
-    pub margin_forms: Vec<Vec<S>>,
+    pub(crate) margin_forms: Vec<Vec<S>>,
     /// The direction never leaves `ŵ`'s line: every support vector is `ŵ/‖ŵ‖²` (so the data
     /// span that line), and `w(0)` lies on it (checked exactly). Then `P⊥ρ(t) = 0` at every
     /// `t`, `C_dir = 0` exactly and the direction claims have nothing to resolve (d = 1).
-    pub on_w_hat_line: bool,
+    pub(crate) on_w_hat_line: bool,
     /// `θ` as a predicted constant (for the table).
     pub theta_c: Predicted<S>,
     /// `λ⊥`.
@@ -193,7 +189,7 @@ pub struct Prediction<S: Scalar> {
     /// `κ = min(λ⊥, θ − 1, 1)`.
     pub kappa: Predicted<S>,
     /// Rate of the non-SV share ratio: `min(κ, θ₂ − θ)`.
-    pub kappa_share: Predicted<S>,
+    pub(crate) kappa_share: Predicted<S>,
     /// Non-SV loss share constant.
     pub share_loss: Predicted<S>,
     /// Non-SV gradient share constant.
@@ -203,13 +199,13 @@ pub struct Prediction<S: Scalar> {
     /// The smallest is `κ`; the next one sets the sub-leading correction.
     pub exponents: Vec<S>,
     /// The same plus `θ_k − θ` (next margin levels), for the non-SV share ratio (§2.8).
-    pub exponents_share: Vec<S>,
+    pub(crate) exponents_share: Vec<S>,
     /// The limit of `ηt(−∇L(w(t)))` (§2.3): `ŵ = Σ_S α_n z_n` by the KKT conditions, `None`
     /// until a conjecture (`grad_limit`) replaces it.
-    pub grad_limit: Option<Vec<S>>,
+    pub(crate) grad_limit: Option<Vec<S>>,
     /// The names of the predictions replaced by the user's conjectures
     /// ([`super::conjecture`]), in the order given.
-    pub user: Vec<&'static str>,
+    pub(crate) user: Vec<&'static str>,
 }
 
 const WHY_DEGENERATE: &str = "none: degenerate data have no w~ (§2.11)";
@@ -639,7 +635,6 @@ pub fn predict<S: Scalar>(
         in_support,
         margins,
         theta,
-        theta2,
         theta_points,
         regime,
         spans,
@@ -653,7 +648,6 @@ pub fn predict<S: Scalar>(
         span_basis,
         span_rows: basis_rows,
         data_basis,
-        p2_w0,
         w_tilde_span,
         w_tilde,
         c_l,

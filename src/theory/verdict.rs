@@ -98,13 +98,13 @@ pub struct Claim {
     /// Stable identifier (JSON, tests).
     pub id: &'static str,
     /// The section of docs/theory/sections.md it checks.
-    pub section: &'static str,
+    pub(crate) section: &'static str,
     /// What is claimed.
-    pub statement: &'static str,
+    pub(crate) statement: &'static str,
     /// The conjecture name of the prediction it judges (`--conjecture`), if any.
     pub prediction: Option<&'static str>,
     /// The witness its tolerance comes from.
-    pub witness: ToleranceWitness,
+    pub(crate) witness: ToleranceWitness,
     /// A core claim: the run establishes something only if every core claim of its regime
     /// that applies was judged (PASS or FAIL).
     pub core: bool,
@@ -391,13 +391,13 @@ pub struct Verdict<S: Scalar> {
     /// Stable identifier (JSON, tests).
     pub id: &'static str,
     /// What is claimed.
-    pub claim: &'static str,
+    pub(crate) claim: &'static str,
     /// The section of docs/theory/sections.md it checks.
     pub section: &'static str,
     /// Checkpoint at which it was evaluated (GD; 0 for a flow verdict).
     pub t: u64,
     /// Log-time checkpoint `s` of a flow verdict (`ibias flow`; `None` for GD).
-    pub s: Option<S>,
+    pub(crate) s: Option<S>,
     /// Measured value: the witness's estimate of the limit (scalar claims).
     pub measured: Option<S>,
     /// Predicted value (scalar claims).
@@ -418,14 +418,14 @@ pub struct Verdict<S: Scalar> {
     /// A core claim that applies to these data (see [`Claim::core`]).
     pub core: bool,
     /// The judged prediction is the user's conjecture.
-    pub user: bool,
+    pub(crate) user: bool,
     /// Vector claims: the witness's estimate of the limit, per component.
     pub limit: Option<Vec<S>>,
     /// Vector claims: the predicted limit, per component.
-    pub expected: Option<Vec<S>>,
+    pub(crate) expected: Option<Vec<S>>,
     /// Under `--certify`: whether the status holds at every point of the enclosures of the
     /// samples it reads (`None` without `--certify`).
-    pub certified: Option<Certification>,
+    pub(crate) certified: Option<Certification>,
     /// The best status [`Verdict::judge`] could give (`Weak` for the verdicts judged on their
     /// own history): a weak status under a weak cap holds whatever the resolution.
     cap: Status,
@@ -437,9 +437,9 @@ pub struct Verdict<S: Scalar> {
 pub struct Certification {
     /// The status is the same for every exact-arithmetic trajectory within the radii of the
     /// computed one: `certified PASS` / `certified FAIL` (or weak).
-    pub certified: bool,
+    pub(crate) certified: bool,
     /// Why not, when not: undecided over the enclosures, or not bounded.
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 impl Certification {
@@ -595,13 +595,13 @@ impl<S: Scalar> Verdict<S> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     /// PASS.
-    pub pass: usize,
+    pub(crate) pass: usize,
     /// weak.
-    pub weak: usize,
+    pub(crate) weak: usize,
     /// FAIL.
-    pub fail: usize,
+    pub(crate) fail: usize,
     /// n/a.
-    pub not_judged: usize,
+    pub(crate) not_judged: usize,
 }
 
 /// What a run established (exit status 0, 1 or 3 of `ibias run`).
@@ -631,11 +631,11 @@ impl Judgement {
 #[derive(Clone, Debug)]
 pub struct Fit<S: Scalar> {
     /// Stable identifier.
-    pub id: &'static str,
+    pub(crate) id: &'static str,
     /// What is fitted.
-    pub what: &'static str,
+    pub(crate) what: &'static str,
     /// Section.
-    pub section: &'static str,
+    pub(crate) section: &'static str,
     /// Measured (fitted) value.
     pub measured: Option<S>,
     /// Predicted value.
@@ -648,7 +648,7 @@ pub struct Assessment<S: Scalar> {
     /// One line per claim.
     pub verdicts: Vec<Verdict<S>>,
     /// Rate fits.
-    pub fits: Vec<Fit<S>>,
+    pub(crate) fits: Vec<Fit<S>>,
 }
 
 impl<S: Scalar> Assessment<S> {
@@ -789,26 +789,26 @@ fn power<S: Scalar>(k: &S, l: &S) -> S {
 #[derive(Clone, Debug)]
 pub struct Envelope<S: Scalar> {
     /// First and last checkpoint of the fit window.
-    pub window: (u64, u64),
+    pub(crate) window: (u64, u64),
     /// `e(T)`.
-    pub value: S,
+    pub(crate) value: S,
     /// The bound on `e(T)` (see [`envelope`]).
-    pub bound: S,
+    pub(crate) bound: S,
     /// Least-squares log-log slope of `e` over the window and `T` (if all `e > 0`).
-    pub slope: Option<S>,
+    pub(crate) slope: Option<S>,
     /// `e` at the first window point.
-    pub first: S,
+    pub(crate) first: S,
     /// The one-term bound's factors: each window point `t` with `g(T)/g(t)·ln T/ln t`, the
     /// bound being the largest `e(t)` times its factor (before the two-term models and the
     /// noise).
-    pub factors: Vec<(u64, S)>,
+    pub(crate) factors: Vec<(u64, S)>,
     /// The two-term models that entered the bound (polynomial rates), for one-component
     /// deviations: `(t₁, t₂, w₁, w₂)`, the model's value at `T` being linear in the samples,
     /// `|c₁e(t₁) + c₂e(t₂)|·ln T/ln t₂` with `w_i = |c_i|·ln T/ln t₂`.
-    pub pairs: Vec<(u64, u64, S, S)>,
+    pub(crate) pairs: Vec<(u64, u64, S, S)>,
     /// Whether a two-term model entered the bound of a deviation of several components
     /// (whose moves [`Envelope::pairs`] does not describe).
-    pub two_term_multi: bool,
+    pub(crate) two_term_multi: bool,
 }
 
 /// One sample of a bounded deviation: its signed components (a scalar claim has one; a
@@ -816,13 +816,13 @@ pub struct Envelope<S: Scalar> {
 #[derive(Clone, Debug)]
 pub struct DevSample<S: Scalar> {
     /// Step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// Signed components.
-    pub comps: Vec<S>,
+    pub(crate) comps: Vec<S>,
     /// Rounding floor at this step.
-    pub noise: S,
+    pub(crate) noise: S,
     /// `ln t`.
-    pub ln_t: S,
+    pub(crate) ln_t: S,
 }
 
 /// How the components of a deviation combine into its size.
