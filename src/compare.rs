@@ -14,18 +14,19 @@ use crate::objective::Objective;
 use crate::optim::spec::OptimizerSpec;
 use crate::optim::{build, Optimizer, State};
 use crate::report::align;
+use crate::report::json::{to_value, AnswerRow, ComparisonJson, OptimizerRow, PerNorm};
 use crate::run::{checkpoints, RunOptions, RunStatus, Runner};
 use crate::scalar::{Precision, Scalar};
 use crate::theory::limits::{
     angle_deg, direction_f64, normalized_margin, secant_rule, unit, weighted_svm, Answers,
     LimitBasis, LimitVerdict, OptimizerLimit, Target,
 };
-use crate::theory::render::{judgement_json, judgement_line};
+use crate::theory::render::{judgement_line, judgement_row};
 use crate::theory::verdict::Claim;
 use crate::theory::Judgement;
 use rayon::prelude::*;
 use rug::{Float, Rational};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Settings shared by every run of a comparison.
 #[derive(Clone, Debug)]
@@ -838,44 +839,65 @@ fn variant_suffix(s: &OptimizerSpec) -> String {
     }
 }
 
-/// The comparison as JSON (field names documented in docs/optimizers.md).
-pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
-    let f = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
-    let mut doc = json!({
-        "answers": answers.all.iter().map(|a| json!({
-            "norm": a.norm.name(),
-            "w": a.w.iter().map(format_rational).collect::<Vec<_>>(),
-            "direction": a.direction(),
-            "max_margin": f(a.margin()),
-            "unique": a.unique,
-        })).collect::<Vec<_>>(),
-        "rows": rows.iter().map(|r| json!({
-            "optimizer": r.spec.as_ref().map_or(r.name.as_str(), |s| s.kind.name()),
-            "spec": r.spec.as_ref().map(OptimizerSpec::to_arg),
-            "description": r.description,
-            "status": r.status.code(),
-            "status_detail": r.status.describe(),
-            "steps": r.steps,
-            "t_prev": r.t_prev,
-            "direction": r.direction.iter().map(|x| f(*x)).collect::<Vec<_>>(),
-            "angle_deg": {"l1": f(r.angles[0]), "l2": f(r.angles[1]), "linf": f(r.angles[2])},
-            "margin": {"l1": f(r.margins[0]), "l2": f(r.margins[1]), "linf": f(r.margins[2])},
-            "predicted": r.prediction.target.label(),
-            "basis": r.prediction.basis.label(),
-            "source": r.prediction.source,
-            "target_direction": r.target,
-            "secant_angle_deg": r.secant_angle.map(f),
-            "weighted_svm": r.weighted.as_ref().map(|w| w.iter().map(format_rational).collect::<Vec<_>>()),
-            "claim": r.claim.map(|c| c.id),
-            "section": r.claim.map(|c| c.section),
-            "witness": r.claim.map(|c| c.witness.code()),
-            "verdict": r.verdict.code(),
-            "detail": r.detail,
-            "elapsed_s": (r.elapsed * 1000.0).round() / 1000.0,
-        })).collect::<Vec<_>>(),
-    });
-    if let Value::Object(m) = &mut doc {
-        m.extend(judgement_json(&judgement(rows)));
+/// The comparison's rows ([`ComparisonJson`], field names documented in docs/optimizers.md).
+/// A value that is not finite is null (as `serde_json` writes every non-finite number).
+pub fn comparison_rows(answers: &Answers, rows: &[CompareRow]) -> ComparisonJson {
+    let per_norm = |v: &[f64; 3]| PerNorm {
+        l1: v[0],
+        l2: v[1],
+        linf: v[2],
+    };
+    ComparisonJson {
+        answers: answers
+            .all
+            .iter()
+            .map(|a| AnswerRow {
+                norm: a.norm.name().to_string(),
+                w: a.w.iter().map(format_rational).collect(),
+                direction: a.direction(),
+                max_margin: a.margin(),
+                unique: a.unique,
+            })
+            .collect(),
+        rows: rows
+            .iter()
+            .map(|r| OptimizerRow {
+                optimizer: r
+                    .spec
+                    .as_ref()
+                    .map_or(r.name.as_str(), |s| s.kind.name())
+                    .to_string(),
+                spec: r.spec.as_ref().map(OptimizerSpec::to_arg),
+                description: r.description.clone(),
+                status: r.status.code().to_string(),
+                status_detail: r.status.describe(),
+                steps: r.steps,
+                t_prev: r.t_prev,
+                direction: r.direction.clone(),
+                angle_deg: per_norm(&r.angles),
+                margin: per_norm(&r.margins),
+                predicted: r.prediction.target.label().to_string(),
+                basis: r.prediction.basis.label().to_string(),
+                source: r.prediction.source.to_string(),
+                target_direction: r.target.clone(),
+                secant_angle_deg: r.secant_angle,
+                weighted_svm: r
+                    .weighted
+                    .as_ref()
+                    .map(|w| w.iter().map(format_rational).collect()),
+                claim: r.claim.map(|c| c.id.to_string()),
+                section: r.claim.map(|c| c.section.to_string()),
+                witness: r.claim.map(|c| c.witness.code().to_string()),
+                verdict: r.verdict.code().to_string(),
+                detail: r.detail.clone(),
+                elapsed_s: (r.elapsed * 1000.0).round() / 1000.0,
+            })
+            .collect(),
+        judgement: judgement_row(&judgement(rows)),
     }
-    doc
+}
+
+/// The comparison as JSON ([`comparison_rows`] as a value).
+pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
+    to_value(&comparison_rows(answers, rows))
 }

@@ -25,6 +25,7 @@ use crate::optim::{build, OptimizerSpec};
 use crate::optim::{Optimizer, State};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
+use crate::report::json::{to_value, CertifyJson, IntervalJson, NotCertifiedJson};
 use crate::run::{Observer, RunOptions, RunStatus, Runner, Sample, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
 use crate::scalar::{Dd, Precision, Scalar};
@@ -801,17 +802,15 @@ impl Findings {
             d.extend(r);
         }
         if let (Value::Object(d), Some(c)) = (&mut doc, &self.certified) {
-            d.insert("certify".into(), c.json());
+            d.insert("certify".into(), to_value(&CertifyJson::of(c)));
         }
         if let (Value::Object(d), Some(why)) = (&mut doc, &self.not_certified) {
-            d.insert(
-                "certify".into(),
-                json!({
-                    "status": "not certified",
-                    "reason": why,
-                    "interval": self.interval.as_ref().map(IntervalEnclosure::json),
-                }),
-            );
+            let not = NotCertifiedJson {
+                status: "not certified".into(),
+                reason: why.clone(),
+                interval: self.interval.as_ref().map(IntervalJson::of),
+            };
+            d.insert("certify".into(), to_value(&not));
         }
         doc
     }

@@ -34,7 +34,6 @@ use crate::scalar::Scalar;
 use rug::float::Round;
 use rug::ops::{AddAssignRound, AssignRound, DivAssignRound, MulAssignRound};
 use rug::{Assign, Float, Rational};
-use serde_json::{json, Value};
 use std::cmp::Ordering;
 
 /// Bits the enclosures carry beyond the working precision.
@@ -181,6 +180,11 @@ fn unit_distance(
 }
 
 impl Enclosure {
+    /// `r(t)/‖w‖` rounded up; `None` when the norm's enclosure contains 0.
+    pub fn radius_over_norm(&self) -> Option<Float> {
+        ratio_up(&self.radius, &self.norm)
+    }
+
     /// The enclosures of the direction, its error and angle to the exact `ŵ`, `ρ(t)`, and
     /// `‖ρ(t) − w̃‖` for the point `w̃` (when given) of `reference`, from the enclosure of
     /// the computed iterate `c` and the radius `r`:
@@ -758,7 +762,7 @@ impl Certifier {
 
     /// Sets what the derived enclosures ([`Enclosure::derived`]: the direction error, `ρ(t)`,
     /// `‖ρ(t) − w̃‖`, the gap, the dual recovery, the refined angle, the non-SV shares) in
-    /// [`Certifier::json`] and [`Certifier::text`] are measured against.
+    /// `report::json::CertifyJson` and [`Certifier::text`] are measured against.
     pub fn set_reference(&mut self, reference: Reference) {
         self.reference = Some(reference);
     }
@@ -1247,55 +1251,6 @@ impl Certifier {
         }
     }
 
-    /// The certification as JSON (`certify` in `ibias run --json`, fields in docs/cli.md).
-    pub fn json(&self) -> Value {
-        let (lip, expansive, last) = self.lipschitz();
-        json!({
-            "status": if self.stopped.is_some() { "stopped" } else { "certified" },
-            "certified_through": self.t,
-            "stopped_at": self.stopped.as_ref().map(|s| s.at),
-            "reason": self.stopped.as_ref().map(|s| s.why.clone()),
-            "interval_bits": self.prec,
-            "a_priori_steps": self.apriori_steps,
-            "interval_steps": self.interval_steps,
-            "radius": decimal_up(&self.radius, 3),
-            "max_lipschitz": decimal_up(lip, 3),
-            "expansive_steps": expansive,
-            "last_expansive_step": last,
-            "checkpoints": self.records.iter().map(|e| {
-                let ratio = ratio_up(&e.radius, &e.norm);
-                let derived = self.derived(e);
-                json!({
-                    "t": e.t,
-                    "radius": decimal_up(&e.radius, 3),
-                    "radius_over_norm": ratio.as_ref().map(|q| decimal_up(q, 3)),
-                    "w": e.w.iter().map(mid_rad_json).collect::<Vec<_>>(),
-                    "norm": mid_rad_json(&e.norm),
-                    "min_margin": e.min_margin.as_ref().map(mid_rad_json),
-                    "ln_loss": e.ln_loss.as_ref().map(mid_rad_json),
-                    "t_loss": e.t_loss.as_ref().map(mid_rad_json),
-                    "direction": derived.as_ref().and_then(|d| d.direction.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
-                    "dir_err": derived.as_ref().and_then(|d| d.dir_err.as_ref()).map(mid_rad_json),
-                    "angle": derived.as_ref().and_then(|d| d.angle.as_ref()).map(mid_rad_json),
-                    "rho": derived.as_ref().and_then(|d| d.rho.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
-                    "rho_err": derived.as_ref().and_then(|d| d.rho_err.as_ref()).map(mid_rad_json),
-                    "gap": derived.as_ref().and_then(|d| d.gap.as_ref()).map(mid_rad_json),
-                    "dual": derived.as_ref().and_then(|d| d.dual.as_ref()).map(|v| v.iter().map(mid_rad_json).collect::<Vec<_>>()),
-                    "refined_angle": derived.as_ref().and_then(|d| d.refined_angle.as_ref()).map(mid_rad_json),
-                    "share_loss": derived.as_ref().and_then(|d| d.share_loss.as_ref()).map(mid_rad_json),
-                    "share_grad": derived.as_ref().and_then(|d| d.share_grad.as_ref()).map(mid_rad_json),
-                    "share_loss_scaled": derived.as_ref().and_then(|d| d.share_loss_scaled.as_ref()).map(mid_rad_json),
-                    "share_grad_scaled": derived.as_ref().and_then(|d| d.share_grad_scaled.as_ref()).map(mid_rad_json),
-                    "t_loss_ratio": derived.as_ref().and_then(|d| d.t_loss_ratio.as_ref()).map(mid_rad_json),
-                    "dual_dev": derived.as_ref().and_then(|d| d.dual_dev.as_ref()).map(mid_rad_json),
-                    "grad_dev": derived.as_ref().and_then(|d| d.grad_dev.as_ref()).map(mid_rad_json),
-                    "ln_t_dir": derived.as_ref().and_then(|d| d.ln_t_dir.as_ref()).map(mid_rad_json),
-                    "ln_t_gap": derived.as_ref().and_then(|d| d.ln_t_gap.as_ref()).map(mid_rad_json),
-                })
-            }).collect::<Vec<_>>(),
-        })
-    }
-
     /// The certification as `ibias run` prints it after the table: one row per shown
     /// checkpoint, each value `mid±rad` (the exact value within `rad` of `mid`).
     pub fn text(&self) -> String {
@@ -1350,7 +1305,7 @@ impl Certifier {
             rows.push([
                 e.t.to_string(),
                 decimal_up(&e.radius, 2),
-                ratio_up(&e.radius, &e.norm)
+                e.radius_over_norm()
                     .map(|q| decimal_up(&q, 2))
                     .unwrap_or("-".into()),
                 mid_rad_text(&e.norm),
@@ -1524,11 +1479,6 @@ pub fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, S
         rad
     };
     (text, decimal_up(&rad, rad_digits))
-}
-
-fn mid_rad_json(v: &Interval) -> Value {
-    let (mid, rad) = mid_rad(v, 2, 3);
-    json!({"mid": mid, "rad": rad})
 }
 
 fn mid_rad_text(v: &Interval) -> String {

@@ -9,7 +9,6 @@ use crate::run::{RunOptions, RunStatus, Runner, Trajectory};
 use crate::scalar::Scalar;
 use rug::float::Round;
 use rug::Float;
-use serde_json::{json, Value};
 
 /// The naive interval enclosure of another optimizer's exact-arithmetic iterate (`--certify`
 /// with `--optimizer` other than gd): the same optimizer run over [`Interval`] at
@@ -192,20 +191,5 @@ impl IntervalEnclosure {
             )),
         }
         out
-    }
-
-    /// `certify.interval` of `ibias run --json` (docs/cli.md).
-    pub fn json(&self) -> Value {
-        json!({
-            "bits": self.bits,
-            "through": self.through,
-            "stopped": self.stopped,
-            "checkpoints": self.rows.iter().map(|r| json!({
-                "t": r.t,
-                "radius": decimal_up(&r.radius, 3),
-                "radius_over_norm": r.radius_over_norm.as_ref().map(|q| decimal_up(q, 3)),
-                "error_bound": decimal_up(&r.error_bound, 3),
-            })).collect::<Vec<_>>(),
-        })
     }
 }

@@ -10,6 +10,10 @@ use crate::error::{Error, Result};
 use crate::loss::Loss;
 use crate::ode::{Integrator, OdeOptions, Stats};
 use crate::report::align_left;
+use crate::report::json::{
+    to_value, FlowCheckpoint, FlowFitRow, FlowVerdictRow, GdBesideJson, GdBesideRow, TailJson,
+    TailRow,
+};
 use crate::run::Schedule;
 use crate::scalar::{Dd, Precision, Scalar};
 use crate::theory::flow::{assess_flow, diagnose_flow, Budget, FlowPoint, LogTime};
@@ -349,7 +353,10 @@ impl FlowRequest {
         match found {
             Err(why) => (
                 format!("# certified tail: not certified: {why}\n"),
-                json!({"status": "not certified", "reason": why}),
+                to_value(&TailJson::NotCertified {
+                    status: "not certified".into(),
+                    reason: why,
+                }),
             ),
             Ok(t) => {
                 let last = points.last();
@@ -359,15 +366,13 @@ impl FlowRequest {
                     .and_then(|p| p.rho_err.as_ref())
                     .map(|e| e.to_decimal(3));
                 let up = |x: &Float| crate::certify::decimal_up(x, 3);
-                let rows: Vec<Value> = points
+                let rows: Vec<TailRow> = points
                     .iter()
                     .filter(|p| p.s.to_f64() >= t.s0)
-                    .map(|p| {
-                        json!({
-                            "s": p.s.to_f64(),
-                            "bound": up(&t.bound(p.s.to_f64())),
-                            "measured": p.rho_err.as_ref().map(|e| e.to_decimal(3)),
-                        })
+                    .map(|p| TailRow {
+                        s: p.s.to_f64(),
+                        bound: up(&t.bound(p.s.to_f64())),
+                        measured: p.rho_err.as_ref().map(|e| e.to_decimal(3)),
                     })
                     .collect();
                 (
@@ -377,16 +382,20 @@ impl FlowRequest {
                         up(&bound),
                         measured.as_deref().unwrap_or("-")
                     ),
-                    json!({
-                        "status": "certified",
-                        "s0": t.s0,
-                        "r0": up(&t.r0),
-                        "ball": up(&t.b),
-                        "mu": t.mu.to_f64_round(rug::float::Round::Down),
-                        "kappa": t.kappa.to_f64_round(rug::float::Round::Down),
-                        "c": up(&t.c),
-                        "last": {"s": s_last, "bound": up(&bound), "measured": measured},
-                        "checkpoints": rows,
+                    to_value(&TailJson::Certified {
+                        status: "certified".into(),
+                        s0: t.s0,
+                        r0: up(&t.r0),
+                        ball: up(&t.b),
+                        mu: t.mu.to_f64_round(rug::float::Round::Down),
+                        kappa: t.kappa.to_f64_round(rug::float::Round::Down),
+                        c: up(&t.c),
+                        last: TailRow {
+                            s: s_last,
+                            bound: up(&bound),
+                            measured,
+                        },
+                        checkpoints: rows,
                     }),
                 )
             }
@@ -594,15 +603,15 @@ fn compare_gd<S: Scalar>(
             n2.to_decimal(dg),
             tn1.to_decimal(dg),
         ]);
-        rows.push(json!({
-            "t": smp.t,
-            "tau": crate::data::format_rational(&tau),
-            "s": s.to_decimal(dg + 4),
-            "diff": n.to_decimal(dg),
-            "diff_span": n1.to_decimal(dg),
-            "diff_p2": n2.to_decimal(dg),
-            "t_diff_span": tn1.to_decimal(dg),
-        }));
+        rows.push(GdBesideRow {
+            t: smp.t,
+            tau: crate::data::format_rational(&tau),
+            s: s.to_decimal(dg + 4),
+            diff: n.to_decimal(dg),
+            diff_span: n1.to_decimal(dg),
+            diff_p2: n2.to_decimal(dg),
+            t_diff_span: tn1.to_decimal(dg),
+        });
     }
     let mut text = format!(
         "# GD beside the flow: GD with step {} for {} steps ({}) against the flow at the same τ = ηt (reported, not judged; §2.12)\n",
@@ -613,11 +622,11 @@ fn compare_gd<S: Scalar>(
     text.push_str(&align_left(&cells));
     Ok(GdRows {
         text,
-        json: json!({
-            "lr": crate::data::format_rational(lr),
-            "steps": traj.steps,
-            "status": traj.status.describe(),
-            "rows": rows,
+        json: to_value(&GdBesideJson {
+            lr: crate::data::format_rational(lr),
+            steps: traj.steps,
+            status: traj.status.describe(),
+            rows,
         }),
     })
 }
@@ -844,12 +853,12 @@ fn render<S: Scalar>(
     out
 }
 
-fn jnum<S: Scalar>(x: Option<&S>, dg: usize) -> Value {
-    x.map_or(Value::Null, |v| Value::String(v.to_decimal(dg)))
+fn jnum<S: Scalar>(x: Option<&S>, dg: usize) -> Option<String> {
+    x.map(|v| v.to_decimal(dg))
 }
 
-fn jvec<S: Scalar>(v: &[S], dg: usize) -> Value {
-    Value::from(v.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>())
+fn jvec<S: Scalar>(v: &[S], dg: usize) -> Vec<String> {
+    v.iter().map(|x| x.to_decimal(dg)).collect()
 }
 
 fn to_json<S: Scalar>(
@@ -860,46 +869,51 @@ fn to_json<S: Scalar>(
     judgement: &Judgement,
 ) -> Value {
     let dg = digits::<S>(pred.ctx) + 2;
-    let checkpoints: Vec<Value> = run
+    let checkpoints: Vec<FlowCheckpoint> = run
         .points
         .iter()
-        .map(|p| {
-            json!({
-                "s": p.s.to_decimal(dg),
-                "log10_tau": p.log10_tau,
-                "rho": jvec(&p.rho, dg),
-                "w": jvec(&p.w, dg),
-                "rho_err": jnum(p.rho_err.as_ref(), dg),
-                "s_dir": jnum(p.s_dir.as_ref(), dg),
-                "s_dir_pred": jnum(p.s_dir_pred.as_ref(), dg),
-                "s_gap": jnum(p.s_gap.as_ref(), dg),
-                "s_gap_pred": jnum(p.s_gap_pred.as_ref(), dg),
-                "ln_share": jnum(p.ln_share.as_ref(), dg),
-                "share_scaled": jnum(p.share_scaled.as_ref(), dg),
-                "tau_loss": p.tau_loss.to_decimal(dg),
-                "p2": jvec(&p.p2, dg),
-            })
+        .map(|p| FlowCheckpoint {
+            s: p.s.to_decimal(dg),
+            log10_tau: p.log10_tau,
+            rho: jvec(&p.rho, dg),
+            w: jvec(&p.w, dg),
+            rho_err: jnum(p.rho_err.as_ref(), dg),
+            s_dir: jnum(p.s_dir.as_ref(), dg),
+            s_dir_pred: jnum(p.s_dir_pred.as_ref(), dg),
+            s_gap: jnum(p.s_gap.as_ref(), dg),
+            s_gap_pred: jnum(p.s_gap_pred.as_ref(), dg),
+            ln_share: jnum(p.ln_share.as_ref(), dg),
+            share_scaled: jnum(p.share_scaled.as_ref(), dg),
+            tau_loss: p.tau_loss.to_decimal(dg),
+            p2: jvec(&p.p2, dg),
         })
         .collect();
-    let verdicts: Vec<Value> = a
+    let verdicts: Vec<FlowVerdictRow> = a
         .verdicts
         .iter()
-        .map(|v| {
-            json!({
-                "id": v.id,
-                "status": v.status.label(),
-                "section": v.section,
-                "claim": v.claim,
-                "s": jnum(v.s.as_ref(), dg),
-                "measured": jnum(v.measured.as_ref(), dg),
-                "predicted": jnum(v.predicted.as_ref(), dg),
-                "deviation": jnum(v.deviation.as_ref(), 3),
-                "tolerance": jnum(v.tolerance.as_ref(), 3),
-                "resolution": jnum(v.resolution.as_ref(), 3),
-                "core": v.core,
-                "user": v.user,
-                "basis": v.basis,
-            })
+        .map(|v| FlowVerdictRow {
+            id: v.id.to_string(),
+            status: v.status.label().to_string(),
+            section: v.section.to_string(),
+            claim: v.claim.to_string(),
+            s: jnum(v.s.as_ref(), dg),
+            measured: jnum(v.measured.as_ref(), dg),
+            predicted: jnum(v.predicted.as_ref(), dg),
+            deviation: jnum(v.deviation.as_ref(), 3),
+            tolerance: jnum(v.tolerance.as_ref(), 3),
+            resolution: jnum(v.resolution.as_ref(), 3),
+            core: v.core,
+            user: v.user,
+            basis: v.basis.clone(),
+        })
+        .collect();
+    let fits: Vec<FlowFitRow> = a
+        .fits
+        .iter()
+        .map(|f| FlowFitRow {
+            id: f.id.to_string(),
+            measured: jnum(f.measured.as_ref(), 6),
+            predicted: jnum(f.predicted.as_ref(), 6),
         })
         .collect();
     let st = run.stats;
@@ -914,7 +928,7 @@ fn to_json<S: Scalar>(
         "spans": pred.spans,
         "status": if run.interrupted.is_some() { "interrupted" } else { "completed" },
         "interrupted_at_s": run.interrupted.as_ref().map(|s| s.to_decimal(dg)),
-        "checkpoints": checkpoints,
+        "checkpoints": to_value(&checkpoints),
         "integrator": {
             "method": "extrapolated linearly implicit Euler",
             "tol_bits": options(S::accuracy_bits(pred.ctx)).tol_bits,
@@ -925,12 +939,8 @@ fn to_json<S: Scalar>(
             "seconds": run.seconds,
             "error_bound": run.budget.integration.to_decimal(3),
         },
-        "verdicts": verdicts,
-        "fits": a.fits.iter().map(|f| json!({
-            "id": f.id,
-            "measured": jnum(f.measured.as_ref(), 6),
-            "predicted": jnum(f.predicted.as_ref(), 6),
-        })).collect::<Vec<_>>(),
+        "verdicts": to_value(&verdicts),
+        "fits": to_value(&fits),
         "judgement": match judgement {
             Judgement::Holds => "holds",
             Judgement::Fails(_) => "fails",

@@ -11,9 +11,13 @@ use super::predict::{Predicted, Prediction};
 use super::verdict::Judgement;
 use super::{Analysis, Checkpoint};
 use crate::data::format_rational;
+use crate::report::json::{
+    to_value, AnalysisJson, CertificationJson, ConstantJson, CountsJson, DiagnosticsRow, FitRow,
+    JudgementJson, PredictedJson, PredictionJson, VerdictRow,
+};
 use crate::report::{align, align_left, trusted_digits};
 use crate::scalar::Scalar;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Most significant digits printed in tables.
 pub const TABLE_DIGITS: usize = 8;
@@ -334,28 +338,20 @@ pub fn judgement_line(judgement: &Judgement) -> String {
 /// The JSON fields of a judgement, shared by `run` and `compare`: `judgement` (`holds`,
 /// `fails`, `inconclusive`), `all_hold` (the judgement, not the absence of a FAIL: n/a is not
 /// a pass) and `inconclusive` (the reason, or null).
-pub fn judgement_json(judgement: &Judgement) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert(
-        "judgement".into(),
-        Value::from(match judgement {
+pub fn judgement_row(judgement: &Judgement) -> JudgementJson {
+    JudgementJson {
+        judgement: match judgement {
             Judgement::Holds => "holds",
             Judgement::Fails(_) => "fails",
             Judgement::Inconclusive(_) => "inconclusive",
-        }),
-    );
-    m.insert(
-        "all_hold".into(),
-        Value::from(matches!(judgement, Judgement::Holds)),
-    );
-    m.insert(
-        "inconclusive".into(),
-        match judgement {
-            Judgement::Inconclusive(why) => Value::from(why.clone()),
-            _ => Value::Null,
+        }
+        .into(),
+        all_hold: matches!(judgement, Judgement::Holds),
+        inconclusive: match judgement {
+            Judgement::Inconclusive(why) => Some(why.clone()),
+            _ => None,
         },
-    );
-    m
+    }
 }
 
 /// The rate fits (reported, not asserted).
@@ -407,126 +403,136 @@ pub fn render_all<S: Scalar>(
     out
 }
 
-fn jnum<S: Scalar>(x: Option<&S>, digits: usize) -> Value {
-    x.map_or(Value::Null, |v| Value::String(v.to_decimal(digits)))
+fn jnum<S: Scalar>(x: Option<&S>, digits: usize) -> Option<String> {
+    x.map(|v| v.to_decimal(digits))
 }
 
-fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> Value {
+fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> PredictedJson {
     match p {
-        Predicted::Exact(q) => Value::String(format_rational(q)),
-        Predicted::Value(v) => Value::String(v.to_decimal(digits)),
-        Predicted::Infinite => Value::String("inf".into()),
-        Predicted::Unavailable(why) => json!({ "unavailable": why }),
+        Predicted::Exact(q) => PredictedJson::Value(format_rational(q)),
+        Predicted::Value(v) => PredictedJson::Value(v.to_decimal(digits)),
+        Predicted::Infinite => PredictedJson::Value("inf".into()),
+        Predicted::Unavailable(why) => PredictedJson::Unavailable {
+            unavailable: why.to_string(),
+        },
     }
 }
 
-/// JSON of an analysis and what the run established: `prediction`, `diagnostics`,
-/// `verdicts`, `fits`, `counts`, `judgement`, `all_hold`, `inconclusive` (docs/cli.md).
-pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value {
+/// The JSON of an analysis ([`AnalysisJson`]): `prediction`, `diagnostics`, `verdicts`,
+/// `fits`, `counts`, `judgement`, `all_hold`, `inconclusive`, `user_predictions`
+/// (docs/cli.md).
+pub fn analysis_rows<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> AnalysisJson {
     let p = &a.prediction;
     let bits = S::accuracy_bits(p.ctx);
     let d0 = trusted_digits(bits, 0).min(40);
-    let mut consts = serde_json::Map::new();
-    for c in p.constants() {
-        consts.insert(
-            c.symbol.to_string(),
-            json!({ "value": jpred(c.value, d0), "section": c.section }),
-        );
-    }
-    let prediction = json!({
-        "regime": match p.regime {
+    let decimals = |v: &[S], dg: usize| v.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>();
+    let constants = p
+        .constants()
+        .iter()
+        .map(|c| {
+            let row = ConstantJson {
+                value: jpred(c.value, d0),
+                section: c.section.to_string(),
+            };
+            (c.symbol.to_string(), row)
+        })
+        .collect();
+    let prediction = PredictionJson {
+        regime: match p.regime {
             super::Regime::Unique => "unique",
             super::Regime::MaxEntropy => "max_entropy",
             super::Regime::Degenerate => "degenerate",
-        },
-        "spans": p.spans,
-        "support": p.support.iter().map(|i| i + 1).collect::<Vec<_>>(),
-        "alpha": p.alpha.iter().map(|x| x.to_decimal(d0)).collect::<Vec<_>>(),
-        "w_tilde": p.w_tilde.as_ref().map(|v| v.iter().map(|x| x.to_decimal(d0)).collect::<Vec<_>>()),
-        "constants": consts,
-    });
-    let diagnostics: Vec<Value> = a
+        }
+        .into(),
+        spans: p.spans,
+        support: p.support.iter().map(|i| i + 1).collect(),
+        alpha: decimals(&p.alpha, d0),
+        w_tilde: p.w_tilde.as_ref().map(|v| decimals(v, d0)),
+        constants,
+    };
+    let diagnostics = a
         .checkpoints
         .iter()
         .map(|c| {
             let dg = trusted_digits(bits, c.t).min(40);
-            json!({
-                "t": c.t,
-                "dir_err": jnum(c.dir_err.as_ref(), dg),
-                "angle": jnum(c.angle.as_ref(), dg),
-                "gap": jnum(c.gap.as_ref(), dg),
-                "t_loss_ratio": jnum(c.t_loss_ratio.as_ref(), dg),
-                "rho_err": jnum(c.rho_err.as_ref(), dg),
-                "refined_angle": jnum(c.refined_angle.as_ref(), dg),
-                "dual_dev": jnum(c.dual_dev.as_ref(), dg),
-                "grad_dev": jnum(c.grad_dev.as_ref(), dg),
-                "share_loss": jnum(c.share_loss.as_ref(), dg),
-                "share_grad": jnum(c.share_grad.as_ref(), dg),
-                "share_loss_scaled": jnum(c.share_loss_scaled.as_ref(), dg),
-                "ln_t_dir": jnum(c.ln_t_dir.as_ref(), dg),
-                "ln_t_gap": jnum(c.ln_t_gap.as_ref(), dg),
-            })
+            DiagnosticsRow {
+                t: c.t,
+                dir_err: jnum(c.dir_err.as_ref(), dg),
+                angle: jnum(c.angle.as_ref(), dg),
+                gap: jnum(c.gap.as_ref(), dg),
+                t_loss_ratio: jnum(c.t_loss_ratio.as_ref(), dg),
+                rho_err: jnum(c.rho_err.as_ref(), dg),
+                refined_angle: jnum(c.refined_angle.as_ref(), dg),
+                dual_dev: jnum(c.dual_dev.as_ref(), dg),
+                grad_dev: jnum(c.grad_dev.as_ref(), dg),
+                share_loss: jnum(c.share_loss.as_ref(), dg),
+                share_grad: jnum(c.share_grad.as_ref(), dg),
+                share_loss_scaled: jnum(c.share_loss_scaled.as_ref(), dg),
+                ln_t_dir: jnum(c.ln_t_dir.as_ref(), dg),
+                ln_t_gap: jnum(c.ln_t_gap.as_ref(), dg),
+            }
         })
         .collect();
-    let verdicts: Vec<Value> = a
+    let verdicts = a
         .assessment
         .verdicts
         .iter()
         .map(|v| {
             let dg = trusted_digits(bits, v.t).min(40);
-            json!({
-                "id": v.id,
-                "status": v.status.label(),
-                "section": v.section,
-                "claim": v.claim,
-                "t": v.t,
-                "measured": jnum(v.measured.as_ref(), dg),
-                "predicted": jnum(v.predicted.as_ref(), dg),
-                "deviation": jnum(v.deviation.as_ref(), TOL_DIGITS),
-                "tolerance": jnum(v.tolerance.as_ref(), TOL_DIGITS),
-                "resolution": jnum(v.resolution.as_ref(), TOL_DIGITS),
-                "scale": jnum(v.scale.as_ref(), TOL_DIGITS),
-                "core": v.core,
-                "user": v.user,
-                "witness": super::verdict::claim(v.id).witness.code(),
-                "limit": v.limit.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
-                "expected": v.expected.as_ref().map(|l| l.iter().map(|x| x.to_decimal(dg)).collect::<Vec<_>>()),
-                "basis": v.basis,
-                "certification": v.certified.as_ref().map(|c| json!({
-                    "certified": c.certified,
-                    "reason": c.reason,
-                })),
-            })
+            VerdictRow {
+                id: v.id.to_string(),
+                status: v.status.label().to_string(),
+                section: v.section.to_string(),
+                claim: v.claim.to_string(),
+                t: v.t,
+                measured: jnum(v.measured.as_ref(), dg),
+                predicted: jnum(v.predicted.as_ref(), dg),
+                deviation: jnum(v.deviation.as_ref(), TOL_DIGITS),
+                tolerance: jnum(v.tolerance.as_ref(), TOL_DIGITS),
+                resolution: jnum(v.resolution.as_ref(), TOL_DIGITS),
+                scale: jnum(v.scale.as_ref(), TOL_DIGITS),
+                core: v.core,
+                user: v.user,
+                witness: super::verdict::claim(v.id).witness.code().to_string(),
+                limit: v.limit.as_ref().map(|l| decimals(l, dg)),
+                expected: v.expected.as_ref().map(|l| decimals(l, dg)),
+                basis: v.basis.clone(),
+                certification: v.certified.as_ref().map(|c| CertificationJson {
+                    certified: c.certified,
+                    reason: c.reason.clone(),
+                }),
+            }
         })
         .collect();
-    let fits: Vec<Value> = a
+    let fits = a
         .assessment
         .fits
         .iter()
-        .map(|f| {
-            json!({
-                "id": f.id,
-                "section": f.section,
-                "measured": jnum(f.measured.as_ref(), 6),
-                "predicted": jnum(f.predicted.as_ref(), 6),
-            })
+        .map(|f| FitRow {
+            id: f.id.to_string(),
+            section: f.section.to_string(),
+            measured: jnum(f.measured.as_ref(), 6),
+            predicted: jnum(f.predicted.as_ref(), 6),
         })
         .collect();
-    let mut doc = json!({
-        "prediction": prediction,
-        "diagnostics": diagnostics,
-        "verdicts": verdicts,
-        "fits": fits,
-        "counts": {
-            "pass": a.assessment.counts().pass,
-            "weak": a.assessment.counts().weak,
-            "fail": a.assessment.counts().fail,
-            "n/a": a.assessment.counts().not_judged,
+    let counts = a.assessment.counts();
+    AnalysisJson {
+        prediction,
+        diagnostics,
+        verdicts,
+        fits,
+        counts: CountsJson {
+            pass: counts.pass,
+            weak: counts.weak,
+            fail: counts.fail,
+            not_judged: counts.not_judged,
         },
-        "user_predictions": p.user,
-    });
-    if let Value::Object(m) = &mut doc {
-        m.extend(judgement_json(judgement));
+        user_predictions: p.user.iter().map(|u| u.to_string()).collect(),
+        judgement: judgement_row(judgement),
     }
-    doc
+}
+
+/// JSON of an analysis and what the run established ([`analysis_rows`] as a value).
+pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value {
+    to_value(&analysis_rows(a, judgement))
 }

@@ -4,10 +4,12 @@
 //! the number of significant digits the working precision guarantees at that step
 //! ([`trusted_digits`]), never more.
 
+pub mod json;
+
 use crate::objective::Objective;
 use crate::run::Trajectory;
 use crate::scalar::{dot, norm, Scalar};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Significant decimal digits that a `bits`-bit computation still guarantees after `t`
 /// steps: rounding errors add up at most linearly in `t` (a random walk in practice, theory
@@ -200,39 +202,44 @@ pub fn num<S: Scalar>(x: &S, digits: usize) -> Value {
 /// string has 3·10^8 digits (one step of a huge step size on data of size 10^9 wrote 1.2 GB of
 /// JSON in five minutes; tests/regressions.rs).
 pub fn exact<S: Scalar>(x: &S) -> Value {
-    let f = x.to_f64();
-    if !f.is_finite() || (f == 0.0 && !x.is_zero()) {
-        return Value::Null;
-    }
-    x.to_rational().map_or(Value::Null, |q| {
-        Value::String(crate::data::format_rational(&q))
-    })
+    exact_text(x).map_or(Value::Null, Value::String)
 }
 
-/// JSON array of row objects (field names documented in docs/cli.md). Every row carries
-/// `w(t)` in decimals with its guaranteed digits; the last one also exactly (`w_exact`).
+/// [`exact`] as a string (`None` for null).
+pub fn exact_text<S: Scalar>(x: &S) -> Option<String> {
+    let f = x.to_f64();
+    if !f.is_finite() || (f == 0.0 && !x.is_zero()) {
+        return None;
+    }
+    x.to_rational().map(|q| crate::data::format_rational(&q))
+}
+
+/// JSON array of row objects ([`json::RunCheckpoint`], field names documented in
+/// docs/cli.md). Every row carries `w(t)` in decimals with its guaranteed digits; the last one
+/// also exactly (`w_exact`).
 pub fn rows_json<S: Scalar>(rows: &[Row<S>]) -> Value {
     let last = rows.len().saturating_sub(1);
-    Value::Array(
-        rows.iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let dg = r.digits.min(40);
-                json!({
-                    "t": r.t,
-                    "digits": dg,
-                    "w": r.w.iter().map(|x| num(x, dg)).collect::<Vec<_>>(),
-                    "w_exact": (i == last).then(|| r.w.iter().map(exact).collect::<Vec<_>>()),
-                    "norm": num(&r.norm, dg),
-                    "norm_over_ln_t": r.norm_over_ln_t.as_ref().map(|x| num(x, dg)),
-                    "ln_loss": num(&r.ln_loss, dg),
-                    "t_loss": r.t_loss.as_ref().map(|x| num(x, dg)),
-                    "direction": r.direction.as_ref().map(|d| d.iter().map(|x| num(x, dg)).collect::<Vec<_>>()),
-                    "min_margin": r.min_margin.as_ref().map(|x| num(x, dg)),
-                })
-            })
-            .collect(),
-    )
+    let all: Vec<json::RunCheckpoint> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let dg = r.digits.min(40);
+            let dec = |x: &S| x.to_decimal(dg);
+            json::RunCheckpoint {
+                t: r.t,
+                digits: dg,
+                w: r.w.iter().map(dec).collect(),
+                w_exact: (i == last).then(|| r.w.iter().map(exact_text).collect()),
+                norm: dec(&r.norm),
+                norm_over_ln_t: r.norm_over_ln_t.as_ref().map(dec),
+                ln_loss: dec(&r.ln_loss),
+                t_loss: r.t_loss.as_ref().map(dec),
+                direction: r.direction.as_ref().map(|d| d.iter().map(dec).collect()),
+                min_margin: r.min_margin.as_ref().map(dec),
+            }
+        })
+        .collect();
+    json::to_value(&all)
 }
 
 #[cfg(test)]
