@@ -58,40 +58,40 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 /// Bits of the method check's arithmetic.
-pub const CHECK_BITS: u32 = 256;
+pub(crate) const CHECK_BITS: u32 = 256;
 
 /// A validated request: what `ibias audit` takes on its command line.
 #[derive(Clone, Debug)]
 pub struct Audit {
     /// The data (with the bias column already appended when `bias` is set).
-    pub data: Dataset,
+    pub(crate) data: Dataset,
     /// Where the data came from, for the report.
-    pub data_name: String,
+    pub(crate) data_name: String,
     /// The column flags after `--data` in the command echo (each with a leading space).
-    pub data_flags: String,
+    pub(crate) data_flags: String,
     /// Whether `data` carries an appended constant column (`--bias`).
-    pub bias: bool,
+    pub(crate) bias: bool,
     /// The loss the log claims to minimize (the sum over points).
-    pub loss: Loss,
+    pub(crate) loss: Loss,
     /// The step the log claims.
     pub lr: Rational,
     /// The method the log claims (`gd` by default; its `lr` is [`Audit::lr`]). Plain GD is
     /// judged by the theory checks of `ibias run`; another built-in optimizer by its
     /// predicted limit with the rule of `ibias compare`. The method check covers GD, heavy-ball
     /// momentum and Nesterov ([`check_steps`]).
-    pub optimizer: OptimizerSpec,
+    pub(crate) optimizer: OptimizerSpec,
     /// The logged trajectory.
-    pub log: Logged,
+    pub(crate) log: Logged,
     /// The log's number format; `None`: detected from the values ([`LogFormat::detect`]).
-    pub format: Option<LogFormat>,
+    pub(crate) format: Option<LogFormat>,
     /// Working precision of the theory checks; `None`: the log's own ([`default_precision`]).
-    pub precision: Option<Precision>,
+    pub(crate) precision: Option<Precision>,
     /// `w(0)` when the log has no row at `t = 0`.
-    pub init: Option<Vec<Rational>>,
+    pub(crate) init: Option<Vec<Rational>>,
     /// Checkpoint base of the printed tables.
-    pub base: u64,
+    pub(crate) base: u64,
     /// Predictions replaced by the user's values.
-    pub conjectures: Vec<Conjecture>,
+    pub(crate) conjectures: Vec<Conjecture>,
 }
 
 /// The method check of a log: its consecutive pairs against the exact GD update.
@@ -101,56 +101,56 @@ pub struct StepCheck {
     pub pairs: usize,
     /// Pairs whose exact update exceeds the rounding bound in some coordinate (the check can
     /// see a wrong step there).
-    pub resolved: usize,
+    pub(crate) resolved: usize,
     /// Pairs that depart from the exact update by more than the rounding bound.
     pub departing: usize,
     /// The largest `max_i |Δw_i − η(−∇L)_i|/bound_i` and its `t`.
-    pub worst_ratio: Option<(u64, f64)>,
+    pub(crate) worst_ratio: Option<(u64, f64)>,
     /// The largest `‖Δw − η(−∇L)‖/‖η∇L‖` over resolved pairs and its `t`.
-    pub worst_relative: Option<(u64, f64)>,
+    pub(crate) worst_relative: Option<(u64, f64)>,
     /// The step each resolved pair implies, `⟨Δw, −∇L⟩/‖∇L‖²`, with its `t`.
-    pub implied: Vec<(u64, f64)>,
+    pub(crate) implied: Vec<(u64, f64)>,
     /// The first pair at which the logged iterate stops moving though the update is not 0.
-    pub frozen_at: Option<u64>,
+    pub(crate) frozen_at: Option<u64>,
     /// Binary float logs: the first logged `t` from which the exact update is below half a
     /// unit in the last place of every coordinate.
-    pub below_rounding_from: Option<u64>,
+    pub(crate) below_rounding_from: Option<u64>,
     /// The replay of the logged gaps `t_k, t_{k+1}` with `t_{k+1} − t_k > 1` ([`GapCheck`]).
-    pub gaps: GapCheck,
+    pub(crate) gaps: GapCheck,
     /// PASS (resolved pairs or gaps, none departing), FAIL (one departs), n/a (none resolved).
-    pub status: Status,
+    pub(crate) status: Status,
     /// The method checked, as printed (`GD`, `heavy-ball momentum (β = 9/10)`, ...).
-    pub method: String,
+    pub(crate) method: String,
     /// What the check left out and why (another optimizer's memory, gaps of a momentum log).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// The method check of a sparse log: each gap `t_k < t_{k+1}` (more than one step apart)
 /// replayed from the logged `w(t_k)` with exact GD at [`CHECK_BITS`] bits, `t_{k+1} − t_k`
 /// steps, against the logged `w(t_{k+1})`, with the bound of [`replay_gap`].
 #[derive(Clone, Debug, Default)]
-pub struct GapCheck {
+pub(crate) struct GapCheck {
     /// Gaps replayed.
-    pub replayed: usize,
+    pub(crate) replayed: usize,
     /// Gaps left out: beyond [`REPLAY_BUDGET`] in all, or where the replay or its bound is
     /// not finite.
-    pub skipped: usize,
+    pub(crate) skipped: usize,
     /// Replayed gaps whose exact motion `‖x(t_{k+1}) − w(t_k)‖` exceeds the bound.
-    pub resolved: usize,
+    pub(crate) resolved: usize,
     /// Replayed gaps whose logged end departs from the replay by more than the bound.
-    pub departing: usize,
+    pub(crate) departing: usize,
     /// The largest `‖w(t_{k+1}) − x(t_{k+1})‖/bound` and its `t_{k+1}`.
-    pub worst_ratio: Option<(u64, f64)>,
+    pub(crate) worst_ratio: Option<(u64, f64)>,
 }
 
 /// The gap check's budget: replayed steps times `N·d` in all (the replay runs at
 /// [`CHECK_BITS`] bits, about a second per 2^23 on one core); a gap beyond what is left is
 /// skipped and counted, and the later ones are still tried.
-pub const REPLAY_BUDGET: u64 = 1 << 23;
+pub(crate) const REPLAY_BUDGET: u64 = 1 << 23;
 
 impl StepCheck {
     /// The median implied step.
-    pub fn median_implied(&self) -> Option<f64> {
+    pub(crate) fn median_implied(&self) -> Option<f64> {
         let mut v: Vec<f64> = self.implied.iter().map(|p| p.1).collect();
         v.sort_by(f64::total_cmp);
         v.get(v.len() / 2).copied()
@@ -161,34 +161,34 @@ impl StepCheck {
 #[derive(Clone, Debug)]
 pub struct LoggedLimit {
     /// The exact ℓ1, ℓ2, ℓ∞ answers (each certificate checked).
-    pub answers: Answers,
+    pub(crate) answers: Answers,
     /// The evidence, as `ibias compare` prints it.
-    pub row: CompareRow,
+    pub(crate) row: CompareRow,
     /// What it established.
-    pub judgement: Judgement,
+    pub(crate) judgement: Judgement,
 }
 
 /// What [`Audit::run`] found.
 #[derive(Clone, Debug)]
 pub struct AuditFindings {
     /// The reproducing command.
-    pub command: String,
+    pub(crate) command: String,
     /// The log's number format (given or detected).
-    pub format: LogFormat,
+    pub(crate) format: LogFormat,
     /// The working precision of the theory checks.
-    pub precision: Precision,
+    pub(crate) precision: Precision,
     /// The logged steps judged by the theory checks.
-    pub judged: Vec<u64>,
+    pub(crate) judged: Vec<u64>,
     /// The method check.
     pub steps: StepCheck,
     /// The theory checks (with a verified max-margin solution).
-    pub theory: Option<TheoryReport>,
+    pub(crate) theory: Option<TheoryReport>,
     /// Why the theory checks were not made.
-    pub skipped: Option<String>,
+    pub(crate) skipped: Option<String>,
     /// Another optimizer than GD: its predicted limit judged on the log ([`Audit::limit`]).
-    pub limit: Option<LoggedLimit>,
+    pub(crate) limit: Option<LoggedLimit>,
     /// Warnings for stderr.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     header: String,
     table: String,
     checkpoints: Value,
@@ -198,7 +198,7 @@ pub struct AuditFindings {
 
 /// The working precision that matches a log's format: 24 MPFR bits for float32, f64 for
 /// float64, `⌈3.33·K⌉` bits for K-digit decimals, 128 bits for exact logs.
-pub fn default_precision(format: LogFormat) -> Precision {
+pub(crate) fn default_precision(format: LogFormat) -> Precision {
     match format {
         LogFormat::Float32 => Precision::Bits(24),
         LogFormat::Float64 => Precision::F64,
@@ -302,7 +302,7 @@ impl Audit {
     }
 
     /// Checks the request: the log's dimension and steps, the base, `w(0)`.
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if let Some(bad) = self.log.w.iter().position(|w| w.len() != self.data.dim()) {
             return Err(Error::Data(format!(
                 "{}: the iterate at t = {} has {} coordinates but the data have d = {}",
@@ -594,7 +594,7 @@ impl Update {
 /// weight by at most the factor `e^{‖z_n‖₁ s}` (both losses), so the bound takes the weights
 /// so widened and adds `η Σ_n q_n (e^{‖z_n‖₁ s} − 1)|z_ni|`. A step departs when some
 /// `|e_i| > B_i`; it is resolved when some `η|G_i| > B_i` (a wrong step can show there).
-pub fn check_steps(
+pub(crate) fn check_steps(
     data: &Dataset,
     loss: Loss,
     claimed: &OptimizerSpec,

@@ -54,27 +54,27 @@ pub struct CompareRow {
     /// caller's, checked with [`check_optimizer`]).
     pub spec: Option<OptimizerSpec>,
     /// One line describing the optimizer and its hyper-parameters.
-    pub description: String,
+    pub(crate) description: String,
     /// Its prediction.
     pub prediction: OptimizerLimit,
     /// How the run ended.
     pub status: RunStatus,
     /// Steps taken.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// The earlier end of the secant.
-    pub t_prev: u64,
+    pub(crate) t_prev: u64,
     /// `w(T)/‖w(T)‖`.
     pub direction: Vec<f64>,
     /// Angles (degrees) between `w(T)` and the ℓ1, ℓ2, ℓ∞ answers.
-    pub angles: [f64; 3],
+    pub(crate) angles: [f64; 3],
     /// Normalized margins `min_n z_n·w/‖w‖_p` of `w(T)` for p = 1, 2, ∞.
     pub margins: [f64; 3],
     /// Angle (degrees) between the secant `w(T) − w(T′)` and the predicted direction.
     pub secant_angle: Option<f64>,
     /// The predicted direction, when there is one (AdaGrad: computed from this run).
-    pub target: Option<Vec<f64>>,
+    pub(crate) target: Option<Vec<f64>>,
     /// AdaGrad: the exact weighted SVM at the measured `h(T)`.
-    pub weighted: Option<Vec<Rational>>,
+    pub(crate) weighted: Option<Vec<Rational>>,
     /// The row of the claims table that judges it (`None`: no prediction).
     pub claim: Option<&'static Claim>,
     /// The verdict.
@@ -82,7 +82,7 @@ pub struct CompareRow {
     /// One sentence on how the verdict was reached.
     pub detail: String,
     /// Wall time in seconds.
-    pub elapsed: f64,
+    pub(crate) elapsed: f64,
 }
 
 /// Runs every spec from `opts.init` and judges it against `answers`.
@@ -105,7 +105,7 @@ pub fn compare(
 /// The specs with the step each run takes: its own `lr=`, else `lr` (a step for every
 /// optimizer without its own), else its default ([`OptimizerSpec::with_default_lr`] from
 /// `init`).
-pub fn with_steps(
+pub(crate) fn with_steps(
     data: &Dataset,
     specs: &[OptimizerSpec],
     loss: Loss,
@@ -150,11 +150,11 @@ pub struct Legs<S: Scalar> {
     /// Preconditioner at `T′` (adaptive methods).
     pub precond_prev: Option<Vec<S>>,
     /// `T′`.
-    pub t_prev: u64,
+    pub(crate) t_prev: u64,
     /// How the run ended.
     pub status: RunStatus,
     /// Wall time in seconds.
-    pub elapsed: f64,
+    pub(crate) elapsed: f64,
 }
 
 /// Runs `opt` from `w0` to `steps` in three legs (to `⌊steps/100⌋`, `⌊steps/10⌋`, `steps`).
@@ -313,7 +313,7 @@ pub fn check_optimizer<S: Scalar>(
 /// `⌊T/10⌋` (`T′`) and at or below `⌊T/100⌋` (`T″`), with `status` completed; the claim is
 /// `spec`'s predicted limit. The adaptive methods' claims that read the preconditioner stay
 /// pending (a log of iterates does not hold it).
-pub fn judge_logged<S: Scalar>(
+pub(crate) fn judge_logged<S: Scalar>(
     data: &Dataset,
     obj: &Objective<S>,
     answers: &Answers,
@@ -734,14 +734,14 @@ pub fn judgement(rows: &[CompareRow]) -> Judgement {
 
 /// The comparison as text: a header with the exact answers, the table, one note per row, and
 /// the judgement line of `ibias run`.
-pub fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
+pub(crate) fn render_text(answers: &Answers, rows: &[CompareRow]) -> String {
     let mut out = render_rows(answers, rows);
     out.push_str(&judgement_line(&judgement(rows)));
     out
 }
 
 /// [`render_text`] without its closing judgement line: the answers, the table and the notes.
-pub fn render_rows(answers: &Answers, rows: &[CompareRow]) -> String {
+pub(crate) fn render_rows(answers: &Answers, rows: &[CompareRow]) -> String {
     let mut out = String::from(
         "# exact answers (min |w|_p s.t. z_n.w >= 1) and their normalized max margins:\n",
     );
@@ -841,7 +841,7 @@ fn variant_suffix(s: &OptimizerSpec) -> String {
 
 /// The comparison's rows ([`ComparisonJson`], field names documented in docs/optimizers.md).
 /// A value that is not finite is null (as `serde_json` writes every non-finite number).
-pub fn comparison_rows(answers: &Answers, rows: &[CompareRow]) -> ComparisonJson {
+pub(crate) fn comparison_rows(answers: &Answers, rows: &[CompareRow]) -> ComparisonJson {
     let per_norm = |v: &[f64; 3]| PerNorm {
         l1: v[0],
         l2: v[1],
@@ -898,6 +898,6 @@ pub fn comparison_rows(answers: &Answers, rows: &[CompareRow]) -> ComparisonJson
 }
 
 /// The comparison as JSON ([`comparison_rows`] as a value).
-pub fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
+pub(crate) fn to_json(answers: &Answers, rows: &[CompareRow]) -> Value {
     to_value(&comparison_rows(answers, rows))
 }

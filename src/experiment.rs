@@ -103,7 +103,7 @@ pub struct TheoryReport {
     pub judgement: Judgement,
     /// What the certifier's derived enclosures are measured against: the exact max-margin
     /// answer and the predictions as the run computed them ([`predicted_reference`]).
-    pub reference: Reference,
+    pub(crate) reference: Reference,
 }
 
 /// What [`Experiment::run`] found: the trajectory's status, the rendered report, the
@@ -117,26 +117,26 @@ pub struct Findings {
     /// Steps actually taken.
     pub steps_taken: u64,
     /// Wall-clock time of the run, in seconds.
-    pub elapsed_s: f64,
+    pub(crate) elapsed_s: f64,
     /// The per-checkpoint table, as printed.
-    pub table: String,
+    pub(crate) table: String,
     /// The same checkpoints as JSON.
-    pub checkpoints: Value,
+    pub(crate) checkpoints: Value,
     /// The theory checks (plain GD with a verified max-margin solution).
     pub theory: Option<TheoryReport>,
     /// Why the theory checks were not made, for a GD run that has none.
     pub skipped: Option<String>,
     /// Warnings raised during the run (already in the report's sense, for stderr).
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The certification of the trajectory (`--certify`).
     pub certified: Option<Certifier>,
     /// `--certify` with an optimizer that is not certified: why (the run itself is made).
-    pub not_certified: Option<String>,
+    pub(crate) not_certified: Option<String>,
     /// Another optimizer under `--certify`: the naive interval enclosure of its exact iterate
     /// ([`IntervalEnclosure`]), reported beside "not certified".
-    pub interval: Option<IntervalEnclosure>,
+    pub(crate) interval: Option<IntervalEnclosure>,
     /// The state the run ended in, exact ([`Experiment::save_state`]).
-    pub state: Option<SavedState>,
+    pub(crate) state: Option<SavedState>,
     header: String,
     meta: Value,
     code: u8,
@@ -260,7 +260,7 @@ impl Experiment {
 
     /// Why `--certify` does not certify this run's optimizer (`None`: plain GD, or no
     /// `--certify`): the radius recurrence needs a nonexpansive map of `w` alone.
-    pub fn not_certified(&self) -> Option<String> {
+    pub(crate) fn not_certified(&self) -> Option<String> {
         (self.certify && self.optimizer.kind != Kind::Gd).then(|| {
             format!(
                 "not certified: the {} map is not nonexpansive in general (and carries a state \
@@ -272,7 +272,7 @@ impl Experiment {
 
     /// Checks the request: `init` has the data's dimension, the checkpoints fit the run, and the
     /// conjectures apply (plain GD) and fit the data. Called by [`Experiment::run`].
-    pub fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         if self.init.len() != self.data.dim() {
             return Err(Error::param(
                 "init",
@@ -436,7 +436,7 @@ impl Experiment {
     ///
     /// # Errors
     /// As [`Experiment::trajectory`].
-    pub fn trajectory_observed<S: Scalar>(
+    pub(crate) fn trajectory_observed<S: Scalar>(
         &self,
         ctx: S::Ctx,
         dense: &[u64],
@@ -821,22 +821,22 @@ impl Findings {
 #[derive(Clone, Copy, Debug)]
 pub struct Gd<'a> {
     /// The data.
-    pub data: &'a Dataset,
+    pub(crate) data: &'a Dataset,
     /// Their exact, verified ℓ2 max-margin solution.
-    pub mm: &'a MaxMargin,
+    pub(crate) mm: &'a MaxMargin,
     /// The loss.
-    pub loss: Loss,
+    pub(crate) loss: Loss,
     /// The step `η`.
-    pub eta: &'a Rational,
+    pub(crate) eta: &'a Rational,
     /// The start `w(0)`.
-    pub init: &'a [Rational],
+    pub(crate) init: &'a [Rational],
     /// Predictions replaced by the user's values.
-    pub conjectures: &'a [Conjecture],
+    pub(crate) conjectures: &'a [Conjecture],
     /// The checkpoints the printed diagnostics show.
-    pub shown: &'a [u64],
+    pub(crate) shown: &'a [u64],
     /// What to change when a core claim is open ([`theory::RUN_ADVICE`] for a run,
     /// [`theory::AUDIT_ADVICE`] for a logged trajectory).
-    pub advice: &'a str,
+    pub(crate) advice: &'a str,
 }
 
 /// Predictions, diagnostics and verdicts of a GD trajectory (theory §2), rendered as
@@ -844,7 +844,7 @@ pub struct Gd<'a> {
 ///
 /// # Errors
 /// As [`theory::analyze_with`].
-pub fn theory_report<S: Scalar>(
+pub(crate) fn theory_report<S: Scalar>(
     gd: &Gd<'_>,
     traj: &Trajectory<S>,
     ctx: S::Ctx,
@@ -855,7 +855,7 @@ pub fn theory_report<S: Scalar>(
 /// What a certified GD run's derived enclosures are measured against
 /// ([`Certifier::set_reference`]) without predictions: the exact `ŵ`, its support and `θ`
 /// from the oracle's answer `mm`.
-pub fn certify_reference(mm: &MaxMargin) -> Reference {
+pub(crate) fn certify_reference(mm: &MaxMargin) -> Reference {
     Reference {
         w_hat: mm.cert.w.clone(),
         w_tilde: None,
@@ -888,7 +888,7 @@ pub fn predicted_reference<S: Scalar>(
 /// The prediction's `w̃` as the exact point the certifier measures `‖ρ(t) − w̃‖` from
 /// ([`Certifier::set_reference`]): the working-precision value, each coordinate exactly as
 /// computed (`None` when there is no `w̃` or a coordinate is not finite).
-pub fn w_tilde_point<S: Scalar>(p: &theory::Prediction<S>) -> Option<Vec<Rational>> {
+pub(crate) fn w_tilde_point<S: Scalar>(p: &theory::Prediction<S>) -> Option<Vec<Rational>> {
     p.w_tilde.as_deref().and_then(exact_point)
 }
 
@@ -902,7 +902,7 @@ fn exact_point<S: Scalar>(v: &[S]) -> Option<Vec<Rational>> {
 ///
 /// # Errors
 /// As [`theory::analyze_with`].
-pub fn theory_report_certified<S: Scalar>(
+pub(crate) fn theory_report_certified<S: Scalar>(
     gd: &Gd<'_>,
     traj: &Trajectory<S>,
     ctx: S::Ctx,
@@ -1055,7 +1055,7 @@ fn csv_table(doc: &Value) -> Result<String> {
 }
 
 /// `1e6` for a power of ten from 100 on, the decimal number otherwise.
-pub fn steps_text(steps: u64) -> String {
+pub(crate) fn steps_text(steps: u64) -> String {
     let mut k = 0;
     let mut p = 1u64;
     while p < steps {
@@ -1070,7 +1070,7 @@ pub fn steps_text(steps: u64) -> String {
 }
 
 /// ` --init a,b,...` as a command echo writes it, or nothing for the origin.
-pub fn init_arg(init: &[Rational]) -> String {
+pub(crate) fn init_arg(init: &[Rational]) -> String {
     if init.iter().all(|q| *q == 0) {
         return String::new();
     }
@@ -1143,12 +1143,12 @@ pub fn class_max_margin(
 }
 
 /// `(point, class): value` entries, points 1-based, classes by name.
-pub fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) -> String {
+pub(crate) fn pair_list(entries: &[((usize, usize), Rational)], classes: &ClassData) -> String {
     pair_items(entries, classes, &format_rational).join(", ")
 }
 
 /// The entries of [`pair_list`], each value written by `number`.
-pub fn pair_items(
+pub(crate) fn pair_items(
     entries: &[((usize, usize), Rational)],
     classes: &ClassData,
     number: &dyn Fn(&Rational) -> String,

@@ -216,29 +216,29 @@ pub(crate) fn random_start(seed: u64, k: usize, d: usize) -> Vec<Rational> {
 #[derive(Clone, Debug)]
 pub struct Grid {
     /// The sweep's command echo (without `--only`, `--jobs`, `--json`, `--emit`).
-    pub(crate) command: String,
+    pub command: String,
     /// The data axis.
-    pub(crate) data: Vec<SweepData>,
+    pub data: Vec<SweepData>,
     /// The step axis (`None`: `auto`, the step `ibias run --lr auto` takes).
-    pub(crate) lrs: Vec<Option<Rational>>,
+    pub lrs: Vec<Option<Rational>>,
     /// The start axis.
-    pub(crate) starts: Vec<Start>,
+    pub starts: Vec<Start>,
     /// The seed of the random starts.
-    pub(crate) start_seed: u64,
+    pub start_seed: u64,
     /// The optimizer axis (specs without their own `lr=`: the step axis gives it).
-    pub(crate) optimizers: Vec<OptimizerSpec>,
+    pub optimizers: Vec<OptimizerSpec>,
     /// The loss (`None`: the default of `ibias run`, the exponential loss on binary data and
     /// the softmax cross-entropy on K-class data; a given loss is taken on K-class data as
     /// `ibias run --loss` takes it, [`Loss::for_classes`]).
-    pub(crate) loss: Option<Loss>,
+    pub loss: Option<Loss>,
     /// Steps of every run.
-    pub(crate) steps: u64,
+    pub steps: u64,
     /// Working precision.
-    pub(crate) precision: Precision,
+    pub precision: Precision,
     /// Seed of the SGD sampler.
-    pub(crate) seed: u64,
+    pub seed: u64,
     /// Whether the data carry an appended constant column (`--bias`).
-    pub(crate) bias: bool,
+    pub bias: bool,
 }
 
 /// The verdict counts of one GD point's claims (as `ibias run --json` `theory.counts`).
@@ -344,7 +344,7 @@ pub struct Sweep {
     /// `completed` (every point here ran to its report) or `interrupted`.
     pub(crate) status: String,
     /// The points, by index.
-    pub(crate) points: Vec<Point>,
+    pub points: Vec<Point>,
 }
 
 impl Grid {

@@ -24,7 +24,8 @@ pub mod naive;
 
 pub use apriori::StepBound;
 pub use interval::Interval;
-pub use naive::{IntervalEnclosure, IntervalRow, INTERVAL_BITS, INTERVAL_MAX_STEPS};
+pub use naive::INTERVAL_MAX_STEPS;
+pub(crate) use naive::{IntervalEnclosure, INTERVAL_BITS};
 
 use crate::data::Dataset;
 use crate::loss::Loss;
@@ -37,7 +38,7 @@ use rug::{Assign, Float, Rational};
 use std::cmp::Ordering;
 
 /// Bits the enclosures carry beyond the working precision.
-pub const EXTRA_BITS: u32 = 16;
+pub(crate) const EXTRA_BITS: u32 = 16;
 
 /// Why certification stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,15 +67,15 @@ pub struct Enclosure {
     /// `t·L(x(t))` (from t = 1 on; absent if not finite).
     pub t_loss: Option<Interval>,
     /// The computed iterate `w(t)` itself, enclosed (a point for f64 and MPFR working values).
-    pub computed: Vec<Interval>,
+    pub(crate) computed: Vec<Interval>,
     /// `−ℓ′(z_nᵀx)` for every point `n`, over the ball (contains the weight of the exact and
     /// of the computed iterate).
-    pub weights: Vec<Interval>,
+    pub(crate) weights: Vec<Interval>,
     /// `ℓ(z_nᵀx)` for every point `n`, over the ball (`L(x)` is their sum).
-    pub losses: Vec<Interval>,
+    pub(crate) losses: Vec<Interval>,
     /// `M ≥ sup_{v∈ball} ‖∇²L(v)‖`, the curvature bound on the ball (docs/theory/certify.md):
     /// `‖∇L(x) − ∇L(w)‖ ≤ M·r`.
-    pub curvature: Float,
+    pub(crate) curvature: Float,
 }
 
 /// Enclosures at one checkpoint of the quantities measured against the max-margin solution:
@@ -142,9 +143,9 @@ pub struct Reference {
     pub c_l: Option<Rational>,
     /// Without the span condition: the predicted `P1 w̃` (a point, like `w̃`), measured
     /// against `P1 ρ(t)`.
-    pub w_tilde_span: Option<Vec<Rational>>,
+    pub(crate) w_tilde_span: Option<Vec<Rational>>,
     /// The linearly independent support vectors, exactly: `P1` projects onto their span.
-    pub span_rows: Vec<Vec<Rational>>,
+    pub(crate) span_rows: Vec<Vec<Rational>>,
 }
 
 /// `‖x/‖x‖ − p/‖p‖‖` and the angle `2 asin(·/2)` between `x` and `p`, for every `x` within
@@ -553,7 +554,7 @@ pub struct Certifier {
     acc: Float,
     /// Test-only: take `δ_t = 0` (an unsound certifier, which the witness tests must catch).
     #[doc(hidden)]
-    pub zero_delta: bool,
+    pub(crate) zero_delta: bool,
     /// The a-priori rounding bound (double-double, exponential loss), when enabled
     /// ([`Certifier::use_a_priori`]); steps it cannot bound are enclosed in intervals.
     apriori: Option<StepBound>,
@@ -684,7 +685,7 @@ impl Certifier {
     }
 
     /// The upper end of the step's enclosure.
-    pub fn eta_upper(&self) -> &Float {
+    pub(crate) fn eta_upper(&self) -> &Float {
         &self.eta.hi
     }
 
@@ -756,14 +757,14 @@ impl Certifier {
     }
 
     /// The enclosures at step `t`, shown or not, if it was enclosed.
-    pub fn enclosure_at(&self, t: u64) -> Option<&Enclosure> {
+    pub(crate) fn enclosure_at(&self, t: u64) -> Option<&Enclosure> {
         self.records.iter().chain(&self.extra).find(|e| e.t == t)
     }
 
     /// Sets what the derived enclosures ([`Enclosure::derived`]: the direction error, `ρ(t)`,
     /// `‖ρ(t) − w̃‖`, the gap, the dual recovery, the refined angle, the non-SV shares) in
     /// `report::json::CertifyJson` and [`Certifier::text`] are measured against.
-    pub fn set_reference(&mut self, reference: Reference) {
+    pub(crate) fn set_reference(&mut self, reference: Reference) {
         self.reference = Some(reference);
     }
 
@@ -773,7 +774,7 @@ impl Certifier {
     }
 
     /// The derived enclosures of a record against `reference`.
-    pub fn derived_with(&self, e: &Enclosure, reference: &Reference) -> Derived {
+    pub(crate) fn derived_with(&self, e: &Enclosure, reference: &Reference) -> Derived {
         e.derived(reference, &self.eta, &self.z)
     }
 
@@ -785,7 +786,7 @@ impl Certifier {
     }
 
     /// The largest `Lip_t` met, and how many steps had `Lip_t > 1` (the last of them).
-    pub fn lipschitz(&self) -> (&Float, u64, Option<u64>) {
+    pub(crate) fn lipschitz(&self) -> (&Float, u64, Option<u64>) {
         (&self.lip_max, self.expansive_steps, self.last_expansive)
     }
 
@@ -1355,7 +1356,7 @@ impl<S: Scalar> Observer<S> for Certifier {
 /// `Lip`-Lipschitz on the ball, `Lip = 1` if `ηM ≤ 2` and `ηM − 1` otherwise. `z_norm2` holds
 /// upper bounds of `‖z_n‖²`, `z_max` of `R`, `eta` of `η`. Also the gap check of `ibias
 /// audit` (`audit::replay_gap`).
-pub fn eta_curvature_on_ball<'a>(
+pub(crate) fn eta_curvature_on_ball<'a>(
     q: impl Iterator<Item = &'a Float>,
     z_norm2: &[Float],
     z_max: &Float,
@@ -1428,7 +1429,7 @@ fn ratio_up(r: &Float, norm: &Interval) -> Option<Float> {
 }
 
 /// A non-negative float as a decimal string of `digits` significant digits, rounded up.
-pub fn decimal_up(x: &Float, digits: usize) -> String {
+pub(crate) fn decimal_up(x: &Float, digits: usize) -> String {
     if x.is_zero() {
         return "0".into();
     }
@@ -1438,7 +1439,7 @@ pub fn decimal_up(x: &Float, digits: usize) -> String {
 /// An interval as `(mid, rad)`: `mid` a decimal with a few digits below the interval's
 /// width, and `rad` (rounded up, `rad_digits` digits) with `|v − mid| ≤ rad` for every `v`
 /// of the interval, computed from the exact value of the decimal `mid`.
-pub fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, String) {
+pub(crate) fn mid_rad(v: &Interval, extra_digits: i64, rad_digits: usize) -> (String, String) {
     if !v.lo.is_finite() || !v.hi.is_finite() {
         return ("NaN".into(), "inf".into());
     }

@@ -21,32 +21,32 @@ use rug::Float;
 /// `error_bound` bounds the computed iterate's distance from the exact one,
 /// `max_i |computed_i − mid_i| + rad_i` (the ∞-norm).
 #[derive(Clone, Debug)]
-pub struct IntervalEnclosure {
+pub(crate) struct IntervalEnclosure {
     /// Bits of the interval arithmetic.
-    pub bits: u32,
+    pub(crate) bits: u32,
     /// One row per shown checkpoint enclosed.
-    pub rows: Vec<IntervalRow>,
+    pub(crate) rows: Vec<IntervalRow>,
     /// The last step enclosed.
-    pub through: u64,
+    pub(crate) through: u64,
     /// Why it stopped before the run's end.
-    pub stopped: Option<String>,
+    pub(crate) stopped: Option<String>,
 }
 
 /// One checkpoint of an [`IntervalEnclosure`], every value rounded up.
 #[derive(Clone, Debug)]
-pub struct IntervalRow {
+pub(crate) struct IntervalRow {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// The largest half-width of the boxes.
-    pub radius: Float,
+    pub(crate) radius: Float,
     /// `radius` over the lower end of `‖w‖∞` over the box; `None` where that end is 0.
-    pub radius_over_norm: Option<Float>,
+    pub(crate) radius_over_norm: Option<Float>,
     /// `max_i max(v_i − lo_i, hi_i − v_i)`: a bound of `‖computed − exact‖∞`.
-    pub error_bound: Float,
+    pub(crate) error_bound: Float,
 }
 
 /// Bits of [`IntervalEnclosure`]'s arithmetic.
-pub const INTERVAL_BITS: u32 = 128;
+pub(crate) const INTERVAL_BITS: u32 = 128;
 
 /// The most steps [`IntervalEnclosure`] takes: about a minute of 128-bit interval steps on
 /// small data, and beyond it the wrapping effect leaves little to enclose.

@@ -14,11 +14,11 @@ use std::path::Path;
 #[derive(Clone, Debug)]
 pub struct Logged {
     /// The file name, for messages and reports.
-    pub(crate) source: String,
+    pub source: String,
     /// The logged steps, strictly increasing.
-    pub(crate) t: Vec<u64>,
+    pub t: Vec<u64>,
     /// The iterates, one per step, each of the data's dimension.
-    pub(crate) w: Vec<Vec<Rational>>,
+    pub w: Vec<Vec<Rational>>,
 }
 
 /// Reads a logged trajectory of dimension `dim` (the data's `d`, bias column included):

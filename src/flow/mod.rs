@@ -25,7 +25,7 @@ use std::time::Instant;
 pub mod tail;
 
 /// Largest `--until` accepted: `s·(1 − ŵᵀz_n)` and `s·ŵ` stay far inside f64's range.
-pub const MAX_UNTIL: f64 = 1e15;
+pub(crate) const MAX_UNTIL: f64 = 1e15;
 
 /// A validated `ibias flow` request.
 #[derive(Clone, Debug)]
@@ -67,10 +67,6 @@ pub struct FlowFindings {
     pub json: Value,
     /// What was established.
     pub judgement: Judgement,
-    /// Integrator counts.
-    pub stats: Stats,
-    /// Wall time of the integration, seconds.
-    pub seconds: f64,
 }
 
 impl FlowFindings {
@@ -84,7 +80,7 @@ impl FlowFindings {
 ///
 /// # Errors
 /// [`Error::Parameter`] unless a finite number in `(0, MAX_UNTIL]`.
-pub fn parse_until(text: &str) -> Result<f64> {
+pub(crate) fn parse_until(text: &str) -> Result<f64> {
     let v: f64 = text
         .trim()
         .parse()
@@ -121,7 +117,7 @@ pub fn checkpoints(until: f64) -> Vec<f64> {
 ///
 /// # Errors
 /// A log-time of `--at` beyond `until`, or more checkpoints than [`Schedule::points`] allows.
-pub fn schedule_points(schedule: &Schedule, until: f64) -> Result<Vec<f64>> {
+pub(crate) fn schedule_points(schedule: &Schedule, until: f64) -> Result<Vec<f64>> {
     if let Schedule::At(ts) = schedule {
         if let Some(t) = ts.iter().find(|&&t| t as f64 > until) {
             return Err(Error::param(
@@ -321,8 +317,6 @@ impl FlowRequest {
             text,
             json,
             judgement,
-            stats: run.stats,
-            seconds: run.seconds,
         })
     }
 }
@@ -450,10 +444,10 @@ pub struct FlowRun<S: Scalar> {
     /// The integration error budget at the last checkpoint.
     pub budget: Budget<S>,
     /// Wall time, seconds.
-    pub seconds: f64,
+    pub(crate) seconds: f64,
     /// The log-time reached when a stop was requested before `until` (SIGINT, SIGTERM); the
     /// last checkpoint is the point reached.
-    pub interrupted: Option<S>,
+    pub(crate) interrupted: Option<S>,
 }
 
 /// Integrates the log-time flow of `pred`'s data from `ρ(0) = w(0)` to `s = until`, with
@@ -471,7 +465,7 @@ pub fn integrate<S: Scalar>(pred: &Prediction<S>, until: f64) -> Result<FlowRun<
 ///
 /// # Errors
 /// As [`integrate`].
-pub fn integrate_on<S: Scalar>(pred: &Prediction<S>, grid: &[f64]) -> Result<FlowRun<S>> {
+pub(crate) fn integrate_on<S: Scalar>(pred: &Prediction<S>, grid: &[f64]) -> Result<FlowRun<S>> {
     let ctx = pred.ctx;
     let bits = S::accuracy_bits(ctx);
     let opts = options(bits);

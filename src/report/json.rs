@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A row as a JSON value (an object with its keys sorted).
-pub fn to_value<T: Serialize>(row: &T) -> Value {
+pub(crate) fn to_value<T: Serialize>(row: &T) -> Value {
     // a derived `Serialize` of strings, numbers, booleans, options, vectors and string-keyed
     // maps cannot fail
     serde_json::to_value(row).unwrap_or(Value::Null)
@@ -24,35 +24,35 @@ pub fn to_value<T: Serialize>(row: &T) -> Value {
 #[derive(Clone, Debug, Serialize)]
 pub struct RunCheckpoint {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// Guaranteed significant digits of the decimals (at most 40).
-    pub digits: usize,
+    pub(crate) digits: usize,
     /// The iterate `w(t)`, decimals.
-    pub w: Vec<String>,
+    pub(crate) w: Vec<String>,
     /// The last checkpoint's iterate exactly, `"p/q"` per coordinate (a coordinate null when
     /// not finite or outside f64's range); null on the other checkpoints.
-    pub w_exact: Option<Vec<Option<String>>>,
+    pub(crate) w_exact: Option<Vec<Option<String>>>,
     /// `‖w(t)‖`.
-    pub norm: String,
+    pub(crate) norm: String,
     /// `‖w(t)‖ / ln t` (null for t < 2).
-    pub norm_over_ln_t: Option<String>,
+    pub(crate) norm_over_ln_t: Option<String>,
     /// `ln L(w(t))`.
-    pub ln_loss: String,
+    pub(crate) ln_loss: String,
     /// `t · L(w(t))` (null for t = 0).
-    pub t_loss: Option<String>,
+    pub(crate) t_loss: Option<String>,
     /// `w(t)/‖w(t)‖` (null when `w = 0`).
-    pub direction: Option<Vec<String>>,
+    pub(crate) direction: Option<Vec<String>>,
     /// `min_n z_n·w(t) / ‖w(t)‖` (null when `w = 0`).
-    pub min_margin: Option<String>,
+    pub(crate) min_margin: Option<String>,
 }
 
 /// An enclosure `{mid, rad}`: `|exact − mid| ≤ rad`, decimal strings, `rad` rounded up.
 #[derive(Clone, Debug, Serialize)]
 pub struct MidRad {
     /// The midpoint, with the digits the radius leaves.
-    pub mid: String,
+    pub(crate) mid: String,
     /// The radius, rounded up.
-    pub rad: String,
+    pub(crate) rad: String,
 }
 
 impl MidRad {
@@ -73,29 +73,29 @@ impl MidRad {
 #[derive(Clone, Debug, Serialize)]
 pub struct CertifyJson {
     /// `certified` or `stopped`.
-    pub status: String,
+    pub(crate) status: String,
     /// The last step whose radius is established.
-    pub certified_through: u64,
+    pub(crate) certified_through: u64,
     /// The step the certification stopped at (null unless stopped).
-    pub stopped_at: Option<u64>,
+    pub(crate) stopped_at: Option<u64>,
     /// Why it stopped (null unless stopped).
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// Bits of the interval arithmetic (working bits + 16).
-    pub interval_bits: u32,
+    pub(crate) interval_bits: u32,
     /// Steps whose rounding bound was the a-priori bound of the double-double step.
-    pub a_priori_steps: u64,
+    pub(crate) a_priori_steps: u64,
     /// Steps whose rounding bound was enclosed in interval arithmetic.
-    pub interval_steps: u64,
+    pub(crate) interval_steps: u64,
     /// The last radius `r(t)`, rounded up.
-    pub radius: String,
+    pub(crate) radius: String,
     /// The largest `Lip_t`, rounded up to three digits.
-    pub max_lipschitz: String,
+    pub(crate) max_lipschitz: String,
     /// Steps with `Lip_t > 1`.
-    pub expansive_steps: u64,
+    pub(crate) expansive_steps: u64,
     /// The last of them (null if none).
-    pub last_expansive_step: Option<u64>,
+    pub(crate) last_expansive_step: Option<u64>,
     /// One row per shown checkpoint certified.
-    pub checkpoints: Vec<CertifyCheckpoint>,
+    pub(crate) checkpoints: Vec<CertifyCheckpoint>,
 }
 
 /// One checkpoint of the `certify` object: the radius and the enclosures of the
@@ -103,55 +103,55 @@ pub struct CertifyJson {
 #[derive(Clone, Debug, Serialize)]
 pub struct CertifyCheckpoint {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// The radius `r(t)`, rounded up.
-    pub radius: String,
+    pub(crate) radius: String,
     /// `r(t)/‖w‖`, rounded up (null when the norm's enclosure contains 0).
-    pub radius_over_norm: Option<String>,
+    pub(crate) radius_over_norm: Option<String>,
     /// `w(t)`.
-    pub w: Vec<MidRad>,
+    pub(crate) w: Vec<MidRad>,
     /// `‖w‖`.
-    pub norm: MidRad,
+    pub(crate) norm: MidRad,
     /// The normalized minimum margin (null when the norm's enclosure contains 0).
-    pub min_margin: Option<MidRad>,
+    pub(crate) min_margin: Option<MidRad>,
     /// `ln L`.
-    pub ln_loss: Option<MidRad>,
+    pub(crate) ln_loss: Option<MidRad>,
     /// `t·L` (null at t = 0).
-    pub t_loss: Option<MidRad>,
+    pub(crate) t_loss: Option<MidRad>,
     /// `x/‖x‖` (null when the ball may contain 0).
-    pub direction: Option<Vec<MidRad>>,
+    pub(crate) direction: Option<Vec<MidRad>>,
     /// `‖x/‖x‖ − ŵ/‖ŵ‖‖`.
-    pub dir_err: Option<MidRad>,
+    pub(crate) dir_err: Option<MidRad>,
     /// The angle between `x` and `ŵ`, radians.
-    pub angle: Option<MidRad>,
+    pub(crate) angle: Option<MidRad>,
     /// `ρ(t) = x(t) − ŵ ln t` (null at t = 0).
-    pub rho: Option<Vec<MidRad>>,
+    pub(crate) rho: Option<Vec<MidRad>>,
     /// `‖ρ(t) − w̃‖` (without the span condition `‖P1(ρ(t) − w̃)‖`).
-    pub rho_err: Option<MidRad>,
+    pub(crate) rho_err: Option<MidRad>,
     /// `1/‖ŵ‖ − min_n z_nᵀx/‖x‖`.
-    pub gap: Option<MidRad>,
+    pub(crate) gap: Option<MidRad>,
     /// `η t (−ℓ′(z_nᵀx))` per point (null at t = 0).
-    pub dual: Option<Vec<MidRad>>,
+    pub(crate) dual: Option<Vec<MidRad>>,
     /// The angle between `x` and `ŵ ln t + w̃`.
-    pub refined_angle: Option<MidRad>,
+    pub(crate) refined_angle: Option<MidRad>,
     /// The non-support-vector share of the loss.
-    pub share_loss: Option<MidRad>,
+    pub(crate) share_loss: Option<MidRad>,
     /// The non-support-vector share of the gradient.
-    pub share_grad: Option<MidRad>,
+    pub(crate) share_grad: Option<MidRad>,
     /// `share_loss` times `t^{θ−1}`.
-    pub share_loss_scaled: Option<MidRad>,
+    pub(crate) share_loss_scaled: Option<MidRad>,
     /// `share_grad` times `t^{θ−1}`.
-    pub share_grad_scaled: Option<MidRad>,
+    pub(crate) share_grad_scaled: Option<MidRad>,
     /// `t·L/C_L`.
-    pub t_loss_ratio: Option<MidRad>,
+    pub(crate) t_loss_ratio: Option<MidRad>,
     /// `max |η t (−ℓ′_n)/α_n − 1|` over the support vectors with `α_n ≠ 0`.
-    pub dual_dev: Option<MidRad>,
+    pub(crate) dual_dev: Option<MidRad>,
     /// `‖η t (−∇L) − ŵ‖/‖ŵ‖`.
-    pub grad_dev: Option<MidRad>,
+    pub(crate) grad_dev: Option<MidRad>,
     /// `ln t · dir_err` (null before t = 2).
-    pub ln_t_dir: Option<MidRad>,
+    pub(crate) ln_t_dir: Option<MidRad>,
     /// `ln t · gap` (null before t = 2).
-    pub ln_t_gap: Option<MidRad>,
+    pub(crate) ln_t_gap: Option<MidRad>,
 }
 
 impl CertifyJson {
@@ -228,39 +228,39 @@ impl CertifyCheckpoint {
 /// The `certify` object when the run is not certified (another optimizer than GD, or no
 /// radius): why, and the naive interval enclosure when one ran.
 #[derive(Clone, Debug, Serialize)]
-pub struct NotCertifiedJson {
+pub(crate) struct NotCertifiedJson {
     /// `not certified`.
-    pub status: String,
+    pub(crate) status: String,
     /// Why not.
-    pub reason: String,
+    pub(crate) reason: String,
     /// The naive interval enclosure (null when none ran).
-    pub interval: Option<IntervalJson>,
+    pub(crate) interval: Option<IntervalJson>,
 }
 
 /// `certify.interval`: the naive interval enclosure of another optimizer's run.
 #[derive(Clone, Debug, Serialize)]
-pub struct IntervalJson {
+pub(crate) struct IntervalJson {
     /// Bits of the interval arithmetic.
-    pub bits: u32,
+    pub(crate) bits: u32,
     /// The last step enclosed.
-    pub through: u64,
+    pub(crate) through: u64,
     /// Why the enclosure stopped (null when it went through).
-    pub stopped: Option<String>,
+    pub(crate) stopped: Option<String>,
     /// One row per shown checkpoint enclosed.
-    pub checkpoints: Vec<IntervalCheckpoint>,
+    pub(crate) checkpoints: Vec<IntervalCheckpoint>,
 }
 
 /// One checkpoint of the naive interval enclosure.
 #[derive(Clone, Debug, Serialize)]
 pub struct IntervalCheckpoint {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// The box's radius, rounded up.
-    pub radius: String,
+    pub(crate) radius: String,
     /// The radius over `‖w‖∞`, rounded up (null when unbounded).
-    pub radius_over_norm: Option<String>,
+    pub(crate) radius_over_norm: Option<String>,
     /// A bound on `‖computed − exact‖∞`, rounded up.
-    pub error_bound: String,
+    pub(crate) error_bound: String,
 }
 
 impl IntervalJson {
@@ -286,34 +286,34 @@ impl IntervalJson {
 
 /// The `prediction` object of `theory` (`ibias run --json`).
 #[derive(Clone, Debug, Serialize)]
-pub struct PredictionJson {
+pub(crate) struct PredictionJson {
     /// `unique`, `max_entropy` or `degenerate`.
-    pub regime: String,
+    pub(crate) regime: String,
     /// The support vectors span the data.
-    pub spans: bool,
+    pub(crate) spans: bool,
     /// The support, 1-based.
-    pub support: Vec<usize>,
+    pub(crate) support: Vec<usize>,
     /// The dual multipliers.
-    pub alpha: Vec<String>,
+    pub(crate) alpha: Vec<String>,
     /// `w̃` (null when undefined).
-    pub w_tilde: Option<Vec<String>>,
+    pub(crate) w_tilde: Option<Vec<String>>,
     /// Name → the predicted constant.
-    pub constants: BTreeMap<String, ConstantJson>,
+    pub(crate) constants: BTreeMap<String, ConstantJson>,
 }
 
 /// One predicted constant: its value and its section.
 #[derive(Clone, Debug, Serialize)]
-pub struct ConstantJson {
+pub(crate) struct ConstantJson {
     /// `"p/q"`, a decimal string, `"inf"` or `{"unavailable": reason}`.
-    pub value: PredictedJson,
+    pub(crate) value: PredictedJson,
     /// The section of docs/theory/sections.md.
-    pub section: String,
+    pub(crate) section: String,
 }
 
 /// A predicted value: a string, or why it is unavailable.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
-pub enum PredictedJson {
+pub(crate) enum PredictedJson {
     /// `"p/q"`, a decimal string or `"inf"`.
     Value(String),
     /// Not predicted.
@@ -327,167 +327,167 @@ pub enum PredictedJson {
 #[derive(Clone, Debug, Serialize)]
 pub struct DiagnosticsRow {
     /// The step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// `‖w/‖w‖ − ŵ/‖ŵ‖‖`.
-    pub dir_err: Option<String>,
+    pub(crate) dir_err: Option<String>,
     /// The angle between `w` and `ŵ`, radians.
-    pub angle: Option<String>,
+    pub(crate) angle: Option<String>,
     /// The normalized margin's gap to `1/‖ŵ‖`.
-    pub gap: Option<String>,
+    pub(crate) gap: Option<String>,
     /// `t·L/C_L`.
-    pub t_loss_ratio: Option<String>,
+    pub(crate) t_loss_ratio: Option<String>,
     /// `‖ρ(t) − w̃‖`.
-    pub rho_err: Option<String>,
+    pub(crate) rho_err: Option<String>,
     /// The angle between `w` and `ŵ ln t + w̃`.
-    pub refined_angle: Option<String>,
+    pub(crate) refined_angle: Option<String>,
     /// The dual multipliers' largest relative deviation.
-    pub dual_dev: Option<String>,
+    pub(crate) dual_dev: Option<String>,
     /// The scaled gradient's relative deviation from `ŵ`.
-    pub grad_dev: Option<String>,
+    pub(crate) grad_dev: Option<String>,
     /// The non-support-vector share of the loss.
-    pub share_loss: Option<String>,
+    pub(crate) share_loss: Option<String>,
     /// The non-support-vector share of the gradient.
-    pub share_grad: Option<String>,
+    pub(crate) share_grad: Option<String>,
     /// `share_loss` times `t^{θ−1}`.
-    pub share_loss_scaled: Option<String>,
+    pub(crate) share_loss_scaled: Option<String>,
     /// `ln t · dir_err`.
-    pub ln_t_dir: Option<String>,
+    pub(crate) ln_t_dir: Option<String>,
     /// `ln t · gap`.
-    pub ln_t_gap: Option<String>,
+    pub(crate) ln_t_gap: Option<String>,
 }
 
 /// One verdict of `theory.verdicts`.
 #[derive(Clone, Debug, Serialize)]
 pub struct VerdictRow {
     /// The claim's identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// `PASS`, `weak`, `FAIL` or `n/a`.
-    pub status: String,
+    pub(crate) status: String,
     /// The section of docs/theory/sections.md.
-    pub section: String,
+    pub(crate) section: String,
     /// What is claimed.
-    pub claim: String,
+    pub(crate) claim: String,
     /// The checkpoint judged.
-    pub t: u64,
+    pub(crate) t: u64,
     /// The measured value.
-    pub measured: Option<String>,
+    pub(crate) measured: Option<String>,
     /// The predicted value.
-    pub predicted: Option<String>,
+    pub(crate) predicted: Option<String>,
     /// The deviation bounded.
-    pub deviation: Option<String>,
+    pub(crate) deviation: Option<String>,
     /// Its tolerance.
-    pub tolerance: Option<String>,
+    pub(crate) tolerance: Option<String>,
     /// `|deviation| + tolerance`.
-    pub resolution: Option<String>,
+    pub(crate) resolution: Option<String>,
     /// The quantity's scale.
-    pub scale: Option<String>,
+    pub(crate) scale: Option<String>,
     /// A core claim for these data.
-    pub core: bool,
+    pub(crate) core: bool,
     /// The judged prediction is the user's conjecture.
-    pub user: bool,
+    pub(crate) user: bool,
     /// `identity`, `extrapolation`, `derived` or `history`.
-    pub witness: String,
+    pub(crate) witness: String,
     /// Vector claims: the estimated limit (else null).
-    pub limit: Option<Vec<String>>,
+    pub(crate) limit: Option<Vec<String>>,
     /// Vector claims: the predicted limit (else null).
-    pub expected: Option<Vec<String>>,
+    pub(crate) expected: Option<Vec<String>>,
     /// How the tolerance was derived, or why the claim was not judged.
-    pub basis: String,
+    pub(crate) basis: String,
     /// Null without `--certify`.
-    pub certification: Option<CertificationJson>,
+    pub(crate) certification: Option<CertificationJson>,
 }
 
 /// Whether a verdict's status holds over the enclosures (`--certify`).
 #[derive(Clone, Debug, Serialize)]
 pub struct CertificationJson {
     /// The status holds for every exact-arithmetic trajectory within the radii.
-    pub certified: bool,
+    pub(crate) certified: bool,
     /// Why not (null when certified).
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
 }
 
 /// One rate fit of `theory.fits` (reported, not asserted).
 #[derive(Clone, Debug, Serialize)]
 pub struct FitRow {
     /// The fit's identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// The section of docs/theory/sections.md.
-    pub section: String,
+    pub(crate) section: String,
     /// The fitted value.
-    pub measured: Option<String>,
+    pub(crate) measured: Option<String>,
     /// The predicted value.
-    pub predicted: Option<String>,
+    pub(crate) predicted: Option<String>,
 }
 
 /// `theory.counts`: verdicts per status.
 #[derive(Clone, Debug, Serialize)]
 pub struct CountsJson {
     /// PASS.
-    pub pass: usize,
+    pub(crate) pass: usize,
     /// weak.
-    pub weak: usize,
+    pub(crate) weak: usize,
     /// FAIL.
-    pub fail: usize,
+    pub(crate) fail: usize,
     /// n/a.
     #[serde(rename = "n/a")]
-    pub not_judged: usize,
+    pub(crate) not_judged: usize,
 }
 
 /// What a run established, as the documents carry it beside their verdicts.
 #[derive(Clone, Debug, Serialize)]
-pub struct JudgementJson {
+pub(crate) struct JudgementJson {
     /// `holds`, `fails` or `inconclusive`.
-    pub judgement: String,
+    pub(crate) judgement: String,
     /// Exactly when the judgement is `holds`.
-    pub all_hold: bool,
+    pub(crate) all_hold: bool,
     /// Why inconclusive (else null).
-    pub inconclusive: Option<String>,
+    pub(crate) inconclusive: Option<String>,
 }
 
 /// The `theory` object of `ibias run --json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct AnalysisJson {
     /// The predicted constants of §2.
-    pub prediction: PredictionJson,
+    pub(crate) prediction: PredictionJson,
     /// One row per checkpoint.
-    pub diagnostics: Vec<DiagnosticsRow>,
+    pub(crate) diagnostics: Vec<DiagnosticsRow>,
     /// One row per claim.
-    pub verdicts: Vec<VerdictRow>,
+    pub(crate) verdicts: Vec<VerdictRow>,
     /// The rate fits.
-    pub fits: Vec<FitRow>,
+    pub(crate) fits: Vec<FitRow>,
     /// Verdicts per status.
-    pub counts: CountsJson,
+    pub(crate) counts: CountsJson,
     /// The names replaced by `--conjecture`.
-    pub user_predictions: Vec<String>,
+    pub(crate) user_predictions: Vec<String>,
     /// `judgement`, `all_hold`, `inconclusive`.
     #[serde(flatten)]
-    pub judgement: JudgementJson,
+    pub(crate) judgement: JudgementJson,
 }
 
 /// One exact max-margin answer of `compare` (`answers[]`).
 #[derive(Clone, Debug, Serialize)]
 pub struct AnswerRow {
     /// `l1`, `l2` or `linf`.
-    pub norm: String,
+    pub(crate) norm: String,
     /// `ŵ_p`, exact.
-    pub w: Vec<String>,
+    pub(crate) w: Vec<String>,
     /// `ŵ_p/‖ŵ_p‖₂`.
-    pub direction: Vec<f64>,
+    pub(crate) direction: Vec<f64>,
     /// `1/‖ŵ_p‖_p` (null when not finite, as every number here).
-    pub max_margin: f64,
+    pub(crate) max_margin: f64,
     /// The optimal `w` is unique.
-    pub unique: bool,
+    pub(crate) unique: bool,
 }
 
 /// Three values, one per norm.
 #[derive(Clone, Debug, Serialize)]
-pub struct PerNorm {
+pub(crate) struct PerNorm {
     /// ℓ1.
-    pub l1: f64,
+    pub(crate) l1: f64,
     /// ℓ2.
-    pub l2: f64,
+    pub(crate) l2: f64,
     /// ℓ∞.
-    pub linf: f64,
+    pub(crate) linf: f64,
 }
 
 /// One optimizer's row of `compare` (`rows[]`, docs/optimizers.md). A number that is not
@@ -495,151 +495,151 @@ pub struct PerNorm {
 #[derive(Clone, Debug, Serialize)]
 pub struct OptimizerRow {
     /// The optimizer's name.
-    pub optimizer: String,
+    pub(crate) optimizer: String,
     /// Its full specification (null for a row without one).
-    pub spec: Option<String>,
+    pub(crate) spec: Option<String>,
     /// What it is.
-    pub description: String,
+    pub(crate) description: String,
     /// How its run ended.
-    pub status: String,
+    pub(crate) status: String,
     /// The same, in words.
-    pub status_detail: String,
+    pub(crate) status_detail: String,
     /// `T`.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// `T'`.
-    pub t_prev: u64,
+    pub(crate) t_prev: u64,
     /// `w(T)/‖w(T)‖₂`.
-    pub direction: Vec<f64>,
+    pub(crate) direction: Vec<f64>,
     /// Degrees to the ℓ1, ℓ2, ℓ∞ answers.
-    pub angle_deg: PerNorm,
+    pub(crate) angle_deg: PerNorm,
     /// The normalized margins in the three norms.
-    pub margin: PerNorm,
+    pub(crate) margin: PerNorm,
     /// The predicted limit.
-    pub predicted: String,
+    pub(crate) predicted: String,
     /// Why that limit.
-    pub basis: String,
+    pub(crate) basis: String,
     /// The source of the prediction.
-    pub source: String,
+    pub(crate) source: String,
     /// The predicted direction (null when none).
-    pub target_direction: Option<Vec<f64>>,
+    pub(crate) target_direction: Option<Vec<f64>>,
     /// Degrees between the secant `w(T) − w(T')` and the target.
-    pub secant_angle_deg: Option<f64>,
+    pub(crate) secant_angle_deg: Option<f64>,
     /// The weighted SVM at `h(T)`, exact.
-    pub weighted_svm: Option<Vec<String>>,
+    pub(crate) weighted_svm: Option<Vec<String>>,
     /// The claim judged.
-    pub claim: Option<String>,
+    pub(crate) claim: Option<String>,
     /// Its section.
-    pub section: Option<String>,
+    pub(crate) section: Option<String>,
     /// Its witness.
-    pub witness: Option<String>,
+    pub(crate) witness: Option<String>,
     /// compare's verdict.
-    pub verdict: String,
+    pub(crate) verdict: String,
     /// The verdict's detail.
-    pub detail: String,
+    pub(crate) detail: String,
     /// Wall time, seconds (three decimals).
-    pub elapsed_s: f64,
+    pub(crate) elapsed_s: f64,
 }
 
 /// The comparison of `compare` (and `audit`'s `limit`): answers, rows and the judgement.
 #[derive(Clone, Debug, Serialize)]
-pub struct ComparisonJson {
+pub(crate) struct ComparisonJson {
     /// The ℓ1, ℓ2, ℓ∞ answers.
-    pub answers: Vec<AnswerRow>,
+    pub(crate) answers: Vec<AnswerRow>,
     /// One row per optimizer.
-    pub rows: Vec<OptimizerRow>,
+    pub(crate) rows: Vec<OptimizerRow>,
     /// `judgement`, `all_hold`, `inconclusive`.
     #[serde(flatten)]
-    pub judgement: JudgementJson,
+    pub(crate) judgement: JudgementJson,
 }
 
 /// One checkpoint of `ibias flow --json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct FlowCheckpoint {
     /// The log time.
-    pub s: String,
+    pub(crate) s: String,
     /// `log10 τ` (null for `-inf`).
-    pub log10_tau: f64,
+    pub(crate) log10_tau: f64,
     /// `ρ(s)`.
-    pub rho: Vec<String>,
+    pub(crate) rho: Vec<String>,
     /// `w(τ)`.
-    pub w: Vec<String>,
+    pub(crate) w: Vec<String>,
     /// `‖ρ − w̃‖`.
-    pub rho_err: Option<String>,
+    pub(crate) rho_err: Option<String>,
     /// `s · dir_err`.
-    pub s_dir: Option<String>,
+    pub(crate) s_dir: Option<String>,
     /// Its prediction.
-    pub s_dir_pred: Option<String>,
+    pub(crate) s_dir_pred: Option<String>,
     /// `s · gap`.
-    pub s_gap: Option<String>,
+    pub(crate) s_gap: Option<String>,
     /// Its prediction.
-    pub s_gap_pred: Option<String>,
+    pub(crate) s_gap_pred: Option<String>,
     /// The natural log of the non-support-vector loss share.
-    pub ln_share: Option<String>,
+    pub(crate) ln_share: Option<String>,
     /// The scaled share.
-    pub share_scaled: Option<String>,
+    pub(crate) share_scaled: Option<String>,
     /// `(1 + τ)L`.
-    pub tau_loss: String,
+    pub(crate) tau_loss: String,
     /// `P2 ρ`.
-    pub p2: Vec<String>,
+    pub(crate) p2: Vec<String>,
 }
 
 /// One verdict of `ibias flow --json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct FlowVerdictRow {
     /// The claim's identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// `PASS`, `weak`, `FAIL` or `n/a`.
-    pub status: String,
+    pub(crate) status: String,
     /// The section of docs/theory/sections.md.
-    pub section: String,
+    pub(crate) section: String,
     /// What is claimed.
-    pub claim: String,
+    pub(crate) claim: String,
     /// The log time judged.
-    pub s: Option<String>,
+    pub(crate) s: Option<String>,
     /// The measured value.
-    pub measured: Option<String>,
+    pub(crate) measured: Option<String>,
     /// The predicted value.
-    pub predicted: Option<String>,
+    pub(crate) predicted: Option<String>,
     /// The deviation bounded.
-    pub deviation: Option<String>,
+    pub(crate) deviation: Option<String>,
     /// Its tolerance.
-    pub tolerance: Option<String>,
+    pub(crate) tolerance: Option<String>,
     /// `|deviation| + tolerance`.
-    pub resolution: Option<String>,
+    pub(crate) resolution: Option<String>,
     /// A core claim for these data.
-    pub core: bool,
+    pub(crate) core: bool,
     /// The judged prediction is the user's conjecture.
-    pub user: bool,
+    pub(crate) user: bool,
     /// How the tolerance was derived, or why not judged.
-    pub basis: String,
+    pub(crate) basis: String,
 }
 
 /// One rate fit of `ibias flow --json`.
 #[derive(Clone, Debug, Serialize)]
-pub struct FlowFitRow {
+pub(crate) struct FlowFitRow {
     /// The fit's identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// The fitted value.
-    pub measured: Option<String>,
+    pub(crate) measured: Option<String>,
     /// The predicted value.
-    pub predicted: Option<String>,
+    pub(crate) predicted: Option<String>,
 }
 
 /// One checkpoint of the flow's certified tail.
 #[derive(Clone, Debug, Serialize)]
 pub struct TailRow {
     /// The log time.
-    pub s: f64,
+    pub(crate) s: f64,
     /// The bound `B(s)`, rounded up.
-    pub bound: String,
+    pub(crate) bound: String,
     /// The computed `‖ρ − w̃‖` (null when not measured).
-    pub measured: Option<String>,
+    pub(crate) measured: Option<String>,
 }
 
 /// `certified_tail` of `ibias flow --json`: the constants of the certificate, or why none.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
-pub enum TailJson {
+pub(crate) enum TailJson {
     /// Not certified.
     NotCertified {
         /// `not certified`.
@@ -672,32 +672,32 @@ pub enum TailJson {
 
 /// One row of `compare_gd` of `ibias flow --json` (GD beside the flow).
 #[derive(Clone, Debug, Serialize)]
-pub struct GdBesideRow {
+pub(crate) struct GdBesideRow {
     /// GD's step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// `τ = ηt`, exact.
-    pub tau: String,
+    pub(crate) tau: String,
     /// `s = ln(1 + τ)`.
-    pub s: String,
+    pub(crate) s: String,
     /// `‖w_GD − w_flow‖`.
-    pub diff: String,
+    pub(crate) diff: String,
     /// Its part in the support-vector span.
-    pub diff_span: String,
+    pub(crate) diff_span: String,
     /// Its part off it.
-    pub diff_p2: String,
+    pub(crate) diff_p2: String,
     /// `t` times `diff_span`.
-    pub t_diff_span: String,
+    pub(crate) t_diff_span: String,
 }
 
 /// `compare_gd` of `ibias flow --json`.
 #[derive(Clone, Debug, Serialize)]
-pub struct GdBesideJson {
+pub(crate) struct GdBesideJson {
     /// GD's step size, exact.
-    pub lr: String,
+    pub(crate) lr: String,
     /// Steps taken.
-    pub steps: u64,
+    pub(crate) steps: u64,
     /// How GD's run ended.
-    pub status: String,
+    pub(crate) status: String,
     /// One row per GD checkpoint.
-    pub rows: Vec<GdBesideRow>,
+    pub(crate) rows: Vec<GdBesideRow>,
 }

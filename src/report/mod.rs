@@ -24,23 +24,23 @@ pub fn trusted_digits(bits: u32, t: u64) -> usize {
 #[derive(Clone, Debug)]
 pub struct Row<S: Scalar> {
     /// Step.
-    pub t: u64,
+    pub(crate) t: u64,
     /// The iterate `w(t)`.
-    pub w: Vec<S>,
+    pub(crate) w: Vec<S>,
     /// `‖w(t)‖`.
-    pub norm: S,
+    pub(crate) norm: S,
     /// `‖w(t)‖ / ln t` (from t = 2 on).
-    pub norm_over_ln_t: Option<S>,
+    pub(crate) norm_over_ln_t: Option<S>,
     /// `ln L(w(t))`.
-    pub ln_loss: S,
+    pub(crate) ln_loss: S,
     /// `t · L(w(t))` (from t = 1 on).
-    pub t_loss: Option<S>,
+    pub(crate) t_loss: Option<S>,
     /// `w(t)/‖w(t)‖` (absent when `w = 0`).
-    pub direction: Option<Vec<S>>,
+    pub(crate) direction: Option<Vec<S>>,
     /// `min_n z_n·w(t) / ‖w(t)‖` (absent when `w = 0`).
-    pub min_margin: Option<S>,
+    pub(crate) min_margin: Option<S>,
     /// Significant digits guaranteed at this row.
-    pub digits: usize,
+    pub(crate) digits: usize,
 }
 
 /// Builds the rows of a trajectory.
@@ -128,13 +128,13 @@ pub fn render_table<S: Scalar>(rows: &[Row<S>], max_digits: usize) -> String {
 }
 
 /// Aligns a grid of cells into columns (right-aligned, two spaces apart).
-pub fn align(cells: &[Vec<String>]) -> String {
+pub(crate) fn align(cells: &[Vec<String>]) -> String {
     align_cols(cells, true)
 }
 
 /// One cell of a CSV table from a JSON value: empty for null, a string as it is, any other
 /// value as JSON writes it (`ibias run --csv`, `ibias flow --csv`).
-pub fn csv_cell(v: &Value) -> String {
+pub(crate) fn csv_cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -146,7 +146,7 @@ pub fn csv_cell(v: &Value) -> String {
 ///
 /// # Errors
 /// The CSV writer's (not expected for in-memory output).
-pub fn csv_text(head: &[String], rows: &[Vec<String>]) -> crate::Result<String> {
+pub(crate) fn csv_text(head: &[String], rows: &[Vec<String>]) -> crate::Result<String> {
     let bad = |e: csv::Error| crate::Error::Numerical(format!("cannot write the CSV table: {e}"));
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(head).map_err(bad)?;
@@ -160,7 +160,7 @@ pub fn csv_text(head: &[String], rows: &[Vec<String>]) -> crate::Result<String> 
 }
 
 /// Aligns a grid of cells into left-aligned columns (text-heavy tables).
-pub fn align_left(cells: &[Vec<String>]) -> String {
+pub(crate) fn align_left(cells: &[Vec<String>]) -> String {
     align_cols(cells, false)
 }
 
@@ -206,7 +206,7 @@ pub fn exact<S: Scalar>(x: &S) -> Value {
 }
 
 /// [`exact`] as a string (`None` for null).
-pub fn exact_text<S: Scalar>(x: &S) -> Option<String> {
+pub(crate) fn exact_text<S: Scalar>(x: &S) -> Option<String> {
     let f = x.to_f64();
     if !f.is_finite() || (f == 0.0 && !x.is_zero()) {
         return None;

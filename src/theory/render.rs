@@ -20,9 +20,9 @@ use crate::scalar::Scalar;
 use serde_json::Value;
 
 /// Most significant digits printed in tables.
-pub const TABLE_DIGITS: usize = 8;
+pub(crate) const TABLE_DIGITS: usize = 8;
 /// Significant digits of deviations and tolerances (orders of magnitude matter there).
-pub const TOL_DIGITS: usize = 3;
+pub(crate) const TOL_DIGITS: usize = 3;
 
 /// The longest decimal rendering (≤ `cap` digits) on which `a` and `b` agree; `None` if not
 /// even one digit agrees.
@@ -105,7 +105,7 @@ pub fn render_predictions<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> St
 
 /// The predicted constants, printing only the digits on which they agree with `reference`,
 /// the same predictions at a higher precision (a cheap precision guard: no second run).
-pub fn render_predictions_against<S: Scalar>(
+pub(crate) fn render_predictions_against<S: Scalar>(
     a: &Analysis<S>,
     reference: &Prediction<rug::Float>,
 ) -> String {
@@ -316,7 +316,7 @@ pub fn render_verdicts<S: Scalar>(a: &Analysis<S>, guard: Guard<'_, S>) -> Strin
 }
 
 /// The closing lines of `ibias run`: the counts and what the run established.
-pub fn render_summary<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> String {
+pub(crate) fn render_summary<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> String {
     let c = a.assessment.counts();
     let mut out = format!(
         "# verdicts: {} PASS, {} weak, {} FAIL, {} n/a\n",
@@ -327,7 +327,7 @@ pub fn render_summary<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Stri
 }
 
 /// The last line of `ibias run` and `ibias compare`: what the run established.
-pub fn judgement_line(judgement: &Judgement) -> String {
+pub(crate) fn judgement_line(judgement: &Judgement) -> String {
     match judgement {
         Judgement::Holds => "# all checked claims hold\n".to_string(),
         Judgement::Fails(n) => format!("# {n} checked claim(s) FAILED\n"),
@@ -338,7 +338,7 @@ pub fn judgement_line(judgement: &Judgement) -> String {
 /// The JSON fields of a judgement, shared by `run` and `compare`: `judgement` (`holds`,
 /// `fails`, `inconclusive`), `all_hold` (the judgement, not the absence of a FAIL: n/a is not
 /// a pass) and `inconclusive` (the reason, or null).
-pub fn judgement_row(judgement: &Judgement) -> JudgementJson {
+pub(crate) fn judgement_row(judgement: &Judgement) -> JudgementJson {
     JudgementJson {
         judgement: match judgement {
             Judgement::Holds => "holds",
@@ -421,7 +421,7 @@ fn jpred<S: Scalar>(p: &Predicted<S>, digits: usize) -> PredictedJson {
 /// The JSON of an analysis ([`AnalysisJson`]): `prediction`, `diagnostics`, `verdicts`,
 /// `fits`, `counts`, `judgement`, `all_hold`, `inconclusive`, `user_predictions`
 /// (docs/cli.md).
-pub fn analysis_rows<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> AnalysisJson {
+pub(crate) fn analysis_rows<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> AnalysisJson {
     let p = &a.prediction;
     let bits = S::accuracy_bits(p.ctx);
     let d0 = trusted_digits(bits, 0).min(40);
@@ -533,6 +533,6 @@ pub fn analysis_rows<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Analy
 }
 
 /// JSON of an analysis and what the run established ([`analysis_rows`] as a value).
-pub fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value {
+pub(crate) fn analysis_json<S: Scalar>(a: &Analysis<S>, judgement: &Judgement) -> Value {
     to_value(&analysis_rows(a, judgement))
 }
