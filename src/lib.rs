@@ -17,6 +17,10 @@
 //! * [`compare::check_optimizer`]: does an optimizer of your own reach the ℓ2 / ℓ1 / ℓ∞
 //!   max-margin direction? The judgement, with its evidence ([`prelude`] has every name a test
 //!   needs; `examples/custom_optimizer.rs`).
+//! * [`cli::main`]: the `ibias` command line itself (the binary is one call to it).
+//!
+//! Only what a test of another crate uses is public; the rest is crate-private
+//! (docs/architecture.md, "What is public").
 //!
 //! ```
 //! use implicit_bias::{data::generate::Generator, loss::Loss, objective::Objective,
