@@ -2,7 +2,7 @@
 CARGO ?= cargo
 SETUP := .ci/setup.sh
 
-.PHONY: setup demo test long known-open bench bench-criterion build clean figures
+.PHONY: setup demo test long known-open bench bench-criterion build clean figures lint
 
 setup:
 	@bash $(SETUP)
@@ -15,6 +15,12 @@ demo: setup
 
 test: setup
 	$(CARGO) test --no-fail-fast
+
+# Formatting, clippy, and the rustdoc of the public API without a broken or private link.
+lint: setup
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps
 
 # Long-horizon checks (10^7..10^9 steps), behind #[ignore]; every one runs even if another
 # fails (docs/theory/README.md has their times and verdicts).

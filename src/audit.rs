@@ -3,19 +3,19 @@
 //!
 //! * The log ([`crate::data::trajectory`]) is read exactly and rounded into the working
 //!   scalar; its samples at the powers of 2 and of the base (the logged step at or below each)
-//!   become a [`Trajectory`], which [`crate::experiment::theory_report`] judges: the same
+//!   become a [`Trajectory`], which `crate::experiment::theory_report` judges: the same
 //!   predictions, diagnostics, verdicts, judgement and rendering as `ibias run`.
-//! * The method check ([`check_steps`]): for every logged pair `t, t+1`, the logged step
+//! * The method check (`check_steps`): for every logged pair `t, t+1`, the logged step
 //!   `Δw = w(t+1) − w(t)` against the exact GD update `η·(−∇L(w(t)))` evaluated at 256 bits
 //!   from the logged `w(t)`: the step it implies, how far it departs, and whether that
 //!   departure exceeds what the log's rounding allows (the bound in docs/cli.md, "ibias
 //!   audit"). Low-precision logs also get the step at which the update falls below half a
 //!   unit in the last place of every coordinate (the float32/float64 freeze). Gaps of the
 //!   log (logged steps more than one apart) are replayed from their logged start by exact GD
-//!   and judged against a bound of the producer's accumulated rounding ([`GapCheck`]), so a
+//!   and judged against a bound of the producer's accumulated rounding (`GapCheck`), so a
 //!   sparse log is checked too. Heavy-ball momentum and Nesterov (`--optimizer`) are checked
 //!   on logged triples, their velocity being the logged `Δw(t)`.
-//! * Another optimizer than GD ([`Audit::optimizer`]) is judged by its predicted limit with
+//! * Another optimizer than GD (`Audit::optimizer`) is judged by its predicted limit with
 //!   the rule of `ibias compare` on the logged iterates at `T`, `T/10` and `T/100`
 //!   ([`Audit::limit`]).
 //!

@@ -88,7 +88,7 @@ pub struct Experiment {
     /// Continue from this saved state (`--resume`) to `steps` in all; `init` is then the
     /// state's `w(0)` and the optimizer's step the state's.
     pub resume: Option<SavedState>,
-    /// Capture the state the run ends in ([`Findings::state`], `--save-state`).
+    /// Capture the state the run ends in (`Findings::state`, `--save-state`).
     pub save_state: bool,
 }
 
@@ -503,9 +503,9 @@ impl Experiment {
     /// The certifier of this run under `--certify` (plain GD; `None` otherwise), as `ibias
     /// run` and `ibias plot` build it: enclosures recorded at the steps `shown`, and at
     /// `dense` (the samples the verdicts read) without showing them; the a-priori rounding
-    /// bound where it applies. Run it as the observer of [`Experiment::trajectory_observed`]
-    /// on `dense`, then give it its reference with [`Certifier::set_reference`] (`ŵ` and
-    /// [`w_tilde_point`]).
+    /// bound where it applies. Run it as the observer of `Experiment::trajectory_observed`
+    /// on `dense`, then give it its reference with `Certifier::set_reference` (`ŵ` and
+    /// `w_tilde_point`).
     pub fn certifier<S: Scalar>(
         &self,
         ctx: S::Ctx,
@@ -868,8 +868,8 @@ pub(crate) fn certify_reference(mm: &MaxMargin) -> Reference {
     }
 }
 
-/// [`certify_reference`] with the predictions `p`, each taken as the point the run computed
-/// (its exact value): `w̃` ([`w_tilde_point`]), `α` and `C_L` (absent where not finite).
+/// `certify_reference` with the predictions `p`, each taken as the point the run computed
+/// (its exact value): `w̃` (`w_tilde_point`), `α` and `C_L` (absent where not finite).
 pub fn predicted_reference<S: Scalar>(
     mm: &MaxMargin,
     p: &theory::Prediction<S>,

@@ -10,7 +10,7 @@
 //! `T_{j,k+1} = T_{j,k} + (T_{j,k} − T_{j−1,k})/(n_j/n_{j−k} − 1)` has order `k`. The
 //! difference `T_{j,j} − T_{j,j−1}` estimates the local error; the step is accepted with
 //! `T_{j,j}` (local extrapolation). Every coefficient is a ratio of small integers, exact at
-//! every precision, so the order (up to [`OdeOptions::max_order`]) can follow the precision:
+//! every precision, so the order (up to `OdeOptions::max_order`) can follow the precision:
 //! an order-5 method with irrational coefficients would need 10⁵ steps to reach 10⁻³⁰.
 //!
 //! The system supplies its right-hand side and the linear solves with `I − hJ`, so this

@@ -35,7 +35,7 @@ pub enum RunStatus {
         /// Step at which it happened.
         at: u64,
     },
-    /// Stopped at step `at` on request ([`request_stop`]: SIGINT or SIGTERM in `ibias`); the
+    /// Stopped at step `at` on request (`request_stop`: SIGINT or SIGTERM in `ibias`); the
     /// iterate reached is the last sample.
     Interrupted {
         /// Steps taken.
@@ -187,7 +187,7 @@ impl Schedule {
     /// The checkpoints of a run of `steps` steps: increasing, from 0, ending at `steps`.
     ///
     /// # Errors
-    /// A step of `--at` beyond `steps`, or more than [`MAX_CHECKPOINTS`].
+    /// A step of `--at` beyond `steps`, or more than `MAX_CHECKPOINTS`.
     pub fn points(&self, steps: u64) -> Result<Vec<u64>> {
         let too_many = |n: String| {
             Err(Error::param(

@@ -161,7 +161,7 @@ pub enum Start {
     Origin,
     /// A given point (its length must be each data set's dimension).
     Given(Vec<Rational>),
-    /// The `k`-th random start (from 0) of [`Grid::start_seed`]: [`random_start`].
+    /// The `k`-th random start (from 0) of [`Grid::start_seed`]: `random_start`.
     Random(usize),
 }
 
@@ -506,7 +506,7 @@ impl Grid {
 
     /// Runs every point (`only`: just that one) on `jobs` threads; the points in index
     /// order. Every point is validated before any runs. After a stop request
-    /// ([`crate::run::request_stop`]) the running points stop where they are (status
+    /// (`crate::run::request_stop`) the running points stop where they are (status
     /// `interrupted`) and the others are `not_run`.
     ///
     /// # Errors

@@ -150,19 +150,19 @@ impl Interval {
     }
 }
 
-/// The enclosure scalar: an [`Interval`] is a [`Scalar`] whose every operation returns an
+/// The enclosure scalar: an [`Interval`] is a `Scalar` whose every operation returns an
 /// interval that contains every exact result of the operation on points of its operands
 /// (directed rounding, Moore's interval arithmetic; docs/theory/certify.md, "The enclosure
 /// scalar"). Its context is the precision in bits of both ends.
 ///
 /// * **comparisons** are decided only when the intervals are disjoint (or the same point):
-///   [`Scalar::partial_cmp_s`] of overlapping enclosures is `None`, *undecided*, which the
+///   `Scalar::partial_cmp_s` of overlapping enclosures is `None`, *undecided*, which the
 ///   crate's NaN policy already treats as "no outcome", never as a branch;
-/// * **conversions give bounds**: [`Scalar::to_float_round`] is the lower end rounded down
-///   for `Round::Down` and the upper end rounded up for `Round::Up`; [`Scalar::to_f64`] is
-///   the midpoint (a point of the enclosure, not a bound); [`Scalar::to_rational`] is the
+/// * **conversions give bounds**: `Scalar::to_float_round` is the lower end rounded down
+///   for `Round::Down` and the upper end rounded up for `Round::Up`; `Scalar::to_f64` is
+///   the midpoint (a point of the enclosure, not a bound); `Scalar::to_rational` is the
 ///   exact value only of a point interval (`None` otherwise: the value is not known);
-///   [`Scalar::to_decimal`] prints `mid±rad` with `|exact − mid| ≤ rad`;
+///   `Scalar::to_decimal` prints `mid±rad` with `|exact − mid| ≤ rad`;
 /// * functions restricted to a domain (`ln`, `sqrt`) take the part of the interval inside
 ///   it (the exact value, known to lie in the domain, lies in that part): `sqrt` of
 ///   `[−a, b]` is `[0, √b]`, `ln` of `[0, b]` is `[−∞, ln b]`.

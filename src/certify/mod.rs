@@ -198,7 +198,7 @@ impl Enclosure {
     ///   (both over the ball), with the step `eta`;
     /// * the angle to the refined prediction `p = ŵ ln t + w̃` as the angle to `ŵ` (`p` in
     ///   intervals);
-    /// * the non-SV shares from the losses and weights over the ball ([`Enclosure::shares`])
+    /// * the non-SV shares from the losses and weights over the ball (`Enclosure::shares`)
     ///   and the signed points `z` (row-major), scaled by `t^{θ−1} = e^{(θ−1) ln t}`.
     ///
     /// Everything else is interval arithmetic ([`Interval`] as a [`Scalar`]).
@@ -679,7 +679,7 @@ impl Certifier {
         c
     }
 
-    /// The interval precision (working bits + [`EXTRA_BITS`]).
+    /// The interval precision (working bits + `EXTRA_BITS`).
     pub fn prec(&self) -> u32 {
         self.prec
     }
@@ -768,7 +768,7 @@ impl Certifier {
         self.reference = Some(reference);
     }
 
-    /// The reference set by [`Certifier::set_reference`].
+    /// The reference set by `Certifier::set_reference`.
     pub fn reference(&self) -> Option<&Reference> {
         self.reference.as_ref()
     }

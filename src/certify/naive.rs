@@ -48,7 +48,7 @@ pub(crate) struct IntervalRow {
 /// Bits of [`IntervalEnclosure`]'s arithmetic.
 pub(crate) const INTERVAL_BITS: u32 = 128;
 
-/// The most steps [`IntervalEnclosure`] takes: about a minute of 128-bit interval steps on
+/// The most steps `IntervalEnclosure` takes: about a minute of 128-bit interval steps on
 /// small data, and beyond it the wrapping effect leaves little to enclose.
 pub const INTERVAL_MAX_STEPS: u64 = 1_000_000;
 

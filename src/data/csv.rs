@@ -50,7 +50,7 @@ pub(crate) fn read_text_table(path: &Path, delimiter: Delimiter) -> Result<Table
 }
 
 /// Parses CSV from a buffered reader with the default columns (see [`parse_csv`] for the
-/// format and [`read_text_table`] for the memory bound). Read errors are [`Error::Io`]
+/// format and `read_text_table` for the memory bound). Read errors are [`Error::Io`]
 /// naming `source_name`.
 pub fn parse_csv_reader<R: BufRead>(reader: R, source_name: &str) -> Result<Dataset> {
     Ok(parse_table_reader(reader, source_name, Delimiter::Sniff)?
@@ -94,7 +94,7 @@ pub(crate) fn parse_table_reader<R: BufRead>(
 /// label is the column named `y` or `label`, else the last; the other columns are the
 /// features, exact numbers; labels are `1`/`+1`/`-1` (any number equal to ±1). Errors name
 /// `source_name`, the line and column. Lines longer than [`MAX_LINE_BYTES`] are refused.
-/// Other columns and label values: [`Table::select`] with a [`Columns`] selection.
+/// Other columns and label values: `Table::select` with a [`Columns`] selection.
 pub fn parse_csv(bytes: &[u8], source_name: &str) -> Result<Dataset> {
     Ok(parse_table(bytes, source_name, Delimiter::Sniff)?
         .select(&Columns::default())?

@@ -39,7 +39,7 @@ pub(crate) fn read_table(path: &Path) -> Result<Table> {
     }
 }
 
-/// Reads a data file ([`read_table`]) and applies the column selection ([`Table::select`]).
+/// Reads a data file (`read_table`) and applies the column selection (`Table::select`).
 pub fn load(path: &Path, columns: &Columns) -> Result<Selected> {
     read_table(path)?.select(columns)
 }

@@ -5,9 +5,9 @@
 //! Every form is converted to a `rug::Rational` *exactly*: `0.1` is 1/10, not the double
 //! nearest to it.
 //!
-//! Limits: at most [`MAX_DIGITS`] characters; the *value* (for a fraction, the quotient) is
+//! Limits: at most `MAX_DIGITS` characters; the *value* (for a fraction, the quotient) is
 //! 0 or has magnitude in `1e-300 ≤ |v| < 1e301`; and its exact form `p/q` (as
-//! [`format_rational`] writes it) fits in [`MAX_DIGITS`] characters. Together these make
+//! [`format_rational`] writes it) fits in `MAX_DIGITS` characters. Together these make
 //! every accepted number writable and re-readable to the same value.
 
 use crate::error::{Error, Result};

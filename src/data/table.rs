@@ -229,7 +229,7 @@ impl Table {
         })
     }
 
-    /// Like [`Table::select`], but a label column with K ≥ 3 distinct values (and no
+    /// Like `Table::select`, but a label column with K ≥ 3 distinct values (and no
     /// `--labels`) gives K-class data: the classes are the distinct values in the order of
     /// [`Cell`] (numbers in numeric order, then text in byte-lexicographic order).
     pub fn select_any(mut self, cols: &Columns) -> Result<Loaded> {

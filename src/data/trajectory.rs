@@ -41,7 +41,7 @@ pub(crate) fn read_trajectory(path: &Path, dim: usize) -> Result<Logged> {
 }
 
 /// The trajectory of a table whose first column is `t` and whose other `dim` columns are
-/// `w(t)` (see [`read_trajectory`]).
+/// `w(t)` (see `read_trajectory`).
 pub fn logged(table: &Table, source: &str, dim: usize) -> Result<Logged> {
     if table.is_empty() {
         return Err(Error::Data(format!(

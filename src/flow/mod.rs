@@ -182,10 +182,10 @@ impl FlowRequest {
         c
     }
 
-    /// The log-times shown: [`schedule_points`] of the schedule, or [`checkpoints`].
+    /// The log-times shown: `schedule_points` of the schedule, or [`checkpoints`].
     ///
     /// # Errors
-    /// As [`schedule_points`].
+    /// As `schedule_points`.
     pub fn shown(&self) -> Result<Vec<f64>> {
         match &self.schedule {
             Some(s) => schedule_points(s, self.until),

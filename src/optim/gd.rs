@@ -48,7 +48,7 @@ impl<S: Scalar> GradientDescent<S> {
     }
 
     /// GD with step `eta` whose exponential-loss weights are updated incrementally (see the
-    /// module documentation), resynchronised every [`DEFAULT_RESYNC`] steps.
+    /// module documentation), resynchronised every `DEFAULT_RESYNC` steps.
     pub fn incremental(eta: &Rational, ctx: S::Ctx) -> Self {
         GradientDescent {
             eta: S::from_rational(eta, ctx),

@@ -5,7 +5,7 @@
 //! by the ℓ2 oracle ([`super::l2`]) on the lift and its certificate checked by the
 //! independent checker ([`crate::cert`]) on the lift; nothing here solves anything. The ℓ1
 //! and ℓ∞ analogues (`min ‖vec W‖_p` under the same constraints, docs/theory/multiclass.md
-//! §M5) are the binary LP oracles on the same lift ([`solve_norm`]).
+//! §M5) are the binary LP oracles on the same lift (`solve_norm`).
 
 use super::{MaxMargin, Norm, Outcome};
 use crate::data::ClassData;

@@ -5,8 +5,8 @@
 //!   is one of its optimal points, as `ibias compare` prints it). The runs and answers are
 //!   [`crate::compare::compare`]'s and [`Answers::from_oracle`]'s.
 //! * Right: the sweep. Every adaptive optimizer of `--optimizers` (AdaGrad, RMSprop, Adam,
-//!   AdamW; AdaGrad and Adam when the list has none) from each of [`SWEEP_STARTS`] starts at
-//!   its step times 1/4, 1 and 4 ([`SWEEP_FACTORS`]), T steps each: the angle between its
+//!   AdamW; AdaGrad and Adam when the list has none) from each of `SWEEP_STARTS` starts at
+//!   its step times 1/4, 1 and 4 (`SWEEP_FACTORS`), T steps each: the angle between its
 //!   `w(T)` and the ℓ2 answer against `log10 η`, one curve per optimizer and start, with the
 //!   angles of the ℓ1 and ℓ∞ answers to the ℓ2 one as dashed lines. GD's limit does not
 //!   depend on the start or the step (theory §1.2); an adaptive method's can (theory §5).

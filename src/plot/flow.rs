@@ -6,7 +6,7 @@
 //! GD with step `η` follows the flow at flow time `τ = ηt` (theory §2.12), that is at
 //! log-time `s = ln(1 + ηt)`; each GD checkpoint `t ≥ 1` is drawn there, with the same
 //! quantity `s·(direction error)` of its own iterate (computed by the flow's diagnostics,
-//! [`diagnose_flow`], at `ρ = w_GD(t) − ŵ s`). The flow's checkpoints are ten per decade of
+//! `diagnose_flow`, at `ρ = w_GD(t) − ŵ s`). The flow's checkpoints are ten per decade of
 //! `s` from `10^−2` to `--until` and `--until` itself.
 
 use super::{Figure, Panel, PlotOptions, Series, Style};

@@ -2,7 +2,7 @@
 //! is SVG `<text>`), drawn from the diagnostics of the project's own runs, oracle and flow
 //! (never recomputed here). The same request gives the same bytes; the reproducing command
 //! is the figure's `<title>`. One figure is one or more panels ([`Panel`]) of series
-//! ([`Series`]), written by one SVG writer ([`svg`]) and one CSV writer ([`series_csv`]).
+//! ([`Series`]), written by one SVG writer ([`svg`]) and one CSV writer (`series_csv`).
 //!
 //! * [`PlotKind::Direction`]: `ln t·(direction error)` against `ln t`, with `C_dir` and the
 //!   refined prediction `C_dir·ln t/(ln t + C_norm/‖ŵ‖)` (§2.5);
@@ -129,7 +129,7 @@ pub enum Style {
     Points,
     /// A polyline with a dot at each point.
     LinePoints,
-    /// A filled band between two edges (the points are the lower edge, [`Series::upper`]
+    /// A filled band between two edges (the points are the lower edge, `Series::upper`
     /// the upper one, at the same x), in the series' colour at low opacity, drawn under
     /// every line: the certified enclosures of `--certify`.
     Band,

@@ -34,7 +34,7 @@ pub(crate) const MAX_PANELS: usize = 15;
 ///
 /// # Errors
 /// Data of dimension other than 2 (with `--bias`: the appended column counts), more than
-/// [`MAX_PANELS`] checkpoints, the run's own errors.
+/// `MAX_PANELS` checkpoints, the run's own errors.
 pub fn figure<S: Scalar>(e: &Experiment, mm: &MaxMargin, ctx: S::Ctx) -> Result<Figure> {
     super::require_plane(e, "the rotation figure draws two-dimensional data only")?;
     let cps = e.schedule.points(e.steps)?;

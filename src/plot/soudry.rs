@@ -9,7 +9,7 @@
 //!
 //! Each optimizer runs from `--init` with the runner of `ibias run` and `ibias compare`
 //! ([`crate::run::Runner::run_at`]) at the checkpoints of the dense schedule (powers of 2 and of the
-//! base), with the step of [`crate::compare::with_steps`]: `--lr` for every optimizer
+//! base), with the step of `crate::compare::with_steps`: `--lr` for every optimizer
 //! without its own `lr=`, or (`--lr auto`) each one's default. A value whose log is not
 //! defined (a zero angle or gap, `t = 0`) is left out.
 

@@ -4,9 +4,9 @@
 //! Each type is plain data, the values already formatted (decimal strings with their digits,
 //! exact `"p/q"`, numbers, options → null): the layers that own the values fill them, the
 //! lower layers through the builders here (`certify`'s enclosures: [`CertifyJson::of`],
-//! [`IntervalJson::of`]), the higher ones (`theory`, `compare`, `flow`, `experiment`, the
+//! `IntervalJson::of`), the higher ones (`theory`, `compare`, `flow`, `experiment`, the
 //! command line) directly. A document is assembled as a [`serde_json::Value`] from them
-//! ([`to_value`]), whose keys are sorted, as the documents have always printed them.
+//! (`to_value`), whose keys are sorted, as the documents have always printed them.
 
 use crate::certify::{decimal_up, mid_rad, Certifier, Enclosure, Interval, IntervalEnclosure};
 use serde::Serialize;

@@ -599,7 +599,7 @@ fn expm1_poly(rh: f64, rl: f64, c: &Consts) -> (f64, f64) {
     mul_pair::<HW_FMA>(rh, rl, ah, al)
 }
 
-/// `x ← e^x` for every element, [`LANES`] at a time (the batch form of [`Dd::exp`]).
+/// `x ← e^x` for every element, `LANES` at a time (the batch form of [`Dd::exp`]).
 ///
 /// Per lane: `n = round(256·x/ln2) = 256k + j`, `r = x − n·ln2/256` (reduced with a 140-bit `ln 2`),
 /// `e^x = 2^k·T_j·(1 + p)` with `T_j = 2^{j/256}` correctly rounded to 106 bits and
@@ -608,7 +608,7 @@ fn expm1_poly(rh: f64, rl: f64, c: &Consts) -> (f64, f64) {
 /// `T_j`: about `3u² ≈ 2^−104.4`. Arguments below `−672` (and results below
 /// [`Dd::MIN_POSITIVE`]) give exactly 0, above `709.79` +∞, NaN gives NaN.
 ///
-/// Dispatched at run time ([`fma_dispatch`]): the same operations, with the exact product
+/// Dispatched at run time (`fma_dispatch`): the same operations, with the exact product
 /// error by FMA where the processor has it; the results are those of [`Dd::exp`].
 pub fn exp_lanes(xs: &mut [Dd]) {
     fma_dispatch::exp_lanes(xs);
@@ -1118,12 +1118,12 @@ impl Scalar for Dd {
     fn mul_f64(&mut self, x: f64) {
         *self = Dd::mul_f64(*self, x);
     }
-    /// [`LANES`](crate::scalar::LANES) rows at a time, each with exactly the operations of
+    /// `LANES` rows at a time, each with exactly the operations of
     /// `set_dot` (so the results are identical); dispatched at run time like [`exp_lanes`].
     fn mat_vec(out: &mut [Self], a: &[Self], x: &[Self]) {
         fma_dispatch::mat_vec(out, a, x);
     }
-    /// [`LANES`](crate::scalar::LANES) (then 2, then 1) columns at a time, each summed over the
+    /// `LANES` (then 2, then 1) columns at a time, each summed over the
     /// rows in order with exactly the operations of `set_dot`; dispatched like `mat_vec`.
     fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {
         fma_dispatch::mat_t_vec(out, a, y);

@@ -97,7 +97,7 @@ impl Scalar for f64 {
             o.set_dot(row.iter().zip(x));
         }
     }
-    /// [`F64_LANES`] columns at a time (then 4, 2, 1), their sums held in registers over one
+    /// `F64_LANES` columns at a time (then 4, 2, 1), their sums held in registers over one
     /// pass through the rows; each column is summed over `n` in order from 0 with the
     /// operations of `set_dot`, so the results are identical to the default.
     fn mat_t_vec(out: &mut [Self], a: &[Self], y: &[Self]) {

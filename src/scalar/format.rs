@@ -27,7 +27,7 @@ pub(crate) fn format_sig_f64(x: f64, digits: usize) -> String {
 }
 
 /// Formats an MPFR float with `digits` significant digits, correctly rounded (MPFR's own
-/// decimal conversion), in the same layout as [`format_sig_f64`].
+/// decimal conversion), in the same layout as `format_sig_f64`.
 pub fn format_sig_float(x: &Float, digits: usize) -> String {
     if !x.is_finite() {
         return if x.is_nan() {

@@ -37,10 +37,10 @@ pub(crate) const NAMES: &[(&str, &str)] = &[
     ("kappa", "the residual rate exponent κ > 0"),
 ];
 
-/// One conjecture: a name of [`NAMES`] and its exact value.
+/// One conjecture: a name of `NAMES` and its exact value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Conjecture {
-    /// The prediction replaced (an entry of [`NAMES`]).
+    /// The prediction replaced (an entry of `NAMES`).
     pub name: &'static str,
     /// Its value (one entry for a scalar).
     pub value: Vec<Rational>,
@@ -100,7 +100,7 @@ impl Conjecture {
 
 impl<S: Scalar> Prediction<S> {
     /// Replaces the named prediction by the conjecture's value and records the name in
-    /// [`Prediction::user`].
+    /// `Prediction::user`.
     ///
     /// # Errors
     /// [`Error::Parameter`] for a value of the wrong length or outside its range

@@ -16,7 +16,7 @@
 //! **Error bar.** `f·|late − early|` (per component), plus the rounding of the samples
 //! amplified by the solve (`Σ_i |c_i|·noise(t_i)` with `q∞ = Σ_i c_i q(t_i)`). The error of
 //! an estimate is dominated by the slowest term the model leaves out, `t^{−γ}`
-//! ([`PolyRate::unmodelled`]); from the early window to the late one it shrinks by at least
+//! (`PolyRate::unmodelled`); from the early window to the late one it shrinks by at least
 //! `r = e^{−γδ}` (`δ` the smallest step in `ln t` between the chosen checkpoints), so
 //! `|late − q∞| ≤ |late − early|·r/(1 − r)`. The factor is `f = max(3, r/(1 − r))`: at short
 //! horizons several unmodelled terms compete, and 2 let a false FAIL through on random data

@@ -10,7 +10,7 @@
 //! `q_k = e^{a_k}/(1 + Σ_j e^{a_j − s})`, docs/theory/multiclass.md §M6). Each `a_n` is formed as one
 //! exponent (the drift `1 − ŵᵀz_n` is exact, rounded once), so no overflowing factor ever
 //! meets an underflowing one. Its fixed point is `w̃_flow` (`e^{−z_nᵀw̃} = α_n` on S), which
-//! is the GD prediction of [`super::predict`] with `η = 1` (`w̃_GD(η) = w̃_flow + ŵ ln η`).
+//! is the GD prediction of [`super::predict()`] with `η = 1` (`w̃_GD(η) = w̃_flow + ŵ ln η`).
 //!
 //! This module holds the system ([`LogTime`], for [`crate::ode`]), the quantities at a
 //! checkpoint ([`FlowPoint`]) and the flow's claims ([`assess_flow`]), rows of the same

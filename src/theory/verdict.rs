@@ -496,7 +496,7 @@ impl<S: Scalar> Verdict<S> {
 
     /// The status label, under `--certify` with its certification: `certified PASS`,
     /// `certified FAIL`, or `PASS (not certified)` (the reason is
-    /// [`Certification::reason`]).
+    /// `Certification::reason`).
     pub fn label(&self) -> String {
         match &self.certified {
             None => self.status.label().to_string(),
