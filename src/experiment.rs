@@ -25,7 +25,9 @@ use crate::optim::{build, OptimizerSpec};
 use crate::optim::{Optimizer, State};
 use crate::oracle::{self, MaxMargin, Norm, Outcome};
 use crate::report;
-use crate::report::json::{to_value, CertifyJson, IntervalJson, NotCertifiedJson};
+use crate::report::json::{
+    to_value, CertifyJson, DataJson, IntervalJson, NotCertifiedJson, RunHead, RunJson,
+};
 use crate::run::{Observer, RunOptions, RunStatus, Runner, Sample, Schedule, Trajectory};
 use crate::saved::{DataId, Identity, SavedState};
 use crate::scalar::{Dd, Precision, Scalar};
@@ -138,7 +140,7 @@ pub struct Findings {
     /// The state the run ended in, exact ([`Experiment::save_state`]).
     pub(crate) state: Option<SavedState>,
     header: String,
-    meta: Value,
+    meta: RunHead,
     code: u8,
 }
 
@@ -695,22 +697,24 @@ impl Experiment {
             rate
         );
         header.push_str(&class_text);
-        let mut meta = json!({
-            "data": {"source": self.data_name, "n": self.data.len(), "d": self.data.dim()},
-            "optimizer": spec.kind.name(),
-            "optimizer_spec": spec.to_arg(),
-            "loss": self.loss.name(),
-            "lr": format_rational(&eta),
-            "lr_auto": self.optimizer.lr.is_none(),
-            "precision": self.precision.label(),
-            "bits": self.precision.bits(),
-            "steps": self.steps,
-            "init": self.init.iter().map(format_rational).collect::<Vec<_>>(),
-        });
-        // K-class data only: the binary document keeps its documented fields
-        if self.classes.is_some() {
-            meta["classes"] = class_json;
-        }
+        let meta = RunHead {
+            data: DataJson {
+                source: self.data_name.clone(),
+                n: self.data.len(),
+                d: self.data.dim(),
+            },
+            optimizer: spec.kind.name().to_string(),
+            optimizer_spec: spec.to_arg(),
+            loss: self.loss.name().to_string(),
+            lr: format_rational(&eta),
+            lr_auto: self.optimizer.lr.is_none(),
+            precision: self.precision.label(),
+            bits: self.precision.bits(),
+            steps: self.steps,
+            init: self.init.iter().map(format_rational).collect(),
+            // K-class data only: the binary document keeps its documented fields
+            classes: self.classes.is_some().then_some(class_json),
+        };
         Ok(Findings {
             command,
             status: traj.status,
@@ -755,7 +759,7 @@ impl Findings {
         if let Some(why) = &self.not_certified {
             out.push_str(&format!("# certification: {why}\n"));
             if let Some(iv) = &self.interval {
-                let name = self.meta["optimizer"].as_str().unwrap_or("optimizer");
+                let name = self.meta.optimizer.as_str();
                 out.push_str(&iv.text(name));
             }
             out.push_str("# inconclusive: certification was asked for and is not established\n");
@@ -784,35 +788,31 @@ impl Findings {
             | RunStatus::Interrupted { at }
             | RunStatus::Undecided { at } => (Some(at), None),
         };
-        let mut doc = json!({ "command": self.command });
-        if let (Value::Object(d), Value::Object(m)) = (&mut doc, &self.meta) {
-            d.extend(m.clone());
-        }
-        let rest = json!({
-            "status": self.status.code(),
-            "status_at": status_at,
-            "status_point": point,
-            "steps_taken": self.steps_taken,
-            "elapsed_s": (self.elapsed_s * 1000.0).round() / 1000.0,
-            "checkpoints": self.checkpoints,
-            "theory": self.theory.as_ref().map(|t| t.json.clone()),
-            "inconclusive": self.skipped.as_ref().map(|why| format!("theory checks skipped: {why}")),
-        });
-        if let (Value::Object(d), Value::Object(r)) = (&mut doc, rest) {
-            d.extend(r);
-        }
-        if let (Value::Object(d), Some(c)) = (&mut doc, &self.certified) {
-            d.insert("certify".into(), to_value(&CertifyJson::of(c)));
-        }
-        if let (Value::Object(d), Some(why)) = (&mut doc, &self.not_certified) {
-            let not = NotCertifiedJson {
+        let certify = match (&self.certified, &self.not_certified) {
+            (_, Some(why)) => Some(to_value(&NotCertifiedJson {
                 status: "not certified".into(),
                 reason: why.clone(),
                 interval: self.interval.as_ref().map(IntervalJson::of),
-            };
-            d.insert("certify".into(), to_value(&not));
-        }
-        doc
+            })),
+            (Some(c), None) => Some(to_value(&CertifyJson::of(c))),
+            (None, None) => None,
+        };
+        to_value(&RunJson {
+            command: self.command.clone(),
+            head: self.meta.clone(),
+            status: self.status.code().to_string(),
+            status_at,
+            status_point: point,
+            steps_taken: self.steps_taken,
+            elapsed_s: (self.elapsed_s * 1000.0).round() / 1000.0,
+            checkpoints: self.checkpoints.clone(),
+            theory: self.theory.as_ref().map(|t| t.json.clone()),
+            inconclusive: self
+                .skipped
+                .as_ref()
+                .map(|why| format!("theory checks skipped: {why}")),
+            certify,
+        })
     }
 }
 

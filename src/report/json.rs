@@ -701,3 +701,71 @@ pub(crate) struct GdBesideJson {
     /// One row per GD checkpoint.
     pub(crate) rows: Vec<GdBesideRow>,
 }
+
+/// A data set as a document names it (`data`: `{source, n, d}`).
+#[derive(Clone, Debug, Serialize)]
+pub struct DataJson {
+    /// Where the data came from (a file, a generator).
+    pub(crate) source: String,
+    /// Points.
+    pub(crate) n: usize,
+    /// Dimension.
+    pub(crate) d: usize,
+}
+
+/// What `ibias run` ran: the head of its JSON document (docs/cli.md, "JSON output").
+#[derive(Clone, Debug, Serialize)]
+pub struct RunHead {
+    /// The data.
+    pub(crate) data: DataJson,
+    /// The optimizer's name.
+    pub(crate) optimizer: String,
+    /// Its full specification (`adam:beta1=9/10:...`).
+    pub(crate) optimizer_spec: String,
+    /// The loss.
+    pub(crate) loss: String,
+    /// The exact step, `"p/q"`.
+    pub(crate) lr: String,
+    /// Whether `--lr auto` chose it.
+    pub(crate) lr_auto: bool,
+    /// `"f64"`, `"double-double (106 bits)"` or `"N bits"`.
+    pub(crate) precision: String,
+    /// Mantissa bits.
+    pub(crate) bits: u32,
+    /// Requested steps.
+    pub(crate) steps: u64,
+    /// The exact start `w(0)`.
+    pub(crate) init: Vec<String>,
+    /// K-class data only (absent for binary data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) classes: Option<Value>,
+}
+
+/// The whole document of `ibias run --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunJson {
+    /// The equivalent command line.
+    pub(crate) command: String,
+    /// What was run.
+    #[serde(flatten)]
+    pub(crate) head: RunHead,
+    /// How the run ended (`completed`, `underflow`, ...).
+    pub(crate) status: String,
+    /// The step of the event.
+    pub(crate) status_at: Option<u64>,
+    /// The 1-based point whose weight underflowed.
+    pub(crate) status_point: Option<usize>,
+    /// Steps actually taken.
+    pub(crate) steps_taken: u64,
+    /// Wall time of the loop, seconds (rounded to milliseconds).
+    pub(crate) elapsed_s: f64,
+    /// One object per shown checkpoint ([`RunCheckpoint`]).
+    pub(crate) checkpoints: Value,
+    /// The theory checks ([`AnalysisJson`]), GD only.
+    pub(crate) theory: Option<Value>,
+    /// Why a GD run has no theory checks.
+    pub(crate) inconclusive: Option<String>,
+    /// `--certify` only: the certification ([`CertifyJson`]) or why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) certify: Option<Value>,
+}
