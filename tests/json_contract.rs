@@ -71,7 +71,7 @@ fn same(what: &str, written: BTreeSet<String>, doc: BTreeSet<String>) {
     let missing: Vec<_> = doc.difference(&written).collect();
     assert!(
         undocumented.is_empty() && missing.is_empty(),
-        "{what}: written but not in docs/cli.md: {undocumented:?}; documented but not written: {missing:?}"
+        "{what}: written but not documented: {undocumented:?}; documented but not written: {missing:?}"
     );
 }
 
@@ -204,5 +204,72 @@ fn run_rows_have_exactly_the_documented_fields() {
     for r in v["theory"]["diagnostics"].as_array().expect("diagnostics") {
         let extra: Vec<String> = keys(r).difference(&cp).cloned().collect();
         assert!(extra.is_empty(), "diagnostics not documented: {extra:?}");
+    }
+}
+
+/// docs/optimizers.md, its whitespace runs as single spaces.
+fn optimizers_md() -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/optimizers.md"))
+        .expect("docs/optimizers.md");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn compare_rows_and_answers_have_exactly_the_documented_fields() {
+    let doc = optimizers_md();
+    let o = ibias(&[
+        "compare",
+        "--data",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/three_answers.csv"),
+        "--optimizers",
+        "gd,adam:eps=0",
+        "--steps",
+        "1000",
+        "--precision",
+        "f64",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let c = &v["comparison"];
+
+    // the answers: "`answers` (per norm: ...)"
+    let answer = documented(between(&doc, "`answers` (per norm:", ") and `rows`"), &[]);
+    let answers = c["answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 3);
+    for a in answers {
+        same("a compare answer", keys(a), answer.clone());
+    }
+
+    // the rows: "`rows` (per optimizer: ...)", less the names given as values (the norms'
+    // keys of `angle_deg` and `margin`, the claims, the verdicts)
+    let row = documented(
+        between(&doc, "`rows` (per optimizer:", "), and the judgement"),
+        &[
+            "l1",
+            "l2",
+            "linf",
+            "limit_direction",
+            "limit_margin",
+            "limit_box",
+            "holds",
+            "fails",
+            "pending",
+            "not_reached",
+            "not_discriminating",
+            "no_claim",
+        ],
+    );
+    let rows = c["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        same("a compare row", keys(r), row.clone());
+        for per_norm in ["angle_deg", "margin"] {
+            same(
+                "a per-norm object",
+                keys(&r[per_norm]),
+                ["l1", "l2", "linf"].map(String::from).into(),
+            );
+        }
     }
 }
